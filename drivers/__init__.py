@@ -1,0 +1,1 @@
+"""Meter drivers (installed as ``luxcheck.drivers``): transport → protocol → device."""

@@ -1,0 +1,1 @@
+"""Meter emulators with fault injection (``emu://MODEL`` and pseudo-terminals)."""

@@ -1,0 +1,17 @@
+"""luxcheck: classroom-lighting acceptance testing, from meter to verdict to report.
+
+Inspectors take readings with serial meters (``luxcheck.drivers``), the readings are journalled
+into a campaign store (:mod:`luxcheck.store`), numpy kernels compute the metrics
+(:mod:`luxcheck.colorimetry`, :mod:`luxcheck.flicker`, :mod:`luxcheck.grids`,
+:mod:`luxcheck.glare`), the standards packs (``standards/*.toml``) judge them
+(:mod:`luxcheck.compliance`) and reports are rendered from templates (``reports/``).
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("luxcheck")
+except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+    __version__ = "0+unknown"
+
+__all__ = ["__version__"]

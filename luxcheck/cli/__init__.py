@@ -1,0 +1,60 @@
+"""The ``luxcheck`` command: a thin layer of subcommands over library functions.
+
+Each subcommand lives in its own module of this package and exposes ``register(subparsers)``,
+which adds its parser and sets ``func`` to a callable ``(args) -> int``. Exit codes follow
+DESIGN §5: 0 ok, 1 a check failed, 2 bad input or usage, 3 device error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from luxcheck import __version__
+from luxcheck.errors import EXIT_BAD_INPUT, LuxcheckError
+
+#: Subcommand modules, in the order their commands are listed by ``luxcheck --help``.
+COMMAND_MODULES: tuple[str, ...] = ("luxcheck.cli.campaign",)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits with 2 on usage errors already; keep its message but add the hint."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the full argument parser with every registered subcommand."""
+    parser = _Parser(
+        prog="luxcheck",
+        description="Classroom-lighting acceptance testing: meter to verdict to report.",
+    )
+    parser.add_argument("--version", action="version", version=f"luxcheck {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code = args.func(args)
+    except LuxcheckError as exc:
+        print(f"luxcheck: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("luxcheck: interrupted", file=sys.stderr)
+        return 130
+    return int(code)
+
+
+def entry() -> None:  # pragma: no cover - console-script shim
+    sys.exit(main())

@@ -1,0 +1,633 @@
+"""The campaign store: one SQLite file per campaign (DESIGN §9).
+
+- WAL journal, ``synchronous=FULL``: a reading acknowledged by :meth:`CampaignStore.add_reading`
+  has been committed and fsynced before the call returns, so a crash, an unplugged meter or a
+  flat battery loses nothing that was acknowledged.
+- Raw readings are append-only: triggers refuse UPDATE and DELETE on them. A correction is a new
+  reading that ``supersedes`` the old one; an undo is a :class:`~luxcheck.model.VoidReading`.
+- Arrays (spectra, waveforms) are stored as raw bytes with their numpy dtype, so what comes back
+  is bit-for-bit what went in.
+- The schema is versioned (table ``schema_version``); :data:`MIGRATIONS` brings an older file up
+  to date when it is opened.
+- Computed metrics live in their own table (``metric``), replaced when recomputed, keyed by a
+  hash of the readings they came from so that re-analysis is incremental.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import fields
+from pathlib import Path
+from typing import Any, cast
+
+import numpy as np
+
+from luxcheck.errors import InputError, StoreError
+from luxcheck.model import (
+    READING_CLASSES,
+    AnyReading,
+    Campaign,
+    Classroom,
+    Instrument,
+    MeasurementSession,
+    Reading,
+    School,
+)
+
+SCHEMA_VERSION = 1
+
+_READING_COMMON = ("reading_id", "session_id", "taken_at", "instrument_id", "supersedes", "note")
+
+# Per-kind columns (besides the common ones); arrays are stored as <name>_blob + <name>_dtype.
+_KIND_COLUMNS: dict[str, tuple[str, ...]] = {
+    "illuminance": ("surface", "x_m", "y_m", "lights_on", "illuminance_lx", "point"),
+    "spectrum": ("wavelength_nm", "values", "unit", "luminaire"),
+    "waveform": ("samples", "sample_rate_hz", "unit", "dark_level", "full_scale"),
+    "luminance": ("target", "luminance_cd_m2", "observer", "solid_angle_sr", "position_index"),
+    "power": ("circuit", "power_w"),
+    "height": ("luminaire", "height_m"),
+    "void": (),
+}
+_ARRAY_FIELDS = {"wavelength_nm", "values", "samples"}
+
+_V1 = """
+CREATE TABLE campaign (
+    campaign_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    profile TEXT NOT NULL,
+    client TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE school (
+    school_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    district TEXT NOT NULL,
+    address TEXT NOT NULL
+);
+CREATE TABLE classroom (
+    classroom_id TEXT PRIMARY KEY,
+    school_id TEXT NOT NULL REFERENCES school(school_id),
+    name TEXT NOT NULL,
+    room_type TEXT NOT NULL,
+    length_m REAL NOT NULL, width_m REAL NOT NULL, height_m REAL NOT NULL,
+    desk_rows INTEGER NOT NULL, desk_front_m REAL NOT NULL, desk_back_m REAL NOT NULL,
+    desk_height_m REAL NOT NULL,
+    board_width_m REAL NOT NULL, board_height_m REAL NOT NULL, board_bottom_m REAL NOT NULL,
+    luminaire_count INTEGER NOT NULL, luminaire_rows INTEGER NOT NULL,
+    luminaire_columns INTEGER NOT NULL, board_luminaire_count INTEGER NOT NULL,
+    luminaire_mounting_height_m REAL, installed_power_w REAL,
+    building TEXT NOT NULL, floor TEXT NOT NULL, notes TEXT NOT NULL
+);
+CREATE INDEX classroom_school ON classroom(school_id);
+CREATE TABLE instrument (
+    instrument_id TEXT PRIMARY KEY,
+    model TEXT NOT NULL, serial_number TEXT NOT NULL, calibration_date TEXT NOT NULL,
+    expanded_uncertainty_percent REAL NOT NULL, coverage_factor REAL NOT NULL,
+    kind TEXT NOT NULL
+);
+CREATE TABLE session (
+    session_id TEXT PRIMARY KEY,
+    classroom_id TEXT NOT NULL REFERENCES classroom(classroom_id),
+    inspector TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    instrument_ids TEXT NOT NULL,
+    notes TEXT NOT NULL
+);
+CREATE INDEX session_classroom ON session(classroom_id);
+CREATE TABLE reading (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    reading_id TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    session_id TEXT NOT NULL REFERENCES session(session_id),
+    classroom_id TEXT NOT NULL REFERENCES classroom(classroom_id),
+    taken_at TEXT NOT NULL,
+    instrument_id TEXT REFERENCES instrument(instrument_id),
+    supersedes TEXT REFERENCES reading(reading_id),
+    note TEXT NOT NULL,
+    -- illuminance
+    surface TEXT, x_m REAL, y_m REAL, lights_on INTEGER, illuminance_lx REAL, point INTEGER,
+    -- spectrum / waveform arrays (raw bytes + numpy dtype string)
+    wavelength_nm_blob BLOB, wavelength_nm_dtype TEXT,
+    values_blob BLOB, values_dtype TEXT,
+    samples_blob BLOB, samples_dtype TEXT,
+    unit TEXT, luminaire TEXT,
+    sample_rate_hz REAL, dark_level REAL, full_scale REAL,
+    -- luminance
+    target TEXT, luminance_cd_m2 REAL, observer TEXT, solid_angle_sr REAL, position_index REAL,
+    -- power / height
+    circuit TEXT, power_w REAL, height_m REAL
+);
+CREATE INDEX reading_classroom ON reading(classroom_id, kind);
+CREATE INDEX reading_supersedes ON reading(supersedes);
+CREATE TRIGGER reading_no_update BEFORE UPDATE ON reading
+BEGIN SELECT RAISE(ABORT, 'readings are append-only: add a correction that supersedes it'); END;
+CREATE TRIGGER reading_no_delete BEFORE DELETE ON reading
+BEGIN SELECT RAISE(ABORT, 'readings are append-only: add a void reading to withdraw it'); END;
+CREATE TABLE metric (
+    classroom_id TEXT NOT NULL REFERENCES classroom(classroom_id),
+    metric_id TEXT NOT NULL,
+    value REAL,
+    text_value TEXT,
+    reason TEXT,
+    computed_at TEXT NOT NULL,
+    input_hash TEXT NOT NULL,
+    PRIMARY KEY (classroom_id, metric_id)
+);
+"""
+
+#: Ordered migrations: MIGRATIONS[i] brings schema version i to version i + 1.
+MIGRATIONS: tuple[str, ...] = (_V1,)
+
+
+def _iso(value: dt.datetime | dt.date) -> str:
+    return value.isoformat()
+
+
+def _parse_ts(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
+class CampaignStore:
+    """A campaign file. Open with :meth:`create` or :meth:`open`; close with :meth:`close`.
+
+    Every ``add_*`` call is its own transaction, committed (and fsynced) before it returns, unless
+    it runs inside :meth:`transaction`, in which case all of the block is committed at once or
+    not at all.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._db = connection
+        self.path = path
+        self._depth = 0
+
+    # ----------------------------------------------------------------- opening
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path, isolation_level=None, timeout=30.0)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("PRAGMA foreign_keys=ON")
+        return db
+
+    @classmethod
+    def create(cls, path: str | Path, campaign: Campaign) -> CampaignStore:
+        """Create a new campaign file at ``path``; refuse to overwrite an existing file."""
+        path = Path(path)
+        if path.exists():
+            raise InputError("a file already exists there; choose another path", source=str(path))
+        if not path.parent.is_dir():
+            raise InputError("the folder does not exist", source=str(path))
+        db = cls._connect(path)
+        store = cls(db, path)
+        with store.transaction():
+            store._migrate(0)
+            db.execute(
+                "INSERT INTO campaign VALUES (?,?,?,?,?)",
+                (
+                    campaign.campaign_id,
+                    campaign.name,
+                    campaign.profile,
+                    campaign.client,
+                    _iso(dt.datetime.now(dt.UTC)),
+                ),
+            )
+        return store
+
+    @classmethod
+    def open(cls, path: str | Path) -> CampaignStore:
+        """Open an existing campaign file, migrating its schema if it is older."""
+        path = Path(path)
+        if not path.is_file():
+            raise InputError(
+                "no campaign file there (create one with 'luxcheck campaign init')",
+                source=str(path),
+            )
+        try:
+            db = cls._connect(path)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: not a luxcheck campaign file ({exc})") from exc
+        try:
+            row = db.execute("SELECT max(version) FROM schema_version").fetchone()
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            raise StoreError(f"{path}: not a luxcheck campaign file ({exc})") from exc
+        version = int(row[0] or 0)
+        if version > SCHEMA_VERSION:
+            db.close()
+            raise StoreError(
+                f"{path}: schema version {version} is newer than this luxcheck "
+                f"({SCHEMA_VERSION}); upgrade luxcheck"
+            )
+        store = cls(db, path)
+        if version < SCHEMA_VERSION:
+            with store.transaction():
+                store._migrate(version)
+        return store
+
+    def _migrate(self, version: int) -> None:
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, "
+            "applied_at TEXT NOT NULL)"
+        )
+        for target in range(version, SCHEMA_VERSION):
+            for statement in _split_sql(MIGRATIONS[target]):
+                self._db.execute(statement)
+            self._db.execute(
+                "INSERT INTO schema_version VALUES (?, ?)",
+                (target + 1, _iso(dt.datetime.now(dt.UTC))),
+            )
+
+    def close(self) -> None:
+        """Close the file (a checkpoint folds the WAL back into it)."""
+        with contextlib.suppress(sqlite3.Error):
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._db.close()
+
+    def __enter__(self) -> CampaignStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version of the open file."""
+        return int(self._db.execute("SELECT max(version) FROM schema_version").fetchone()[0])
+
+    # ----------------------------------------------------------------- transactions
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Run a block as one transaction: all of it is committed, or none of it."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        else:
+            self._db.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    def _write(self, sql: str, params: Sequence[Any], what: str) -> None:
+        try:
+            with self.transaction():
+                self._db.execute(sql, params)
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(f"{self.path}: cannot add {what}: {exc}") from exc
+
+    # ----------------------------------------------------------------- campaign structure
+    @property
+    def campaign(self) -> Campaign:
+        """The campaign this file holds."""
+        row = self._db.execute("SELECT campaign_id, name, profile, client FROM campaign").fetchone()
+        return Campaign(*row)
+
+    def add_school(self, school: School) -> None:
+        """Add a school."""
+        self._write(
+            "INSERT INTO school VALUES (?,?,?,?)",
+            (school.school_id, school.name, school.district, school.address),
+            f"school {school.school_id}",
+        )
+
+    def add_classroom(self, room: Classroom) -> None:
+        """Add a classroom (its school must exist)."""
+        names = [f.name for f in fields(Classroom)]
+        self._write(
+            f"INSERT INTO classroom ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+            [getattr(room, n) for n in names],
+            f"classroom {room.classroom_id}",
+        )
+
+    def add_instrument(self, instrument: Instrument) -> None:
+        """Add an instrument with its calibration."""
+        self._write(
+            "INSERT INTO instrument VALUES (?,?,?,?,?,?,?)",
+            (
+                instrument.instrument_id,
+                instrument.model,
+                instrument.serial_number,
+                _iso(instrument.calibration_date),
+                instrument.expanded_uncertainty_percent,
+                instrument.coverage_factor,
+                instrument.kind,
+            ),
+            f"instrument {instrument.instrument_id}",
+        )
+
+    def add_session(self, session: MeasurementSession) -> None:
+        """Add a measurement session (classroom and instruments must exist)."""
+        for iid in session.instrument_ids:
+            if self.instrument(iid) is None:
+                raise StoreError(
+                    f"{self.path}: session {session.session_id} names instrument {iid}, "
+                    "which is not in the campaign"
+                )
+        self._write(
+            "INSERT INTO session VALUES (?,?,?,?,?,?)",
+            (
+                session.session_id,
+                session.classroom_id,
+                session.inspector,
+                _iso(session.started_at),
+                ";".join(session.instrument_ids),
+                session.notes,
+            ),
+            f"session {session.session_id}",
+        )
+
+    def schools(self) -> list[School]:
+        """All schools, by id."""
+        rows = self._db.execute("SELECT * FROM school ORDER BY school_id").fetchall()
+        return [School(*r) for r in rows]
+
+    def classrooms(self, school_id: str | None = None) -> list[Classroom]:
+        """All classrooms (of one school, if given), by id."""
+        names = [f.name for f in fields(Classroom)]
+        sql = f"SELECT {', '.join(names)} FROM classroom"
+        params: tuple[str, ...] = ()
+        if school_id is not None:
+            sql += " WHERE school_id = ?"
+            params = (school_id,)
+        rows = self._db.execute(sql + " ORDER BY classroom_id", params).fetchall()
+        return [Classroom(**dict(zip(names, r, strict=True))) for r in rows]
+
+    def classroom(self, classroom_id: str) -> Classroom:
+        """One classroom; an :class:`InputError` if there is none of that id."""
+        names = [f.name for f in fields(Classroom)]
+        row = self._db.execute(
+            f"SELECT {', '.join(names)} FROM classroom WHERE classroom_id = ?", (classroom_id,)
+        ).fetchone()
+        if row is None:
+            raise InputError(
+                f"no classroom {classroom_id!r} in the campaign", source=str(self.path)
+            )
+        return Classroom(**dict(zip(names, row, strict=True)))
+
+    def instruments(self) -> list[Instrument]:
+        """All instruments, by id."""
+        rows = self._db.execute("SELECT * FROM instrument ORDER BY instrument_id").fetchall()
+        return [self._instrument(r) for r in rows]
+
+    def instrument(self, instrument_id: str) -> Instrument | None:
+        """One instrument, or None."""
+        row = self._db.execute(
+            "SELECT * FROM instrument WHERE instrument_id = ?", (instrument_id,)
+        ).fetchone()
+        return None if row is None else self._instrument(row)
+
+    @staticmethod
+    def _instrument(row: Sequence[Any]) -> Instrument:
+        return Instrument(
+            row[0], row[1], row[2], dt.date.fromisoformat(row[3]), row[4], row[5], row[6]
+        )
+
+    def sessions(self, classroom_id: str | None = None) -> list[MeasurementSession]:
+        """All measurement sessions (of one classroom, if given), by start time."""
+        sql = "SELECT * FROM session"
+        params: tuple[str, ...] = ()
+        if classroom_id is not None:
+            sql += " WHERE classroom_id = ?"
+            params = (classroom_id,)
+        rows = self._db.execute(sql + " ORDER BY started_at, session_id", params).fetchall()
+        return [
+            MeasurementSession(
+                r[0], r[1], r[2], _parse_ts(r[3]), tuple(i for i in r[4].split(";") if i), r[5]
+            )
+            for r in rows
+        ]
+
+    def session(self, session_id: str) -> MeasurementSession | None:
+        """One session, or None."""
+        row = self._db.execute(
+            "SELECT * FROM session WHERE session_id = ?", (session_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        return MeasurementSession(
+            row[0],
+            row[1],
+            row[2],
+            _parse_ts(row[3]),
+            tuple(i for i in row[4].split(";") if i),
+            row[5],
+        )
+
+    # ----------------------------------------------------------------- readings
+    def add_reading(self, reading: AnyReading) -> None:
+        """Journal one reading: committed and fsynced when this returns.
+
+        Refuses (``StoreError``) a reading whose session is unknown, whose id is taken, or whose
+        ``supersedes`` names no reading of the same classroom; nothing is written then.
+        """
+        self.add_readings([reading])
+
+    def add_readings(self, readings: Iterable[AnyReading]) -> int:
+        """Journal several readings in one transaction (all or none); return how many."""
+        count = 0
+        with self.transaction():
+            session_rooms: dict[str, str] = {}
+            for reading in readings:
+                room = session_rooms.get(reading.session_id)
+                if room is None:
+                    row = self._db.execute(
+                        "SELECT classroom_id FROM session WHERE session_id = ?",
+                        (reading.session_id,),
+                    ).fetchone()
+                    if row is None:
+                        raise StoreError(
+                            f"{self.path}: reading {reading.reading_id} names session "
+                            f"{reading.session_id}, which is not in the campaign"
+                        )
+                    room = session_rooms[reading.session_id] = row[0]
+                self._insert_reading(reading, room)
+                count += 1
+        return count
+
+    def _insert_reading(self, reading: Reading, classroom_id: str) -> None:
+        if reading.supersedes is not None:
+            row = self._db.execute(
+                "SELECT classroom_id FROM reading WHERE reading_id = ?", (reading.supersedes,)
+            ).fetchone()
+            if row is None or row[0] != classroom_id:
+                raise StoreError(
+                    f"{self.path}: reading {reading.reading_id} supersedes "
+                    f"{reading.supersedes}, which is not a reading of classroom {classroom_id}"
+                )
+        columns: list[str] = ["kind", "classroom_id", *_READING_COMMON]
+        values: list[Any] = [reading.kind, classroom_id]
+        for name in _READING_COMMON:
+            value = getattr(reading, name)
+            values.append(_iso(value) if isinstance(value, dt.datetime) else value)
+        for name in _KIND_COLUMNS[reading.kind]:
+            value = getattr(reading, name)
+            if name in _ARRAY_FIELDS:
+                array = np.ascontiguousarray(value)
+                columns += [f"{name}_blob", f"{name}_dtype"]
+                values += [array.tobytes(), array.dtype.str]
+            else:
+                columns.append(name)
+                values.append(value)
+        try:
+            self._db.execute(
+                f"INSERT INTO reading ({', '.join(columns)}) "
+                f"VALUES ({', '.join('?' * len(columns))})",
+                values,
+            )
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(
+                f"{self.path}: cannot add reading {reading.reading_id}: {exc}"
+            ) from exc
+
+    def has_reading(self, reading_id: str) -> bool:
+        """Whether a reading of that id is in the store (superseded or not)."""
+        return (
+            self._db.execute("SELECT 1 FROM reading WHERE reading_id = ?", (reading_id,)).fetchone()
+            is not None
+        )
+
+    def readings(
+        self,
+        classroom_id: str | None = None,
+        *,
+        kind: str | None = None,
+        session_id: str | None = None,
+        include_superseded: bool = False,
+    ) -> list[AnyReading]:
+        """Readings in journal order.
+
+        By default only the current ones: a reading that a later one supersedes (corrects or
+        voids) is left out, and so are void readings themselves.
+        """
+        where, params = [], []
+        if classroom_id is not None:
+            where.append("r.classroom_id = ?")
+            params.append(classroom_id)
+        if kind is not None:
+            where.append("r.kind = ?")
+            params.append(kind)
+        if session_id is not None:
+            where.append("r.session_id = ?")
+            params.append(session_id)
+        if not include_superseded:
+            where.append("r.kind != 'void'")
+            where.append("NOT EXISTS (SELECT 1 FROM reading s WHERE s.supersedes = r.reading_id)")
+        sql = "SELECT r.* FROM reading r"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        cursor = self._db.execute(sql + " ORDER BY r.seq", params)
+        names = [d[0] for d in cursor.description]
+        return [self._reading(dict(zip(names, row, strict=True))) for row in cursor]
+
+    @staticmethod
+    def _reading(row: Mapping[str, Any]) -> AnyReading:
+        kind = row["kind"]
+        kwargs: dict[str, Any] = {name: row[name] for name in _READING_COMMON}
+        kwargs["taken_at"] = _parse_ts(row["taken_at"])
+        for name in _KIND_COLUMNS[kind]:
+            if name in _ARRAY_FIELDS:
+                kwargs[name] = np.frombuffer(row[f"{name}_blob"], dtype=row[f"{name}_dtype"])
+            elif name == "lights_on":
+                kwargs[name] = bool(row[name])
+            else:
+                kwargs[name] = row[name]
+        return cast(AnyReading, READING_CLASSES[kind](**kwargs))
+
+    def reading_counts(self) -> dict[str, dict[str, int]]:
+        """Current readings per classroom and kind: ``{classroom_id: {kind: count}}``."""
+        rows = self._db.execute(
+            "SELECT r.classroom_id, r.kind, count(*) FROM reading r WHERE r.kind != 'void' "
+            "AND NOT EXISTS (SELECT 1 FROM reading s WHERE s.supersedes = r.reading_id) "
+            "GROUP BY r.classroom_id, r.kind"
+        ).fetchall()
+        counts: dict[str, dict[str, int]] = {}
+        for room, kind, n in rows:
+            counts.setdefault(room, {})[kind] = n
+        return counts
+
+    def raw_reading_rows(self, classroom_id: str) -> list[tuple[Any, ...]]:
+        """Every stored row of a classroom's readings, superseded ones included, in journal
+        order, as stored (for the report's SHA-256 over the raw readings)."""
+        cursor = self._db.execute(
+            "SELECT * FROM reading WHERE classroom_id = ? ORDER BY seq", (classroom_id,)
+        )
+        return [tuple(row[1:]) for row in cursor]  # seq is a storage detail, not a reading
+
+    # ----------------------------------------------------------------- computed metrics
+    def put_metrics(
+        self,
+        classroom_id: str,
+        metrics: Mapping[str, float | str | None],
+        *,
+        input_hash: str,
+        reasons: Mapping[str, str] | None = None,
+    ) -> None:
+        """Replace the computed metrics of one classroom (one transaction).
+
+        Numbers go to ``value``, texts (e.g. a risk group) to ``text_value``; a metric that could
+        not be computed is stored with a NaN/None value and its ``reason``.
+        """
+        reasons = reasons or {}
+        now = _iso(dt.datetime.now(dt.UTC))
+        rows = []
+        for metric_id, value in metrics.items():
+            number = None
+            text = None
+            if isinstance(value, str):
+                text = value
+            elif value is not None and np.isfinite(value):
+                number = float(value)
+            rows.append(
+                (classroom_id, metric_id, number, text, reasons.get(metric_id), now, input_hash)
+            )
+        with self.transaction():
+            self._db.execute("DELETE FROM metric WHERE classroom_id = ?", (classroom_id,))
+            self._db.executemany("INSERT INTO metric VALUES (?,?,?,?,?,?,?)", rows)
+
+    def metrics(self, classroom_id: str) -> tuple[dict[str, float | str | None], dict[str, str]]:
+        """The computed metrics of a classroom and the reasons of those not measured."""
+        values: dict[str, float | str | None] = {}
+        reasons: dict[str, str] = {}
+        for metric_id, value, text, reason in self._db.execute(
+            "SELECT metric_id, value, text_value, reason FROM metric WHERE classroom_id = ?",
+            (classroom_id,),
+        ):
+            values[metric_id] = text if text is not None else value
+            if reason:
+                reasons[metric_id] = reason
+        return values, reasons
+
+    def metrics_hash(self, classroom_id: str) -> str | None:
+        """The input hash the stored metrics of a classroom were computed from, if any."""
+        row = self._db.execute(
+            "SELECT input_hash FROM metric WHERE classroom_id = ? LIMIT 1", (classroom_id,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration script into statements (triggers contain ';' inside BEGIN…END)."""
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--"):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Set everything up and run every check: lint, format, types, the test suite, and the wheel test
+# (build the wheel, install it into a fresh venv, run it from outside the checkout).
+# Usage: bash scripts/test.sh [extra pytest arguments]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --with-browser
+
+echo "== ruff (lint, format)"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+echo "== mypy"
+.venv/bin/mypy
+echo "== pytest"
+MPLBACKEND=Agg .venv/bin/python -m pytest "$@"
+echo "== wheel"
+bash scripts/wheel-check.sh
+echo "== all checks passed"

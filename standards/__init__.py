@@ -1,0 +1,1 @@
+"""Standards packs (data only): shipped in the wheel as ``luxcheck._packs``."""

@@ -1,0 +1,185 @@
+"""The campaign store: append-only journal, supersede/void, exact array round-trip, atomicity.
+
+Source of the rules: DESIGN §9 and issue 2 (WAL, synchronous=FULL, one transaction per reading,
+raw readings append-only, a correction supersedes, schema version table).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from luxcheck.errors import InputError, StoreError
+from luxcheck.model import (
+    Campaign,
+    IlluminanceReading,
+    LuminanceReading,
+    PowerReading,
+    SpectrumReading,
+    VoidReading,
+    WaveformReading,
+)
+from luxcheck.store import SCHEMA_VERSION, CampaignStore
+
+from .conftest import T0
+
+
+def lx(rid: str, value: float, **kw: object) -> IlluminanceReading:
+    return IlluminanceReading(rid, "SE1", T0, illuminance_lx=value, x_m=1.0, y_m=2.5, **kw)  # type: ignore[arg-type]
+
+
+def test_pragmas_and_schema(store: CampaignStore) -> None:
+    db = sqlite3.connect(store.path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert store.schema_version == SCHEMA_VERSION
+
+
+def test_reading_round_trip_all_kinds(store: CampaignStore) -> None:
+    wl = np.arange(380.0, 781.0, 5.0)
+    spd = np.linspace(0.1, 1.0, wl.size).astype(np.float32)
+    samples = np.arange(2000, dtype=np.int16)
+    readings = [
+        lx("A1", 512.5, point=0),
+        SpectrumReading("A2", "SE1", T0, wavelength_nm=wl, values=spd, unit="W/(m2 nm)"),
+        WaveformReading("A3", "SE1", T0, samples=samples, sample_rate_hz=20000.0, dark_level=3.0),
+        LuminanceReading(
+            "A4",
+            "SE1",
+            T0,
+            target="luminaire",
+            luminance_cd_m2=4200.0,
+            observer="P1",
+            solid_angle_sr=0.01,
+            position_index=2.3,
+        ),
+        PowerReading("A5", "SE1", T0, circuit="general", power_w=301.2),
+    ]
+    for r in readings:
+        store.add_reading(r)
+    back = store.readings("R101")
+    assert back == readings
+    # arrays keep their dtype exactly (never coerced)
+    assert back[1].values.dtype == np.float32  # type: ignore[union-attr]
+    assert back[2].samples.dtype == np.int16  # type: ignore[union-attr]
+
+
+def test_append_only_triggers(store: CampaignStore) -> None:
+    store.add_reading(lx("A1", 500.0))
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        store._db.execute("UPDATE reading SET illuminance_lx = 1 WHERE reading_id = 'A1'")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        store._db.execute("DELETE FROM reading")
+    assert store.readings()[0].illuminance_lx == 500.0  # type: ignore[union-attr]
+
+
+def test_correction_and_void(store: CampaignStore) -> None:
+    store.add_reading(lx("A1", 500.0))
+    store.add_reading(lx("A2", 480.0))
+    store.add_reading(lx("A1b", 505.0, supersedes="A1"))
+    store.add_reading(VoidReading("V1", "SE1", T0, supersedes="A2"))
+    current = store.readings("R101")
+    assert [r.reading_id for r in current] == ["A1b"]
+    everything = store.readings("R101", include_superseded=True)
+    assert [r.reading_id for r in everything] == ["A1", "A2", "A1b", "V1"]
+    assert store.reading_counts() == {"R101": {"illuminance": 1}}
+
+
+def test_refusals_leave_store_unchanged(store: CampaignStore) -> None:
+    store.add_reading(lx("A1", 500.0))
+    with pytest.raises(StoreError, match="A1"):
+        store.add_reading(lx("A1", 501.0))  # duplicate id
+    with pytest.raises(StoreError, match="session"):
+        store.add_reading(IlluminanceReading("B1", "NOPE", T0, illuminance_lx=1.0))
+    with pytest.raises(StoreError, match="supersedes"):
+        store.add_reading(lx("B2", 1.0, supersedes="missing"))
+    # a batch with one bad reading is refused whole
+    with pytest.raises(StoreError):
+        store.add_readings([lx("C1", 1.0), lx("C2", 2.0), lx("A1", 3.0)])
+    assert [r.reading_id for r in store.readings(include_superseded=True)] == ["A1"]
+
+
+def test_committed_before_return(store: CampaignStore, tmp_path: Path) -> None:
+    """A second connection sees a reading as soon as add_reading returns (it was committed)."""
+    store.add_reading(lx("A1", 500.0))
+    other = sqlite3.connect(store.path)
+    assert other.execute("SELECT count(*) FROM reading").fetchone()[0] == 1
+
+
+def test_over_range_and_bad_values_refused() -> None:
+    with pytest.raises(InputError, match="illuminance_lx"):
+        lx("A1", -1.0)
+    with pytest.raises(InputError, match="illuminance_lx"):
+        lx("A1", float("nan"))
+    with pytest.raises(InputError, match="supersede itself"):
+        lx("A1", 1.0, supersedes="A1")
+
+
+def test_create_refuses_existing_and_open_refuses_foreign(tmp_path: Path) -> None:
+    path = tmp_path / "a.lux"
+    CampaignStore.create(path, Campaign("C1", "x")).close()
+    with pytest.raises(InputError, match="already exists"):
+        CampaignStore.create(path, Campaign("C1", "x"))
+    junk = tmp_path / "junk.lux"
+    junk.write_bytes(b"not sqlite at all" * 100)
+    with pytest.raises(StoreError, match="not a luxcheck campaign"):
+        CampaignStore.open(junk)
+    with CampaignStore.open(path) as s:
+        assert s.campaign == Campaign("C1", "x")
+
+
+def test_newer_schema_refused(tmp_path: Path) -> None:
+    path = tmp_path / "a.lux"
+    CampaignStore.create(path, Campaign("C1", "x")).close()
+    db = sqlite3.connect(path)
+    db.execute("INSERT INTO schema_version VALUES (?, 'later')", (SCHEMA_VERSION + 1,))
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="newer"):
+        CampaignStore.open(path)
+
+
+def test_metrics_replace_and_reasons(store: CampaignStore) -> None:
+    store.put_metrics(
+        "R101",
+        {"cct_K": 4800.0, "blue_light_risk_group": "RG0", "flicker_pst_lm": float("nan")},
+        input_hash="h1",
+        reasons={"flicker_pst_lm": "record 1.0 s < 20 s"},
+    )
+    values, reasons = store.metrics("R101")
+    assert values == {"cct_K": 4800.0, "blue_light_risk_group": "RG0", "flicker_pst_lm": None}
+    assert reasons == {"flicker_pst_lm": "record 1.0 s < 20 s"}
+    store.put_metrics("R101", {"cct_K": 4700.0}, input_hash="h2")
+    assert store.metrics("R101")[0] == {"cct_K": 4700.0}
+    assert store.metrics_hash("R101") == "h2"
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    values=hnp.arrays(
+        dtype=st.sampled_from([np.float64, np.float32, np.int16, np.uint16, np.int32]),
+        shape=st.integers(1, 300),
+        elements={"allow_nan": False, "allow_infinity": False},
+    ),
+    rate=st.floats(1.0, 1e6, allow_nan=False),
+)
+def test_waveform_round_trip_property(
+    store: CampaignStore, values: np.ndarray, rate: float
+) -> None:
+    """Property: any finite array of any supported dtype comes back bit-for-bit."""
+    rid = f"W{store._db.execute('SELECT count(*) FROM reading').fetchone()[0]}"
+    reading = WaveformReading(
+        rid, "SE1", T0 + dt.timedelta(seconds=1), samples=values, sample_rate_hz=rate
+    )
+    store.add_reading(reading)
+    back = store.readings(kind="waveform")[-1]
+    assert back == reading
