@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 from pathlib import Path
 
 from luxcheck.errors import EXIT_OK
+from luxcheck.exchange import export_folder, import_folder, read_folder
 from luxcheck.model import Campaign
 from luxcheck.store import CampaignStore
 
@@ -26,9 +29,62 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     init.add_argument("--client", default="", help="client (e.g. the education bureau)")
     init.set_defaults(func=_init)
 
+    imp = actions.add_parser(
+        "import",
+        help="import a folder of campaign CSV files (all or nothing)",
+        description="Import a folder of CSV files (layout: README, 'Campaign files'). The whole "
+        "folder is checked first; a malformed file is rejected with its file, line and column "
+        "and nothing is written. A missing campaign file is created from campaign.csv.",
+    )
+    imp.add_argument("folder", type=Path, help="folder with campaign.csv, schools.csv, ...")
+    imp.add_argument(
+        "--into",
+        dest="store",
+        type=Path,
+        required=True,
+        help="campaign file to import into (created if it does not exist)",
+    )
+    imp.set_defaults(func=_import)
+
+    exp = actions.add_parser("export", help="export a campaign as a folder of CSV files")
+    exp.add_argument("store", type=Path, help="campaign file")
+    exp.add_argument("--out", type=Path, required=True, help="folder to write (new or empty)")
+    exp.set_defaults(func=_export)
+
 
 def _init(args: argparse.Namespace) -> int:
     campaign = Campaign(args.campaign_id, args.name, args.profile, args.client)
     CampaignStore.create(args.path, campaign).close()
     print(f"created campaign {campaign.campaign_id} in {args.path}")
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    target: Path = args.store
+    if target.exists():
+        with CampaignStore.open(target) as store:
+            plan = import_folder(store, args.folder)
+    else:
+        # A new campaign file is built beside the target and renamed into place only when the
+        # whole import succeeded: a failed import leaves no file behind.
+        plan = read_folder(args.folder)
+        partial = target.with_name(f".{target.name}.importing-{os.getpid()}")
+        try:
+            with CampaignStore.create(partial, plan.campaign) as store:
+                import_folder(store, args.folder)
+            os.replace(partial, target)
+        finally:
+            for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+                with contextlib.suppress(FileNotFoundError):
+                    leftover.unlink()
+    summary = ", ".join(f"{n} {what}" for what, n in plan.counts.items())
+    print(f"imported into {target}: {summary}")
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    with CampaignStore.open(args.store) as store:
+        counts = export_folder(store, args.out)
+    summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "no readings"
+    print(f"exported {args.store} to {args.out}: {summary}")
     return EXIT_OK

@@ -1,0 +1,755 @@
+"""Campaign import and export: a folder of CSV files an inspector can also fill by hand.
+
+The layout (documented for inspectors in ``docs``-free form in the README and in
+:data:`LAYOUT`): one UTF-8 CSV file per kind, with a header row. Every file but
+``campaign.csv`` is optional on import.
+
+=====================  ==========================================================
+file                   one row per
+=====================  ==========================================================
+campaign.csv           the campaign (exactly one row)
+schools.csv            school
+classrooms.csv         classroom (geometry, luminaires, installed power)
+instruments.csv        instrument with calibration date and expanded uncertainty
+sessions.csv           measurement session (``instrument_ids`` separated by ``;``)
+illuminance.csv        illuminance point (``lights`` is ``on`` or ``off``)
+luminance.csv          luminance reading
+power.csv              power reading (circuit ``general`` or ``board``)
+heights.csv            luminaire mounting height
+spectra.csv            spectrum (metadata); values in spectrum_values.csv
+spectrum_values.csv    (reading_id, wavelength_nm, value) — one row per wavelength
+waveforms.csv          waveform (metadata); samples in waveform_samples.csv
+waveform_samples.csv   (reading_id, index, value) — one row per sample
+voids.csv              withdrawn reading (``supersedes`` names it)
+=====================  ==========================================================
+
+Rules: numbers are plain decimals (``.`` as the decimal point); time stamps are ISO 8601 with a
+time zone (``2026-11-02T09:00:00+08:00``); dates ``YYYY-MM-DD``; empty cells mean "none" where a
+field is optional. Import checks every file completely before writing anything: a malformed
+file is rejected whole with its file, line and column and the expected form, and the store is
+left unchanged. Export writes every reading, superseded and withdrawn ones included, with
+numbers in their shortest exact form, so import → export → import changes no value.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import MISSING, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from luxcheck.errors import InputError
+from luxcheck.model import (
+    AnyReading,
+    Campaign,
+    Classroom,
+    HeightReading,
+    IlluminanceReading,
+    Instrument,
+    LuminanceReading,
+    MeasurementSession,
+    PowerReading,
+    School,
+    SpectrumReading,
+    VoidReading,
+    WaveformReading,
+)
+from luxcheck.store import CampaignStore
+
+_COMMON = ["reading_id", "session_id", "taken_at", "instrument_id", "supersedes", "note"]
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """One file of the layout: its columns (required ones first) and what a row becomes."""
+
+    name: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+def _classroom_columns() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    required = tuple(f.name for f in fields(Classroom) if f.default is MISSING)
+    optional = tuple(f.name for f in fields(Classroom) if f.default is not MISSING)
+    return required, optional
+
+
+_CLASSROOM_REQ, _CLASSROOM_OPT = _classroom_columns()
+
+#: The files of the layout, in import order.
+LAYOUT: dict[str, FileSpec] = {
+    "campaign": FileSpec("campaign.csv", ("campaign_id", "name"), ("profile", "client")),
+    "schools": FileSpec("schools.csv", ("school_id", "name"), ("district", "address")),
+    "classrooms": FileSpec("classrooms.csv", _CLASSROOM_REQ, _CLASSROOM_OPT),
+    "instruments": FileSpec(
+        "instruments.csv",
+        (
+            "instrument_id",
+            "model",
+            "serial_number",
+            "calibration_date",
+            "expanded_uncertainty_percent",
+        ),
+        ("coverage_factor", "kind"),
+    ),
+    "sessions": FileSpec(
+        "sessions.csv",
+        ("session_id", "classroom_id", "inspector", "started_at"),
+        ("instrument_ids", "notes"),
+    ),
+    "illuminance": FileSpec(
+        "illuminance.csv",
+        ("reading_id", "session_id", "taken_at", "surface", "x_m", "y_m", "illuminance_lx"),
+        ("lights", "point", "instrument_id", "supersedes", "note"),
+    ),
+    "luminance": FileSpec(
+        "luminance.csv",
+        ("reading_id", "session_id", "taken_at", "target", "luminance_cd_m2"),
+        ("observer", "solid_angle_sr", "position_index", "instrument_id", "supersedes", "note"),
+    ),
+    "power": FileSpec(
+        "power.csv",
+        ("reading_id", "session_id", "taken_at", "circuit", "power_w"),
+        ("instrument_id", "supersedes", "note"),
+    ),
+    "heights": FileSpec(
+        "heights.csv",
+        ("reading_id", "session_id", "taken_at", "height_m"),
+        ("luminaire", "instrument_id", "supersedes", "note"),
+    ),
+    "spectra": FileSpec(
+        "spectra.csv",
+        ("reading_id", "session_id", "taken_at", "unit"),
+        ("luminaire", "dtype", "instrument_id", "supersedes", "note"),
+    ),
+    "spectrum_values": FileSpec("spectrum_values.csv", ("reading_id", "wavelength_nm", "value")),
+    "waveforms": FileSpec(
+        "waveforms.csv",
+        ("reading_id", "session_id", "taken_at", "sample_rate_hz"),
+        ("unit", "dark_level", "full_scale", "dtype", "instrument_id", "supersedes", "note"),
+    ),
+    "waveform_samples": FileSpec("waveform_samples.csv", ("reading_id", "index", "value")),
+    "voids": FileSpec(
+        "voids.csv",
+        ("reading_id", "session_id", "taken_at", "supersedes"),
+        ("instrument_id", "note"),
+    ),
+}
+
+_ALLOWED_DTYPES = ("float64", "float32", "int64", "int32", "int16", "uint16", "uint32", "uint8")
+
+
+# --------------------------------------------------------------------------- cell parsers
+class _Row:
+    """A CSV row with its file and line, and typed accessors that raise located errors."""
+
+    def __init__(self, path: Path, line: int, cells: Mapping[str, str]) -> None:
+        self.path = path
+        self.line = line
+        self.cells = cells
+
+    def error(self, column: str | int | None, message: str) -> InputError:
+        return InputError(message, source=str(self.path), line=self.line, column=column)
+
+    def text(self, name: str, default: str = "") -> str:
+        value = self.cells.get(name)
+        return default if value is None else value
+
+    def opt_text(self, name: str) -> str | None:
+        value = self.cells.get(name, "")
+        return value if value != "" else None
+
+    def number(self, name: str) -> float:
+        raw = self.cells.get(name, "")
+        if raw == "":
+            raise self.error(name, "a number is required (the cell is empty)")
+        try:
+            return float(raw)
+        except ValueError:
+            raise self.error(name, f"expected a number like 12.5, got {raw!r}") from None
+
+    def opt_number(self, name: str) -> float | None:
+        return None if self.cells.get(name, "") == "" else self.number(name)
+
+    def integer(self, name: str) -> int:
+        raw = self.cells.get(name, "")
+        try:
+            return int(raw)
+        except ValueError:
+            raise self.error(name, f"expected a whole number, got {raw!r}") from None
+
+    def opt_integer(self, name: str) -> int | None:
+        return None if self.cells.get(name, "") == "" else self.integer(name)
+
+    def date(self, name: str) -> dt.date:
+        raw = self.cells.get(name, "")
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            raise self.error(name, f"expected a date YYYY-MM-DD, got {raw!r}") from None
+
+    def timestamp(self, name: str) -> dt.datetime:
+        raw = self.cells.get(name, "")
+        try:
+            value = dt.datetime.fromisoformat(raw)
+        except ValueError:
+            value = None
+        if value is None or value.tzinfo is None:
+            raise self.error(
+                name,
+                f"expected an ISO 8601 time stamp with a time zone, e.g. "
+                f"2026-11-02T09:00:00+08:00, got {raw!r}",
+            )
+        return value
+
+    def choice(self, name: str, mapping: Mapping[str, Any], default: str | None = None) -> Any:
+        raw = self.cells.get(name, "")
+        if raw == "" and default is not None:
+            raw = default
+        if raw not in mapping:
+            raise self.error(name, f"expected one of {', '.join(mapping)}, got {raw!r}")
+        return mapping[raw]
+
+    def build(self, factory: Callable[..., Any], **kwargs: Any) -> Any:
+        """Construct a model object; its validation errors get this row's file and line."""
+        try:
+            return factory(**kwargs)
+        except InputError as exc:
+            raise self.error(exc.column if exc.column is not None else None, exc.message) from None
+
+
+def _read_csv(path: Path, spec: FileSpec) -> Iterator[_Row]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as CSV UTF-8",
+            source=str(path),
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InputError(
+            "the file is empty; expected a header row: " + ",".join(spec.columns),
+            source=str(path),
+            line=1,
+        ) from None
+    header = [h.strip() for h in header]
+    for i, name in enumerate(header, start=1):
+        if name not in spec.columns:
+            raise InputError(
+                f"unknown column {name!r}; expected columns: {', '.join(spec.columns)}",
+                source=str(path),
+                line=1,
+                column=i,
+            )
+    if len(set(header)) != len(header):
+        raise InputError("a column appears twice in the header", source=str(path), line=1)
+    missing = [c for c in spec.required if c not in header]
+    if missing:
+        raise InputError(
+            f"missing required column(s): {', '.join(missing)}", source=str(path), line=1
+        )
+    for cells in reader:
+        line = reader.line_num
+        if not cells or all(c.strip() == "" for c in cells):
+            continue
+        if len(cells) != len(header):
+            raise InputError(
+                f"{len(cells)} cells, expected {len(header)} (one per header column)",
+                source=str(path),
+                line=line,
+            )
+        yield _Row(path, line, {h: c.strip() for h, c in zip(header, cells, strict=True)})
+
+
+# --------------------------------------------------------------------------- import
+@dataclass
+class ImportPlan:
+    """Everything read from a folder, validated, ready to be written in one transaction."""
+
+    campaign: Campaign
+    schools: list[School]
+    classrooms: list[Classroom]
+    instruments: list[Instrument]
+    sessions: list[MeasurementSession]
+    readings: list[AnyReading]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        kinds: dict[str, int] = {}
+        for r in self.readings:
+            kinds[r.kind] = kinds.get(r.kind, 0) + 1
+        return {
+            "schools": len(self.schools),
+            "classrooms": len(self.classrooms),
+            "instruments": len(self.instruments),
+            "sessions": len(self.sessions),
+            **{f"{k} readings": v for k, v in sorted(kinds.items())},
+        }
+
+
+def _rows(folder: Path, key: str, *, required: bool = False) -> list[_Row]:
+    spec = LAYOUT[key]
+    path = folder / spec.name
+    if not path.exists():
+        if required:
+            raise InputError(f"{spec.name} is required in the folder", source=str(folder))
+        return []
+    return list(_read_csv(path, spec))
+
+
+def _common(row: _Row) -> dict[str, Any]:
+    return {
+        "reading_id": row.text("reading_id"),
+        "session_id": row.text("session_id"),
+        "taken_at": row.timestamp("taken_at"),
+        "instrument_id": row.opt_text("instrument_id"),
+        "supersedes": row.opt_text("supersedes"),
+        "note": row.text("note"),
+    }
+
+
+def _arrays(
+    rows: list[_Row], x_col: str, y_col: str, *, integer_x: bool
+) -> dict[str, tuple[list[float], list[str], _Row]]:
+    """Group long-format rows by reading id: (x values, raw y texts, first row)."""
+    grouped: dict[str, tuple[list[float], list[str], _Row]] = {}
+    for row in rows:
+        rid = row.text("reading_id")
+        x = float(row.integer(x_col)) if integer_x else row.number(x_col)
+        row.number(y_col)  # validate the cell now, with its line
+        entry = grouped.setdefault(rid, ([], [], row))
+        entry[0].append(x)
+        entry[1].append(row.text(y_col))
+    return grouped
+
+
+def _typed_values(texts: list[str], dtype: str, row: _Row, column: str) -> np.ndarray:
+    if dtype.startswith(("int", "uint")):
+        try:
+            ints = [int(t) for t in texts]
+        except ValueError:
+            raise row.error(column, f"dtype {dtype} needs whole numbers") from None
+        info = np.iinfo(np.dtype(dtype))
+        if min(ints) < info.min or max(ints) > info.max:
+            raise row.error(column, f"a value does not fit dtype {dtype}")
+        return np.array(ints, dtype=dtype)
+    values = np.array([float(t) for t in texts], dtype=np.float64)
+    if dtype == "float32":
+        as32 = values.astype(np.float32)
+        if not np.array_equal(as32.astype(np.float64), values):
+            raise row.error(column, "a value is not exactly representable as float32")
+        return as32
+    return values
+
+
+def read_folder(folder: str | Path) -> ImportPlan:
+    """Read and validate a campaign folder without touching any store."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError("not a folder of campaign CSV files", source=str(folder))
+    campaign_rows = _rows(folder, "campaign", required=True)
+    if len(campaign_rows) != 1:
+        raise InputError(
+            f"expected exactly one campaign row, found {len(campaign_rows)}",
+            source=str(folder / LAYOUT["campaign"].name),
+        )
+    c = campaign_rows[0]
+    campaign = c.build(
+        Campaign,
+        campaign_id=c.text("campaign_id"),
+        name=c.text("name"),
+        profile=c.text("profile") or "cn-classroom",
+        client=c.text("client"),
+    )
+    schools = [
+        r.build(
+            School,
+            school_id=r.text("school_id"),
+            name=r.text("name"),
+            district=r.text("district"),
+            address=r.text("address"),
+        )
+        for r in _rows(folder, "schools")
+    ]
+    classrooms = [_classroom(r) for r in _rows(folder, "classrooms")]
+    instruments = [
+        r.build(
+            Instrument,
+            instrument_id=r.text("instrument_id"),
+            model=r.text("model"),
+            serial_number=r.text("serial_number"),
+            calibration_date=r.date("calibration_date"),
+            expanded_uncertainty_percent=r.number("expanded_uncertainty_percent"),
+            coverage_factor=r.opt_number("coverage_factor") or 2.0,
+            kind=r.text("kind") or "illuminance",
+        )
+        for r in _rows(folder, "instruments")
+    ]
+    sessions = [
+        r.build(
+            MeasurementSession,
+            session_id=r.text("session_id"),
+            classroom_id=r.text("classroom_id"),
+            inspector=r.text("inspector"),
+            started_at=r.timestamp("started_at"),
+            instrument_ids=tuple(
+                i.strip() for i in r.text("instrument_ids").split(";") if i.strip()
+            ),
+            notes=r.text("notes"),
+        )
+        for r in _rows(folder, "sessions")
+    ]
+    readings: list[AnyReading] = []
+    on_off = {"on": True, "off": False}
+    for r in _rows(folder, "illuminance"):
+        readings.append(
+            r.build(
+                IlluminanceReading,
+                **_common(r),
+                surface=r.text("surface"),
+                x_m=r.number("x_m"),
+                y_m=r.number("y_m"),
+                lights_on=r.choice("lights", on_off, default="on"),
+                illuminance_lx=r.number("illuminance_lx"),
+                point=r.opt_integer("point"),
+            )
+        )
+    for r in _rows(folder, "luminance"):
+        readings.append(
+            r.build(
+                LuminanceReading,
+                **_common(r),
+                target=r.text("target"),
+                luminance_cd_m2=r.number("luminance_cd_m2"),
+                observer=r.text("observer"),
+                solid_angle_sr=r.opt_number("solid_angle_sr"),
+                position_index=r.opt_number("position_index"),
+            )
+        )
+    for r in _rows(folder, "power"):
+        readings.append(
+            r.build(
+                PowerReading, **_common(r), circuit=r.text("circuit"), power_w=r.number("power_w")
+            )
+        )
+    for r in _rows(folder, "heights"):
+        readings.append(
+            r.build(
+                HeightReading,
+                **_common(r),
+                luminaire=r.text("luminaire"),
+                height_m=r.number("height_m"),
+            )
+        )
+    readings += _array_readings(folder)
+    for r in _rows(folder, "voids"):
+        readings.append(r.build(VoidReading, **_common(r)))
+    _check_references(folder, schools, classrooms, instruments, sessions, readings)
+    return ImportPlan(campaign, schools, classrooms, instruments, sessions, readings)
+
+
+def _classroom(r: _Row) -> Classroom:
+    kwargs: dict[str, Any] = {}
+    for f in fields(Classroom):
+        if f.name not in r.cells or (r.cells[f.name] == "" and f.name in _CLASSROOM_OPT):
+            continue
+        kind = str(f.type)
+        if "int" in kind and "float" not in kind:
+            kwargs[f.name] = r.integer(f.name)
+        elif "float" in kind:
+            kwargs[f.name] = r.number(f.name)
+        else:
+            kwargs[f.name] = r.text(f.name)
+    missing = [c for c in _CLASSROOM_REQ if c not in kwargs]
+    if missing:
+        raise r.error(missing[0], "a value is required")
+    return r.build(Classroom, **kwargs)  # type: ignore[no-any-return]
+
+
+def _array_readings(folder: Path) -> list[AnyReading]:
+    out: list[AnyReading] = []
+    spectra_meta = _rows(folder, "spectra")
+    values = _arrays(_rows(folder, "spectrum_values"), "wavelength_nm", "value", integer_x=False)
+    for r in spectra_meta:
+        rid = r.text("reading_id")
+        if rid not in values:
+            raise r.error("reading_id", f"no rows for {rid!r} in spectrum_values.csv")
+        wl, texts, first = values.pop(rid)
+        dtype = r.text("dtype") or "float64"
+        if dtype not in _ALLOWED_DTYPES:
+            raise r.error("dtype", f"expected one of {', '.join(_ALLOWED_DTYPES)}")
+        out.append(
+            first.build(
+                SpectrumReading,
+                **_common(r),
+                wavelength_nm=np.array(wl, dtype=np.float64),
+                values=_typed_values(texts, dtype, first, "value"),
+                unit=r.text("unit"),
+                luminaire=r.text("luminaire"),
+            )
+        )
+    for rid, (_, _, first) in values.items():
+        raise first.error("reading_id", f"{rid!r} has values but no row in spectra.csv")
+    samples = _arrays(_rows(folder, "waveform_samples"), "index", "value", integer_x=True)
+    for r in _rows(folder, "waveforms"):
+        rid = r.text("reading_id")
+        if rid not in samples:
+            raise r.error("reading_id", f"no rows for {rid!r} in waveform_samples.csv")
+        idx, texts, first = samples.pop(rid)
+        if idx != [float(i) for i in range(len(idx))]:
+            raise first.error("index", "sample indices must run 0, 1, 2, … in order")
+        dtype = r.text("dtype") or "float64"
+        if dtype not in _ALLOWED_DTYPES:
+            raise r.error("dtype", f"expected one of {', '.join(_ALLOWED_DTYPES)}")
+        out.append(
+            first.build(
+                WaveformReading,
+                **_common(r),
+                samples=_typed_values(texts, dtype, first, "value"),
+                sample_rate_hz=r.number("sample_rate_hz"),
+                unit=r.text("unit") or "relative",
+                dark_level=r.opt_number("dark_level") or 0.0,
+                full_scale=r.opt_number("full_scale"),
+            )
+        )
+    for rid, (_, _, first) in samples.items():
+        raise first.error("reading_id", f"{rid!r} has samples but no row in waveforms.csv")
+    return out
+
+
+def _check_references(
+    folder: Path,
+    schools: Sequence[School],
+    classrooms: Sequence[Classroom],
+    instruments: Sequence[Instrument],
+    sessions: Sequence[MeasurementSession],
+    readings: Sequence[AnyReading],
+) -> None:
+    def dupes(ids: list[str], file: str) -> None:
+        seen: set[str] = set()
+        for i in ids:
+            if i in seen:
+                raise InputError(f"id {i!r} appears twice", source=str(folder / file))
+            seen.add(i)
+
+    dupes([s.school_id for s in schools], "schools.csv")
+    dupes([c.classroom_id for c in classrooms], "classrooms.csv")
+    dupes([i.instrument_id for i in instruments], "instruments.csv")
+    dupes([s.session_id for s in sessions], "sessions.csv")
+    dupes([r.reading_id for r in readings], "(reading files)")
+
+
+def import_folder(store: CampaignStore, folder: str | Path) -> ImportPlan:
+    """Import a folder into an open store: all of it in one transaction, or nothing.
+
+    Objects whose id is already in the store must be identical (then they are skipped, so an
+    import can be repeated); a different object under a known id is refused.
+    """
+    plan = read_folder(folder)
+    if plan.campaign.campaign_id != store.campaign.campaign_id:
+        raise InputError(
+            f"the folder holds campaign {plan.campaign.campaign_id!r}, the store "
+            f"{store.campaign.campaign_id!r}",
+            source=str(Path(folder) / "campaign.csv"),
+        )
+    known_schools = {s.school_id: s for s in store.schools()}
+    known_rooms = {c.classroom_id: c for c in store.classrooms()}
+    known_instruments = {i.instrument_id: i for i in store.instruments()}
+    known_sessions = {s.session_id: s for s in store.sessions()}
+
+    def same_or_new(known: Mapping[str, Any], key: str, obj: Any, what: str) -> bool:
+        if key in known:
+            if known[key] != obj:
+                raise InputError(
+                    f"{what} {key!r} is already in the campaign with other values",
+                    source=str(folder),
+                )
+            return False
+        return True
+
+    with store.transaction():
+        for s in plan.schools:
+            if same_or_new(known_schools, s.school_id, s, "school"):
+                store.add_school(s)
+        for c in plan.classrooms:
+            if same_or_new(known_rooms, c.classroom_id, c, "classroom"):
+                store.add_classroom(c)
+        for i in plan.instruments:
+            if same_or_new(known_instruments, i.instrument_id, i, "instrument"):
+                store.add_instrument(i)
+        for session in plan.sessions:
+            if same_or_new(known_sessions, session.session_id, session, "session"):
+                store.add_session(session)
+        pending = [r for r in plan.readings if not _known_reading(store, r, folder)]
+        inserted = {r.reading_id for r in plan.readings} - {r.reading_id for r in pending}
+        while pending:
+            ready = [
+                r
+                for r in pending
+                if r.supersedes is None
+                or r.supersedes in inserted
+                or store.has_reading(r.supersedes)
+            ]
+            if not ready:
+                r = pending[0]
+                raise InputError(
+                    f"reading {r.reading_id!r} supersedes {r.supersedes!r}, which is neither in "
+                    "the campaign nor in the folder (or the supersedes chain has a cycle)",
+                    source=str(folder),
+                )
+            store.add_readings(ready)
+            inserted.update(r.reading_id for r in ready)
+            ready_ids = {r.reading_id for r in ready}
+            pending = [r for r in pending if r.reading_id not in ready_ids]
+    return plan
+
+
+def _known_reading(store: CampaignStore, reading: AnyReading, folder: Path | str) -> bool:
+    if not store.has_reading(reading.reading_id):
+        return False
+    stored = [
+        r
+        for r in store.readings(include_superseded=True, session_id=reading.session_id)
+        if r.reading_id == reading.reading_id
+    ]
+    if not stored or stored[0] != reading:
+        raise InputError(
+            f"reading {reading.reading_id!r} is already in the campaign with other values",
+            source=str(folder),
+        )
+    return True
+
+
+# --------------------------------------------------------------------------- export
+def _fmt(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, float | np.floating):
+        return repr(float(value))
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _writer(folder: Path, key: str) -> tuple[Any, csv.DictWriter[str]]:
+    spec = LAYOUT[key]
+    handle = (folder / spec.name).open("w", encoding="utf-8", newline="")
+    writer = csv.DictWriter(handle, fieldnames=list(spec.columns), lineterminator="\n")
+    writer.writeheader()
+    return handle, writer
+
+
+def export_folder(store: CampaignStore, folder: str | Path) -> dict[str, int]:
+    """Write the whole campaign (every reading, superseded ones too) as a folder of CSV files.
+
+    The folder is created; existing layout files in it are refused rather than overwritten.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    clash = [spec.name for spec in LAYOUT.values() if (folder / spec.name).exists()]
+    if clash:
+        raise InputError(
+            f"the folder already holds {', '.join(clash)}; export into an empty folder",
+            source=str(folder),
+        )
+    handles: dict[str, Any] = {}
+    writers: dict[str, csv.DictWriter[str]] = {}
+    try:
+        for key in LAYOUT:
+            handles[key], writers[key] = _writer(folder, key)
+        c = store.campaign
+        writers["campaign"].writerow(
+            {"campaign_id": c.campaign_id, "name": c.name, "profile": c.profile, "client": c.client}
+        )
+        for s in store.schools():
+            writers["schools"].writerow({f.name: _fmt(getattr(s, f.name)) for f in fields(s)})
+        for room in store.classrooms():
+            writers["classrooms"].writerow(
+                {f.name: _fmt(getattr(room, f.name)) for f in fields(room)}
+            )
+        for i in store.instruments():
+            writers["instruments"].writerow({f.name: _fmt(getattr(i, f.name)) for f in fields(i)})
+        for session in store.sessions():
+            row = {f.name: _fmt(getattr(session, f.name)) for f in fields(session)}
+            row["instrument_ids"] = ";".join(session.instrument_ids)
+            writers["sessions"].writerow(row)
+        counts: dict[str, int] = {}
+        for r in store.readings(include_superseded=True):
+            counts[r.kind] = counts.get(r.kind, 0) + 1
+            _write_reading(writers, r)
+    finally:
+        for handle in handles.values():
+            handle.close()
+    return counts
+
+
+def _write_reading(writers: Mapping[str, csv.DictWriter[str]], r: AnyReading) -> None:
+    base = {name: _fmt(getattr(r, name)) for name in _COMMON}
+    if isinstance(r, IlluminanceReading):
+        writers["illuminance"].writerow(
+            {
+                **base,
+                "surface": r.surface,
+                "x_m": _fmt(r.x_m),
+                "y_m": _fmt(r.y_m),
+                "lights": _fmt(r.lights_on),
+                "illuminance_lx": _fmt(r.illuminance_lx),
+                "point": _fmt(r.point),
+            }
+        )
+    elif isinstance(r, LuminanceReading):
+        writers["luminance"].writerow(
+            {
+                **base,
+                "target": r.target,
+                "luminance_cd_m2": _fmt(r.luminance_cd_m2),
+                "observer": r.observer,
+                "solid_angle_sr": _fmt(r.solid_angle_sr),
+                "position_index": _fmt(r.position_index),
+            }
+        )
+    elif isinstance(r, PowerReading):
+        writers["power"].writerow({**base, "circuit": r.circuit, "power_w": _fmt(r.power_w)})
+    elif isinstance(r, HeightReading):
+        writers["heights"].writerow(
+            {**base, "luminaire": r.luminaire, "height_m": _fmt(r.height_m)}
+        )
+    elif isinstance(r, SpectrumReading):
+        writers["spectra"].writerow(
+            {**base, "unit": r.unit, "luminaire": r.luminaire, "dtype": r.values.dtype.name}
+        )
+        for wl, v in zip(r.wavelength_nm.tolist(), r.values.tolist(), strict=True):
+            writers["spectrum_values"].writerow(
+                {"reading_id": r.reading_id, "wavelength_nm": _fmt(float(wl)), "value": _fmt(v)}
+            )
+    elif isinstance(r, WaveformReading):
+        writers["waveforms"].writerow(
+            {
+                **base,
+                "sample_rate_hz": _fmt(r.sample_rate_hz),
+                "unit": r.unit,
+                "dark_level": _fmt(r.dark_level),
+                "full_scale": _fmt(r.full_scale),
+                "dtype": r.samples.dtype.name,
+            }
+        )
+        writers["waveform_samples"].writerows(
+            {"reading_id": r.reading_id, "index": str(i), "value": _fmt(v)}
+            for i, v in enumerate(r.samples.tolist())
+        )
+    elif isinstance(r, VoidReading):
+        writers["voids"].writerow({k: base[k] for k in LAYOUT["voids"].columns})

@@ -1,0 +1,199 @@
+"""Campaign import/export (issue 2): the CSV folder layout, exact round trips, all-or-nothing.
+
+Sources: issue 2 ("import → export → import changes no value; a malformed file is rejected whole
+with file, line, column and the expected form, exit code 2, and the store unchanged") and
+hypothesis properties of the round trip.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from luxcheck.cli import main
+from luxcheck.errors import InputError
+from luxcheck.exchange import LAYOUT, export_folder, import_folder, read_folder
+from luxcheck.model import (
+    HeightReading,
+    IlluminanceReading,
+    LuminanceReading,
+    PowerReading,
+    SpectrumReading,
+    VoidReading,
+    WaveformReading,
+)
+from luxcheck.store import CampaignStore
+
+from .conftest import T0
+
+
+def fill(store: CampaignStore) -> None:
+    wl = np.arange(380.0, 781.0, 5.0)
+    store.add_readings(
+        [
+            IlluminanceReading("I1", "SE1", T0, surface="desk", x_m=0.9, y_m=2.64,
+                               illuminance_lx=412.3, point=0),
+            IlluminanceReading("I2", "SE1", T0, surface="desk", x_m=2.7, y_m=2.64,
+                               illuminance_lx=0.1 + 0.2, point=1, lights_on=False),
+            IlluminanceReading("I1b", "SE1", T0, surface="desk", x_m=0.9, y_m=2.64,
+                               illuminance_lx=415.0, point=0, supersedes="I1", note="重测"),
+            SpectrumReading("S1", "SE1", T0, wavelength_nm=wl,
+                            values=np.linspace(1e-4, 3e-3, wl.size).astype(np.float32)),
+            WaveformReading("W1", "SE1", T0, samples=np.array([100, 200, -3], dtype=np.int16),
+                            sample_rate_hz=20000.0, full_scale=4095.0),
+            LuminanceReading("L1", "SE1", T0, luminance_cd_m2=3500.5, observer="P1",
+                             solid_angle_sr=0.0123),
+            PowerReading("P1", "SE1", T0, circuit="general", power_w=297.25),
+            HeightReading("H1", "SE1", T0, luminaire="L3", height_m=2.851),
+            VoidReading("V1", "SE1", T0, supersedes="L1"),
+        ]
+    )
+
+
+def snapshot(store: CampaignStore) -> dict[str, object]:
+    return {
+        "campaign": store.campaign,
+        "schools": store.schools(),
+        "classrooms": store.classrooms(),
+        "instruments": store.instruments(),
+        "sessions": store.sessions(),
+        "readings": sorted(
+            ((r.reading_id, r) for r in store.readings(include_superseded=True)),
+            key=lambda p: p[0],
+        ),
+    }
+
+
+def test_round_trip_changes_no_value(store: CampaignStore, tmp_path: Path) -> None:
+    fill(store)
+    export_folder(store, tmp_path / "x1")
+    assert main(["campaign", "import", str(tmp_path / "x1"), "--into",
+                 str(tmp_path / "b.lux")]) == 0
+    with CampaignStore.open(tmp_path / "b.lux") as b:
+        assert snapshot(b) == snapshot(store)
+        export_folder(b, tmp_path / "x2")
+    for spec in LAYOUT.values():
+        assert (tmp_path / "x1" / spec.name).read_bytes() == (tmp_path / "x2" / spec.name
+                                                              ).read_bytes()
+
+
+def test_reimport_is_idempotent_and_conflicts_refused(store: CampaignStore,
+                                                      tmp_path: Path) -> None:
+    fill(store)
+    export_folder(store, tmp_path / "x")
+    before = snapshot(store)
+    import_folder(store, tmp_path / "x")  # everything identical: nothing added
+    assert snapshot(store) == before
+    path = tmp_path / "x" / "power.csv"
+    path.write_text(path.read_text().replace("297.25", "300.0"))
+    with pytest.raises(InputError, match="already in the campaign with other values"):
+        import_folder(store, tmp_path / "x")
+    assert snapshot(store) == before
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "line", "column", "expected"),
+    [
+        ("illuminance.csv", "412.3", "4l2.3", 2, "illuminance_lx", "expected a number"),
+        ("illuminance.csv", "412.3", "-5", 2, "illuminance_lx", "≥ 0"),
+        ("illuminance.csv", ",desk,", ",wall,", 2, "surface", "desk, board, other"),
+        ("sessions.csv", "+00:00", "", 2, "started_at", "time zone"),
+        ("instruments.csv", "2026-03-01", "01/03/2026", 2, "calibration_date", "YYYY-MM-DD"),
+        ("classrooms.csv", ",ordinary,", ",gym,", 2, "room_type", "ordinary, art"),
+        ("waveform_samples.csv", "W1,1,200", "W1,1,2e2x", 3, "value", "expected a number"),
+    ],
+)
+def test_malformed_file_rejected_whole(
+    store: CampaignStore, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    file: str, old: str, new: str, line: int, column: str, expected: str,
+) -> None:
+    """Each error names file, line and column and the expected form; exit 2; store unchanged."""
+    fill(store)
+    export_folder(store, tmp_path / "x")
+    target = tmp_path / "x" / file
+    text = target.read_text()
+    assert old in text
+    target.write_text(text.replace(old, new, 1))
+    # into a new file: no file is left behind
+    code = main(["campaign", "import", str(tmp_path / "x"), "--into", str(tmp_path / "n.lux")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"{file}, line {line}, column {column}" in err
+    assert expected in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.lux", "c.lux-shm", "c.lux-wal", "x"]
+    # into an existing campaign: unchanged
+    other = tmp_path / "o.lux"
+    with sqlite3.connect(other) as copy:
+        store._db.backup(copy)
+    with CampaignStore.open(other) as o:
+        before = snapshot(o)
+    assert main(["campaign", "import", str(tmp_path / "x"), "--into", str(other)]) == 2
+    with CampaignStore.open(other) as o:
+        assert snapshot(o) == before
+
+
+def test_unknown_and_missing_columns(tmp_path: Path) -> None:
+    folder = tmp_path / "x"
+    folder.mkdir()
+    (folder / "campaign.csv").write_text("campaign_id,name,colour\nC1,x,red\n")
+    with pytest.raises(InputError, match=r"line 1, column 3: unknown column 'colour'"):
+        read_folder(folder)
+    (folder / "campaign.csv").write_text("campaign_id\nC1\n")
+    with pytest.raises(InputError, match="missing required column"):
+        read_folder(folder)
+    (folder / "campaign.csv").write_text("campaign_id,name\nC1,x\n")
+    (folder / "schools.csv").write_text("school_id,name\nS1,a,extra\n")
+    with pytest.raises(InputError, match=r"schools.csv, line 2: 3 cells, expected 2"):
+        read_folder(folder)
+
+
+def test_dangling_supersedes_refused(store: CampaignStore, tmp_path: Path) -> None:
+    fill(store)
+    export_folder(store, tmp_path / "x")
+    path = tmp_path / "x" / "voids.csv"
+    path.write_text(path.read_text().replace(",L1", ",NOPE"))
+    with pytest.raises(InputError, match="supersedes 'NOPE'"):
+        with CampaignStore.create(tmp_path / "n.lux", store.campaign) as n:
+            import_folder(n, tmp_path / "x")
+
+
+def test_export_refuses_to_overwrite(store: CampaignStore, tmp_path: Path) -> None:
+    export_folder(store, tmp_path / "x")
+    with pytest.raises(InputError, match="already holds"):
+        export_folder(store, tmp_path / "x")
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    values=st.lists(st.floats(0.0, 1e5, allow_nan=False, allow_subnormal=True), min_size=1,
+                    max_size=20),
+    rate=st.floats(1.0, 1e6),
+)
+def test_round_trip_property(tmp_path_factory: pytest.TempPathFactory, values: list[float],
+                             rate: float) -> None:
+    """Property: any finite illuminance values and waveform floats survive export/import."""
+    tmp = tmp_path_factory.mktemp("rt")
+    from luxcheck.model import Campaign, MeasurementSession, School
+
+    from .conftest import make_classroom
+
+    with CampaignStore.create(tmp / "a.lux", Campaign("C1", "x")) as a:
+        a.add_school(School("S01", "s"))
+        a.add_classroom(make_classroom())
+        a.add_session(MeasurementSession("SE1", "R101", "i", T0))
+        a.add_readings(
+            [IlluminanceReading(f"I{i}", "SE1", T0 + dt.timedelta(seconds=i), illuminance_lx=v)
+             for i, v in enumerate(values)]
+            + [WaveformReading("W", "SE1", T0, samples=np.array(values), sample_rate_hz=rate)]
+        )
+        export_folder(a, tmp / "x")
+        with CampaignStore.create(tmp / "b.lux", a.campaign) as b:
+            import_folder(b, tmp / "x")
+            assert snapshot(b) == snapshot(a)
