@@ -37,18 +37,50 @@ def fill(store: CampaignStore) -> None:
     wl = np.arange(380.0, 781.0, 5.0)
     store.add_readings(
         [
-            IlluminanceReading("I1", "SE1", T0, surface="desk", x_m=0.9, y_m=2.64,
-                               illuminance_lx=412.3, point=0),
-            IlluminanceReading("I2", "SE1", T0, surface="desk", x_m=2.7, y_m=2.64,
-                               illuminance_lx=0.1 + 0.2, point=1, lights_on=False),
-            IlluminanceReading("I1b", "SE1", T0, surface="desk", x_m=0.9, y_m=2.64,
-                               illuminance_lx=415.0, point=0, supersedes="I1", note="重测"),
-            SpectrumReading("S1", "SE1", T0, wavelength_nm=wl,
-                            values=np.linspace(1e-4, 3e-3, wl.size).astype(np.float32)),
-            WaveformReading("W1", "SE1", T0, samples=np.array([100, 200, -3], dtype=np.int16),
-                            sample_rate_hz=20000.0, full_scale=4095.0),
-            LuminanceReading("L1", "SE1", T0, luminance_cd_m2=3500.5, observer="P1",
-                             solid_angle_sr=0.0123),
+            IlluminanceReading(
+                "I1", "SE1", T0, surface="desk", x_m=0.9, y_m=2.64, illuminance_lx=412.3, point=0
+            ),
+            IlluminanceReading(
+                "I2",
+                "SE1",
+                T0,
+                surface="desk",
+                x_m=2.7,
+                y_m=2.64,
+                illuminance_lx=0.1 + 0.2,
+                point=1,
+                lights_on=False,
+            ),
+            IlluminanceReading(
+                "I1b",
+                "SE1",
+                T0,
+                surface="desk",
+                x_m=0.9,
+                y_m=2.64,
+                illuminance_lx=415.0,
+                point=0,
+                supersedes="I1",
+                note="重测",
+            ),
+            SpectrumReading(
+                "S1",
+                "SE1",
+                T0,
+                wavelength_nm=wl,
+                values=np.linspace(1e-4, 3e-3, wl.size).astype(np.float32),
+            ),
+            WaveformReading(
+                "W1",
+                "SE1",
+                T0,
+                samples=np.array([100, 200, -3], dtype=np.int16),
+                sample_rate_hz=20000.0,
+                full_scale=4095.0,
+            ),
+            LuminanceReading(
+                "L1", "SE1", T0, luminance_cd_m2=3500.5, observer="P1", solid_angle_sr=0.0123
+            ),
             PowerReading("P1", "SE1", T0, circuit="general", power_w=297.25),
             HeightReading("H1", "SE1", T0, luminaire="L3", height_m=2.851),
             VoidReading("V1", "SE1", T0, supersedes="L1"),
@@ -73,18 +105,19 @@ def snapshot(store: CampaignStore) -> dict[str, object]:
 def test_round_trip_changes_no_value(store: CampaignStore, tmp_path: Path) -> None:
     fill(store)
     export_folder(store, tmp_path / "x1")
-    assert main(["campaign", "import", str(tmp_path / "x1"), "--into",
-                 str(tmp_path / "b.lux")]) == 0
+    assert (
+        main(["campaign", "import", str(tmp_path / "x1"), "--into", str(tmp_path / "b.lux")]) == 0
+    )
     with CampaignStore.open(tmp_path / "b.lux") as b:
         assert snapshot(b) == snapshot(store)
         export_folder(b, tmp_path / "x2")
     for spec in LAYOUT.values():
-        assert (tmp_path / "x1" / spec.name).read_bytes() == (tmp_path / "x2" / spec.name
-                                                              ).read_bytes()
+        assert (tmp_path / "x1" / spec.name).read_bytes() == (
+            tmp_path / "x2" / spec.name
+        ).read_bytes()
 
 
-def test_reimport_is_idempotent_and_conflicts_refused(store: CampaignStore,
-                                                      tmp_path: Path) -> None:
+def test_reimport_is_idempotent_and_conflicts_refused(store: CampaignStore, tmp_path: Path) -> None:
     fill(store)
     export_folder(store, tmp_path / "x")
     before = snapshot(store)
@@ -110,8 +143,15 @@ def test_reimport_is_idempotent_and_conflicts_refused(store: CampaignStore,
     ],
 )
 def test_malformed_file_rejected_whole(
-    store: CampaignStore, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-    file: str, old: str, new: str, line: int, column: str, expected: str,
+    store: CampaignStore,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    file: str,
+    old: str,
+    new: str,
+    line: int,
+    column: str,
+    expected: str,
 ) -> None:
     """Each error names file, line and column and the expected form; exit 2; store unchanged."""
     fill(store)
@@ -158,9 +198,11 @@ def test_dangling_supersedes_refused(store: CampaignStore, tmp_path: Path) -> No
     export_folder(store, tmp_path / "x")
     path = tmp_path / "x" / "voids.csv"
     path.write_text(path.read_text().replace(",L1", ",NOPE"))
-    with pytest.raises(InputError, match="supersedes 'NOPE'"):
-        with CampaignStore.create(tmp_path / "n.lux", store.campaign) as n:
-            import_folder(n, tmp_path / "x")
+    with (
+        pytest.raises(InputError, match="supersedes 'NOPE'"),
+        CampaignStore.create(tmp_path / "n.lux", store.campaign) as n,
+    ):
+        import_folder(n, tmp_path / "x")
 
 
 def test_export_refuses_to_overwrite(store: CampaignStore, tmp_path: Path) -> None:
@@ -169,15 +211,18 @@ def test_export_refuses_to_overwrite(store: CampaignStore, tmp_path: Path) -> No
         export_folder(store, tmp_path / "x")
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
-    values=st.lists(st.floats(0.0, 1e5, allow_nan=False, allow_subnormal=True), min_size=1,
-                    max_size=20),
+    values=st.lists(
+        st.floats(0.0, 1e5, allow_nan=False, allow_subnormal=True), min_size=1, max_size=20
+    ),
     rate=st.floats(1.0, 1e6),
 )
-def test_round_trip_property(tmp_path_factory: pytest.TempPathFactory, values: list[float],
-                             rate: float) -> None:
+def test_round_trip_property(
+    tmp_path_factory: pytest.TempPathFactory, values: list[float], rate: float
+) -> None:
     """Property: any finite illuminance values and waveform floats survive export/import."""
     tmp = tmp_path_factory.mktemp("rt")
     from luxcheck.model import Campaign, MeasurementSession, School
@@ -189,8 +234,10 @@ def test_round_trip_property(tmp_path_factory: pytest.TempPathFactory, values: l
         a.add_classroom(make_classroom())
         a.add_session(MeasurementSession("SE1", "R101", "i", T0))
         a.add_readings(
-            [IlluminanceReading(f"I{i}", "SE1", T0 + dt.timedelta(seconds=i), illuminance_lx=v)
-             for i, v in enumerate(values)]
+            [
+                IlluminanceReading(f"I{i}", "SE1", T0 + dt.timedelta(seconds=i), illuminance_lx=v)
+                for i, v in enumerate(values)
+            ]
             + [WaveformReading("W", "SE1", T0, samples=np.array(values), sample_rate_hz=rate)]
         )
         export_folder(a, tmp / "x")
