@@ -1,0 +1,454 @@
+"""The guided field measurement: walk the inspector through a classroom, journal every reading.
+
+A session is a list of :class:`Step` s (desk points, board points, spectra, flicker waveforms,
+power, mounting height) built from the room's point plans. For each step the inspector is
+prompted, the meter is read, and the reading is committed to the campaign store *before* the
+next prompt. Reading ids are deterministic (``<session>.<step>.<attempt>``), and which steps are
+done is read back from the store, so a session that was interrupted anywhere — a crash, kill -9,
+an unplugged meter, a flat battery — resumes exactly where the store says, and every reading
+acknowledged before the interruption is in the store exactly once.
+
+Commands at a prompt: Enter (or ``r``) takes the reading, ``u`` undoes the last reading (a void
+reading supersedes it; the step is taken again), ``s`` skips the step (it stays "not measured"),
+``q`` stops (resume later with ``--resume``).
+
+The engine talks to meters through :class:`FieldMeter` (see :mod:`luxcheck.cli.measure` for the
+binding to :mod:`luxcheck.drivers`) and to the inspector through :class:`Console`, so it runs
+interactively, from a script, or fully automatically (the demo, the tests).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+import numpy as np
+
+from luxcheck.errors import DeviceError, InputError
+from luxcheck.model import (
+    AnyReading,
+    Classroom,
+    HeightReading,
+    IlluminanceReading,
+    MeasurementSession,
+    PowerReading,
+    SpectrumReading,
+    VoidReading,
+    WaveformReading,
+)
+from luxcheck.store import CampaignStore
+
+Role = Literal["lux", "spectrum", "flicker", "power", "height"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing to measure, with what the inspector is shown.
+
+    ``key`` is stable within a classroom (``desk-03``, ``board-1``, ``spectrum-general``,
+    ``flicker-board``, ``power-general``, ``height-1``); ``role`` says which meter answers.
+    """
+
+    key: str
+    role: Role
+    title_zh: str
+    title_en: str
+    surface: Literal["desk", "board", "other"] = "desk"
+    point: int | None = None
+    x_m: float = 0.0
+    y_m: float = 0.0
+    luminaire: str = ""
+    circuit: Literal["general", "board", "total"] = "general"
+
+
+class FieldMeter(Protocol):
+    """A meter as the guided session uses it: one reading per call, or a DeviceError."""
+
+    instrument_id: str | None
+
+    def read(self, step: Step) -> Mapping[str, Any]:
+        """Measure for ``step``; return the reading's fields (e.g. ``illuminance_lx``)."""
+        ...
+
+    def reconnect(self) -> None:
+        """Try to open the connection again (after a disconnect); raise DeviceError if not."""
+        ...
+
+
+class Console(Protocol):
+    """Where prompts go and answers come from."""
+
+    def say(self, text: str) -> None: ...
+
+    def ask(self, prompt: str) -> str: ...
+
+
+@dataclass
+class ScriptedConsole:
+    """Answers from a list of commands (``read``/``r``, ``undo``/``u``, ``skip``/``s``,
+    ``quit``/``q``); when the list runs out, every further prompt is answered with ``read``
+    (``auto=True``) or ``quit``."""
+
+    commands: list[str] = field(default_factory=list)
+    auto: bool = True
+    out: Callable[[str], None] = print
+
+    def say(self, text: str) -> None:
+        self.out(text)
+
+    def ask(self, prompt: str) -> str:
+        self.out(prompt)
+        if self.commands:
+            return self.commands.pop(0)
+        return "r" if self.auto else "q"
+
+
+class InteractiveConsole:
+    """The terminal: prompts on stdout, answers from stdin (end of input = quit)."""
+
+    def say(self, text: str) -> None:
+        print(text, flush=True)
+
+    def ask(self, prompt: str) -> str:
+        try:
+            return input(prompt + " ")
+        except EOFError:
+            return "q"
+
+
+def plan_steps(
+    room: Classroom,
+    desk_points: Sequence[tuple[int, float, float, str]],
+    board_points: Sequence[tuple[int, float, float, str]],
+    *,
+    roles: Iterable[Role] = ("lux", "spectrum", "flicker", "power", "height"),
+) -> list[Step]:
+    """The steps of a classroom session, in the order an inspector walks them.
+
+    ``desk_points`` / ``board_points`` are ``(index, x_m, y_m, label)`` from the room's point
+    plans (:func:`luxcheck.grids.point_plan`). Roles without a meter are left out.
+    """
+    wanted = set(roles)
+    steps: list[Step] = []
+    if "lux" in wanted:
+        for index, x, y, label in desk_points:
+            steps.append(
+                Step(
+                    f"desk-{index:02d}",
+                    "lux",
+                    f"课桌面测点 {label}",
+                    f"desk point {label}",
+                    "desk",
+                    index,
+                    x,
+                    y,
+                )
+            )
+        for index, x, y, label in board_points:
+            steps.append(
+                Step(
+                    f"board-{index:02d}",
+                    "lux",
+                    f"黑板面测点 {label}",
+                    f"blackboard point {label}",
+                    "board",
+                    index,
+                    x,
+                    y,
+                )
+            )
+    if "spectrum" in wanted:
+        steps.append(
+            Step(
+                "spectrum-general",
+                "spectrum",
+                "一般照明灯具光谱",
+                "spectrum, general luminaire",
+                luminaire="general",
+            )
+        )
+        if room.board_luminaire_count:
+            steps.append(
+                Step(
+                    "spectrum-board",
+                    "spectrum",
+                    "黑板灯光谱",
+                    "spectrum, blackboard lamp",
+                    luminaire="board",
+                )
+            )
+    if "flicker" in wanted:
+        steps.append(
+            Step(
+                "flicker-general",
+                "flicker",
+                "一般照明灯具频闪波形",
+                "flicker waveform, general luminaire",
+                luminaire="general",
+            )
+        )
+        if room.board_luminaire_count:
+            steps.append(
+                Step(
+                    "flicker-board",
+                    "flicker",
+                    "黑板灯频闪波形",
+                    "flicker waveform, blackboard lamp",
+                    luminaire="board",
+                )
+            )
+    if "power" in wanted:
+        steps.append(
+            Step(
+                "power-general",
+                "power",
+                "一般照明回路输入功率",
+                "input power, general lighting circuit",
+                circuit="general",
+            )
+        )
+        if room.board_luminaire_count:
+            steps.append(
+                Step(
+                    "power-board",
+                    "power",
+                    "黑板灯回路输入功率",
+                    "input power, blackboard circuit",
+                    circuit="board",
+                )
+            )
+    if "height" in wanted:
+        steps.append(
+            Step(
+                "height-1",
+                "height",
+                "灯具安装高度(距地面)",
+                "luminaire mounting height above the floor",
+                luminaire="L1",
+            )
+        )
+    return steps
+
+
+@dataclass
+class SessionOutcome:
+    """What a run of the guided session did."""
+
+    session_id: str
+    taken: list[str]
+    skipped: list[str]
+    remaining: list[str]
+    stopped: bool
+
+    @property
+    def complete(self) -> bool:
+        return not self.remaining
+
+
+def step_key(session_id: str, reading_id: str) -> str:
+    """The step key of a reading id ``<session>.<step>.<attempt>``."""
+    return reading_id[len(session_id) + 1 :].split(".")[0]
+
+
+def _attempts(store: CampaignStore, session_id: str) -> tuple[dict[str, int], dict[str, str]]:
+    """Per step key: how many readings were ever taken, and the current (not voided) one."""
+    counts: dict[str, int] = {}
+    for reading in store.readings(session_id=session_id, include_superseded=True):
+        if reading.kind == "void":
+            continue
+        key = step_key(session_id, reading.reading_id)
+        counts[key] = counts.get(key, 0) + 1
+    current = {
+        step_key(session_id, r.reading_id): r.reading_id
+        for r in store.readings(session_id=session_id)
+    }
+    return counts, current
+
+
+def _build_reading(
+    step: Step,
+    reading_id: str,
+    session_id: str,
+    instrument_id: str | None,
+    fields: Mapping[str, Any],
+) -> AnyReading:
+    now = dt.datetime.now(dt.UTC)
+    common: dict[str, Any] = dict(
+        reading_id=reading_id, session_id=session_id, taken_at=now, instrument_id=instrument_id
+    )
+    if step.role == "lux":
+        return IlluminanceReading(
+            **common,
+            surface=step.surface,
+            x_m=step.x_m,
+            y_m=step.y_m,
+            point=step.point,
+            illuminance_lx=fields["illuminance_lx"],
+            lights_on=bool(fields.get("lights_on", True)),
+        )
+    if step.role == "spectrum":
+        return SpectrumReading(
+            **common,
+            wavelength_nm=np.asarray(fields["wavelength_nm"]),
+            values=np.asarray(fields["values"]),
+            unit=fields.get("unit", "W/(m2 nm)"),
+            luminaire=step.luminaire,
+        )
+    if step.role == "flicker":
+        return WaveformReading(
+            **common,
+            samples=np.asarray(fields["samples"]),
+            sample_rate_hz=float(fields["sample_rate_hz"]),
+            unit=str(fields.get("unit", "relative")),
+            dark_level=float(fields.get("dark_level", 0.0)),
+            full_scale=fields.get("full_scale"),
+            note=f"luminaire={step.luminaire}",
+        )
+    if step.role == "power":
+        return PowerReading(**common, circuit=step.circuit, power_w=fields["power_w"])
+    return HeightReading(**common, luminaire=step.luminaire, height_m=fields["height_m"])
+
+
+def _describe(reading: AnyReading) -> str:
+    if isinstance(reading, IlluminanceReading):
+        return f"{reading.illuminance_lx:.1f} lx"
+    if isinstance(reading, SpectrumReading):
+        return f"{reading.wavelength_nm.size} wavelengths"
+    if isinstance(reading, WaveformReading):
+        return f"{reading.samples.size} samples at {reading.sample_rate_hz:g} Hz"
+    if isinstance(reading, PowerReading):
+        return f"{reading.power_w:.1f} W"
+    if isinstance(reading, HeightReading):
+        return f"{reading.height_m:.3f} m"
+    return reading.kind
+
+
+def run_session(
+    store: CampaignStore,
+    session: MeasurementSession,
+    steps: Sequence[Step],
+    meters: Mapping[Role, FieldMeter],
+    console: Console,
+    *,
+    lang: Literal["zh", "en"] = "zh",
+    reconnect_attempts: int = 20,
+    reconnect_wait_s: float = 0.5,
+    interactive_reconnect: bool = False,
+) -> SessionOutcome:
+    """Run (or resume) a guided session. The session row is created if it is not stored yet.
+
+    Each reading is committed before the next prompt and acknowledged with a line
+    ``saved <reading_id> …``. A device error is reported in plain words; on a disconnect the
+    session waits for the meter to come back (asking the inspector when interactive), and stops
+    cleanly (resumable) if it does not.
+    """
+    if "." in session.session_id:
+        raise InputError("a guided session id must not contain '.'", column="session_id")
+    if store.session(session.session_id) is None:
+        store.add_session(session)
+    sid = session.session_id
+    counts, current = _attempts(store, sid)
+    taken: list[str] = []
+    skipped: list[str] = []
+    history: list[str] = [current[s.key] for s in steps if s.key in current]
+    pending = [s for s in steps if s.key not in current]
+    total = len(steps)
+
+    def title(step: Step) -> str:
+        return step.title_zh if lang == "zh" else step.title_en
+
+    index = 0
+    while index < len(pending):
+        step = pending[index]
+        done = total - len(pending) + index
+        where = f" (x={step.x_m:.2f} m, y={step.y_m:.2f} m)" if step.role == "lux" else ""
+        answer = console.ask(f"[{done + 1}/{total}] {title(step)}{where} — Enter/r u s q:")
+        command = answer.strip().lower()[:1] or "r"
+        if command == "q":
+            console.say(
+                "stopped; resume with --resume" if lang == "en" else "已暂停;使用 --resume 继续"
+            )
+            return SessionOutcome(sid, taken, skipped, [s.key for s in pending[index:]], True)
+        if command == "s":
+            skipped.append(step.key)
+            index += 1
+            continue
+        if command == "u":
+            if not history:
+                console.say("nothing to undo" if lang == "en" else "没有可撤销的读数")
+                continue
+            last = history.pop()
+            # a reading can be withdrawn once (it is then no longer current): the id is unique
+            store.add_reading(
+                VoidReading(
+                    f"{last}.void", sid, dt.datetime.now(dt.UTC), supersedes=last, note="undo"
+                )
+            )
+            console.say(f"undone {last}")
+            undone_key = step_key(sid, last)
+            undone_step = next(s for s in steps if s.key == undone_key)
+            pending.insert(index, undone_step)
+            continue
+        if command != "r":
+            console.say(f"unknown command {answer!r}: Enter/r read, u undo, s skip, q quit")
+            continue
+        meter = meters.get(step.role)
+        if meter is None:
+            skipped.append(step.key)
+            index += 1
+            continue
+        try:
+            fields = meter.read(step)
+        except DeviceError as exc:
+            console.say(f"meter error: {exc}")
+            if not _wait_for_meter(
+                meter, console, reconnect_attempts, reconnect_wait_s, interactive_reconnect, lang
+            ):
+                return SessionOutcome(sid, taken, skipped, [s.key for s in pending[index:]], True)
+            continue  # ask again for the same step
+        attempt = counts.get(step.key, 0) + 1
+        reading_id = f"{sid}.{step.key}.{attempt}"
+        try:
+            reading = _build_reading(step, reading_id, sid, meter.instrument_id, fields)
+        except InputError as exc:
+            console.say(f"reading refused: {exc}")
+            continue
+        store.add_reading(reading)  # committed and fsynced before the acknowledgement
+        counts[step.key] = attempt
+        history.append(reading_id)
+        taken.append(reading_id)
+        console.say(f"saved {reading_id} {_describe(reading)}")
+        index += 1
+    return SessionOutcome(sid, taken, skipped, [], False)
+
+
+def _wait_for_meter(
+    meter: FieldMeter, console: Console, attempts: int, wait_s: float, interactive: bool, lang: str
+) -> bool:
+    for _ in range(attempts):
+        if interactive:
+            answer = console.ask(
+                "reconnect the meter, then press Enter (q to stop):"
+                if lang == "en"
+                else "请重新连接仪器后按回车(q 退出):"
+            )
+            if answer.strip().lower().startswith("q"):
+                return False
+        else:
+            time.sleep(wait_s)
+        try:
+            meter.reconnect()
+        except DeviceError as exc:
+            console.say(f"still not connected: {exc}")
+            continue
+        console.say("meter reconnected" if lang == "en" else "仪器已重新连接")
+        return True
+    console.say(
+        "meter did not come back; the session is saved — resume with --resume"
+        if lang == "en"
+        else "仪器未恢复连接;已保存,使用 --resume 继续"
+    )
+    return False
