@@ -154,7 +154,7 @@ FIELDS: tuple[str, ...] = (
 # Hann main lobe half-width in bins; the energy within it is > 99.9 % of a tone's energy.
 _HANN_LOBE_BINS = 2
 # Rows processed together (bounds the working memory of the FFT stage to ~ this many samples).
-_BLOCK_SAMPLES = 4_000_000
+_BLOCK_SAMPLES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -383,9 +383,12 @@ def _flicker_index_rows(rows: FloatArray, fs: float, f: FloatArray) -> FloatArra
     periods, span = _whole_period_count(f, n, fs)
     mask = np.arange(n)[None, :] < span[:, None]
     cnt = np.maximum(span, 1)
-    total = np.where(mask, rows, 0.0).sum(axis=-1)
+    total = (rows * mask).sum(axis=-1)
     mean = total / cnt
-    above = np.where(mask, np.maximum(rows - mean[:, None], 0.0), 0.0).sum(axis=-1)
+    dev = rows - mean[:, None]
+    np.maximum(dev, 0.0, out=dev)
+    dev *= mask
+    above = dev.sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         fi = np.where(total > 0, above / np.where(total > 0, total, 1.0), np.nan)
     fi = np.where(periods >= 2, fi, np.nan)
@@ -783,29 +786,30 @@ def flicker_metrics(
     pst_values = np.full(nrow, np.nan)
     reasons = {name: _reason_array(nrow) for name in FIELDS}
 
+    no_light = np.zeros(nrow, dtype=bool)
+    negative = np.zeros(nrow, dtype=bool)
     step = max(1, _BLOCK_SAMPLES // n)
     for start in range(0, nrow, step):
         sl = slice(start, min(nrow, start + step))
         light = raw[sl] - dark[sl, None]
         mean = light.mean(axis=-1)
-        constant = light.max(axis=-1) == light.min(axis=-1)
-        dark_rows = mean <= 0
-        safe = np.where(dark_rows, 1.0, mean)
-        rel = light / safe[:, None]
-        spec, window = _spectrum(rel - 1.0)
+        hi = light.max(axis=-1)
+        lo = light.min(axis=-1)
+        no_light[sl] = mean <= 0
+        negative[sl] = lo < 0
+        rel = light / np.where(mean <= 0, 1.0, mean)[:, None]
+        rel -= 1.0
+        spec, window = _spectrum(rel)
+        del rel
         f_blk, _ = _dominant(spec, n, fs)
-        f_blk = np.where(constant, 0.0, f_blk)
+        f_blk = np.where(hi == lo, 0.0, f_blk)
         freq[sl] = f_blk
         pf[sl] = percent_flicker(light)
         fi[sl] = _flicker_index_rows(light, fs, np.where(np.isnan(f_blk), 0.0, f_blk))
         if fs >= SVM_MIN_SAMPLE_RATE_HZ and duration >= SVM_MIN_RECORD_S:
             sv[sl] = _svm_rows(spec, window, fs, svm_c_hz)
-        del spec
+        del spec, light
 
-    light_all = raw - dark[:, None]
-    mean_all = light_all.mean(axis=-1)
-    no_light = mean_all <= 0
-    negative = light_all.min(axis=-1) < 0
     constant_all = freq == 0
     few_periods = ~constant_all & (freq * duration < 2)
 
@@ -854,8 +858,9 @@ def flicker_metrics(
     if pst and np.any(ok):
         idx = np.flatnonzero(ok & ~constant_all)
         pst_values[ok & constant_all] = 0.0
-        if idx.size:
-            pst_values[idx] = pst_lm(light_all[idx], fs)
+        for start in range(0, idx.size, step):
+            rows_i = idx[start : start + step]
+            pst_values[rows_i] = pst_lm(raw[rows_i] - dark[rows_i, None], fs)
 
     # apply reasons as NaN
     freq = np.where(reasons["frequency_hz"] == "", freq, np.nan)
