@@ -43,6 +43,17 @@ Definitions and sources (``shared/reference/standards.md``, cited as SM):
   statistic covers at least 10 s. Sampling must be ≥ 2 kHz (the same implementations' minimum;
   it keeps the 100 Hz mains ripple from aliasing into the 0.05–35 Hz band).
 
+Validation (tests/test_flicker.py): percent flicker, flicker index and SVM against analytic
+cases and closed forms (standards.md §5.4, §5.5). For PstLM the IEC TR 61547-1 table of the
+sinusoidal and rectangular modulations that give PstLM = 1 was not found in public material;
+what is validated instead is (a) the calibration point (8.8 Hz, 0.630 % peak-to-peak →
+``P_inst,max = 1``) and (b) for sine and 50 % rectangular modulation from 0.5 to 33.3 Hz, the
+modulation that an independent steady-state computation with the *analog* transfer functions
+(frequency domain, exact percentiles over one period) puts at PstLM = 1 gives 1 ± 5 % through
+this discrete chain (observed: within 0.1 %). That derived table (ΔL/L peak-to-peak for
+PstLM = 1, e.g. 0.885 % sine and 0.683 % rectangular at 8.8 Hz) still has to be compared with
+the TR's own table; the filter coefficients and the scaling are used as published (C1).
+
 Dark offset and gain: ``dark_level`` is subtracted first; every metric is a ratio, so a gain
 does not change it. Clipping: samples at or beyond ``full_scale`` (upper ADC rail) or
 ``zero_scale`` (lower rail) flag the row as clipped, and every metric but the frequency is then
@@ -762,7 +773,13 @@ def flicker_metrics(
     fs = _check_rate(sample_rate_hz)
     raw, lead = _as_rows(samples)
     nrow, n = raw.shape
-    dark = np.broadcast_to(np.asarray(dark_level, dtype=np.float64), lead).reshape(-1)
+    try:
+        dark = np.broadcast_to(np.asarray(dark_level, dtype=np.float64), lead).reshape(-1)
+    except ValueError:
+        raise InputError(
+            f"dark level of shape {np.shape(dark_level)}: expected a number or shape {lead}",
+            column="dark_level",
+        ) from None
     if not np.all(np.isfinite(dark)):
         raise InputError("dark level must be finite", column="dark_level")
     duration = n / fs
@@ -811,7 +828,7 @@ def flicker_metrics(
         del spec, light
 
     constant_all = freq == 0
-    few_periods = ~constant_all & (freq * duration < 2)
+    few_periods = ~constant_all & (np.isnan(freq) | (freq * duration < 2))
 
     # frequency
     _set_reason(reasons["frequency_hz"], no_light, "no light: mean <= 0 after dark subtraction")

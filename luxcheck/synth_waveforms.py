@@ -22,13 +22,22 @@ saturate as a real converter does (that is what the flicker kernels' clipping ch
 from __future__ import annotations
 
 import math
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from luxcheck.errors import InputError
 
-__all__ = ["add_noise", "dc_ripple", "pwm", "rectified_mains", "sample_times", "to_adc"]
+__all__ = [
+    "add_noise",
+    "dc_ripple",
+    "luminaire",
+    "pwm",
+    "rectified_mains",
+    "sample_times",
+    "to_adc",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -166,7 +175,7 @@ def pwm(
         raise InputError(f"levels high={high!r}, low={low!r}: expected high > low >= 0")
     n = sample_times(duration_s, fs).size
     phase = 0.25 * f / fs if phase_cycles is None else float(phase_cycles)
-    # integer part removed before the float product grows: exact for integer fs / f
+    # rounding of i * f / fs is ~1e-16 * i cycles, far below the quarter-step offset
     cycles = np.mod(np.arange(n, dtype=np.float64) * (f / fs) + phase, 1.0)
     return np.where(cycles < d, float(high), float(low)).astype(np.float64)
 
@@ -215,3 +224,64 @@ def to_adc(
     top = float(2**bits - 1)
     counts = np.rint(float(dark_counts) + gain * np.asarray(light, dtype=np.float64))
     return np.asarray(np.minimum(np.maximum(counts, 0.0), top), dtype=np.float64)
+
+
+def luminaire(
+    duration_s: float,
+    sample_rate_hz: float,
+    *,
+    kind: Literal["dc", "rectified", "pwm"] = "dc",
+    mean: float = 1.0,
+    percent_flicker: float = 1.0,
+    mains_hz: float = 50.0,
+    pwm_hz: float = 1000.0,
+    duty: float = 0.5,
+    noise_rms: float = 0.0,
+    seed: int | np.random.Generator | None = 0,
+) -> FloatArray:
+    """A classroom luminaire's light in one call (for the demo campaign and the emulators).
+
+    Parameters
+    ----------
+    duration_s, sample_rate_hz
+        Record length [s] and sampling rate [Hz].
+    kind
+        ``'dc'``: DC driver with a ripple at twice ``mains_hz`` (:func:`dc_ripple`);
+        ``'rectified'``: light following the rectified mains (:func:`rectified_mains`);
+        ``'pwm'``: PWM dimming at ``pwm_hz`` and ``duty`` between 0 and full light, whose
+        on-level carries the ``percent_flicker`` ripple of a DC driver.
+    mean
+        Mean light level of the ``'dc'`` and ``'rectified'`` kinds, the on-level's mean of
+        ``'pwm'`` [any unit].
+    percent_flicker
+        Depth of the mains-related ripple [%].
+    mains_hz
+        Mains frequency [Hz] (the ripple is at twice it).
+    pwm_hz, duty
+        PWM frequency [Hz] and on fraction (``'pwm'`` only).
+    noise_rms
+        White sensor noise [unit of ``mean``], from the seeded generator.
+    seed
+        Seed or generator of the noise.
+    """
+    if kind not in ("dc", "rectified", "pwm"):
+        raise InputError(f"kind {kind!r}: expected dc, rectified or pwm", column="kind")
+    if kind == "rectified":
+        x = rectified_mains(
+            duration_s,
+            sample_rate_hz,
+            mean=mean,
+            percent_flicker=percent_flicker,
+            mains_hz=mains_hz,
+        )
+    else:
+        x = dc_ripple(
+            duration_s,
+            sample_rate_hz,
+            mean=mean,
+            percent_flicker=percent_flicker,
+            frequency_hz=2.0 * _positive(mains_hz, "mains_hz"),
+        )
+        if kind == "pwm":
+            x = x * pwm(duration_s, sample_rate_hz, frequency_hz=pwm_hz, duty=duty)
+    return add_noise(x, noise_rms, seed=seed) if noise_rms > 0 else x

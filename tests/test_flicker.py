@@ -450,3 +450,34 @@ def test_rectified_mains_percent_and_mean() -> None:
     assert x.mean() == pytest.approx(300.0, rel=1e-4)  # sampled mean of |sin|
     assert r.percent_flicker == pytest.approx(25.0, rel=1e-6)
     assert r.frequency_hz == pytest.approx(100.0, abs=1e-6)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    values=st.lists(st.floats(0.0, 1e6), min_size=8, max_size=64),
+    offset=st.floats(1e-3, 10.0),
+)
+def test_percent_flicker_range(values: list[float], offset: float) -> None:
+    """Hypothesis: for any non-negative light (not all zero) percent flicker is in [0, 100]."""
+    x = np.asarray(values) + offset
+    assert 0.0 <= fl.percent_flicker(x) <= 100.0
+
+
+def test_dark_level_shape_mismatch() -> None:
+    """Bad input: a dark level per waveform of the wrong shape is an InputError."""
+    with pytest.raises(InputError, match="dark level"):
+        fl.flicker_metrics(np.ones((3, 100)), 4000.0, dark_level=[0.0, 1.0], pst=False)
+
+
+@pytest.mark.parametrize(
+    ("kind", "pf", "f"), [("dc", 2.0, 100.0), ("rectified", 30.0, 100.0), ("pwm", 100.0, 1000.0)]
+)
+def test_luminaire_generator(kind: str, pf: float, f: float) -> None:
+    """Analytic (constructions of synth_waveforms): each luminaire kind has its percent flicker
+    and its flicker frequency (PWM dimming: 100 % at the PWM frequency)."""
+    x = sw.luminaire(1.0, FS, kind=kind, mean=400.0, percent_flicker=pf if kind != "pwm" else 3.0)
+    r = fl.flicker_metrics(x, FS, pst=False)
+    # the cusp of |sin| falls between samples (phase 0.3 rad): the sampled minimum sits up to
+    # b·sin(π/400) above a, i.e. < 0.5 % of the percent flicker at 200 samples per period
+    assert r.percent_flicker == pytest.approx(pf, rel=5e-3)
+    assert r.frequency_hz == pytest.approx(f, abs=0.01)
