@@ -10,9 +10,12 @@ Definitions and sources (``shared/reference/standards.md``, cited as SM):
   ``100 · (Lmax − Lmin) / (Lmax + Lmin)`` over the record.
 - **Flicker index** (IES, SM §4.2, C2): area of the waveform above its time-average divided by
   the total area, over a whole number of periods of the flicker frequency (at least two).
-- **Flicker frequency**: the frequency of the strongest AC Fourier component (Hann window,
-  Grandke interpolation between bins). For rectangular (PWM) and rectified-mains waveforms
-  this is the fundamental, because ``|sin(nx)| <= n |sin x|``.
+- **Flicker frequency**: the fundamental, taken as the lowest-frequency Fourier component
+  whose amplitude is at least 0.9 of the strongest one (Hann window, Grandke interpolation
+  between bins). For rectangular (PWM) and rectified-mains waveforms the fundamental is the
+  strongest component (``|sin(nx)| <= n |sin x|``); the 0.9 keeps it when noise would let a
+  nearly equal harmonic of a small-duty PWM win. (Whether GB 40070 means the fundamental or
+  the dominant component is open, standards.md §6 q.1; they coincide for these waveforms.)
 - **SVM** (CIE TN 006:2016, IEC TR 63158:2018; SM §4.2): ``(Σ_m (C_m / T(f_m))^3.7)^(1/3.7)``
   over the Fourier components ``C_m`` (amplitudes relative to the DC value) up to 2 kHz, with
   ``T(f) = 1 / (1 + exp(−a (f − b))) + 20 exp(−f / c)``. Constants: ``a = 0.00518 /Hz``,
@@ -82,6 +85,7 @@ from luxcheck.limits import PiecewiseLinear
 
 __all__ = [
     "FIELDS",
+    "FUNDAMENTAL_RATIO",
     "PSTLM_DISCARD_S",
     "PSTLM_MIN_RECORD_S",
     "PSTLM_MIN_SAMPLE_RATE_HZ",
@@ -162,6 +166,9 @@ FIELDS: tuple[str, ...] = (
     "ieee1789",
 )
 
+#: A component counts as the fundamental if it is at least this fraction of the strongest one
+#: (algorithm constant of :func:`flicker_frequency`, not a limit).
+FUNDAMENTAL_RATIO = 0.9
 # Hann main lobe half-width in bins; the energy within it is > 99.9 % of a tone's energy.
 _HANN_LOBE_BINS = 2
 # Rows processed together (bounds the working memory of the FFT stage to ~ this many samples).
@@ -175,7 +182,7 @@ class FlickerMetrics:
     Attributes
     ----------
     frequency_hz
-        Flicker frequency [Hz] (strongest AC component); 0 for a constant waveform.
+        Flicker frequency [Hz] (fundamental, see the module notes); 0 for a constant waveform.
     percent_flicker
         Percent flicker = 波动深度 [%].
     flicker_index
@@ -289,37 +296,74 @@ def _spectrum(rows: FloatArray) -> tuple[npt.NDArray[np.complex128], FloatArray]
     return np.fft.rfft(rows * w, axis=-1), w
 
 
-def _dominant(
-    spec: npt.NDArray[np.complex128], n: int, sample_rate_hz: float
-) -> tuple[FloatArray, FloatArray]:
-    """Frequency [Hz] and relative amplitude of the strongest AC component of each row.
+def _components(
+    spec: npt.NDArray[np.complex128], window: FloatArray, kmax: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], FloatArray]:
+    """Fourier components of Hann-windowed rows, bins ``3 .. kmax``.
 
-    The peak bin excludes DC and its Hann leakage (bins 0-1); the frequency between bins is the
-    Grandke estimate for a Hann window, exact for a pure tone.
+    Returns the bin numbers ``k``, a mask of the bins that are components (the largest bin
+    within their own main lobe of ±2 bins; ties go to the lowest bin) and the amplitude of each
+    bin's main lobe: ``sqrt(Σ power)`` over ±2 bins, scaled so that a tone ``C cos(2πft)``
+    gives ``C`` wherever it falls between bins. DC and its leakage (bins 0-2) are skipped.
     """
+    n = window.size
+    lobe = _HANN_LOBE_BINS
+    kmax = min(kmax, spec.shape[-1] - 1)
+    power = (np.abs(spec[:, : kmax + lobe + 1]) ** 2) * (4.0 / (n * float(np.sum(window**2))))
+    m = power.shape[-1]
+    k = np.arange(1 + lobe, kmax + 1)
+    centre = power[:, k]
+    is_peak = centre > power[:, k - 1]
+    lobe_energy = np.zeros_like(centre)
+    for d in range(-lobe, lobe + 1):
+        neighbour = power[:, np.clip(k + d, 0, m - 1)]
+        lobe_energy += neighbour
+        if d > 0:
+            is_peak &= centre >= neighbour
+        elif d < 0:
+            is_peak &= centre > neighbour
+    return k, is_peak, np.sqrt(lobe_energy)
+
+
+def _dominant(
+    spec: npt.NDArray[np.complex128], window: FloatArray, sample_rate_hz: float
+) -> FloatArray:
+    """Flicker frequency [Hz] of each row: the lowest-frequency component whose amplitude is
+    at least :data:`FUNDAMENTAL_RATIO` of the strongest component's.
+
+    For a rectangular (PWM) wave the fundamental is never weaker than a harmonic
+    (``|sin(nx)| <= n |sin x|``), but at small duty the first harmonics are nearly as strong
+    (duty 5 %: 2nd = 0.99 × fundamental) and noise could promote one of them; the ratio keeps
+    the fundamental. The frequency between bins is the Grandke estimate for a Hann window
+    (exact for a pure tone). NaN where there is no component.
+    """
+    n = window.size
+    # stop a main lobe short of Nyquist, where the two sides of the spectrum fold together
+    k, is_peak, amp = _components(spec, window, spec.shape[-1] - 2 - _HANN_LOBE_BINS)
+    if k.size == 0:
+        return np.full(spec.shape[0], np.nan)
+    amp = np.where(is_peak, amp, 0.0)
+    strongest = amp.max(axis=-1)
+    candidate = is_peak & (amp >= FUNDAMENTAL_RATIO * strongest[:, None]) & (amp > 0)
+    has = candidate.any(axis=-1)
+    kk = k[np.argmax(candidate, axis=-1)]
+    rows = np.arange(spec.shape[0])
     mag = np.abs(spec)
-    m = mag.shape[-1]
-    if m <= 3:
-        nan = np.full(mag.shape[0], np.nan)
-        return nan, nan
-    search = mag[:, 2 : m - 1]
-    k = np.argmax(search, axis=-1) + 2
-    rows = np.arange(mag.shape[0])
-    peak = mag[rows, k]
-    left = mag[rows, k - 1]
-    right = mag[rows, k + 1]
+    peak = mag[rows, kk]
+    left = mag[rows, kk - 1]
+    right = mag[rows, np.minimum(kk + 1, mag.shape[-1] - 1)]
     use_right = right >= left
     nb = np.where(use_right, right, left)
     with np.errstate(invalid="ignore", divide="ignore"):
         alpha = np.where(peak > 0, nb / np.where(peak > 0, peak, 1.0), 0.0)
         delta = (2.0 * alpha - 1.0) / (alpha + 1.0)
     delta = np.clip(delta, 0.0, 1.0) * np.where(use_right, 1.0, -1.0)
-    freq = (k + delta) * sample_rate_hz / n
-    return np.asarray(freq, dtype=np.float64), np.asarray(peak, dtype=np.float64)
+    freq = np.where(has, (kk + delta) * sample_rate_hz / n, np.nan)
+    return np.asarray(freq, dtype=np.float64)
 
 
 def flicker_frequency(samples: npt.ArrayLike, sample_rate_hz: float) -> FloatArray:
-    """Flicker frequency: the frequency of the strongest AC component [Hz].
+    """Flicker frequency: the fundamental (lowest component of at least 0.9 of the strongest) [Hz].
 
     Parameters
     ----------
@@ -336,8 +380,8 @@ def flicker_frequency(samples: npt.ArrayLike, sample_rate_hz: float) -> FloatArr
     """
     fs = _check_rate(sample_rate_hz)
     rows, lead = _as_rows(samples)
-    spec, _ = _spectrum(rows - rows.mean(axis=-1, keepdims=True))
-    freq, _amp = _dominant(spec, rows.shape[-1], fs)
+    spec, window = _spectrum(rows - rows.mean(axis=-1, keepdims=True))
+    freq = _dominant(spec, window, fs)
     constant = rows.max(axis=-1) == rows.min(axis=-1)
     freq = np.where(constant, 0.0, freq)
     return np.asarray(freq.reshape(lead), dtype=np.float64)
@@ -436,26 +480,11 @@ def _svm_rows(
 ) -> FloatArray:
     """SVM from the Hann spectrum of mean-normalised rows (DC = 1)."""
     n = window.size
-    kmax = min(int(np.floor(SVM_MAX_FREQUENCY_HZ * n / fs)), spec.shape[-1] - 1)
-    lobe = _HANN_LOBE_BINS
-    # power, scaled so that the main-lobe sum of a tone of amplitude C equals C**2
-    power = (np.abs(spec[:, : kmax + lobe + 1]) ** 2) * (4.0 / (n * float(np.sum(window**2))))
-    m = power.shape[-1]
-    k = np.arange(1 + lobe, kmax + 1)  # skip DC and its Hann leakage
+    # up to 2 kHz, but a main lobe short of Nyquist (at fs = 4 kHz: 1997 Hz for a 1 s record)
+    kmax = min(int(np.floor(SVM_MAX_FREQUENCY_HZ * n / fs)), spec.shape[-1] - 2 - _HANN_LOBE_BINS)
+    k, is_peak, amplitude = _components(spec, window, kmax)
     if k.size == 0:
         return np.zeros(spec.shape[0])
-    centre = power[:, k]
-    # a component: the largest bin within its own main lobe (ties go to the lowest bin)
-    is_peak = centre > power[:, k - 1]
-    lobe_energy = np.zeros_like(centre)
-    for d in range(-lobe, lobe + 1):
-        neighbour = power[:, np.clip(k + d, 0, m - 1)]
-        lobe_energy += neighbour
-        if d > 0:
-            is_peak &= centre >= neighbour
-        elif d < 0:
-            is_peak &= centre > neighbour
-    amplitude = np.sqrt(lobe_energy)
     weight = (amplitude / svm_threshold(k * fs / n, c_hz=c_hz)) ** SVM_EXPONENT
     total = np.where(is_peak, weight, 0.0).sum(axis=-1)
     return np.asarray(total ** (1.0 / SVM_EXPONENT), dtype=np.float64)
@@ -818,7 +847,7 @@ def flicker_metrics(
         rel -= 1.0
         spec, window = _spectrum(rel)
         del rel
-        f_blk, _ = _dominant(spec, n, fs)
+        f_blk = _dominant(spec, window, fs)
         f_blk = np.where(hi == lo, 0.0, f_blk)
         freq[sl] = f_blk
         pf[sl] = percent_flicker(light)

@@ -481,3 +481,21 @@ def test_luminaire_generator(kind: str, pf: float, f: float) -> None:
     # b·sin(π/400) above a, i.e. < 0.5 % of the percent flicker at 200 samples per period
     assert r.percent_flicker == pytest.approx(pf, rel=5e-3)
     assert r.frequency_hz == pytest.approx(f, abs=0.01)
+
+
+def test_small_duty_pwm_reports_fundamental_under_noise() -> None:
+    """Property of the frequency rule: a 5 % duty PWM has its 2nd harmonic at 0.99 of the
+    fundamental (|sin 2x|/2 vs |sin x|); with sensor noise the reported frequency must stay the
+    PWM frequency (a doubled frequency would double the GB 40070 limit)."""
+    x = sw.pwm(1.0, FS, frequency_hz=500.0, duty=0.05, high=1.0)
+    rows = np.stack([sw.add_noise(x, 0.05, seed=s) for s in range(20)])
+    r = fl.flicker_metrics(rows, FS, pst=False)
+    # (taking the strongest component instead reports 1000 Hz for 4 of these 20 records)
+    np.testing.assert_allclose(r.frequency_hz, 500.0, atol=0.05)
+
+
+def test_one_sample_pulses_do_not_report_nyquist() -> None:
+    """Edge case: a pulse one sample wide per period has equal harmonics up to Nyquist, where
+    the spectrum folds (double amplitude); the fundamental must still be reported."""
+    x = sw.pwm(1.0, FS, frequency_hz=500.0, duty=0.02, high=1.0)
+    assert fl.flicker_metrics(x, FS, pst=False).frequency_hz == pytest.approx(500.0, abs=0.01)
