@@ -499,3 +499,23 @@ def test_one_sample_pulses_do_not_report_nyquist() -> None:
     the spectrum folds (double amplitude); the fundamental must still be reported."""
     x = sw.pwm(1.0, FS, frequency_hz=500.0, duty=0.02, high=1.0)
     assert fl.flicker_metrics(x, FS, pst=False).frequency_hz == pytest.approx(500.0, abs=0.01)
+
+
+def test_standalone_kernels_keep_leading_shape() -> None:
+    """Vectorisation (DESIGN §5): the single-metric kernels take (..., n) and return (...)."""
+    x = np.stack([[sine(0.2, 100.0), sine(0.4, 120.0, phase=0.3)]] * 3)  # (3, 2, n)
+    f = fl.flicker_frequency(x, FS)
+    assert f.shape == (3, 2)
+    np.testing.assert_allclose(f[:, 0], 100.0, atol=1e-6)
+    np.testing.assert_allclose(f[:, 1], 120.0, atol=1e-6)
+    fi = fl.flicker_index(x, FS, f)
+    np.testing.assert_allclose(fi[:, 1], 0.4 / math.pi, rtol=2e-4)
+    assert fl.percent_flicker(x).shape == (3, 2)
+    assert fl.svm(x, FS).shape == (3, 2)
+
+
+def test_pst_needs_2khz() -> None:
+    """IEC TR 61547-1 implementations ([G-aalto], Philips 2017): fs >= 2 kHz for PstLM."""
+    r = fl.flicker_metrics(sine(0.01, 8.8, duration=25.0, fs=1000.0), 1000.0)
+    assert np.isnan(r.pst_lm)
+    assert r.reasons["pst_lm"] == "sampling 1000 Hz < 2000 Hz required"

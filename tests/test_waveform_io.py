@@ -137,3 +137,14 @@ def test_cli_table_and_dispatch(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Percent flicker (modulation depth)" in out
     assert "not measured  (sampling" not in out  # 10 kHz is enough for SVM ...
     assert "not measured  (record 0.02 s < 1 s required)" in out  # ... but 0.02 s is not
+
+
+def test_cli_reports_clipping(capsys: pytest.CaptureFixture[str]) -> None:
+    """CLI: --full-scale at the waveform's peak flags clipping; shape metrics become null with
+    the reason, the frequency stays."""
+    assert _run([str(DATA / "scope_noheader_pwm.csv"), "--json", "--full-scale", "1.5"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["clipped"] is True
+    assert doc["metrics"]["flicker_percent"] is None
+    assert doc["reasons"]["flicker_percent"] == "clipped: samples at full scale 1.5"
+    assert doc["metrics"]["flicker_frequency_hz"] == pytest.approx(250.0, abs=0.01)
