@@ -1,0 +1,987 @@
+"""Flicker metrics of light waveforms: frequency, percent flicker, flicker index, SVM, PstLM.
+
+Every kernel is pure numpy/scipy and vectorised over leading axes: ``samples`` has shape
+``(..., n)`` (one waveform per row, uniformly sampled) and every result field has the leading
+shape ``(...)``. A metric the record cannot support is NaN with a reason, never a guess.
+
+Definitions and sources (``shared/reference/standards.md``, cited as SM):
+
+- **Percent flicker** (波动深度, modulation depth, SM §4.2, C2):
+  ``100 · (Lmax − Lmin) / (Lmax + Lmin)`` over the record.
+- **Flicker index** (IES, SM §4.2, C2): area of the waveform above its time-average divided by
+  the total area, over a whole number of periods of the flicker frequency (at least two).
+- **Flicker frequency**: the fundamental, taken as the lowest-frequency Fourier component
+  whose amplitude is at least 0.9 of the strongest one (Hann window, Grandke interpolation
+  between bins). For rectangular (PWM) and rectified-mains waveforms the fundamental is the
+  strongest component (``|sin(nx)| <= n |sin x|``); the 0.9 keeps it when noise would let a
+  nearly equal harmonic of a small-duty PWM win. (Whether GB 40070 means the fundamental or
+  the dominant component is open, standards.md §6 q.1; they coincide for these waveforms.)
+- **SVM** (CIE TN 006:2016, IEC TR 63158:2018; SM §4.2): ``(Σ_m (C_m / T(f_m))^3.7)^(1/3.7)``
+  over the Fourier components ``C_m`` (amplitudes relative to the DC value) up to 2 kHz, with
+  ``T(f) = 1 / (1 + exp(−a (f − b))) + 20 exp(−f / c)``. Constants: ``a = 0.00518 /Hz``,
+  ``b = 306.6 Hz`` and the exponent 3.7 (C2: Aalto SVM meter [G-aalto] + recall);
+  ``c = 7.10 Hz`` as recalled for CIE TN 006 (R), whereas the Aalto code uses 10 Hz — the
+  ``svm_c_hz`` option selects it (< 0.5 % difference for components at or above 100 Hz).
+  Components are found as local maxima of a Hann-windowed spectrum and their amplitude is taken
+  from the energy of the main lobe (±2 bins), which is exact for a tone anywhere between bins;
+  this replaces the zero-padding of the Aalto implementation (same aim: no scalloping loss).
+  Requires ≥ 4 kHz sampling (so that 2 kHz is below Nyquist) and ≥ 1 s of record
+  ([P-svmdef] quoting CIE TN 006).
+- **PstLM** (IEC TR 61547-1 light flickermeter; SM §4.2, C1 from [G-aalto] and the Philips
+  2017 reference implementation): input normalised by its mean and DC removed; 1st-order
+  high-pass 0.05 Hz; 6th-order Butterworth low-pass 35 Hz; eye weighting filter
+  ``W(s) = (0.041661 s⁴ + 44.758 s³ + 2715.6 s² + 29839 s) /
+  (s⁴ + 196.32 s³ + 11781 s² + 534820 s + 3505380)``; squaring; 1st-order low-pass with
+  τ = 300 ms; scaling so that a sinusoidal relative light change of 0.630 % peak-to-peak at
+  8.8 Hz gives ``P_inst,max = 1`` (Mombauer 1998); all analog filters discretised with the
+  bilinear transform at the record's sampling rate. The statistic is the IEC 61000-4-15
+  one: ``PstLM = sqrt(0.0314 P0.1 + 0.0525 P1s + 0.0657 P3s + 0.28 P10s + 0.08 P50s)`` with
+  the smoothed percentiles ``P1s = mean(P0.7, P1, P1.5)``, ``P3s = mean(P2.2, P3, P4)``,
+  ``P10s = mean(P6, P8, P10, P13, P17)``, ``P50s = mean(P30, P50, P80)``, where ``Px`` is the
+  level of ``P_inst`` exceeded during x % of the evaluated time (exact empirical quantiles in
+  place of the meter's histogram classes).
+  Record rule (decision): the first 10 s of ``P_inst`` are discarded as the settling time of
+  the 0.05 Hz high-pass (τ = 3.2 s, as in the Aalto implementation of IEC TR 61547-1), and the
+  record must be at least 20 s long (the IEC TR 61547-1 implementations' minimum), so the
+  statistic covers at least 10 s. Sampling must be ≥ 2 kHz (the same implementations' minimum;
+  it keeps the 100 Hz mains ripple from aliasing into the 0.05–35 Hz band).
+
+Validation (tests/test_flicker.py): percent flicker, flicker index and SVM against analytic
+cases and closed forms (standards.md §5.4, §5.5). For PstLM the IEC TR 61547-1 table of the
+sinusoidal and rectangular modulations that give PstLM = 1 was not found in public material;
+what is validated instead is (a) the calibration point (8.8 Hz, 0.630 % peak-to-peak →
+``P_inst,max = 1``) and (b) for sine and 50 % rectangular modulation from 0.5 to 33.3 Hz, the
+modulation that an independent steady-state computation with the *analog* transfer functions
+(frequency domain, exact percentiles over one period) puts at PstLM = 1 gives 1 ± 5 % through
+this discrete chain (observed: within 0.1 %). That derived table (ΔL/L peak-to-peak for
+PstLM = 1, e.g. 0.885 % sine and 0.683 % rectangular at 8.8 Hz) still has to be compared with
+the TR's own table; the filter coefficients and the scaling are used as published (C1).
+
+Dark offset and gain: ``dark_level`` is subtracted first; every metric is a ratio, so a gain
+does not change it. Clipping: samples at or beyond ``full_scale`` (upper ADC rail) or
+``zero_scale`` (lower rail) flag the row as clipped, and every metric but the frequency is then
+NaN with a reason (a clipped waveform has a wrong shape; its frequency is still right).
+
+IEEE 1789-2015 class and the GB 40070 波动深度 limit are evaluated from limit curves passed in
+as :class:`~luxcheck.limits.PiecewiseLinear` (data from ``standards/*.toml``, never from code);
+:func:`ieee1789_curves` is the one loader here (it reads the bundled IEEE 1789 pack).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy import signal
+
+from luxcheck.errors import InputError
+from luxcheck.limits import PiecewiseLinear
+
+__all__ = [
+    "FIELDS",
+    "FUNDAMENTAL_RATIO",
+    "PSTLM_DISCARD_S",
+    "PSTLM_MIN_RECORD_S",
+    "PSTLM_MIN_SAMPLE_RATE_HZ",
+    "SVM_A_PER_HZ",
+    "SVM_B_HZ",
+    "SVM_C_HZ_AALTO",
+    "SVM_C_HZ_CIE",
+    "SVM_EXPONENT",
+    "SVM_MAX_FREQUENCY_HZ",
+    "SVM_MIN_RECORD_S",
+    "SVM_MIN_SAMPLE_RATE_HZ",
+    "FlickerMetrics",
+    "flicker_frequency",
+    "flicker_index",
+    "flicker_metric_dict",
+    "flicker_metrics",
+    "ieee1789_class",
+    "ieee1789_curves",
+    "percent_flicker",
+    "percent_flicker_limit",
+    "pst_lm",
+    "pst_lm_instantaneous",
+    "svm",
+    "svm_threshold",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+# ----------------------------------------------------------------------------- SVM constants
+#: T(f) logistic slope a [1/Hz] — CIE TN 006:2016 / IEC TR 63158 (C2: [G-aalto] + recall).
+SVM_A_PER_HZ = 0.00518
+#: T(f) logistic midpoint b [Hz] — same source (C2).
+SVM_B_HZ = 306.6
+#: T(f) low-frequency decay c [Hz] as recalled for CIE TN 006 (R; standards.md §4.2, §6 q.5).
+SVM_C_HZ_CIE = 7.10
+#: T(f) low-frequency decay c [Hz] as coded in the Aalto SVM meter (C1 [G-aalto]).
+SVM_C_HZ_AALTO = 10.0
+#: Minkowski exponent of the SVM summation (C2).
+SVM_EXPONENT = 3.7
+#: Highest Fourier component included in SVM [Hz] (C2).
+SVM_MAX_FREQUENCY_HZ = 2000.0
+#: Lowest sampling rate for SVM [Hz] (DESIGN §7; CIE TN 006 as quoted in [P-svmdef]).
+SVM_MIN_SAMPLE_RATE_HZ = 4000.0
+#: Shortest record for SVM [s] (CIE TN 006 as quoted in [P-svmdef]).
+SVM_MIN_RECORD_S = 1.0
+
+# --------------------------------------------------------------------------- PstLM constants
+_PST_HP_HZ = 0.05  # IEC TR 61547-1 block B high-pass cut-off
+_PST_LP_HZ = 35.0  # 6th-order Butterworth low-pass cut-off
+_PST_LP_ORDER = 6
+_PST_W_NUM = (0.041661, 44.758, 2715.6, 29839.0, 0.0)  # eye weighting W(s), light version
+_PST_W_DEN = (1.0, 196.32, 11781.0, 534820.0, 3505380.0)
+_PST_SMOOTH_TAU_S = 0.300  # block C sliding-mean first-order low-pass
+_PST_REF_FREQUENCY_HZ = 8.8  # calibration: 8.8 Hz sine ...
+_PST_REF_DELTA = 0.00630  # ... of 0.630 % peak-to-peak relative change gives P_inst,max = 1
+#: Record length that is discarded as filter settling before the statistic [s].
+PSTLM_DISCARD_S = 10.0
+#: Shortest record for PstLM [s] (DESIGN §7; IEC TR 61547-1 implementations: > 20 s).
+PSTLM_MIN_RECORD_S = 20.0
+#: Lowest sampling rate for PstLM [Hz] (IEC TR 61547-1 implementations: fs >= 2 kHz).
+PSTLM_MIN_SAMPLE_RATE_HZ = 2000.0
+# IEC 61000-4-15 statistic: (weight, percentages averaged into the smoothed percentile)
+_PST_TERMS: tuple[tuple[float, tuple[float, ...]], ...] = (
+    (0.0314, (0.1,)),
+    (0.0525, (0.7, 1.0, 1.5)),
+    (0.0657, (2.2, 3.0, 4.0)),
+    (0.28, (6.0, 8.0, 10.0, 13.0, 17.0)),
+    (0.08, (30.0, 50.0, 80.0)),
+)
+
+#: Field names of :class:`FlickerMetrics` that carry a metric (keys of ``reasons``).
+FIELDS: tuple[str, ...] = (
+    "frequency_hz",
+    "percent_flicker",
+    "flicker_index",
+    "svm",
+    "pst_lm",
+    "ieee1789",
+)
+
+#: A component counts as the fundamental if it is at least this fraction of the strongest one
+#: (algorithm constant of :func:`flicker_frequency`, not a limit).
+FUNDAMENTAL_RATIO = 0.9
+# Hann main lobe half-width in bins; the energy within it is > 99.9 % of a tone's energy.
+_HANN_LOBE_BINS = 2
+# Rows processed together (bounds the working memory of the FFT stage to ~ this many samples).
+_BLOCK_SAMPLES = 1_000_000
+
+
+@dataclass(frozen=True)
+class FlickerMetrics:
+    """Flicker metrics of waveforms, arrays over the leading axes of the input.
+
+    Attributes
+    ----------
+    frequency_hz
+        Flicker frequency [Hz] (fundamental, see the module notes); 0 for a constant waveform.
+    percent_flicker
+        Percent flicker = 波动深度 [%].
+    flicker_index
+        IES flicker index [1].
+    svm
+        Stroboscopic visibility measure [1].
+    pst_lm
+        Short-term flicker indicator PstLM [1].
+    ieee1789
+        IEEE 1789-2015 class: ``'no-effect'``, ``'low-risk'``, ``'high-risk'``, or ``''`` when
+        it cannot be determined.
+    clipped
+        True where samples reach an ADC rail.
+    sample_rate_hz
+        Sampling rate of the records [Hz].
+    duration_s
+        Record length ``n / sample_rate_hz`` [s].
+    reasons
+        Per metric field (see :data:`FIELDS`): why it is NaN (``''`` where it was measured).
+    """
+
+    frequency_hz: FloatArray
+    percent_flicker: FloatArray
+    flicker_index: FloatArray
+    svm: FloatArray
+    pst_lm: FloatArray
+    ieee1789: npt.NDArray[np.str_]
+    clipped: npt.NDArray[np.bool_]
+    sample_rate_hz: float
+    duration_s: float
+    reasons: dict[str, npt.NDArray[np.str_]] = field(default_factory=dict)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The leading shape (one entry per waveform)."""
+        return tuple(self.frequency_hz.shape)
+
+
+# ============================================================================ input handling
+def _as_rows(samples: npt.ArrayLike) -> tuple[FloatArray, tuple[int, ...]]:
+    x = np.asarray(samples, dtype=np.float64)
+    if x.ndim == 0:
+        raise InputError("samples must have at least one axis (..., n_samples)", column="samples")
+    if x.shape[-1] < 2:
+        raise InputError("a waveform needs at least two samples", column="samples")
+    if not np.all(np.isfinite(x)):
+        raise InputError("samples contain NaN or infinite values", column="samples")
+    lead = tuple(x.shape[:-1])
+    return x.reshape(-1, x.shape[-1]), lead
+
+
+def _check_rate(sample_rate_hz: float) -> float:
+    fs = float(sample_rate_hz)
+    if not math.isfinite(fs) or fs <= 0:
+        raise InputError(
+            f"sample rate {sample_rate_hz!r}: expected a positive number of Hz",
+            column="sample_rate_hz",
+        )
+    return fs
+
+
+def _reason_array(n: int) -> npt.NDArray[np.str_]:
+    return np.full(n, "", dtype=object)
+
+
+def _set_reason(
+    reasons: npt.NDArray[np.str_], where: npt.NDArray[np.bool_], text: str | npt.NDArray[np.str_]
+) -> None:
+    """Fill the reason where ``where`` and no earlier reason is set (``text`` may be per row)."""
+    fill = where & (reasons == "")
+    reasons[fill] = text[fill] if isinstance(text, np.ndarray) else text
+
+
+# ============================================================================ percent flicker
+def percent_flicker(samples: npt.ArrayLike) -> FloatArray:
+    """Percent flicker (modulation depth, 波动深度) of waveforms.
+
+    Parameters
+    ----------
+    samples
+        Light waveform(s) [any unit, dark level already subtracted], shape ``(..., n)``.
+
+    Returns
+    -------
+    Percent flicker ``100 (max − min) / (max + min)`` [%], shape ``(...)``; NaN where
+    ``max + min <= 0`` (no light).
+
+    References
+    ----------
+    standards.md §4.2 (C2); GB/T 31831-2015 term 3.2 as quoted by DB44/T 1489.
+    """
+    x = np.asarray(samples, dtype=np.float64)
+    hi = x.max(axis=-1)
+    lo = x.min(axis=-1)
+    total = hi + lo
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(total > 0, 100.0 * (hi - lo) / np.where(total > 0, total, 1.0), np.nan)
+    return np.asarray(out, dtype=np.float64)
+
+
+# ============================================================================ spectrum / frequency
+def _hann(n: int) -> FloatArray:
+    # periodic Hann: its DFT has exactly three non-zero bins (-1/4, 1/2, -1/4)
+    return np.asarray(0.5 - 0.5 * np.cos(2.0 * np.pi * np.arange(n) / n), dtype=np.float64)
+
+
+def _spectrum(rows: FloatArray) -> tuple[npt.NDArray[np.complex128], FloatArray]:
+    """Hann-windowed rfft of mean-normalised rows; returns (spectrum, window)."""
+    n = rows.shape[-1]
+    w = _hann(n)
+    return np.fft.rfft(rows * w, axis=-1), w
+
+
+def _components(
+    spec: npt.NDArray[np.complex128], window: FloatArray, kmax: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], FloatArray]:
+    """Fourier components of Hann-windowed rows, bins ``3 .. kmax``.
+
+    Returns the bin numbers ``k``, a mask of the bins that are components (the largest bin
+    within their own main lobe of ±2 bins; ties go to the lowest bin) and the amplitude of each
+    bin's main lobe: ``sqrt(Σ power)`` over ±2 bins, scaled so that a tone ``C cos(2πft)``
+    gives ``C`` wherever it falls between bins. DC and its leakage (bins 0-2) are skipped.
+    """
+    n = window.size
+    lobe = _HANN_LOBE_BINS
+    kmax = min(kmax, spec.shape[-1] - 1)
+    power = (np.abs(spec[:, : kmax + lobe + 1]) ** 2) * (4.0 / (n * float(np.sum(window**2))))
+    m = power.shape[-1]
+    k = np.arange(1 + lobe, kmax + 1)
+    centre = power[:, k]
+    is_peak = centre > power[:, k - 1]
+    lobe_energy = np.zeros_like(centre)
+    for d in range(-lobe, lobe + 1):
+        neighbour = power[:, np.clip(k + d, 0, m - 1)]
+        lobe_energy += neighbour
+        if d > 0:
+            is_peak &= centre >= neighbour
+        elif d < 0:
+            is_peak &= centre > neighbour
+    return k, is_peak, np.sqrt(lobe_energy)
+
+
+def _dominant(
+    spec: npt.NDArray[np.complex128], window: FloatArray, sample_rate_hz: float
+) -> FloatArray:
+    """Flicker frequency [Hz] of each row: the lowest-frequency component whose amplitude is
+    at least :data:`FUNDAMENTAL_RATIO` of the strongest component's.
+
+    For a rectangular (PWM) wave the fundamental is never weaker than a harmonic
+    (``|sin(nx)| <= n |sin x|``), but at small duty the first harmonics are nearly as strong
+    (duty 5 %: 2nd = 0.99 × fundamental) and noise could promote one of them; the ratio keeps
+    the fundamental. The frequency between bins is the Grandke estimate for a Hann window
+    (exact for a pure tone). NaN where there is no component.
+    """
+    n = window.size
+    # stop a main lobe short of Nyquist, where the two sides of the spectrum fold together
+    k, is_peak, amp = _components(spec, window, spec.shape[-1] - 2 - _HANN_LOBE_BINS)
+    if k.size == 0:
+        return np.full(spec.shape[0], np.nan)
+    amp = np.where(is_peak, amp, 0.0)
+    strongest = amp.max(axis=-1)
+    candidate = is_peak & (amp >= FUNDAMENTAL_RATIO * strongest[:, None]) & (amp > 0)
+    has = candidate.any(axis=-1)
+    kk = k[np.argmax(candidate, axis=-1)]
+    rows = np.arange(spec.shape[0])
+    mag = np.abs(spec)
+    peak = mag[rows, kk]
+    left = mag[rows, kk - 1]
+    right = mag[rows, np.minimum(kk + 1, mag.shape[-1] - 1)]
+    use_right = right >= left
+    nb = np.where(use_right, right, left)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        alpha = np.where(peak > 0, nb / np.where(peak > 0, peak, 1.0), 0.0)
+        delta = (2.0 * alpha - 1.0) / (alpha + 1.0)
+    delta = np.clip(delta, 0.0, 1.0) * np.where(use_right, 1.0, -1.0)
+    freq = np.where(has, (kk + delta) * sample_rate_hz / n, np.nan)
+    return np.asarray(freq, dtype=np.float64)
+
+
+def flicker_frequency(samples: npt.ArrayLike, sample_rate_hz: float) -> FloatArray:
+    """Flicker frequency: the fundamental (lowest component of at least 0.9 of the strongest) [Hz].
+
+    Parameters
+    ----------
+    samples
+        Light waveform(s), shape ``(..., n)``.
+    sample_rate_hz
+        Sampling rate [Hz].
+
+    Returns
+    -------
+    Frequency [Hz], shape ``(...)``; 0 for a constant waveform. Components above the Nyquist
+    frequency alias; a record shorter than two periods cannot resolve its frequency (see
+    :func:`flicker_metrics`, which reports NaN with a reason for it).
+    """
+    fs = _check_rate(sample_rate_hz)
+    rows, lead = _as_rows(samples)
+    spec, window = _spectrum(rows - rows.mean(axis=-1, keepdims=True))
+    freq = _dominant(spec, window, fs)
+    constant = rows.max(axis=-1) == rows.min(axis=-1)
+    freq = np.where(constant, 0.0, freq)
+    return np.asarray(freq.reshape(lead), dtype=np.float64)
+
+
+# ============================================================================ flicker index
+def _whole_period_count(
+    frequency_hz: FloatArray, n: int, sample_rate_hz: float
+) -> tuple[FloatArray, npt.NDArray[np.int64]]:
+    periods = np.floor(frequency_hz * n / sample_rate_hz)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        span = np.where(
+            periods >= 1,
+            np.rint(periods * sample_rate_hz / np.where(periods >= 1, frequency_hz, 1)),
+            0,
+        )
+    span = np.nan_to_num(span, nan=0.0)
+    return periods, np.minimum(span, n).astype(np.int64)
+
+
+def flicker_index(
+    samples: npt.ArrayLike, sample_rate_hz: float, frequency_hz: npt.ArrayLike
+) -> FloatArray:
+    """IES flicker index over the whole periods of each record.
+
+    Parameters
+    ----------
+    samples
+        Light waveform(s) [dark level subtracted], shape ``(..., n)``.
+    sample_rate_hz
+        Sampling rate [Hz].
+    frequency_hz
+        Flicker frequency of each waveform [Hz], shape ``(...)``; 0 for a constant waveform.
+
+    Returns
+    -------
+    Flicker index [1], shape ``(...)``: ``Σ max(L − L̄, 0) / Σ L`` over the first
+    ``floor(n f / fs)`` whole periods (``L̄`` the mean over the same span). 0 for a constant
+    waveform; NaN where the record holds fewer than two periods or has no light.
+
+    References
+    ----------
+    IES Lighting Handbook definition as in standards.md §4.2 (C2); the time average (not the
+    mid-range) is used, as the IES defines it (meters.md §4.3).
+    """
+    fs = _check_rate(sample_rate_hz)
+    rows, lead = _as_rows(samples)
+    f = np.broadcast_to(np.asarray(frequency_hz, dtype=np.float64), lead).reshape(-1)
+    return _flicker_index_rows(rows, fs, f).reshape(lead)
+
+
+def _flicker_index_rows(rows: FloatArray, fs: float, f: FloatArray) -> FloatArray:
+    n = rows.shape[-1]
+    periods, span = _whole_period_count(f, n, fs)
+    mask = np.arange(n)[None, :] < span[:, None]
+    cnt = np.maximum(span, 1)
+    total = (rows * mask).sum(axis=-1)
+    mean = total / cnt
+    dev = rows - mean[:, None]
+    np.maximum(dev, 0.0, out=dev)
+    dev *= mask
+    above = dev.sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fi = np.where(total > 0, above / np.where(total > 0, total, 1.0), np.nan)
+    fi = np.where(periods >= 2, fi, np.nan)
+    fi = np.where(f == 0, 0.0, fi)
+    return np.asarray(fi, dtype=np.float64)
+
+
+# ============================================================================ SVM
+def svm_threshold(frequency_hz: npt.ArrayLike, *, c_hz: float = SVM_C_HZ_CIE) -> FloatArray:
+    """SVM visibility threshold ``T(f)`` (CIE TN 006:2016, IEC TR 63158:2018).
+
+    Parameters
+    ----------
+    frequency_hz
+        Frequency [Hz], any shape.
+    c_hz
+        Low-frequency decay constant [Hz]: :data:`SVM_C_HZ_CIE` (7.10, R) or
+        :data:`SVM_C_HZ_AALTO` (10).
+
+    Returns
+    -------
+    ``1 / (1 + exp(−a (f − b))) + 20 exp(−f / c)`` [1] (relative modulation amplitude at the
+    threshold of visibility), same shape as ``frequency_hz``.
+    """
+    f = np.asarray(frequency_hz, dtype=np.float64)
+    return np.asarray(
+        1.0 / (1.0 + np.exp(-SVM_A_PER_HZ * (f - SVM_B_HZ))) + 20.0 * np.exp(-f / c_hz),
+        dtype=np.float64,
+    )
+
+
+def _svm_rows(
+    spec: npt.NDArray[np.complex128], window: FloatArray, fs: float, c_hz: float
+) -> FloatArray:
+    """SVM from the Hann spectrum of mean-normalised rows (DC = 1)."""
+    n = window.size
+    # up to 2 kHz, but a main lobe short of Nyquist (at fs = 4 kHz: 1997 Hz for a 1 s record)
+    kmax = min(int(np.floor(SVM_MAX_FREQUENCY_HZ * n / fs)), spec.shape[-1] - 2 - _HANN_LOBE_BINS)
+    k, is_peak, amplitude = _components(spec, window, kmax)
+    if k.size == 0:
+        return np.zeros(spec.shape[0])
+    weight = (amplitude / svm_threshold(k * fs / n, c_hz=c_hz)) ** SVM_EXPONENT
+    total = np.where(is_peak, weight, 0.0).sum(axis=-1)
+    return np.asarray(total ** (1.0 / SVM_EXPONENT), dtype=np.float64)
+
+
+def svm(samples: npt.ArrayLike, sample_rate_hz: float, *, c_hz: float = SVM_C_HZ_CIE) -> FloatArray:
+    """Stroboscopic visibility measure of waveforms (no record checks; see
+    :func:`flicker_metrics` for the NaN-with-reason rules).
+
+    Parameters
+    ----------
+    samples
+        Light waveform(s) [dark level subtracted], shape ``(..., n)``, positive mean.
+    sample_rate_hz
+        Sampling rate [Hz]; components up to 2 kHz are summed.
+    c_hz
+        ``T(f)`` constant ``c`` [Hz] (see :func:`svm_threshold`).
+
+    Returns
+    -------
+    SVM [1], shape ``(...)``.
+    """
+    fs = _check_rate(sample_rate_hz)
+    rows, lead = _as_rows(samples)
+    mean = rows.mean(axis=-1, keepdims=True)
+    if np.any(mean <= 0):
+        raise InputError("SVM needs a positive mean light level", column="samples")
+    spec, w = _spectrum(rows / mean - 1.0)
+    return _svm_rows(spec, w, fs, c_hz).reshape(lead)
+
+
+# ============================================================================ PstLM
+@functools.lru_cache(maxsize=16)
+def _pst_filters(fs: float) -> tuple[FloatArray, FloatArray, float]:
+    """Discretised IEC TR 61547-1 filters: (band+weighting SOS, smoothing SOS, scale S)."""
+    # 1st-order high-pass tau s / (tau s + 1)
+    tau_hp = 1.0 / (2.0 * np.pi * _PST_HP_HZ)
+    z_hp, p_hp, k_hp = np.array([0.0]), np.array([-1.0 / tau_hp]), 1.0
+    # 6th-order Butterworth low-pass (analog prototype, not pre-warped, as the TR writes it)
+    z_lp, p_lp, k_lp = signal.butter(
+        _PST_LP_ORDER, 2.0 * np.pi * _PST_LP_HZ, analog=True, output="zpk"
+    )
+    # eye weighting filter
+    z_w = np.roots(_PST_W_NUM)
+    p_w = np.roots(_PST_W_DEN)
+    k_w = _PST_W_NUM[0] / _PST_W_DEN[0]
+    z = np.concatenate([z_hp, z_lp, z_w])
+    p = np.concatenate([p_hp, p_lp, p_w])
+    k = k_hp * k_lp * k_w
+    zd, pd, kd = signal.bilinear_zpk(z, p, k, fs)
+    sos_chain = signal.zpk2sos(zd, pd, kd)
+    # sliding mean: 1 / (tau s + 1)
+    zs, ps, ks = signal.bilinear_zpk(
+        np.array([]), np.array([-1.0 / _PST_SMOOTH_TAU_S]), 1.0 / _PST_SMOOTH_TAU_S, fs
+    )
+    sos_smooth = signal.zpk2sos(zs, ps, ks)
+    # Mombauer scaling from the discrete responses at 8.8 Hz and 17.6 Hz
+    _, h_chain = signal.sosfreqz(sos_chain, worN=[_PST_REF_FREQUENCY_HZ], fs=fs)
+    _, h_smooth = signal.sosfreqz(sos_smooth, worN=[2.0 * _PST_REF_FREQUENCY_HZ], fs=fs)
+    a = _PST_REF_DELTA / 2.0 * abs(h_chain[0])
+    scale = 2.0 / (a**2 * (1.0 + abs(h_smooth[0])))
+    return (
+        np.asarray(sos_chain, dtype=np.float64),
+        np.asarray(sos_smooth, dtype=np.float64),
+        float(scale),
+    )
+
+
+def pst_lm_instantaneous(samples: npt.ArrayLike, sample_rate_hz: float) -> FloatArray:
+    """Instantaneous flicker sensation ``P_inst`` of the IEC TR 61547-1 light flickermeter.
+
+    Parameters
+    ----------
+    samples
+        Light waveform(s) [dark level subtracted], shape ``(..., n)``, positive mean.
+    sample_rate_hz
+        Sampling rate [Hz].
+
+    Returns
+    -------
+    ``P_inst`` [1], shape ``(..., n)`` (including the settling time at the start).
+    """
+    fs = _check_rate(sample_rate_hz)
+    rows, lead = _as_rows(samples)
+    mean = rows.mean(axis=-1, keepdims=True)
+    if np.any(mean <= 0):
+        raise InputError("PstLM needs a positive mean light level", column="samples")
+    sos_chain, sos_smooth, scale = _pst_filters(fs)
+    y = signal.sosfilt(sos_chain, rows / mean - 1.0, axis=-1)
+    p = scale * signal.sosfilt(sos_smooth, y * y, axis=-1)
+    return np.asarray(p, dtype=np.float64).reshape(*lead, rows.shape[-1])
+
+
+def _pst_statistic(p_inst: FloatArray) -> FloatArray:
+    """IEC 61000-4-15 Pst from ``P_inst`` (evaluated part), along the last axis."""
+    levels = sorted({q for _, qs in _PST_TERMS for q in qs})
+    # level exceeded x % of the time = quantile (1 - x/100)
+    qv = np.quantile(p_inst, [1.0 - x / 100.0 for x in levels], axis=-1)
+    by_level = dict(zip(levels, qv, strict=True))
+    total = np.zeros(p_inst.shape[:-1])
+    for weight, qs in _PST_TERMS:
+        total = total + weight * np.mean([by_level[q] for q in qs], axis=0)
+    return np.asarray(np.sqrt(np.maximum(total, 0.0)), dtype=np.float64)
+
+
+def pst_lm(samples: npt.ArrayLike, sample_rate_hz: float) -> FloatArray:
+    """Short-term flicker indicator PstLM (IEC TR 61547-1), without the record checks.
+
+    Parameters
+    ----------
+    samples
+        Light waveform(s) [dark level subtracted], shape ``(..., n)``, positive mean; the
+        first :data:`PSTLM_DISCARD_S` seconds are discarded as settling time.
+    sample_rate_hz
+        Sampling rate [Hz].
+
+    Returns
+    -------
+    PstLM [1], shape ``(...)``. :func:`flicker_metrics` adds the rules (≥ 20 s, ≥ 2 kHz).
+    """
+    fs = _check_rate(sample_rate_hz)
+    p = pst_lm_instantaneous(samples, fs)
+    skip = round(PSTLM_DISCARD_S * fs)
+    if p.shape[-1] - skip < 1:
+        raise InputError(f"PstLM needs more than {PSTLM_DISCARD_S:g} s of record", column="samples")
+    return _pst_statistic(p[..., skip:])
+
+
+# ============================================================================ limits
+def ieee1789_class(
+    frequency_hz: npt.ArrayLike,
+    percent_flicker: npt.ArrayLike,
+    low_risk: PiecewiseLinear,
+    no_effect: PiecewiseLinear,
+) -> npt.NDArray[np.str_]:
+    """IEEE 1789-2015 risk class from frequency and percent flicker.
+
+    Parameters
+    ----------
+    frequency_hz
+        Flicker frequency [Hz].
+    percent_flicker
+        Percent flicker [%] (broadcast with ``frequency_hz``).
+    low_risk, no_effect
+        The low-risk and no-observable-effect curves (``Mod% < curve(f)``; NaN = no limit),
+        e.g. from :func:`ieee1789_curves`.
+
+    Returns
+    -------
+    ``'no-effect'`` where ``Mod% < no_effect(f)`` (or no modulation at all), else
+    ``'low-risk'`` where ``Mod% < low_risk(f)``, else ``'high-risk'``; ``''`` where frequency
+    or percent flicker is NaN.
+    """
+    f, pf = np.broadcast_arrays(
+        np.asarray(frequency_hz, dtype=np.float64), np.asarray(percent_flicker, dtype=np.float64)
+    )
+    ne = no_effect(f)
+    lr = low_risk(f)
+    below_ne = np.isnan(ne) | (pf < ne) | (pf == 0)
+    below_lr = np.isnan(lr) | (pf < lr)
+    out = np.where(below_ne, "no-effect", np.where(below_lr, "low-risk", "high-risk"))
+    out = np.where(np.isnan(f) | np.isnan(pf), "", out)
+    return np.asarray(out, dtype=object)
+
+
+def percent_flicker_limit(frequency_hz: npt.ArrayLike, limit: PiecewiseLinear) -> FloatArray:
+    """The 波动深度 limit [%] at the measured flicker frequency (e.g. GB 40070-2021).
+
+    Parameters
+    ----------
+    frequency_hz
+        Flicker frequency [Hz], any shape.
+    limit
+        The limit curve of percent flicker over frequency, from a standards pack (id
+        ``gb40070.flicker-percent``).
+
+    Returns
+    -------
+    Limit [%]; NaN where there is no limit (above the last point with ``beyond = 'no-limit'``)
+    or the frequency is NaN.
+    """
+    if limit.of != "flicker_frequency_hz":
+        raise InputError(
+            f"the limit is a function of {limit.of!r}, expected flicker_frequency_hz",
+            column="of",
+        )
+    return limit(frequency_hz)
+
+
+def ieee1789_curves(
+    standards_dir: str | Path | None = None,
+) -> tuple[PiecewiseLinear, PiecewiseLinear]:
+    """Read the IEEE 1789-2015 low-risk and no-effect curves from the standards pack.
+
+    Parameters
+    ----------
+    standards_dir
+        Folder holding ``ieee-1789-2015.toml``; default: the bundled packs
+        (:func:`luxcheck.resources.standards_dir`).
+
+    Returns
+    -------
+    ``(low_risk, no_effect)``: limits ``ieee1789.low-risk`` and ``ieee1789.no-effect``.
+    """
+    if standards_dir is None:
+        from luxcheck.resources import standards_dir as _bundled
+
+        folder = _bundled()
+    else:
+        folder = Path(standards_dir)
+    return _read_ieee1789(str(folder / "ieee-1789-2015.toml"))
+
+
+@functools.lru_cache(maxsize=4)
+def _read_ieee1789(path: str) -> tuple[PiecewiseLinear, PiecewiseLinear]:
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except OSError as exc:
+        raise InputError(f"cannot read the IEEE 1789 pack ({exc.strerror})", source=path) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"not valid TOML: {exc}", source=path) from exc
+    limits = {str(item.get("id")): item for item in data.get("limit", []) if isinstance(item, dict)}
+    curves = []
+    for limit_id in ("ieee1789.low-risk", "ieee1789.no-effect"):
+        if limit_id not in limits:
+            raise InputError(f"limit {limit_id!r} is missing", source=path, column="limit.id")
+        curves.append(_curve_from_limit(limits[limit_id], limit_id, path))
+    return curves[0], curves[1]
+
+
+def _curve_from_limit(item: dict[str, Any], limit_id: str, path: str) -> PiecewiseLinear:
+    where = f"[[limit]] {limit_id}"
+    if item.get("metric") != "flicker_percent" or item.get("comparator") != "<":
+        raise InputError(
+            f"{where}: expected metric 'flicker_percent' with comparator '<'",
+            source=path,
+            column="comparator",
+        )
+    fn = item.get("function")
+    if not isinstance(fn, dict) or fn.get("of") != "flicker_frequency_hz":
+        raise InputError(
+            f"{where}: expected [limit.function] of flicker_frequency_hz",
+            source=path,
+            column="function.of",
+        )
+    points = fn.get("points")
+    if not isinstance(points, list) or not all(
+        isinstance(p, list) and len(p) == 2 and all(isinstance(v, int | float) for v in p)
+        for p in points
+    ):
+        raise InputError(
+            f"{where}: points must be a list of [x, y] numbers", source=path, column="points"
+        )
+    try:
+        return PiecewiseLinear(
+            of="flicker_frequency_hz",
+            x=tuple(float(p[0]) for p in points),
+            y=tuple(float(p[1]) for p in points),
+            step_side=fn.get("step_side", "left"),
+            beyond=fn.get("beyond", "no-limit"),
+        )
+    except InputError as exc:
+        raise InputError(f"{where}: {exc.message}", source=path, column=exc.column) from exc
+
+
+# ============================================================================ all metrics
+def flicker_metrics(
+    samples: npt.ArrayLike,
+    sample_rate_hz: float,
+    *,
+    dark_level: float | npt.ArrayLike = 0.0,
+    full_scale: float | None = None,
+    zero_scale: float | None = None,
+    ieee1789: tuple[PiecewiseLinear, PiecewiseLinear] | None = None,
+    svm_c_hz: float = SVM_C_HZ_CIE,
+    pst: bool = True,
+) -> FlickerMetrics:
+    """Every flicker metric of uniformly sampled light waveforms.
+
+    Parameters
+    ----------
+    samples
+        Raw waveform(s) from the sensor [any unit proportional to light], shape ``(..., n)``.
+    sample_rate_hz
+        Sampling rate [Hz].
+    dark_level
+        Sensor reading in darkness [same unit], subtracted first; a scalar or shape ``(...)``.
+    full_scale
+        Upper ADC rail [same unit as ``samples``, before dark subtraction]; samples at or
+        above it mark the row as clipped. None: not checked.
+    zero_scale
+        Lower ADC rail [same unit]; samples at or below it mark the row as clipped.
+    ieee1789
+        ``(low_risk, no_effect)`` curves; default: the bundled IEEE 1789-2015 pack
+        (:func:`ieee1789_curves`, read once).
+    svm_c_hz
+        ``T(f)`` constant ``c`` [Hz] (see :func:`svm_threshold`).
+    pst
+        False skips PstLM (NaN, reason ``'not requested'``) — the flickermeter chain is the
+        slowest part.
+
+    Returns
+    -------
+    :class:`FlickerMetrics` with arrays of shape ``(...)`` and per-metric reasons.
+
+    Notes
+    -----
+    NaN rules (reason text in ``reasons``): frequency and flicker index need at least two
+    periods in the record; SVM needs ≥ 4 kHz sampling and ≥ 1 s; PstLM needs ≥ 2 kHz sampling
+    and ≥ 20 s (the first 10 s are settling time); clipped rows and rows with negative light
+    after dark subtraction have every metric but the frequency NaN; rows without light (mean
+    ≤ 0) have all metrics NaN.
+    """
+    fs = _check_rate(sample_rate_hz)
+    raw, lead = _as_rows(samples)
+    nrow, n = raw.shape
+    try:
+        dark = np.broadcast_to(np.asarray(dark_level, dtype=np.float64), lead).reshape(-1)
+    except ValueError:
+        raise InputError(
+            f"dark level of shape {np.shape(dark_level)}: expected a number or shape {lead}",
+            column="dark_level",
+        ) from None
+    if not np.all(np.isfinite(dark)):
+        raise InputError("dark level must be finite", column="dark_level")
+    duration = n / fs
+    low_risk, no_effect = ieee1789 if ieee1789 is not None else ieee1789_curves()
+
+    clipped = np.zeros(nrow, dtype=bool)
+    clip_text = ""
+    if full_scale is not None:
+        clipped |= np.any(raw >= float(full_scale), axis=-1)
+        clip_text = f"at full scale {float(full_scale):g}"
+    if zero_scale is not None:
+        clipped |= np.any(raw <= float(zero_scale), axis=-1)
+        clip_text = (
+            clip_text + " or " if clip_text else "at "
+        ) + f"the lower rail {float(zero_scale):g}"
+
+    freq = np.full(nrow, np.nan)
+    pf = np.full(nrow, np.nan)
+    fi = np.full(nrow, np.nan)
+    sv = np.full(nrow, np.nan)
+    pst_values = np.full(nrow, np.nan)
+    reasons = {name: _reason_array(nrow) for name in FIELDS}
+
+    no_light = np.zeros(nrow, dtype=bool)
+    negative = np.zeros(nrow, dtype=bool)
+    step = max(1, _BLOCK_SAMPLES // n)
+    for start in range(0, nrow, step):
+        sl = slice(start, min(nrow, start + step))
+        light = raw[sl] - dark[sl, None]
+        mean = light.mean(axis=-1)
+        hi = light.max(axis=-1)
+        lo = light.min(axis=-1)
+        no_light[sl] = mean <= 0
+        negative[sl] = lo < 0
+        rel = light / np.where(mean <= 0, 1.0, mean)[:, None]
+        rel -= 1.0
+        spec, window = _spectrum(rel)
+        del rel
+        f_blk = _dominant(spec, window, fs)
+        f_blk = np.where(hi == lo, 0.0, f_blk)
+        freq[sl] = f_blk
+        pf[sl] = percent_flicker(light)
+        fi[sl] = _flicker_index_rows(light, fs, np.where(np.isnan(f_blk), 0.0, f_blk))
+        if fs >= SVM_MIN_SAMPLE_RATE_HZ and duration >= SVM_MIN_RECORD_S:
+            sv[sl] = _svm_rows(spec, window, fs, svm_c_hz)
+        del spec, light
+
+    constant_all = freq == 0
+    few_periods = ~constant_all & (np.isnan(freq) | (freq * duration < 2))
+
+    # frequency
+    _set_reason(reasons["frequency_hz"], no_light, "no light: mean <= 0 after dark subtraction")
+    _set_reason(reasons["frequency_hz"], few_periods, f"fewer than two periods in {duration:g} s")
+    # shape metrics
+    corrupt = [
+        (no_light, "no light: mean <= 0 after dark subtraction"),
+        (clipped, f"clipped: samples {clip_text}"),
+        (negative, "negative light after dark subtraction (check the dark level)"),
+    ]
+    for name in ("percent_flicker", "flicker_index", "svm", "pst_lm"):
+        for mask, text in corrupt:
+            _set_reason(reasons[name], mask, text)
+    _set_reason(reasons["flicker_index"], few_periods, f"fewer than two periods in {duration:g} s")
+    if fs < SVM_MIN_SAMPLE_RATE_HZ:
+        _set_reason(
+            reasons["svm"],
+            np.ones(nrow, bool),
+            f"sampling {fs:g} Hz < {SVM_MIN_SAMPLE_RATE_HZ:g} Hz required",
+        )
+    if duration < SVM_MIN_RECORD_S:
+        _set_reason(
+            reasons["svm"],
+            np.ones(nrow, bool),
+            f"record {duration:g} s < {SVM_MIN_RECORD_S:g} s required",
+        )
+
+    # PstLM on the rows that can support it
+    if not pst:
+        _set_reason(reasons["pst_lm"], np.ones(nrow, bool), "not requested")
+    elif fs < PSTLM_MIN_SAMPLE_RATE_HZ:
+        _set_reason(
+            reasons["pst_lm"],
+            np.ones(nrow, bool),
+            f"sampling {fs:g} Hz < {PSTLM_MIN_SAMPLE_RATE_HZ:g} Hz required",
+        )
+    elif duration < PSTLM_MIN_RECORD_S:
+        _set_reason(
+            reasons["pst_lm"],
+            np.ones(nrow, bool),
+            f"record {duration:g} s < {PSTLM_MIN_RECORD_S:g} s required",
+        )
+    ok = reasons["pst_lm"] == ""
+    if pst and np.any(ok):
+        idx = np.flatnonzero(ok & ~constant_all)
+        pst_values[ok & constant_all] = 0.0
+        for start in range(0, idx.size, step):
+            rows_i = idx[start : start + step]
+            pst_values[rows_i] = pst_lm(raw[rows_i] - dark[rows_i, None], fs)
+
+    # apply reasons as NaN
+    freq = np.where(reasons["frequency_hz"] == "", freq, np.nan)
+    pf = np.where(reasons["percent_flicker"] == "", pf, np.nan)
+    fi = np.where(reasons["flicker_index"] == "", fi, np.nan)
+    sv = np.where(reasons["svm"] == "", sv, np.nan)
+    pst_values = np.where(reasons["pst_lm"] == "", pst_values, np.nan)
+
+    ieee = ieee1789_class(freq, pf, low_risk, no_effect)
+    for name in ("frequency_hz", "percent_flicker"):
+        _set_reason(reasons["ieee1789"], (ieee == "") & (reasons[name] != ""), reasons[name])
+
+    def shaped(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        return a.reshape(lead)
+
+    return FlickerMetrics(
+        frequency_hz=shaped(freq),
+        percent_flicker=shaped(pf),
+        flicker_index=shaped(fi),
+        svm=shaped(sv),
+        pst_lm=shaped(pst_values),
+        ieee1789=shaped(ieee),
+        clipped=shaped(clipped),
+        sample_rate_hz=fs,
+        duration_s=duration,
+        reasons={k: shaped(v) for k, v in reasons.items()},
+    )
+
+
+#: FlickerMetrics field → metric id (DESIGN §4).
+_METRIC_IDS: dict[str, str] = {
+    "frequency_hz": "flicker_frequency_hz",
+    "percent_flicker": "flicker_percent",
+    "flicker_index": "flicker_index",
+    "svm": "flicker_svm",
+    "pst_lm": "flicker_pst_lm",
+    "ieee1789": "flicker_ieee1789_class",
+}
+
+
+def flicker_metric_dict(
+    result: FlickerMetrics, index: int | tuple[int, ...] = (), *, prefix: str = ""
+) -> tuple[dict[str, float | str], dict[str, str]]:
+    """One waveform's metrics keyed by metric id, with the reasons of the missing ones.
+
+    Parameters
+    ----------
+    result
+        Output of :func:`flicker_metrics`.
+    index
+        Index of the waveform over the leading axes (``()`` for a single waveform).
+    prefix
+        Metric-id prefix: ``''`` for classroom luminaires; ``'board_'`` for blackboard lamps
+        (only the ids that exist in :data:`luxcheck.vocabulary.METRICS` are produced:
+        ``board_flicker_frequency_hz`` and ``board_flicker_percent``).
+
+    Returns
+    -------
+    ``(values, reasons)``: ``values[id]`` is a float (NaN when not measured) or, for the IEEE
+    class, a string; ``reasons[id]`` says why a value is missing (only missing ids appear).
+    """
+    from luxcheck.vocabulary import METRICS
+
+    values: dict[str, float | str] = {}
+    why: dict[str, str] = {}
+    for name, metric_id in _METRIC_IDS.items():
+        key = f"{prefix}{metric_id}"
+        if key not in METRICS:
+            continue
+        raw = getattr(result, name)[index]
+        value: float | str = str(raw) if name == "ieee1789" else float(raw)
+        values[key] = value
+        reason = str(result.reasons[name][index])
+        if reason:
+            why[key] = reason
+    if not values:
+        raise InputError(f"prefix {prefix!r} gives no known metric id", column="prefix")
+    return values, why
