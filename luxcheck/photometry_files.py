@@ -385,7 +385,7 @@ def read_ldt(path: str | Path) -> Photometry:
     if np.any(values < 0):
         bad = int(np.argmax(values < 0))
         raise InputError(
-            f"intensity {bad + 1}: expected ≥ 0 cd/klm, got {values[bad]:g}",
+            f"intensity {bad + 1} of {count}: expected ≥ 0 cd/klm, got {values[bad]:g}",
             source=src,
             line=i_line + bad + 1,
         )

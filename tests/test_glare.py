@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from luxcheck import glare
 from luxcheck.errors import InputError
+from luxcheck.model import Classroom
 from luxcheck.photometry_files import read_ldt
 from tests.conftest import make_classroom
 
@@ -180,9 +181,7 @@ def test_ugr_rises_with_luminance_and_falls_with_background(
 
 @settings(max_examples=40, deadline=None)
 @given(n=sources, rooms=st.integers(1, 6), seed=st.integers(0, 2**31 - 1))
-def test_ugr_batched_equals_looped_and_permutation_invariant(
-    n: int, rooms: int, seed: int
-) -> None:
+def test_ugr_batched_equals_looped_and_permutation_invariant(n: int, rooms: int, seed: int) -> None:
     """Property (issue 6): batched over rooms equals a loop; source order does not matter."""
     rng = np.random.default_rng(seed)
     lum = rng.uniform(100, 20000, (rooms, n))
@@ -220,12 +219,10 @@ def test_transfer_factors_without_reflection() -> None:
 
 def test_flux_distribution_factors_interpolate_and_refuse_outside() -> None:
     """CIE 190 Table 4 rows reproduce at their k; between them linear; outside 1.0–4.8 NaN."""
-    np.testing.assert_allclose(
-        glare.flux_distribution_factors(2.67), [0.28, 0.165, 0.499, 0.006]
-    )
+    np.testing.assert_allclose(glare.flux_distribution_factors(2.67), [0.28, 0.165, 0.499, 0.006])
     mid = glare.flux_distribution_factors(2.2)
     np.testing.assert_allclose(
-        mid, (np.array([0.338, 0.257, 0.351, -0.018]) + [0.296, 0.203, 0.449, -0.006]) / 2
+        mid, (np.array([0.338, 0.257, 0.351, -0.018]) + np.array([0.296, 0.203, 0.449, -0.006])) / 2
     )
     assert np.all(np.isnan(glare.flux_distribution_factors([0.8, 5.0])))
 
@@ -257,7 +254,7 @@ def test_path_b_reproduces_published_cie190_table(example) -> None:  # type: ign
     assert np.abs(with_formula - ref[:, 2:]).max() <= 1.0
 
 
-def _cie_room() -> object:
+def _cie_room() -> Classroom:
     # 4H × 8H with H = 2 m above a 1.2 m eye: 4 columns across, 8 rows along, S = H
     return make_classroom(
         width_m=8.0,
@@ -278,10 +275,16 @@ def test_room_ugr_in_cie_room_matches_published_cell(example) -> None:  # type: 
     room = _cie_room()
     observer = glare.Observer("cie", 4.0, 0.0, 1.2, 90.0, "seated")
     refl = glare.Reflectances(0.7, 0.5, 0.2)
-    cross = glare.room_ugr(room, example, reflectances=refl, observers=[observer],  # type: ignore[arg-type]
-                           length_azimuth_deg=0.0)
-    end = glare.room_ugr(room, example, reflectances=refl, observers=[observer],  # type: ignore[arg-type]
-                         length_azimuth_deg=90.0)
+    cross, end = (
+        glare.room_ugr(
+            room,
+            example,
+            reflectances=refl,
+            observers=[observer],
+            length_azimuth_deg=azimuth,
+        )
+        for azimuth in (0.0, 90.0)
+    )
     assert cross.worst_ugr == pytest.approx(13.0, abs=0.2)
     assert end.worst_ugr == pytest.approx(14.7, abs=0.2)
     assert cross.worst_observer == "cie"
@@ -329,8 +332,9 @@ def test_path_a_equals_path_b_for_the_same_luminances(example) -> None:  # type:
         indirect[o.name] = r.background_luminance_cd_m2 * math.pi
     a = glare.room_ugr(
         room,
-        glare.MeasuredGlare(luminances, indirect, example.luminous_length_m,
-                            example.luminous_width_m),
+        glare.MeasuredGlare(
+            luminances, indirect, example.luminous_length_m, example.luminous_width_m
+        ),
     )
     np.testing.assert_allclose(
         [r.ugr for r in a.per_observer], [r.ugr for r in b.per_observer], rtol=1e-9
@@ -355,8 +359,11 @@ def test_path_a_missing_readings_are_not_measured() -> None:
 def test_room_ugr_refuses_incomplete_input(example) -> None:  # type: ignore[no-untyped-def]
     """Missing mounting height or reflectances: InputError naming the field."""
     with pytest.raises(InputError, match="luminaire_mounting_height_m"):
-        glare.room_ugr(make_classroom(luminaire_mounting_height_m=None), example,
-                       reflectances=glare.Reflectances(0.7, 0.5, 0.2))
+        glare.room_ugr(
+            make_classroom(luminaire_mounting_height_m=None),
+            example,
+            reflectances=glare.Reflectances(0.7, 0.5, 0.2),
+        )
     with pytest.raises(InputError, match="reflectances"):
         glare.room_ugr(make_classroom(), example)
     with pytest.raises(InputError, match="walls"):
@@ -365,10 +372,18 @@ def test_room_ugr_refuses_incomplete_input(example) -> None:  # type: ignore[no-
 
 def test_room_index_outside_cie190_table_is_not_measured(example) -> None:  # type: ignore[no-untyped-def]
     """A small, high room (k < 1) has no CIE 190 F_GL: UGR NaN with the reason."""
-    room = make_classroom(width_m=2.5, length_m=3.0, height_m=6.0, desk_front_m=0.5,
-                          desk_back_m=2.5, board_width_m=2.0, luminaire_count=1,
-                          luminaire_rows=1, luminaire_columns=1,
-                          luminaire_mounting_height_m=5.0)
+    room = make_classroom(
+        width_m=2.5,
+        length_m=3.0,
+        height_m=6.0,
+        desk_front_m=0.5,
+        desk_back_m=2.5,
+        board_width_m=2.0,
+        luminaire_count=1,
+        luminaire_rows=1,
+        luminaire_columns=1,
+        luminaire_mounting_height_m=5.0,
+    )
     result = glare.room_ugr(room, example, reflectances=glare.Reflectances(0.7, 0.5, 0.2))
     assert math.isnan(result.worst_ugr)
     assert "outside the CIE 190 Table 4 range" in result.reason
