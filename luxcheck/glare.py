@@ -562,6 +562,90 @@ def _photometric_terms(
     )
 
 
+# ---------------------------------------------------------------------------- batched path (b)
+@dataclass(frozen=True)
+class PhotometricUgr:
+    """Batched path (b) result: UGR and background per (room, observer), with source counts."""
+
+    ugr: FloatArray
+    background_luminance_cd_m2: FloatArray
+    terms: _Terms
+
+
+def ugr_photometric_batch(
+    photometry: Photometry,
+    width_m: npt.ArrayLike,
+    length_m: npt.ArrayLike,
+    luminaires_xyz: npt.ArrayLike,
+    eye_xyz: npt.ArrayLike,
+    view_deg: npt.ArrayLike,
+    reflectances: tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike],
+    *,
+    length_azimuth_deg: float = 90.0,
+    beyond_table: Literal["formula", "exclude"] = "exclude",
+    max_gamma_deg: float = 85.0,
+) -> PhotometricUgr:
+    """Compute path (b) UGR for many rooms and observers at once (one luminaire type).
+
+    Parameters
+    ----------
+    photometry
+        The luminaire.
+    width_m, length_m
+        Room width and length, shape (...,) or broadcastable to the observer shape [m].
+    luminaires_xyz
+        Luminaire centres, shape (..., n, 3) [m]; the rooms' luminaire planes are at their
+        mean z.
+    eye_xyz
+        Observer eyes, shape (..., 3) [m], with ``...`` the (room, observer) shape.
+    view_deg
+        Line-of-sight azimuths, shape (...) [°].
+    reflectances
+        (ceiling, walls, floor cavity), each broadcastable to (...) [1].
+    length_azimuth_deg, beyond_table, max_gamma_deg
+        As in :func:`room_ugr`.
+
+    Returns
+    -------
+    PhotometricUgr
+        ``ugr`` of shape (...); NaN where the room index is outside CIE 190 Table 4 or no
+        source is in view.
+    """
+    lum = np.asarray(luminaires_xyz, dtype=float)
+    eye = np.asarray(eye_xyz, dtype=float)
+    view = np.asarray(view_deg, dtype=float)
+    if lum.shape[-1] != 3 or eye.shape[-1] != 3:
+        raise InputError("expected coordinates with 3 components (x, y, z)", column="xyz")
+    if lum.ndim == eye.ndim:
+        # one layout shared by all observers of a room: (..., n, 3) with eye (..., obs, 3)
+        lum = lum[..., None, :, :]
+    terms = _photometric_terms(
+        photometry,
+        lum,
+        eye,
+        view,
+        length_azimuth_deg,
+        beyond_table=beyond_table,
+        max_gamma_deg=max_gamma_deg,
+    )
+    h = lum[..., 2].mean(axis=-1) - eye[..., 2]
+    width = np.asarray(width_m, dtype=float)
+    length = np.asarray(length_m, dtype=float)
+    if width.ndim and width.ndim < h.ndim:
+        width = width.reshape(width.shape + (1,) * (h.ndim - width.ndim))
+        length = length.reshape(length.shape + (1,) * (h.ndim - length.ndim))
+    rho = [np.asarray(r, dtype=float) for r in reflectances]
+    rho = [
+        r.reshape(r.shape + (1,) * (h.ndim - r.ndim)) if r.ndim and r.ndim < h.ndim else r
+        for r in rho
+    ]
+    lb = cie190_background_luminance(
+        flux_fractions(photometry), lum.shape[-2], width, length, h, rho[0], rho[1], rho[2]
+    )
+    values = _rating(terms.total, np.where(np.isfinite(lb) & (lb > 0), lb, np.nan))
+    return PhotometricUgr(values, lb, terms)
+
+
 # ---------------------------------------------------------------------------- room UGR
 @dataclass(frozen=True)
 class Reflectances:
@@ -689,28 +773,21 @@ def room_ugr(
     if isinstance(source, Photometry):
         if reflectances is None:
             raise InputError("path (b) needs the room reflectances", column="reflectances")
-        terms = _photometric_terms(
+        batch = ugr_photometric_batch(
             source,
+            classroom.width_m,
+            classroom.length_m,
             lum,
             eye,
             view,
-            length_azimuth_deg,
+            (reflectances.ceiling, reflectances.walls, reflectances.floor),
+            length_azimuth_deg=length_azimuth_deg,
             beyond_table=beyond_table,
             max_gamma_deg=max_gamma_deg,
         )
+        values, lb, terms = batch.ugr, batch.background_luminance_cd_m2, batch.terms
         h = float(np.mean(lum[:, 2])) - eye[:, 2]
-        lb = cie190_background_luminance(
-            flux_fractions(source),
-            lum.shape[0],
-            classroom.width_m,
-            classroom.length_m,
-            h,
-            reflectances.ceiling,
-            reflectances.walls,
-            reflectances.floor,
-        )
         k = classroom.width_m * classroom.length_m / (h * (classroom.width_m + classroom.length_m))
-        values = _rating(terms.total, np.where(np.isfinite(lb) & (lb > 0), lb, np.nan))
         for i, o in enumerate(obs):
             reason = ""
             if not np.isfinite(lb[i]):

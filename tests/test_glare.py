@@ -387,3 +387,37 @@ def test_room_index_outside_cie190_table_is_not_measured(example) -> None:  # ty
     result = glare.room_ugr(room, example, reflectances=glare.Reflectances(0.7, 0.5, 0.2))
     assert math.isnan(result.worst_ugr)
     assert "outside the CIE 190 Table 4 range" in result.reason
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1), rooms=st.integers(1, 4))
+def test_batched_rooms_equal_looped_room_ugr(example, seed: int, rooms: int) -> None:  # type: ignore[no-untyped-def]
+    """Property (issue 6): path (b) over many rooms at once equals room_ugr room by room."""
+    rng = np.random.default_rng(seed)
+    classrooms = [
+        make_classroom(
+            width_m=float(rng.uniform(6.5, 8.5)),
+            length_m=float(rng.uniform(8.5, 10.5)),
+            luminaire_mounting_height_m=float(rng.uniform(2.7, 3.0)),
+        )
+        for _ in range(rooms)
+    ]
+    refl = (0.8, 0.6, 0.2)
+    looped = [
+        [
+            r.ugr
+            for r in glare.room_ugr(c, example, reflectances=glare.Reflectances(*refl)).per_observer
+        ]
+        for c in classrooms
+    ]
+    obs = [glare.standard_observers(c) for c in classrooms]
+    batch = glare.ugr_photometric_batch(
+        example,
+        [c.width_m for c in classrooms],
+        [c.length_m for c in classrooms],
+        np.stack([glare.luminaire_layout(c) for c in classrooms]),
+        np.array([[[o.x_m, o.y_m, o.eye_height_m] for o in ob] for ob in obs]),
+        np.array([[o.view_deg for o in ob] for ob in obs]),
+        refl,
+    )
+    np.testing.assert_allclose(batch.ugr, looped, rtol=1e-12)
