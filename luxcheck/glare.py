@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -49,7 +49,7 @@ import numpy as np
 import numpy.typing as npt
 
 from luxcheck.errors import InputError
-from luxcheck.model import Classroom
+from luxcheck.model import Classroom, LuminanceReading
 from luxcheck.photometry_files import Photometry
 
 FloatArray = npt.NDArray[np.float64]
@@ -447,7 +447,7 @@ class Observer:
     y_m: float
     eye_height_m: float
     view_deg: float
-    posture: Literal["seated", "standing"]
+    posture: Literal["seated", "standing", "unknown"]
 
 
 def standard_observers(classroom: Classroom) -> tuple[Observer, ...]:
@@ -962,3 +962,84 @@ def cie190_table(
             )
             out[row, col0 : col0 + 5] = _rating(np.repeat(terms.total, 5), lb)
     return out
+
+
+# ---------------------------------------------------------------------------- readings → metric
+def ugr_from_readings(readings: Iterable[LuminanceReading]) -> RoomUgr:
+    """Compute path (a) UGR from luminance readings that carry their own geometry.
+
+    Per observer (``reading.observer``): every ``target="luminaire"`` reading gives L with the
+    inspector's ``solid_angle_sr`` and ``position_index``; one ``target="background"`` reading
+    gives L_b (= E_ind / π, measured or derived by the inspector). Readings must already be the
+    current ones. An observer with a luminaire reading lacking ω or p, or without a background
+    reading, is not measured (NaN with the reason); use :func:`room_ugr` with
+    :class:`MeasuredGlare` to derive ω and p from the room geometry instead.
+
+    Raises
+    ------
+    InputError
+        A luminaire or background reading without an observer, or two background readings for
+        one observer.
+    """
+    by_observer: dict[str, list[LuminanceReading]] = {}
+    backgrounds: dict[str, LuminanceReading] = {}
+    for reading in readings:
+        if reading.target not in ("luminaire", "background"):
+            continue
+        if not reading.observer:
+            raise InputError(
+                f"reading {reading.reading_id}: a glare reading must name its observer position",
+                column="observer",
+            )
+        if reading.target == "background":
+            if reading.observer in backgrounds:
+                raise InputError(
+                    f"observer {reading.observer!r} has two background readings, "
+                    f"{backgrounds[reading.observer].reading_id} and {reading.reading_id}",
+                    column="observer",
+                )
+            backgrounds[reading.observer] = reading
+        else:
+            by_observer.setdefault(reading.observer, []).append(reading)
+    results: list[ObserverUgr] = []
+    for name in sorted(set(by_observer) | set(backgrounds)):
+        observer = Observer(name, math.nan, math.nan, math.nan, math.nan, "unknown")
+        sources = by_observer.get(name, [])
+        background = backgrounds.get(name)
+        incomplete = [
+            r.reading_id for r in sources if r.solid_angle_sr is None or r.position_index is None
+        ]
+        if background is None or background.luminance_cd_m2 <= 0:
+            reason = "not measured: no background luminance reading > 0"
+        elif not sources:
+            reason = "not measured: no luminaire luminance readings"
+        elif incomplete:
+            reason = (
+                f"not measured: reading(s) {', '.join(incomplete)} lack the solid angle "
+                "or position index"
+            )
+        else:
+            value = ugr(
+                [r.luminance_cd_m2 for r in sources],
+                [float(r.solid_angle_sr or math.nan) for r in sources],
+                [float(r.position_index or math.nan) for r in sources],
+                background.luminance_cd_m2,
+            )
+            results.append(
+                ObserverUgr(observer, float(value), background.luminance_cd_m2, len(sources), 0, 0)
+            )
+            continue
+        lb = background.luminance_cd_m2 if background is not None else math.nan
+        results.append(ObserverUgr(observer, math.nan, lb, len(sources), 0, 0, reason))
+    if not results:
+        return RoomUgr(
+            math.nan, "", (), "path a: luminance readings", "not measured: no glare readings"
+        )
+    return _summarise(results, "path a: luminance readings with recorded ω and p; L_b measured")
+
+
+def glare_metrics(result: RoomUgr) -> tuple[dict[str, float], dict[str, str]]:
+    """Map a room's UGR result to the metric id ``ugr`` (worst observer), with its reason."""
+    if math.isfinite(result.worst_ugr):
+        return {"ugr": result.worst_ugr}, {}
+    return {"ugr": math.nan}, {"ugr": result.reason or "not measured"}

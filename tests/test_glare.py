@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from pathlib import Path
 
@@ -12,11 +13,12 @@ from hypothesis import strategies as st
 
 from luxcheck import glare
 from luxcheck.errors import InputError
-from luxcheck.model import Classroom
+from luxcheck.model import Classroom, LuminanceReading
 from luxcheck.photometry_files import read_ldt
 from tests.conftest import make_classroom
 
 DATA = Path(__file__).parent / "data" / "photometry"
+T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 
 
 def _csv(name: str) -> tuple[list[str], np.ndarray]:
@@ -421,3 +423,61 @@ def test_batched_rooms_equal_looped_room_ugr(example, seed: int, rooms: int) -> 
         refl,
     )
     np.testing.assert_allclose(batch.ugr, looped, rtol=1e-12)
+
+
+def _lum(rid: str, target: str, value: float, observer: str, **kw: float) -> LuminanceReading:
+    return LuminanceReading(
+        rid,
+        "SE1",
+        T0,
+        target=target,
+        luminance_cd_m2=value,
+        observer=observer,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def test_ugr_from_luminance_readings_into_metric_id() -> None:
+    """Readings with recorded ω and p → per-observer UGR → metric id ``ugr`` (worst).
+
+    Observer A reproduces the standards.md §5.6 worked example (25.551).
+    """
+    readings = [
+        _lum("a1", "luminaire", 5000.0, "A", solid_angle_sr=0.01, position_index=1.0),
+        _lum("ab", "background", 40.0, "A"),
+        _lum("b1", "luminaire", 3000.0, "B", solid_angle_sr=0.01, position_index=2.0),
+        _lum("b2", "luminaire", 3000.0, "B", solid_angle_sr=0.01, position_index=2.0),
+        _lum("bb", "background", 40.0, "B"),
+        _lum("w", "wall", 80.0, ""),
+    ]
+    result = glare.ugr_from_readings(readings)
+    assert result.worst_observer == "A"
+    assert result.worst_ugr == pytest.approx(25.551, abs=5e-4)
+    b = result.per_observer[1]
+    assert b.ugr == pytest.approx(8 * math.log10(0.25 / 40 * 2 * 3000**2 * 0.01 / 4))
+    values, reasons = glare.glare_metrics(result)
+    assert values == {"ugr": result.worst_ugr}
+    assert reasons == {}
+
+
+def test_ugr_from_readings_incomplete_is_not_measured() -> None:
+    """No background, or no ω/p recorded: not measured with a reason; no observer: error."""
+    result = glare.ugr_from_readings(
+        [
+            _lum("a1", "luminaire", 5000.0, "A", solid_angle_sr=0.01),
+            _lum("ab", "background", 40.0, "A"),
+            _lum("b1", "luminaire", 5000.0, "B", solid_angle_sr=0.01, position_index=1.0),
+        ]
+    )
+    assert math.isnan(result.worst_ugr)
+    assert "a1 lack the solid angle or position index" in result.reason
+    assert "B: not measured: no background luminance reading" in result.reason
+    values, reasons = glare.glare_metrics(result)
+    assert math.isnan(values["ugr"])
+    assert reasons["ugr"] == result.reason
+    with pytest.raises(InputError, match="must name its observer"):
+        glare.ugr_from_readings([_lum("x", "luminaire", 10.0, "")])
+    with pytest.raises(InputError, match="two background readings"):
+        glare.ugr_from_readings(
+            [_lum("x", "background", 10.0, "A"), _lum("y", "background", 9.0, "A")]
+        )
