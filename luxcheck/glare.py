@@ -11,7 +11,10 @@ Luminaires whose luminous area is below 0.005 m² use the small-source form Σ 2
 The position index comes from the CIE 117 / GB/T 50034-2024 Table A.0.1-1 (shipped as
 ``luxcheck/data/position_index.csv`` with its sources), bilinearly interpolated. Outside the table
 (T/R > 3, H/R > 1.9, or next to a "-" cell) the Luckiesh–Guth closed form as coded in Radiance
-``glarendx.c`` is used instead, and the caller is told (:func:`position_index_flagged`).
+``glarendx.c`` is used instead, and the caller is told (:func:`position_index_flagged`). For a
+room's rating, :func:`room_ugr` leaves such sources out by default, as the CIE 117 / CIE 190 tabular
+method does: that way luxcheck reproduces the CIE 190:2010 published table of its example luminaire
+within 0.14 UGR (190 cells), against 1.0 UGR with the closed form for them (tests/test_glare.py).
 
 Two ways into a room's UGR (:func:`room_ugr`):
 
@@ -57,6 +60,8 @@ BoolArray = npt.NDArray[np.bool_]
 
 #: Luminous areas below this use the small-source formula [m²] (GB/T 50034-2024 A.0.1-2).
 SMALL_SOURCE_AREA_M2 = 0.005
+#: From this luminous area on, UGR does not apply (luminous ceilings; GB/T 50034-2024 A.0.1-3) [m²].
+LUMINOUS_CEILING_AREA_M2 = 1.5
 #: Seated and standing eye heights [m] (GB/T 50034-2024 A.0.2).
 EYE_HEIGHT_SEATED_M = 1.2
 EYE_HEIGHT_STANDING_M = 1.5
@@ -773,6 +778,12 @@ def room_ugr(
     if isinstance(source, Photometry):
         if reflectances is None:
             raise InputError("path (b) needs the room reflectances", column="reflectances")
+        if source.luminous_area_m2 >= LUMINOUS_CEILING_AREA_M2:
+            reason = (
+                f"luminous area {source.luminous_area_m2:.2f} m² ≥ 1.5 m²: GB/T 50034-2024 "
+                "A.0.1-3 limits luminance and illuminance by Table A.0.1-2 instead of UGR"
+            )
+            return RoomUgr(math.nan, "", (), "path b: photometric file " + source.source, reason)
         batch = ugr_photometric_batch(
             source,
             classroom.width_m,
@@ -790,7 +801,9 @@ def room_ugr(
         k = classroom.width_m * classroom.length_m / (h * (classroom.width_m + classroom.length_m))
         for i, o in enumerate(obs):
             reason = ""
-            if not np.isfinite(lb[i]):
+            if h[i] <= 0:
+                reason = "the luminaires are not above the observer's eye"
+            elif not np.isfinite(lb[i]):
                 reason = (
                     f"room index k = {k[i]:.2f} outside the CIE 190 Table 4 range "
                     "1.0–4.8: background luminance not determined"

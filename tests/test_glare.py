@@ -481,3 +481,16 @@ def test_ugr_from_readings_incomplete_is_not_measured() -> None:
         glare.ugr_from_readings(
             [_lum("x", "background", 10.0, "A"), _lum("y", "background", 9.0, "A")]
         )
+
+
+def test_luminous_ceiling_is_outside_ugr(tmp_path: Path) -> None:
+    """GB/T 50034-2024 A.0.1-3: luminous area ≥ 1.5 m² is limited by Table A.0.1-2, not UGR."""
+    text = (DATA / "cie190_example.ldt").read_text().splitlines()
+    text[15], text[16] = "2000", "800"  # luminous area 2.0 m × 0.8 m
+    path = tmp_path / "ceiling.ldt"
+    path.write_text("\n".join(text) + "\n")
+    result = glare.room_ugr(
+        make_classroom(), read_ldt(path), reflectances=glare.Reflectances(0.7, 0.5, 0.2)
+    )
+    assert math.isnan(result.worst_ugr)
+    assert "Table A.0.1-2 instead of UGR" in result.reason
