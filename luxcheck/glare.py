@@ -912,6 +912,11 @@ def _summarise(results: list[ObserverUgr], method: str) -> RoomUgr:
         "table (closed form used)"
         for r in results
         if r.n_formula_position_index
+    ) + tuple(
+        f"{r.observer.name}: {r.n_excluded} source(s) left out (beyond the position-index table "
+        "or seen at a grazing angle)"
+        for r in results
+        if r.n_excluded
     )
     if bad:
         reason = "; ".join(f"{r.observer.name}: {r.reason or 'not computed'}" for r in bad)

@@ -304,6 +304,10 @@ def test_room_ugr_reports_worst_of_standard_observers(example) -> None:  # type:
     values = [r.ugr for r in result.per_observer]
     assert result.worst_ugr == max(values)
     assert result.worst_observer == names[int(np.argmax(values))]
+    assert result.notes == (
+        "rear-row: 1 source(s) left out (beyond the position-index table "
+        "or seen at a grazing angle)",
+    )
     teacher = result.per_observer[4]
     assert teacher.observer.eye_height_m == 1.5
     # symmetric room: the two side walls see the same
