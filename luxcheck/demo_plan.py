@@ -211,12 +211,12 @@ def _room_plan(school: School, index: int, rng: np.random.Generator) -> RoomPlan
     flux = float(rng.normal(5200.0 if bright else 3600.0, 200.0))
     lighting = Lighting(
         luminaire_flux_lm=flux,
-        distribution_exponent=float(rng.uniform(1.5, 2.2)),
+        distribution_exponent=float(rng.uniform(2.2, 3.0)),
         board_lamp_flux_lm=float(rng.normal(3300.0, 150.0)),
         board_lamp_distance_m=float(rng.uniform(0.8, 1.0)),
         board_lamp_above_top_m=float(rng.uniform(0.1, 0.2)),
         board_aim_deg=float(rng.normal(54.0, 1.5)),
-        luminous_area_m2=float(rng.uniform(0.12, 0.18)),
+        luminous_area_m2=float(rng.uniform(0.16, 0.22)),
     )
     source = LightSource(
         cct_K=float(rng.uniform(4000.0, 5000.0)),
@@ -245,7 +245,7 @@ def _room_plan(school: School, index: int, rng: np.random.Generator) -> RoomPlan
             source = dataclasses.replace(source, colour_quality=float(rng.uniform(0.0, 0.25)))
         elif defect == "glare":
             lighting = dataclasses.replace(
-                lighting, luminous_area_m2=float(rng.uniform(0.02, 0.04)), distribution_exponent=1.0
+                lighting, luminous_area_m2=float(rng.uniform(0.03, 0.05)), distribution_exponent=1.2
             )
         elif defect == "power-density":
             source = dataclasses.replace(source, efficacy_lm_per_w=float(rng.uniform(50.0, 65.0)))

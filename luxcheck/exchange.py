@@ -114,7 +114,15 @@ LAYOUT: dict[str, FileSpec] = {
     "luminance": FileSpec(
         "luminance.csv",
         ("reading_id", "session_id", "taken_at", "target", "luminance_cd_m2"),
-        ("observer", "solid_angle_sr", "position_index", "instrument_id", "supersedes", "note"),
+        (
+            "observer",
+            "luminaire",
+            "solid_angle_sr",
+            "position_index",
+            "instrument_id",
+            "supersedes",
+            "note",
+        ),
     ),
     "power": FileSpec(
         "power.csv",
@@ -434,6 +442,7 @@ def read_folder(folder: str | Path) -> ImportPlan:
                 target=r.text("target"),
                 luminance_cd_m2=r.number("luminance_cd_m2"),
                 observer=r.text("observer"),
+                luminaire=r.text("luminaire"),
                 solid_angle_sr=r.opt_number("solid_angle_sr"),
                 position_index=r.opt_number("position_index"),
             )
@@ -718,6 +727,7 @@ def _write_reading(writers: Mapping[str, csv.DictWriter[str]], r: AnyReading) ->
                 "target": r.target,
                 "luminance_cd_m2": _fmt(r.luminance_cd_m2),
                 "observer": r.observer,
+                "luminaire": r.luminaire,
                 "solid_angle_sr": _fmt(r.solid_angle_sr),
                 "position_index": _fmt(r.position_index),
             }

@@ -483,14 +483,16 @@ class WaveformReading(Reading):
 class LuminanceReading(Reading):
     """A luminance [cd/m²] of a luminaire, the background, the board or a wall.
 
-    For glare (UGR path a): ``target='luminaire'`` readings carry the luminaire's position
-    relative to the observer (``observer``), and ``solid_angle_sr`` and ``position_index`` when
-    the inspector measured the geometry.
+    For glare (UGR path a): ``target='luminaire'`` readings name the observer position
+    (``observer``) and the luminaire (``luminaire``, e.g. ``L3`` in the layout order), with
+    ``solid_angle_sr`` and ``position_index`` when the inspector determined the geometry; a
+    ``target='background'`` reading gives the observer's background luminance.
     """
 
     target: LuminanceTarget = "luminaire"
     luminance_cd_m2: float = 0.0
     observer: str = ""
+    luminaire: str = ""
     solid_angle_sr: float | None = None
     position_index: float | None = None
 

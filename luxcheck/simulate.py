@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from luxcheck.glare import luminaire_layout
 from luxcheck.model import Classroom
 
 FloatArray = npt.NDArray[np.float64]
@@ -55,7 +56,7 @@ class Lighting:
     """
 
     luminaire_flux_lm: float = 3600.0
-    distribution_exponent: float = 1.8
+    distribution_exponent: float = 2.5
     light_output_ratio: float = 0.82
     board_lamp_flux_lm: float = 3300.0
     board_lamp_distance_m: float = 0.9
@@ -63,24 +64,15 @@ class Lighting:
     board_aim_deg: float = 54.0
     board_beam_exponent: float = 4.5
     reflectance: float = 0.5
-    luminous_area_m2: float = 0.12
+    luminous_area_m2: float = 0.18
     flux_scatter: float = 0.04
     dead_luminaires: tuple[int, ...] = field(default=())
 
 
 def luminaire_positions(room: Classroom) -> FloatArray:
-    """Positions (n, 3) [m] of the general luminaires: a regular rows × columns layout.
-
-    Rows run across the room (``x``), evenly spaced; columns along ``y`` cover the pupils' area,
-    the long axis perpendicular to the blackboard (GB 7793).
-    """
-    h = room.luminaire_mounting_height_m or (room.height_m - 0.55)
-    nx, ny = room.luminaire_columns, room.luminaire_rows
-    xs = (np.arange(nx) + 0.5) * room.width_m / nx
-    front = max(room.desk_front_m - 0.6, 0.5)
-    ys = front + (np.arange(ny) + 0.5) * (room.length_m - front) / ny
-    gx, gy = np.meshgrid(xs, ys)
-    return np.column_stack([gx.ravel(), gy.ravel(), np.full(gx.size, h)])
+    """Positions (n, 3) [m] of the general luminaires: the even layout the glare analysis
+    assumes (:func:`luxcheck.glare.luminaire_layout`), long axis perpendicular to the board."""
+    return luminaire_layout(room)
 
 
 def board_lamp_positions(room: Classroom, lighting: Lighting) -> FloatArray:
@@ -195,15 +187,27 @@ def board_illuminance_lx(
     return np.asarray(direct + general + indirect, dtype=np.float64)
 
 
-def luminaire_luminance_cd_m2(lighting: Lighting, elevation_deg: float = 25.0) -> float:
-    """Mean luminance [cd/m²] of a general luminaire's luminous area seen at an elevation
-    angle above the horizontal line of sight (the angle range that matters for glare)."""
+def luminaire_luminance_cd_m2(
+    room: Classroom, lighting: Lighting, eye_xyz_m: npt.ArrayLike
+) -> FloatArray:
+    """Luminance [cd/m²] of each general luminaire's luminous opening seen from an eye position.
+
+    For the ``I0·cos^m γ`` distribution and a flat opening of area A, the luminance toward the
+    eye is ``I(γ) / (A·cos γ) = I0·cos^(m−1) γ / A``; luminaires at or above eye level give 0.
+    """
+    lum = luminaire_positions(room)
+    eye = np.asarray(eye_xyz_m, dtype=float)
+    d = lum - eye
+    r = np.sqrt((d**2).sum(axis=-1))
+    cos_g = np.clip(d[:, 2] / r, 0.0, 1.0)
     m = lighting.distribution_exponent
     i0 = lighting.luminaire_flux_lm * lighting.light_output_ratio * (m + 1) / (2 * np.pi)
-    theta = np.deg2rad(90.0 - elevation_deg)  # from the downward vertical
-    intensity = i0 * np.cos(theta) ** m
-    projected_area = lighting.luminous_area_m2 * np.cos(theta)
-    return float(intensity / projected_area)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lum_cd = np.where(cos_g > 0, i0 * cos_g ** (m - 1) / lighting.luminous_area_m2, 0.0)
+    for dead in lighting.dead_luminaires:
+        if 0 <= dead < len(lum_cd):
+            lum_cd[dead] = 0.0
+    return np.asarray(lum_cd, dtype=np.float64)
 
 
 def installed_power_w(room: Classroom, lighting: Lighting, efficacy_lm_per_w: float) -> float:
