@@ -538,6 +538,19 @@ class CampaignStore:
         names = [d[0] for d in cursor.description]
         return [self._reading(dict(zip(names, row, strict=True))) for row in cursor]
 
+    def readings_by_classroom(self) -> dict[str, list[AnyReading]]:
+        """Every current reading, grouped by classroom, in journal order (one query)."""
+        cursor = self._db.execute(
+            "SELECT r.* FROM reading r WHERE r.kind != 'void' AND NOT EXISTS "
+            "(SELECT 1 FROM reading s WHERE s.supersedes = r.reading_id) ORDER BY r.seq"
+        )
+        names = [d[0] for d in cursor.description]
+        grouped: dict[str, list[AnyReading]] = {}
+        for row in cursor:
+            record = dict(zip(names, row, strict=True))
+            grouped.setdefault(record["classroom_id"], []).append(self._reading(record))
+        return grouped
+
     @staticmethod
     def _reading(row: Mapping[str, Any]) -> AnyReading:
         kind = row["kind"]

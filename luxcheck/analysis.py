@@ -1,0 +1,320 @@
+"""Campaign analysis: every metric of every classroom, from the stored readings, in one pass.
+
+``analyse_campaign(store)`` reads the current readings of all classrooms, computes the metric ids
+(:mod:`luxcheck.vocabulary`) with the numpy kernels — batched over classrooms where the kernel
+is vectorised (spectra, waveforms) — and writes them back to the store with the reasons of the
+metrics that could not be computed. It is incremental: a classroom whose readings and geometry
+have not changed since its metrics were stored (same input hash) is skipped.
+
+Conventions (each documented where it is computed):
+
+- Desk and blackboard grids use the room's default point plans (:func:`luxcheck.grids.point_plan`,
+  centre-point method, default spacing) — the plans the guided measurement walks. Lights-off
+  readings, where present, are subtracted point by point (daylight).
+- Spectra: the ``general`` luminaire's spectrum gives the colour metrics; the ``board`` lamp's
+  gives its blue-light indication. Waveforms likewise (``note`` ``luminaire=board``).
+- UGR: path (a), measured luminaire luminances per standard observer with the background
+  luminance (``target='background'``), ω and p from the room geometry
+  (:func:`luxcheck.glare.room_ugr`).
+- Blue-light risk group: an *indication* from K_B,v and the luminaires' measured luminance,
+  against the IEC 62471 radiance limits of the standards data (IEC TR 62778 method).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from luxcheck import glare, grids, power
+from luxcheck.flicker import flicker_metric_dict, flicker_metrics
+from luxcheck.model import (
+    AnyReading,
+    Classroom,
+    HeightReading,
+    IlluminanceReading,
+    LuminanceReading,
+    PowerReading,
+    SpectrumReading,
+    WaveformReading,
+)
+from luxcheck.store import CampaignStore
+
+#: Bumped when the analysis changes, so that stored metrics are recomputed.
+ANALYSIS_VERSION = "1"
+
+MetricValues = dict[str, float | str | None]
+
+
+@dataclass
+class RoomMetrics:
+    """The metrics of one classroom and the reasons of those not measured."""
+
+    classroom_id: str
+    values: MetricValues = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
+
+    def add(self, values: Mapping[str, float | str | None], reasons: Mapping[str, str]) -> None:
+        self.values.update(values)
+        self.reasons.update(reasons)
+
+
+def input_hash(classroom: Classroom, readings: Sequence[AnyReading]) -> str:
+    """A hash of what a classroom's metrics depend on: its geometry and its current readings.
+
+    Readings are append-only and ids unique, so the set of current reading ids identifies the
+    readings' state; the analysis version is included so that a new analysis recomputes.
+    """
+    digest = hashlib.sha256()
+    digest.update(ANALYSIS_VERSION.encode())
+    digest.update(repr(classroom).encode())
+    for reading_id in sorted(r.reading_id for r in readings):
+        digest.update(b"\0" + reading_id.encode())
+    return digest.hexdigest()
+
+
+def _luminaire_of(reading: AnyReading) -> str:
+    if isinstance(reading, SpectrumReading):
+        return reading.luminaire or "general"
+    if reading.note.startswith("luminaire="):
+        return reading.note.split("=", 1)[1].split()[0]
+    return "general"
+
+
+# --------------------------------------------------------------------------- per-room parts
+def grid_part(room: Classroom, readings: Sequence[AnyReading]) -> RoomMetrics:
+    """Desk and blackboard grid metrics from the illuminance readings."""
+    lux = [r for r in readings if isinstance(r, IlluminanceReading)]
+    out = RoomMetrics(room.classroom_id)
+    plans: dict[str, grids.PointPlan | None] = {}
+    values: dict[str, np.ndarray | None] = {}
+    daylight: dict[str, np.ndarray | None] = {}
+    for surface in ("desk", "board"):
+        on = [r for r in lux if r.surface == surface and r.lights_on]
+        off = [r for r in lux if r.surface == surface and not r.lights_on]
+        if not on:
+            plans[surface] = values[surface] = daylight[surface] = None
+            continue
+        plan = grids.point_plan(room, surface)  # type: ignore[arg-type]
+        plans[surface] = plan
+        values[surface] = grids.values_from_readings(plan, on, lights_on=True)
+        daylight[surface] = (
+            grids.values_from_readings(plan, off, lights_on=False) if off else None
+        )
+    metrics = grids.grid_metrics(
+        plans["desk"],
+        values["desk"],
+        plans["board"],
+        values["board"],
+        desk_daylight_lx=daylight["desk"],
+        board_daylight_lx=daylight["board"],
+    )
+    out.add(dict(metrics), metrics.reasons)
+    return out
+
+
+def glare_part(room: Classroom, readings: Sequence[AnyReading]) -> RoomMetrics:
+    """UGR (worst observer) from luminance readings, path (a)."""
+    out = RoomMetrics(room.classroom_id)
+    lum = [r for r in readings if isinstance(r, LuminanceReading)]
+    luminaires = [r for r in lum if r.target == "luminaire"]
+    backgrounds = {r.observer: r for r in lum if r.target == "background"}
+    if not luminaires:
+        out.add({"ugr": math.nan}, {"ugr": "not measured: no luminaire luminance readings"})
+        return out
+    n = room.luminaire_count
+    per_observer: dict[str, list[float]] = defaultdict(lambda: [math.nan] * n)
+    for r in luminaires:
+        index = _luminaire_index(r.luminaire, n)
+        if index is None:
+            out.add(
+                {"ugr": math.nan},
+                {"ugr": f"not measured: reading {r.reading_id} names luminaire "
+                 f"{r.luminaire!r}, expected L1…L{n}"},
+            )
+            return out
+        per_observer[r.observer][index] = r.luminance_cd_m2
+    missing_bg = sorted(set(per_observer) - set(backgrounds))
+    if missing_bg:
+        out.add({"ugr": math.nan},
+                {"ugr": f"not measured: no background luminance for {', '.join(missing_bg)}"})
+        return out
+    known = {o.name: o for o in glare.standard_observers(room)}
+    unknown = sorted(set(per_observer) - set(known))
+    if unknown:
+        out.add({"ugr": math.nan},
+                {"ugr": f"not measured: unknown observer position(s) {', '.join(unknown)}"})
+        return out
+    width = LUMINOUS_WIDTH_M
+    measured = glare.MeasuredGlare(
+        luminance_cd_m2=dict(per_observer),
+        indirect_illuminance_lx={
+            name: math.pi * backgrounds[name].luminance_cd_m2 for name in per_observer
+        },
+        luminous_length_m=LUMINOUS_LENGTH_M,
+        luminous_width_m=width,
+    )
+    result = glare.room_ugr(room, measured, observers=[known[name] for name in per_observer])
+    values, reasons = glare.glare_metrics(result)
+    out.add(values, reasons)
+    return out
+
+
+#: The luminous opening of a classroom grille luminaire assumed for ω (1200 mm × 150 mm).
+LUMINOUS_LENGTH_M = 1.2
+LUMINOUS_WIDTH_M = 0.15
+
+
+def _luminaire_index(name: str, n: int) -> int | None:
+    if len(name) >= 2 and name[0] == "L" and name[1:].isdigit():
+        index = int(name[1:]) - 1
+        if 0 <= index < n:
+            return index
+    return None
+
+
+def power_part(room: Classroom, readings: Sequence[AnyReading]) -> RoomMetrics:
+    """LPD and room index from the power readings; luminaire height above the desk."""
+    out = RoomMetrics(room.classroom_id)
+    values, reasons = power.power_metrics(
+        room, [r for r in readings if isinstance(r, PowerReading)]
+    )
+    out.add(values, reasons)
+    heights = [r.height_m for r in readings if isinstance(r, HeightReading)]
+    if heights:
+        out.add({"luminaire_height_above_desk_m": min(heights) - room.desk_height_m}, {})
+    else:
+        out.add(
+            {"luminaire_height_above_desk_m": math.nan},
+            {"luminaire_height_above_desk_m": "not measured: no mounting-height reading"},
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- batched parts
+def flicker_part(
+    rooms: Sequence[tuple[Classroom, Sequence[AnyReading]]],
+) -> dict[str, RoomMetrics]:
+    """Flicker metrics of every room, batched over waveforms of the same shape and rate."""
+    out = {room.classroom_id: RoomMetrics(room.classroom_id) for room, _ in rooms}
+    groups: dict[tuple[int, float, str], list[tuple[str, str, WaveformReading]]] = defaultdict(
+        list
+    )
+    for room, readings in rooms:
+        waves = [r for r in readings if isinstance(r, WaveformReading)]
+        seen: set[str] = set()
+        for wave in reversed(waves):  # the latest waveform of each luminaire counts
+            lum = _luminaire_of(wave)
+            if lum in seen:
+                continue
+            seen.add(lum)
+            groups[(wave.samples.size, wave.sample_rate_hz, lum)].append(
+                (room.classroom_id, lum, wave)
+            )
+    for (_, rate, lum), members in groups.items():
+        # dark level and full scale may differ per record: subtract per row, clip-check per row
+        rows = np.stack([m[2].samples.astype(np.float64) - m[2].dark_level for m in members])
+        full = [m[2].full_scale for m in members]
+        full_scale = None
+        if all(f is not None for f in full):
+            full_scale = np.array(
+                [float(f) - m[2].dark_level for f, m in zip(full, members, strict=True)]  # type: ignore[arg-type]
+            )
+        result = flicker_metrics(rows, rate, full_scale=full_scale, pst=(lum != "board"))
+        prefix = "board_" if lum == "board" else ""
+        for i, (room_id, _, _) in enumerate(members):
+            values, reasons = flicker_metric_dict(result, i, prefix=prefix)
+            out[room_id].add(values, reasons)
+    for room, _ in rooms:
+        metrics = out[room.classroom_id]
+        for prefix in ("", "board_"):
+            key = f"{prefix}flicker_percent"
+            if key not in metrics.values:
+                which = "blackboard lamp" if prefix else "general luminaire"
+                for metric_id in _flicker_ids(prefix):
+                    metrics.values[metric_id] = math.nan
+                    metrics.reasons[metric_id] = f"not measured: no {which} waveform"
+    return out
+
+
+def _flicker_ids(prefix: str) -> list[str]:
+    from luxcheck.vocabulary import METRICS
+
+    return [m for m in METRICS if m.startswith(f"{prefix}flicker_") and
+            (prefix or not m.startswith("board_"))]
+
+
+# --------------------------------------------------------------------------- the campaign
+SpectralPart = Callable[
+    [Sequence[tuple[Classroom, Sequence[AnyReading]]], Mapping[str, RoomMetrics]],
+    dict[str, RoomMetrics],
+]
+
+
+def analyse_rooms(
+    rooms: Sequence[tuple[Classroom, Sequence[AnyReading]]],
+) -> dict[str, RoomMetrics]:
+    """Compute every metric of the given rooms (pure: no store access)."""
+    from luxcheck.spectral_analysis import spectral_part
+
+    results = {room.classroom_id: RoomMetrics(room.classroom_id) for room, _ in rooms}
+    for room, readings in rooms:
+        for part in (grid_part, glare_part, power_part):
+            metrics = part(room, readings)
+            results[room.classroom_id].add(metrics.values, metrics.reasons)
+    for part_result in (flicker_part(rooms), spectral_part(rooms, results)):
+        for room_id, metrics in part_result.items():
+            results[room_id].add(metrics.values, metrics.reasons)
+    return results
+
+
+@dataclass(frozen=True)
+class AnalysisSummary:
+    """What a campaign analysis did."""
+
+    analysed: int
+    unchanged: int
+    rooms: int
+
+
+def analyse_campaign(
+    store: CampaignStore,
+    *,
+    force: bool = False,
+    classroom_ids: Iterable[str] | None = None,
+    chunk: int = 250,
+    progress: Callable[[int, int], None] | None = None,
+) -> AnalysisSummary:
+    """Analyse the campaign's classrooms and store their metrics (incrementally).
+
+    Rooms are processed in chunks (``chunk`` rooms per vectorised pass) to bound memory; each
+    chunk's metrics are written in one transaction.
+    """
+    wanted = set(classroom_ids) if classroom_ids is not None else None
+    rooms = [r for r in store.classrooms() if wanted is None or r.classroom_id in wanted]
+    by_room = store.readings_by_classroom()
+    todo: list[tuple[Classroom, list[AnyReading], str]] = []
+    for room in rooms:
+        readings = by_room.get(room.classroom_id, [])
+        digest = input_hash(room, readings)
+        if not force and store.metrics_hash(room.classroom_id) == digest:
+            continue
+        todo.append((room, readings, digest))
+    done = 0
+    for start in range(0, len(todo), chunk):
+        batch = todo[start : start + chunk]
+        results = analyse_rooms([(room, readings) for room, readings, _ in batch])
+        with store.transaction():
+            for room, _, digest in batch:
+                metrics = results[room.classroom_id]
+                store.put_metrics(
+                    room.classroom_id, metrics.values, input_hash=digest, reasons=metrics.reasons
+                )
+        done += len(batch)
+        if progress is not None:
+            progress(done, len(todo))
+    return AnalysisSummary(len(todo), len(rooms) - len(todo), len(rooms))
