@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from luxcheck import standards as S
 from luxcheck.errors import InputError
 from luxcheck.resources import standards_dir
+from tests.user_packs import write_profile
 
 BROKEN = Path(__file__).parent / "data" / "broken_packs"
 PACKS = sorted(standards_dir().glob("*.toml"))
@@ -283,24 +284,11 @@ basis = "C1 tender text"
 def test_standards_dir_adds_packs_and_profiles(tmp_path: Path) -> None:
     """Issue 3: users add packs or profiles with --standards-dir."""
     _write_pack(tmp_path, "tender-2026", "tender.ugr", 16)
-    (tmp_path / "profiles").mkdir()
-    (tmp_path / "profiles" / "tender.toml").write_text(
-        """schema_version = 1
-[profile]
-id = "tender"
-title = "Tender"
-title_zh = "招标"
-[acceptance]
-policy = "direct"
-[decision]
-rule = "guarded"
-[[include]]
-pack = "tender-2026"
-[[include]]
-pack = "gb-7793-2010"
-limits = ["gb7793.ugr"]
-""",
-        encoding="utf-8",
+    write_profile(
+        tmp_path,
+        "tender",
+        [("tender-2026", []), ("gb-7793-2010", ["gb7793.ugr"])],
+        rule="guarded",
     )
     reg = S.load_registry(tmp_path)
     assert "tender-2026" in reg.standards

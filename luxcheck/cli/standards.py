@@ -5,8 +5,8 @@
   standard, clause, obligation and confidence; for a profile also its acceptance policy and
   decision rule.
 - ``validate FILE``: check one pack or profile file strictly (exit 2 with the file, line and
-  key of the first problem). A profile's packs are looked up among the bundled packs, those
-  in ``--standards-dir`` and those in the folder above the profile's ``profiles/`` folder.
+  key of the first problem). A profile's packs are looked up among the bundled packs and
+  those in ``--standards-dir``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from luxcheck.errors import EXIT_OK, InputError
 from luxcheck.limits import PiecewiseLinear
 from luxcheck.standards import (
     Limit,
+    LoadedFile,
     Registry,
     Standard,
     check_profile_references,
@@ -255,19 +256,37 @@ def _show(args: argparse.Namespace) -> int:
     )
 
 
+def _check_ids_are_free(reg: Registry, loaded: LoadedFile) -> None:
+    """A pack's slug and limit ids must not be taken by another loaded file."""
+    assert loaded.standard is not None
+    here = loaded.path.resolve()
+    names = [("pack", loaded.standard.slug, "standard.slug")]
+    names += [("limit", lim.id, f"limit[{i}] ({lim.id}).id") for i, lim in enumerate(loaded.limits)]
+    for kind, name, key in names:
+        owner = reg.index.get(f"{kind}:{normalise_id(name)}")
+        if owner is None:
+            continue
+        slug = owner if kind == "pack" else reg.limits[owner].standard
+        other = reg.standards[slug].path
+        if other.resolve() != here:
+            raise InputError(
+                f"{kind} id {name!r} is already used by {other}",
+                source=str(loaded.path),
+                column=key,
+            )
+
+
 def _validate(args: argparse.Namespace) -> int:
     path: Path = args.file
     loaded = load_file(path)
     if loaded.standard is not None:
         std = loaded.standard
+        _check_ids_are_free(load_registry(args.standards_dir), loaded)
         print(f"ok: {path}: pack {std.id} ({std.slug}) with {len(loaded.limits)} limits")
         return EXIT_OK
     assert loaded.profile is not None
-    # a profile's packs: bundled, --standards-dir, or the folder above profiles/
-    extra = args.standards_dir
-    if extra is None and path.resolve().parent.name == "profiles":
-        extra = path.resolve().parent.parent
-    reg = load_registry(extra)
+    # a profile's packs: the bundled ones and those in --standards-dir
+    reg = load_registry(args.standards_dir)
     check_profile_references(reg, loaded.profile)
     prof = loaded.profile
     n = sum(
