@@ -3,6 +3,10 @@
 :func:`evaluate` gives one :class:`~luxcheck.verdict.Verdict` per requirement of the profile
 that applies to the room type; :func:`room_result` folds them into the room's result;
 :func:`campaign_rollup` counts results per school and failures per metric.
+:func:`get_profile` (re-exported from :mod:`luxcheck.standards`) gives a profile's acceptance
+policy and decision rule with the sentences reports print
+(``get_profile("jiangsu-2021").acceptance.describe("zh")``); :func:`get_limit` gives one limit
+(with its piecewise-linear function) by id.
 
 Semantics
 ---------
@@ -41,7 +45,6 @@ from luxcheck.standards import (
     DECISION_RULES,
     AcceptancePolicy,
     Limit,
-    Profile,
     clean_limit,
     clear_cache,
     get_limit,
@@ -365,16 +368,6 @@ def evaluate(
         for limit in registry.profile_limits(prof)
         if limit.applies_to_room(room_type)
     ]
-
-
-def profile_info(profile: str, standards_dir: Path | None = None) -> Profile:
-    """The profile with its acceptance policy (MF filled in) and decision rule.
-
-    ``info.acceptance.describe("zh")`` and ``info.decision.describe("en")`` are the sentences
-    reports print; ``info.acceptance.policy`` is ``"direct"`` or ``"initial-over-mf"`` and
-    ``info.acceptance.maintenance_factor`` the MF.
-    """
-    return get_profile(profile, standards_dir)
 
 
 @dataclass(frozen=True)

@@ -1014,6 +1014,11 @@ def check_profile_references(registry: Registry, profile: Profile) -> None:
             )
 
 
+@functools.cache
+def _bundled_dir() -> Path:
+    return bundled_standards_dir().resolve()
+
+
 @functools.lru_cache(maxsize=16)
 def _load(directories: tuple[Path, ...]) -> Registry:
     return _build(directories)
@@ -1026,7 +1031,7 @@ def load_registry(standards_dir: Path | None = None) -> Registry:
     are added to the bundled ones (an id that is already taken is an error). Call
     :func:`clear_cache` after editing files.
     """
-    dirs = [bundled_standards_dir().resolve()]
+    dirs = [_bundled_dir()]
     if standards_dir is not None:
         extra = Path(standards_dir).resolve()
         if extra not in dirs:
