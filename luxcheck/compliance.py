@@ -19,7 +19,7 @@ Semantics
 - Decision rule (profile, or the ``decision_rule`` argument): ``simple`` acceptance compares the
   measured value with the limit; ``guarded`` acceptance uses the expanded uncertainty U:
   pass only if every value in [measured − U, measured + U] complies, fail only if none does,
-  otherwise ``indeterminate`` (ILAC-G8:09/2019 §4.2).
+  otherwise ``indeterminate`` (ILAC-G8:09/2019, non-binary statement with a guard band).
 - The room passes only if every applicable shall-requirement passes; it fails if any
   shall-requirement fails; otherwise it is incomplete.
 

@@ -173,16 +173,16 @@ _POLICY_TEXT: dict[str, tuple[str, str]] = {
 }
 _RULE_TEXT: dict[str, tuple[str, str]] = {
     "simple": (
-        "Simple acceptance (ILAC-G8:09/2019 §4.2.1, ISO/IEC 17025 §7.8.6): the measured value "
+        "Simple acceptance (ILAC-G8:09/2019, ISO/IEC 17025 §7.8.6): the measured value "
         "is compared with the limit; measurement uncertainty is stated but not subtracted.",
-        "简单接受规则(ILAC-G8:09/2019 §4.2.1,ISO/IEC 17025 §7.8.6):测量值直接与限值比较,"
+        "简单接受规则(ILAC-G8:09/2019,ISO/IEC 17025 §7.8.6):测量值直接与限值比较,"
         "测量不确定度予以说明但不扣减。",
     ),
     "guarded": (
-        "Guarded acceptance (ILAC-G8:09/2019 §4.2.3, ISO/IEC 17025 §7.8.6): pass only if the "
+        "Guarded acceptance (ILAC-G8:09/2019, ISO/IEC 17025 §7.8.6): pass only if the "
         "interval measured ± expanded uncertainty U lies within the limit, fail only if it lies "
         "wholly outside; otherwise indeterminate.",
-        "保护带判定规则(ILAC-G8:09/2019 §4.2.3,ISO/IEC 17025 §7.8.6):测量值 ± 扩展不确定度 U "
+        "保护带判定规则(ILAC-G8:09/2019,ISO/IEC 17025 §7.8.6):测量值 ± 扩展不确定度 U "
         "的区间全部满足限值判为合格,全部不满足判为不合格,其余判为不确定。",
     ),
 }
