@@ -74,6 +74,35 @@ _ALL = [
     _m("lpd_w_per_m2", "W/m2", "Lighting power density", "照明功率密度"),
     _m("room_index", "1", "Room index", "室形指数"),
     _m("luminaire_height_above_desk_m", "m", "Luminaire height above the desk", "灯具距桌面高度"),
+    _m("board_cri_ra", "1", "Blackboard lamp colour rendering index Ra", "黑板灯一般显色指数 Ra"),
+    _m(
+        "board_luminaire_distance_m",
+        "m",
+        "Blackboard lamp horizontal distance to the board",
+        "黑板灯与黑板的水平距离",
+    ),
+    _m(
+        "board_luminaire_height_above_board_m",
+        "m",
+        "Blackboard lamp height above the board's top edge",
+        "黑板灯高出黑板上沿的距离",
+    ),
+    _m("luminaire_efficiency_percent", "%", "Classroom luminaire efficiency", "教室灯具效率"),
+    _m(
+        "board_luminaire_efficiency_percent", "%", "Blackboard luminaire efficiency", "黑板灯具效率"
+    ),
+    _m(
+        "blue_light_radiance_w_per_m2_sr",
+        "W/(m2 sr)",
+        "Blue-light weighted radiance L_B",
+        "蓝光加权辐亮度 L_B",
+    ),
+    _m(
+        "blue_light_irradiance_w_per_m2",
+        "W/m2",
+        "Blue-light weighted irradiance E_B",
+        "蓝光加权辐照度 E_B",
+    ),
 ]
 
 #: Every metric id, with its unit and names.
@@ -90,3 +119,34 @@ def metric(metric_id: str) -> MetricInfo:
     except KeyError:
         close = [m for m in METRICS if metric_id.split("_")[0] in m][:8]
         raise KeyError(f"unknown metric id {metric_id!r}; similar ids: {close}") from None
+
+
+#: Physically possible range ``(minimum, maximum)`` of numeric metrics, inclusive; ``None`` is
+#: unbounded. A measured value or a pack limit outside it is an error, never a number. Metrics
+#: not listed here are unbounded (e.g. ``ugr``, ``duv``, ``cri_r9`` may be negative).
+METRIC_RANGES: dict[str, tuple[float | None, float | None]] = {
+    **{m: (0.0, None) for m in METRICS if m.endswith(("_lx", "_m", "_w_per_m2", "_m2_sr"))},
+    **{m: (0.0, 1.0) for m in METRICS if m.endswith("uniformity") or m == "flicker_index"},
+    **{m: (0.0, 100.0) for m in METRICS if m.endswith("_percent")},
+    **{m: (None, 100.0) for m in METRICS if m.startswith(("cri_r", "board_cri_r"))},
+    "desk_uniformity_min_max": (0.0, 1.0),
+    "cct_K": (0.0, None),
+    "tm30_rf": (0.0, 100.0),
+    "tm30_rg": (0.0, None),
+    "flicker_frequency_hz": (0.0, None),
+    "board_flicker_frequency_hz": (0.0, None),
+    "flicker_svm": (0.0, None),
+    "flicker_pst_lm": (0.0, None),
+    "blue_light_kbv_w_per_lm": (0.0, None),
+    "melanopic_der": (0.0, None),
+    "colour_consistency_sdcm": (0.0, None),
+    "lpd_w_per_m2": (0.0, None),
+    "room_index": (0.0, None),
+}
+
+#: The values a text metric may take (compared exactly, never case-folded).
+TEXT_VALUES: dict[str, tuple[str, ...]] = {
+    "blue_light_risk_group": ("RG0", "RG1", "RG2", "RG3"),
+    "board_blue_light_risk_group": ("RG0", "RG1", "RG2", "RG3"),
+    "flicker_ieee1789_class": ("no-effect", "low-risk", "high-risk"),
+}

@@ -19,6 +19,7 @@ from luxcheck.errors import EXIT_BAD_INPUT, LuxcheckError
 COMMAND_MODULES: tuple[str, ...] = (
     "luxcheck.cli.campaign",
     "luxcheck.cli.analyse",
+    "luxcheck.cli.standards",
 )
 
 

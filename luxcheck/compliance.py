@@ -1,0 +1,485 @@
+"""The compliance engine: judge a classroom's metrics against a profile (DESIGN §5–§6).
+
+:func:`evaluate` gives one :class:`~luxcheck.verdict.Verdict` per requirement of the profile
+that applies to the room type; :func:`room_result` folds them into the room's result;
+:func:`campaign_rollup` counts results per school and failures per metric.
+:func:`get_profile` (re-exported from :mod:`luxcheck.standards`) gives a profile's acceptance
+policy and decision rule with the sentences reports print
+(``get_profile("jiangsu-2021").acceptance.describe("zh")``); :func:`get_limit` gives one limit
+(with its piecewise-linear function) by id.
+
+Semantics
+---------
+- A metric that is missing, None or NaN is ``not-measured``, never a pass.
+- A limit that is a function of another metric (GB 40070 波动深度 of the frequency) needs that
+  metric too; where the function has no limit (above 3125 Hz) the verdict is
+  ``not-applicable``.
+- Acceptance policy (profile): ``direct`` compares measured illuminance with the maintained
+  value; ``initial-over-mf`` judges every ``maintained`` limit at value / MF.
+- Decision rule (profile, or the ``decision_rule`` argument): ``simple`` acceptance compares the
+  measured value with the limit; ``guarded`` acceptance uses the expanded uncertainty U:
+  pass only if every value in [measured − U, measured + U] complies, fail only if none does,
+  otherwise ``indeterminate`` (ILAC-G8:09/2019, non-binary statement with a guard band).
+- The room passes only if every applicable shall-requirement passes; it fails if any
+  shall-requirement fails; otherwise it is incomplete.
+
+References
+----------
+.. [1] ISO/IEC 17025:2017 §7.8.6 (statements of conformity) and ILAC-G8:09/2019.
+.. [2] ``shared/DESIGN.md`` §5–§6; ``shared/reference/standards.md`` §3.3 (initial vs maintained).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from numbers import Real
+from pathlib import Path
+from typing import Literal
+
+from luxcheck.errors import InputError
+from luxcheck.model import ROOM_TYPES
+from luxcheck.standards import (
+    DECISION_RULES,
+    AcceptancePolicy,
+    Limit,
+    clean_limit,
+    clear_cache,
+    get_limit,
+    get_profile,
+    load_registry,
+)
+from luxcheck.verdict import Status, Verdict
+from luxcheck.vocabulary import METRIC_RANGES, METRICS, TEXT_VALUES
+
+__all__ = [
+    "CampaignRollup",
+    "RoomResult",
+    "SchoolCounts",
+    "campaign_rollup",
+    "clear_cache",
+    "evaluate",
+    "get_limit",
+    "get_profile",
+    "room_result",
+]
+
+RoomStatus = Literal["pass", "fail", "incomplete"]
+
+
+# --------------------------------------------------------------------------- input checks
+def _check_metrics(
+    metrics: Mapping[str, float | str | None],
+) -> dict[str, float | str | None]:
+    """Check ids, kinds and physical ranges; NaN and None become None (not measured)."""
+    out: dict[str, float | str | None] = {}
+    for key, value in metrics.items():
+        info = METRICS.get(key)
+        if info is None:
+            close = [m for m in METRICS if key.split("_")[0] in m][:8]
+            raise InputError(
+                f"unknown metric id {key!r}; similar ids: {', '.join(close) or 'none'}",
+                source="metrics",
+                column=key,
+            )
+        if value is None:
+            out[key] = None
+        elif info.kind == "text":
+            if isinstance(value, float) and math.isnan(value):
+                out[key] = None
+                continue
+            valid = TEXT_VALUES.get(key, ())
+            if not isinstance(value, str) or value not in valid:
+                raise InputError(
+                    f"{value!r} is not a value of {key}: expected one of {', '.join(valid)}",
+                    source="metrics",
+                    column=key,
+                )
+            out[key] = value
+        else:
+            if isinstance(value, bool) or not isinstance(value, Real):
+                raise InputError(f"expected a number, got {value!r}", source="metrics", column=key)
+            number = float(value)
+            if math.isnan(number):
+                out[key] = None
+                continue
+            low, high = METRIC_RANGES.get(key, (None, None))
+            if (
+                math.isinf(number)
+                or (low is not None and number < low)
+                or (high is not None and number > high)
+            ):
+                lo = "-inf" if low is None else f"{low:g}"
+                hi = "inf" if high is None else f"{high:g}"
+                raise InputError(
+                    f"{number!r} {info.unit} is outside the possible range [{lo}, {hi}]",
+                    source="metrics",
+                    column=key,
+                )
+            out[key] = number
+    return out
+
+
+def _check_uncertainty(uncertainty: Mapping[str, float] | None) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for key, value in (uncertainty or {}).items():
+        if key not in METRICS or METRICS[key].kind != "number":
+            raise InputError(
+                f"{key!r} is not a numeric metric id", source="uncertainty", column=key
+            )
+        if isinstance(value, bool) or not isinstance(value, Real):
+            raise InputError(
+                f"expected an expanded uncertainty [{METRICS[key].unit}], got {value!r}",
+                source="uncertainty",
+                column=key,
+            )
+        u = float(value)
+        if not (math.isfinite(u) and u >= 0.0):
+            raise InputError(
+                f"expected a finite expanded uncertainty ≥ 0, got {value!r}",
+                source="uncertainty",
+                column=key,
+            )
+        out[key] = u
+    return out
+
+
+# --------------------------------------------------------------------------- judging one limit
+def _complies(limit: Limit, x: float, threshold: float | tuple[float, float]) -> bool:
+    c = limit.comparator
+    if c == "range":
+        assert isinstance(threshold, tuple)
+        return threshold[0] <= x <= threshold[1]
+    assert isinstance(threshold, float)
+    if c == ">=":
+        return x >= threshold
+    if c == ">":
+        return x > threshold
+    if c == "<=":
+        return x <= threshold
+    return x < threshold
+
+
+def _margin(limit: Limit, x: float, threshold: float | tuple[float, float]) -> float:
+    if isinstance(threshold, tuple):
+        return clean_limit(min(x - threshold[0], threshold[1] - x))
+    if limit.comparator in (">=", ">"):
+        return clean_limit(x - threshold)
+    return clean_limit(threshold - x)
+
+
+def _judge_number(
+    limit: Limit, x: float, threshold: float | tuple[float, float], u: float
+) -> Status:
+    """Pass if all of [x − u, x + u] complies, fail if none does, else indeterminate."""
+    if limit.comparator == "range":
+        assert isinstance(threshold, tuple)
+        lo, hi = threshold
+        if lo <= x - u and x + u <= hi:
+            return "pass"
+        if x + u < lo or x - u > hi:
+            return "fail"
+        return "indeterminate"
+    # one-sided: compliance is monotone in x, so the ends of the interval decide
+    worst, best = (x - u, x + u) if limit.comparator in (">=", ">") else (x + u, x - u)
+    if _complies(limit, worst, threshold):
+        return "pass"
+    if not _complies(limit, best, threshold):
+        return "fail"
+    return "indeterminate"
+
+
+def _verdict(
+    limit: Limit,
+    status: Status,
+    measured: float | str | None,
+    threshold: float | tuple[float, float] | tuple[str, ...] | None,
+    margin: float | None,
+    reason: str,
+    rule: str,
+) -> Verdict:
+    return Verdict(
+        requirement_id=limit.id,
+        metric=limit.metric,
+        status=status,
+        measured=measured,
+        limit=threshold,
+        comparator=limit.comparator,
+        margin=margin,
+        unit=limit.unit,
+        standard=limit.standard_id,
+        clause=limit.clause,
+        obligation=limit.obligation,
+        confidence=limit.confidence,
+        reason=reason,
+        applies_to=limit.applies_to,
+        decision_rule=rule,
+    )
+
+
+def _judge(
+    limit: Limit,
+    values: Mapping[str, float | str | None],
+    policy: AcceptancePolicy,
+    rule: str,
+    uncertainty: Mapping[str, float],
+    reasons: Mapping[str, str],
+) -> Verdict:
+    measured = values.get(limit.metric)
+    if measured is None:
+        why = reasons.get(limit.metric, "not measured")
+        return _verdict(limit, "not-measured", None, None, None, f"{limit.metric}: {why}", rule)
+
+    if limit.comparator == "in":
+        assert isinstance(measured, str)
+        ok = measured in limit.allowed
+        return _verdict(
+            limit, "pass" if ok else "fail", measured, limit.allowed, None, "", "simple"
+        )
+
+    assert isinstance(measured, float)
+    notes: list[str] = []
+    threshold: float | tuple[float, float]
+    if limit.comparator == "range":
+        assert limit.min is not None
+        assert limit.max is not None
+        threshold = (limit.min, limit.max)
+    elif limit.function is not None:
+        of = limit.function.of
+        argument = values.get(of)
+        if argument is None:
+            why = reasons.get(of, "not measured")
+            return _verdict(
+                limit,
+                "not-measured",
+                measured,
+                None,
+                None,
+                f"{of}: {why} (the limit depends on it)",
+                rule,
+            )
+        assert isinstance(argument, float)
+        value = limit.threshold(argument)
+        if value is None:
+            return _verdict(
+                limit,
+                "not-applicable",
+                measured,
+                None,
+                None,
+                f"no limit at {of} = {argument:g} {METRICS[of].unit}",
+                rule,
+            )
+        threshold = clean_limit(value)
+        notes.append(f"limit at {of} = {argument:g} {METRICS[of].unit}")
+    else:
+        assert limit.value is not None
+        threshold = limit.value
+        if limit.maintained and policy.policy == "initial-over-mf":
+            mf = policy.maintenance_factor
+            assert mf is not None
+            threshold = clean_limit(limit.value / mf)
+            notes.append(f"initial ≥ maintained {limit.value:g} {limit.unit} / MF {mf:g}")
+
+    u = 0.0
+    used_rule = rule
+    if rule == "guarded":
+        if limit.metric in uncertainty:
+            u = uncertainty[limit.metric]
+            notes.append(f"guard band U = {u:g} {limit.unit}")
+        else:
+            used_rule = "simple"
+            notes.append(f"no expanded uncertainty given for {limit.metric}: simple acceptance")
+    status = _judge_number(limit, measured, threshold, u)
+    if status == "indeterminate":
+        notes.insert(0, "measured value within the guard band")
+    return _verdict(
+        limit,
+        status,
+        measured,
+        threshold,
+        _margin(limit, measured, threshold),
+        "; ".join(notes),
+        used_rule,
+    )
+
+
+# --------------------------------------------------------------------------- public API
+def evaluate(
+    metrics: Mapping[str, float | str | None],
+    profile: str,
+    room_type: str = "ordinary",
+    *,
+    uncertainty: Mapping[str, float] | None = None,
+    standards_dir: Path | None = None,
+    decision_rule: str | None = None,
+    reasons: Mapping[str, str] | None = None,
+) -> list[Verdict]:
+    """Judge one classroom's metrics against every applicable requirement of a profile.
+
+    Parameters
+    ----------
+    metrics
+        Metric id (``luxcheck.vocabulary.METRICS``) → measured value in the metric's unit
+        (a text for text metrics such as ``blue_light_risk_group``). Missing, None or NaN
+        means not measured. An unknown id, a wrong kind or a physically impossible value
+        raises :class:`~luxcheck.errors.InputError`.
+    profile
+        Profile id (``cn-classroom``, ``cn-classroom-2013``, ``jiangsu-2021``,
+        ``en-12464-1-2021`` or one from ``standards_dir``); case and punctuation are ignored.
+    room_type
+        One of ``luxcheck.model.ROOM_TYPES``; limits for other room types are skipped.
+    uncertainty
+        Metric id → expanded uncertainty U (absolute, in the metric's unit), used by the
+        ``guarded`` decision rule.
+    standards_dir
+        A folder with extra packs and profiles (added to the bundled ones).
+    decision_rule
+        ``"simple"`` or ``"guarded"`` to override the profile's rule (None: the profile's).
+    reasons
+        Metric id → why it was not measured (printed in the not-measured verdict).
+
+    Returns
+    -------
+    list of Verdict
+        One per applicable requirement, in profile order, each with its own clause.
+    """
+    registry = load_registry(standards_dir)
+    prof = registry.profile(profile)
+    if room_type not in ROOM_TYPES:
+        raise InputError(
+            f"unknown room type {room_type!r}: expected one of {', '.join(ROOM_TYPES)}",
+            column="room_type",
+        )
+    rule = prof.decision.rule if decision_rule is None else decision_rule
+    if rule not in DECISION_RULES:
+        raise InputError(
+            f"unknown decision rule {rule!r}: expected one of {', '.join(DECISION_RULES)}",
+            column="decision_rule",
+        )
+    values = _check_metrics(metrics)
+    u = _check_uncertainty(uncertainty)
+    policy = registry.acceptance(prof)
+    why = dict(reasons or {})
+    return [
+        _judge(limit, values, policy, rule, u, why)
+        for limit in registry.profile_limits(prof)
+        if limit.applies_to_room(room_type)
+    ]
+
+
+@dataclass(frozen=True)
+class RoomResult:
+    """A classroom's overall result and the verdicts behind it.
+
+    ``status`` is ``pass`` only if every applicable shall-requirement passes, ``fail`` if any
+    shall-requirement fails, otherwise ``incomplete`` (a shall-requirement not measured or
+    indeterminate, or no shall-requirement applies). Failed should-requirements are listed
+    but do not fail the room; advisory verdicts never count.
+    """
+
+    status: RoomStatus
+    verdicts: tuple[Verdict, ...]
+    failed_shall: tuple[Verdict, ...]
+    failed_should: tuple[Verdict, ...]
+    open_shall: tuple[Verdict, ...]
+    counts: Mapping[str, int]
+
+
+def room_result(verdicts: Iterable[Verdict]) -> RoomResult:
+    """Fold a room's verdicts into its result (see :class:`RoomResult`)."""
+    all_v = tuple(verdicts)
+    shall = [v for v in all_v if v.obligation == "shall" and v.status != "not-applicable"]
+    failed_shall = tuple(v for v in shall if v.status == "fail")
+    open_shall = tuple(v for v in shall if v.status in ("not-measured", "indeterminate"))
+    failed_should = tuple(v for v in all_v if v.obligation == "should" and v.status == "fail")
+    status: RoomStatus
+    if failed_shall:
+        status = "fail"
+    elif shall and not open_shall:
+        status = "pass"
+    else:
+        status = "incomplete"
+    counts: Counter[str] = Counter(v.status for v in all_v)
+    return RoomResult(status, all_v, failed_shall, failed_should, open_shall, dict(counts))
+
+
+@dataclass(frozen=True)
+class SchoolCounts:
+    """Room results of one school."""
+
+    school_id: str
+    rooms: int
+    passed: int
+    failed: int
+    incomplete: int
+
+
+@dataclass(frozen=True)
+class CampaignRollup:
+    """Campaign totals: per school result counts, per metric and per requirement failures.
+
+    ``metric_failures[m]`` counts rooms with at least one failed shall-requirement on metric
+    ``m`` (``metric_should_failures`` the same for should); ``requirement_failures`` counts
+    rooms per failed shall-requirement id. ``failing_rooms`` lists (school, classroom) pairs
+    for the rectification list.
+    """
+
+    rooms: int
+    passed: int
+    failed: int
+    incomplete: int
+    schools: tuple[SchoolCounts, ...]
+    metric_failures: Mapping[str, int]
+    metric_should_failures: Mapping[str, int]
+    requirement_failures: Mapping[str, int]
+    failing_rooms: tuple[tuple[str, str], ...]
+    incomplete_rooms: tuple[tuple[str, str], ...]
+
+
+def campaign_rollup(rooms: Iterable[tuple[str, str, RoomResult]]) -> CampaignRollup:
+    """Roll up room results: ``rooms`` yields ``(school_id, classroom_id, RoomResult)``.
+
+    A (school, classroom) pair given twice is an error.
+    """
+    per_school: dict[str, Counter[str]] = {}
+    metric_fail: Counter[str] = Counter()
+    metric_should: Counter[str] = Counter()
+    req_fail: Counter[str] = Counter()
+    failing: list[tuple[str, str]] = []
+    incomplete: list[tuple[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for school_id, classroom_id, result in rooms:
+        key = (school_id, classroom_id)
+        if key in seen:
+            raise InputError(
+                f"classroom {classroom_id!r} of school {school_id!r} is given twice",
+                column="classroom_id",
+            )
+        seen.add(key)
+        per_school.setdefault(school_id, Counter())[result.status] += 1
+        metric_fail.update({v.metric for v in result.failed_shall})
+        metric_should.update({v.metric for v in result.failed_should})
+        req_fail.update({v.requirement_id for v in result.failed_shall})
+        if result.status == "fail":
+            failing.append(key)
+        elif result.status == "incomplete":
+            incomplete.append(key)
+    schools = tuple(
+        SchoolCounts(sid, sum(c.values()), c["pass"], c["fail"], c["incomplete"])
+        for sid, c in sorted(per_school.items())
+    )
+    return CampaignRollup(
+        rooms=sum(s.rooms for s in schools),
+        passed=sum(s.passed for s in schools),
+        failed=sum(s.failed for s in schools),
+        incomplete=sum(s.incomplete for s in schools),
+        schools=schools,
+        metric_failures=dict(metric_fail.most_common()),
+        metric_should_failures=dict(metric_should.most_common()),
+        requirement_failures=dict(req_fail.most_common()),
+        failing_rooms=tuple(failing),
+        incomplete_rooms=tuple(incomplete),
+    )
