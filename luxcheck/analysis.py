@@ -102,9 +102,7 @@ def grid_part(room: Classroom, readings: Sequence[AnyReading]) -> RoomMetrics:
         plan = grids.point_plan(room, surface)  # type: ignore[arg-type]
         plans[surface] = plan
         values[surface] = grids.values_from_readings(plan, on, lights_on=True)
-        daylight[surface] = (
-            grids.values_from_readings(plan, off, lights_on=False) if off else None
-        )
+        daylight[surface] = grids.values_from_readings(plan, off, lights_on=False) if off else None
     metrics = grids.grid_metrics(
         plans["desk"],
         values["desk"],
@@ -121,7 +119,8 @@ def glare_part(room: Classroom, readings: Sequence[AnyReading]) -> RoomMetrics:
     """UGR (worst observer) from luminance readings, path (a)."""
     out = RoomMetrics(room.classroom_id)
     lum = [r for r in readings if isinstance(r, LuminanceReading)]
-    luminaires = [r for r in lum if r.target == "luminaire"]
+    # general luminaires are L1…Ln; blackboard lamps (B1…) are not part of the room's UGR
+    luminaires = [r for r in lum if r.target == "luminaire" and not r.luminaire.startswith("B")]
     backgrounds = {r.observer: r for r in lum if r.target == "background"}
     if not luminaires:
         out.add({"ugr": math.nan}, {"ugr": "not measured: no luminaire luminance readings"})
@@ -133,21 +132,27 @@ def glare_part(room: Classroom, readings: Sequence[AnyReading]) -> RoomMetrics:
         if index is None:
             out.add(
                 {"ugr": math.nan},
-                {"ugr": f"not measured: reading {r.reading_id} names luminaire "
-                 f"{r.luminaire!r}, expected L1…L{n}"},
+                {
+                    "ugr": f"not measured: reading {r.reading_id} names luminaire "
+                    f"{r.luminaire!r}, expected L1…L{n}"
+                },
             )
             return out
         per_observer[r.observer][index] = r.luminance_cd_m2
     missing_bg = sorted(set(per_observer) - set(backgrounds))
     if missing_bg:
-        out.add({"ugr": math.nan},
-                {"ugr": f"not measured: no background luminance for {', '.join(missing_bg)}"})
+        out.add(
+            {"ugr": math.nan},
+            {"ugr": f"not measured: no background luminance for {', '.join(missing_bg)}"},
+        )
         return out
     known = {o.name: o for o in glare.standard_observers(room)}
     unknown = sorted(set(per_observer) - set(known))
     if unknown:
-        out.add({"ugr": math.nan},
-                {"ugr": f"not measured: unknown observer position(s) {', '.join(unknown)}"})
+        out.add(
+            {"ugr": math.nan},
+            {"ugr": f"not measured: unknown observer position(s) {', '.join(unknown)}"},
+        )
         return out
     width = LUMINOUS_WIDTH_M
     measured = glare.MeasuredGlare(
@@ -184,13 +189,40 @@ def power_part(room: Classroom, readings: Sequence[AnyReading]) -> RoomMetrics:
         room, [r for r in readings if isinstance(r, PowerReading)]
     )
     out.add(values, reasons)
-    heights = [r.height_m for r in readings if isinstance(r, HeightReading)]
-    if heights:
-        out.add({"luminaire_height_above_desk_m": min(heights) - room.desk_height_m}, {})
+    positions = [r for r in readings if isinstance(r, HeightReading)]
+    general = [r.height_m for r in positions if not r.luminaire.startswith("B")]
+    if general:
+        # the lowest luminaire decides (the limit is a minimum height above the desk)
+        out.add({"luminaire_height_above_desk_m": min(general) - room.desk_height_m}, {})
     else:
         out.add(
             {"luminaire_height_above_desk_m": math.nan},
             {"luminaire_height_above_desk_m": "not measured: no mounting-height reading"},
+        )
+    board = [r for r in positions if r.luminaire.startswith("B")]
+    board_top = room.board_bottom_m + room.board_height_m
+    if board:
+        # blackboard lamps are installed as one row: their mean position is judged
+        out.add(
+            {
+                "board_luminaire_height_above_board_m": float(
+                    np.mean([r.height_m for r in board]) - board_top
+                )
+            },
+            {},
+        )
+    else:
+        out.add(
+            {"board_luminaire_height_above_board_m": math.nan},
+            {"board_luminaire_height_above_board_m": "not measured: no blackboard-lamp height"},
+        )
+    distances = [r.horizontal_distance_m for r in board if r.horizontal_distance_m is not None]
+    if distances:
+        out.add({"board_luminaire_distance_m": float(np.mean(distances))}, {})
+    else:
+        out.add(
+            {"board_luminaire_distance_m": math.nan},
+            {"board_luminaire_distance_m": "not measured: no blackboard-lamp distance"},
         )
     return out
 
@@ -201,9 +233,7 @@ def flicker_part(
 ) -> dict[str, RoomMetrics]:
     """Flicker metrics of every room, batched over waveforms of the same shape and rate."""
     out = {room.classroom_id: RoomMetrics(room.classroom_id) for room, _ in rooms}
-    groups: dict[tuple[int, float, str], list[tuple[str, str, WaveformReading]]] = defaultdict(
-        list
-    )
+    groups: dict[tuple[int, float, str], list[tuple[str, str, WaveformReading]]] = defaultdict(list)
     for room, readings in rooms:
         waves = [r for r in readings if isinstance(r, WaveformReading)]
         seen: set[str] = set()
@@ -244,8 +274,11 @@ def flicker_part(
 def _flicker_ids(prefix: str) -> list[str]:
     from luxcheck.vocabulary import METRICS
 
-    return [m for m in METRICS if m.startswith(f"{prefix}flicker_") and
-            (prefix or not m.startswith("board_"))]
+    return [
+        m
+        for m in METRICS
+        if m.startswith(f"{prefix}flicker_") and (prefix or not m.startswith("board_"))
+    ]
 
 
 # --------------------------------------------------------------------------- the campaign

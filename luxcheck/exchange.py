@@ -132,7 +132,7 @@ LAYOUT: dict[str, FileSpec] = {
     "heights": FileSpec(
         "heights.csv",
         ("reading_id", "session_id", "taken_at", "height_m"),
-        ("luminaire", "instrument_id", "supersedes", "note"),
+        ("luminaire", "horizontal_distance_m", "instrument_id", "supersedes", "note"),
     ),
     "spectra": FileSpec(
         "spectra.csv",
@@ -460,6 +460,7 @@ def read_folder(folder: str | Path) -> ImportPlan:
                 **_common(r),
                 luminaire=r.text("luminaire"),
                 height_m=r.number("height_m"),
+                horizontal_distance_m=r.opt_number("horizontal_distance_m"),
             )
         )
     readings += _array_readings(folder)
@@ -736,7 +737,12 @@ def _write_reading(writers: Mapping[str, csv.DictWriter[str]], r: AnyReading) ->
         writers["power"].writerow({**base, "circuit": r.circuit, "power_w": _fmt(r.power_w)})
     elif isinstance(r, HeightReading):
         writers["heights"].writerow(
-            {**base, "luminaire": r.luminaire, "height_m": _fmt(r.height_m)}
+            {
+                **base,
+                "luminaire": r.luminaire,
+                "height_m": _fmt(r.height_m),
+                "horizontal_distance_m": _fmt(r.horizontal_distance_m),
+            }
         )
     elif isinstance(r, SpectrumReading):
         writers["spectra"].writerow(

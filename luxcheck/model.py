@@ -529,16 +529,29 @@ class PowerReading(Reading):
 
 @dataclass(frozen=True)
 class HeightReading(Reading):
-    """A measured mounting height [m] of a luminaire above the floor."""
+    """A measured position of a luminaire: its mounting height above the floor [m] and, for a
+    blackboard lamp, its horizontal distance from the board face [m] (laser distance meter).
+
+    Luminaire names: ``L1``, ``L2``, … for general luminaires (layout order), ``B1``, ``B2``, …
+    for blackboard lamps.
+    """
 
     luminaire: str = ""
     height_m: float = 0.0
+    horizontal_distance_m: float | None = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
         object.__setattr__(self, "kind", "height")
         check_text(self.luminaire, "luminaire")
         check_number(self.height_m, "height_m", minimum=0.0, exclusive_minimum=True, maximum=20.0)
+        check_number(
+            self.horizontal_distance_m,
+            "horizontal_distance_m",
+            minimum=0.0,
+            maximum=20.0,
+            allow_none=True,
+        )
 
 
 @dataclass(frozen=True)

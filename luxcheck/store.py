@@ -55,7 +55,7 @@ _KIND_COLUMNS: dict[str, tuple[str, ...]] = {
         "position_index",
     ),
     "power": ("circuit", "power_w"),
-    "height": ("luminaire", "height_m"),
+    "height": ("luminaire", "height_m", "horizontal_distance_m"),
     "void": (),
 }
 _ARRAY_FIELDS = {"wavelength_nm", "values", "samples"}
@@ -125,7 +125,7 @@ CREATE TABLE reading (
     -- luminance
     target TEXT, luminance_cd_m2 REAL, observer TEXT, solid_angle_sr REAL, position_index REAL,
     -- power / height
-    circuit TEXT, power_w REAL, height_m REAL
+    circuit TEXT, power_w REAL, height_m REAL, horizontal_distance_m REAL
 );
 CREATE INDEX reading_classroom ON reading(classroom_id, kind);
 CREATE INDEX reading_supersedes ON reading(supersedes);

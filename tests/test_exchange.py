@@ -83,6 +83,9 @@ def fill(store: CampaignStore) -> None:
             ),
             PowerReading("P1", "SE1", T0, circuit="general", power_w=297.25),
             HeightReading("H1", "SE1", T0, luminaire="L3", height_m=2.851),
+            HeightReading(
+                "H2", "SE1", T0, luminaire="B1", height_m=2.25, horizontal_distance_m=0.85
+            ),
             VoidReading("V1", "SE1", T0, supersedes="L1"),
         ]
     )
