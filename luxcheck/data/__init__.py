@@ -1,0 +1,1 @@
+"""Reference tables shipped with luxcheck (CIE functions and samples); see README.md."""
