@@ -4,8 +4,9 @@ Formats (``shared/reference/meters.md`` §5), detected automatically by :func:`d
 
 ``csv``
     A wavelength column followed by one column per spectrum; comma, semicolon or tab separated;
-    an optional header row (the first cell not a number), ``#`` comment lines allowed. Values
-    are taken in the file's own unit.
+    an optional header row (the first cell not a number), ``#`` comment lines allowed. A comment
+    ``# unit: W/m2/nm`` (or ``mW/m2/nm``, ``uW/cm2/nm``) declares absolute spectral irradiance;
+    without it the values are relative ("as in file").
 ``uprtek``
     UPRtek (CV600, MK350 …) "pseudo-XLS": tab-separated ``key<TAB>value`` text, spectrum as
     ``380nm<TAB>v`` … in mW·m⁻²·nm⁻¹. Parsed by key, never by row; if a second spectral block
@@ -75,7 +76,8 @@ class SpectraFile:
     names
         One name per spectrum (column header, title or measurement index).
     unit
-        ``"W/m2/nm"`` for absolute spectral irradiance, or ``"as in file"`` for a generic CSV.
+        ``"W/m2/nm"`` for absolute spectral irradiance, or ``"as in file"`` for a generic CSV
+        without a declared unit (relative).
     meter_values
         Per spectrum, the values the meter itself reported (e.g. ``{"LUX": 695.15, "CCT":
         5198.0}``), for comparison; keys as in the file.
@@ -90,8 +92,10 @@ class SpectraFile:
     meter_values: tuple[dict[str, MeterValue], ...] = field(default_factory=tuple)
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, *, strip_nul: bool = False) -> str:
     raw = path.read_bytes()
+    if strip_nul:
+        raw = raw.replace(b"\x00", b"")
     for encoding in ("utf-8-sig", "gb18030", "latin-1"):
         try:
             return raw.decode(encoding)
@@ -142,7 +146,9 @@ def detect_format(path: str | Path) -> str:
     return "csv"
 
 
-def read_spectra(path: str | Path, *, format: str | None = None) -> SpectraFile:
+def read_spectra(
+    path: str | Path, *, format: str | None = None, csv_unit: str | None = None
+) -> SpectraFile:
     """Read a spectra file of any supported format.
 
     Parameters
@@ -151,6 +157,9 @@ def read_spectra(path: str | Path, *, format: str | None = None) -> SpectraFile:
         The file.
     format
         One of :data:`FORMATS`; detected from the content when None.
+    csv_unit
+        Unit of a generic CSV's values (``"W/m2/nm"``, ``"mW/m2/nm"``, ``"uW/cm2/nm"``),
+        overriding a ``# unit:`` comment; ignored for meter exports, whose unit is known.
 
     Returns
     -------
@@ -173,13 +182,19 @@ def read_spectra(path: str | Path, *, format: str | None = None) -> SpectraFile:
     }
     if fmt not in readers:
         raise InputError(f"unknown spectra format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if csv_unit is not None and csv_unit.lower() not in _UNIT_SCALE:
+        raise InputError(
+            f"unknown unit {csv_unit!r}; expected W/m2/nm, mW/m2/nm or uW/cm2/nm", source=str(p)
+        )
     try:
+        if fmt == "csv":
+            return _read_csv(p, csv_unit)
         return readers[fmt](p)
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror})", source=str(p)) from exc
 
 
-def _check_grid(wl: list[float], source: str, lines: list[int]) -> None:
+def _check_grid(wl: list[float], source: str, lines: list[int] | None) -> None:
     for i in range(1, len(wl)):
         if wl[i] <= wl[i - 1]:
             what = "duplicate" if wl[i] == wl[i - 1] else "decreasing"
@@ -187,18 +202,30 @@ def _check_grid(wl: list[float], source: str, lines: list[int]) -> None:
                 f"{what} wavelength {wl[i]:g} nm after {wl[i - 1]:g} nm; "
                 "expected increasing wavelengths",
                 source=source,
-                line=lines[i],
+                line=lines[i] if lines is not None else None,
             )
     if len(wl) < 6:
         raise InputError(f"found {len(wl)} spectral values; expected a spectrum", source=source)
 
 
-def _read_csv(path: Path) -> SpectraFile:
+_UNIT_COMMENT = re.compile(r"^\s*#\s*unit\s*:\s*(\S+)\s*$", re.IGNORECASE)
+
+
+def _read_csv(path: Path, unit: str | None = None) -> SpectraFile:
     source = str(path)
     text = _read_text(path)
     rows: list[tuple[int, list[str]]] = []
     delimiter: str | None = None
     for number, line in enumerate(text.splitlines(), start=1):
+        declared = _UNIT_COMMENT.match(line)
+        if declared and unit is None:
+            unit = declared.group(1)
+            if unit.lower() not in _UNIT_SCALE:
+                raise InputError(
+                    f"unknown unit {unit!r}; expected W/m2/nm, mW/m2/nm or uW/cm2/nm",
+                    source=source,
+                    line=number,
+                )
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         if delimiter is None:
@@ -232,17 +259,26 @@ def _read_csv(path: Path) -> SpectraFile:
                 line=number,
             )
         wl.append(_number(cells[0], source, number, 1))
-        values.append([_number(c, source, number, j + 2) for j, c in enumerate(cells[1:])])
+        try:  # fast path; anything unusual (text, nan, inf) is re-checked cell by cell
+            row = np.array(cells[1:], dtype=np.float64)
+            if not np.all(np.isfinite(row)):
+                raise ValueError
+            values.append(row.tolist())
+        except ValueError:
+            values.append([_number(c, source, number, j + 2) for j, c in enumerate(cells[1:])])
         lines.append(number)
     _check_grid(wl, source, lines)
     del first_line
+    spd = np.array(values).T.copy()
+    if unit is not None:
+        spd *= _UNIT_SCALE[unit.lower()]
     return SpectraFile(
         source,
         "csv",
         np.array(wl),
-        np.array(values).T.copy(),
+        spd,
         names,
-        "as in file",
+        UNIT_W if unit is not None else "as in file",
         tuple({} for _ in names),
     )
 
@@ -368,7 +404,7 @@ def _read_asensetek(path: Path) -> SpectraFile:
                     source=source,
                     column=where,
                 ) from exc
-        _check_grid(wl, source, [0] * len(wl))
+        _check_grid(wl, source, None)
         wl_arr = np.array(wl)
         if grid is not None and not np.array_equal(grid, wl_arr):
             raise InputError(
@@ -398,8 +434,7 @@ def _read_asensetek(path: Path) -> SpectraFile:
 
 def _read_hp330(path: Path) -> SpectraFile:
     source = str(path)
-    raw = path.read_bytes().replace(b"\x00", b"")
-    text = raw.decode("gb18030", errors="strict") if raw else ""
+    text = _read_text(path, strip_nul=True)
     meta: dict[str, MeterValue] = {}
     wl: list[float] = []
     val: list[float] = []

@@ -42,7 +42,8 @@ def generic_csv() -> None:
     )
     lines = [
         f"# {NOTE}",
-        "# three classroom LEDs, 3000/4000/5000 K, Duv 0, 500 lx; W/m2/nm",
+        "# three classroom LEDs, 3000/4000/5000 K, Duv 0, 500 lx",
+        "# unit: W/m2/nm",
         "wavelength_nm,room101_3000K,room102_4000K,room103_5000K",
     ]
     lines += [f"{w:g},{a:.8g},{b:.8g},{c:.8g}" for w, a, b, c in zip(wl, *spd, strict=True)]

@@ -125,6 +125,12 @@ _CSV_ROWS = "\n".join(f"{w},{1.0 + w / 1000:.4f}" for w in range(380, 781, 5))
         ),
         ("d.csv", "just one column\n1\n2\n", r"line 1: expected a wavelength column"),
         ("e.csv", "# only comments\n", "holds no data"),
+        (
+            "e2.csv",
+            "wavelength_nm,s1\n" + _CSV_ROWS.replace("500,1.5000", "500,nan"),
+            r"line 26, column 2: expected a number, got 'nan'",
+        ),
+        ("e3.csv", "# unit: lux\nwavelength_nm,s1\n" + _CSV_ROWS, r"line 1: unknown unit 'lux'"),
         ("f.xls", "Model Name\tCV600\nLUX\t10\n", "no spectral lines"),
         (
             "g.xls",
@@ -208,12 +214,28 @@ def test_cli_json_uses_the_metric_vocabulary(name: str, capsys: pytest.CaptureFi
         assert {"cri_ra", "cri_r9", "tm30_rf", "blue_light_kbv_w_per_lm", "melanopic_der"} <= set(
             metrics
         )
-    if report["unit"] == "W/m2/nm":
-        assert report["spectra"][0]["illuminance_lx"] == pytest.approx(lux[0], rel=2e-4)
-        assert report["spectra"][0]["metrics"]["melanopic_edi_lx"] is not None
-    else:
-        assert report["spectra"][0]["illuminance_lx"] is None
-        assert report["spectra"][0]["metrics"]["melanopic_edi_lx"] is None
+    assert report["unit"] == "W/m2/nm"
+    first = report["spectra"][0]
+    assert first["illuminance_lx"] == pytest.approx(lux[0], rel=2e-4)
+    mel = first["metrics"]["melanopic_edi_lx"]
+    assert mel == pytest.approx(first["metrics"]["melanopic_der"] * lux[0], rel=2e-4)
+
+
+def test_relative_csv_has_no_illuminance(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A CSV without a declared unit is relative: illuminance and mel-EDI are null (not a
+    number), with the reason; --csv-unit declares the unit and brings them back."""
+    text = (DATA / "generic_three_leds.csv").read_text().replace("# unit: W/m2/nm\n", "")
+    path = _write(tmp_path, "relative.csv", text)
+    assert _run([str(path), "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)["spectra"][0]
+    assert first["illuminance_lx"] is None
+    assert first["metrics"]["melanopic_edi_lx"] is None
+    assert "melanopic_edi_lx" in first["reasons"]
+    assert _run([str(path), "--json", "--csv-unit", "mW/m2/nm"]) == 0
+    first = json.loads(capsys.readouterr().out)["spectra"][0]
+    assert first["illuminance_lx"] == pytest.approx(0.5, rel=2e-4)  # 500 lx read as mW → 0.5 lx
 
 
 def test_cli_table_and_reasons(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

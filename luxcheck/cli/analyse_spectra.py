@@ -34,6 +34,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="auto",
         help="input format (default: detect from the content)",
     )
+    parser.add_argument(
+        "--csv-unit",
+        choices=("W/m2/nm", "mW/m2/nm", "uW/cm2/nm"),
+        default=None,
+        help="unit of a generic CSV's values (default: its '# unit:' comment, else relative)",
+    )
     parser.add_argument("--no-tm30", action="store_true", help="skip TM-30 Rf/Rg (faster)")
 
 
@@ -41,7 +47,9 @@ def _clean(value: float) -> float | None:
     return None if value is None or not math.isfinite(value) else float(value)
 
 
-def analyse_file(path: str, *, file_format: str = "auto", tm30: bool = True) -> dict[str, Any]:
+def analyse_file(
+    path: str, *, file_format: str = "auto", tm30: bool = True, csv_unit: str | None = None
+) -> dict[str, Any]:
     """Read a spectra file and compute every spectral metric (the data behind the command).
 
     Returns
@@ -52,7 +60,9 @@ def analyse_file(path: str, *, file_format: str = "auto", tm30: bool = True) -> 
         ``illuminance_lx`` (None for relative spectra), ``reasons`` and ``meter`` (the meter's own
         values).
     """
-    data = spectra_io.read_spectra(path, format=None if file_format == "auto" else file_format)
+    data = spectra_io.read_spectra(
+        path, format=None if file_format == "auto" else file_format, csv_unit=csv_unit
+    )
     res = colorimetry.spectral_metrics(data.wavelength_nm, data.spd, tm30=tm30, source=data.path)
     blue = photobiology.blue_light(data.wavelength_nm, data.spd, source=data.path)
     absolute = data.unit == spectra_io.UNIT_W
@@ -138,7 +148,9 @@ def _table(report: dict[str, Any]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``analyse spectra``; return 0 (errors raise :class:`luxcheck.errors.InputError`)."""
-    report = analyse_file(args.file, file_format=args.format, tm30=not args.no_tm30)
+    report = analyse_file(
+        args.file, file_format=args.format, tm30=not args.no_tm30, csv_unit=args.csv_unit
+    )
     if args.json:
         json.dump(report, sys.stdout, ensure_ascii=False, indent=2, default=_json_default)
         sys.stdout.write("\n")
