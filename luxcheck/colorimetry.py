@@ -49,7 +49,7 @@ these kernels reproduce.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -224,7 +224,7 @@ def _sprague_matrix(wl: FloatArray, target: FloatArray) -> FloatArray:
     return out
 
 
-@cache
+@lru_cache(maxsize=64)
 def _resampling_matrix(wl_key: bytes, target_key: bytes) -> FloatArray:
     wl = np.frombuffer(wl_key, dtype=np.float64)
     target = np.frombuffer(target_key, dtype=np.float64)
@@ -475,7 +475,7 @@ def cct_duv_ohno2013(u: npt.ArrayLike, v: npt.ArrayLike) -> tuple[FloatArray, Fl
     dist = np.hypot(tu[rows] - uf[:, None], tv[rows] - vf[:, None])
     k = np.argmin(dist, axis=1)
     index = rows[np.arange(uf.size), k]
-    unsure = ((k == 0) | (k == offsets.size - 1)) & (index != 0) & (index != n_table - 1)
+    unsure = (k == 0) | (k == offsets.size - 1)  # minimum on the window edge: search it all
     if unsure.any():
         full = np.hypot(tu[None, :] - uf[unsure, None], tv[None, :] - vf[unsure, None])
         index[unsure] = np.argmin(full, axis=1)
@@ -901,7 +901,7 @@ def spectral_metrics(
     flat = values.reshape(-1, wl.size)
     matrix = _resampling_matrix(wl.tobytes(), WAVELENGTH_NM.tobytes())
     parts: list[dict[str, FloatArray | BoolArray | StrArray]] = []
-    for start in range(0, flat.shape[0], _CHUNK):
+    for start in range(0, max(flat.shape[0], 1), _CHUNK):
         chunk = flat[start : start + _CHUNK] @ matrix.T
         parts.append(_metrics_chunk(chunk, tm30))
     merged: dict[str, np.ndarray] = {}  # type: ignore[type-arg]

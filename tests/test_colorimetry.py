@@ -271,6 +271,19 @@ def test_ohno2013_published_example() -> None:
     assert float(duv) == pytest.approx(0.003223, abs=1e-6)
 
 
+def test_ohno2013_search_equals_colour_science_across_the_range() -> None:
+    """The windowed table search finds the same Planckian neighbours as colour-science's full
+    search: 400 seeded points, log-uniform 1000-25 000 K, Duv within ±0.05 (oracle)."""
+    rng = np.random.default_rng(42)
+    cct = np.exp(rng.uniform(np.log(1000.0), np.log(25000.0), 400))
+    duv = rng.uniform(-0.05, 0.05, 400)
+    uv = colour.temperature.CCT_to_uv_Ohno2013(np.column_stack([cct, duv]))
+    expected = colour.uv_to_CCT(uv, method="Ohno 2013")
+    got_cct, got_duv = C.cct_duv_ohno2013(uv[:, 0], uv[:, 1])
+    np.testing.assert_allclose(got_cct, expected[:, 0], rtol=1e-9)
+    np.testing.assert_allclose(got_duv, expected[:, 1], rtol=1e-9, atol=1e-12)
+
+
 def test_robertson1968_published_example() -> None:
     """Robertson 1968 doctest vector: 6500.016 K, Duv 0.0083333 (standards §5.2)."""
     cct, duv = C.cct_robertson1968(np.array(0.193741375998230), np.array(0.315221043940594))
