@@ -76,6 +76,28 @@ def test_kbv_and_mel_der_match_an_independent_computation(name: str) -> None:
     assert float(mel.der) == pytest.approx(kmel / P.K_MEL_D65_W_PER_LM, rel=5e-3)
 
 
+def test_synthetic_leds_at_1nm_match_an_independent_computation() -> None:
+    """1 nm synthetic LEDs: K_B,v and mel-DER within 0.5 % of a separate sum with B(λ)
+    interpolated from its 5 nm table points and the S 026 table (issue 4 accuracy)."""
+    wl = np.arange(380.0, 781.0)
+    spd, _ = random_white_leds(wl, 5, np.random.default_rng(21))
+    grid5 = np.arange(380.0, 781.0, 5.0)
+    b = np.interp(wl, grid5, _b_iec62471(grid5))
+    b[(wl > 495) & (wl < 500)] = np.interp(wl[(wl > 495) & (wl < 500)], [495, 500], [0.16, 0.1])
+    b[(wl >= 500) & (wl <= 600)] = 10 ** ((450 - wl[(wl >= 500) & (wl <= 600)]) / 50)
+    b[(wl > 600) & (wl <= 700)] = 0.001
+    v = spd @ _v(wl)
+    kbv = (spd @ b) / (683 * v)
+    der = (spd @ _s_mel(wl)) / (683 * v) / 1.3262e-3
+    blue = P.blue_light(wl, spd)
+    mel = P.melanopic(wl, spd)
+    np.testing.assert_allclose(blue.kbv_w_per_lm, kbv, rtol=5e-3)
+    np.testing.assert_allclose(mel.der, der, rtol=5e-3)
+    d = P.photobiology_metric_dict(blue, mel, 2)
+    assert d["blue_light_kbv_w_per_lm"] == pytest.approx(kbv[2], rel=5e-3)
+    assert np.isnan(d["melanopic_edi_lx"])
+
+
 @pytest.mark.parametrize(
     ("name", "kbv", "tol"),
     [

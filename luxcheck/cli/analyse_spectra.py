@@ -74,9 +74,9 @@ def analyse_file(
         metrics: dict[str, float | None] = {
             k: _clean(v) for k, v in colorimetry.spectral_metric_dict(res, i).items()
         }
-        metrics["blue_light_kbv_w_per_lm"] = _clean(float(blue.kbv_w_per_lm[i]))
-        metrics["melanopic_der"] = _clean(float(mel.der[i]))
-        metrics["melanopic_edi_lx"] = _clean(float(mel.edi_lx[i]))
+        metrics.update(
+            (k, _clean(v)) for k, v in photobiology.photobiology_metric_dict(blue, mel, i).items()
+        )
         reasons = {}
         if res.reason[i]:
             reasons["cct_K, duv, cri" if math.isnan(res.cct_K[i]) else "cri"] = str(res.reason[i])
