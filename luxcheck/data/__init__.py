@@ -1,1 +1,1 @@
-"""Reference tables shipped with luxcheck (data only; see README.md for each source)."""
+"""Reference tables shipped with luxcheck (CIE functions and samples); see README.md."""

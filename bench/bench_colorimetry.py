@@ -1,0 +1,139 @@
+"""Benchmark: luxcheck's vectorised colorimetry against colour-science's per-spectrum loop.
+
+Run: ``.venv/bin/python bench/bench_colorimetry.py [--n 1000] [--ref 30] [--memory-n 100000]``
+
+Prints, measured in this process:
+- luxcheck: XYZ + CCT + Duv + Ra + R1-R14 (``tm30=False``) for N spectra at 1 nm, and the same
+  with TM-30 Rf/Rg; best of 5 runs;
+- colour-science 0.4.7: the per-spectrum loop (``sd_to_XYZ`` + Ohno 2013 ``uv_to_CCT`` +
+  ``colour_rendering_index``; ``colour_fidelity_index(method="ANSI/IES TM-30-18")``) on a
+  subset of fresh spectra (colour-science caches results), extrapolated per spectrum to N;
+- the ratio of the two, and the peak memory of ``spectral_metrics`` over 100 000 spectra
+  (in a separate process, so its maximum RSS is the kernel's own).
+
+The machine is shared: timings are the best of several runs; rerun when the load is high.
+
+Targets (issue 4): 1000 spectra ≤ 0.1 s and ≥ 300× faster for CRI; TM-30 for 1000 ≤ 2 s;
+memory < 1 GiB for 100 000 spectra.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import time
+import tracemalloc
+import warnings
+
+import numpy as np
+
+from luxcheck import colorimetry
+from luxcheck.synth_spectra import random_white_leds
+
+WL = np.arange(380.0, 781.0)
+
+
+def _best(fn: object, repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()  # type: ignore[operator]
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def _colour_loop(spd: np.ndarray) -> tuple[float, float]:
+    import colour
+
+    warnings.filterwarnings("ignore")
+    colour.utilities.filter_warnings(colour_runtime_warnings=True, colour_usage_warnings=True)
+    sds = [colour.SpectralDistribution(s, WL) for s in spd]
+    # Warm up on a different spectrum (table builds, imports) so the loop is steady state.
+    warm = colour.SpectralDistribution(spd[0] * 1.01 + 1e-4, WL)
+    colour.colour_rendering_index(warm, additional_data=True)
+    colour.colour_fidelity_index(warm, additional_data=True, method="ANSI/IES TM-30-18")
+    t0 = time.perf_counter()
+    for sd in sds:
+        xyz = colour.sd_to_XYZ(sd)
+        colour.uv_to_CCT(colour.UCS_to_uv(colour.XYZ_to_UCS(xyz)), method="Ohno 2013")
+        colour.colour_rendering_index(sd, additional_data=True)
+    t_cri = (time.perf_counter() - t0) / len(sds)
+    sds = [colour.SpectralDistribution(s * 1.001, WL) for s in spd]
+    t0 = time.perf_counter()
+    for sd in sds:
+        colour.colour_fidelity_index(sd, additional_data=True, method="ANSI/IES TM-30-18")
+    t_tm30 = (time.perf_counter() - t0) / len(sds)
+    return t_cri, t_tm30
+
+
+def _memory(n: int) -> tuple[float, float, float]:
+    rng = np.random.default_rng(99)
+    spd = np.empty((n, WL.size))
+    for start in range(0, n, 5000):  # build the input in pieces: measure the kernel, not this
+        stop = min(start + 5000, n)
+        spd[start:stop] = random_white_leds(WL, stop - start, rng)[0]
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    base = tracemalloc.get_traced_memory()[0]
+    t0 = time.perf_counter()
+    colorimetry.spectral_metrics(WL, spd)
+    elapsed = time.perf_counter() - t0
+    peak = tracemalloc.get_traced_memory()[1] - base
+    tracemalloc.stop()
+    return peak / 2**20, elapsed, spd.nbytes / 2**20
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1000, help="spectra for the luxcheck timing")
+    parser.add_argument("--ref", type=int, default=30, help="spectra for the colour-science loop")
+    parser.add_argument("--memory-n", type=int, default=100_000, help="spectra for the memory run")
+    parser.add_argument("--memory-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.memory_only:
+        peak_mib, elapsed, input_mib = _memory(args.memory_n)
+        rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(
+            f"memory, {args.memory_n} spectra, all metrics: kernel peak {peak_mib:.0f} MiB on top "
+            f"of the {input_mib:.0f} MiB input ({elapsed:.1f} s); process max RSS "
+            f"{rss_mib:.0f} MiB (target < 1024 MiB)"
+        )
+        return
+
+    spd, _ = random_white_leds(WL, args.n, np.random.default_rng(2024))
+    colorimetry.spectral_metrics(WL, spd[:8])  # build cached tables once
+    t_cri = _best(lambda: colorimetry.spectral_metrics(WL, spd, tm30=False))
+    t_all = _best(lambda: colorimetry.spectral_metrics(WL, spd, tm30=True), repeat=3)
+    t_tm30 = t_all - t_cri
+
+    ref_spd, _ = random_white_leds(WL, args.ref, np.random.default_rng(7))
+    c_cri, c_tm30 = _colour_loop(ref_spd)
+
+    n = args.n
+    print(f"spectra: {n} synthetic white LEDs, 380-780 nm at 1 nm")
+    print(
+        f"luxcheck XYZ+CCT+Duv+Ra+R1-R14 : {t_cri * 1e3:8.1f} ms for {n}"
+        f"   (target <= 100 ms for 1000)"
+    )
+    print(
+        f"colour-science loop (per spec.): {c_cri * 1e3:8.2f} ms -> {c_cri * n:7.2f} s for {n}"
+        f"   (measured on {args.ref} fresh spectra)"
+    )
+    print(f"ratio CRI path                  : {c_cri * n / t_cri:8.0f}x   (target >= 300x)")
+    print(
+        f"luxcheck TM-30 Rf+Rg            : {t_tm30 * 1e3:8.1f} ms for {n}"
+        f"   (all metrics {t_all * 1e3:.1f} ms; target <= 2 s)"
+    )
+    print(
+        f"colour-science TM-30 (per spec.): {c_tm30 * 1e3:8.2f} ms -> {c_tm30 * n:7.2f} s for {n}"
+    )
+    print(f"ratio TM-30                     : {c_tm30 * n / t_tm30:8.0f}x")
+    if args.memory_n:  # in a fresh process, so its max RSS is the kernel's own
+        cmd = [sys.executable, __file__, "--memory-only", "--memory-n", str(args.memory_n)]
+        print(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1060 @@
+"""Colorimetry kernels vectorised over whole campaigns: XYZ, CCT, Duv, CIE 13.3 CRI, TM-30.
+
+Every function takes spectra of shape ``(..., n_wavelengths)`` and returns arrays over the leading
+axes, so a campaign's spectra go through in one call (chunked internally to bound memory).
+
+Conventions (each is tested in ``tests/test_colorimetry.py``)
+-------------------------------------------------------------
+- **Observers.** CIE 1931 2° for XYZ, chromaticity, CCT, Duv and CIE 13.3 CRI; CIE 1964 10° for
+  ANSI/IES TM-30-18 (CIE 224:2017) Rf and Rg.
+- **Working grid.** Spectra are resampled to 1 nm on 360-780 nm (the ASTM E308 practice range
+  used by colour-science and CIE 13.3). Uniformly spaced input (1, 2, 5, 10 nm …) is
+  interpolated with the Sprague (1880) quintic per CIE 167:2005; non-uniform input with a cubic
+  spline (not-a-knot). Outside the measured range the spectrum is **extrapolated with its edge
+  value** (constant), which only matters for 360-379 nm when a meter starts at 380 nm. This is
+  colour-science's convention, so results agree with it to the stated tolerances.
+- **Input rules.** Wavelengths finite and strictly increasing (no duplicates), at least six of
+  them, covering at least 380-780 nm; spectra finite, not all zero, and no value below
+  ``-negative_tolerance × peak`` (dark noise around zero is accepted and kept as measured,
+  never clipped). Anything else raises :class:`luxcheck.errors.InputError`.
+- **XYZ** are plain sums ``Σ S(λ) x̄(λ) Δλ`` (Δλ = 1 nm) with no normalisation: for a spectral
+  irradiance in W·m⁻²·nm⁻¹, ``683 × Y`` is the illuminance in lx.
+- **CCT and Duv** by Ohno (2013) on a Planckian table from 1000 K to 100 000 K with colour-
+  science's spacing (1.001 ratio), triangular solution for |Duv| < 0.002 and parabolic
+  otherwise. **Duv is positive above the Planckian locus** (greenish). A CCT outside
+  1000-25 000 K is refused: ``cct_K`` and ``duv`` are NaN and ``reason`` says why.
+- **CIE 13.3-1995 CRI.** The test source's CCT for choosing the reference is Robertson's (1968)
+  method (as in CIE 13.3 and colour-science); the reference is a Planckian radiator below
+  5000 K and CIE daylight (D-series, M1 and M2 rounded to 3 decimals, basis functions linearly
+  interpolated from 5 nm as CIE 15 prescribes) at or above 5000 K. Von Kries adaptation in
+  CIE 1960 UCS, CIE 1964 U*V*W*, ``Ri = 100 − 4.6 ΔE``, ``Ra`` the mean of the unrounded
+  R1-R8. No rounding of xy or of the indices (report rounding is the caller's business).
+  **Validity gate** (CIE 13.3 DC ≤ 5.4×10⁻³): ``cri_valid`` is False, and ``ra``/``ri`` NaN,
+  when |Duv| > 5.4×10⁻³ or the CCT lies outside 1000-25 000 K.
+- **TM-30-18.** 380-780 nm, CIE 1964 10°, 99 CES, CIECAM02 (L_A = 100 cd/m², Y_b = 20, average
+  surround, illuminant discounted) and CAM02-UCS; reference chosen from the Ohno (2013) CCT of
+  the test source: Planckian below 4000 K, D-series (Sprague-interpolated basis) above 5000 K and
+  a Y-normalised linear blend in between; ``Rf = 10 ln(1 + exp((100 − 6.73 ΔE)/10))``;
+  ``Rg`` = 100 × ratio of the 16-hue-bin gamut areas. NaN (with ``tm30_reason``) outside
+  1000-25 000 K, or when ``tm30=False``.
+
+References
+----------
+CIE 13.3-1995; CIE 15:2018; CIE 167:2005; CIE 224:2017; ANSI/IES TM-30-18; Ohno, Y. (2014)
+LEUKOS 10(1):47-55; Robertson, A. R. (1968) JOSA 58(11):1528-1535; colour-science 0.4.7
+(``colour.quality.cri``, ``colour.quality.cfi2017``, ``colour.temperature``), whose conventions
+these kernels reproduce.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+
+import numpy as np
+import numpy.typing as npt
+from scipy.interpolate import CubicSpline
+
+from luxcheck import _cie_tables as tables
+from luxcheck.errors import InputError
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+StrArray = npt.NDArray[np.str_]
+
+__all__ = [
+    "CCT_MAX_K",
+    "CCT_MIN_K",
+    "CRI_DUV_TOLERANCE",
+    "WAVELENGTH_NM",
+    "SdcmResult",
+    "SpectralMetrics",
+    "cct_duv_ohno2013",
+    "cct_robertson1968",
+    "colour_consistency_sdcm",
+    "cri_cie133",
+    "resample_spectra",
+    "spectral_metric_dict",
+    "spectral_metrics",
+    "tm30",
+    "xyz",
+]
+
+#: The working grid [nm]: 360-780 nm at 1 nm (ASTM E308 practice range, CIE 13.3).
+WAVELENGTH_NM: FloatArray = np.arange(360.0, 781.0)
+#: Wavelengths every input must cover [nm].
+REQUIRED_RANGE_NM = (380.0, 780.0)
+#: Range of CCT accepted by this module [K] (Ohno 2013 table use, CIE 224 / TM-30 range).
+CCT_MIN_K = 1000.0
+CCT_MAX_K = 25000.0
+#: CIE 13.3-1995 tolerance on the distance from the Planckian locus (DC) for a valid CRI.
+CRI_DUV_TOLERANCE = 5.4e-3
+#: Planck's radiation constants as used by colour-science (c1 [W m²], c2 [m K]).
+_C1 = 3.741771e-16
+_C2 = 1.4388e-2
+#: Spectra per internal chunk (bounds memory for 100 000 spectra well below 1 GiB).
+_CHUNK = 4096
+
+_WL_TM30 = np.arange(380.0, 781.0)
+_TM30_SLICE = slice(20, 421)  # 380-780 nm inside WAVELENGTH_NM
+
+
+# --------------------------------------------------------------------------------------------
+# Input validation and resampling
+# --------------------------------------------------------------------------------------------
+
+
+def _validate_wavelengths(wavelength_nm: npt.ArrayLike, source: str | None) -> FloatArray:
+    try:
+        wl = np.asarray(wavelength_nm, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"wavelengths must be numbers [nm] ({exc})", source=source) from exc
+    if wl.ndim != 1:
+        raise InputError(
+            f"wavelengths must be one-dimensional, got shape {wl.shape}", source=source
+        )
+    if wl.size < 6:
+        raise InputError(f"need at least 6 wavelengths, got {wl.size}", source=source)
+    bad = np.flatnonzero(~np.isfinite(wl))
+    if bad.size:
+        raise InputError(
+            f"wavelength #{bad[0] + 1} is {wl[bad[0]]}; expected a finite number [nm]",
+            source=source,
+        )
+    step = np.diff(wl)
+    dup = np.flatnonzero(step == 0)
+    if dup.size:
+        raise InputError(f"duplicate wavelength {wl[dup[0]]:g} nm", source=source)
+    dec = np.flatnonzero(step < 0)
+    if dec.size:
+        raise InputError(
+            f"wavelengths must increase: {wl[dec[0]]:g} nm is followed by {wl[dec[0] + 1]:g} nm",
+            source=source,
+        )
+    lo, hi = REQUIRED_RANGE_NM
+    if wl[0] > lo or wl[-1] < hi:
+        raise InputError(
+            f"spectrum covers {wl[0]:g}-{wl[-1]:g} nm; expected at least {lo:g}-{hi:g} nm",
+            source=source,
+        )
+    return wl
+
+
+def _validate_values(
+    wl: FloatArray, spd: npt.ArrayLike, negative_tolerance: float, source: str | None
+) -> FloatArray:
+    try:
+        values = np.asarray(spd, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"spectral values must be numbers ({exc})", source=source) from exc
+    if values.ndim == 0 or values.shape[-1] != wl.size:
+        raise InputError(
+            f"spectra have shape {values.shape}; expected (..., {wl.size}) to match the "
+            f"{wl.size} wavelengths",
+            source=source,
+        )
+    flat = values.reshape(-1, wl.size)
+    bad = ~np.isfinite(flat)
+    if bad.any():
+        row, col = np.argwhere(bad)[0]
+        raise InputError(
+            f"spectrum #{row + 1} at {wl[col]:g} nm is {flat[row, col]}; expected a finite number",
+            source=source,
+        )
+    peak = flat.max(axis=-1)
+    zero = np.flatnonzero(peak <= 0)
+    if zero.size:
+        raise InputError(
+            f"spectrum #{zero[0] + 1} is all zero (or negative); expected a measured spectrum",
+            source=source,
+        )
+    floor = -negative_tolerance * peak[:, None]
+    neg = flat < floor
+    if neg.any():
+        row, col = np.argwhere(neg)[0]
+        raise InputError(
+            f"spectrum #{row + 1} at {wl[col]:g} nm is {flat[row, col]:.4g}, below the noise "
+            f"allowance of -{negative_tolerance:g} × peak ({floor[row, 0]:.4g}); expected a "
+            "non-negative spectral power",
+            source=source,
+        )
+    return values
+
+
+def _sprague_matrix(wl: FloatArray, target: FloatArray) -> FloatArray:
+    """Linear map (len(target), len(wl)) of Sprague interpolation on a uniform grid (CIE 167)."""
+    n = wl.size
+    h = (wl[-1] - wl[0]) / (n - 1)
+    # Boundary extension coefficients (CIE 167:2005), applied to the identity.
+    coef = np.array(
+        [
+            [884, -1960, 3033, -2648, 1080, -180],
+            [508, -540, 488, -367, 144, -24],
+            [-24, 144, -367, 488, -540, 508],
+            [-180, 1080, -2648, 3033, -1960, 884],
+        ],
+        dtype=np.float64,
+    )
+    eye = np.eye(n)
+    ext = np.zeros((n + 4, n))
+    ext[2 : n + 2] = eye
+    ext[0, :6] = coef[0] / 209
+    ext[1, :6] = coef[1] / 209
+    ext[n + 2, n - 6 :] = coef[2] / 209
+    ext[n + 3, n - 6 :] = coef[3] / 209
+    xp = np.concatenate([[wl[0] - 2 * h, wl[0] - h], wl, [wl[-1] + h, wl[-1] + 2 * h]])
+    i = np.searchsorted(xp, target) - 1
+    x = (target - xp[i]) / (xp[i + 1] - xp[i])
+    w = np.array(
+        [
+            (2, -16, 0, 16, -2, 0),
+            (-1, 16, -30, 16, -1, 0),
+            (-9, 39, -70, 66, -33, 7),
+            (13, -64, 126, -124, 61, -12),
+            (-5, 25, -50, 50, -25, 5),
+        ],
+        dtype=np.float64,
+    )
+    # a_k = Σ_j w[k, j] r[i - 2 + j] / 24 ; y = r[i] + Σ_k a_k x^(k+1)
+    powers = x[:, None] ** np.arange(1, 6)[None, :]  # (t, 5)
+    weights = powers @ w / 24  # (t, 6) weights on r[i-2 .. i+3]
+    weights[:, 2] += 1.0
+    rows = i[:, None] + np.arange(-2, 4)[None, :]  # (t, 6) indices into ext
+    out: FloatArray = np.einsum("tj,tjn->tn", weights, ext[rows])
+    return out
+
+
+@lru_cache(maxsize=64)
+def _resampling_matrix(wl_key: bytes, target_key: bytes) -> FloatArray:
+    wl = np.frombuffer(wl_key, dtype=np.float64)
+    target = np.frombuffer(target_key, dtype=np.float64)
+    inside = (target >= wl[0]) & (target <= wl[-1])
+    matrix = np.zeros((target.size, wl.size))
+    step = np.diff(wl)
+    uniform = np.allclose(step, step[0], rtol=1e-9, atol=1e-9)
+    if uniform:
+        matrix[inside] = _sprague_matrix(wl, target[inside])
+    else:
+        spline = CubicSpline(wl, np.eye(wl.size), axis=0, bc_type="not-a-knot")
+        matrix[inside] = spline(target[inside])
+    # Declared extrapolation: the edge value (constant), as colour-science does.
+    matrix[target < wl[0], 0] = 1.0
+    matrix[target > wl[-1], -1] = 1.0
+    # Exact nodes stay exact (no round-off from evaluating the polynomial at x = 1).
+    hit = np.searchsorted(wl, target)
+    exact = inside & (hit < wl.size)
+    exact[exact] = wl[hit[exact]] == target[exact]
+    matrix[exact] = 0.0
+    matrix[np.flatnonzero(exact), hit[exact]] = 1.0
+    matrix.setflags(write=False)
+    return matrix
+
+
+def resample_spectra(
+    wavelength_nm: npt.ArrayLike,
+    spd: npt.ArrayLike,
+    *,
+    target_nm: FloatArray = WAVELENGTH_NM,
+    negative_tolerance: float = 0.01,
+    source: str | None = None,
+) -> FloatArray:
+    """Validate spectra and resample them to a 1 nm grid.
+
+    Parameters
+    ----------
+    wavelength_nm
+        Wavelengths of the samples, shape (n,), strictly increasing, covering 380-780 nm [nm].
+    spd
+        Spectra, shape (..., n) [any spectral unit, e.g. W·m⁻²·nm⁻¹].
+    target_nm
+        Output wavelengths [nm]; default 360-780 nm at 1 nm.
+    negative_tolerance
+        Values down to ``-negative_tolerance × peak`` count as dark noise and are kept;
+        anything lower is an error. [1]
+    source
+        Where the data came from, for error messages (a file name).
+
+    Returns
+    -------
+    numpy.ndarray
+        Spectra on ``target_nm``, shape (..., len(target_nm)). Sprague (CIE 167) for uniform
+        input, not-a-knot cubic spline otherwise; constant extrapolation outside the input.
+
+    Raises
+    ------
+    luxcheck.errors.InputError
+        NaN or infinite values, duplicate or decreasing wavelengths, fewer than 6 samples, a range
+        narrower than 380-780 nm, an all-zero spectrum, or negative values beyond the noise
+        allowance.
+    """
+    wl = _validate_wavelengths(wavelength_nm, source)
+    values = _validate_values(wl, spd, negative_tolerance, source)
+    target = np.ascontiguousarray(target_nm, dtype=np.float64)
+    matrix = _resampling_matrix(wl.tobytes(), target.tobytes())
+    out: FloatArray = values @ matrix.T
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Tables on the working grid
+# --------------------------------------------------------------------------------------------
+
+
+@cache
+def _cmf_1931() -> FloatArray:
+    return tables.on_grid(tables.CMF_1931, WAVELENGTH_NM)
+
+
+@cache
+def _cmf_1964_tm30() -> FloatArray:
+    return tables.on_grid(tables.CMF_1964, _WL_TM30)
+
+
+def _interpolated_table(name: str, target: FloatArray, *, linear: bool) -> FloatArray:
+    table = tables.load_table(name)
+    wl = table.values[:, 0]
+    values = table.values[:, 1:]
+    if linear:
+        return np.stack([np.interp(target, wl, v) for v in values.T], axis=-1)
+    matrix = _resampling_matrix(wl.tobytes(), np.ascontiguousarray(target).tobytes())
+    return matrix @ values
+
+
+@cache
+def _tcs_cie133() -> FloatArray:
+    """TCS01-14 on 360-780 nm at 1 nm (Sprague from 5 nm, as colour-science reshapes them)."""
+    return _interpolated_table(tables.TCS_CIE133, WAVELENGTH_NM, linear=False)
+
+
+@cache
+def _d_basis_linear() -> FloatArray:
+    """S0, S1, S2 on 360-780 nm, linearly interpolated from 5 nm (CIE 15; CIE 13.3 path)."""
+    return _interpolated_table(tables.D_SERIES, WAVELENGTH_NM, linear=True)
+
+
+@cache
+def _d_basis_sprague_tm30() -> FloatArray:
+    """S0, S1, S2 on 380-780 nm, Sprague-interpolated (the CIE 224 / TM-30 path)."""
+    return _interpolated_table(tables.D_SERIES, _WL_TM30, linear=False)
+
+
+@cache
+def _ces_tm30() -> FloatArray:
+    return tables.on_grid(tables.TM30_CES, _WL_TM30)
+
+
+# --------------------------------------------------------------------------------------------
+# XYZ and chromaticity
+# --------------------------------------------------------------------------------------------
+
+
+def xyz(spd_1nm: FloatArray) -> FloatArray:
+    """CIE 1931 2° tristimulus values of spectra on the working grid.
+
+    Parameters
+    ----------
+    spd_1nm
+        Spectra on :data:`WAVELENGTH_NM` (360-780 nm, 1 nm), shape (..., 421).
+
+    Returns
+    -------
+    numpy.ndarray
+        X, Y, Z stacked on the last axis, shape (..., 3): ``Σ S(λ) x̄(λ) Δλ`` with Δλ = 1 nm.
+    """
+    out: FloatArray = np.asarray(spd_1nm) @ _cmf_1931()
+    return out
+
+
+def _uv(XYZ: FloatArray) -> tuple[FloatArray, FloatArray]:
+    X, Y, Z = XYZ[..., 0], XYZ[..., 1], XYZ[..., 2]
+    den = X + 15 * Y + 3 * Z
+    return 4 * X / den, 6 * Y / den
+
+
+def _planck(wavelength_nm: FloatArray, cct_K: FloatArray) -> FloatArray:
+    """Relative Planckian spectra, shape (len(cct), len(wl)) (colour-science constants)."""
+    lam = wavelength_nm * 1e-9
+    with np.errstate(over="ignore"):
+        return (_C1 * lam**-5 / np.pi) / np.expm1(_C2 / (lam[None, :] * cct_K[:, None])) * 1e-9
+
+
+# --------------------------------------------------------------------------------------------
+# CCT: Robertson 1968 and Ohno 2013
+# --------------------------------------------------------------------------------------------
+
+
+def cct_robertson1968(u: FloatArray, v: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """CCT and Duv by Robertson (1968) isotemperature lines in CIE 1960 UCS.
+
+    Parameters
+    ----------
+    u, v
+        CIE 1960 UCS chromaticity, any shape [1].
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        CCT [K] and Duv [1] (positive above the locus). The table spans 1667 K to infinity;
+        outside it the method clamps (CIE 13.3 uses it only to pick the reference illuminant).
+    """
+    rob = tables.load_table(tables.ROBERTSON).values
+    r_itl, u_itl, v_itl, t_itl = rob.T
+    shape = np.shape(u)
+    uu_ = np.reshape(u, (-1, 1))
+    vv_ = np.reshape(v, (-1, 1))
+    length = np.hypot(1.0, t_itl)
+    du_itl = 1.0 / length
+    dv_itl = t_itl / length
+    dt = -(uu_ - u_itl[1:]) * dv_itl[1:] + (vv_ - v_itl[1:]) * du_itl[1:]
+    mask = dt <= 0
+    i = np.where(mask.any(axis=1), np.argmax(mask, axis=1) + 1, 30)
+    idx = np.arange(i.size)
+    dt_current = -np.minimum(dt[idx, i - 1], 0.0)
+    dt_previous = dt[idx, i - 2]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f = np.where(i == 1, 0.0, dt_current / (dt_previous + dt_current))
+    mired = r_itl[i - 1] * f + r_itl[i] * (1 - f)
+    with np.errstate(divide="ignore"):
+        T = 1e6 / mired
+    u_i = u_itl[i - 1] * f + u_itl[i] * (1 - f)
+    v_i = v_itl[i - 1] * f + v_itl[i] * (1 - f)
+    du_i = du_itl[i] * (1 - f) + du_itl[i - 1] * f
+    dv_i = dv_itl[i] * (1 - f) + dv_itl[i - 1] * f
+    norm = np.hypot(du_i, dv_i)
+    duv = (uu_[:, 0] - u_i) * du_i / norm + (vv_[:, 0] - v_i) * dv_i / norm
+    return T.reshape(shape), (-duv).reshape(shape)
+
+
+@cache
+def _ohno_table() -> FloatArray:
+    """Planckian table (T, u, v) from 1000 K to 100 000 K with colour-science's spacing."""
+    start, end, spacing = 1000.0, 100000.0, 1.001
+    ti = [start, start + 1]
+    next_ti = start + 1
+    next_spacing = spacing
+    while (next_ti := next_ti * next_spacing) < end:
+        ti.append(next_ti)
+        d = min(max((next_ti - 1000.0) / (100000.0 - 1000.0), 0.0), 1.0)
+        next_spacing = spacing * (1 - d) + (1 + (spacing - 1) / 10) * d
+    t = np.array([*ti, end - 1, end])
+    spectra = _planck(WAVELENGTH_NM, t)
+    u, v = _uv(spectra @ _cmf_1931())
+    table = np.stack([t, u, v], axis=-1)
+    table.setflags(write=False)
+    return table
+
+
+def cct_duv_ohno2013(u: npt.ArrayLike, v: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """CCT and Duv by Ohno (2013), vectorised (no range gate; see :func:`spectral_metrics`).
+
+    Parameters
+    ----------
+    u, v
+        CIE 1960 UCS chromaticity, any shape [1].
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        CCT [K] and Duv [1], positive above the Planckian locus. Triangular solution when
+        |Duv| < 0.002, parabolic otherwise (Ohno 2014, colour-science's threshold).
+    """
+    u_arr = np.asarray(u, dtype=np.float64)
+    v_arr = np.asarray(v, dtype=np.float64)
+    shape = u_arr.shape
+    uf = u_arr.reshape(-1)
+    vf = v_arr.reshape(-1)
+    table = _ohno_table()
+    tt, tu, tv = table[:, 0], table[:, 1], table[:, 2]
+    n_table = tt.size
+    # Local search around Robertson's estimate, full search where that is inconclusive.
+    guess, _ = cct_robertson1968(uf, vf)
+    centre = np.searchsorted(tt, np.nan_to_num(guess, nan=tt[-1], posinf=tt[-1]))
+    half = 24
+    offsets = np.arange(-half, half + 1)
+    rows = np.clip(centre[:, None] + offsets[None, :], 0, n_table - 1)
+    dist = np.hypot(tu[rows] - uf[:, None], tv[rows] - vf[:, None])
+    k = np.argmin(dist, axis=1)
+    index = rows[np.arange(uf.size), k]
+    unsure = (k == 0) | (k == offsets.size - 1)  # minimum on the window edge: search it all
+    if unsure.any():
+        full = np.hypot(tu[None, :] - uf[unsure, None], tv[None, :] - vf[unsure, None])
+        index[unsure] = np.argmin(full, axis=1)
+    index = np.clip(index, 1, n_table - 2)
+    ip, i0, i_n = index - 1, index, index + 1
+    dip = np.hypot(tu[ip] - uf, tv[ip] - vf)
+    di = np.hypot(tu[i0] - uf, tv[i0] - vf)
+    din = np.hypot(tu[i_n] - uf, tv[i_n] - vf)
+    Tip, Ti, Tin = tt[ip], tt[i0], tt[i_n]
+    uip, vip, uin, vin = tu[ip], tv[ip], tu[i_n], tv[i_n]
+    length = np.hypot(uin - uip, vin - vip)
+    x = (dip**2 - din**2 + length**2) / (2 * length)
+    T_t = Tip + (Tin - Tip) * (x / length)
+    vtx = vip + (vin - vip) * (x / length)
+    sign = np.sign(vf - vtx)
+    with np.errstate(invalid="ignore"):
+        duv_t = np.sqrt(dip**2 - x**2) * sign
+    X = (Tin - Ti) * (Tip - Tin) * (Ti - Tip)
+    a = (Tip * (din - di) + Ti * (dip - din) + Tin * (di - dip)) / X
+    b = -(Tip**2 * (din - di) + Ti**2 * (dip - din) + Tin**2 * (di - dip)) / X
+    c = (
+        -(dip * (Tin - Ti) * Ti * Tin + di * (Tip - Tin) * Tip * Tin + din * (Ti - Tip) * Tip * Ti)
+        / X
+    )
+    T_p = -b / (2 * a)
+    duv_p = (a * T_p**2 + b * T_p + c) * sign
+    parabolic = np.abs(duv_t) >= 0.002
+    cct = np.where(parabolic, T_p, T_t)
+    duv = np.where(parabolic, duv_p, duv_t)
+    return cct.reshape(shape), duv.reshape(shape)
+
+
+# --------------------------------------------------------------------------------------------
+# CIE 13.3-1995 colour rendering index
+# --------------------------------------------------------------------------------------------
+
+
+def _cie_d_xy(cct_K: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """CIE daylight locus chromaticity at a CCT (CIE 15:2018 eq. 4.7-4.9)."""
+    t = cct_K
+    x = np.where(
+        t <= 7000,
+        -4.607e9 / t**3 + 2.9678e6 / t**2 + 0.09911e3 / t + 0.244063,
+        -2.0064e9 / t**3 + 1.9018e6 / t**2 + 0.24748e3 / t + 0.23704,
+    )
+    y = -3.0 * x**2 + 2.87 * x - 0.275
+    return x, y
+
+
+def _d_series(basis: FloatArray, cct_K: FloatArray) -> FloatArray:
+    """CIE D-series spectra at CCTs, M1 and M2 rounded to 3 decimals (CIE 15)."""
+    x, y = _cie_d_xy(cct_K)
+    m = 0.0241 + 0.2562 * x - 0.7341 * y
+    m1 = np.around((-1.3515 - 1.7703 * x + 5.9114 * y) / m, 3)
+    m2 = np.around((0.03 - 31.4424 * x + 30.0717 * y) / m, 3)
+    out: FloatArray = (
+        basis[None, :, 0] + m1[:, None] * basis[None, :, 1] + m2[:, None] * basis[None, :, 2]
+    )
+    return out
+
+
+@cache
+def _cri_weights() -> FloatArray:
+    """(421, 14*3) matrix: S @ W gives the unnormalised XYZ of the 14 TCS under S."""
+    tcs = _tcs_cie133()  # (421, 14)
+    cmf = _cmf_1931()  # (421, 3)
+    w = (tcs[:, :, None] * cmf[:, None, :]).reshape(WAVELENGTH_NM.size, 14 * 3)
+    w.setflags(write=False)
+    return w
+
+
+def _tcs_uvw(spd: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Source u, v and the 14 samples' u, v, Y (Y of the source = 100)."""
+    src = spd @ _cmf_1931()
+    u_s, v_s = _uv(src)
+    samples = (spd @ _cri_weights()).reshape(-1, 14, 3) * (100.0 / src[:, 1])[:, None, None]
+    u_i, v_i = _uv(samples)
+    return u_s, v_s, u_i, v_i, samples[..., 1]
+
+
+def cri_cie133(spd_1nm: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """CIE 13.3-1995 Ra and R1-R14 of spectra on the working grid (no validity gate).
+
+    Parameters
+    ----------
+    spd_1nm
+        Spectra on :data:`WAVELENGTH_NM`, shape (N, 421).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``ra`` (N,), ``ri`` (N, 14) and the Robertson CCT used to pick the reference (N,) [K].
+    """
+    spd = np.asarray(spd_1nm, dtype=np.float64).reshape(-1, WAVELENGTH_NM.size)
+    u_t, v_t, u_i, v_i, y_i = _tcs_uvw(spd)
+    cct_r, _ = cct_robertson1968(u_t, v_t)
+    planck = cct_r < 5000
+    ref = np.empty_like(spd)
+    if planck.any():
+        ref[planck] = _planck(WAVELENGTH_NM, cct_r[planck])
+    if (~planck).any():
+        ref[~planck] = _d_series(_d_basis_linear(), cct_r[~planck])
+    u_r, v_r, u_ri, v_ri, y_ri = _tcs_uvw(ref)
+
+    def c_term(u: FloatArray, v: FloatArray) -> FloatArray:
+        out: FloatArray = (4 - u - 10 * v) / v
+        return out
+
+    def d_term(u: FloatArray, v: FloatArray) -> FloatArray:
+        out: FloatArray = (1.708 * v + 0.404 - 1.481 * u) / v
+        return out
+
+    cr_ct = (c_term(u_r, v_r) / c_term(u_t, v_t))[:, None]
+    dr_dt = (d_term(u_r, v_r) / d_term(u_t, v_t))[:, None]
+    ci, di = c_term(u_i, v_i), d_term(u_i, v_i)
+    den = 16.518 + 1.481 * cr_ct * ci - dr_dt * di
+    u_a = (10.872 + 0.404 * cr_ct * ci - 4 * dr_dt * di) / den
+    v_a = 5.52 / den
+
+    w_t = 25 * np.cbrt(y_i) - 17
+    w_r = 25 * np.cbrt(y_ri) - 17
+    ur, vr = u_r[:, None], v_r[:, None]
+    d_u = 13 * w_t * (u_a - ur) - 13 * w_r * (u_ri - ur)
+    d_v = 13 * w_t * (v_a - vr) - 13 * w_r * (v_ri - vr)
+    delta_e = np.sqrt(d_u**2 + d_v**2 + (w_t - w_r) ** 2)
+    ri = 100 - 4.6 * delta_e
+    ra = ri[:, :8].mean(axis=1)
+    return ra, ri, cct_r
+
+
+# --------------------------------------------------------------------------------------------
+# ANSI/IES TM-30-18 (CIE 224:2017) Rf and Rg
+# --------------------------------------------------------------------------------------------
+
+_CAT02 = np.array([[0.7328, 0.4296, -0.1624], [-0.7036, 1.6975, 0.0061], [0.0030, 0.0136, 0.9834]])
+_HPE = np.array([[0.38971, 0.68898, -0.07868], [-0.22981, 1.18340, 0.04641], [0.0, 0.0, 1.0]])
+_HPE_CAT02_INV = _HPE @ np.linalg.inv(_CAT02)
+
+
+def _cam02ucs(XYZ: FloatArray, XYZ_w: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """CAM02-UCS J', a', b' (stacked) and CIECAM02 hue h [deg] of samples under a white.
+
+    XYZ (N, S, 3) with the white (N, 3) at Y_w = 100; L_A = 100 cd/m², Y_b = 20, average
+    surround (F = 1, c = 0.69, N_c = 1), illuminant discounted (D = 1), per CIE 224:2017.
+    """
+    L_A, Y_b, c, N_c = 100.0, 20.0, 0.69, 1.0
+    Y_w = XYZ_w[:, 1]
+    n = Y_b / Y_w
+    k = 1 / (5 * L_A + 1)
+    F_L = 0.2 * k**4 * (5 * L_A) + 0.1 * (1 - k**4) ** 2 * (5 * L_A) ** (1 / 3)
+    N_bb = 0.725 * (1 / n) ** 0.2
+    z = 1.48 + np.sqrt(n)
+
+    rgb_w = XYZ_w @ _CAT02.T  # (N, 3)
+    scale = (Y_w[:, None] / rgb_w)[:, None, :]  # D = 1
+    rgb_c = (XYZ @ _CAT02.T) * scale
+    rgb_wc = rgb_w * scale[:, 0, :]
+    rgb_p = rgb_c @ _HPE_CAT02_INV.T
+    rgb_pw = rgb_wc @ _HPE_CAT02_INV.T
+
+    def compress(x: FloatArray) -> FloatArray:
+        f = (F_L * np.abs(x) / 100) ** 0.42
+        out: FloatArray = 400 * np.sign(x) * f / (27.13 + f) + 0.1
+        return out
+
+    ra = compress(rgb_p)
+    raw = compress(rgb_pw)
+    R, G, B = ra[..., 0], ra[..., 1], ra[..., 2]
+    a = R - 12 * G / 11 + B / 11
+    b = (R + G - 2 * B) / 9
+    h = np.degrees(np.arctan2(b, a)) % 360
+    e_t = 0.25 * (np.cos(2 + h * np.pi / 180) + 3.8)
+    A = (2 * R + G + B / 20 - 0.305) * N_bb[:, None]
+    A_w = (2 * raw[:, 0] + raw[:, 1] + raw[:, 2] / 20 - 0.305) * N_bb
+    J = 100 * (A / A_w[:, None]) ** (c * z[:, None])
+    t = (50000 / 13 * N_c * N_bb[:, None] * e_t * np.hypot(a, b)) / (R + G + 21 * B / 20)
+    C = t**0.9 * np.sqrt(J / 100) * (1.64 - 0.29 ** n[:, None]) ** 0.73
+    M = C * F_L**0.25
+    J_p = 1.7 * J / (1 + 0.007 * J)
+    M_p = np.log1p(0.0228 * M) / 0.0228
+    hr = np.radians(h)
+    return np.stack([J_p, M_p * np.cos(hr), M_p * np.sin(hr)], axis=-1), h
+
+
+@cache
+def _tm30_weights() -> FloatArray:
+    ces = _ces_tm30()  # (401, 99)
+    cmf = _cmf_1964_tm30()  # (401, 3)
+    w = (ces[:, :, None] * cmf[:, None, :]).reshape(_WL_TM30.size, 99 * 3)
+    w.setflags(write=False)
+    return w
+
+
+def _tm30_reference(cct_K: FloatArray) -> FloatArray:
+    """CIE 224 reference spectra on 380-780 nm for CCTs (N,)."""
+    ybar = _cmf_1931()[_TM30_SLICE, 1]
+    out = np.empty((cct_K.size, _WL_TM30.size))
+    low = cct_K < 4000
+    high = cct_K > 5000
+    mix = ~(low | high)
+    if low.any():
+        out[low] = _planck(_WL_TM30, cct_K[low])
+    if high.any():
+        out[high] = _d_series(_d_basis_sprague_tm30(), cct_K[high])
+    if mix.any():
+        t = cct_K[mix]
+        p = _planck(_WL_TM30, t)
+        d = _d_series(_d_basis_sprague_tm30(), t)
+        p /= (p @ ybar)[:, None]
+        d /= (d @ ybar)[:, None]
+        m = ((t - 4000) / 1000)[:, None]
+        out[mix] = (1 - m) * p + m * d
+    return out
+
+
+def _polygon_area(points: FloatArray) -> FloatArray:
+    """Signed shoelace area of closed polygons, points (N, 16, 2)."""
+    nxt = np.roll(points, -1, axis=1)
+    out: FloatArray = 0.5 * np.sum(
+        points[..., 0] * nxt[..., 1] - points[..., 1] * nxt[..., 0], axis=1
+    )
+    return out
+
+
+def tm30(spd_1nm: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """ANSI/IES TM-30-18 fidelity Rf and gamut Rg of spectra on the working grid.
+
+    Parameters
+    ----------
+    spd_1nm
+        Spectra on :data:`WAVELENGTH_NM`, shape (N, 421); only 380-780 nm is used.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``rf`` (N,), ``rg`` (N,) and the Ohno (2013) CCT used for the reference (N,) [K]. No
+        range gate here (see :func:`spectral_metrics`).
+    """
+    spd = np.asarray(spd_1nm, dtype=np.float64).reshape(-1, WAVELENGTH_NM.size)[:, _TM30_SLICE]
+    src = spd @ _cmf_1931()[_TM30_SLICE]
+    u, v = _uv(src)
+    cct, _ = cct_duv_ohno2013(u, v)
+    ref = _tm30_reference(cct)
+    cmf10 = _cmf_1964_tm30()
+    weights = _tm30_weights()
+    jab = []
+    hue = np.empty(0)
+    for s in (spd, ref):
+        white = s @ cmf10
+        kf = 100.0 / white[:, 1]
+        samples = (s @ weights).reshape(-1, 99, 3) * kf[:, None, None]
+        j, hue = _cam02ucs(samples, white * kf[:, None])
+        jab.append(j)
+    jab_t, jab_r = jab
+    delta_e = np.linalg.norm(jab_t - jab_r, axis=-1)
+    rf = 10 * np.log1p(np.exp((100 - 6.73 * delta_e.mean(axis=1)) / 10))
+    bins = np.floor(hue / 22.5).astype(np.int64)  # reference hue (last loop pass)
+    onehot = (bins[..., None] == np.arange(16)).astype(np.float64)  # (N, 99, 16)
+    count = onehot.sum(axis=1)  # (N, 16)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        avg_t = np.einsum("nsb,nsc->nbc", onehot, jab_t[..., 1:]) / count[..., None]
+        avg_r = np.einsum("nsb,nsc->nbc", onehot, jab_r[..., 1:]) / count[..., None]
+        rg = 100 * _polygon_area(avg_t) / _polygon_area(avg_r)
+    return rf, rg, cct
+
+
+# --------------------------------------------------------------------------------------------
+# The one-call campaign kernel
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpectralMetrics:
+    """Colorimetry of a batch of spectra; every field is an array over the leading axes.
+
+    Attributes
+    ----------
+    X, Y, Z
+        CIE 1931 2° tristimulus values ``Σ S x̄ Δλ`` (Δλ = 1 nm) in the input's unit × nm.
+    x, y, u_prime, v_prime
+        CIE 1931 xy and CIE 1976 u′v′ chromaticity [1].
+    cct_K, duv
+        Ohno (2013) CCT [K] and Duv [1] (positive above the Planckian locus); NaN outside
+        1000-25 000 K.
+    ra, ri
+        CIE 13.3 Ra and R1-R14 (``ri`` has a trailing axis of 14); NaN where ``cri_valid`` is
+        False.
+    rf, rg
+        ANSI/IES TM-30-18 Rf and Rg; NaN where ``tm30_reason`` is not empty.
+    cri_valid
+        True where |Duv| ≤ 5.4×10⁻³ and the CCT lies in 1000-25 000 K (CIE 13.3).
+    reason
+        Why CCT/CRI are not given ('' where they are), e.g. "|Duv| 0.0072 > 5.4e-3".
+    tm30_reason
+        Why Rf/Rg are not given ('' where they are).
+    """
+
+    X: FloatArray
+    Y: FloatArray
+    Z: FloatArray
+    x: FloatArray
+    y: FloatArray
+    u_prime: FloatArray
+    v_prime: FloatArray
+    cct_K: FloatArray
+    duv: FloatArray
+    ra: FloatArray
+    ri: FloatArray
+    rf: FloatArray
+    rg: FloatArray
+    cri_valid: BoolArray
+    reason: StrArray
+    tm30_reason: StrArray = field(repr=False)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The leading shape (the batch shape of the input spectra)."""
+        return tuple(self.X.shape)
+
+
+def _metrics_chunk(
+    spd: FloatArray, with_tm30: bool
+) -> dict[str, FloatArray | BoolArray | StrArray]:
+    XYZ = xyz(spd)
+    X, Y, Z = XYZ[:, 0], XYZ[:, 1], XYZ[:, 2]
+    total = X + Y + Z
+    x = X / total
+    y = Y / total
+    u, v = _uv(XYZ)
+    cct, duv = cct_duv_ohno2013(u, v)
+    in_range = (cct >= CCT_MIN_K) & (cct <= CCT_MAX_K)
+    near_locus = np.abs(duv) <= CRI_DUV_TOLERANCE
+    valid = in_range & near_locus
+    reason = np.full(spd.shape[0], "", dtype=object)
+    for i in np.flatnonzero(~in_range):
+        reason[i] = (
+            f"CCT {cct[i]:.0f} K outside {CCT_MIN_K:.0f}-{CCT_MAX_K:.0f} K (Ohno 2013 range)"
+        )
+    for i in np.flatnonzero(in_range & ~near_locus):
+        reason[i] = f"|Duv| {abs(duv[i]):.4f} > {CRI_DUV_TOLERANCE} (CIE 13.3 tolerance)"
+    ra, ri, _ = cri_cie133(spd)
+    ra = np.where(valid, ra, np.nan)
+    ri = np.where(valid[:, None], ri, np.nan)
+    tm30_reason = np.full(spd.shape[0], "", dtype=object)
+    if with_tm30:
+        rf, rg, cct10 = tm30(spd)
+        ok = (cct10 >= CCT_MIN_K) & (cct10 <= CCT_MAX_K)
+        for i in np.flatnonzero(~ok):
+            tm30_reason[i] = (
+                f"CCT {cct10[i]:.0f} K outside {CCT_MIN_K:.0f}-{CCT_MAX_K:.0f} K (TM-30)"
+            )
+        rf = np.where(ok, rf, np.nan)
+        rg = np.where(ok, rg, np.nan)
+    else:
+        rf = np.full(spd.shape[0], np.nan)
+        rg = np.full(spd.shape[0], np.nan)
+        tm30_reason[:] = "TM-30 not computed (tm30=False)"
+    return {
+        "X": X,
+        "Y": Y,
+        "Z": Z,
+        "x": x,
+        "y": y,
+        "u_prime": u,
+        "v_prime": 1.5 * v,
+        "cct_K": np.where(in_range, cct, np.nan),
+        "duv": np.where(in_range, duv, np.nan),
+        "ra": ra,
+        "ri": ri,
+        "rf": rf,
+        "rg": rg,
+        "cri_valid": valid,
+        "reason": reason.astype(str),
+        "tm30_reason": tm30_reason.astype(str),
+    }
+
+
+def spectral_metrics(
+    wavelength_nm: npt.ArrayLike,
+    spd: npt.ArrayLike,
+    *,
+    tm30: bool = True,
+    negative_tolerance: float = 0.01,
+    source: str | None = None,
+) -> SpectralMetrics:
+    """Compute XYZ, chromaticity, CCT, Duv, CIE 13.3 CRI and TM-30 for a batch of spectra.
+
+    Parameters
+    ----------
+    wavelength_nm
+        Wavelengths, shape (n,), strictly increasing, covering at least 380-780 nm [nm].
+    spd
+        Spectral power (irradiance, radiance or relative), shape (..., n).
+    tm30
+        Compute ANSI/IES TM-30-18 Rf and Rg (about 10× the cost of the rest); when False they
+        are NaN with a reason.
+    negative_tolerance
+        Dark-noise allowance for negative values, as a fraction of each spectrum's peak [1].
+    source
+        File name used in error messages.
+
+    Returns
+    -------
+    SpectralMetrics
+        Arrays over the leading axes of ``spd``; see the module docstring for the conventions.
+
+    Raises
+    ------
+    luxcheck.errors.InputError
+        Invalid wavelengths or spectral values (see :func:`resample_spectra`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> wl = np.arange(380.0, 781.0, 5.0)
+    >>> m = spectral_metrics(wl, np.ones((2, wl.size)), tm30=False)
+    >>> m.cct_K.shape, bool(m.cri_valid[0])
+    ((2,), False)
+    """
+    wl = _validate_wavelengths(wavelength_nm, source)
+    values = _validate_values(wl, spd, negative_tolerance, source)
+    lead = values.shape[:-1]
+    flat = values.reshape(-1, wl.size)
+    matrix = _resampling_matrix(wl.tobytes(), WAVELENGTH_NM.tobytes())
+    parts: list[dict[str, FloatArray | BoolArray | StrArray]] = []
+    for start in range(0, max(flat.shape[0], 1), _CHUNK):
+        chunk = flat[start : start + _CHUNK] @ matrix.T
+        parts.append(_metrics_chunk(chunk, tm30))
+    merged: dict[str, np.ndarray] = {}  # type: ignore[type-arg]
+    for key in parts[0]:
+        arr = np.concatenate([p[key] for p in parts], axis=0)
+        merged[key] = arr.reshape(lead + arr.shape[1:])
+    return SpectralMetrics(**merged)
+
+
+def spectral_metric_dict(
+    result: SpectralMetrics, index: int | tuple[int, ...] = 0
+) -> dict[str, float]:
+    """Map one spectrum of a result to the metric vocabulary (:mod:`luxcheck.vocabulary`).
+
+    Parameters
+    ----------
+    result
+        Output of :func:`spectral_metrics`.
+    index
+        Position of the spectrum in the leading axes (an int for a 1-D batch).
+
+    Returns
+    -------
+    dict
+        ``cct_K``, ``duv``, ``cri_ra``, ``cri_r1`` … ``cri_r14``, ``tm30_rf``, ``tm30_rg``;
+        NaN where the value could not be computed (the reason is in ``result.reason``).
+    """
+    if not result.shape:
+        idx: tuple[int, ...] = ()
+    else:
+        idx = index if isinstance(index, tuple) else (index,)
+    out = {
+        "cct_K": float(result.cct_K[idx]),
+        "duv": float(result.duv[idx]),
+        "cri_ra": float(result.ra[idx]),
+    }
+    ri = result.ri[idx]
+    for i in range(14):
+        out[f"cri_r{i + 1}"] = float(ri[i])
+    out["tm30_rf"] = float(result.rf[idx])
+    out["tm30_rg"] = float(result.rg[idx])
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Colour consistency (SDCM) between like luminaires of one room
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SdcmResult:
+    """Colour consistency of a group of like luminaires.
+
+    Attributes
+    ----------
+    sdcm
+        The group's colour consistency: the largest distance of a luminaire from the centre, in
+        MacAdam steps [SDCM].
+    steps
+        Each luminaire's distance from the centre [SDCM], shape (n,).
+    centre_xy
+        The centre used (the mean CIE 1931 xy of the luminaires unless one was given).
+    metric
+        The 2×2 MacAdam metric g (x, y) at the centre [1/Δxy²].
+    """
+
+    sdcm: float
+    steps: FloatArray
+    centre_xy: tuple[float, float]
+    metric: FloatArray
+
+
+def _macadam_metric(x: float, y: float) -> FloatArray:
+    """MacAdam (1942) metric at (x, y): inverse-distance² mix of the 3 nearest ellipses."""
+    mac = tables.load_table(tables.MACADAM).values
+    cx, cy, a, b, theta = mac.T
+    a = a * 1e-3
+    b = b * 1e-3
+    th = np.radians(theta)
+    cos, sin = np.cos(th), np.sin(th)
+    g11 = cos**2 / a**2 + sin**2 / b**2
+    g22 = sin**2 / a**2 + cos**2 / b**2
+    g12 = cos * sin * (1 / a**2 - 1 / b**2)
+    d2 = (cx - x) ** 2 + (cy - y) ** 2
+    nearest = np.argsort(d2)[:3]
+    if d2[nearest[0]] == 0:
+        w = np.zeros(3)
+        w[0] = 1.0
+    else:
+        w = 1 / d2[nearest]
+        w = w / w.sum()
+    g = np.array(
+        [
+            [np.sum(w * g11[nearest]), np.sum(w * g12[nearest])],
+            [np.sum(w * g12[nearest]), np.sum(w * g22[nearest])],
+        ]
+    )
+    return g
+
+
+def colour_consistency_sdcm(
+    x: npt.ArrayLike, y: npt.ArrayLike, *, centre_xy: tuple[float, float] | None = None
+) -> SdcmResult:
+    """Colour consistency (SDCM, 色容差) between like luminaires of one room.
+
+    Each luminaire's chromaticity is compared with the group centre (the mean xy, or a given
+    rated centre) using the MacAdam ellipse metric there; one step (1 SDCM) is one standard
+    deviation of colour matching, and the group's value is the largest luminaire distance.
+
+    Method and reasons. MacAdam's (1942) ellipses (observer PGN, Wyszecki & Stiles Table
+    2(5.4.1), "calculated" semi-axes) are the measured data the SDCM unit is defined on; the
+    metric at the centre is the inverse-square-distance mix of the metrics of the three nearest
+    ellipse centres (for classroom whites these are the ellipses at xy (0.305, 0.323),
+    (0.385, 0.393) and (0.472, 0.399), which bracket 2700-6500 K). The IEC 60081 / ANSI C78.377
+    ellipses for nominal lamp colours are derived from the same data but their parameters
+    could not be verified from the sources available to luxcheck, and a group of like
+    luminaires in a room has no rated centre to compare with, so the group mean is the centre
+    (GB/T 50034 speaks of 色容差 between like light sources). Expect the result to differ from
+    a meter's IEC-ellipse SDCM by up to about 20 % near the ellipse-step boundaries.
+
+    Parameters
+    ----------
+    x, y
+        CIE 1931 chromaticity of each luminaire, shape (n,), n ≥ 2 unless ``centre_xy`` given.
+    centre_xy
+        A rated centre (x, y) instead of the group mean.
+
+    Returns
+    -------
+    SdcmResult
+        The group SDCM, each luminaire's steps, the centre and the metric used.
+
+    Raises
+    ------
+    luxcheck.errors.InputError
+        Non-finite or mismatched chromaticities, or fewer than two luminaires without a centre.
+    """
+    xa = np.asarray(x, dtype=np.float64).reshape(-1)
+    ya = np.asarray(y, dtype=np.float64).reshape(-1)
+    if xa.shape != ya.shape:
+        raise InputError(f"x and y differ in length ({xa.size} vs {ya.size})", column="x, y")
+    if not (np.all(np.isfinite(xa)) and np.all(np.isfinite(ya))):
+        raise InputError("chromaticity x, y must be finite numbers", column="x, y")
+    if np.any((xa <= 0) | (ya <= 0) | (xa + ya >= 1)):
+        raise InputError("chromaticity x, y must lie inside the CIE 1931 diagram", column="x, y")
+    if centre_xy is None:
+        if xa.size < 2:
+            raise InputError("colour consistency needs at least two luminaires", column="x, y")
+        cx, cy = float(xa.mean()), float(ya.mean())
+    else:
+        cx, cy = float(centre_xy[0]), float(centre_xy[1])
+    g = _macadam_metric(cx, cy)
+    dx = xa - cx
+    dy = ya - cy
+    steps = np.sqrt(g[0, 0] * dx**2 + 2 * g[0, 1] * dx * dy + g[1, 1] * dy**2)
+    return SdcmResult(float(steps.max()) if steps.size else float("nan"), steps, (cx, cy), g)
