@@ -233,7 +233,9 @@ def flicker_part(
 ) -> dict[str, RoomMetrics]:
     """Flicker metrics of every room, batched over waveforms of the same shape and rate."""
     out = {room.classroom_id: RoomMetrics(room.classroom_id) for room, _ in rooms}
-    groups: dict[tuple[int, float, str], list[tuple[str, str, WaveformReading]]] = defaultdict(list)
+    # one vectorised call per (length, rate, luminaire kind, dark level, full scale)
+    groups: dict[tuple[int, float, str, float, float | None], list[tuple[str, WaveformReading]]]
+    groups = defaultdict(list)
     for room, readings in rooms:
         waves = [r for r in readings if isinstance(r, WaveformReading)]
         seen: set[str] = set()
@@ -242,28 +244,19 @@ def flicker_part(
             if lum in seen:
                 continue
             seen.add(lum)
-            groups[(wave.samples.size, wave.sample_rate_hz, lum)].append(
-                (room.classroom_id, lum, wave)
-            )
-    for (_, rate, lum), members in groups.items():
-        # dark level and full scale may differ per record: subtract per row, clip-check per row
-        rows = np.stack([m[2].samples.astype(np.float64) - m[2].dark_level for m in members])
-        full = [m[2].full_scale for m in members]
-        full_scale = None
-        if all(f is not None for f in full):
-            full_scale = np.array(
-                [float(f) - m[2].dark_level for f, m in zip(full, members, strict=True)]  # type: ignore[arg-type]
-            )
-        result = flicker_metrics(rows, rate, full_scale=full_scale, pst=(lum != "board"))
+            key = (wave.samples.size, wave.sample_rate_hz, lum, wave.dark_level, wave.full_scale)
+            groups[key].append((room.classroom_id, wave))
+    for (_, rate, lum, dark, full), members in groups.items():
+        rows = np.stack([m[1].samples.astype(np.float64) for m in members])
+        result = flicker_metrics(rows, rate, dark_level=dark, full_scale=full, pst=(lum != "board"))
         prefix = "board_" if lum == "board" else ""
-        for i, (room_id, _, _) in enumerate(members):
+        for i, (room_id, _) in enumerate(members):
             values, reasons = flicker_metric_dict(result, i, prefix=prefix)
             out[room_id].add(values, reasons)
     for room, _ in rooms:
         metrics = out[room.classroom_id]
         for prefix in ("", "board_"):
-            key = f"{prefix}flicker_percent"
-            if key not in metrics.values:
+            if f"{prefix}flicker_percent" not in metrics.values:
                 which = "blackboard lamp" if prefix else "general luminaire"
                 for metric_id in _flicker_ids(prefix):
                     metrics.values[metric_id] = math.nan

@@ -220,7 +220,7 @@ def _room_plan(school: School, index: int, rng: np.random.Generator) -> RoomPlan
     )
     source = LightSource(
         cct_K=float(rng.uniform(4000.0, 5000.0)),
-        colour_quality=float(rng.uniform(0.55, 0.95)),
+        colour_quality=float(rng.uniform(0.42, 0.95)),
         flicker_frequency_hz=0.0 if rng.random() < 0.6 else 100.0,
         flicker_percent=float(rng.uniform(0.3, 2.0)),
         efficacy_lm_per_w=float(rng.uniform(115.0, 140.0)),
@@ -242,7 +242,7 @@ def _room_plan(school: School, index: int, rng: np.random.Generator) -> RoomPlan
         elif defect == "cct-out-of-range":
             source = dataclasses.replace(source, cct_K=float(rng.uniform(5600.0, 6500.0)))
         elif defect == "low-r9":
-            source = dataclasses.replace(source, colour_quality=float(rng.uniform(0.0, 0.25)))
+            source = dataclasses.replace(source, colour_quality=float(rng.uniform(0.22, 0.33)))
         elif defect == "glare":
             lighting = dataclasses.replace(
                 lighting, luminous_area_m2=float(rng.uniform(0.03, 0.05)), distribution_exponent=1.2

@@ -10,8 +10,8 @@ Blue-light risk group (IEC TR 62778 method, an *indication*, not a product test)
 radiance ``L_B = K_B,v · L_v`` with ``L_v`` the highest luminance measured on that kind of
 luminaire in the room (luminance readings of ``L…`` luminaires for general lighting, ``B…`` for
 blackboard lamps), classified with the IEC 62471 radiance limits of the standards data
-(pack limits ``iec62471.rg0.blue-light-radiance`` … ``rg2``). Without a luminance reading the group is not
-measured.
+(pack limits ``iec62471.rg0.blue-light-radiance`` … ``rg2``). Without a luminance reading
+the group is not measured.
 """
 
 from __future__ import annotations
@@ -35,8 +35,7 @@ RISK_GROUP_LIMIT_IDS = {
     "RG2": "iec62471.rg2.blue-light-radiance",
 }
 
-_COLOUR_IDS = ["cct_K", "duv", "cri_ra", *[f"cri_r{i}" for i in range(1, 15)], "tm30_rf",
-               "tm30_rg"]
+_COLOUR_IDS = ["cct_K", "duv", "cri_ra", *[f"cri_r{i}" for i in range(1, 15)], "tm30_rf", "tm30_rg"]
 
 
 def risk_group_limits() -> dict[str, float]:
@@ -96,10 +95,7 @@ def spectral_part(
         groups_rg = risk_group(kbv * lv, limits)
         if which == "general":
             desk = np.array(
-                [
-                    _number(computed.get(m[0]), "desk_illuminance_mean_lx")
-                    for m in members
-                ]
+                [_number(computed.get(m[0]), "desk_illuminance_mean_lx") for m in members]
             )
             mel = melanopic(wl, spd)
         for i, (room_id, _, _) in enumerate(members):
@@ -111,8 +107,8 @@ def spectral_part(
                 for metric_id, value in values.items():
                     if math.isnan(value):
                         why = str(colour.tm30_reason[i]) if metric_id.startswith("tm30") else reason
-                        metrics.reasons[metric_id] = f"not measured: {why}" if why else (
-                            "not measured"
+                        metrics.reasons[metric_id] = (
+                            f"not measured: {why}" if why else ("not measured")
                         )
                 metrics.values["blue_light_kbv_w_per_lm"] = float(kbv[i])
                 metrics.values["melanopic_der"] = float(mel.der[i])
@@ -134,8 +130,13 @@ def spectral_part(
     for room, _ in rooms:
         metrics = out[room.classroom_id]
         if "cri_ra" not in metrics.values:
-            for metric_id in [*_COLOUR_IDS, "blue_light_kbv_w_per_lm", "melanopic_der",
-                              "melanopic_edi_lx", "blue_light_risk_group"]:
+            for metric_id in [
+                *_COLOUR_IDS,
+                "blue_light_kbv_w_per_lm",
+                "melanopic_der",
+                "melanopic_edi_lx",
+                "blue_light_risk_group",
+            ]:
                 metrics.values[metric_id] = math.nan
                 metrics.reasons[metric_id] = "not measured: no spectrum of the general luminaires"
         if "board_cri_ra" not in metrics.values:
