@@ -33,6 +33,7 @@ from luxcheck.model import (
     Classroom,
     HeightReading,
     IlluminanceReading,
+    LuminanceReading,
     MeasurementSession,
     PowerReading,
     SpectrumReading,
@@ -41,7 +42,7 @@ from luxcheck.model import (
 )
 from luxcheck.store import CampaignStore
 
-Role = Literal["lux", "spectrum", "flicker", "power", "height"]
+Role = Literal["lux", "spectrum", "flicker", "power", "height", "luminance"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class Step:
     y_m: float = 0.0
     luminaire: str = ""
     circuit: Literal["general", "board", "total"] = "general"
+    observer: str = ""
+    target: Literal["luminaire", "background"] = "luminaire"
 
 
 class FieldMeter(Protocol):
@@ -124,12 +127,16 @@ def plan_steps(
     desk_points: Sequence[tuple[int, float, float, str]],
     board_points: Sequence[tuple[int, float, float, str]],
     *,
-    roles: Iterable[Role] = ("lux", "spectrum", "flicker", "power", "height"),
+    observers: Sequence[str] = (),
+    roles: Iterable[Role] = ("lux", "spectrum", "flicker", "power", "height", "luminance"),
 ) -> list[Step]:
     """The steps of a classroom session, in the order an inspector walks them.
 
     ``desk_points`` / ``board_points`` are ``(index, x_m, y_m, label)`` from the room's point
-    plans (:func:`luxcheck.grids.point_plan`). Roles without a meter are left out.
+    plans (:func:`luxcheck.grids.point_plan`); ``observers`` the glare observer positions
+    (:func:`luxcheck.glare.standard_observers`), at each of which the luminance of every
+    general luminaire ``L1…Ln`` and the background luminance are read. Roles without a meter
+    are left out.
     """
     wanted = set(roles)
     steps: list[Step] = []
@@ -223,13 +230,56 @@ def plan_steps(
     if "height" in wanted:
         steps.append(
             Step(
-                "height-1",
+                "height-L1",
                 "height",
                 "灯具安装高度(距地面)",
                 "luminaire mounting height above the floor",
                 luminaire="L1",
             )
         )
+        if room.board_luminaire_count:
+            steps.append(
+                Step(
+                    "height-B1",
+                    "height",
+                    "黑板灯安装高度及距黑板水平距离",
+                    "blackboard lamp height and distance from the board",
+                    luminaire="B1",
+                )
+            )
+    if "luminance" in wanted:
+        for observer in observers:
+            for i in range(1, room.luminaire_count + 1):
+                steps.append(
+                    Step(
+                        f"glare-{observer}-L{i}",
+                        "luminance",
+                        f"观察点 {observer} 灯具 L{i} 亮度",
+                        f"observer {observer}: luminance of luminaire L{i}",
+                        luminaire=f"L{i}",
+                        observer=observer,
+                    )
+                )
+            steps.append(
+                Step(
+                    f"glare-{observer}-bg",
+                    "luminance",
+                    f"观察点 {observer} 背景亮度",
+                    f"observer {observer}: background luminance",
+                    observer=observer,
+                    target="background",
+                )
+            )
+        if room.board_luminaire_count:
+            steps.append(
+                Step(
+                    "luminance-B1",
+                    "luminance",
+                    "黑板灯发光面亮度",
+                    "luminance of blackboard lamp B1",
+                    luminaire="B1",
+                )
+            )
     return steps
 
 
@@ -268,14 +318,17 @@ def _attempts(store: CampaignStore, session_id: str) -> tuple[dict[str, int], di
     return counts, current
 
 
-def _build_reading(
+def build_reading(
     step: Step,
     reading_id: str,
     session_id: str,
     instrument_id: str | None,
     fields: Mapping[str, Any],
+    *,
+    taken_at: dt.datetime | None = None,
 ) -> AnyReading:
-    now = dt.datetime.now(dt.UTC)
+    """Build the reading of ``step`` from a meter's fields (time stamp: now unless given)."""
+    now = taken_at or dt.datetime.now(dt.UTC)
     common: dict[str, Any] = dict(
         reading_id=reading_id, session_id=session_id, taken_at=now, instrument_id=instrument_id
     )
@@ -309,7 +362,20 @@ def _build_reading(
         )
     if step.role == "power":
         return PowerReading(**common, circuit=step.circuit, power_w=fields["power_w"])
-    return HeightReading(**common, luminaire=step.luminaire, height_m=fields["height_m"])
+    if step.role == "luminance":
+        return LuminanceReading(
+            **common,
+            target=step.target,
+            observer=step.observer,
+            luminaire=step.luminaire,
+            luminance_cd_m2=fields["luminance_cd_m2"],
+        )
+    return HeightReading(
+        **common,
+        luminaire=step.luminaire,
+        height_m=fields["height_m"],
+        horizontal_distance_m=fields.get("horizontal_distance_m"),
+    )
 
 
 def _describe(reading: AnyReading) -> str:
@@ -323,6 +389,8 @@ def _describe(reading: AnyReading) -> str:
         return f"{reading.power_w:.1f} W"
     if isinstance(reading, HeightReading):
         return f"{reading.height_m:.3f} m"
+    if isinstance(reading, LuminanceReading):
+        return f"{reading.luminance_cd_m2:.0f} cd/m²"
     return reading.kind
 
 
@@ -412,7 +480,7 @@ def run_session(
         attempt = counts.get(step.key, 0) + 1
         reading_id = f"{sid}.{step.key}.{attempt}"
         try:
-            reading = _build_reading(step, reading_id, sid, meter.instrument_id, fields)
+            reading = build_reading(step, reading_id, sid, meter.instrument_id, fields)
         except InputError as exc:
             console.say(f"reading refused: {exc}")
             continue

@@ -71,7 +71,9 @@ def test_plan_steps_order_and_roles() -> None:
         "flicker-board",
         "power-general",
         "power-board",
-        "height-1",
+        "height-L1",
+        "height-B1",
+        "luminance-B1",
     ]
     assert [s.key for s in plan_steps(room, DESK, BOARD, roles=("power",))] == [
         "power-general",
