@@ -48,6 +48,7 @@ DRIVERS: dict[str, type[Meter]] = {
     cls.model: cls for cls in (T10A, CL200A, Lutron16, JetiSpecbos, WaveformStream)
 }
 MODELS: tuple[str, ...] = tuple(DRIVERS)
+PORT_POLL_S = 0.05
 
 
 def driver_class(model: str) -> type[Meter]:
@@ -94,7 +95,10 @@ def open_meter(
     settings = cls.line if line is None else line
 
     def opener() -> Transport:
-        return cast(Transport, open_transport(url, line=settings, timeout_s=timeout_s))
+        # The driver's Link enforces each reply deadline (timeout_s); the port's own timeout is
+        # only how long one read() may block, kept short so deadlines are met closely.
+        port = open_transport(url, line=settings, timeout_s=min(timeout_s, PORT_POLL_S))
+        return cast(Transport, port)
 
     transport = opener()
     try:

@@ -260,8 +260,6 @@ class Transport(Protocol):
     def in_waiting(self) -> int: ...
     @property
     def timeout(self) -> float | None: ...
-    @timeout.setter
-    def timeout(self, value: float | None) -> None: ...
     def read(self, size: int = 1) -> bytes: ...
     def write(self, data: bytes, /) -> int | None: ...
     def reset_input_buffer(self) -> None: ...
@@ -331,10 +329,19 @@ class Link:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return False
+        # The port's own timeout is never changed: on a pty (and some adapters) every change
+        # re-runs tcsetattr, which fails at 7E1. Block in read(1) only while the port timeout
+        # fits before the deadline, else poll.
         try:
-            self.transport.timeout = min(remaining, 0.25)
             waiting = self.transport.in_waiting
-            chunk = self.transport.read(max(1, waiting))
+            port_timeout = self.transport.timeout
+            if waiting:
+                chunk = self.transport.read(waiting)
+            elif port_timeout is not None and port_timeout <= remaining:
+                chunk = self.transport.read(1)
+            else:
+                time.sleep(min(0.002, remaining))
+                chunk = b""
         except (OSError, self._exc) as exc:
             raise self._disconnected(exc) from exc
         self._buf.extend(chunk)

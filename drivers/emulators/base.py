@@ -201,11 +201,14 @@ class Emulator(ABC):
                     f"unknown emulator option {key!r} for {cls.model}; "
                     f"expected fault or one of {', '.join(sorted(spec))}"
                 )
-            if isinstance(value, list | tuple) and not spec[key].many:
-                if len(value) != 1:
+            if isinstance(value, list | tuple):
+                if spec[key].many:
+                    value = ",".join(str(v) for v in value)
+                elif len(value) != 1:
                     raise ValueError(f"emulator option {key} given {len(value)} times")
-                value = value[0]
-            out[key] = spec[key].parse(key, value) if isinstance(value, str) else value
+                else:
+                    value = value[0]
+            out[key] = spec[key].parse(key, str(value))
         unknown = [f for f in faults if f not in cls.FAULTS]
         if unknown:
             raise ValueError(
