@@ -17,12 +17,14 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal, Protocol
+from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 from luxcheck.errors import DeviceError
+
+T = TypeVar("T")
 
 # --------------------------------------------------------------------------- errors
 _RAW_SHOWN = 48  # bytes of a raw frame quoted in a one-line error message
@@ -293,11 +295,14 @@ class Link:
     on read or write becomes :class:`MeterDisconnected` naming the port (meters.md §6.5 rule 4).
     """
 
-    def __init__(self, transport: Transport, *, timeout_s: float) -> None:
+    def __init__(
+        self, transport: Transport, *, timeout_s: float, line: LineSettings | None = None
+    ) -> None:
         if not timeout_s > 0:
             raise ValueError(f"timeout_s must be > 0, got {timeout_s!r}")
         self.transport = transport
         self.timeout_s = float(timeout_s)
+        self.line = line
         self._buf = bytearray()
         self._exc = _serial_exception()
 
@@ -316,6 +321,11 @@ class Link:
             self.transport.reset_input_buffer()
         except (OSError, self._exc) as exc:
             raise self._disconnected(exc) from exc
+
+    def send(self, data: bytes) -> None:
+        """Flush the input, then send a request (flush before a request, never after)."""
+        self.flush_input()
+        self.write(data)
 
     def write(self, data: bytes) -> None:
         """Send bytes; a failed write means the meter is gone."""
@@ -363,8 +373,18 @@ class Link:
             if time.monotonic() >= deadline:
                 raw = bytes(self._buf)
                 self._buf.clear()
+                if any(b == 0 or b >= 0x80 for b in raw):
+                    raise self._garbled(what, raw)
                 raise MeterTimeout(f"no complete {what} from the meter", raw=raw, port=self.port)
             self._fill(deadline)
+
+    def _garbled(self, what: str, raw: bytes) -> MeterProtocolError:
+        need = f"; the meter needs {self.line}" if self.line is not None else ""
+        return MeterProtocolError(
+            f"no {what}, only garbled bytes (NUL or bit 7 set): line settings mismatch?{need}",
+            raw=raw,
+            port=self.port,
+        )
 
     def read_exact(self, n: int, deadline: float, *, what: str) -> bytes:
         """Read exactly ``n`` bytes; raise :class:`MeterTimeout` at the deadline."""
@@ -380,17 +400,22 @@ class Link:
 
     def skip_to(self, marker: bytes, deadline: float, *, what: str) -> int:
         """Discard bytes before ``marker`` (resync); return how many bytes were dropped."""
-        dropped = 0
+        dropped = bytearray()
+        count = 0
         while True:
             at = self._buf.find(marker)
             if at >= 0:
                 del self._buf[:at]
-                return dropped + at
+                return count + at
             keep = len(marker) - 1
             if len(self._buf) > keep:
-                dropped += len(self._buf) - keep
+                count += len(self._buf) - keep
+                dropped += self._buf[: len(self._buf) - keep]
                 del self._buf[: len(self._buf) - keep]
+                del dropped[:-64]  # a sample for the error message
             if time.monotonic() >= deadline:
+                if any(b == 0 or b >= 0x80 for b in dropped) and marker.isascii():
+                    raise self._garbled(what, bytes(dropped[-64:]))
                 raise MeterTimeout(f"no {what} from the meter", port=self.port)
             self._fill(deadline)
 
@@ -402,6 +427,18 @@ class Link:
         """Close the transport (errors on closing a dead port are ignored)."""
         with contextlib.suppress(OSError, self._exc):
             self.transport.close()
+
+
+def retry_once(
+    action: Callable[[], T],
+    *,
+    on: tuple[type[MeterError], ...] = (MeterTimeout, MeterProtocolError),
+) -> T:
+    """Run ``action``; after one of the ``on`` errors run it once more (meters.md §6.5 rule 4)."""
+    try:
+        return action()
+    except on:
+        return action()
 
 
 # --------------------------------------------------------------------------- meter
@@ -440,7 +477,7 @@ class Meter(ABC):
     ) -> None:
         if not wait_scale >= 0:
             raise ValueError(f"wait_scale must be ≥ 0, got {wait_scale!r}")
-        self.link = Link(transport, timeout_s=timeout_s)
+        self.link = Link(transport, timeout_s=timeout_s, line=self.line)
         self.wait_scale = float(wait_scale)
         self.opener = opener
         self.connected = False
@@ -480,7 +517,7 @@ class Meter(ABC):
         if self.opener is None:
             raise MeterDisconnected("cannot reconnect: no opener was given", port=self.port)
         self.link.close()
-        self.link = Link(self.opener(), timeout_s=self.link.timeout_s)
+        self.link = Link(self.opener(), timeout_s=self.link.timeout_s, line=self.line)
         self.connected = False
         self.connect()
 
@@ -514,5 +551,6 @@ __all__ = [
     "SampledWaveform",
     "SpectralReading",
     "Transport",
+    "retry_once",
     "utc_now",
 ]

@@ -16,7 +16,6 @@ Exchange (§3.5)::
 from __future__ import annotations
 
 import re
-import time
 from typing import ClassVar
 
 import numpy as np
@@ -32,6 +31,7 @@ from .base import (
     MeterProtocolError,
     MeterTimeout,
     SpectralReading,
+    retry_once,
     utc_now,
 )
 
@@ -180,42 +180,31 @@ class JetiSpecbos(Meter):
             # anything else (ENQ, Bluetooth "AT+JSCR" noise) is skipped
 
     def _raise_error(self) -> None:
-        self.link.flush_input()
-        self.link.write(encode_command("*STAT:ERR?"))
+        self.link.send(encode_command("*STAT:ERR?"))
         line = self.link.read_until(b"\r", self.link.deadline(), what="error code")
         raise error_for_code(parse_error_code(line), port=self.port)
 
     def _setting(self, command: str) -> None:
-        for attempt in (1, 2):
-            self.link.flush_input()
-            self.link.write(encode_command(command))
-            try:
-                reply = self._read_byte(self.link.deadline(), (ACK,), what=f"ACK to {command}")
-            except MeterTimeout:
-                if attempt == 2:
-                    raise
-                continue
-            if reply == NAK:
-                self._raise_error()
-            return
+        def attempt() -> int:
+            self.link.send(encode_command(command))
+            return self._read_byte(self.link.deadline(), (ACK,), what=f"ACK to {command}")
+
+        if retry_once(attempt, on=(MeterTimeout,)) == NAK:
+            self._raise_error()
 
     def _query(self, command: str) -> str:
-        for attempt in (1, 2):
-            self.link.flush_input()
-            self.link.write(encode_command(command))
+        def attempt() -> str:
+            self.link.send(encode_command(command))
             deadline = self.link.deadline()
-            try:
-                while True:
-                    line = self.link.read_until(b"\r", deadline, what=f"reply to {command}")
-                    if NAK in line:
-                        self._raise_error()
-                    text = strip_noise(line).decode("ascii", "replace").strip()
-                    if text and not text.startswith("AT+JSCR"):
-                        return text
-            except MeterTimeout:
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")  # pragma: no cover
+            while True:
+                line = self.link.read_until(b"\r", deadline, what=f"reply to {command}")
+                if NAK in line:
+                    self._raise_error()
+                text = strip_noise(line).decode("ascii", "replace").strip()
+                if text and not text.startswith("AT+JSCR"):
+                    return text
+
+        return retry_once(attempt, on=(MeterTimeout,))
 
     def identify(self) -> MeterInfo:
         """Get the identity string (``*IDN?``), e.g. ``JETI_SB1211 ...``."""
@@ -245,33 +234,26 @@ class JetiSpecbos(Meter):
         """Measure the spectral irradiance [W m⁻² nm⁻¹] over the configured range (*MEAS:SPRAD)."""
         self.connect()
         wavelengths = self.wavelength_nm
-        for attempt in (1, 2):
-            self.link.flush_input()
-            self.link.write(encode_command("*MEAS:SPRAD"))
-            try:
-                reply = self._read_byte(self.link.deadline(), (ACK,), what="ACK to *MEAS:SPRAD")
-                if reply == NAK:
-                    self._raise_error()
-                done = self.link.deadline(self.max_integration_ms / 1000 + self.link.timeout_s)
-                if self._read_byte(done, (BEL,), what="end of measurement (BEL)") == NAK:
-                    self._raise_error()
-                started = time.monotonic()
-                block = self.link.read_until(b"\r\r", self.link.deadline(), what="spectrum")
-                values = parse_spectrum_block(block, wavelengths.size)
-            except (MeterTimeout, MeterProtocolError):
-                if attempt == 2:
-                    raise
-                continue
-            del started
+
+        def attempt() -> SpectralReading:
+            self.link.send(encode_command("*MEAS:SPRAD"))
+            reply = self._read_byte(self.link.deadline(), (ACK,), what="ACK to *MEAS:SPRAD")
+            if reply == NAK:
+                self._raise_error()
+            done = self.link.deadline(self.max_integration_ms / 1000 + self.link.timeout_s)
+            if self._read_byte(done, (BEL,), what="end of measurement (BEL)") == NAK:
+                self._raise_error()
+            block = self.link.read_until(b"\r\r", self.link.deadline(), what="spectrum")
             return SpectralReading(
                 model=self.model,
                 taken_at=utc_now(),
                 raw=(block,),
                 wavelength_nm=wavelengths,
-                spectral_values=values,
+                spectral_values=parse_spectrum_block(block, wavelengths.size),
                 unit="W/(m2 nm)",
             )
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        return retry_once(attempt)
 
 
 __all__ = [

@@ -26,6 +26,7 @@ from .base import (
     MeterDeviceFault,
     MeterProtocolError,
     MeterTimeout,
+    retry_once,
 )
 
 STX = 0x02
@@ -209,21 +210,17 @@ class KonicaMeter(Meter):
 
     def _send(self, head: int, command: str, param: str) -> None:
         """Send a request that gets no reply (broadcast 55 and 40 21)."""
-        self.link.flush_input()
-        self.link.write(encode_command(head, command, param))
+        self.link.send(encode_command(head, command, param))
 
     def _request(self, head: int, command: str, param: str) -> KonicaFrame:
         """Send a request and return its checked reply; retry once on a timeout or bad frame."""
         frame = encode_command(head, command, param)
-        for attempt in (1, 2):
-            self.link.flush_input()  # before the request, never after (meters.md §1.8)
-            self.link.write(frame)
-            try:
-                return self._read_reply(head, command)
-            except (MeterTimeout, MeterProtocolError):
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        def attempt() -> KonicaFrame:
+            self.link.send(frame)  # flush before the request, never after (meters.md §1.8)
+            return self._read_reply(head, command)
+
+        return retry_once(attempt)
 
     def _read_reply(self, head: int, command: str) -> KonicaFrame:
         deadline = self.link.deadline()

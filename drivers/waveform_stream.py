@@ -50,6 +50,7 @@ from .base import (
     MeterProtocolError,
     MeterTimeout,
     SampledWaveform,
+    retry_once,
     utc_now,
 )
 
@@ -173,20 +174,15 @@ class WaveformStream(Meter):
         self.dark_level = 0.0
 
     def _query(self, command: str) -> str:
-        for attempt in (1, 2):
-            self.link.flush_input()
-            self.link.write(encode_command(command))
-            try:
-                line = self.link.read_until(b"\n", self.link.deadline(), what=f"reply to {command}")
-            except MeterTimeout:
-                if attempt == 2:
-                    raise
-                continue
-            try:
-                return parse_reply(line, command)
-            except MeterDeviceFault as exc:
-                raise MeterDeviceFault(exc.message, code=exc.code, port=self.port) from None
-        raise AssertionError("unreachable")  # pragma: no cover
+        def attempt() -> bytes:
+            self.link.send(encode_command(command))
+            return self.link.read_until(b"\n", self.link.deadline(), what=f"reply to {command}")
+
+        line = retry_once(attempt, on=(MeterTimeout,))
+        try:
+            return parse_reply(line, command)
+        except MeterDeviceFault as exc:
+            raise MeterDeviceFault(exc.message, code=exc.code, port=self.port) from None
 
     def identify(self) -> MeterInfo:
         """Get the identity line (``*IDN?``): ``LUXCHECK-WFS,<serial>,<firmware>``."""
@@ -224,13 +220,7 @@ class WaveformStream(Meter):
         if not 1 <= n_samples <= MAX_CAPTURE:
             raise ValueError(f"n_samples must be 1-{MAX_CAPTURE}, got {n_samples!r}")
         self.connect()
-        for attempt in (1, 2):
-            try:
-                return self._capture_once(n_samples)
-            except (MeterTimeout, MeterProtocolError):
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")  # pragma: no cover
+        return retry_once(lambda: self._capture_once(n_samples))
 
     def _capture_once(self, n_samples: int) -> SampledWaveform:
         reply = self._query(f"CAPT {n_samples}")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import warnings
 
 import pytest
-
 from luxcheck.drivers import CL200A, MeterDeviceFault, MeterLowBattery, MeterOverRange
 from luxcheck.drivers.emulators.konica import build_frame
 from luxcheck.drivers.emulators.konica_cl200a import chromaticity, planck_uv
@@ -47,7 +46,7 @@ def test_exchange_from_the_published_captures() -> None:
     assert (reading.x, reading.y) == pytest.approx((0.4545, 0.4499))
     assert (reading.u_prime, reading.v_prime) == pytest.approx((0.2427, 0.5407))
     assert (reading.cct_K, reading.duv) == pytest.approx((3074.0, 0.0149))
-    assert (reading.X, reading.Y, reading.Z) == pytest.approx((26.9, 26.7, 5.6))
+    assert pytest.approx((26.9, 26.7, 5.6)) == (reading.X, reading.Y, reading.Z)
     assert reading.flags == {"hold", "range-1"}
     assert reading.raw == tuple(CAPTURE[c] for c in ("02", "03", "08", "01"))
 
@@ -74,7 +73,8 @@ def test_err4_on_ext_resends_hold_then_ext() -> None:
 def test_bad_bcc_reply_is_retried_once() -> None:
     """§6.5 rule 4: one retry on a BCC error; the request is re-sent after a flush."""
     bad = CAPTURE["02"][:-4] + b"00\r\n"
-    pairs = handshake_pairs() + [
+    pairs = [
+        *handshake_pairs(),
         (encode_command(99, "40", "21  "), None),
         (encode_command(0, "02", "1200"), bad),
         (encode_command(0, "02", "1200"), CAPTURE["02"]),
@@ -96,15 +96,19 @@ def test_status_codes() -> None:
     with pytest.raises(MeterLowBattery):
         parse_measurement(parse_frame(_with_status(CAPTURE["02"], "1 11")))
     values, flags = parse_measurement(parse_frame(_with_status(CAPTURE["02"], "1610")))
-    assert "low-luminance" in flags and values["x"] == pytest.approx(0.4545)
+    assert "low-luminance" in flags
+    assert values["x"] == pytest.approx(0.4545)
     values, flags = parse_measurement(parse_frame(_with_status(CAPTURE["08"], "1710")))
-    assert values["cct_K"] is None and values["duv"] is None and "tcp-out-of-range" in flags
+    assert values["cct_K"] is None
+    assert values["duv"] is None
+    assert "tcp-out-of-range" in flags
     assert values["illuminance_lx"] == pytest.approx(27.0)
 
 
 def test_head_fault_raises_device_fault() -> None:
     """§1.4: ERR 1 = receptor head powered off → a device fault naming the code."""
-    pairs = handshake_pairs() + [
+    pairs = [
+        *handshake_pairs(),
         (encode_command(99, "40", "21  "), None),
         (encode_command(0, "02", "1200"), _with_status(CAPTURE["02"], "1110")),
     ]
@@ -134,8 +138,9 @@ def test_emulator_chromaticity_matches_colour_oracle(cct: float, duv: float) -> 
 
 def test_multi_head_emulator() -> None:
     """§1.1: up to 30 heads on one line; one 40 21 latches them all, each read in turn."""
-    from .helpers import emu_url
     from luxcheck.drivers import open_meter
+
+    from .helpers import emu_url
 
     url = emu_url("cl-200a", heads=3, lux="100,200,300")
     with open_meter(url, "cl-200a", timeout_s=0.25, wait_scale=0.02, heads=(0, 1, 2)) as meter:

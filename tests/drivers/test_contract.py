@@ -11,7 +11,6 @@ import math
 
 import numpy as np
 import pytest
-
 from luxcheck.drivers import (
     MeterReading,
     PhotometricReading,
@@ -33,7 +32,8 @@ PARAMS = {
 def check_reading(model: str, reading: MeterReading) -> None:
     """The reading carries what the emulator was told to produce."""
     assert reading.model == model
-    assert reading.raw and all(isinstance(r, bytes) for r in reading.raw)
+    assert reading.raw
+    assert all(isinstance(r, bytes) for r in reading.raw)
     if model == "t-10a":
         assert isinstance(reading, PhotometricReading)
         assert reading.illuminance_lx == 512.0
@@ -42,14 +42,16 @@ def check_reading(model: str, reading: MeterReading) -> None:
         assert reading.illuminance_lx == pytest.approx(27.3)
         assert reading.cct_K == 4500.0
         assert reading.duv == pytest.approx(0.002)
-        assert reading.Y == pytest.approx(27.3)
-        assert reading.x is not None and reading.y is not None
+        assert pytest.approx(27.3) == reading.Y
+        assert reading.x is not None
+        assert reading.y is not None
     elif model == "lutron-16":
         assert isinstance(reading, PhotometricReading)
         assert reading.illuminance_lx == pytest.approx(1234.5)
     elif model == "jeti-specbos":
         assert isinstance(reading, SpectralReading)
-        assert reading.wavelength_nm[0] == 380 and reading.wavelength_nm[-1] == 780
+        assert reading.wavelength_nm[0] == 380
+        assert reading.wavelength_nm[-1] == 780
         assert reading.spectral_values.shape == (401,)
         assert np.all(reading.spectral_values > 0)
     else:
@@ -81,7 +83,8 @@ def test_construction_sends_nothing(model: str) -> None:
     """Opening a meter does not talk to it (pymeasure's empty-protocol test, style.md §4c)."""
     with open_emulated(model) as meter:
         emulator = meter.link.transport.emulator  # type: ignore[attr-defined]
-        assert not emulator._inbuf and not emulator._out
+        assert not emulator._inbuf
+        assert not emulator._out
         assert not meter.connected
 
 

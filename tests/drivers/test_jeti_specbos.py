@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from luxcheck.drivers import JetiSpecbos, MeterDeviceFault, MeterOverRange, MeterProtocolError
 from luxcheck.drivers.emulators.jeti_specbos import white_led_spectrum
 from luxcheck.drivers.jeti_specbos import parse_error_code, parse_spectrum_block
@@ -42,7 +41,8 @@ def test_example_exchange() -> None:
     ]
     with expected_exchange(JetiSpecbos, pairs) as meter:
         reading = meter.read()
-        assert meter.info is not None and meter.info.identity == "JETI_SB1211 12345"
+        assert meter.info is not None
+        assert meter.info.identity == "JETI_SB1211 12345"
     assert reading.wavelength_nm.tolist() == list(range(380, 781))
     assert reading.spectral_values == pytest.approx(values, rel=1e-5)
     assert reading.unit == "W/(m2 nm)"
@@ -50,8 +50,11 @@ def test_example_exchange() -> None:
 
 @pytest.mark.parametrize(
     ("reply", "error", "code"),
-    [(b"Error Code: 120\r", MeterOverRange, None), (b"Error Code: 121\r", MeterDeviceFault, "121"),
-     (b"141\r", MeterDeviceFault, "141")],
+    [
+        (b"Error Code: 120\r", MeterOverRange, None),
+        (b"Error Code: 121\r", MeterDeviceFault, "121"),
+        (b"141\r", MeterDeviceFault, "141"),
+    ],
 )
 def test_nak_then_error_query(reply: bytes, error: type[Exception], code: str | None) -> None:
     """§3.2: after a NAK ask *STAT:ERR?; §3.4: 120 overexposed → over range, others faults."""
@@ -91,7 +94,8 @@ def test_fuzz_spectrum_block(data: bytes) -> None:
         values = parse_spectrum_block(data, 3)
     except MeterProtocolError:
         return
-    assert values.shape == (3,) and np.all(np.isfinite(values))
+    assert values.shape == (3,)
+    assert np.all(np.isfinite(values))
 
 
 def test_emulated_white_led_against_colour_oracle() -> None:
@@ -104,8 +108,6 @@ def test_emulated_white_led_against_colour_oracle() -> None:
         warnings.simplefilter("ignore")
         cmfs = colour.MSDS_CMFS["CIE 1931 2 Degree Standard Observer"]
         XYZ = colour.sd_to_XYZ(sd, cmfs, k=683.002)
-        cct, _ = colour.temperature.uv_to_CCT_Ohno2013(
-            colour.xy_to_UCS_uv(colour.XYZ_to_xy(XYZ))
-        )
+        cct, _ = colour.temperature.uv_to_CCT_Ohno2013(colour.xy_to_UCS_uv(colour.XYZ_to_xy(XYZ)))
     assert XYZ[1] == pytest.approx(500.0, rel=0.03)  # Gaussian V(λ) approximation
     assert 3500 < cct < 6500

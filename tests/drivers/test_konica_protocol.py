@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from luxcheck.drivers import MeterProtocolError
 from luxcheck.drivers.konica import (
     bcc,
@@ -66,7 +67,10 @@ def test_parse_real_captures(frame: bytes, command: str, values: tuple[float, ..
     """meters.md §1.5: status hold, no error, range 1, battery OK; values as decoded there."""
     reply = parse_frame(frame)
     assert (reply.head, reply.command) == (0, command)
-    assert reply.hold and reply.err == " " and reply.rng == "1" and reply.battery == "0"
+    assert reply.hold
+    assert reply.err == " "
+    assert reply.rng == "1"
+    assert reply.battery == "0"
     assert tuple(parse_number(f) for f in reply.fields) == pytest.approx(values)
 
 
@@ -79,7 +83,8 @@ def test_t10a_synthetic_frame_decodes_by_the_number_rule() -> None:
     reply = parse_frame(b"\x0200100 30+ 5123            \x031F\r\n")
     assert (reply.command, reply.rng, reply.battery) == ("10", "3", "0")
     assert parse_number(reply.fields[0]) == pytest.approx(51.2)
-    assert parse_number(reply.fields[1]) is None and parse_number(reply.fields[2]) is None
+    assert parse_number(reply.fields[1]) is None
+    assert parse_number(reply.fields[2]) is None
 
 
 def test_lower_case_bcc_is_accepted() -> None:
@@ -140,10 +145,8 @@ def test_parse_frame_on_arbitrary_bytes_returns_or_raises_protocol_error(data: b
     except MeterProtocolError:
         return
     for field in reply.fields:
-        try:
+        with contextlib.suppress(MeterProtocolError):
             parse_number(field)
-        except MeterProtocolError:
-            pass
 
 
 @settings(max_examples=100, deadline=None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from luxcheck.drivers import T10A, MeterLowBattery, MeterOverRange, MeterProtocolError
 from luxcheck.drivers.emulators.konica import build_frame
 from luxcheck.drivers.konica import encode_command, parse_frame
@@ -25,7 +24,8 @@ def test_exchange_54_then_10() -> None:
     with expected_exchange(T10A, pairs, wait_scale=0) as meter:
         reading = meter.read()
     assert reading.illuminance_lx == pytest.approx(51.2)  # see test_konica_protocol
-    assert reading.delta_lx is None and reading.ratio_percent is None
+    assert reading.delta_lx is None
+    assert reading.ratio_percent is None
     assert reading.flags == {"range-3"}
     assert reading.head == 0
 
@@ -41,8 +41,13 @@ def test_reference_fields_and_hold_bit() -> None:
 
 @pytest.mark.parametrize(
     ("status", "error"),
-    [("0530", MeterOverRange), ("0 31", MeterLowBattery), ("0 33", MeterLowBattery),
-     ("0X30", MeterProtocolError), ("0 39", MeterProtocolError)],
+    [
+        ("0530", MeterOverRange),
+        ("0 31", MeterLowBattery),
+        ("0 33", MeterLowBattery),
+        ("0X30", MeterProtocolError),
+        ("0 39", MeterProtocolError),
+    ],
 )
 def test_status_errors(status: str, error: type[Exception]) -> None:
     """§2.3: ERR 5 over range; battery bit 0 (1 or 3) low; unknown characters refused."""

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from luxcheck.drivers import MeterLowBattery, MeterOverRange, MeterProtocolError, WaveformStream
 from luxcheck.drivers.testing import expected_exchange
 from luxcheck.drivers.waveform_stream import (
@@ -94,7 +93,8 @@ def test_fuzz_parse_record(data: bytes) -> None:
         rec = parse_record(data)
     except MeterProtocolError:
         return
-    assert 0 <= rec.sample <= 65535 and rec.status <= 3
+    assert 0 <= rec.sample <= 65535
+    assert rec.status <= 3
 
 
 @settings(max_examples=100, deadline=None)
