@@ -33,17 +33,18 @@ record raises :class:`MeterLowBattery`. The driver retries a failed capture once
 
 from __future__ import annotations
 
-import itertools
 import struct
 from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
+import numpy.typing as npt
 
 from .base import (
     LineSettings,
     Meter,
     MeterDeviceFault,
+    MeterError,
     MeterInfo,
     MeterLowBattery,
     MeterOverRange,
@@ -127,23 +128,61 @@ def parse_reply(line: bytes, command: str) -> str:
     return text
 
 
-def check_sequence(records: list[Record], raw: bytes) -> None:
+#: numpy view of a record (packed, little-endian, 12 bytes).
+RECORD_DTYPE = np.dtype(
+    [("sync", "<u2"), ("index", "<u4"), ("sample", "<u2"), ("status", "<u2"), ("check", "<u2")]
+)
+
+
+@dataclass(frozen=True, eq=False)
+class Records:
+    """A run of decoded records as arrays (``index`` uint32, ``sample`` / ``status`` uint16)."""
+
+    index: npt.NDArray[np.uint32]
+    sample: npt.NDArray[np.uint16]
+    status: npt.NDArray[np.uint16]
+
+
+def parse_records(data: bytes) -> Records:
+    """Decode and check a run of whole records at once (vectorised :func:`parse_record`).
+
+    Raises
+    ------
+    MeterProtocolError
+        A length that is not a multiple of 12, or — at the first bad record, with its raw
+        bytes — a missing sync word, a bad check word or reserved status bits.
+    """
+    if len(data) % RECORD_LENGTH:
+        raise MeterProtocolError(f"{len(data)} bytes is not a whole number of records", raw=data)
+    rec = np.frombuffer(data, dtype=RECORD_DTYPE)
+    index = rec["index"]
+    sample, status = rec["sample"], rec["status"]
+    check = SYNC_WORD ^ (index & 0xFFFF) ^ (index >> 16) ^ sample ^ status
+    bad = (rec["sync"] != SYNC_WORD) | (check != rec["check"]) | ((status & 0xFFFC) != 0)
+    if bad.any():
+        first = int(np.argmax(bad))
+        parse_record(data[first * RECORD_LENGTH : (first + 1) * RECORD_LENGTH])  # raises
+    return Records(index.copy(), sample.copy(), status.copy())
+
+
+def check_sequence(records: Records, raw: bytes) -> None:
     """Check that indices increase by one (mod 2³²); raise on a gap, saturation or low battery."""
-    for prev, cur in itertools.pairwise(records):
-        if cur.index != (prev.index + 1) % 2**32:
-            missing = (cur.index - prev.index - 1) % 2**32
-            raise MeterProtocolError(
-                f"gap in the waveform: index {prev.index} then {cur.index} "
-                f"({missing} samples lost)",
-                raw=raw,
-            )
-    for rec in records:
-        if rec.status & STATUS_SATURATED:
-            raise MeterOverRange(
-                f"sensor saturated at record {rec.index}: too bright for the ADC (over range)"
-            )
-        if rec.status & STATUS_LOW_BATTERY:
-            raise MeterLowBattery("sensor battery low; replace it and measure again")
+    steps = np.diff(records.index)  # uint32 arithmetic wraps at 2**32 like the counter
+    if np.any(steps != 1):
+        at = int(np.argmax(steps != 1))
+        prev, cur = int(records.index[at]), int(records.index[at + 1])
+        missing = (cur - prev - 1) % 2**32
+        raise MeterProtocolError(
+            f"gap in the waveform: index {prev} then {cur} ({missing} samples lost)", raw=raw
+        )
+    saturated = (records.status & STATUS_SATURATED) != 0
+    if saturated.any():
+        at_index = int(records.index[int(np.argmax(saturated))])
+        raise MeterOverRange(
+            f"sensor saturated at record {at_index}: too bright for the ADC (over range)"
+        )
+    if np.any(records.status & STATUS_LOW_BATTERY):
+        raise MeterLowBattery("sensor battery low; replace it and measure again")
 
 
 # --------------------------------------------------------------------------- device
@@ -227,25 +266,32 @@ class WaveformStream(Meter):
         if reply != f"OK {n_samples}":
             raise MeterProtocolError(f"unexpected reply to CAPT {n_samples}", raw=reply.encode())
         deadline = self.link.deadline(n_samples / self.sample_rate_hz + self.link.timeout_s)
-        records: list[Record] = []
         chunks: list[bytes] = []
-        while len(records) < n_samples:
+        got = 0
+        while got < n_samples:  # bulk reads; resync on A5 5A where the stream is misaligned
             self.link.skip_to(SYNC, deadline, what="record sync (A5 5A)")
-            raw = self.link.read_exact(RECORD_LENGTH, deadline, what="12-byte record")
-            chunks.append(raw)
-            try:
-                records.append(parse_record(raw))
-            except MeterProtocolError as exc:
-                raise MeterProtocolError(exc.message, raw=raw, port=self.port) from None
+            data = self.link.read_exact(
+                (n_samples - got) * RECORD_LENGTH, deadline, what=f"{n_samples} records"
+            )
+            aligned = np.frombuffer(data, dtype=RECORD_DTYPE)["sync"] == SYNC_WORD
+            keep = len(aligned) if aligned.all() else max(1, int(np.argmin(aligned)))
+            chunks.append(data[: keep * RECORD_LENGTH])
+            self.link.unread(data[keep * RECORD_LENGTH :])
+            got += keep
         data = b"".join(chunks)
-        check_sequence(records, data)
+        try:
+            records = parse_records(data)
+            check_sequence(records, data)
+        except MeterError as exc:
+            exc.port = self.port
+            raise
         return SampledWaveform(
             model=self.model,
             taken_at=utc_now(),
             raw=(data,),
-            samples=np.fromiter((r.sample for r in records), dtype=np.uint16, count=n_samples),
+            samples=records.sample,
             sample_rate_hz=self.sample_rate_hz,
-            first_index=records[0].index,
+            first_index=int(records.index[0]),
             full_scale=FULL_SCALE,
             dark_level=self.dark_level,
         )
@@ -264,6 +310,7 @@ __all__ = [
     "encode_command",
     "encode_record",
     "parse_record",
+    "parse_records",
     "parse_reply",
     "record_check",
 ]

@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 from luxcheck.drivers import MeterLowBattery, MeterOverRange, MeterProtocolError, WaveformStream
 from luxcheck.drivers.testing import expected_exchange
 from luxcheck.drivers.waveform_stream import (
+    Records,
     check_sequence,
     encode_record,
     parse_record,
+    parse_records,
     record_check,
 )
 
@@ -44,17 +46,51 @@ def test_bad_check_and_reserved_bits() -> None:
         parse_record(raw)
 
 
+def _run(*records: tuple[int, int, int]) -> Records:
+    return parse_records(b"".join(encode_record(*r) for r in records))
+
+
 def test_gap_saturation_battery() -> None:
     """A jump in index is a gap (never filled in); status bits raise over range / low battery."""
-    recs = [parse_record(encode_record(i, 100)) for i in (5, 6, 9)]
     with pytest.raises(MeterProtocolError, match="2 samples lost"):
-        check_sequence(recs, b"")
-    wrap = [parse_record(encode_record(i, 100)) for i in (2**32 - 1, 0)]
-    check_sequence(wrap, b"")  # the counter wraps at 2**32
+        check_sequence(_run((5, 100, 0), (6, 100, 0), (9, 100, 0)), b"")
+    check_sequence(_run((2**32 - 1, 100, 0), (0, 100, 0)), b"")  # the counter wraps at 2**32
     with pytest.raises(MeterOverRange):
-        check_sequence([parse_record(encode_record(1, 65535, 1))], b"")
+        check_sequence(_run((1, 65535, 1)), b"")
     with pytest.raises(MeterLowBattery):
-        check_sequence([parse_record(encode_record(1, 100, 2))], b"")
+        check_sequence(_run((1, 100, 2)), b"")
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2**32 - 1), st.integers(0, 65535), st.integers(0, 3)),
+        min_size=1,
+        max_size=20,
+    ),
+    st.integers(0, 239),
+    st.integers(0, 7),
+)
+def test_vectorised_parse_matches_per_record_parse(
+    recs: list[tuple[int, int, int]], flip_byte: int, flip_bit: int
+) -> None:
+    """Hypothesis: parse_records accepts / refuses exactly what per-record parse_record does."""
+    data = bytearray(b"".join(encode_record(*r) for r in recs))
+    if flip_byte < len(data):
+        data[flip_byte] ^= 1 << flip_bit
+    one_by_one: list[tuple[int, int, int]] | None = []
+    try:
+        for k in range(len(recs)):
+            rec = parse_record(bytes(data[k * 12 : (k + 1) * 12]))
+            one_by_one.append((rec.index, rec.sample, rec.status))  # type: ignore[union-attr]
+    except MeterProtocolError:
+        one_by_one = None
+    try:
+        got = parse_records(bytes(data))
+        together = list(zip(got.index.tolist(), got.sample.tolist(), got.status.tolist(), strict=True))
+    except MeterProtocolError:
+        together = None
+    assert together == one_by_one
 
 
 def test_capture_exchange() -> None:
