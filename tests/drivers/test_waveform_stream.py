@@ -87,7 +87,8 @@ def test_vectorised_parse_matches_per_record_parse(
         one_by_one = None
     try:
         got = parse_records(bytes(data))
-        together = list(zip(got.index.tolist(), got.sample.tolist(), got.status.tolist(), strict=True))
+        columns = (got.index.tolist(), got.sample.tolist(), got.status.tolist())
+        together = list(zip(*columns, strict=True))
     except MeterProtocolError:
         together = None
     assert together == one_by_one
