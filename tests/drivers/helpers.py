@@ -12,15 +12,18 @@ from luxcheck.drivers.emulators.pty_runner import PtyEmulator
 
 #: Emulator delays × 0.02 (CL-200A measuring time 10 ms, JETI integration 4 ms ...).
 TIME_SCALE = 0.02
-#: Driver waits × 0.02 to match; reply deadline short so timeout paths stay fast.
+#: Driver waits × 0.04: twice the emulator's (scaled) measuring time, so a loaded CI machine
+#: does not read before the data are ready. Reply deadline short so timeout paths stay fast.
 DRIVER_OPTIONS: dict[str, dict[str, Any]] = {
-    "t-10a": {"wait_scale": TIME_SCALE},
-    "cl-200a": {"wait_scale": TIME_SCALE},
+    "t-10a": {"wait_scale": 2 * TIME_SCALE},
+    "cl-200a": {"wait_scale": 2 * TIME_SCALE},
     "lutron-16": {},
     "jeti-specbos": {"max_integration_ms": 1000},
     "waveform-stream": {"duration_s": 0.05},
 }
 TIMEOUT_S = 0.25
+#: On a pty the emulator runs in another thread (or process): allow for a busy machine.
+PTY_TIMEOUT_S = 1.0
 MODELS = tuple(DRIVER_OPTIONS)
 
 
@@ -39,7 +42,7 @@ def open_emulated(model: str, **params: Any) -> Meter:
 def pty_meter(model: str, **params: Any) -> Iterator[Meter]:
     """Serve ``model``'s emulator on a pty (thread) and open the driver on the pty path."""
     with PtyEmulator(model, {"time_scale": TIME_SCALE, **params}) as server:
-        meter = open_meter(server.path, model, timeout_s=TIMEOUT_S, **DRIVER_OPTIONS[model])
+        meter = open_meter(server.path, model, timeout_s=PTY_TIMEOUT_S, **DRIVER_OPTIONS[model])
         try:
             yield meter
         finally:

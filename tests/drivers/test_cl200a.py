@@ -143,7 +143,7 @@ def test_multi_head_emulator() -> None:
     from .helpers import emu_url
 
     url = emu_url("cl-200a", heads=3, lux="100,200,300")
-    with open_meter(url, "cl-200a", timeout_s=0.25, wait_scale=0.02, heads=(0, 1, 2)) as meter:
+    with open_meter(url, "cl-200a", timeout_s=0.25, wait_scale=0.04, heads=(0, 1, 2)) as meter:
         readings = meter.measure_heads()
     assert [readings[h].illuminance_lx for h in (0, 1, 2)] == [100.0, 200.0, 300.0]
     assert [readings[h].head for h in (0, 1, 2)] == [0, 1, 2]

@@ -187,7 +187,7 @@ def test_reconnect_after_disconnect_on_a_pty(tmp_path: Any) -> None:
     link = tmp_path / "ttyMETER"
     params = {"time_scale": 0.02, "fault": "disconnect", "fault_count": 1, "reconnect_s": 5}
     with PtyEmulator("t-10a", params, link=link):
-        meter = open_meter(str(link), "t-10a", timeout_s=0.25, wait_scale=0.02)
+        meter = open_meter(str(link), "t-10a", timeout_s=1.0, wait_scale=0.04)
         with pytest.raises(MeterDisconnected):
             meter.read()
         deadline = time.monotonic() + 5
