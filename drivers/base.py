@@ -15,7 +15,7 @@ import contextlib
 import datetime as dt
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
@@ -486,6 +486,16 @@ class Meter(ABC):
     def port(self) -> str:
         """Get the port name or URL the meter is on."""
         return self.link.port
+
+    @contextlib.contextmanager
+    def port_errors(self) -> Iterator[None]:
+        """Control error reports: name this meter's port in errors raised by pure parsers."""
+        try:
+            yield
+        except MeterError as exc:
+            if exc.port is None:
+                exc.port = self.port
+            raise
 
     def _wait(self, seconds: float) -> None:
         time.sleep(seconds * self.wait_scale)

@@ -182,7 +182,9 @@ class JetiSpecbos(Meter):
     def _raise_error(self) -> None:
         self.link.send(encode_command("*STAT:ERR?"))
         line = self.link.read_until(b"\r", self.link.deadline(), what="error code")
-        raise error_for_code(parse_error_code(line), port=self.port)
+        with self.port_errors():
+            code = parse_error_code(line)
+        raise error_for_code(code, port=self.port)
 
     def _setting(self, command: str) -> None:
         def attempt() -> int:
@@ -244,12 +246,14 @@ class JetiSpecbos(Meter):
             if self._read_byte(done, (BEL,), what="end of measurement (BEL)") == NAK:
                 self._raise_error()
             block = self.link.read_until(b"\r\r", self.link.deadline(), what="spectrum")
+            with self.port_errors():
+                values = parse_spectrum_block(block, wavelengths.size)
             return SpectralReading(
                 model=self.model,
                 taken_at=utc_now(),
                 raw=(block,),
                 wavelength_nm=wavelengths,
-                spectral_values=parse_spectrum_block(block, wavelengths.size),
+                spectral_values=values,
                 unit="W/(m2 nm)",
             )
 

@@ -218,7 +218,8 @@ class KonicaMeter(Meter):
 
         def attempt() -> KonicaFrame:
             self.link.send(frame)  # flush before the request, never after (meters.md §1.8)
-            return self._read_reply(head, command)
+            with self.port_errors():
+                return self._read_reply(head, command)
 
         return retry_once(attempt)
 

@@ -154,7 +154,8 @@ class CL200A(KonicaMeter):
         raws: list[bytes] = []
         for command in READ_COMMANDS:
             reply = self._read_command(head, command)
-            got, got_flags = parse_measurement(reply)
+            with self.port_errors():
+                got, got_flags = parse_measurement(reply)
             if command == "02" or "illuminance_lx" not in values:
                 values.update(got)
             else:

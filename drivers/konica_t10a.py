@@ -110,7 +110,8 @@ class T10A(KonicaMeter):
         self.connect()
         reply = self._request(head, "10", READ_PARAM)
         self._device_fault(reply, ERR_FAULTS)
-        return parse_measurement(reply)
+        with self.port_errors():
+            return parse_measurement(reply)
 
     def measure_heads(self) -> dict[int, PhotometricReading]:
         """Measure every configured head in turn; get head number → reading."""

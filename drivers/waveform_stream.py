@@ -44,7 +44,6 @@ from .base import (
     LineSettings,
     Meter,
     MeterDeviceFault,
-    MeterError,
     MeterInfo,
     MeterLowBattery,
     MeterOverRange,
@@ -218,10 +217,8 @@ class WaveformStream(Meter):
             return self.link.read_until(b"\n", self.link.deadline(), what=f"reply to {command}")
 
         line = retry_once(attempt, on=(MeterTimeout,))
-        try:
+        with self.port_errors():
             return parse_reply(line, command)
-        except MeterDeviceFault as exc:
-            raise MeterDeviceFault(exc.message, code=exc.code, port=self.port) from None
 
     def identify(self) -> MeterInfo:
         """Get the identity line (``*IDN?``): ``LUXCHECK-WFS,<serial>,<firmware>``."""
@@ -239,10 +236,12 @@ class WaveformStream(Meter):
             value = float(text)
         except ValueError:
             raise MeterProtocolError(
-                f"reply to {command} is not a number", raw=text.encode()
+                f"reply to {command} is not a number", raw=text.encode(), port=self.port
             ) from None
         if not np.isfinite(value):
-            raise MeterProtocolError(f"reply to {command} is not finite", raw=text.encode())
+            raise MeterProtocolError(
+                f"reply to {command} is not finite", raw=text.encode(), port=self.port
+            )
         return value
 
     def _handshake(self) -> None:
@@ -250,7 +249,9 @@ class WaveformStream(Meter):
         self.identify()
         rate = self._number("RATE?")
         if not rate > 0:
-            raise MeterProtocolError("sample rate must be > 0", raw=str(rate).encode())
+            raise MeterProtocolError(
+                "sample rate must be > 0", raw=str(rate).encode(), port=self.port
+            )
         self.sample_rate_hz = rate
         self.dark_level = self._number("DARK?")
 
@@ -264,7 +265,9 @@ class WaveformStream(Meter):
     def _capture_once(self, n_samples: int) -> SampledWaveform:
         reply = self._query(f"CAPT {n_samples}")
         if reply != f"OK {n_samples}":
-            raise MeterProtocolError(f"unexpected reply to CAPT {n_samples}", raw=reply.encode())
+            raise MeterProtocolError(
+                f"unexpected reply to CAPT {n_samples}", raw=reply.encode(), port=self.port
+            )
         deadline = self.link.deadline(n_samples / self.sample_rate_hz + self.link.timeout_s)
         chunks: list[bytes] = []
         got = 0
@@ -279,12 +282,9 @@ class WaveformStream(Meter):
             self.link.unread(data[keep * RECORD_LENGTH :])
             got += keep
         data = b"".join(chunks)
-        try:
+        with self.port_errors():
             records = parse_records(data)
             check_sequence(records, data)
-        except MeterError as exc:
-            exc.port = self.port
-            raise
         return SampledWaveform(
             model=self.model,
             taken_at=utc_now(),

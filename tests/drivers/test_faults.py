@@ -130,9 +130,9 @@ def test_fault_in_process(
             with pytest.raises(expected) as info:
                 _read_twice(meter, model)
             assert "\n" not in str(info.value)  # one-line message for the CLI
-            if expected is MeterDisconnected:
-                assert info.value.port is not None
-                assert info.value.port.startswith("emu://")
+            assert info.value.port is not None  # every error names the meter's port
+            assert info.value.port.startswith(f"emu://{model}")
+            assert str(info.value).startswith(info.value.port)
 
 
 PTY_CASES = [
