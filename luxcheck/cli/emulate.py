@@ -1,0 +1,67 @@
+"""``luxcheck emulate MODEL``: serve a meter emulator on a pseudo-terminal until killed.
+
+Prints ``serving MODEL on /dev/pts/N`` (again after each simulated reconnect), then serves until
+SIGINT or SIGTERM. Options are the ``emu://`` URL options: ``--set lux=512``,
+``--fault bad-bcc``; ``--link PATH`` keeps a symlink pointing at the current pty.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+
+from luxcheck.errors import EXIT_OK, InputError
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``emulate`` command."""
+    from luxcheck.drivers.emulators import EMULATORS
+
+    parser = sub.add_parser(
+        "emulate", help="serve a meter emulator on a pseudo-terminal (prints the port)"
+    )
+    parser.add_argument("model", choices=tuple(EMULATORS), help="meter model")
+    parser.add_argument("--fault", action="append", default=[], help="fault to inject (repeatable)")
+    parser.add_argument(
+        "--set",
+        dest="settings",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="emulator option, e.g. lux=512 or time_scale=0.1 (repeatable)",
+    )
+    parser.add_argument("--link", type=Path, help="keep a symlink at PATH pointing at the pty")
+    parser.set_defaults(func=_emulate)
+
+
+def _emulate(args: argparse.Namespace) -> int:
+    from luxcheck.drivers.emulators.pty_runner import PtyEmulator
+
+    params: dict[str, object] = {}
+    for item in args.settings:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise InputError(f"expected KEY=VALUE, got {item!r}", column="--set")
+        params[key] = value
+    if args.fault:
+        params["fault"] = list(args.fault)
+
+    def announce(path: str) -> None:
+        print(f"serving {args.model} on {path}", flush=True)
+
+    try:
+        server = PtyEmulator(args.model, params, link=args.link, announce=announce)
+    except ValueError as exc:
+        raise InputError(str(exc), column="--set/--fault") from None
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        server.stop_event.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    server.run()
+    print(f"stopped {args.model}", file=sys.stderr)
+    return EXIT_OK

@@ -1,0 +1,83 @@
+"""``luxcheck meter read``: take one reading from a meter (or an emulator) and print it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from typing import Any
+
+from luxcheck.errors import EXIT_OK
+
+_PHOTOMETRIC_ORDER = (
+    "illuminance_lx",
+    "x",
+    "y",
+    "u_prime",
+    "v_prime",
+    "cct_K",
+    "duv",
+    "X",
+    "Y",
+    "Z",
+    "delta_lx",
+    "ratio_percent",
+)
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``meter`` command."""
+    from luxcheck.drivers import MODELS
+
+    parser = sub.add_parser("meter", help="talk to a meter: take one reading")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+    read = actions.add_parser("read", help="take one reading and print it")
+    read.add_argument("--model", required=True, choices=MODELS, help="meter model")
+    read.add_argument(
+        "--port",
+        required=True,
+        help="device path or pyserial URL (/dev/ttyUSB0, COM3, socket://h:p, emu://cl-200a)",
+    )
+    read.add_argument("--json", action="store_true", help="print the reading as JSON")
+    read.add_argument("--raw", action="store_true", help="include the raw frames (hex) in JSON")
+    read.add_argument("--head", type=int, default=0, help="receptor head 0-29 (Konica meters)")
+    read.add_argument("--timeout", type=float, default=2.0, help="reply timeout [s]")
+    read.set_defaults(func=_read)
+
+
+def _read(args: argparse.Namespace) -> int:
+    from luxcheck.drivers import open_meter
+    from luxcheck.errors import InputError
+
+    options: dict[str, Any] = {}
+    if args.model in ("t-10a", "cl-200a"):
+        if not 0 <= args.head <= 29:
+            raise InputError(f"expected a head 0-29, got {args.head}", column="--head")
+        options["heads"] = (args.head,)
+    if not (math.isfinite(args.timeout) and args.timeout > 0):
+        raise InputError(f"expected a timeout > 0 s, got {args.timeout}", column="--timeout")
+    with open_meter(args.port, args.model, timeout_s=args.timeout, **options) as meter:
+        reading = meter.read()
+    data = reading.to_json()
+    if not args.raw:
+        data.pop("raw_hex", None)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False))
+        return EXIT_OK
+    print(f"{args.model} on {args.port} at {data['taken_at']}")
+    if reading.kind == "photometric":
+        for key in _PHOTOMETRIC_ORDER:
+            if data.get(key) is not None:
+                print(f"  {key:15s} {data[key]:g}")
+    elif reading.kind == "spectrum":
+        wl, values = data["wavelength_nm"], data["values"]
+        print(f"  spectrum        {len(wl)} values, {wl[0]:g}-{wl[-1]:g} nm [{data['unit']}]")
+        print(f"  peak            {max(values):.4g} at {wl[values.index(max(values))]:g} nm")
+    else:
+        samples = data["samples"]
+        print(f"  sample_rate_hz  {data['sample_rate_hz']:g}")
+        print(f"  samples         {len(samples)} (min {min(samples)}, max {max(samples)} counts)")
+    if data["flags"]:
+        print(f"  flags           {', '.join(data['flags'])}")
+    return EXIT_OK

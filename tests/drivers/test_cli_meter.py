@@ -1,0 +1,135 @@
+"""``luxcheck meter read`` and ``luxcheck emulate``: in-process and end to end (DESIGN §5 exit
+codes: 0 ok, 3 device error; JSON keys in the metric vocabulary, DESIGN §4)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from luxcheck.cli import main
+
+
+def _read(model: str, query: str, *extra: str) -> list[str]:
+    return ["meter", "read", "--model", model, "--port", f"emu://{model}?{query}", *extra]
+
+
+def test_meter_read_json_spectrum(capsys: pytest.CaptureFixture[str]) -> None:
+    """A spectrum prints as wavelength_nm / values."""
+    assert main(_read("jeti-specbos", "time_scale=0.02", "--json")) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["wavelength_nm"]) == len(data["values"]) == 401
+    assert data["unit"] == "W/(m2 nm)"
+    assert "raw_hex" not in data
+
+
+def test_meter_read_json_waveform(capsys: pytest.CaptureFixture[str]) -> None:
+    """A waveform prints as sample_rate_hz + samples."""
+    assert main(_read("waveform-stream", "time_scale=0.02&rate=1000", "--json", "--raw")) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["sample_rate_hz"] == 1000
+    assert len(data["samples"]) == 1000
+    assert data["raw_hex"]
+
+
+def test_meter_read_text_and_device_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """Text output names the values; a device error exits 3 with one plain line."""
+    assert (
+        main(
+            [
+                "meter",
+                "read",
+                "--model",
+                "lutron-16",
+                "--port",
+                "emu://lutron-16?time_scale=0.02&lux=321.5",
+            ]
+        )
+        == 0
+    )
+    assert "illuminance_lx  321.5" in capsys.readouterr().out
+    code = main(
+        [
+            "meter",
+            "read",
+            "--model",
+            "lutron-16",
+            "--timeout",
+            "0.2",
+            "--port",
+            "emu://lutron-16?fault=silence",
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 3
+    assert err.count("\n") == 1
+    assert err.startswith("luxcheck: error: emu://lutron-16")
+
+
+def test_bad_emulator_option_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """A malformed port URL is bad input (exit 2), not a device error."""
+    assert main(["meter", "read", "--model", "t-10a", "--port", "emu://t-10a?fault=nope"]) == 2
+    assert "unknown fault 'nope'" in capsys.readouterr().err
+
+
+@contextmanager
+def emulate(*args: str) -> Iterator[str]:
+    """Run ``python -m luxcheck emulate ...`` and yield its pty path; always stop it."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "luxcheck", "emulate", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert line.startswith("serving "), line + (proc.stderr.read() if proc.stderr else "")
+        yield line.rsplit(" ", 1)[1].strip()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # pragma: no cover - cleanup path
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "luxcheck", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+
+
+@pytest.mark.slow
+def test_end_to_end_meter_read_against_emulate() -> None:
+    """Issue 7 done-criterion: ``luxcheck meter read`` works against ``luxcheck emulate``."""
+    with emulate("cl-200a", "--set", "lux=27.3", "--set", "cct=3074") as path:
+        done = _run("meter", "read", "--model", "cl-200a", "--port", path, "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["illuminance_lx"] == pytest.approx(27.3)
+    assert data["cct_K"] == 3074
+    for key in ("x", "y", "u_prime", "v_prime", "duv", "X", "Y", "Z"):
+        assert isinstance(data[key], float)
+
+
+@pytest.mark.slow
+def test_end_to_end_device_error_exit_3() -> None:
+    """A meter sending only corrupt frames: exit 3 and one plain line on stderr."""
+    with emulate("lutron-16", "--fault", "bad-frame", "--set", "time_scale=0.05") as path:
+        done = _run("meter", "read", "--model", "lutron-16", "--port", path, "--timeout", "0.3")
+    assert done.returncode == 3
+    assert done.stderr.count("\n") == 1
+    assert "no valid frame" in done.stderr

@@ -1,0 +1,164 @@
+"""Konica Minolta framing, BCC and number format (meters.md §1.2, §1.5, §1.7, §2.2, §2.3)."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from luxcheck.drivers import MeterProtocolError
+from luxcheck.drivers.konica import (
+    bcc,
+    encode_command,
+    format_number,
+    parse_frame,
+    parse_number,
+)
+
+# meters.md §1.7: the CL-200A example exchange, PC → meter, every frame BCC-checked there.
+EXAMPLE_REQUESTS = [
+    ((0, "54", "1   "), "02 30 30 35 34 31 20 20 20 03 31 33 0D 0A"),
+    ((99, "55", "1  0"), "02 39 39 35 35 31 20 20 30 03 30 32 0D 0A"),
+    ((0, "40", "10  "), "02 30 30 34 30 31 30 20 20 03 30 36 0D 0A"),
+    ((99, "40", "21  "), "02 39 39 34 30 32 31 20 20 03 30 34 0D 0A"),
+    ((0, "02", "1200"), "02 30 30 30 32 31 32 30 30 03 30 32 0D 0A"),
+]
+
+
+@pytest.mark.parametrize(("args", "hexbytes"), EXAMPLE_REQUESTS)
+def test_encode_matches_the_published_example_exchange(
+    args: tuple[int, str, str], hexbytes: str
+) -> None:
+    """meters.md §1.7: byte-exact requests 54, 55, 40 10, 40 21, 02."""
+    assert encode_command(*args) == bytes.fromhex(hexbytes)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected_bcc"),
+    [
+        ((0, "08", "1200"), b"08"),
+        ((0, "01", "1200"), b"01"),
+        ((0, "03", "1200"), b"03"),
+        ((0, "15", "1200"), b"04"),
+        ((0, "10", "0200"), b"00"),  # T-10A, §2.2
+        ((0, "11", "0200"), b"01"),
+        ((0, "28", "    "), b"09"),
+        ((99, "55", "0  0"), b"03"),
+        ((28, "10", "0200"), b"0A"),  # needs an upper-case hex digit, not decimal (§1.2 pitfall)
+    ],
+)
+def test_bcc_of_published_frames(args: tuple[int, str, str], expected_bcc: bytes) -> None:
+    """meters.md §1.7 (other read requests) and the §2.2 T-10A table."""
+    assert encode_command(*args)[-4:-2] == expected_bcc
+
+
+# meters.md §1.5: real CL-200A captures (cl200a_controller tests), decoded there.
+CAPTURES = [
+    (b"\x0200021 10+ 2733+45450+44990\x031F\r\n", "02", (27.3, 0.4545, 0.4499)),
+    (b"\x0200011 10+ 2693+ 2673+  563\x0307\r\n", "01", (26.9, 26.7, 5.6)),
+    (b"\x0200031 10+ 2723+24270+54070\x031A\r\n", "03", (27.2, 0.2427, 0.5407)),
+    (b"\x0200081 10+ 2703+30744+01490\x031E\r\n", "08", (27.0, 3074.0, 0.0149)),
+]
+
+
+@pytest.mark.parametrize(("frame", "command", "values"), CAPTURES)
+def test_parse_real_captures(frame: bytes, command: str, values: tuple[float, ...]) -> None:
+    """meters.md §1.5: status hold, no error, range 1, battery OK; values as decoded there."""
+    reply = parse_frame(frame)
+    assert (reply.head, reply.command) == (0, command)
+    assert reply.hold
+    assert reply.err == " "
+    assert reply.rng == "1"
+    assert reply.battery == "0"
+    assert tuple(parse_number(f) for f in reply.fields) == pytest.approx(values)
+
+
+def test_t10a_synthetic_frame_decodes_by_the_number_rule() -> None:
+    """meters.md §2.3 synthetic T-10A frame: BCC 1F checks; blank Δ and % fields are None.
+
+    The field ``+ 5123`` is 512 × 10^(3−4) = 51.2 lx by the §1.5 rule that the four real
+    captures confirm [H]; the note's "Ev = 512 lx" contradicts that rule, so the rule wins.
+    """
+    reply = parse_frame(b"\x0200100 30+ 5123            \x031F\r\n")
+    assert (reply.command, reply.rng, reply.battery) == ("10", "3", "0")
+    assert parse_number(reply.fields[0]) == pytest.approx(51.2)
+    assert parse_number(reply.fields[1]) is None
+    assert parse_number(reply.fields[2]) is None
+
+
+def test_lower_case_bcc_is_accepted() -> None:
+    """meters.md §1.2: send upper case, accept either case."""
+    body = b"28100200\x03"
+    frame = b"\x02" + body + bcc(body).lower() + b"\r\n"
+    assert parse_frame(frame).head == 28
+
+
+@pytest.mark.parametrize(
+    ("frame", "message"),
+    [
+        (b"\x0200021 10+ 2733+45450+44990\x0310\r\n", "BCC"),
+        (b"\x0200021 10+ 2733+45450+4499\x031F\r\n", "31 bytes"),
+        (b"\x0200021 10+ 2733+45450+44990\x031F\n\r", "misplaced"),
+        (bytes.fromhex("82 30 30 35 B4 B1 A0 A0 A0 03 B1 33 8D 0A"), "bit 7"),  # §1.9
+    ],
+)
+def test_bad_frames_raise_protocol_errors_with_raw_bytes(frame: bytes, message: str) -> None:
+    """§1.8 fixes: check length, STX/ETX/CR LF, BCC; §1.9: 7E1 read at 8N1 sets bit 7."""
+    with pytest.raises(MeterProtocolError, match=message) as info:
+        parse_frame(frame)
+    assert info.value.raw == frame
+
+
+@pytest.mark.parametrize("field", ["+ 2 33", "*12343", "+12a43", "+1234x", "+    3", "12345"])
+def test_malformed_numbers_raise(field: str) -> None:
+    """§1.5: sign, 4-digit mantissa with leading spaces/zeros only, exponent digit."""
+    with pytest.raises(MeterProtocolError):
+        parse_number(field)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(min_value=0.0, max_value=9.99e7, allow_nan=False))
+def test_number_format_round_trips_within_display_resolution(value: float) -> None:
+    """Hypothesis (InstrumentKit habit): parse(format(v)) ≈ v to 0.1 and 4 significant digits."""
+    field = format_number(value)
+    assert len(field) == 6
+    decoded = parse_number(field)
+    assert decoded is not None
+    assert abs(decoded - value) <= max(0.05 + 1e-9, 5e-4 * value + 1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(min_value=-0.9999, max_value=0.9999, allow_nan=False))
+def test_fixed_format_round_trips(value: float) -> None:
+    """Hypothesis: x, y, u′, v′, Δuv fields keep 4 decimals (captures ``+45450``, ``+01490``)."""
+    decoded = parse_number(format_number(value, fixed=True))
+    assert decoded == pytest.approx(round(value, 4), abs=1e-12)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=40))
+def test_parse_frame_on_arbitrary_bytes_returns_or_raises_protocol_error(data: bytes) -> None:
+    """Hypothesis fuzzing: a parsed frame or MeterProtocolError, nothing else (style.md §9)."""
+    try:
+        reply = parse_frame(data)
+    except MeterProtocolError:
+        return
+    for field in reply.fields:
+        with contextlib.suppress(MeterProtocolError):
+            parse_number(field)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(min_size=23, max_size=23).map(lambda b: bytes(c & 0x7F for c in b)))
+def test_well_framed_arbitrary_bodies_never_crash(body: bytes) -> None:
+    """Hypothesis: a correctly framed, BCC-valid frame with any 7-bit body parses or raises."""
+    framed = b"\x02" + body.replace(b"\x02", b"0") + b"\x03"
+    frame = framed + bcc(framed[1:]) + b"\r\n"
+    frame = frame[:32] if len(frame) >= 32 else frame
+    try:
+        reply = parse_frame(frame)
+        for field in reply.fields:
+            parse_number(field)
+    except MeterProtocolError:
+        pass

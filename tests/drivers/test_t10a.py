@@ -1,0 +1,62 @@
+"""T-10A driver: exchange test with the §2.2 frames, status decoding (meters.md §2.2-§2.4)."""
+
+from __future__ import annotations
+
+import pytest
+from luxcheck.drivers import T10A, MeterLowBattery, MeterOverRange, MeterProtocolError
+from luxcheck.drivers.emulators.konica import build_frame
+from luxcheck.drivers.konica import encode_command, parse_frame
+from luxcheck.drivers.konica_t10a import parse_measurement
+from luxcheck.drivers.testing import expected_exchange
+
+SYNTHETIC = b"\x0200100 30+ 5123            \x031F\r\n"  # meters.md §2.3
+
+
+def test_exchange_54_then_10() -> None:
+    """§2.4: 54 (PC mode), first 10 sets the conditions (0200), later 10s read (§2.2 bytes)."""
+    read = encode_command(0, "10", "0200")
+    assert read == b"\x0200100200\x0300\r\n"  # §2.2 table: body 00100200, BCC 00
+    pairs = [
+        (encode_command(0, "54", "1   "), build_frame(0, "54", "    ")),
+        (read, SYNTHETIC),
+        (read, SYNTHETIC),
+    ]
+    with expected_exchange(T10A, pairs, wait_scale=0) as meter:
+        reading = meter.read()
+    assert reading.illuminance_lx == pytest.approx(51.2)  # see test_konica_protocol
+    assert reading.delta_lx is None
+    assert reading.ratio_percent is None
+    assert reading.flags == {"range-3"}
+    assert reading.head == 0
+
+
+def test_reference_fields_and_hold_bit() -> None:
+    """§2.3: data 2 = Δ [lx], data 3 = %; status digit odd = HOLD."""
+    frame = build_frame(0, "10", "1 30", ("+ 5124", "+  124", "+10243"))
+    reading = parse_measurement(parse_frame(frame))
+    assert (reading.illuminance_lx, reading.delta_lx) == pytest.approx((512.0, 12.0))
+    assert reading.ratio_percent == pytest.approx(102.4)
+    assert "hold" in reading.flags
+
+
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [
+        ("0530", MeterOverRange),
+        ("0 31", MeterLowBattery),
+        ("0 33", MeterLowBattery),
+        ("0X30", MeterProtocolError),
+        ("0 39", MeterProtocolError),
+    ],
+)
+def test_status_errors(status: str, error: type[Exception]) -> None:
+    """§2.3: ERR 5 over range; battery bit 0 (1 or 3) low; unknown characters refused."""
+    frame = build_frame(0, "10", status, ("+ 5124", "      ", "      "))
+    with pytest.raises(error):
+        parse_measurement(parse_frame(frame))
+
+
+def test_err7_and_battery_2_are_normal() -> None:
+    """§2.3: ERR '7' is listed as normal; BATTERY '2' is normal (bit 0 clear)."""
+    frame = build_frame(0, "10", "0732", ("+ 5124", "      ", "      "))
+    assert parse_measurement(parse_frame(frame)).illuminance_lx == 512.0
