@@ -18,13 +18,10 @@ from luxcheck.errors import EXIT_BAD_INPUT, LuxcheckError
 #: Subcommand modules, in the order their commands are listed by ``luxcheck --help``.
 COMMAND_MODULES: tuple[str, ...] = (
     "luxcheck.cli.campaign",
-COMMAND_MODULES: tuple[str, ...] = (
-    "luxcheck.cli.campaign",
     "luxcheck.cli.analyse",
     "luxcheck.cli.standards",
     "luxcheck.cli.meter",
     "luxcheck.cli.emulate",
-)
 )
 
 
