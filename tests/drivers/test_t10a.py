@@ -60,3 +60,15 @@ def test_err7_and_battery_2_are_normal() -> None:
     """§2.3: ERR '7' is listed as normal; BATTERY '2' is normal (bit 0 clear)."""
     frame = build_frame(0, "10", "0732", ("+ 5124", "      ", "      "))
     assert parse_measurement(parse_frame(frame)).illuminance_lx == 512.0
+
+
+def test_emulator_sequence_scripts_successive_measurements() -> None:
+    """Emulator option ``sequence`` (an inspector walking a point plan): successive reads give
+    the scripted values in order, the last repeating; the condition-setting first command 10
+    of the handshake (meters.md §2.2) does not consume a value."""
+    from luxcheck.drivers import open_meter
+
+    url = "emu://t-10a?sequence=412.3,455.1,612.8&time_scale=0.01"
+    with open_meter(url, "t-10a", wait_scale=0.01) as meter:
+        values = [meter.read().illuminance_lx for _ in range(4)]
+    assert values == [412.3, 455.1, 612.8, 612.8]
