@@ -292,6 +292,7 @@ class SessionOutcome:
     skipped: list[str]
     remaining: list[str]
     stopped: bool
+    device_error: str = ""
 
     @property
     def complete(self) -> bool:
@@ -475,7 +476,9 @@ def run_session(
             if not _wait_for_meter(
                 meter, console, reconnect_attempts, reconnect_wait_s, interactive_reconnect, lang
             ):
-                return SessionOutcome(sid, taken, skipped, [s.key for s in pending[index:]], True)
+                return SessionOutcome(
+                    sid, taken, skipped, [s.key for s in pending[index:]], True, str(exc)
+                )
             continue  # ask again for the same step
         attempt = counts.get(step.key, 0) + 1
         reading_id = f"{sid}.{step.key}.{attempt}"

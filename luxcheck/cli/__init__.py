@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "luxcheck.cli.standards",
     "luxcheck.cli.meter",
     "luxcheck.cli.emulate",
+    "luxcheck.cli.measure",
 )
 
 

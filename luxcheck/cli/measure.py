@@ -1,0 +1,318 @@
+"""``luxcheck measure``: the guided field measurement of one classroom.
+
+The inspector is shown the point plans of the room and walked through desk points, board
+points, spectra, flicker waveforms, power, luminaire positions and glare luminances. Meters
+with a driver are read over their port; quantities without one (power from a power analyser,
+heights from a laser distance meter, luminances from a luminance meter) are typed in. Every
+reading is committed to the campaign file before the next prompt.
+
+Examples::
+
+    luxcheck measure nj2026.lux --classroom S001-101 --inspector 张明 \\
+        --lux-meter /dev/ttyUSB0 --spectrometer /dev/ttyACM0 --flicker-meter /dev/ttyUSB1
+    luxcheck measure nj2026.lux --classroom S001-101 --inspector 张明 --resume ...
+    luxcheck measure nj2026.lux --classroom S001-101 --inspector 张明 \\
+        --lux-meter "emu://t-10a?lux=512" --roles lux --auto      # scripted, no prompts
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+
+from luxcheck import grids
+from luxcheck.errors import EXIT_DEVICE, EXIT_OK, DeviceError, InputError
+from luxcheck.fieldwork import (
+    Console,
+    InteractiveConsole,
+    Role,
+    ScriptedConsole,
+    Step,
+    plan_steps,
+    run_session,
+)
+from luxcheck.glare import standard_observers
+from luxcheck.model import MeasurementSession
+from luxcheck.store import CampaignStore
+
+ALL_ROLES: tuple[Role, ...] = ("lux", "spectrum", "flicker", "power", "height", "luminance")
+KONICA = ("t-10a", "cl-200a")
+
+
+class DriverMeter:
+    """A meter with a luxcheck driver, as the guided session uses it."""
+
+    def __init__(self, url: str, model: str, instrument_id: str | None, **options: Any) -> None:
+        from luxcheck.drivers import open_meter
+
+        self.meter = open_meter(url, model, **options)
+        self.instrument_id = instrument_id
+
+    def read(self, step: Step) -> Mapping[str, Any]:
+        reading = self.meter.read()
+        values = reading.values()
+        if step.role == "lux":
+            if values.get("illuminance_lx") is None:
+                raise DeviceError(f"{self.meter.port}: the meter gave no illuminance")
+            return {"illuminance_lx": float(values["illuminance_lx"])}
+        if step.role == "spectrum":
+            return {
+                "wavelength_nm": np.asarray(values["wavelength_nm"], dtype=np.float64),
+                "values": np.asarray(values["values"], dtype=np.float64),
+                "unit": values.get("unit", "W/(m2 nm)"),
+            }
+        if step.role == "flicker":
+            samples = np.asarray(values["samples"], dtype=np.uint16)
+            return {
+                "samples": samples,
+                "sample_rate_hz": float(values["sample_rate_hz"]),
+                "dark_level": float(values.get("dark_level", 0.0)),
+                "full_scale": float(values["full_scale"]),
+                "unit": str(values.get("unit", "counts")),
+            }
+        raise InputError(f"a {self.meter.kind} meter cannot measure {step.role}")
+
+    def reconnect(self) -> None:
+        self.meter.reconnect()
+
+    def close(self) -> None:
+        self.meter.close()
+
+
+class ManualMeter:
+    """A quantity the inspector reads off an instrument without a driver and types in."""
+
+    _ASK: ClassVar[dict[str, tuple[str, str, str]]] = {
+        "power": ("power_w", "输入功率 [W]", "input power [W]"),
+        "height": ("height_m", "距地面高度 [m]", "height above the floor [m]"),
+        "luminance": ("luminance_cd_m2", "亮度 [cd/m²]", "luminance [cd/m²]"),
+    }
+
+    def __init__(self, console: Console, instrument_id: str | None, lang: str) -> None:
+        self.console = console
+        self.instrument_id = instrument_id
+        self.lang = lang
+
+    def _number(self, prompt: str) -> float:
+        while True:
+            answer = self.console.ask(prompt).strip()
+            try:
+                return float(answer)
+            except ValueError:
+                self.console.say(f"not a number: {answer!r}")
+
+    def read(self, step: Step) -> Mapping[str, Any]:
+        key, zh, en = self._ASK[step.role]
+        fields: dict[str, Any] = {key: self._number(zh if self.lang == "zh" else en)}
+        if step.role == "height" and step.luminaire.startswith("B"):
+            fields["horizontal_distance_m"] = self._number(
+                "距黑板面水平距离 [m]" if self.lang == "zh" else "distance from the board [m]"
+            )
+        return fields
+
+    def reconnect(self) -> None:
+        """Nothing to reconnect: the inspector types the value."""
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``measure`` command."""
+    p = sub.add_parser(
+        "measure",
+        help="guided measurement of one classroom (every reading journalled at once)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("campaign", type=Path, help="campaign file")
+    p.add_argument("--classroom", required=True, help="classroom id")
+    p.add_argument("--inspector", required=True, help="inspector's name")
+    p.add_argument("--session", help="session id (default: <classroom>-<time>)")
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the classroom's latest session where the store says",
+    )
+    p.add_argument("--lux-meter", metavar="URL", help="illuminance meter port or URL")
+    p.add_argument("--lux-model", default="t-10a", help="t-10a, cl-200a or lutron-16")
+    p.add_argument("--spectrometer", metavar="URL", help="spectroradiometer port or URL")
+    p.add_argument("--spectro-model", default="jeti-specbos")
+    p.add_argument("--flicker-meter", metavar="URL", help="waveform sensor port or URL")
+    p.add_argument("--flicker-model", default="waveform-stream")
+    p.add_argument(
+        "--flicker-seconds",
+        type=float,
+        default=20.0,
+        help="record length [s] (PstLM needs >= 20 s)",
+    )
+    p.add_argument(
+        "--instrument",
+        action="append",
+        default=[],
+        metavar="ROLE=ID",
+        help="instrument id of a role for the record (e.g. lux=LUX-1)",
+    )
+    p.add_argument(
+        "--roles",
+        default=",".join(ALL_ROLES),
+        help=f"what to measure, comma-separated from {', '.join(ALL_ROLES)}",
+    )
+    p.add_argument(
+        "--auto", action="store_true", help="no prompts: take every reading (scripted runs, tests)"
+    )
+    p.add_argument(
+        "--script", type=Path, help="answers to the prompts, one per line (r, u, s, q or a number)"
+    )
+    p.add_argument("--timeout", type=float, default=5.0, help="meter timeout [s]")
+    p.add_argument(
+        "--wait-scale",
+        type=float,
+        default=1.0,
+        help="factor on the Konica meters' documented settling waits "
+        "(1 for real meters; emulators need none)",
+    )
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.set_defaults(func=_run)
+
+
+def _roles(text: str) -> list[Role]:
+    roles = [r.strip() for r in text.split(",") if r.strip()]
+    bad = [r for r in roles if r not in ALL_ROLES]
+    if bad:
+        raise InputError(
+            f"unknown role(s) {', '.join(bad)}; expected {', '.join(ALL_ROLES)}",
+            source="argument --roles",
+        )
+    return roles  # type: ignore[return-value]
+
+
+def _run(args: argparse.Namespace) -> int:
+    roles = _roles(args.roles)
+    instruments: dict[str, str] = {}
+    for item in args.instrument:
+        role, _, iid = item.partition("=")
+        if role not in ALL_ROLES or not iid:
+            raise InputError(f"{item!r}: expected ROLE=ID", source="argument --instrument")
+        instruments[role] = iid
+    console: Console
+    if args.script is not None:
+        try:
+            commands = args.script.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise InputError(
+                f"cannot read the script ({exc.strerror})", source=str(args.script)
+            ) from exc
+        console = ScriptedConsole(commands, auto=args.auto, out=_print)
+    elif args.auto:
+        console = ScriptedConsole([], auto=True, out=_print)
+    else:
+        console = InteractiveConsole()
+
+    with CampaignStore.open(args.campaign) as store:
+        room = store.classroom(args.classroom)
+        session = _session(store, args)
+        desk = grids.point_plan(room, "desk")
+        board = grids.point_plan(room, "board")
+        steps = plan_steps(
+            room,
+            [(p.index, p.x_m, p.y_m, p.label) for p in desk.points],
+            [(p.index, p.x_m, p.y_m, p.label) for p in board.points],
+            observers=[o.name for o in standard_observers(room)],
+            roles=roles,
+        )
+        meters: dict[Role, Any] = {}
+        opened: list[DriverMeter] = []
+        try:
+            for role, url, model, options in (
+                (
+                    "lux",
+                    args.lux_meter,
+                    args.lux_model,
+                    {"wait_scale": args.wait_scale} if args.lux_model in KONICA else {},
+                ),
+                ("spectrum", args.spectrometer, args.spectro_model, {}),
+                (
+                    "flicker",
+                    args.flicker_meter,
+                    args.flicker_model,
+                    {"duration_s": args.flicker_seconds},
+                ),
+            ):
+                if role in roles and url:
+                    meter = DriverMeter(
+                        url, model, instruments.get(role), timeout_s=args.timeout, **options
+                    )
+                    opened.append(meter)
+                    meters[role] = meter  # type: ignore[index]
+            for role in ("power", "height", "luminance"):
+                if role in roles:
+                    meters[role] = ManualMeter(console, instruments.get(role), args.lang)  # type: ignore[index]
+            missing = [r for r in roles if r not in meters]
+            if missing:
+                console.say(f"no meter for {', '.join(missing)}: those steps are skipped")
+            console.say(
+                f"{room.classroom_id} {room.name}: desk {desk.n_points} points "
+                f"({desk.rows}×{desk.cols}), board {board.n_points} points; "
+                f"session {session.session_id}"
+            )
+            outcome = run_session(
+                store,
+                session,
+                steps,
+                meters,
+                console,
+                lang=args.lang,
+                interactive_reconnect=not (args.auto or args.script),
+            )
+        finally:
+            for meter in opened:
+                meter.close()
+    done = len(steps) - len(outcome.remaining) - len(outcome.skipped)
+    console.say(
+        f"session {outcome.session_id}: {done}/{len(steps)} steps measured, "
+        f"{len(outcome.skipped)} skipped, {len(outcome.remaining)} remaining"
+    )
+    if outcome.device_error:
+        print(
+            f"luxcheck: error: {outcome.device_error} (the session is saved; resume with --resume)",
+            file=sys.stderr,
+        )
+        return EXIT_DEVICE
+    return EXIT_OK
+
+
+def _print(text: str) -> None:
+    print(text, flush=True)
+
+
+def _session(store: CampaignStore, args: argparse.Namespace) -> MeasurementSession:
+    if args.resume:
+        sessions = store.sessions(args.classroom)
+        if not sessions:
+            raise InputError(
+                f"classroom {args.classroom} has no session to resume", source="argument --resume"
+            )
+        return sessions[-1]
+    now = dt.datetime.now(dt.UTC).astimezone()
+    session_id = args.session or f"{args.classroom}-{now:%Y%m%dT%H%M%S}"
+    return MeasurementSession(
+        session_id,
+        args.classroom,
+        args.inspector,
+        now,
+        tuple(sorted(set(_known_instruments(store, args)))),
+    )
+
+
+def _known_instruments(store: CampaignStore, args: argparse.Namespace) -> list[str]:
+    ids = [item.partition("=")[2] for item in args.instrument]
+    for iid in ids:
+        if store.instrument(iid) is None:
+            raise InputError(
+                f"instrument {iid!r} is not in the campaign", source="argument --instrument"
+            )
+    return ids
