@@ -204,3 +204,251 @@ def prepare_store(path: Path, plans: list[RoomPlan], campaign_name: str) -> Camp
         for instrument in DEMO_INSTRUMENTS:
             store.add_instrument(instrument)
     return store
+
+
+# --------------------------------------------------------------------------- through the drivers
+def _lux_sequence(plan: RoomPlan, steps: list[Step]) -> list[float]:
+    scene = Scene(plan)
+    return [
+        quantise(float(scene.value(s)["illuminance_lx"]), RESOLUTION["illuminance_lx"])
+        for s in steps
+        if s.role == "lux"
+    ]
+
+
+def emulator_settings(plan: RoomPlan, steps: list[Step]) -> dict[str, dict[str, str]]:
+    """Emulator options that make the emulated meters see this planned room.
+
+    The T-10A walks the room's lux values in step order (``sequence``); the spectrometer and
+    the waveform sensor are set to the room's illuminance and flicker behaviour.
+    """
+    lux = _lux_sequence(plan, steps)
+    desk = [
+        v
+        for v, s in zip(lux, [s for s in steps if s.role == "lux"], strict=True)
+        if s.surface == "desk"
+    ]
+    mean_lux = sum(desk) / len(desk) if desk else 500.0
+    source = plan.source
+    percent = source.flicker_percent if source.flicker_frequency_hz else source.flicker_percent / 5
+    return {
+        "t-10a": {
+            "sequence": ",".join(f"{v:g}" for v in _lux_sequence(plan, steps)),
+            "time_scale": "0.01",
+        },
+        "jeti-specbos": {
+            "lux": f"{mean_lux:.1f}",
+            "blue": "0.55",
+            "phosphor_nm": "585",
+            "tint_ms": "50",
+            "time_scale": "0.01",
+        },
+        "waveform-stream": {
+            "rate": "4000",
+            "freq": "100",
+            "percent": f"{percent:.3f}",
+            "mean": "2400",
+            "dark": "40",
+            "time_scale": "0.01",
+        },
+    }
+
+
+def measure_room_with_drivers(
+    store: CampaignStore,
+    plan: RoomPlan,
+    session: MeasurementSession,
+    ports: Mapping[str, str],
+    *,
+    out: Callable[[str], None],
+) -> int:
+    """Measure one room through the real drivers: lux, spectrum and flicker from the meters at
+    ``ports`` (``emu://`` URLs or pseudo-terminals), the typed-in quantities from the scene.
+    Returns the number of readings journalled."""
+    from luxcheck.cli.measure import DriverMeter
+    from luxcheck.fieldwork import FieldMeter, ScriptedConsole, run_session
+
+    scene = Scene(plan)
+    steps = room_steps(plan)
+    meters: dict[str, FieldMeter] = {role: SceneMeter(scene, role) for role in ROLE_INSTRUMENT}
+    opened = [
+        DriverMeter(ports["t-10a"], "t-10a", "LUX-1", wait_scale=0.0),
+        DriverMeter(ports["jeti-specbos"], "jeti-specbos", "SPEC-1"),
+        DriverMeter(ports["waveform-stream"], "waveform-stream", "FLK-1", duration_s=20.0),
+    ]
+    meters["lux"], meters["spectrum"], meters["flicker"] = opened
+    try:
+        outcome = run_session(
+            store,
+            session,
+            steps,
+            meters,  # type: ignore[arg-type]
+            ScriptedConsole(out=lambda _: None),
+        )
+    finally:
+        for meter in opened:
+            meter.close()
+    if outcome.remaining:
+        raise RuntimeError(
+            f"{plan.classroom.classroom_id}: session stopped with "
+            f"{len(outcome.remaining)} steps left ({outcome.device_error})"
+        )
+    paths = sorted({"emu://" if p.startswith("emu://") else "pty" for p in ports.values()})
+    out(
+        f"  {plan.classroom.classroom_id}: {len(outcome.taken)} readings through the drivers "
+        f"({', '.join(paths)})"
+    )
+    return len(outcome.taken)
+
+
+# --------------------------------------------------------------------------- the whole demo
+DEMO_CAMPAIGN_ID = "DEMO-2026"
+DEMO_START = dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+def _remove_previous(path: Path) -> None:
+    """Remove an earlier demo campaign file (and only a demo campaign: anything else at that
+    path is refused, so a user's campaign can never be deleted by the demo)."""
+    if not path.exists():
+        return
+    from luxcheck.errors import InputError
+
+    try:
+        with CampaignStore.open(path) as old:
+            is_demo = old.campaign.campaign_id == DEMO_CAMPAIGN_ID
+    except Exception as exc:  # not a campaign file at all
+        raise InputError(f"exists and is not a demo campaign ({exc})", source=str(path)) from exc
+    if not is_demo:
+        raise InputError(
+            "exists and is not a demo campaign; choose another --out", source=str(path)
+        )
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _pty_ports(settings: Mapping[str, Mapping[str, str]]) -> tuple[dict[str, str], list[Any]]:
+    import re
+    import subprocess
+    import sys
+
+    procs = []
+    ports = {}
+    try:
+        for model, options in settings.items():
+            cmd = [sys.executable, "-m", "luxcheck", "emulate", model]
+            for key, value in options.items():
+                cmd += ["--set", f"{key}={value}"]
+            proc = subprocess.Popen(
+                cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            )
+            procs.append(proc)
+            line = proc.stdout.readline() if proc.stdout else ""
+            match = re.search(r"(/dev/\S+)", line)
+            if not match:
+                raise RuntimeError(f"luxcheck emulate {model} did not start: {line.strip()}")
+            ports[model] = match.group(1)
+    except BaseException:
+        for proc in procs:
+            proc.kill()
+        raise
+    return ports, procs
+
+
+def run_demo(
+    out: Path,
+    *,
+    n_classrooms: int = 1000,
+    seed: int = 2026,
+    lang: str = "zh",
+    use_pty: bool = True,
+    reports: bool = True,
+    pdf: bool = False,
+    jobs: int | None = None,
+    say: Callable[[str], None] = print,
+) -> Path:
+    """Run the demo campaign into ``out``; return the campaign file's path."""
+    import time
+    import urllib.parse
+    from collections import Counter
+
+    from luxcheck.analysis import analyse_campaign
+    from luxcheck.demo_plan import plan_campaign
+    from luxcheck.judge import judge_campaign
+
+    clock = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "demo.lux"
+    _remove_previous(path)
+    plans = plan_campaign(n_classrooms, seed)
+    schools = len({p.school.school_id for p in plans})
+    say(f"luxcheck demo: {len(plans)} classrooms in {schools} schools (seed {seed}) → {path}")
+    store = prepare_store(path, plans, "演示:2026 年中小学教室照明改造验收")
+    try:
+        say("1/4 measuring (simulated inspectors, emulated meters)")
+        through_drivers = 0
+        first = plans[0]
+        settings = emulator_settings(first, room_steps(first))
+        ports = {m: f"emu://{m}?{urllib.parse.urlencode(o)}" for m, o in settings.items()}
+        through_drivers += measure_room_with_drivers(
+            store, first, session_for(first, 0, DEMO_START), ports, out=say
+        )
+        skip = 1
+        if use_pty and len(plans) > 1:
+            second = plans[1]
+            pty_ports, procs = _pty_ports(emulator_settings(second, room_steps(second)))
+            try:
+                through_drivers += measure_room_with_drivers(
+                    store, second, session_for(second, 1, DEMO_START), pty_ports, out=say
+                )
+            finally:
+                for proc in procs:
+                    proc.terminate()
+                    proc.wait(timeout=10)
+            skip = 2
+        measured = measure_campaign(store, plans, start=DEMO_START, skip=skip)
+        say(
+            f"  {measured.classrooms} classrooms through the emulators' fast path; "
+            f"{measured.readings + through_drivers} readings journalled "
+            f"({time.perf_counter() - clock:.1f} s)"
+        )
+        t = time.perf_counter()
+        summary = analyse_campaign(store)
+        say(f"2/4 analysed {summary.analysed} classrooms in {time.perf_counter() - t:.1f} s")
+        t = time.perf_counter()
+        judged, rollup = judge_campaign(store)
+        say(
+            f"3/4 judged against profile {store.campaign.profile} "
+            f"in {time.perf_counter() - t:.1f} s"
+        )
+        if reports:
+            t = time.perf_counter()
+            from luxcheck.reporting import render_campaign
+
+            index = render_campaign(
+                store, out / "reports", lang=lang, pdf=pdf, jobs=jobs, judged=judged, rollup=rollup
+            )
+            say(f"4/4 reports rendered in {time.perf_counter() - t:.1f} s")
+        else:
+            index = None
+            say("4/4 reports skipped (--no-reports)")
+    finally:
+        store.close()
+    rate = 100.0 * rollup.passed / rollup.rooms if rollup.rooms else 0.0
+    say("")
+    say(
+        f"classrooms: {rollup.rooms}  pass: {rollup.passed} ({rate:.1f} %)  "
+        f"fail: {rollup.failed}  incomplete: {rollup.incomplete}"
+    )
+    causes = Counter(rollup.metric_failures)
+    if causes:
+        say("top failure causes (classrooms failing a shall-requirement on):")
+        from luxcheck.vocabulary import METRICS
+
+        for metric_id, count in causes.most_common(8):
+            info = METRICS.get(metric_id)
+            name = (info.name_zh if lang == "zh" else info.name_en) if info else metric_id
+            say(f"  {count:5d}  {name} ({metric_id})")
+    if index is not None:
+        say(f"dashboard: {index}")
+    say(f"campaign file: {path}  ({time.perf_counter() - clock:.1f} s in all)")
+    return path

@@ -17,6 +17,7 @@ from luxcheck.errors import EXIT_BAD_INPUT, LuxcheckError
 
 #: Subcommand modules, in the order their commands are listed by ``luxcheck --help``.
 COMMAND_MODULES: tuple[str, ...] = (
+    "luxcheck.cli.demo",
     "luxcheck.cli.campaign",
     "luxcheck.cli.analyse",
     "luxcheck.cli.standards",

@@ -55,26 +55,26 @@ class DriverMeter:
         self.instrument_id = instrument_id
 
     def read(self, step: Step) -> Mapping[str, Any]:
+        from luxcheck.drivers import PhotometricReading, SampledWaveform, SpectralReading
+
         reading = self.meter.read()
-        values = reading.values()
-        if step.role == "lux":
-            if values.get("illuminance_lx") is None:
+        if step.role == "lux" and isinstance(reading, PhotometricReading):
+            if reading.illuminance_lx is None:
                 raise DeviceError(f"{self.meter.port}: the meter gave no illuminance")
-            return {"illuminance_lx": float(values["illuminance_lx"])}
-        if step.role == "spectrum":
+            return {"illuminance_lx": float(reading.illuminance_lx)}
+        if step.role == "spectrum" and isinstance(reading, SpectralReading):
             return {
-                "wavelength_nm": np.asarray(values["wavelength_nm"], dtype=np.float64),
-                "values": np.asarray(values["values"], dtype=np.float64),
-                "unit": values.get("unit", "W/(m2 nm)"),
+                "wavelength_nm": np.asarray(reading.wavelength_nm, dtype=np.float64),
+                "values": np.asarray(reading.spectral_values, dtype=np.float64),
+                "unit": reading.unit,
             }
-        if step.role == "flicker":
-            samples = np.asarray(values["samples"], dtype=np.uint16)
+        if step.role == "flicker" and isinstance(reading, SampledWaveform):
             return {
-                "samples": samples,
-                "sample_rate_hz": float(values["sample_rate_hz"]),
-                "dark_level": float(values.get("dark_level", 0.0)),
-                "full_scale": float(values["full_scale"]),
-                "unit": str(values.get("unit", "counts")),
+                "samples": np.asarray(reading.samples, dtype=np.uint16),
+                "sample_rate_hz": float(reading.sample_rate_hz),
+                "dark_level": float(reading.dark_level),
+                "full_scale": float(reading.full_scale),
+                "unit": reading.unit,
             }
         raise InputError(f"a {self.meter.kind} meter cannot measure {step.role}")
 

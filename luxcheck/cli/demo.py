@@ -1,0 +1,49 @@
+"""``luxcheck demo``: the whole product on a synthetic campaign, no hardware needed."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from luxcheck.errors import EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``demo`` command."""
+    p = sub.add_parser(
+        "demo",
+        help="run a synthetic campaign end to end (no hardware needed)",
+        description="Plan N classrooms in about N/25 schools with realistic defects, measure "
+        "them with simulated inspectors through the emulated meters (the first classroom over "
+        "emu://, the second over a pseudo-terminal, the rest through the emulators' fast "
+        "in-process path), analyse, judge and report. Prints only what it computed.",
+    )
+    p.add_argument("--classrooms", type=int, default=1000, help="number of classrooms")
+    p.add_argument("--seed", type=int, default=2026, help="random seed of the campaign plan")
+    p.add_argument("--out", type=Path, default=Path("demo-out"), help="output folder")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language")
+    p.add_argument(
+        "--no-pty",
+        action="store_true",
+        help="skip the pseudo-terminal classroom (systems without ptys)",
+    )
+    p.add_argument("--no-reports", action="store_true", help="stop after the analysis")
+    p.add_argument("--pdf", action="store_true", help="also render PDF reports")
+    p.add_argument("--jobs", type=int, default=None, help="report worker processes")
+    p.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from luxcheck.demo import run_demo
+
+    run_demo(
+        args.out,
+        n_classrooms=args.classrooms,
+        seed=args.seed,
+        lang=args.lang,
+        use_pty=not args.no_pty,
+        reports=not args.no_reports,
+        pdf=args.pdf,
+        jobs=args.jobs,
+    )
+    return EXIT_OK
