@@ -16,7 +16,11 @@ from luxcheck import __version__
 from luxcheck.errors import EXIT_BAD_INPUT, LuxcheckError
 
 #: Subcommand modules, in the order their commands are listed by ``luxcheck --help``.
-COMMAND_MODULES: tuple[str, ...] = ("luxcheck.cli.campaign",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "luxcheck.cli.campaign",
+    "luxcheck.cli.report",
+    "luxcheck.cli.verify",
+)
 
 
 class _Parser(argparse.ArgumentParser):

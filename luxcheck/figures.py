@@ -1,0 +1,571 @@
+"""Report figures with matplotlib's object-oriented API (Agg; PNG or SVG bytes).
+
+Speed (reference/anchors.md §5.5): no pyplot, no ``bbox_inches="tight"``; the figures whose
+artists only change data (spectrum, CRI bars, waveform) are built once per renderer and updated
+in place; the CIE 1931 diagram and the flicker limit chart are drawn once as *backgrounds* whose
+axes geometry is returned, so that the measured point is overlaid in the HTML (an inline SVG
+marker) without redrawing anything.
+
+Figures never hold thresholds: the flicker limit curves and the histogram marks come from the
+caller (the standards packs via the verdicts). Labels go through the ``gettext`` function the
+renderer is given, so that a figure speaks the report's language.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import matplotlib
+import numpy as np
+import numpy.typing as npt
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.path import Path as MplPath
+from matplotlib.tri import Triangulation
+
+from luxcheck.model import Classroom
+from luxcheck.report_model import (
+    CriData,
+    GridSurface,
+    LimitCurve,
+    PlanePoints,
+    SpectrumData,
+    UgrObserver,
+    WaveformExcerpt,
+)
+from luxcheck.resources import reports_dir
+
+#: Bumped whenever a figure's look changes, so cached figure files are redrawn.
+FIGURE_STYLE_VERSION = "1"
+FONT_FILE = "LuxcheckSansSC-Regular.otf"
+FONT_FAMILY = "LuxcheckSansSC"
+DPI = 100
+_PNG_OPTIONS: dict[str, Any] = {"compress_level": 3}
+
+# Planck's radiation constants [W m², m K] (CODATA 2018 exact values, c2 = h c / k).
+_C1 = 3.741771852e-16
+_C2 = 1.438776877e-2
+_LOCUS_TICKS_K = (2000.0, 3000.0, 4000.0, 6500.0, 10000.0)
+
+Gettext = Callable[[str], str]
+
+
+def _n(message: str) -> str:
+    """Mark a message for translation (extracted by scripts/update_catalogs.py)."""
+    return message
+
+
+@cache
+def _register_font() -> str:
+    from matplotlib import font_manager
+
+    path = reports_dir() / "fonts" / FONT_FILE
+    font_manager.fontManager.addfont(str(path))
+    return FONT_FAMILY
+
+
+def _rc() -> Any:
+    return {
+        "font.family": [_register_font()],
+        "font.size": 8.0,
+        "axes.titlesize": 9.0,
+        "axes.labelsize": 8.0,
+        "svg.fonttype": "path",
+        "svg.hashsalt": "luxcheck",
+        "axes.unicode_minus": True,
+    }
+
+
+@dataclass(frozen=True)
+class AxesGeometry:
+    """Where a background figure's axes sit, to overlay a data point in the HTML.
+
+    Pixel coordinates have the origin at the top-left of the image.
+    """
+
+    width_px: float
+    height_px: float
+    left_px: float
+    right_px: float
+    top_px: float
+    bottom_px: float
+    xlim: tuple[float, float]
+    ylim: tuple[float, float]
+    xlog: bool
+    ylog: bool
+
+    def to_pixels(self, x: float, y: float) -> tuple[float, float] | None:
+        """Image pixel position of a data point; None if it is off the axes (or not finite)."""
+        fx = self._fraction(x, self.xlim, self.xlog)
+        fy = self._fraction(y, self.ylim, self.ylog)
+        if fx is None or fy is None:
+            return None
+        px = self.left_px + fx * (self.right_px - self.left_px)
+        py = self.bottom_px - fy * (self.bottom_px - self.top_px)
+        return px, py
+
+    @staticmethod
+    def _fraction(value: float, lim: tuple[float, float], log: bool) -> float | None:
+        if not math.isfinite(value):
+            return None
+        lo, hi = lim
+        if log:
+            if value <= 0:
+                return None
+            value, lo, hi = math.log10(value), math.log10(lo), math.log10(hi)
+        fraction = (value - lo) / (hi - lo)
+        return fraction if 0.0 <= fraction <= 1.0 else None
+
+
+def _geometry(fig: Figure, ax: Any) -> AxesGeometry:
+    fig.canvas.draw()
+    width, height = fig.canvas.get_width_height()
+    bbox = ax.get_window_extent()
+    return AxesGeometry(
+        float(width),
+        float(height),
+        float(bbox.x0),
+        float(bbox.x1),
+        float(height - bbox.y1),
+        float(height - bbox.y0),
+        tuple(float(v) for v in ax.get_xlim()),  # type: ignore[arg-type]
+        tuple(float(v) for v in ax.get_ylim()),  # type: ignore[arg-type]
+        ax.get_xscale() == "log",
+        ax.get_yscale() == "log",
+    )
+
+
+def _save(fig: Figure, fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    if fmt == "png":
+        fig.savefig(buffer, format="png", dpi=DPI, pil_kwargs=_PNG_OPTIONS)
+    else:
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+def _new_figure(width_in: float, height_in: float) -> Figure:
+    fig = Figure(figsize=(width_in, height_in), dpi=DPI, layout=None)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+# --------------------------------------------------------------------------- colorimetry data
+@cache
+def _cmfs() -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    # luxcheck.data is a namespace package; resources.files on the parent package gives a
+    # plain path in a checkout and in a wheel alike.
+    source = resources.files("luxcheck").joinpath("data", "cie1931_locus_for_figures.csv")
+    with source.open("r", encoding="utf-8") as handle:
+        table = np.loadtxt(handle, delimiter=",", comments="#", skiprows=5)
+    return table[:, 0], table[:, 1:4]
+
+
+def spectral_locus_xy() -> npt.NDArray[np.float64]:
+    """CIE 1931 spectral locus (x, y) from 360 to 830 nm at 5 nm, shape (n, 2)."""
+    _, cmf = _cmfs()
+    total = cmf.sum(axis=1, keepdims=True)
+    return np.asarray(cmf[:, :2] / total, dtype=np.float64)
+
+
+def planckian_xy(cct_K: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """CIE 1931 (x, y) of a blackbody at ``cct_K`` [K] (shape (..., 2)), by summing Planck's
+    law against the 5 nm CMF table — for drawing the locus, not for colorimetry."""
+    wl_nm, cmf = _cmfs()
+    t = np.asarray(cct_K, dtype=float)[..., np.newaxis]
+    wl_m = wl_nm * 1e-9
+    with np.errstate(over="ignore"):
+        spd = _C1 / wl_m**5 / np.expm1(_C2 / (wl_m * t))
+    xyz = spd @ cmf
+    return np.asarray(xyz[..., :2] / xyz.sum(axis=-1, keepdims=True), dtype=np.float64)
+
+
+def _horseshoe_rgb(grid: int = 220) -> npt.NDArray[np.float64]:
+    """An RGBA image of the chromaticity gamut (approximate sRGB, for orientation only)."""
+    xs = np.linspace(0.0, 0.8, grid)
+    ys = np.linspace(0.0, 0.9, grid)
+    xx, yy = np.meshgrid(xs, ys)
+    inside = (
+        MplPath(spectral_locus_xy())
+        .contains_points(np.column_stack([xx.ravel(), yy.ravel()]))
+        .reshape(xx.shape)
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        X = np.where(yy > 0, xx / yy, 0.0)
+        Z = np.where(yy > 0, (1 - xx - yy) / yy, 0.0)
+    xyz = np.stack([X, np.ones_like(X), Z], axis=-1)
+    m = np.array([[3.2406, -1.5372, -0.4986], [-0.9689, 1.8758, 0.0415], [0.0557, -0.2040, 1.0570]])
+    rgb = np.clip(xyz @ m.T, 0.0, None)
+    rgb = rgb / np.maximum(rgb.max(axis=-1, keepdims=True), 1e-9)
+    rgb = np.where(rgb <= 0.0031308, 12.92 * rgb, 1.055 * rgb ** (1 / 2.4) - 0.055)
+    alpha = np.where(inside, 0.55, 0.0)
+    return np.concatenate([np.clip(rgb, 0, 1), alpha[..., np.newaxis]], axis=-1)
+
+
+# --------------------------------------------------------------------------- renderer
+class FigureRenderer:
+    """Draws a report's figures; one per worker process, reused for every classroom.
+
+    Parameters
+    ----------
+    gettext
+        Translation function for labels (the report's language).
+    lang
+        ``"zh"`` or ``"en"``: which of the caller's labels (limit curves) to print.
+    fmt
+        ``"png"`` (default; fastest in WeasyPrint) or ``"svg"``.
+    """
+
+    def __init__(self, gettext: Gettext, fmt: str = "png", lang: str = "zh") -> None:
+        if fmt not in ("png", "svg"):
+            raise ValueError(f"figure format {fmt!r}: expected png or svg")
+        self._ = gettext
+        self.fmt = fmt
+        self.lang = lang
+        self._spectrum: tuple[Figure, Any, Any] | None = None
+        self._cri: tuple[Figure, Any, Any, Any] | None = None
+        self._wave: tuple[Figure, Any, Any] | None = None
+
+    # ----------------------------------------------------------------- static backgrounds
+    def chromaticity_background(self) -> tuple[bytes, AxesGeometry]:
+        """CIE 1931 (x, y) diagram with the spectral and the Planckian locus, drawn once."""
+        _ = self._
+        with matplotlib.rc_context(_rc()):
+            fig = _new_figure(4.0, 4.0)
+            ax = fig.add_axes((0.14, 0.11, 0.82, 0.84))
+            ax.imshow(_horseshoe_rgb(), origin="lower", extent=(0.0, 0.8, 0.0, 0.9), aspect="auto")
+            locus = spectral_locus_xy()
+            closed = np.vstack([locus, locus[:1]])
+            ax.plot(closed[:, 0], closed[:, 1], color="0.2", lw=0.8)
+            for wl in (460, 480, 500, 520, 540, 560, 580, 600, 620):
+                i = int((wl - 360) / 5)
+                ax.annotate(
+                    f"{wl}",
+                    locus[i],
+                    fontsize=6,
+                    color="0.3",
+                    textcoords="offset points",
+                    xytext=(4, 0) if wl > 500 else (-14, -2),
+                )
+            temps = np.geomspace(1000.0, 25000.0, 200)
+            planck = planckian_xy(temps)
+            ax.plot(planck[:, 0], planck[:, 1], color="k", lw=1.0, label=_("Planckian locus"))
+            ticks = planckian_xy(np.array(_LOCUS_TICKS_K))
+            ax.plot(ticks[:, 0], ticks[:, 1], "k|", ms=6)
+            for t, (px, py) in zip(_LOCUS_TICKS_K, ticks, strict=True):
+                ax.annotate(
+                    f"{t:.0f} K",
+                    (px, py),
+                    fontsize=5.5,
+                    xytext=(-4, -9),
+                    textcoords="offset points",
+                    rotation=-35,
+                )
+            ax.set_xlim(0.0, 0.8)
+            ax.set_ylim(0.0, 0.9)
+            ax.set_xlabel("x")
+            ax.set_ylabel("y")
+            ax.set_title(_("CIE 1931 chromaticity diagram"))
+            ax.legend(loc="upper right", fontsize=6, frameon=False)
+            geometry = _geometry(fig, ax)
+            return _save(fig, self.fmt), geometry
+
+    def flicker_background(self, curves: Sequence[LimitCurve]) -> tuple[bytes, AxesGeometry]:
+        """Percent flicker against frequency (log-log) with the caller's limit curves."""
+        _ = self._
+        with matplotlib.rc_context(_rc()):
+            fig = _new_figure(5.0, 3.2)
+            ax = fig.add_axes((0.12, 0.14, 0.62, 0.76))
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            styles = ["-", "--", ":", "-."]
+            for i, curve in enumerate(curves):
+                keep = (curve.frequency_hz > 0) & (curve.percent > 0)
+                label = curve.label_zh if self.lang == "zh" else curve.label_en
+                ax.plot(
+                    curve.frequency_hz[keep],
+                    curve.percent[keep],
+                    styles[i % len(styles)],
+                    color="0.45" if curve.advisory else "C3",
+                    lw=1.2,
+                    label=label,
+                )
+            ax.set_xlim(1.0, 1e5)
+            ax.set_ylim(0.01, 100.0)
+            ax.grid(True, which="major", lw=0.3, color="0.8")
+            ax.set_xlabel(_("Frequency [Hz]"))
+            ax.set_ylabel(_("Percent flicker [%]"))
+            ax.set_title(_("Flicker limits and the measured point"))
+            if curves:
+                ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=6, frameon=False)
+            geometry = _geometry(fig, ax)
+            return _save(fig, self.fmt), geometry
+
+    # ----------------------------------------------------------------- per-classroom figures
+    def desk_map(
+        self,
+        points: PlanePoints,
+        room: Classroom,
+        surface: GridSurface | None = None,
+        luminaires_m: Sequence[tuple[float, float]] = (),
+    ) -> bytes:
+        """Desk-plane isolux map: filled contours, the measured points and their values."""
+        _ = self._
+        with matplotlib.rc_context(_rc()):
+            aspect = room.length_m / room.width_m
+            fig = _new_figure(4.2, min(6.0, 0.9 + 3.2 * aspect))
+            ax = fig.add_axes((0.12, 0.08, 0.66, 0.84))
+            cax = fig.add_axes((0.82, 0.08, 0.03, 0.84))
+            values = points.value_lx
+            vmin, vmax = float(values.min()), float(values.max())
+            if surface is not None:
+                vmin = min(vmin, float(np.nanmin(surface.value_lx)))
+                vmax = max(vmax, float(np.nanmax(surface.value_lx)))
+            if vmax - vmin < 1e-9:
+                vmax = vmin + 1.0
+            norm = Normalize(vmin, vmax)
+            mappable: Any = None
+            if surface is not None:
+                mappable = ax.contourf(
+                    surface.x_m,
+                    surface.y_m,
+                    surface.value_lx,
+                    levels=10,
+                    cmap="YlOrRd_r",
+                    norm=norm,
+                    alpha=0.85,
+                )
+                ax.contour(
+                    surface.x_m,
+                    surface.y_m,
+                    surface.value_lx,
+                    levels=10,
+                    colors="0.3",
+                    linewidths=0.3,
+                )
+            elif points.x_m.size >= 3 and _triangulable(points):
+                tri = Triangulation(points.x_m, points.y_m)
+                mappable = ax.tricontourf(
+                    tri, values, levels=10, cmap="YlOrRd_r", norm=norm, alpha=0.85
+                )
+                ax.tricontour(tri, values, levels=10, colors="0.3", linewidths=0.3)
+            ax.scatter(points.x_m, points.y_m, s=9, c="k", zorder=3)
+            for x, y, v in zip(points.x_m, points.y_m, values, strict=True):
+                ax.annotate(
+                    f"{v:.0f}", (x, y), xytext=(2, 2), textcoords="offset points", fontsize=6
+                )
+            self._room_outline(ax, room, luminaires_m)
+            if mappable is not None:
+                fig.colorbar(mappable, cax=cax, label=_("Illuminance [lx]"))
+            else:
+                cax.set_visible(False)
+            ax.set_title(_("Desk plane: measured illuminance [lx]"))
+            return _save(fig, self.fmt)
+
+    def board_map(self, points: PlanePoints, room: Classroom) -> bytes:
+        """Blackboard grid: the board outline with each measured point and value."""
+        _ = self._
+        with matplotlib.rc_context(_rc()):
+            fig = _new_figure(4.6, 2.2)
+            ax = fig.add_axes((0.1, 0.2, 0.86, 0.66))
+            ax.add_patch(
+                Rectangle((0, 0), room.board_width_m, room.board_height_m, fc="#2f4f3f", ec="k")
+            )
+            sc = ax.scatter(
+                points.x_m,
+                points.y_m,
+                c=points.value_lx,
+                cmap="YlOrRd_r",
+                s=30,
+                zorder=3,
+                edgecolors="w",
+                linewidths=0.5,
+            )
+            del sc
+            for x, y, v in zip(points.x_m, points.y_m, points.value_lx, strict=True):
+                ax.annotate(
+                    f"{v:.0f}",
+                    (x, y),
+                    xytext=(4, 3),
+                    textcoords="offset points",
+                    fontsize=6.5,
+                    color="w",
+                )
+            ax.set_xlim(-0.1, max(room.board_width_m, float(points.x_m.max())) + 0.1)
+            ax.set_ylim(-0.1, max(room.board_height_m, float(points.y_m.max())) + 0.1)
+            ax.set_aspect("equal")
+            ax.set_xlabel(_("Along the board [m]"))
+            ax.set_ylabel(_("Height [m]"))
+            ax.set_title(_("Blackboard: measured illuminance [lx]"))
+            return _save(fig, self.fmt)
+
+    def spectrum(self, data: SpectrumData) -> bytes:
+        """The measured spectrum (reused figure; only the line data change)."""
+        _ = self._
+        with matplotlib.rc_context(_rc()):
+            if self._spectrum is None:
+                fig = _new_figure(4.6, 2.6)
+                ax = fig.add_axes((0.13, 0.17, 0.83, 0.72))
+                (line,) = ax.plot([], [], color="C0", lw=1.0)
+                ax.set_xlabel(_("Wavelength [nm]"))
+                ax.set_title(_("Spectral distribution"))
+                ax.grid(True, lw=0.3, color="0.85")
+                self._spectrum = (fig, ax, line)
+            fig, ax, line = self._spectrum
+            line.set_data(data.wavelength_nm, data.values)
+            ax.set_xlim(float(data.wavelength_nm.min()), float(data.wavelength_nm.max()))
+            top = float(np.max(data.values))
+            bottom = min(0.0, float(np.min(data.values)))
+            ax.set_ylim(bottom, top * 1.05 if top > 0 else 1.0)
+            ax.set_ylabel(data.unit)
+            return _save(fig, self.fmt)
+
+    def cri_bars(self, data: CriData) -> bytes:
+        """CIE 13.3 R1–R14 bars with Ra (reused figure; NaN indices left blank)."""
+        _ = self._
+        colours = (
+            "#b88a8a",
+            "#a99a5a",
+            "#8a9a4a",
+            "#6aa06a",
+            "#6a9aa8",
+            "#6a7ab8",
+            "#9a7ab0",
+            "#b07aa0",
+            "#d01010",
+            "#e8d020",
+            "#208040",
+            "#1030a0",
+            "#e8c0a0",
+            "#506030",
+        )
+        with matplotlib.rc_context(_rc()):
+            if self._cri is None:
+                fig = _new_figure(4.6, 2.6)
+                ax = fig.add_axes((0.11, 0.14, 0.86, 0.74))
+                bars = ax.bar(range(1, 15), np.zeros(14), color=colours, edgecolor="0.3", lw=0.4)
+                ax.set_xticks(range(1, 15), [f"R{i}" for i in range(1, 15)], fontsize=6.5)
+                ax.axhline(0.0, color="k", lw=0.6)
+                ax.set_ylabel(_("Index"))
+                title = ax.set_title("")
+                self._cri = (fig, ax, bars, title)
+            fig, ax, bars, title = self._cri
+            ri = data.ri
+            for bar, value in zip(bars, ri, strict=True):
+                bar.set_height(0.0 if not math.isfinite(value) else value)
+            finite = ri[np.isfinite(ri)]
+            low = min(0.0, float(finite.min()) - 5) if finite.size else 0.0
+            ax.set_ylim(low, 105.0)
+            ra = f"{data.ra:.1f}" if math.isfinite(data.ra) else "—"
+            title.set_text(_("Colour rendering: Ra = {ra}").format(ra=ra))
+            return _save(fig, self.fmt)
+
+    def waveform(self, data: WaveformExcerpt) -> bytes:
+        """An excerpt of the light waveform against time [ms] (reused figure)."""
+        _ = self._
+        with matplotlib.rc_context(_rc()):
+            if self._wave is None:
+                fig = _new_figure(4.6, 2.4)
+                ax = fig.add_axes((0.12, 0.18, 0.84, 0.7))
+                (line,) = ax.plot([], [], color="C1", lw=0.8)
+                ax.set_xlabel(_("Time [ms]"))
+                ax.set_title(_("Light waveform (excerpt)"))
+                ax.grid(True, lw=0.3, color="0.85")
+                self._wave = (fig, ax, line)
+            fig, ax, line = self._wave
+            t_ms = np.arange(data.samples.size) * (1000.0 / data.sample_rate_hz)
+            line.set_data(t_ms, data.samples)
+            ax.set_xlim(0.0, float(t_ms[-1]))
+            lo, hi = float(data.samples.min()), float(data.samples.max())
+            pad = 0.05 * (hi - lo) if hi > lo else 1.0
+            ax.set_ylim(min(0.0, lo - pad), hi + pad)
+            ax.set_ylabel(data.unit)
+            return _save(fig, self.fmt)
+
+    def ugr_plan(
+        self,
+        room: Classroom,
+        observers: Sequence[UgrObserver],
+        luminaires_m: Sequence[tuple[float, float]] = (),
+    ) -> bytes:
+        """Room plan with the UGR observer positions and their values."""
+        _ = self._
+        with matplotlib.rc_context(_rc()):
+            aspect = room.length_m / room.width_m
+            fig = _new_figure(3.6, min(5.5, 0.9 + 2.7 * aspect))
+            ax = fig.add_axes((0.14, 0.08, 0.8, 0.84))
+            self._room_outline(ax, room, luminaires_m)
+            for obs in observers:
+                ax.plot(obs.x_m, obs.y_m, "o", ms=6, color="C0", zorder=4)
+                value = f"{obs.ugr:.1f}" if math.isfinite(obs.ugr) else "—"
+                ax.annotate(
+                    f"{obs.label}: UGR {value}",
+                    (obs.x_m, obs.y_m),
+                    xytext=(5, 4),
+                    textcoords="offset points",
+                    fontsize=6.5,
+                )
+            ax.set_title(_("UGR observer positions"))
+            return _save(fig, self.fmt)
+
+    def histogram(self, values: Sequence[float], xlabel: str, marks: Sequence[float] = ()) -> bytes:
+        """Distribution of one metric over the campaign; ``marks`` are limit values taken from
+        the verdicts (drawn as dashed lines)."""
+        _ = self._
+        with matplotlib.rc_context(_rc()):
+            fig = _new_figure(3.6, 2.3)
+            ax = fig.add_axes((0.15, 0.2, 0.8, 0.7))
+            data = np.asarray([v for v in values if math.isfinite(v)], dtype=float)
+            if data.size:
+                ax.hist(data, bins=min(30, max(5, int(math.sqrt(data.size)))), color="C0")
+            for mark in marks:
+                ax.axvline(mark, color="C3", ls="--", lw=1.0)
+            ax.set_xlabel(xlabel)
+            ax.set_ylabel(_("Classrooms"))
+            ax.set_title(_("n = {n}").format(n=int(data.size)), fontsize=7)
+            return _save(fig, self.fmt)
+
+    # ----------------------------------------------------------------- helpers
+    def _room_outline(
+        self, ax: Any, room: Classroom, luminaires_m: Sequence[tuple[float, float]]
+    ) -> None:
+        _ = self._
+        ax.add_patch(Rectangle((0, 0), room.width_m, room.length_m, fill=False, ec="k", lw=1.0))
+        ax.add_patch(
+            Rectangle(
+                (0, room.desk_front_m),
+                room.width_m,
+                room.desk_back_m - room.desk_front_m,
+                fill=False,
+                ec="0.4",
+                ls="--",
+                lw=0.6,
+            )
+        )
+        board_x = (room.width_m - room.board_width_m) / 2
+        ax.add_patch(Rectangle((board_x, -0.12), room.board_width_m, 0.12, fc="#2f4f3f"))
+        ax.annotate(
+            _("Blackboard"), (room.width_m / 2, -0.15), ha="center", va="bottom", fontsize=6.5
+        )
+        for x, y in luminaires_m:
+            ax.add_patch(Rectangle((x - 0.3, y - 0.6), 0.6, 1.2, fc="#ffffcc", ec="0.4", lw=0.5))
+        ax.set_xlim(-0.3, room.width_m + 0.3)
+        ax.set_ylim(room.length_m + 0.3, -0.6)
+        ax.set_aspect("equal")
+        ax.set_xlabel(_("Across the room x [m]"))
+        ax.set_ylabel(_("From the blackboard wall y [m]"))
+
+
+def _triangulable(points: PlanePoints) -> bool:
+    """Whether the points span an area (not all on one line)."""
+    xy = np.column_stack([points.x_m, points.y_m])
+    centred = xy - xy.mean(axis=0)
+    return bool(np.linalg.matrix_rank(centred, tol=1e-9) == 2)
