@@ -391,6 +391,16 @@ def test_formatter_locale_rules() -> None:
 
 
 # --------------------------------------------------------------------------- safe paths
+def symlinked_out(tmp_path: Path) -> tuple[Path, Path]:
+    """An output folder whose schools/S01 is a symlink to a folder outside it."""
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    out = tmp_path / "out"
+    (out / "schools").mkdir(parents=True)
+    os.symlink(outside, out / "schools" / "S01")
+    return outside, out
+
+
 def test_safe_file_names_and_no_writes_outside(tmp_path: Path) -> None:
     """Output names come from ids with only [A-Za-z0-9_.-], never starting with a dot, and
     every path is checked to resolve inside --out, symlinks included."""
@@ -402,22 +412,14 @@ def test_safe_file_names_and_no_writes_outside(tmp_path: Path) -> None:
             safe_component(bad)
     with pytest.raises(InputError, match="outside"):
         inside(tmp_path, "..", "x.html")
-    outside = tmp_path / "elsewhere"
-    outside.mkdir()
-    out = tmp_path / "out"
-    (out / "schools").mkdir(parents=True)
-    os.symlink(outside, out / "schools" / "S01")
+    _outside, out = symlinked_out(tmp_path)
     with pytest.raises(InputError, match="outside"):
         inside(out, "schools", "S01", "R101.html")
 
 
 def test_symlinked_output_folder_is_refused(filled: CampaignStore, tmp_path: Path) -> None:
     """A school folder that is a symlink out of --out makes the batch fail before writing."""
-    outside = tmp_path / "elsewhere"
-    outside.mkdir()
-    out = tmp_path / "out"
-    (out / "schools").mkdir(parents=True)
-    os.symlink(outside, out / "schools" / "S01")
+    outside, out = symlinked_out(tmp_path)
     with pytest.raises(InputError, match="outside"):
         render_campaign([report_for(filled, verdicts_full())], out)
     assert list(outside.iterdir()) == []
