@@ -77,8 +77,10 @@ DOMAIN = "luxcheck"
 DIGEST_VERSION = "luxcheck-digest-v1"
 PROVENANCE_PREFIX = "luxcheck-provenance:v1"
 MANIFEST_NAME = ".luxcheck-manifest.json"
-#: Longest waveform excerpt drawn [samples]; the caller's excerpt is used as given up to this.
-WAVEFORM_EXCERPT_MAX = 4000
+#: Length of the waveform excerpt drawn from a stored record [s] (a few mains periods), and
+#: the fewest samples drawn.
+WAVEFORM_EXCERPT_S = 0.05
+WAVEFORM_EXCERPT_MIN_SAMPLES = 200
 _SAFE_RE = re.compile(r"[^A-Za-z0-9_.\-]")
 
 
@@ -238,7 +240,8 @@ def _figures_from_store(
     if waves:
         w = waves[0]
         assert isinstance(w, WaveformReading)
-        excerpt = np.asarray(w.samples[:WAVEFORM_EXCERPT_MAX], dtype=float) - w.dark_level
+        count = max(WAVEFORM_EXCERPT_MIN_SAMPLES, round(WAVEFORM_EXCERPT_S * w.sample_rate_hz))
+        excerpt = np.asarray(w.samples[:count], dtype=float) - w.dark_level
         waveform = WaveformExcerpt(excerpt, w.sample_rate_hz, w.duration_s, w.unit)
     cri = None
     ri = [_number(metrics.get(f"cri_r{i}")) for i in range(1, 15)]

@@ -8,10 +8,12 @@ realistic data to print.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 
 from luxcheck.model import (
+    Campaign,
     IlluminanceReading,
     Instrument,
     MeasurementSession,
@@ -21,6 +23,7 @@ from luxcheck.model import (
 )
 from luxcheck.report_model import (
     ChromaticityPoint,
+    ClassroomReportData,
     FigureInputs,
     LimitCurve,
     PackRef,
@@ -28,6 +31,7 @@ from luxcheck.report_model import (
     ReportContext,
     UgrObserver,
 )
+from luxcheck.reporting import build_classroom_report
 from luxcheck.store import CampaignStore
 from luxcheck.verdict import Verdict
 from tests.conftest import T0, make_classroom
@@ -262,4 +266,34 @@ def figure_extras() -> FigureInputs:
         flicker_limits=CURVES,
         ugr_observers=(UgrObserver("A", 3.6, 9.0, 16.3), UgrObserver("B", 0.0, 4.5, 15.1)),
         luminaires_m=tuple((x, y) for x in (1.2, 3.6, 6.0) for y in (2.5, 5.0, 7.5)),
+    )
+
+
+def make_store(path: Path) -> CampaignStore:
+    """The conftest ``store`` campaign, for module-scoped fixtures (one school S01, classroom
+    R101, instrument T10A-1, session SE1), filled by :func:`fill_store`."""
+    store = CampaignStore.create(path, Campaign("C1", "测试活动"))
+    store.add_school(School("S01", "第一中学", "玄武区"))
+    store.add_classroom(make_classroom())
+    store.add_instrument(
+        Instrument("T10A-1", "Konica Minolta T-10A", "20311045", dt.date(2026, 3, 1), 4.0)
+    )
+    store.add_session(MeasurementSession("SE1", "R101", "张工", T0, ("T10A-1",)))
+    return store
+
+
+def report_of(
+    store: CampaignStore, room: str, verdicts: list[Verdict], status: str
+) -> ClassroomReportData:
+    """A classroom report with the analysis' figure extras and a fixed report date."""
+    return build_classroom_report(
+        store,
+        room,
+        verdicts,
+        status,
+        POLICY,
+        profile_id="cn-classroom",
+        packs=PACKS,
+        figures=figure_extras(),
+        issued_on=dt.date(2026, 11, 3),
     )

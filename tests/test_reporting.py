@@ -41,8 +41,8 @@ from tests.report_fixtures import (
     PACKS,
     POLICY,
     XSS,
-    figure_extras,
     fill_store,
+    report_of,
     verdicts_full,
     verdicts_not_measured,
     verdicts_pass,
@@ -93,22 +93,6 @@ def table_rows(text: str, table_class: str) -> list[list[str]]:
     parser = _TableRows(table_class)
     parser.feed(text)
     return parser.rows
-
-
-def report_for(
-    store: CampaignStore, verdicts: list, status: str = "fail", room: str = "R101"
-) -> ClassroomReportData:
-    return build_classroom_report(
-        store,
-        room,
-        verdicts,
-        status,
-        POLICY,
-        profile_id="cn-classroom",
-        packs=PACKS,
-        figures=figure_extras(),
-        issued_on=dt.date(2026, 11, 3),
-    )
 
 
 def empty_report(store: CampaignStore, room: str) -> ClassroomReportData:
@@ -194,7 +178,7 @@ def test_every_template_renders_under_strict_undefined(
 ) -> None:
     """Every template renders with fixture data (full figures, no figures, school, dashboard)
     under StrictUndefined, and the environment really is strict: a missing variable raises."""
-    full = report_for(filled, verdicts_full())
+    full = report_of(filled, "R101", verdicts_full(), "fail")
     empty = empty_report(filled, "R102")
     summary = render_campaign([full, empty], tmp_path / lang, lang=lang)
     assert summary.rendered == 2
@@ -224,7 +208,7 @@ def test_verdict_table_golden_zh_and_en(filled: CampaignStore, tmp_path: Path) -
     """Golden check of the verdict table: measured, limit (≥, range, set), margin with a true
     minus sign, one more decimal where rounding would hide a failure (U0 0.698 vs ≥ 0.70), the
     clause, shall/should and the threshold confidence, in Chinese and English."""
-    report = report_for(filled, verdicts_full())
+    report = report_of(filled, "R101", verdicts_full(), "fail")
     zh = table_rows(ClassroomPages(tmp_path, "zh").render_classroom(report), "verdicts")
     assert zh == [
         [
@@ -304,7 +288,9 @@ def test_verdict_table_golden_zh_and_en(filled: CampaignStore, tmp_path: Path) -
 
 def test_outcome_first_in_plain_words(filled: CampaignStore, tmp_path: Path) -> None:
     """The overall result comes before the identification and names the failed shall-items."""
-    text = ClassroomPages(tmp_path, "zh").render_classroom(report_for(filled, verdicts_full()))
+    text = ClassroomPages(tmp_path, "zh").render_classroom(
+        report_of(filled, "R101", verdicts_full(), "fail")
+    )
     assert text.index('id="outcome"') < text.index('id="identification"')
     assert "总体结论：<strong>不合格</strong>" in text.replace(": ", "：")
     assert "不符合的强制性（应）项目：课桌面照度均匀度、波动深度" in text
@@ -318,7 +304,7 @@ def test_input_text_is_escaped_everywhere(filled: CampaignStore, tmp_path: Path)
     """XSS: a school name and notes of ``<script>alert(1)</script>`` show as text in the
     classroom report, the school summary and the dashboard; no such element is created."""
     room = empty_report(filled, "R201")
-    other = report_for(filled, verdicts_full())
+    other = report_of(filled, "R101", verdicts_full(), "fail")
     render_campaign([room, other], tmp_path)
     for path in ("schools/S02/R201.html", "schools/S02/index.html", "index.html"):
         text = (tmp_path / path).read_text("utf-8")
@@ -350,7 +336,7 @@ def test_store_figures_and_overlay_position(filled: CampaignStore, tmp_path: Pat
     """Figure inputs come from the store (16 desk points, 3 board points, spectrum, waveform,
     CRI from R1–R14 metrics, flicker point) and the caller (chromaticity, UGR); the measured
     chromaticity is overlaid at the pixel the background's axes geometry gives."""
-    report = report_for(filled, verdicts_full())
+    report = report_of(filled, "R101", verdicts_full(), "fail")
     figs = report.figures
     assert figs.desk is not None
     assert figs.desk.x_m.size == 16
@@ -421,7 +407,7 @@ def test_symlinked_output_folder_is_refused(filled: CampaignStore, tmp_path: Pat
     """A school folder that is a symlink out of --out makes the batch fail before writing."""
     outside, out = symlinked_out(tmp_path)
     with pytest.raises(InputError, match="outside"):
-        render_campaign([report_for(filled, verdicts_full())], out)
+        render_campaign([report_of(filled, "R101", verdicts_full(), "fail")], out)
     assert list(outside.iterdir()) == []
 
 
@@ -431,7 +417,7 @@ def test_incremental_rendering_only_changed_classrooms(
 ) -> None:
     """Re-running renders nothing when nothing changed; a new reading in one classroom (its
     digest changes) re-renders only that classroom; shared figures are drawn once."""
-    a = report_for(filled, verdicts_full())
+    a = report_of(filled, "R101", verdicts_full(), "fail")
     b = empty_report(filled, "R102")
     first = render_campaign([a, b], tmp_path)
     assert (first.rendered, first.skipped) == (2, 0)
@@ -452,7 +438,7 @@ def test_incremental_rendering_only_changed_classrooms(
 def test_process_pool_matches_in_process(filled: CampaignStore, tmp_path: Path) -> None:
     """The process pool (spawn) writes the same classroom HTML as rendering in-process."""
     reports = [
-        report_for(filled, verdicts_full()),
+        report_of(filled, "R101", verdicts_full(), "fail"),
         empty_report(filled, "R102"),
     ]
     render_campaign(reports, tmp_path / "one", jobs=1)
@@ -472,7 +458,7 @@ def test_csv_export_all_verdicts(filled: CampaignStore, tmp_path: Path) -> None:
 
     filled.add_classroom(make_classroom("R301", "S03"))
     reports = [
-        report_for(filled, verdicts_full()),
+        report_of(filled, "R101", verdicts_full(), "fail"),
         empty_report(filled, "R301"),
     ]
     render_campaign(reports, tmp_path)
