@@ -27,18 +27,15 @@ import numpy.typing as npt
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
 from matplotlib.path import Path as MplPath
 from matplotlib.tri import Triangulation
 
-from luxcheck.model import Classroom
 from luxcheck.report_model import (
     CriData,
     GridSurface,
     LimitCurve,
     PlanePoints,
     SpectrumData,
-    UgrObserver,
     WaveformExcerpt,
 )
 from luxcheck.resources import reports_dir
@@ -48,6 +45,7 @@ FIGURE_STYLE_VERSION = "1"
 FONT_FILE = "LuxcheckSansSC-Regular.otf"
 FONT_FAMILY = "LuxcheckSansSC"
 DPI = 100
+_CMAP = "YlOrRd_r"
 _PNG_OPTIONS: dict[str, Any] = {"compress_level": 3}
 
 # Planck's radiation constants [W m², m K] (CODATA 2018 exact values, c2 = h c / k).
@@ -310,102 +308,76 @@ class FigureRenderer:
             return _save(fig, self.fmt), geometry
 
     # ----------------------------------------------------------------- per-classroom figures
-    def desk_map(
+    def plan_background(
+        self,
+        xlim: tuple[float, float],
+        ylim: tuple[float, float],
+        xlabel: str,
+        ylabel: str,
+        width_in: float,
+    ) -> tuple[bytes, AxesGeometry]:
+        """Empty axes [m] with equal aspect: the static frame of a room or blackboard plan.
+
+        The room, the points and their values are overlaid in the HTML; the frame depends only
+        on the (rounded) extent, so rooms of a size class share one image.
+        """
+        with matplotlib.rc_context(_rc()):
+            span_x = abs(xlim[1] - xlim[0])
+            span_y = abs(ylim[1] - ylim[0])
+            fig = _new_figure(width_in, 0.75 + (width_in - 0.9) * span_y / span_x)
+            ax = fig.add_axes((0.14, 0.1, 0.82, 0.86))
+            ax.set_xlim(*xlim)
+            ax.set_ylim(*ylim)
+            ax.set_aspect("equal", adjustable="box")
+            ax.set_xlabel(xlabel)
+            ax.set_ylabel(ylabel)
+            ax.grid(True, lw=0.3, color="0.9")
+            geometry = _geometry(fig, ax)
+            return _save(fig, self.fmt), geometry
+
+    def contour_raster(
         self,
         points: PlanePoints,
-        room: Classroom,
-        surface: GridSurface | None = None,
-        luminaires_m: Sequence[tuple[float, float]] = (),
-    ) -> bytes:
-        """Desk-plane isolux map: filled contours, the measured points and their values."""
-        _ = self._
-        with matplotlib.rc_context(_rc()):
-            aspect = room.length_m / room.width_m
-            fig = _new_figure(4.2, min(6.0, 0.9 + 3.2 * aspect))
-            ax = fig.add_axes((0.12, 0.08, 0.66, 0.84))
-            cax = fig.add_axes((0.82, 0.08, 0.03, 0.84))
-            values = points.value_lx
+        surface: GridSurface | None,
+        geometry: AxesGeometry,
+    ) -> bytes | None:
+        """Filled isolux bands and isolines over a plan's axes area (transparent PNG, no axes),
+        to lay over :meth:`plan_background`; None when the points span no area."""
+        values = points.value_lx
+        if surface is None and (points.x_m.size < 3 or not _triangulable(points)):
+            return None
+        width_px = geometry.right_px - geometry.left_px
+        height_px = geometry.bottom_px - geometry.top_px
+        fig = _new_figure(width_px / DPI, height_px / DPI)
+        ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+        ax.set_axis_off()
+        if surface is not None:
+            vmin = min(float(values.min()), float(np.nanmin(surface.value_lx)))
+            vmax = max(float(values.max()), float(np.nanmax(surface.value_lx)))
+            norm = Normalize(vmin, vmax if vmax > vmin else vmin + 1.0)
+            ax.contourf(
+                surface.x_m,
+                surface.y_m,
+                surface.value_lx,
+                levels=8,
+                cmap=_CMAP,
+                norm=norm,
+                alpha=0.8,
+            )
+            ax.contour(
+                surface.x_m, surface.y_m, surface.value_lx, levels=8, colors="0.3", linewidths=0.4
+            )
+        else:
             vmin, vmax = float(values.min()), float(values.max())
-            if surface is not None:
-                vmin = min(vmin, float(np.nanmin(surface.value_lx)))
-                vmax = max(vmax, float(np.nanmax(surface.value_lx)))
-            if vmax - vmin < 1e-9:
-                vmax = vmin + 1.0
-            norm = Normalize(vmin, vmax)
-            mappable: Any = None
-            if surface is not None:
-                mappable = ax.contourf(
-                    surface.x_m,
-                    surface.y_m,
-                    surface.value_lx,
-                    levels=10,
-                    cmap="YlOrRd_r",
-                    norm=norm,
-                    alpha=0.85,
-                )
-                ax.contour(
-                    surface.x_m,
-                    surface.y_m,
-                    surface.value_lx,
-                    levels=10,
-                    colors="0.3",
-                    linewidths=0.3,
-                )
-            elif points.x_m.size >= 3 and _triangulable(points):
-                tri = Triangulation(points.x_m, points.y_m)
-                mappable = ax.tricontourf(
-                    tri, values, levels=10, cmap="YlOrRd_r", norm=norm, alpha=0.85
-                )
-                ax.tricontour(tri, values, levels=10, colors="0.3", linewidths=0.3)
-            ax.scatter(points.x_m, points.y_m, s=9, c="k", zorder=3)
-            for x, y, v in zip(points.x_m, points.y_m, values, strict=True):
-                ax.annotate(
-                    f"{v:.0f}", (x, y), xytext=(2, 2), textcoords="offset points", fontsize=6
-                )
-            self._room_outline(ax, room, luminaires_m)
-            if mappable is not None:
-                fig.colorbar(mappable, cax=cax, label=_("Illuminance [lx]"))
-            else:
-                cax.set_visible(False)
-            ax.set_title(_("Desk plane: measured illuminance [lx]"))
-            return _save(fig, self.fmt)
-
-    def board_map(self, points: PlanePoints, room: Classroom) -> bytes:
-        """Blackboard grid: the board outline with each measured point and value."""
-        _ = self._
-        with matplotlib.rc_context(_rc()):
-            fig = _new_figure(4.6, 2.2)
-            ax = fig.add_axes((0.1, 0.2, 0.86, 0.66))
-            ax.add_patch(
-                Rectangle((0, 0), room.board_width_m, room.board_height_m, fc="#2f4f3f", ec="k")
-            )
-            sc = ax.scatter(
-                points.x_m,
-                points.y_m,
-                c=points.value_lx,
-                cmap="YlOrRd_r",
-                s=30,
-                zorder=3,
-                edgecolors="w",
-                linewidths=0.5,
-            )
-            del sc
-            for x, y, v in zip(points.x_m, points.y_m, points.value_lx, strict=True):
-                ax.annotate(
-                    f"{v:.0f}",
-                    (x, y),
-                    xytext=(4, 3),
-                    textcoords="offset points",
-                    fontsize=6.5,
-                    color="w",
-                )
-            ax.set_xlim(-0.1, max(room.board_width_m, float(points.x_m.max())) + 0.1)
-            ax.set_ylim(-0.1, max(room.board_height_m, float(points.y_m.max())) + 0.1)
-            ax.set_aspect("equal")
-            ax.set_xlabel(_("Along the board [m]"))
-            ax.set_ylabel(_("Height [m]"))
-            ax.set_title(_("Blackboard: measured illuminance [lx]"))
-            return _save(fig, self.fmt)
+            norm = Normalize(vmin, vmax if vmax > vmin else vmin + 1.0)
+            tri = Triangulation(points.x_m, points.y_m)
+            ax.tricontourf(tri, values, levels=8, cmap=_CMAP, norm=norm, alpha=0.8)
+            ax.tricontour(tri, values, levels=8, colors="0.3", linewidths=0.4)
+        ax.set_xlim(*geometry.xlim)
+        ax.set_ylim(*geometry.ylim)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=DPI, transparent=True, pil_kwargs=_PNG_OPTIONS)
+        return buffer.getvalue()
 
     def spectrum(self, data: SpectrumData) -> bytes:
         """The measured spectrum (reused figure; only the line data change)."""
@@ -490,32 +462,6 @@ class FigureRenderer:
             ax.set_ylabel(data.unit)
             return _save(fig, self.fmt)
 
-    def ugr_plan(
-        self,
-        room: Classroom,
-        observers: Sequence[UgrObserver],
-        luminaires_m: Sequence[tuple[float, float]] = (),
-    ) -> bytes:
-        """Room plan with the UGR observer positions and their values."""
-        _ = self._
-        with matplotlib.rc_context(_rc()):
-            aspect = room.length_m / room.width_m
-            fig = _new_figure(3.6, min(5.5, 0.9 + 2.7 * aspect))
-            ax = fig.add_axes((0.14, 0.08, 0.8, 0.84))
-            self._room_outline(ax, room, luminaires_m)
-            for obs in observers:
-                ax.plot(obs.x_m, obs.y_m, "o", ms=6, color="C0", zorder=4)
-                value = f"{obs.ugr:.1f}" if math.isfinite(obs.ugr) else "—"
-                ax.annotate(
-                    f"{obs.label}: UGR {value}",
-                    (obs.x_m, obs.y_m),
-                    xytext=(5, 4),
-                    textcoords="offset points",
-                    fontsize=6.5,
-                )
-            ax.set_title(_("UGR observer positions"))
-            return _save(fig, self.fmt)
-
     def histogram(self, values: Sequence[float], xlabel: str, marks: Sequence[float] = ()) -> bytes:
         """Distribution of one metric over the campaign; ``marks`` are limit values taken from
         the verdicts (drawn as dashed lines)."""
@@ -532,36 +478,6 @@ class FigureRenderer:
             ax.set_ylabel(_("Classrooms"))
             ax.set_title(_("n = {n}").format(n=int(data.size)), fontsize=7)
             return _save(fig, self.fmt)
-
-    # ----------------------------------------------------------------- helpers
-    def _room_outline(
-        self, ax: Any, room: Classroom, luminaires_m: Sequence[tuple[float, float]]
-    ) -> None:
-        _ = self._
-        ax.add_patch(Rectangle((0, 0), room.width_m, room.length_m, fill=False, ec="k", lw=1.0))
-        ax.add_patch(
-            Rectangle(
-                (0, room.desk_front_m),
-                room.width_m,
-                room.desk_back_m - room.desk_front_m,
-                fill=False,
-                ec="0.4",
-                ls="--",
-                lw=0.6,
-            )
-        )
-        board_x = (room.width_m - room.board_width_m) / 2
-        ax.add_patch(Rectangle((board_x, -0.12), room.board_width_m, 0.12, fc="#2f4f3f"))
-        ax.annotate(
-            _("Blackboard"), (room.width_m / 2, -0.15), ha="center", va="bottom", fontsize=6.5
-        )
-        for x, y in luminaires_m:
-            ax.add_patch(Rectangle((x - 0.3, y - 0.6), 0.6, 1.2, fc="#ffffcc", ec="0.4", lw=0.5))
-        ax.set_xlim(-0.3, room.width_m + 0.3)
-        ax.set_ylim(room.length_m + 0.3, -0.6)
-        ax.set_aspect("equal")
-        ax.set_xlabel(_("Across the room x [m]"))
-        ax.set_ylabel(_("From the blackboard wall y [m]"))
 
 
 def _triangulable(points: PlanePoints) -> bool:

@@ -51,7 +51,13 @@ import numpy as np
 from luxcheck import __version__
 from luxcheck.errors import InputError
 from luxcheck.figures import FIGURE_STYLE_VERSION, AxesGeometry, FigureRenderer
-from luxcheck.model import IlluminanceReading, Instrument, SpectrumReading, WaveformReading
+from luxcheck.model import (
+    Classroom,
+    IlluminanceReading,
+    Instrument,
+    SpectrumReading,
+    WaveformReading,
+)
 from luxcheck.report_model import (
     CampaignDashboardData,
     ClassroomReportData,
@@ -652,24 +658,97 @@ def _report_key(report: ClassroomReportData, lang: str, pdf: bool, fmt: str) -> 
 
 
 # --------------------------------------------------------------------------- views
-@dataclass(frozen=True)
-class Overlay:
-    """A background figure with the measured point overlaid (pixel coordinates)."""
-
-    src: str
-    width: float
-    height: float
-    cx: float | None
-    cy: float | None
-    label: str
-
-
 def _provenance(report: ClassroomReportData) -> str:
     # "|" between packs: PDF writers split keywords at commas.
     packs = "|".join(f"{p.pack_id}@{p.version}" for p in report.packs)
     return (
         f"{PROVENANCE_PREFIX};campaign={report.campaign.campaign_id};"
         f"classroom={report.classroom.classroom_id};digest={report.digest};packs={packs}"
+    )
+
+
+_SVG_FONT = "LuxcheckSansSC, sans-serif"
+
+
+def _shape(tag: str, attrs: Mapping[str, float | str], content: str = "") -> dict[str, Any]:
+    """An SVG element for an overlay: tag, attributes (numbers formatted), text content."""
+    items = [
+        (name.replace("_", "-"), f"{value:.1f}" if isinstance(value, float) else str(value))
+        for name, value in attrs.items()
+    ]
+    return {"tag": tag, "attrs": items, "text": content}
+
+
+def _rect(
+    g: AxesGeometry,
+    x0: float,
+    y0: float,
+    x1: float,
+    y1: float,
+    *,
+    fill: str,
+    stroke: str,
+    dash: bool = False,
+) -> dict[str, Any] | None:
+    a, b = g.to_pixels(x0, y0), g.to_pixels(x1, y1)
+    if a is None or b is None:
+        return None
+    attrs: dict[str, float | str] = {
+        "x": min(a[0], b[0]),
+        "y": min(a[1], b[1]),
+        "width": abs(b[0] - a[0]),
+        "height": abs(b[1] - a[1]),
+        "fill": fill,
+        "stroke": stroke,
+        "stroke_width": "0.8",
+    }
+    if dash:
+        attrs["stroke_dasharray"] = "4 3"
+    return _shape("rect", attrs)
+
+
+def _circle(g: AxesGeometry, x: float, y: float, r: float, fill: str) -> dict[str, Any] | None:
+    pixel = g.to_pixels(x, y)
+    if pixel is None:
+        return None
+    return _shape(
+        "circle",
+        {
+            "cx": pixel[0],
+            "cy": pixel[1],
+            "r": r,
+            "fill": fill,
+            "stroke": "#fff",
+            "stroke_width": "0.6",
+        },
+    )
+
+
+def _text(
+    g: AxesGeometry,
+    x: float,
+    y: float,
+    text: str,
+    *,
+    dx: float = 0.0,
+    dy: float = 0.0,
+    anchor: str = "start",
+    fill: str = "#000",
+) -> dict[str, Any] | None:
+    pixel = g.to_pixels(x, y)
+    if pixel is None:
+        return None
+    return _shape(
+        "text",
+        {
+            "x": pixel[0] + dx,
+            "y": pixel[1] + dy,
+            "fill": fill,
+            "text_anchor": anchor,
+            "font_size": "8",
+            "font_family": _SVG_FONT,
+        },
+        text,
     )
 
 
@@ -915,6 +994,81 @@ class ClassroomPages:
             facts.append((_("Record length"), f"{f.number(wave.record_length_s, 2)} s"))
         return facts
 
+    def background(
+        self, key: str, draw: Callable[[], tuple[bytes, AxesGeometry]]
+    ) -> tuple[str, AxesGeometry]:
+        """A static background figure and its axes geometry: from memory, from the figures
+        folder (image + JSON written by an earlier run or another worker), or drawn now."""
+        cached = self.backgrounds.get(key)
+        if cached is not None:
+            return cached
+        name = f"{key}-{self.lang}-{FIGURE_STYLE_VERSION}.{self.figure_format}"
+        image = inside(self.out_dir, "figures", name)
+        meta = inside(self.out_dir, "figures", name + ".json")
+        if image.exists() and meta.exists():
+            stored = json.loads(meta.read_text(encoding="utf-8"))
+            geometry = AxesGeometry(
+                float(stored["width_px"]),
+                float(stored["height_px"]),
+                float(stored["left_px"]),
+                float(stored["right_px"]),
+                float(stored["top_px"]),
+                float(stored["bottom_px"]),
+                (float(stored["xlim"][0]), float(stored["xlim"][1])),
+                (float(stored["ylim"][0]), float(stored["ylim"][1])),
+                bool(stored["xlog"]),
+                bool(stored["ylog"]),
+            )
+        else:
+            data, geometry = draw()
+            _write_atomic(image, data)
+            _write_atomic(meta, json.dumps(dataclasses.asdict(geometry)).encode())
+        self.backgrounds[key] = (name, geometry)
+        return name, geometry
+
+    def _room_background(self, room: Classroom) -> tuple[str, AxesGeometry]:
+        """The plan frame for rooms of this size class (whole metres)."""
+        width, length = math.ceil(room.width_m), math.ceil(room.length_m)
+        xlim, ylim = (-0.4, width + 0.4), (length + 0.4, -0.9)
+        return self.background(
+            f"plan-{width}x{length}",
+            functools.partial(
+                self.figures.plan_background,
+                xlim,
+                ylim,
+                self._("Across the room x [m]"),
+                self._("From the blackboard wall y [m]"),
+                3.8,
+            ),
+        )
+
+    def _room_shapes(
+        self, room: Classroom, g: AxesGeometry, luminaires: Sequence[tuple[float, float]]
+    ) -> list[dict[str, Any] | None]:
+        board_x = (room.width_m - room.board_width_m) / 2
+        shapes = [
+            _rect(g, 0.0, 0.0, room.width_m, room.length_m, fill="none", stroke="#000"),
+            _rect(
+                g,
+                0.0,
+                room.desk_front_m,
+                room.width_m,
+                room.desk_back_m,
+                fill="none",
+                stroke="#666",
+                dash=True,
+            ),
+            _rect(
+                g, board_x, -0.15, board_x + room.board_width_m, 0.0, fill="#2f4f3f", stroke="none"
+            ),
+            _text(g, room.width_m / 2, -0.3, self._("Blackboard"), anchor="middle"),
+        ]
+        for x, y in luminaires:
+            shapes.append(
+                _rect(g, x - 0.3, y - 0.6, x + 0.3, y + 0.6, fill="#ffffcc", stroke="#666")
+            )
+        return shapes
+
     def _classroom_figures(self, report: ClassroomReportData) -> list[dict[str, Any]]:
         f, _ = self.fmt, self._
         fig = report.figures
@@ -935,22 +1089,114 @@ class ClassroomPages:
                 }
             )
 
+        def overlay(
+            bg: tuple[str, AxesGeometry],
+            title: str,
+            shapes: Sequence[dict[str, Any] | None],
+            caption: str,
+            raster: str | None = None,
+        ) -> None:
+            name, g = bg
+            layer = None
+            if raster is not None:
+                layer = {
+                    "src": rel + raster,
+                    "x": f"{g.left_px:g}",
+                    "y": f"{g.top_px:g}",
+                    "width": f"{g.right_px - g.left_px:g}",
+                    "height": f"{g.bottom_px - g.top_px:g}",
+                }
+            out.append(
+                {
+                    "kind": "overlay",
+                    "title": title,
+                    "src": rel + name,
+                    "caption": caption,
+                    "overlay": {
+                        "width": f"{g.width_px:g}",
+                        "height": f"{g.height_px:g}",
+                        "raster": layer,
+                        "shapes": [s for s in shapes if s],
+                    },
+                }
+            )
+
+        def point_chart(
+            bg: tuple[str, AxesGeometry],
+            title: str,
+            x: float,
+            y: float,
+            label: str,
+            caption: str,
+        ) -> None:
+            """A static chart with one measured point (said in words if off the chart)."""
+            pixel = bg[1].to_pixels(x, y)
+            if pixel is None:
+                caption += " " + _("The measured point lies outside the chart: {label}.").format(
+                    label=label
+                )
+            overlay(bg, title, self._marker(bg[1], pixel, label), caption)
+
         if fig.desk is not None:
             desk, surface = fig.desk, fig.desk_surface
-            image(
-                "desk",
+            bg = self._room_background(room)
+            geometry = bg[1]
+            raster = None
+            contours = self.figures.contour_raster
+            if surface is not None or (desk.x_m.size >= 3):
+                key = (desk, surface, geometry)
+                data = contours(desk, surface, geometry)
+                if data is not None:
+                    raster = self._figure("isolux", key, lambda: data)
+            shapes = self._room_shapes(room, geometry, fig.luminaires_m)
+            for x, y, e in zip(desk.x_m, desk.y_m, desk.value_lx, strict=True):
+                shapes.append(_circle(geometry, float(x), float(y), 2.5, "#000"))
+                shapes.append(
+                    _text(geometry, float(x), float(y), f.number(float(e), 0), dx=3, dy=-3)
+                )
+            overlay(
+                bg,
                 _("Desk grid"),
-                (room, desk, surface, fig.luminaires_m),
-                lambda: self.figures.desk_map(desk, room, surface, fig.luminaires_m),
+                shapes,
                 _("Isolux map of the desk plane with the measured points and their values [lx]."),
+                raster,
             )
         if fig.board is not None:
             board = fig.board
-            image(
-                "board",
+            width = math.ceil(max(room.board_width_m, float(board.x_m.max())) * 2) / 2
+            height = math.ceil(max(room.board_height_m, float(board.y_m.max())) * 2) / 2
+            bg = self.background(
+                f"board-{width:g}x{height:g}",
+                functools.partial(
+                    self.figures.plan_background,
+                    (-0.2, width + 0.2),
+                    (-0.2, height + 0.2),
+                    _("Along the board [m]"),
+                    _("Height [m]"),
+                    4.6,
+                ),
+            )
+            g = bg[1]
+            shapes = [
+                _rect(
+                    g,
+                    0.0,
+                    0.0,
+                    room.board_width_m,
+                    room.board_height_m,
+                    fill="#2f4f3f",
+                    stroke="#000",
+                )
+            ]
+            for x, y, e in zip(board.x_m, board.y_m, board.value_lx, strict=True):
+                shapes.append(_circle(g, float(x), float(y), 3.5, "#ffd24d"))
+                shapes.append(
+                    _text(g, float(x), float(y), f.number(float(e), 0), dx=5, dy=-4, fill="#fff")
+                )
+            overlay(
+                bg,
                 _("Blackboard grid"),
-                (room, board),
-                lambda: self.figures.board_map(board, room),
+                shapes,
                 _("Measured points on the blackboard and their values [lx]."),
             )
         if fig.spectrum is not None:
@@ -962,26 +1208,19 @@ class ClassroomPages:
                 lambda: self.figures.spectrum(spectrum),
                 _("Spectral distribution as measured."),
             )
-        if fig.chromaticity is not None and "chromaticity" in self.backgrounds:
+        if fig.chromaticity is not None:
             c = fig.chromaticity
             label = f"x = {f.number(c.x, 4)}, y = {f.number(c.y, 4)}"
             if math.isfinite(c.cct_K):
                 label += f", {f.number(c.cct_K, 0)} K"
             if math.isfinite(c.duv):
                 label += f", Duv = {f.signed(c.duv, 4)}"
-            out.append(
-                self._overlay(
-                    "chromaticity",
-                    _("Chromaticity"),
-                    c.x,
-                    c.y,
-                    label,
-                    _(
-                        "CIE 1931 2° chromaticity of the measured light on the diagram with the "
-                        "Planckian locus. Duv is positive above the locus."
-                    ),
-                )
+            bg = self.background("chromaticity", self.figures.chromaticity_background)
+            caption = _(
+                "CIE 1931 2° chromaticity of the measured light on the diagram with the "
+                "Planckian locus. Duv is positive above the locus."
             )
+            point_chart(bg, _("Chromaticity"), c.x, c.y, label, caption)
         if fig.cri is not None:
             cri = fig.cri
             image(
@@ -1002,73 +1241,54 @@ class ClassroomPages:
             )
         if fig.flicker_point is not None and fig.flicker_limits:
             p = fig.flicker_point
-            key = "flicker-" + content_key(fig.flicker_limits)[:20]
-            if key in self.backgrounds:
-                label = (
-                    f"{f.with_unit(f.number(p.frequency_hz, 1), 'Hz')}, "
-                    f"{f.with_unit(f.number(p.percent, 2), '%')}"
-                )
-                out.append(
-                    self._overlay(
-                        key,
-                        _("Flicker"),
-                        p.frequency_hz,
-                        p.percent,
-                        label,
-                        _(
-                            "Percent flicker against frequency with the limit curves of the "
-                            "standards packs and the measured point."
-                        ),
-                    )
-                )
-        if fig.ugr_observers:
-            observers = fig.ugr_observers
-            image(
-                "ugr",
-                _("Glare (UGR)"),
-                (room, observers, fig.luminaires_m),
-                lambda: self.figures.ugr_plan(room, observers, fig.luminaires_m),
-                _("UGR observer positions and the UGR at each."),
+            curves = fig.flicker_limits
+            bg = self.background(
+                "flicker-" + content_key(curves)[:20],
+                functools.partial(self.figures.flicker_background, curves),
             )
+            label = (
+                f"{f.with_unit(f.number(p.frequency_hz, 1), 'Hz')}, "
+                f"{f.with_unit(f.number(p.percent, 2), '%')}"
+            )
+            caption = _(
+                "Percent flicker against frequency with the limit curves of the "
+                "standards packs and the measured point."
+            )
+            point_chart(bg, _("Flicker"), p.frequency_hz, p.percent, label, caption)
+        if fig.ugr_observers:
+            bg = self._room_background(room)
+            g = bg[1]
+            shapes = self._room_shapes(room, g, fig.luminaires_m)
+            for obs in fig.ugr_observers:
+                value = f.number(obs.ugr, 1)
+                shapes.append(_circle(g, obs.x_m, obs.y_m, 4.5, "#1f77b4"))
+                shapes.append(_text(g, obs.x_m, obs.y_m, f"{obs.label}: UGR {value}", dx=6, dy=-5))
+            overlay(bg, _("Glare (UGR)"), shapes, _("UGR observer positions and the UGR at each."))
         return out
 
-    def _overlay(
-        self, key: str, title: str, x: float, y: float, label: str, caption: str
-    ) -> dict[str, Any]:
-        src, geometry = self.backgrounds[key]
-        pixel = geometry.to_pixels(x, y)
+    def _marker(
+        self, g: AxesGeometry, pixel: tuple[float, float] | None, label: str
+    ) -> list[dict[str, Any] | None]:
         if pixel is None:
-            caption += " " + self._("The measured point lies outside the chart: {label}.").format(
-                label=label
-            )
-        overlay = Overlay(
-            "../../figures/" + src,
-            geometry.width_px,
-            geometry.height_px,
-            None if pixel is None else round(pixel[0], 1),
-            None if pixel is None else round(pixel[1], 1),
-            label,
-        )
-        text_x = None
-        if overlay.cx is not None:
-            text_x = overlay.cx + 8 if overlay.cx < geometry.width_px * 0.6 else overlay.cx - 8
-        return {
-            "kind": "overlay",
-            "title": title,
-            "src": overlay.src,
-            "caption": caption,
-            "overlay": {
-                "width": f"{overlay.width:g}",
-                "height": f"{overlay.height:g}",
-                "cx": None if overlay.cx is None else f"{overlay.cx:g}",
-                "cy": None if overlay.cy is None else f"{overlay.cy:g}",
-                "tx": None if text_x is None else f"{text_x:g}",
-                "anchor": "start"
-                if overlay.cx is not None and text_x is not None and text_x > overlay.cx
-                else "end",
-                "label": label,
-            },
-        }
+            return []
+        dx = 8 if pixel[0] < g.width_px * 0.6 else -8
+        return [
+            _shape(
+                "circle",
+                {"cx": pixel[0], "cy": pixel[1], "r": 5.0, "fill": "#d62728", "stroke": "#000"},
+            ),
+            _shape(
+                "text",
+                {
+                    "x": pixel[0] + dx,
+                    "y": pixel[1] - 6,
+                    "text_anchor": "start" if dx > 0 else "end",
+                    "font_size": "10",
+                    "font_family": _SVG_FONT,
+                },
+                label,
+            ),
+        ]
 
     def _list(self, items: Iterable[str]) -> str:
         return ("、" if self.lang == "zh" else ", ").join(items)
@@ -1509,43 +1729,17 @@ def _copy_static(out_dir: Path, pages: ClassroomPages) -> None:
 
 
 def _backgrounds(
-    pages: ClassroomPages, curves_sets: Iterable[FigureInputs]
+    pages: ClassroomPages, figures: Iterable[FigureInputs]
 ) -> dict[str, tuple[str, AxesGeometry]]:
-    """Draw (or reuse) the static backgrounds once; return name and geometry per key."""
-    result: dict[str, tuple[str, AxesGeometry]] = {}
-
-    def cached(key: str, draw: Callable[[], tuple[bytes, AxesGeometry]]) -> None:
-        name = f"{key}-{pages.lang}-{FIGURE_STYLE_VERSION}.{pages.figure_format}"
-        image = inside(pages.out_dir, "figures", name)
-        meta = inside(pages.out_dir, "figures", name + ".json")
-        if image.exists() and meta.exists():
-            stored = json.loads(meta.read_text(encoding="utf-8"))
-            geometry = AxesGeometry(
-                float(stored["width_px"]),
-                float(stored["height_px"]),
-                float(stored["left_px"]),
-                float(stored["right_px"]),
-                float(stored["top_px"]),
-                float(stored["bottom_px"]),
-                (float(stored["xlim"][0]), float(stored["xlim"][1])),
-                (float(stored["ylim"][0]), float(stored["ylim"][1])),
-                bool(stored["xlog"]),
-                bool(stored["ylog"]),
-            )
-        else:
-            data, geometry = draw()
-            _write_atomic(image, data)
-            _write_atomic(meta, json.dumps(dataclasses.asdict(geometry)).encode())
-        result[key] = (name, geometry)
-
-    cached("chromaticity", pages.figures.chromaticity_background)
-    for figs in curves_sets:
+    """Draw (or load) the campaign-wide backgrounds once, before the workers start."""
+    pages.background("chromaticity", pages.figures.chromaticity_background)
+    for figs in figures:
         if figs.flicker_limits:
-            key = "flicker-" + content_key(figs.flicker_limits)[:20]
-            if key not in result:
-                curves = figs.flicker_limits
-                cached(key, functools.partial(pages.figures.flicker_background, curves))
-    return result
+            pages.background(
+                "flicker-" + content_key(figs.flicker_limits)[:20],
+                functools.partial(pages.figures.flicker_background, figs.flicker_limits),
+            )
+    return dict(pages.backgrounds)
 
 
 def render_campaign(
@@ -1589,7 +1783,6 @@ def render_campaign(
     pages = ClassroomPages(out, lang, figure_format=figure_format)
     _copy_static(out, pages)
     backgrounds = _backgrounds(pages, (r.figures for r in items))
-    pages.backgrounds = backgrounds
     manifest_path = inside(out, MANIFEST_NAME)
     manifest: dict[str, str] = {}
     if manifest_path.exists() and not force:

@@ -302,8 +302,8 @@ def test_dashboard_sorts_filters_and_renders_chinese(
 def test_classroom_report_in_browser(
     site: Path, browser: tuple[subprocess.Popen[bytes], int]
 ) -> None:
-    """A classroom report: no console error or network request, every figure image loaded,
-    the chromaticity marker drawn, Chinese text rendered."""
+    """A classroom report: no console error or network request (a missing figure file would
+    log one), every image loaded, the overlaid points drawn, Chinese text rendered."""
     _process, port = browser
     tools = _open(port, (site / "schools/S01/R101.html").as_uri())
     try:
@@ -311,8 +311,10 @@ def test_classroom_report_in_browser(
         assert tools.evaluate(
             "Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
         )
-        assert tools.evaluate("document.images.length") >= 6
-        assert tools.evaluate("document.querySelectorAll('svg.overlay circle').length") == 2
+        assert tools.evaluate("document.images.length") == 3  # spectrum, CRI, waveform
+        assert tools.evaluate("document.querySelectorAll('svg.overlay').length") == 5
+        # 16 desk points, 3 board points, 2 measured points, 2 UGR observers
+        assert tools.evaluate("document.querySelectorAll('svg.overlay circle').length") == 23
         assert tools.evaluate("document.fonts.check('16px LuxcheckSansSC', '教室')")
         _screenshot(tools, "classroom.png")
         assert _problems(tools) == []

@@ -352,9 +352,21 @@ def test_store_figures_and_overlay_position(filled: CampaignStore, tmp_path: Pat
     backgrounds = reporting._backgrounds(pages, [figs])
     _name, geometry = backgrounds["chromaticity"]
     px, py = geometry.to_pixels(0.3447, 0.3553)  # type: ignore[misc]
-    assert f'cx="{round(px, 1):g}" cy="{round(py, 1):g}"' in text
-    for kind in ("desk-", "board-", "spectrum-", "cri-", "waveform-", "ugr-", "flicker-"):
+    assert f'cx="{px:.1f}" cy="{py:.1f}"' in text
+    for kind in (
+        "plan-8x9-",
+        "isolux-",
+        "board-4x1.5-",
+        "spectrum-",
+        "cri-",
+        "waveform-",
+        "chromaticity-",
+        "flicker-",
+    ):
         assert f"../../figures/{kind}" in text, kind
+    assert text.count('<svg class="overlay"') == 5  # desk, board, chromaticity, flicker, UGR
+    assert "A: UGR 16.3" in text
+    assert "B: UGR 15.1" in text
     assert "采样率" in text
     assert "10,000 Hz" in text
     assert "sample rate below 4 kHz" in text  # reason of a metric that was not computed
