@@ -31,12 +31,9 @@ from matplotlib.path import Path as MplPath
 from matplotlib.tri import Triangulation
 
 from luxcheck.report_model import (
-    CriData,
     GridSurface,
     LimitCurve,
     PlanePoints,
-    SpectrumData,
-    WaveformExcerpt,
 )
 from luxcheck.resources import reports_dir
 
@@ -108,6 +105,18 @@ class AxesGeometry:
             return None
         px = self.left_px + fx * (self.right_px - self.left_px)
         py = self.bottom_px - fy * (self.bottom_px - self.top_px)
+        return px, py
+
+    def map_arrays(
+        self, x: npt.ArrayLike, y: npt.ArrayLike
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Pixel positions of many points on linear axes (not clipped to the axes)."""
+        x0, x1 = self.xlim
+        y0, y1 = self.ylim
+        xs = np.asarray(x, dtype=float)
+        ys = np.asarray(y, dtype=float)
+        px = self.left_px + (xs - x0) / (x1 - x0) * (self.right_px - self.left_px)
+        py = self.bottom_px - (ys - y0) / (y1 - y0) * (self.bottom_px - self.top_px)
         return px, py
 
     @staticmethod
@@ -228,9 +237,6 @@ class FigureRenderer:
         self._ = gettext
         self.fmt = fmt
         self.lang = lang
-        self._spectrum: tuple[Figure, Any, Any] | None = None
-        self._cri: tuple[Figure, Any, Any, Any] | None = None
-        self._wave: tuple[Figure, Any, Any] | None = None
 
     # ----------------------------------------------------------------- static backgrounds
     def chromaticity_background(self) -> tuple[bytes, AxesGeometry]:
@@ -379,88 +385,30 @@ class FigureRenderer:
         fig.savefig(buffer, format="png", dpi=DPI, transparent=True, pil_kwargs=_PNG_OPTIONS)
         return buffer.getvalue()
 
-    def spectrum(self, data: SpectrumData) -> bytes:
-        """The measured spectrum (reused figure; only the line data change)."""
-        _ = self._
+    def chart_background(
+        self,
+        xlim: tuple[float, float],
+        ylim: tuple[float, float],
+        xlabel: str,
+        ylabel: str,
+        xticks: Sequence[tuple[float, str]] = (),
+    ) -> tuple[bytes, AxesGeometry]:
+        """An empty chart frame (grid, ticks, labels, a zero line) for data overlaid in the
+        HTML: spectra, waveforms and the R1–R14 bars share frames of the same ranges."""
         with matplotlib.rc_context(_rc()):
-            if self._spectrum is None:
-                fig = _new_figure(4.6, 2.6)
-                ax = fig.add_axes((0.13, 0.17, 0.83, 0.72))
-                (line,) = ax.plot([], [], color="C0", lw=1.0)
-                ax.set_xlabel(_("Wavelength [nm]"))
-                ax.set_title(_("Spectral distribution"))
-                ax.grid(True, lw=0.3, color="0.85")
-                self._spectrum = (fig, ax, line)
-            fig, ax, line = self._spectrum
-            line.set_data(data.wavelength_nm, data.values)
-            ax.set_xlim(float(data.wavelength_nm.min()), float(data.wavelength_nm.max()))
-            top = float(np.max(data.values))
-            bottom = min(0.0, float(np.min(data.values)))
-            ax.set_ylim(bottom, top * 1.05 if top > 0 else 1.0)
-            ax.set_ylabel(data.unit)
-            return _save(fig, self.fmt)
-
-    def cri_bars(self, data: CriData) -> bytes:
-        """CIE 13.3 R1–R14 bars with Ra (reused figure; NaN indices left blank)."""
-        _ = self._
-        colours = (
-            "#b88a8a",
-            "#a99a5a",
-            "#8a9a4a",
-            "#6aa06a",
-            "#6a9aa8",
-            "#6a7ab8",
-            "#9a7ab0",
-            "#b07aa0",
-            "#d01010",
-            "#e8d020",
-            "#208040",
-            "#1030a0",
-            "#e8c0a0",
-            "#506030",
-        )
-        with matplotlib.rc_context(_rc()):
-            if self._cri is None:
-                fig = _new_figure(4.6, 2.6)
-                ax = fig.add_axes((0.11, 0.14, 0.86, 0.74))
-                bars = ax.bar(range(1, 15), np.zeros(14), color=colours, edgecolor="0.3", lw=0.4)
-                ax.set_xticks(range(1, 15), [f"R{i}" for i in range(1, 15)], fontsize=6.5)
+            fig = _new_figure(4.6, 2.5)
+            ax = fig.add_axes((0.12, 0.17, 0.84, 0.78))
+            ax.set_xlim(*xlim)
+            ax.set_ylim(*ylim)
+            if xticks:
+                ax.set_xticks([t for t, _label in xticks], [label for _t, label in xticks])
+            ax.grid(True, lw=0.3, color="0.88")
+            if ylim[0] < 0 < ylim[1]:
                 ax.axhline(0.0, color="k", lw=0.6)
-                ax.set_ylabel(_("Index"))
-                title = ax.set_title("")
-                self._cri = (fig, ax, bars, title)
-            fig, ax, bars, title = self._cri
-            ri = data.ri
-            for bar, value in zip(bars, ri, strict=True):
-                bar.set_height(0.0 if not math.isfinite(value) else value)
-            finite = ri[np.isfinite(ri)]
-            low = min(0.0, float(finite.min()) - 5) if finite.size else 0.0
-            ax.set_ylim(low, 105.0)
-            ra = f"{data.ra:.1f}" if math.isfinite(data.ra) else "—"
-            title.set_text(_("Colour rendering: Ra = {ra}").format(ra=ra))
-            return _save(fig, self.fmt)
-
-    def waveform(self, data: WaveformExcerpt) -> bytes:
-        """An excerpt of the light waveform against time [ms] (reused figure)."""
-        _ = self._
-        with matplotlib.rc_context(_rc()):
-            if self._wave is None:
-                fig = _new_figure(4.6, 2.4)
-                ax = fig.add_axes((0.12, 0.18, 0.84, 0.7))
-                (line,) = ax.plot([], [], color="C1", lw=0.8)
-                ax.set_xlabel(_("Time [ms]"))
-                ax.set_title(_("Light waveform (excerpt)"))
-                ax.grid(True, lw=0.3, color="0.85")
-                self._wave = (fig, ax, line)
-            fig, ax, line = self._wave
-            t_ms = np.arange(data.samples.size) * (1000.0 / data.sample_rate_hz)
-            line.set_data(t_ms, data.samples)
-            ax.set_xlim(0.0, float(t_ms[-1]))
-            lo, hi = float(data.samples.min()), float(data.samples.max())
-            pad = 0.05 * (hi - lo) if hi > lo else 1.0
-            ax.set_ylim(min(0.0, lo - pad), hi + pad)
-            ax.set_ylabel(data.unit)
-            return _save(fig, self.fmt)
+            ax.set_xlabel(xlabel)
+            ax.set_ylabel(ylabel)
+            geometry = _geometry(fig, ax)
+            return _save(fig, self.fmt), geometry
 
     def histogram(self, values: Sequence[float], xlabel: str, marks: Sequence[float] = ()) -> bytes:
         """Distribution of one metric over the campaign; ``marks`` are limit values taken from

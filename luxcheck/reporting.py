@@ -47,6 +47,7 @@ from typing import Any
 
 import jinja2
 import numpy as np
+import numpy.typing as npt
 
 from luxcheck import __version__
 from luxcheck.errors import InputError
@@ -752,6 +753,34 @@ def _text(
     )
 
 
+def _polyline(
+    px: npt.NDArray[np.float64], py: npt.NDArray[np.float64], colour: str
+) -> dict[str, Any]:
+    points = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(px.tolist(), py.tolist(), strict=True))
+    return _shape(
+        "polyline", {"points": points, "fill": "none", "stroke": colour, "stroke_width": "1"}
+    )
+
+
+# Approximate colours of the CIE 13.3 test colour samples TCS01–TCS14 (bar colours only).
+_TCS_COLOURS = (
+    "#b88a8a",
+    "#a99a5a",
+    "#8a9a4a",
+    "#6aa06a",
+    "#6a9aa8",
+    "#6a7ab8",
+    "#9a7ab0",
+    "#b07aa0",
+    "#d01010",
+    "#e8d020",
+    "#208040",
+    "#1030a0",
+    "#e8c0a0",
+    "#506030",
+)
+
+
 class ClassroomPages:
     """Renders classroom, school and dashboard pages of one language into one output folder.
 
@@ -1076,19 +1105,6 @@ class ClassroomPages:
         rel = "../../figures/"
         out: list[dict[str, Any]] = []
 
-        def image(
-            kind: str, title: str, key: object, draw: Callable[[], bytes], caption: str
-        ) -> None:
-            out.append(
-                {
-                    "kind": "img",
-                    "title": title,
-                    "src": rel + self._figure(kind, key, draw),
-                    "caption": caption,
-                    "overlay": None,
-                }
-            )
-
         def overlay(
             bg: tuple[str, AxesGeometry],
             title: str,
@@ -1200,14 +1216,7 @@ class ClassroomPages:
                 _("Measured points on the blackboard and their values [lx]."),
             )
         if fig.spectrum is not None:
-            spectrum = fig.spectrum
-            image(
-                "spectrum",
-                _("Spectrum"),
-                spectrum,
-                lambda: self.figures.spectrum(spectrum),
-                _("Spectral distribution as measured."),
-            )
+            self._spectrum_chart(fig.spectrum, overlay)
         if fig.chromaticity is not None:
             c = fig.chromaticity
             label = f"x = {f.number(c.x, 4)}, y = {f.number(c.y, 4)}"
@@ -1222,23 +1231,9 @@ class ClassroomPages:
             )
             point_chart(bg, _("Chromaticity"), c.x, c.y, label, caption)
         if fig.cri is not None:
-            cri = fig.cri
-            image(
-                "cri",
-                _("Colour rendering"),
-                cri,
-                lambda: self.figures.cri_bars(cri),
-                _("CIE 13.3 special colour rendering indices R1–R14."),
-            )
+            self._cri_chart(fig.cri, overlay)
         if fig.waveform is not None:
-            wave = fig.waveform
-            image(
-                "waveform",
-                _("Light waveform"),
-                wave,
-                lambda: self.figures.waveform(wave),
-                _("An excerpt of the measured light waveform."),
-            )
+            self._waveform_chart(fig.waveform, overlay)
         if fig.flicker_point is not None and fig.flicker_limits:
             p = fig.flicker_point
             curves = fig.flicker_limits
@@ -1265,6 +1260,92 @@ class ClassroomPages:
                 shapes.append(_text(g, obs.x_m, obs.y_m, f"{obs.label}: UGR {value}", dx=6, dy=-5))
             overlay(bg, _("Glare (UGR)"), shapes, _("UGR observer positions and the UGR at each."))
         return out
+
+    def _spectrum_chart(self, data: SpectrumData, overlay: Callable[..., None]) -> None:
+        """Relative spectrum (peak = 1) as a polyline over a shared frame (10 nm classes)."""
+        f, _ = self.fmt, self._
+        peak = float(np.max(data.values))
+        if not peak > 0:
+            return
+        lo = math.floor(float(data.wavelength_nm.min()) / 10) * 10
+        hi = math.ceil(float(data.wavelength_nm.max()) / 10) * 10
+        bg = self.background(
+            f"spectrum-{lo}-{hi}",
+            functools.partial(
+                self.figures.chart_background,
+                (lo, hi),
+                (-0.05, 1.08),
+                _("Wavelength [nm]"),
+                _("Relative spectral distribution"),
+            ),
+        )
+        px, py = bg[1].map_arrays(data.wavelength_nm, data.values / peak)
+        at = float(data.wavelength_nm[int(np.argmax(data.values))])
+        caption = _(
+            "Spectral distribution as measured, relative to its peak ({peak} {unit} "
+            "at {wavelength} nm)."
+        ).format(peak=f.number(peak, 4), unit=data.unit, wavelength=f.number(at, 0))
+        overlay(bg, _("Spectrum"), [_polyline(px, py, "#1f77b4")], caption)
+
+    def _cri_chart(self, data: CriData, overlay: Callable[..., None]) -> None:
+        """R1–R14 as bars over a shared frame (lower bound in steps of 25)."""
+        f, _ = self.fmt, self._
+        finite = data.ri[np.isfinite(data.ri)]
+        low = min(0.0, math.floor((float(finite.min()) - 5) / 25) * 25) if finite.size else 0.0
+        ticks = tuple((float(i), f"R{i}") for i in range(1, 15))
+        bg = self.background(
+            f"cri-{low:g}",
+            functools.partial(
+                self.figures.chart_background, (0.4, 14.6), (low, 105.0), "", _("Index"), ticks
+            ),
+        )
+        g = bg[1]
+        shapes: list[dict[str, Any] | None] = []
+        for i, (value, colour) in enumerate(zip(data.ri, _TCS_COLOURS, strict=True), start=1):
+            if math.isfinite(value):
+                shapes.append(
+                    _rect(g, i - 0.35, 0.0, i + 0.35, float(value), fill=colour, stroke="#444")
+                )
+                shapes.append(
+                    _text(
+                        g,
+                        float(i),
+                        float(max(value, 0.0)),
+                        f.number(value, 0),
+                        dy=-2,
+                        anchor="middle",
+                    )
+                )
+        caption = _("CIE 13.3 special colour rendering indices R1–R14; Ra = {ra}.").format(
+            ra=f.number(data.ra, 1)
+        )
+        overlay(bg, _("Colour rendering"), shapes, caption)
+
+    def _waveform_chart(self, data: WaveformExcerpt, overlay: Callable[..., None]) -> None:
+        """The waveform excerpt relative to its mean, over a shared frame."""
+        f, _ = self.fmt, self._
+        mean = float(np.mean(data.samples))
+        if not mean > 0:
+            return
+        relative = data.samples / mean
+        t_ms = np.arange(data.samples.size) * (1000.0 / data.sample_rate_hz)
+        span = math.ceil(float(t_ms[-1]) / 10) * 10 or 10
+        top = math.ceil(float(relative.max()) * 4) / 4 + 0.25
+        bg = self.background(
+            f"waveform-{span}-{top:g}",
+            functools.partial(
+                self.figures.chart_background,
+                (0.0, float(span)),
+                (0.0, top),
+                _("Time [ms]"),
+                _("Relative to the mean"),
+            ),
+        )
+        px, py = bg[1].map_arrays(t_ms, relative)
+        caption = _(
+            "An excerpt of the measured light waveform, relative to its mean ({mean} {unit})."
+        ).format(mean=f.number(mean, 4), unit=data.unit)
+        overlay(bg, _("Light waveform"), [_polyline(px, py, "#ff7f0e")], caption)
 
     def _marker(
         self, g: AxesGeometry, pixel: tuple[float, float] | None, label: str

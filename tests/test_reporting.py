@@ -364,7 +364,9 @@ def test_store_figures_and_overlay_position(filled: CampaignStore, tmp_path: Pat
         "flicker-",
     ):
         assert f"../../figures/{kind}" in text, kind
-    assert text.count('<svg class="overlay"') == 5  # desk, board, chromaticity, flicker, UGR
+    # desk, board, spectrum, chromaticity, CRI, waveform, flicker, UGR
+    assert text.count('<svg class="overlay"') == 8
+    assert text.count("<polyline") == 2
     assert "A: UGR 16.3" in text
     assert "B: UGR 15.1" in text
     assert "采样率" in text
