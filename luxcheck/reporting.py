@@ -1555,7 +1555,8 @@ class ClassroomPages:
             "schools": school_rows,
             "metrics": metric_rows,
             "distributions": distributions,
-            "rectification": rect_rows,
+            # 整改清单 grouped by school (then classroom), as the bureau works through it
+            "rectification": sorted(rect_rows, key=lambda r: (r["school"], r["classroom"])),
             "school_names": sorted({r["school"] for r in rect_rows}),
             "status_options": [(s, f.status(s)) for s in ("fail", "not-measured", "indeterminate")],
             "links": {"csv": "verdicts.csv"},
