@@ -816,13 +816,20 @@ class ClassroomPages:
     def school_path(self, school_id: str, suffix: str = ".html") -> Path:
         return inside(self.out_dir, "schools", safe_component(school_id), "index" + suffix)
 
-    def _figure(self, kind: str, key_obj: object, draw: Callable[[], bytes]) -> str:
-        """Write a figure once under figures/<kind>-<hash>.<fmt>; return its file name."""
-        key = content_key(key_obj, kind, self.lang, self.figure_format, FIGURE_STYLE_VERSION)
-        name = f"{kind}-{key[:20]}.{self.figure_format}"
+    def _figure(
+        self, kind: str, key_obj: object, draw: Callable[[], bytes | None], ext: str | None = None
+    ) -> str | None:
+        """Write a figure once under figures/<kind>-<hash>.<ext>; return its file name (None
+        when there is nothing to draw). An existing file of that content is reused."""
+        ext = ext or self.figure_format
+        key = content_key(key_obj, kind, self.lang, ext, FIGURE_STYLE_VERSION)
+        name = f"{kind}-{key[:20]}.{ext}"
         path = inside(self.out_dir, "figures", name)
         if not path.exists():
-            _write_atomic(path, draw())
+            data = draw()
+            if data is None:
+                return None
+            _write_atomic(path, data)
         return name
 
     # ----------------------------------------------------------------- classroom
@@ -1157,26 +1164,27 @@ class ClassroomPages:
             desk, surface = fig.desk, fig.desk_surface
             bg = self._room_background(room)
             geometry = bg[1]
-            raster = None
-            contours = self.figures.contour_raster
-            if surface is not None or (desk.x_m.size >= 3):
-                key = (desk, surface, geometry)
-                data = contours(desk, surface, geometry)
-                if data is not None:
-                    raster = self._figure("isolux", key, lambda: data)
+            raster = self._figure(
+                "isolux",
+                (desk, surface, geometry),
+                functools.partial(self.figures.contour_raster, desk, surface, geometry),
+                ext="png",
+            )
             shapes = self._room_shapes(room, geometry, fig.luminaires_m)
             for x, y, e in zip(desk.x_m, desk.y_m, desk.value_lx, strict=True):
                 shapes.append(_circle(geometry, float(x), float(y), 2.5, "#000"))
                 shapes.append(
                     _text(geometry, float(x), float(y), f.number(float(e), 0), dx=3, dy=-3)
                 )
-            overlay(
-                bg,
-                _("Desk grid"),
-                shapes,
-                _("Isolux map of the desk plane with the measured points and their values [lx]."),
-                raster,
+            caption = _(
+                "Isolux map of the desk plane with the measured points and their values [lx]."
             )
+            caption += " " + _("Bands from {low} lx (dark) to {high} lx (light).").format(
+                low=f.number(float(desk.value_lx.min()), 0),
+                high=f.number(float(desk.value_lx.max()), 0),
+            )
+            caption += self._outside_plan(geometry, desk)
+            overlay(bg, _("Desk grid"), shapes, caption, raster)
         if fig.board is not None:
             board = fig.board
             width = math.ceil(max(room.board_width_m, float(board.x_m.max())) * 2) / 2
@@ -1213,7 +1221,8 @@ class ClassroomPages:
                 bg,
                 _("Blackboard grid"),
                 shapes,
-                _("Measured points on the blackboard and their values [lx]."),
+                _("Measured points on the blackboard and their values [lx].")
+                + self._outside_plan(g, board),
             )
         if fig.spectrum is not None:
             self._spectrum_chart(fig.spectrum, overlay)
@@ -1346,6 +1355,19 @@ class ClassroomPages:
             "An excerpt of the measured light waveform, relative to its mean ({mean} {unit})."
         ).format(mean=f.number(mean, 4), unit=data.unit)
         overlay(bg, _("Light waveform"), [_polyline(px, py, "#ff7f0e")], caption)
+
+    def _outside_plan(self, g: AxesGeometry, points: PlanePoints) -> str:
+        """A sentence naming the points that fall outside the drawn plan (never hidden)."""
+        outside = [
+            str(i + 1)
+            for i, (x, y) in enumerate(zip(points.x_m, points.y_m, strict=True))
+            if g.to_pixels(float(x), float(y)) is None
+        ]
+        if not outside:
+            return ""
+        return " " + self._("Points outside the drawn plan: {points}.").format(
+            points=self._list(outside)
+        )
 
     def _marker(
         self, g: AxesGeometry, pixel: tuple[float, float] | None, label: str
@@ -1593,6 +1615,7 @@ class ClassroomPages:
                 (metric_id, values, marks),
                 functools.partial(self.figures.histogram, values, xlabel, marks),
             )
+            assert name is not None  # a histogram always draws (empty axes when no values)
             out.append({"title": label, "src": "figures/" + name})
         return out
 

@@ -9,6 +9,7 @@ import datetime as dt
 import html.parser
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -605,3 +606,35 @@ def test_planckian_and_spectral_locus_against_colour_science() -> None:
         xyz550[:2] / xyz550.sum(), abs=1e-6
     )
     assert np.all(np.isfinite(spectral_locus_xy()))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=80))
+def test_safe_component_property(name: str) -> None:
+    """Hypothesis property: any id either is refused or becomes a single safe path component
+    (allowed characters only, no leading dot, ≤ 64 characters, never '.' or '..')."""
+    try:
+        cleaned = safe_component(name)
+    except InputError:
+        return
+    assert re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}", cleaned)
+    assert cleaned not in (".", "..")
+
+
+def test_svg_figures_and_points_outside_the_plan(store: CampaignStore, tmp_path: Path) -> None:
+    """SVG figure format: frames are SVG, the isolux raster stays PNG (named .png); a desk
+    point outside the drawn plan (x beyond the room) is named in the caption, not hidden."""
+    fill_store(store)
+    store.add_reading(
+        IlluminanceReading("far", "SE1", T0, None, x_m=20.0, y_m=3.0, illuminance_lx=410.0)
+    )
+    report = report_of(store, "R101", verdicts_full(), "fail")
+    render_campaign([report], tmp_path, figure_format="svg")
+    names = {p.name for p in (tmp_path / "figures").iterdir()}
+    assert any(n.startswith("isolux-") and n.endswith(".png") for n in names)
+    assert any(n.startswith("plan-8x9-") and n.endswith(".svg") for n in names)
+    for name in names:
+        if name.endswith(".png"):
+            assert (tmp_path / "figures" / name).read_bytes().startswith(b"\x89PNG")
+    text = (tmp_path / "schools/S01/R101.html").read_text("utf-8")
+    assert "超出平面图范围的测点：17。" in text
