@@ -19,11 +19,13 @@ from luxcheck.errors import EXIT_BAD_INPUT, LuxcheckError
 COMMAND_MODULES: tuple[str, ...] = (
     "luxcheck.cli.demo",
     "luxcheck.cli.campaign",
+    "luxcheck.cli.measure",
     "luxcheck.cli.analyse",
+    "luxcheck.cli.report",
+    "luxcheck.cli.verify",
     "luxcheck.cli.standards",
     "luxcheck.cli.meter",
     "luxcheck.cli.emulate",
-    "luxcheck.cli.measure",
 )
 
 

@@ -1,0 +1,357 @@
+"""Benchmark: acceptance reports for a 1000-classroom campaign (issue 8 targets).
+
+Measures, in one run:
+
+1. building the report data from the store (``build_classroom_report``) for every classroom;
+2. HTML for every classroom with its figures, the school summaries, the dashboard and the
+   CSV (``render_campaign`` with a process pool) — target ≤ 60 s on the 2-core machine;
+3. an incremental re-run (nothing changed);
+4. PDF throughput per report on a sample (WeasyPrint, process pool), projected to 1000;
+5. the naive reference on a sample, in this process: a fresh Jinja2 environment, a fresh
+   figure renderer (no reused figures) and the chromaticity diagram and flicker chart redrawn
+   for every report (no static background, no figure cache); compared with the optimised
+   path on the same sample, also in one process;
+6. peak memory (this process and the largest worker).
+
+Usage::
+
+    .venv/bin/python bench/bench_reports.py [--rooms 1000] [--jobs 2] [--pdf-sample 40]
+        [--naive-sample 30] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the example data in tests/
+import numpy as np
+
+from luxcheck import reporting
+from luxcheck.model import (
+    Campaign,
+    Classroom,
+    IlluminanceReading,
+    Instrument,
+    MeasurementSession,
+    School,
+    SpectrumReading,
+    WaveformReading,
+)
+from luxcheck.report_model import (
+    ChromaticityPoint,
+    ClassroomReportData,
+    FigureInputs,
+    UgrObserver,
+)
+from luxcheck.store import CampaignStore
+from luxcheck.verdict import Verdict
+from tests.report_fixtures import CURVES, PACKS, POLICY
+
+T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+GEOMETRIES = ((9.0, 7.2), (9.6, 7.5), (10.2, 7.8))
+
+
+def build_campaign(path: Path, rooms: int) -> CampaignStore:
+    """A synthetic campaign: ``rooms`` classrooms in ~40 schools, each with a 5×4 desk grid,
+    3 board points, a spectrum (1 nm) and a 0.2 s waveform at 10 kHz, and stored metrics."""
+    rng = np.random.default_rng(2026)
+    store = CampaignStore.create(path, Campaign("BENCH", "基准测试活动", client="某市教育局"))
+    wl = np.arange(380.0, 781.0)
+    t = np.arange(2000) / 10_000.0
+    with store.transaction():
+        store.add_instrument(
+            Instrument("T10A-1", "Konica Minolta T-10A", "20311045", dt.date(2026, 3, 1), 4.0)
+        )
+        schools = max(1, rooms // 25)
+        for s in range(schools):
+            store.add_school(School(f"S{s:03d}", f"第{s + 1}中学", "玄武区"))
+        for r in range(rooms):
+            length, width = GEOMETRIES[r % len(GEOMETRIES)]
+            room_id = f"R{r:04d}"
+            store.add_classroom(
+                Classroom(
+                    room_id,
+                    f"S{r % schools:03d}",
+                    f"教室 {r}",
+                    "ordinary",
+                    length,
+                    width,
+                    3.4,
+                    7,
+                    2.2,
+                    length - 0.6,
+                    luminaire_mounting_height_m=2.85,
+                    installed_power_w=330.0,
+                    building="教学楼 A",
+                    floor=str(1 + r % 5),
+                )
+            )
+            session = f"SE{r:04d}"
+            store.add_session(MeasurementSession(session, room_id, "张工", T0, ("T10A-1",)))
+            readings: list[object] = []
+            level = 320 + 180 * rng.random()
+            for i, y in enumerate(np.linspace(2.6, length - 1.0, 5)):
+                for j, x in enumerate(np.linspace(0.7, width - 0.7, 4)):
+                    readings.append(
+                        IlluminanceReading(
+                            f"{room_id}-d{i}{j}",
+                            session,
+                            T0,
+                            "T10A-1",
+                            x_m=float(x),
+                            y_m=float(y),
+                            illuminance_lx=float(level * (0.75 + 0.4 * rng.random())),
+                        )
+                    )
+            for k, x in enumerate((0.5, 2.0, 3.5)):
+                readings.append(
+                    IlluminanceReading(
+                        f"{room_id}-b{k}",
+                        session,
+                        T0,
+                        "T10A-1",
+                        surface="board",
+                        x_m=x,
+                        y_m=0.6,
+                        illuminance_lx=float(450 + 150 * rng.random()),
+                    )
+                )
+            peak = 445 + 15 * rng.random()
+            spd = np.exp(-(((wl - peak) / 12) ** 2)) + (0.6 + 0.4 * rng.random()) * np.exp(
+                -(((wl - 560) / 50) ** 2)
+            )
+            readings.append(
+                SpectrumReading(f"{room_id}-sp", session, T0, None, wavelength_nm=wl, values=spd)
+            )
+            depth = 0.2 * rng.random()
+            readings.append(
+                WaveformReading(
+                    f"{room_id}-wf",
+                    session,
+                    T0,
+                    None,
+                    samples=1 + depth * np.sin(2 * np.pi * 100 * t + 0.3),
+                    sample_rate_hz=10_000.0,
+                )
+            )
+            store.add_readings(readings)  # type: ignore[arg-type]
+            metrics: dict[str, float | str | None] = {
+                "desk_illuminance_mean_lx": level,
+                "desk_uniformity": 0.6 + 0.3 * rng.random(),
+                "ugr": 14 + 7 * rng.random(),
+                "flicker_percent": 100 * depth,
+                "flicker_frequency_hz": 100.0,
+                "cct_K": 3500 + 2500 * rng.random(),
+                "cri_ra": 75 + 20 * rng.random(),
+                **{f"cri_r{i}": 60 + 40 * rng.random() for i in range(1, 15)},
+            }
+            store.put_metrics(room_id, metrics, input_hash="bench")
+    return store
+
+
+def verdicts_for(metrics: dict[str, float | str | None]) -> list[Verdict]:
+    """Verdicts in the shape the compliance engine gives (bench data, example limits)."""
+
+    def judge(
+        req: str,
+        metric: str,
+        limit: float,
+        comparator: str,
+        unit: str,
+        clause: str,
+        obligation: str = "shall",
+    ) -> Verdict:
+        value = float(metrics[metric])  # type: ignore[arg-type]
+        margin = value - limit if comparator == ">=" else limit - value
+        status = "pass" if margin >= 0 else "fail"
+        return Verdict(
+            req,
+            metric,
+            status,
+            value,
+            limit,
+            comparator,
+            margin,
+            unit,  # type: ignore[arg-type]
+            "GB 7793-2010",
+            clause,
+            obligation,
+            "verified",
+        )  # type: ignore[arg-type]
+
+    return [
+        judge("desk-mean", "desk_illuminance_mean_lx", 300.0, ">=", "lx", "5.1"),
+        judge("desk-u0", "desk_uniformity", 0.7, ">=", "1", "5.1"),
+        judge("ugr", "ugr", 19.0, "<=", "1", "5.2", "should"),
+        judge("ra", "cri_ra", 80.0, ">=", "1", "5.3"),
+        judge("flicker", "flicker_percent", 3.2, "<=", "%", "Table 2"),
+        Verdict(
+            "svm",
+            "flicker_svm",
+            "not-measured",
+            None,
+            1.3,
+            "<=",
+            None,
+            "1",
+            "GB/T 50034-2024",
+            "4.4.2",
+            "shall",
+            "verified",
+            reason="no SVM record",
+        ),
+    ]
+
+
+def build_reports(store: CampaignStore) -> list[ClassroomReportData]:
+    reports = []
+    rng = np.random.default_rng(7)
+    for room in store.classrooms():
+        metrics, _reasons = store.metrics(room.classroom_id)
+        verdicts = verdicts_for(metrics)
+        status = (
+            "fail"
+            if any(v.status == "fail" and v.obligation == "shall" for v in verdicts)
+            else "incomplete"
+        )
+        x, y = 0.33 + 0.06 * rng.random(), 0.33 + 0.06 * rng.random()
+        extras = FigureInputs(
+            chromaticity=ChromaticityPoint(x, y, float(metrics["cct_K"]), 0.001),  # type: ignore[arg-type]
+            flicker_limits=CURVES,
+            ugr_observers=(
+                UgrObserver("A", room.width_m / 2, room.length_m, float(metrics["ugr"])),  # type: ignore[arg-type]
+                UgrObserver("B", 0.0, room.length_m / 2, float("nan")),
+            ),
+            luminaires_m=tuple(
+                (xx, yy)
+                for xx in (1.2, room.width_m / 2, room.width_m - 1.2)
+                for yy in (2.5, 5.0, 7.5)
+            ),
+        )
+        reports.append(
+            reporting.build_classroom_report(
+                store,
+                room.classroom_id,
+                verdicts,
+                status,
+                POLICY,
+                profile_id="cn-classroom",
+                packs=PACKS,
+                figures=extras,
+                issued_on=dt.date(2026, 11, 3),
+            )
+        )
+    return reports
+
+
+def naive_render(report: ClassroomReportData, out: Path) -> None:
+    """Reference: everything re-created per report (environment, figures, backgrounds)."""
+    reporting.environment.cache_clear()
+    pages = reporting.ClassroomPages(out, "zh")
+    pages.backgrounds = reporting._backgrounds(pages, [report.figures])
+    reporting._render_classroom(pages, report, False)
+
+
+def optimised_in_process(reports: list[ClassroomReportData], out: Path) -> None:
+    pages = reporting.ClassroomPages(out, "zh")
+    pages.backgrounds = reporting._backgrounds(pages, [r.figures for r in reports])
+    for report in reports:
+        reporting._render_classroom(pages, report, False)
+
+
+def peak_mib() -> tuple[float, float]:
+    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return me, children
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rooms", type=int, default=1000)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--pdf-sample", type=int, default=40)
+    parser.add_argument("--naive-sample", type=int, default=30)
+    parser.add_argument("--keep", type=Path, default=None, help="keep the output here")
+    args = parser.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="luxcheck-bench-reports-"))
+    try:
+        t = time.perf_counter()
+        store = build_campaign(work / "bench.lux", args.rooms)
+        t_store = time.perf_counter() - t
+        t = time.perf_counter()
+        reports = build_reports(store)
+        t_build = time.perf_counter() - t
+        out = args.keep or work / "html"
+        t = time.perf_counter()
+        summary = reporting.render_campaign(reports, out, jobs=args.jobs)
+        t_html = time.perf_counter() - t
+        t = time.perf_counter()
+        again = reporting.render_campaign(reports, out, jobs=args.jobs)
+        t_again = time.perf_counter() - t
+        sample = reports[: args.naive_sample]
+        t = time.perf_counter()
+        for i, report in enumerate(sample):
+            naive_render(report, work / f"naive{i}")
+        t_naive = (time.perf_counter() - t) / len(sample)
+        t = time.perf_counter()
+        optimised_in_process(sample, work / "optimised")
+        t_opt = (time.perf_counter() - t) / len(sample)
+        t_pdf = float("nan")
+        pdf_n = min(args.pdf_sample, len(reports))
+        if pdf_n:
+            try:
+                import weasyprint  # noqa: F401
+            except ImportError:
+                print("PDF: WeasyPrint not installed; skipped")
+            else:
+                t = time.perf_counter()
+                reporting.render_campaign(reports[:pdf_n], work / "pdf", jobs=args.jobs, pdf=True)
+                t_pdf = (time.perf_counter() - t) / pdf_n
+        me, child = peak_mib()
+        store.close()
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    n = len(reports)
+    print(
+        f"campaign: {n} classrooms in {len({r.school.school_id for r in reports})} schools; "
+        f"jobs={args.jobs}"
+    )
+    print(f"store built (bench set-up)                 {t_store:8.2f} s")
+    print(
+        f"report data from the store                 {t_build:8.2f} s  "
+        f"({t_build / n * 1000:.1f} ms/classroom)"
+    )
+    print(
+        f"HTML: {summary.rendered} classroom reports + schools + dashboard + CSV "
+        f"{t_html:8.2f} s  (target ≤ 60 s)"
+    )
+    print(f"incremental re-run ({again.skipped} unchanged)           {t_again:8.2f} s")
+    print(
+        f"one process, per classroom report: optimised {t_opt * 1000:7.1f} ms, "
+        f"naive reference {t_naive * 1000:7.1f} ms  -> ratio {t_naive / t_opt:5.1f}x "
+        f"(sample {len(sample)})"
+    )
+    print(f"projected naive for {n} classrooms, one process: {t_naive * n:8.1f} s")
+    if t_pdf == t_pdf:
+        print(
+            f"PDF (HTML+PDF per report, {args.jobs} workers, sample {pdf_n}): "
+            f"{t_pdf * 1000:7.1f} ms/report wall -> {t_pdf * n / 60:5.1f} min for {n} "
+            f"(target ≤ 10 min)"
+        )
+    print(f"peak memory: main {me:7.1f} MiB, largest worker {child:7.1f} MiB (target ≤ 2 GiB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,398 @@
+"""What a report prints: the input records the campaign analysis fills and the renderer reads.
+
+Frozen dataclasses, language-independent and already judged: verdicts come from
+:func:`luxcheck.compliance.evaluate`, thresholds (including the flicker limit curves drawn in a
+figure) come from the standards packs through the caller. Nothing here computes a metric or
+holds a threshold; :mod:`luxcheck.reporting` turns these records into HTML, PDF and CSV.
+
+Figure inputs carry numpy arrays; records holding arrays compare by identity (``eq=False``) and
+are hashed for incremental rendering by :func:`luxcheck.reporting.content_key`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from luxcheck.errors import InputError
+from luxcheck.model import Campaign, Classroom, Instrument, MeasurementSession, School
+from luxcheck.verdict import Verdict
+
+OverallStatus = Literal["pass", "fail", "incomplete"]
+OVERALL_STATUSES: tuple[str, ...] = ("pass", "fail", "incomplete")
+FloatArray = npt.NDArray[np.float64]
+
+
+def _array(value: object, name: str, *, finite: bool = True) -> FloatArray:
+    array = np.asarray(value, dtype=float)
+    if array.ndim != 1:
+        raise InputError(f"expected a 1-D array, got shape {array.shape}", column=name)
+    if finite and not np.all(np.isfinite(array)):
+        raise InputError("contains NaN or infinite values", column=name)
+    return array
+
+
+@dataclass(frozen=True)
+class PackRef:
+    """A standards pack the verdicts came from, with its version (part of the report digest)."""
+
+    pack_id: str
+    version: str
+
+    def __post_init__(self) -> None:
+        if not self.pack_id or not isinstance(self.version, str) or not self.version:
+            raise InputError("a pack reference needs a pack id and a version", column="packs")
+
+
+@dataclass(frozen=True)
+class PolicyStatement:
+    """The acceptance policy and the decision rule, as the profile states them (zh and en).
+
+    E.g. policy: "measured initial illuminance compared directly with the maintained value";
+    decision rule: "simple acceptance (ILAC-G8), measurement uncertainty not applied".
+    """
+
+    acceptance_policy_zh: str
+    acceptance_policy_en: str
+    decision_rule_zh: str
+    decision_rule_en: str
+
+    def __post_init__(self) -> None:
+        for name in (
+            "acceptance_policy_zh",
+            "acceptance_policy_en",
+            "decision_rule_zh",
+            "decision_rule_en",
+        ):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value.strip():
+                raise InputError("must be a non-empty text", column=name)
+
+
+@dataclass(frozen=True)
+class RoomOutcome:
+    """The overall result of a classroom and the requirement ids behind it.
+
+    Build it with :meth:`from_verdicts`, which lists the failed, not-measured and indeterminate
+    requirements and refuses an overall ``pass`` that the verdicts contradict (a shall-clause
+    that did not pass, or no verdict at all): a report never prints a pass it cannot show.
+    """
+
+    status: OverallStatus
+    failed_shall: tuple[str, ...] = ()
+    failed_should: tuple[str, ...] = ()
+    not_measured: tuple[str, ...] = ()
+    indeterminate: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.status not in OVERALL_STATUSES:
+            raise InputError(
+                f"{self.status!r}: expected one of {', '.join(OVERALL_STATUSES)}", column="status"
+            )
+        if self.status == "pass" and (self.failed_shall or self.not_measured):
+            raise InputError(
+                "an overall pass with failed or unmeasured shall-requirements", column="status"
+            )
+
+    @classmethod
+    def from_verdicts(cls, status: str, verdicts: tuple[Verdict, ...]) -> RoomOutcome:
+        """List the requirements behind ``status`` ('pass' | 'fail' | 'incomplete')."""
+        failed_shall = tuple(
+            v.requirement_id for v in verdicts if v.status == "fail" and v.obligation == "shall"
+        )
+        failed_should = tuple(
+            v.requirement_id for v in verdicts if v.status == "fail" and v.obligation != "shall"
+        )
+        not_measured = tuple(v.requirement_id for v in verdicts if v.status == "not-measured")
+        indeterminate = tuple(v.requirement_id for v in verdicts if v.status == "indeterminate")
+        if status == "pass":
+            blocking = [
+                v.requirement_id
+                for v in verdicts
+                if v.obligation == "shall" and v.status not in ("pass", "not-applicable")
+            ]
+            if blocking or not verdicts:
+                raise InputError(
+                    "overall result 'pass' contradicts the verdicts: "
+                    + (", ".join(blocking) if blocking else "there are no verdicts"),
+                    column="status",
+                )
+        return cls(status, failed_shall, failed_should, not_measured, indeterminate)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- figure inputs
+@dataclass(frozen=True, eq=False)
+class PlanePoints:
+    """Measured illuminance points on a plane: desk (x across, y towards the back, from the
+    front-left corner) or blackboard (x along the board, y above its bottom edge) [m, lx]."""
+
+    x_m: FloatArray
+    y_m: FloatArray
+    value_lx: FloatArray
+
+    def __post_init__(self) -> None:
+        x = _array(self.x_m, "x_m")
+        y = _array(self.y_m, "y_m")
+        v = _array(self.value_lx, "value_lx")
+        if not x.size == y.size == v.size:
+            raise InputError(
+                f"{x.size} x, {y.size} y and {v.size} values: expected as many of each",
+                column="value_lx",
+            )
+        object.__setattr__(self, "x_m", x)
+        object.__setattr__(self, "y_m", y)
+        object.__setattr__(self, "value_lx", v)
+
+
+@dataclass(frozen=True, eq=False)
+class GridSurface:
+    """An interpolated illuminance surface (from the grids kernel): ``value_lx[iy, ix]``."""
+
+    x_m: FloatArray
+    y_m: FloatArray
+    value_lx: npt.NDArray[np.float64]
+
+    def __post_init__(self) -> None:
+        x = _array(self.x_m, "x_m")
+        y = _array(self.y_m, "y_m")
+        v = np.asarray(self.value_lx, dtype=float)
+        if v.shape != (y.size, x.size):
+            raise InputError(
+                f"surface shape {v.shape}, expected (len(y_m), len(x_m)) = {(y.size, x.size)}",
+                column="value_lx",
+            )
+        object.__setattr__(self, "x_m", x)
+        object.__setattr__(self, "y_m", y)
+        object.__setattr__(self, "value_lx", v)
+
+
+@dataclass(frozen=True, eq=False)
+class SpectrumData:
+    """A spectrum to draw (as measured): wavelengths [nm] and values in ``unit``."""
+
+    wavelength_nm: FloatArray
+    values: FloatArray
+    unit: str
+
+    def __post_init__(self) -> None:
+        wl = _array(self.wavelength_nm, "wavelength_nm")
+        vals = _array(self.values, "values")
+        if wl.size != vals.size or wl.size < 2:
+            raise InputError(f"{wl.size} wavelengths and {vals.size} values", column="values")
+        object.__setattr__(self, "wavelength_nm", wl)
+        object.__setattr__(self, "values", vals)
+
+
+@dataclass(frozen=True)
+class ChromaticityPoint:
+    """CIE 1931 chromaticity of the measured light and its CCT [K] and Duv (+ above the locus).
+
+    ``cct_K`` / ``duv`` are NaN when the colorimetry refused them (out of range)."""
+
+    x: float
+    y: float
+    cct_K: float
+    duv: float
+
+    def __post_init__(self) -> None:
+        for name in ("x", "y"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and 0.0 <= value <= 1.0):
+                raise InputError(f"expected a chromaticity in [0, 1], got {value!r}", column=name)
+
+
+@dataclass(frozen=True, eq=False)
+class CriData:
+    """CIE 13.3 general index Ra and special indices R1–R14 (NaN where not computed)."""
+
+    ra: float
+    ri: FloatArray
+
+    def __post_init__(self) -> None:
+        ri = _array(self.ri, "ri", finite=False)
+        if ri.size != 14:
+            raise InputError(f"expected 14 special indices R1–R14, got {ri.size}", column="ri")
+        object.__setattr__(self, "ri", ri)
+
+
+@dataclass(frozen=True, eq=False)
+class WaveformExcerpt:
+    """A stretch of the light waveform to draw, with the full record's rate and length."""
+
+    samples: FloatArray
+    sample_rate_hz: float
+    record_length_s: float
+    unit: str = "relative"
+
+    def __post_init__(self) -> None:
+        samples = _array(self.samples, "samples")
+        if samples.size < 2:
+            raise InputError("expected at least two samples", column="samples")
+        if not (math.isfinite(self.sample_rate_hz) and self.sample_rate_hz > 0):
+            raise InputError("expected a positive sample rate", column="sample_rate_hz")
+        if not (math.isfinite(self.record_length_s) and self.record_length_s > 0):
+            raise InputError("expected a positive record length", column="record_length_s")
+        object.__setattr__(self, "samples", samples)
+
+
+@dataclass(frozen=True, eq=False)
+class LimitCurve:
+    """A flicker limit as (frequency [Hz], percent [%]) points, taken by the caller from the
+    standards packs (e.g. GB 40070 波动深度, IEEE 1789 low-risk / no-effect)."""
+
+    label_zh: str
+    label_en: str
+    frequency_hz: FloatArray
+    percent: FloatArray
+    advisory: bool = False
+
+    def __post_init__(self) -> None:
+        f = _array(self.frequency_hz, "frequency_hz")
+        p = _array(self.percent, "percent")
+        if f.size != p.size or f.size < 2:
+            raise InputError("expected as many frequencies as percents (≥ 2)", column="percent")
+        object.__setattr__(self, "frequency_hz", f)
+        object.__setattr__(self, "percent", p)
+
+
+@dataclass(frozen=True)
+class FlickerPoint:
+    """The measured flicker: frequency [Hz] and percent flicker (波动深度) [%]."""
+
+    frequency_hz: float
+    percent: float
+
+
+@dataclass(frozen=True)
+class UgrObserver:
+    """A UGR observer position in room coordinates [m] and its UGR (NaN if not computed)."""
+
+    label: str
+    x_m: float
+    y_m: float
+    ugr: float
+
+
+@dataclass(frozen=True, eq=False)
+class FigureInputs:
+    """Everything the figures of a classroom report draw; absent parts are left out."""
+
+    desk: PlanePoints | None = None
+    desk_surface: GridSurface | None = None
+    board: PlanePoints | None = None
+    spectrum: SpectrumData | None = None
+    chromaticity: ChromaticityPoint | None = None
+    cri: CriData | None = None
+    waveform: WaveformExcerpt | None = None
+    flicker_point: FlickerPoint | None = None
+    flicker_limits: tuple[LimitCurve, ...] = ()
+    ugr_observers: tuple[UgrObserver, ...] = ()
+    luminaires_m: tuple[tuple[float, float], ...] = ()
+
+
+# --------------------------------------------------------------------------- report records
+@dataclass(frozen=True, eq=False)
+class ClassroomReportData:
+    """Everything a classroom acceptance report prints.
+
+    ``digest`` is :func:`luxcheck.reporting.digest` over the classroom's raw readings and the
+    pack versions; ``raw_reading_count`` how many raw rows it covers.
+    """
+
+    campaign: Campaign
+    school: School
+    classroom: Classroom
+    sessions: tuple[MeasurementSession, ...]
+    instruments: tuple[Instrument, ...]
+    verdicts: tuple[Verdict, ...]
+    outcome: RoomOutcome
+    metrics: Mapping[str, float | str | None]
+    reasons: Mapping[str, str]
+    policy: PolicyStatement
+    profile_id: str
+    packs: tuple[PackRef, ...]
+    digest: str
+    raw_reading_count: int
+    figures: FigureInputs = field(default_factory=FigureInputs)
+    issued_on: dt.date = field(default_factory=dt.date.today)
+
+    def __post_init__(self) -> None:
+        if self.classroom.school_id != self.school.school_id:
+            raise InputError(
+                f"classroom {self.classroom.classroom_id} belongs to school "
+                f"{self.classroom.school_id}, not {self.school.school_id}",
+                column="school",
+            )
+        if len(self.digest) != 64 or any(c not in "0123456789abcdef" for c in self.digest):
+            raise InputError("expected a SHA-256 hex digest", column="digest")
+
+
+@dataclass(frozen=True)
+class ClassroomSummary:
+    """One classroom as the school summary and the dashboard list it (no figure data)."""
+
+    school_id: str
+    classroom_id: str
+    name: str
+    building: str
+    floor: str
+    room_type: str
+    outcome: RoomOutcome
+    verdicts: tuple[Verdict, ...]
+    metrics: Mapping[str, float | str | None]
+    report_date: dt.date
+
+    @classmethod
+    def from_report(cls, report: ClassroomReportData) -> ClassroomSummary:
+        """Summarise a classroom report."""
+        room = report.classroom
+        dates = [s.started_at.date() for s in report.sessions]
+        return cls(
+            room.school_id,
+            room.classroom_id,
+            room.name,
+            room.building,
+            room.floor,
+            room.room_type,
+            report.outcome,
+            report.verdicts,
+            dict(report.metrics),
+            max(dates) if dates else report.issued_on,
+        )
+
+
+@dataclass(frozen=True)
+class SchoolSummaryData:
+    """A school summary: every classroom with its result and failed items."""
+
+    campaign: Campaign
+    school: School
+    classrooms: tuple[ClassroomSummary, ...]
+
+
+@dataclass(frozen=True)
+class CampaignDashboardData:
+    """The campaign dashboard: all schools and their classrooms."""
+
+    campaign: Campaign
+    schools: tuple[School, ...]
+    classrooms: tuple[ClassroomSummary, ...]
+    profile_id: str
+    packs: tuple[PackRef, ...]
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What a profile contributes to every report of a campaign (from the standards packs):
+    the policy texts, the packs with their versions, and the flicker limit curves to draw."""
+
+    profile_id: str
+    policy: PolicyStatement
+    packs: tuple[PackRef, ...]
+    flicker_limits: tuple[LimitCurve, ...] = ()

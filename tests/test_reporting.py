@@ -1,0 +1,640 @@
+"""Reports: data assembly, rendering under StrictUndefined, golden verdict table, escaping,
+missing measurements, safe paths, incremental rendering, digest, export and the CLI."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import html.parser
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import jinja2
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from luxcheck import reporting
+from luxcheck.cli import main
+from luxcheck.cli import report as cli_report
+from luxcheck.errors import InputError
+from luxcheck.model import IlluminanceReading, School
+from luxcheck.report_model import ClassroomReportData, PackRef, RoomOutcome
+from luxcheck.reporting import (
+    ClassroomPages,
+    Formatter,
+    build_classroom_report,
+    digest,
+    inside,
+    render_campaign,
+    safe_component,
+)
+from luxcheck.store import CampaignStore
+from tests.conftest import T0
+from tests.report_fixtures import (
+    CONTEXT,
+    PACKS,
+    POLICY,
+    XSS,
+    fill_store,
+    report_of,
+    verdicts_full,
+    verdicts_not_measured,
+    verdicts_pass,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# --------------------------------------------------------------------------- helpers
+class _TableRows(html.parser.HTMLParser):
+    """Collect the text of every cell of the table with the given class."""
+
+    def __init__(self, table_class: str) -> None:
+        super().__init__()
+        self.table_class = table_class
+        self.depth = 0
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+        self._in_body = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "table" and self.table_class in classes:
+            self.depth = 1
+        elif tag == "tbody" and self.depth:
+            self._in_body = True
+        elif tag == "tr" and self._in_body:
+            self.rows.append([])
+        elif tag == "td" and self._in_body:
+            self._cell = []
+        elif tag == "div" and self._cell is not None:
+            self._cell.append(" | ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td" and self._cell is not None:
+            self.rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "table" and self.depth:
+            self.depth = 0
+            self._in_body = False
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def table_rows(text: str, table_class: str) -> list[list[str]]:
+    parser = _TableRows(table_class)
+    parser.feed(text)
+    return parser.rows
+
+
+def empty_report(store: CampaignStore, room: str) -> ClassroomReportData:
+    """The report of a classroom where nothing was measured."""
+    return build_classroom_report(
+        store,
+        room,
+        verdicts_not_measured(),
+        "incomplete",
+        POLICY,
+        profile_id="cn-classroom",
+        packs=PACKS,
+    )
+
+
+@pytest.fixture
+def filled(store: CampaignStore) -> CampaignStore:
+    fill_store(store, school_name=XSS)
+    return store
+
+
+# --------------------------------------------------------------------------- digest
+def test_digest_covers_readings_and_pack_versions(filled: CampaignStore) -> None:
+    """Analytic property of the integrity hash (DESIGN §10): it changes with any raw reading,
+    including a correction that supersedes another, and with a pack version; pack order does
+    not matter; recomputation from the store gives the same value."""
+    first = reporting.store_digest(filled, "R101", PACKS)
+    assert first == reporting.store_digest(filled, "R101", tuple(reversed(PACKS)))
+    assert first != reporting.store_digest(
+        filled, "R101", (PACKS[0], PackRef("gb-40070-2021", "2"))
+    )
+    filled.add_reading(
+        IlluminanceReading(
+            "d1b", "SE1", T0, "T10A-1", supersedes="d1", x_m=0.7, y_m=2.6, illuminance_lx=401.0
+        )
+    )
+    assert reporting.store_digest(filled, "R101", PACKS) != first
+    assert len(first) == 64
+
+
+_cell = st.one_of(
+    st.none(),
+    st.integers(-5, 5),
+    st.floats(allow_nan=False, width=32),
+    st.text(max_size=3),
+    st.binary(max_size=3),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.lists(_cell, max_size=3), max_size=3),
+    st.lists(st.lists(_cell, max_size=3), max_size=3),
+)
+def test_digest_distinguishes_rows(a: list, b: list) -> None:
+    """Hypothesis property: typed, length-prefixed encoding — different row lists (e.g. the
+    int 1 vs the text "1", or a split cell) never share a digest."""
+    if [[(type(x), x) for x in r] for r in a] == [[(type(x), x) for x in r] for r in b]:
+        assert digest(a, PACKS) == digest(b, PACKS)
+    else:
+        assert digest(a, PACKS) != digest(b, PACKS)
+
+
+# --------------------------------------------------------------------------- outcome
+def test_overall_pass_is_refused_when_verdicts_contradict_it() -> None:
+    """DESIGN §6: a room passes only when every applicable shall-requirement passes; not
+    measured is never a pass. The report model refuses a 'pass' the verdicts contradict."""
+    with pytest.raises(InputError, match=r"gb7793\.desk-u0"):
+        RoomOutcome.from_verdicts("pass", tuple(verdicts_full()))
+    with pytest.raises(InputError, match=r"gb7793\.desk-mean"):
+        RoomOutcome.from_verdicts("pass", tuple(verdicts_not_measured()))
+    with pytest.raises(InputError, match="no verdicts"):
+        RoomOutcome.from_verdicts("pass", ())
+    outcome = RoomOutcome.from_verdicts("fail", tuple(verdicts_full()))
+    assert outcome.failed_shall == ("gb7793.desk-u0", "gb40070.flicker")
+    assert RoomOutcome.from_verdicts("pass", tuple(verdicts_pass())).status == "pass"
+
+
+# --------------------------------------------------------------------------- templates
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_template_renders_under_strict_undefined(
+    filled: CampaignStore, tmp_path: Path, lang: str
+) -> None:
+    """Every template renders with fixture data (full figures, no figures, school, dashboard)
+    under StrictUndefined, and the environment really is strict: a missing variable raises."""
+    full = report_of(filled, "R101", verdicts_full(), "fail")
+    empty = empty_report(filled, "R102")
+    summary = render_campaign([full, empty], tmp_path / lang, lang=lang)
+    assert summary.rendered == 2
+    for path in (
+        "index.html",
+        "schools/S01/index.html",
+        "schools/S01/R101.html",
+        "schools/S01/R102.html",
+        "verdicts.csv",
+        "static/report.css",
+        "static/dashboard.js",
+        f"static/page-{lang}.css",
+        "static/fonts/LuxcheckSansSC-Regular.otf",
+    ):
+        assert (tmp_path / lang / path).is_file(), path
+    env = reporting.environment(lang)
+    assert env.undefined is jinja2.StrictUndefined
+    assert env.autoescape is True
+    pages = ClassroomPages(tmp_path / lang, lang)
+    view = pages.classroom_view(empty)
+    del view["integrity"]
+    with pytest.raises(jinja2.UndefinedError):
+        env.get_template("classroom.html.j2").render(**view)
+
+
+def test_verdict_table_golden_zh_and_en(filled: CampaignStore, tmp_path: Path) -> None:
+    """Golden check of the verdict table: measured, limit (≥, range, set), margin with a true
+    minus sign, one more decimal where rounding would hide a failure (U0 0.698 vs ≥ 0.70), the
+    clause, shall/should and the threshold confidence, in Chinese and English."""
+    report = report_of(filled, "R101", verdicts_full(), "fail")
+    zh = table_rows(ClassroomPages(tmp_path, "zh").render_classroom(report), "verdicts")
+    assert zh == [
+        [
+            "课桌面平均照度",
+            "431 lx",
+            "≥ 300 lx",
+            "+131 lx",
+            "合格",
+            "GB 7793-2010 5.1",
+            "应（强制）",
+            "已核实",
+        ],
+        [
+            "课桌面照度均匀度",
+            "0.698",
+            "≥ 0.700",
+            "−0.002",
+            "不合格",
+            "GB 7793-2010 5.1",
+            "应（强制）",
+            "已核实",
+        ],
+        [
+            "相关色温",
+            "5,003 K",
+            "3,300–5,300 K",
+            "+297 K",
+            "合格",
+            "GB 40070-2021 4.3",
+            "应（强制）",
+            "已核实",
+        ],
+        [
+            "波动深度",
+            "5.00%",
+            "≤ 3.20%",
+            "−1.80%",
+            "不合格",
+            "GB 40070-2021 Table 2",
+            "应（强制）",
+            "待核实",
+        ],
+        [
+            "统一眩光值",
+            "16.3",
+            "≤ 19.0",
+            "+2.7",
+            "合格",
+            "GB 7793-2010 5.2",
+            "宜（推荐）",
+            "已核实",
+        ],
+        [
+            "蓝光危害类别(一般照明灯具)",
+            "RG0",
+            "RG0",
+            "—",
+            "合格",
+            "GB 40070-2021 4.4",
+            "应（强制）",
+            "已核实",
+        ],
+    ]
+    en = table_rows(ClassroomPages(tmp_path, "en").render_classroom(report), "verdicts")
+    assert en[1] == [
+        "Desk uniformity U0 (Emin/Eavg)",
+        "0.698",
+        "≥ 0.700",
+        "−0.002",
+        "Fail",
+        "GB 7793-2010 5.1",
+        "Shall",
+        "Verified",
+    ]
+    assert en[3][1:4] == ["5.00 %", "≤ 3.20 %", "−1.80 %"]
+
+
+def test_outcome_first_in_plain_words(filled: CampaignStore, tmp_path: Path) -> None:
+    """The overall result comes before the identification and names the failed shall-items."""
+    text = ClassroomPages(tmp_path, "zh").render_classroom(
+        report_of(filled, "R101", verdicts_full(), "fail")
+    )
+    assert text.index('id="outcome"') < text.index('id="identification"')
+    assert "总体结论：<strong>不合格</strong>" in text.replace(": ", "：")
+    assert "不符合的强制性（应）项目：课桌面照度均匀度、波动深度" in text
+    advice = table_rows(text, "advice")
+    assert [row[0] for row in advice] == ["课桌面照度均匀度", "波动深度"]
+    assert advice[0][2].startswith("改善课桌面照度均匀度")
+    assert advice[1][2].startswith("更换为无频闪的驱动电源或灯具")
+
+
+def test_input_text_is_escaped_everywhere(filled: CampaignStore, tmp_path: Path) -> None:
+    """XSS: a school name and notes of ``<script>alert(1)</script>`` show as text in the
+    classroom report, the school summary and the dashboard; no such element is created."""
+    room = empty_report(filled, "R201")
+    other = report_of(filled, "R101", verdicts_full(), "fail")
+    render_campaign([room, other], tmp_path)
+    for path in ("schools/S02/R201.html", "schools/S02/index.html", "index.html"):
+        text = (tmp_path / path).read_text("utf-8")
+        assert "<script>alert" not in text, path
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text, path
+    csv_text = (tmp_path / "verdicts.csv").read_text("utf-8-sig")
+    assert XSS in csv_text  # CSV is data, not markup: kept verbatim
+
+
+def test_missing_measurements_render_not_measured_never_pass(
+    filled: CampaignStore, tmp_path: Path
+) -> None:
+    """A classroom without readings renders with 'not measured' items and an 'incomplete'
+    outcome, no crash and no pass anywhere in its verdict table (DESIGN §6)."""
+    report = empty_report(filled, "R102")
+    assert report.figures.desk is None
+    assert report.figures.spectrum is None
+    text = ClassroomPages(tmp_path, "zh").render_classroom(report)
+    rows = table_rows(text, "verdicts")
+    assert len(rows) == 6
+    assert {row[4] for row in rows} == {"未测量"}
+    assert all(row[1] == "—" for row in rows)
+    assert "总体结论：<strong>未完成</strong>" in text.replace(": ", "：")
+    assert "合格" not in "".join(row[4] for row in rows)
+    assert "无图表" in text
+
+
+def test_store_figures_and_overlay_position(filled: CampaignStore, tmp_path: Path) -> None:
+    """Figure inputs come from the store (16 desk points, 3 board points, spectrum, waveform,
+    CRI from R1–R14 metrics, flicker point) and the caller (chromaticity, UGR); the measured
+    chromaticity is overlaid at the pixel the background's axes geometry gives."""
+    report = report_of(filled, "R101", verdicts_full(), "fail")
+    figs = report.figures
+    assert figs.desk is not None
+    assert figs.desk.x_m.size == 16
+    assert figs.board is not None
+    assert figs.board.value_lx.tolist() == [520.0, 540.0, 560.0]
+    assert figs.cri is not None
+    assert figs.cri.ri[0] == pytest.approx(89.0)
+    assert figs.flicker_point is not None
+    assert figs.flicker_point.percent == 5.0
+    render_campaign([report], tmp_path)
+    text = (tmp_path / "schools/S01/R101.html").read_text("utf-8")
+    pages = ClassroomPages(tmp_path, "zh")
+    backgrounds = reporting._backgrounds(pages, [figs])
+    _name, geometry = backgrounds["chromaticity"]
+    px, py = geometry.to_pixels(0.3447, 0.3553)  # type: ignore[misc]
+    assert f'cx="{px:.1f}" cy="{py:.1f}"' in text
+    for kind in (
+        "plan-8x9-",
+        "isolux-",
+        "board-4x1.5-",
+        "spectrum-",
+        "cri-",
+        "waveform-",
+        "chromaticity-",
+        "flicker-",
+    ):
+        assert f"../../figures/{kind}" in text, kind
+    # desk, board, spectrum, chromaticity, CRI, waveform, flicker, UGR
+    assert text.count('<svg class="overlay"') == 8
+    assert text.count("<polyline") == 2
+    assert "A: UGR 16.3" in text
+    assert "B: UGR 15.1" in text
+    assert "采样率" in text
+    assert "10,000 Hz" in text
+    assert "sample rate below 4 kHz" in text  # reason of a metric that was not computed
+
+
+# --------------------------------------------------------------------------- formatting
+def test_formatter_locale_rules() -> None:
+    """Locale formatting (Python, not templates): Chinese and English dates, grouping, the
+    true minus sign, units (W/m2 → W/m²; % without a space in Chinese)."""
+    zh, en = Formatter("zh"), Formatter("en")
+    assert zh.date(dt.date(2026, 11, 2)) == "2026年11月2日"
+    assert en.date(dt.date(2026, 11, 2)) == "2 November 2026"
+    assert zh.number(-1234.5, 1) == "−1,234.5"
+    assert zh.number(float("nan"), 1) == "—"
+    assert zh.metric_value("lpd_w_per_m2", 8.123) == "8.12 W/m²"
+    assert zh.metric_value("flicker_percent", 3.2) == "3.20%"
+    assert en.metric_value("flicker_percent", 3.2) == "3.20 %"
+    with pytest.raises(InputError, match="language"):
+        Formatter("fr")
+
+
+# --------------------------------------------------------------------------- safe paths
+def symlinked_out(tmp_path: Path) -> tuple[Path, Path]:
+    """An output folder whose schools/S01 is a symlink to a folder outside it."""
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    out = tmp_path / "out"
+    (out / "schools").mkdir(parents=True)
+    os.symlink(outside, out / "schools" / "S01")
+    return outside, out
+
+
+def test_safe_file_names_and_no_writes_outside(tmp_path: Path) -> None:
+    """Output names come from ids with only [A-Za-z0-9_.-], never starting with a dot, and
+    every path is checked to resolve inside --out, symlinks included."""
+    assert safe_component("R101") == "R101"
+    assert safe_component("../../etc/passwd") == "_.._etc_passwd"
+    assert safe_component("教室 1") == "___1"
+    for bad in ("", "..", "..."):
+        with pytest.raises(InputError):
+            safe_component(bad)
+    with pytest.raises(InputError, match="outside"):
+        inside(tmp_path, "..", "x.html")
+    _outside, out = symlinked_out(tmp_path)
+    with pytest.raises(InputError, match="outside"):
+        inside(out, "schools", "S01", "R101.html")
+
+
+def test_symlinked_output_folder_is_refused(filled: CampaignStore, tmp_path: Path) -> None:
+    """A school folder that is a symlink out of --out makes the batch fail before writing."""
+    outside, out = symlinked_out(tmp_path)
+    with pytest.raises(InputError, match="outside"):
+        render_campaign([report_of(filled, "R101", verdicts_full(), "fail")], out)
+    assert list(outside.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- incremental
+def test_incremental_rendering_only_changed_classrooms(
+    filled: CampaignStore, tmp_path: Path
+) -> None:
+    """Re-running renders nothing when nothing changed; a new reading in one classroom (its
+    digest changes) re-renders only that classroom; shared figures are drawn once."""
+    a = report_of(filled, "R101", verdicts_full(), "fail")
+    b = empty_report(filled, "R102")
+    first = render_campaign([a, b], tmp_path)
+    assert (first.rendered, first.skipped) == (2, 0)
+    figures_before = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "figures").iterdir()}
+    again = render_campaign([a, b], tmp_path)
+    assert (again.rendered, again.skipped) == (0, 2)
+    filled.add_reading(
+        IlluminanceReading("x1", "SE2", T0, None, x_m=1.0, y_m=3.0, illuminance_lx=300.0)
+    )
+    b2 = empty_report(filled, "R102")
+    third = render_campaign([a, b2], tmp_path)
+    assert (third.rendered, third.skipped) == (1, 1)
+    for name, mtime in figures_before.items():
+        assert (tmp_path / "figures" / name).stat().st_mtime_ns == mtime
+    assert render_campaign([a, b2], tmp_path, force=True).rendered == 2
+
+
+def test_process_pool_matches_in_process(filled: CampaignStore, tmp_path: Path) -> None:
+    """The process pool (spawn) writes the same classroom HTML as rendering in-process."""
+    reports = [
+        report_of(filled, "R101", verdicts_full(), "fail"),
+        empty_report(filled, "R102"),
+    ]
+    render_campaign(reports, tmp_path / "one", jobs=1)
+    render_campaign(reports, tmp_path / "two", jobs=2)
+    for name in ("R101.html", "R102.html"):
+        one = (tmp_path / "one/schools/S01" / name).read_text("utf-8")
+        two = (tmp_path / "two/schools/S01" / name).read_text("utf-8")
+        assert one == two
+
+
+# --------------------------------------------------------------------------- export
+def test_csv_export_all_verdicts(filled: CampaignStore, tmp_path: Path) -> None:
+    """CSV of every verdict: UTF-8 with BOM (Excel), machine values, and a cell that a
+    spreadsheet would run as a formula is neutralised (CSV injection)."""
+    filled.add_school(School("S03", '=HYPERLINK("x")'))
+    from tests.conftest import make_classroom
+
+    filled.add_classroom(make_classroom("R301", "S03"))
+    reports = [
+        report_of(filled, "R101", verdicts_full(), "fail"),
+        empty_report(filled, "R301"),
+    ]
+    render_campaign(reports, tmp_path)
+    raw = (tmp_path / "verdicts.csv").read_bytes()
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(rows) == 12
+    u0 = next(
+        r for r in rows if r["requirement_id"] == "gb7793.desk-u0" and r["classroom_id"] == "R101"
+    )
+    assert (u0["measured"], u0["limit"], u0["margin"], u0["status"]) == (
+        "0.698",
+        "0.7",
+        "-0.002",
+        "fail",
+    )
+    hostile = next(r for r in rows if r["school_id"] == "S03")
+    assert hostile["school_name"].startswith("'=")
+
+
+# --------------------------------------------------------------------------- CLI
+def _hooks() -> cli_report.ComplianceHooks:
+    def evaluate(metrics: object, profile: str, room_type: str) -> list:
+        assert profile == "cn-classroom"
+        assert room_type == "ordinary"
+        assert isinstance(metrics, dict)
+        return verdicts_full() if metrics else verdicts_not_measured()
+
+    def room_result(verdicts: list) -> str:
+        return "fail" if any(v.status == "fail" for v in verdicts) else "incomplete"
+
+    return cli_report.ComplianceHooks(evaluate, room_result, lambda profile: CONTEXT)
+
+
+def test_cli_report_and_verify(
+    filled: CampaignStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`luxcheck report` (compliance injected) writes the campaign; `luxcheck verify` exits 0
+    on the untouched store and 1 after a new reading; a file without provenance exits 2."""
+    out = tmp_path / "out"
+    args = argparse.Namespace(
+        campaign=filled.path,
+        out=out,
+        pdf=False,
+        lang="zh",
+        jobs=1,
+        profile=None,
+        figure_format="png",
+        force=False,
+    )
+    assert cli_report.run(args, hooks=_hooks()) == 0
+    assert "3 classroom reports (3 rendered, 0 unchanged)" in capsys.readouterr().out
+    report = out / "schools/S01/R101.html"
+    assert main(["verify", str(report), "--campaign", str(filled.path)]) == 0
+    assert "OK: SHA-256" in capsys.readouterr().out
+    filled.add_reading(IlluminanceReading("late", "SE1", T0, None, illuminance_lx=1.0))
+    assert main(["verify", str(report), "--campaign", str(filled.path)]) == 1
+    assert "MISMATCH for classroom R101" in capsys.readouterr().out
+    assert main(["verify", str(out / "verdicts.csv"), "--campaign", str(filled.path)]) == 2
+    assert "no luxcheck provenance" in capsys.readouterr().err
+
+
+def test_cli_report_without_compliance_engine(
+    filled: CampaignStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without luxcheck.compliance the command stops with a clear message and exit 2."""
+    pytest.importorskip("luxcheck")
+    try:
+        import luxcheck.compliance  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        pytest.skip("the compliance engine is installed")
+    code = main(["report", str(filled.path), "--out", str(tmp_path / "o")])
+    assert code == 2
+    assert "compliance engine is not available" in capsys.readouterr().err
+
+
+def test_progress_bar_on_a_pipe() -> None:
+    """Progress on a non-terminal: a line per 10 % and the final line."""
+    stream = io.StringIO()
+    bar = cli_report.ProgressBar("reports", stream)
+    for done in range(0, 21):
+        bar(done, 20)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 11
+    assert lines[-1].startswith("reports [" + "#" * 30 + "] 20/20")
+
+
+def test_catalogs_complete_and_compiled() -> None:
+    """Every message of the templates and of the Python renderer has a Chinese and an English
+    translation, and the committed .mo files are compiled from the .po sources."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/update_catalogs.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert reporting.translations("zh").gettext("Pass") == "合格"
+
+
+def test_figure_geometry_round_trip() -> None:
+    """AxesGeometry maps the axes corners to the bbox pixels (linear and log axes) and refuses
+    points off the chart or not finite."""
+    from luxcheck.figures import AxesGeometry
+
+    g = AxesGeometry(400, 300, 50, 350, 20, 270, (0.0, 0.8), (1.0, 100.0), False, True)
+    assert g.to_pixels(0.0, 1.0) == (50.0, 270.0)
+    assert g.to_pixels(0.8, 100.0) == (350.0, 20.0)
+    assert g.to_pixels(0.4, 10.0) == pytest.approx((200.0, 145.0))
+    assert g.to_pixels(0.9, 10.0) is None
+    assert g.to_pixels(0.4, 0.0) is None
+    assert g.to_pixels(float("nan"), 10.0) is None
+
+
+def test_planckian_and_spectral_locus_against_colour_science() -> None:
+    """The figures' loci (5 nm CMF table shipped for figures) against colour-science 0.4.7
+    (oracle): Planckian xy at 2856 K and 6504 K within 2e-4, spectral locus at 550 nm."""
+    colour = pytest.importorskip("colour")
+    from luxcheck.figures import planckian_xy, spectral_locus_xy
+
+    cmfs = colour.colorimetry.MSDS_CMFS["CIE 1931 2 Degree Standard Observer"]
+    for t in (2856.0, 6504.0):
+        sd = colour.sd_blackbody(t, colour.SpectralShape(360, 830, 1))
+        expected = colour.XYZ_to_xy(colour.sd_to_XYZ(sd, cmfs, method="Integration"))
+        assert planckian_xy(t) == pytest.approx(expected, abs=2e-4)
+    xyz550 = cmfs[550]
+    assert spectral_locus_xy()[(550 - 360) // 5] == pytest.approx(
+        xyz550[:2] / xyz550.sum(), abs=1e-6
+    )
+    assert np.all(np.isfinite(spectral_locus_xy()))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=80))
+def test_safe_component_property(name: str) -> None:
+    """Hypothesis property: any id either is refused or becomes a single safe path component
+    (allowed characters only, no leading dot, ≤ 64 characters, never '.' or '..')."""
+    try:
+        cleaned = safe_component(name)
+    except InputError:
+        return
+    assert re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}", cleaned)
+    assert cleaned not in (".", "..")
+
+
+def test_svg_figures_and_points_outside_the_plan(store: CampaignStore, tmp_path: Path) -> None:
+    """SVG figure format: frames are SVG, the isolux raster stays PNG (named .png); a desk
+    point outside the drawn plan (x beyond the room) is named in the caption, not hidden."""
+    fill_store(store)
+    store.add_reading(
+        IlluminanceReading("far", "SE1", T0, None, x_m=20.0, y_m=3.0, illuminance_lx=410.0)
+    )
+    report = report_of(store, "R101", verdicts_full(), "fail")
+    render_campaign([report], tmp_path, figure_format="svg")
+    names = {p.name for p in (tmp_path / "figures").iterdir()}
+    assert any(n.startswith("isolux-") and n.endswith(".png") for n in names)
+    assert any(n.startswith("plan-8x9-") and n.endswith(".svg") for n in names)
+    for name in names:
+        if name.endswith(".png"):
+            assert (tmp_path / "figures" / name).read_bytes().startswith(b"\x89PNG")
+    text = (tmp_path / "schools/S01/R101.html").read_text("utf-8")
+    assert "超出平面图范围的测点：17。" in text
