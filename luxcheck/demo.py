@@ -422,12 +422,23 @@ def run_demo(
         )
         if reports:
             t = time.perf_counter()
+            import os
+
+            from luxcheck.campaign_reports import classroom_reports
             from luxcheck.reporting import render_campaign
 
-            index = render_campaign(
-                store, out / "reports", lang=lang, pdf=pdf, jobs=jobs, judged=judged, rollup=rollup
+            rendered = render_campaign(
+                list(classroom_reports(store, judged)),
+                out / "reports",
+                lang=lang,
+                pdf=pdf,
+                jobs=jobs or min(4, os.cpu_count() or 1),
             )
-            say(f"4/4 reports rendered in {time.perf_counter() - t:.1f} s")
+            index: Path | None = rendered.dashboard
+            say(
+                f"4/4 reports rendered in {time.perf_counter() - t:.1f} s "
+                f"({rendered.rendered} rendered{', with PDF' if rendered.pdf else ''})"
+            )
         else:
             index = None
             say("4/4 reports skipped (--no-reports)")

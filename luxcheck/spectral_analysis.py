@@ -35,7 +35,16 @@ RISK_GROUP_LIMIT_IDS = {
     "RG2": "iec62471.rg2.blue-light-radiance",
 }
 
-_COLOUR_IDS = ["cct_K", "duv", "cri_ra", *[f"cri_r{i}" for i in range(1, 15)], "tm30_rf", "tm30_rg"]
+_COLOUR_IDS = [
+    "chromaticity_x",
+    "chromaticity_y",
+    "cct_K",
+    "duv",
+    "cri_ra",
+    *[f"cri_r{i}" for i in range(1, 15)],
+    "tm30_rf",
+    "tm30_rg",
+]
 
 
 def risk_group_limits() -> dict[str, float]:
@@ -104,6 +113,8 @@ def spectral_part(
             reason = str(colour.reason[i])
             if which == "general":
                 metrics.values.update(values)
+                metrics.values["chromaticity_x"] = float(colour.x[i])
+                metrics.values["chromaticity_y"] = float(colour.y[i])
                 for metric_id, value in values.items():
                     if math.isnan(value):
                         why = str(colour.tm30_reason[i]) if metric_id.startswith("tm30") else reason

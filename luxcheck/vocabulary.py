@@ -40,6 +40,8 @@ _ALL = [
         for i in range(1, 15)
     ],
     _m("cct_K", "K", "Correlated colour temperature", "相关色温"),
+    _m("chromaticity_x", "1", "Chromaticity x (CIE 1931)", "色品坐标 x"),
+    _m("chromaticity_y", "1", "Chromaticity y (CIE 1931)", "色品坐标 y"),
     _m("duv", "1", "Distance from the Planckian locus Duv", "色偏差 Duv"),
     _m("tm30_rf", "1", "TM-30 fidelity index Rf", "TM-30 保真度指数 Rf"),
     _m("tm30_rg", "1", "TM-30 gamut index Rg", "TM-30 色域指数 Rg"),

@@ -148,9 +148,15 @@ def run(args: argparse.Namespace, hooks: ComplianceHooks | None = None) -> int:
     """Run ``luxcheck report``; ``hooks`` replaces the compliance engine (tests)."""
     if args.jobs < 1:
         raise InputError(f"--jobs {args.jobs}: expected a whole number ≥ 1", source="--jobs")
-    hooks = hooks or load_hooks()
     with CampaignStore.open(args.campaign) as store:
-        reports = list(campaign_reports(store, hooks, args.profile))
+        if hooks is not None:
+            reports = list(campaign_reports(store, hooks, args.profile))
+        else:
+            from luxcheck.campaign_reports import classroom_reports
+            from luxcheck.judge import judge_campaign
+
+            judged, _ = judge_campaign(store, profile=args.profile)
+            reports = list(classroom_reports(store, judged, profile_id=args.profile))
     summary = render_campaign(
         reports,
         args.out,
