@@ -213,9 +213,9 @@ def _room_plan(school: School, index: int, rng: np.random.Generator) -> RoomPlan
         luminaire_flux_lm=flux,
         distribution_exponent=float(rng.uniform(2.2, 3.0)),
         board_lamp_flux_lm=float(rng.normal(3300.0, 150.0)),
-        board_lamp_distance_m=float(rng.uniform(0.8, 1.0)),
+        board_lamp_distance_m=float(rng.uniform(0.82, 0.98)),
         board_lamp_above_top_m=float(rng.uniform(0.1, 0.2)),
-        board_aim_deg=float(rng.normal(54.0, 1.5)),
+        board_aim_deg=float(rng.normal(56.0, 1.5)),
         luminous_area_m2=float(rng.uniform(0.16, 0.22)),
     )
     source = LightSource(
@@ -230,10 +230,11 @@ def _room_plan(school: School, index: int, rng: np.random.Generator) -> RoomPlan
     unmeasured: tuple[str, ...] = ()
     for defect in defects:
         if defect == "board-uniformity":
+            # lamps aimed too steeply with a narrow beam: the lower board stays dim
             lighting = dataclasses.replace(
                 lighting,
-                board_aim_deg=float(rng.uniform(64.0, 72.0)),
-                board_lamp_distance_m=float(rng.uniform(0.4, 0.6)),
+                board_aim_deg=float(rng.uniform(68.0, 76.0)),
+                board_beam_exponent=6.0,
             )
         elif defect == "flicker-100hz":
             source = dataclasses.replace(

@@ -61,8 +61,8 @@ class Lighting:
     board_lamp_flux_lm: float = 3300.0
     board_lamp_distance_m: float = 0.9
     board_lamp_above_top_m: float = 0.15
-    board_aim_deg: float = 54.0
-    board_beam_exponent: float = 4.5
+    board_aim_deg: float = 56.0
+    board_beam_exponent: float = 3.5
     reflectance: float = 0.5
     luminous_area_m2: float = 0.18
     flux_scatter: float = 0.04
@@ -75,11 +75,17 @@ def luminaire_positions(room: Classroom) -> FloatArray:
     return luminaire_layout(room)
 
 
+#: How far the row of blackboard lamps extends beyond each end of the board [m].
+BOARD_LAMP_OVERHANG_M = 0.3
+
+
 def board_lamp_positions(room: Classroom, lighting: Lighting) -> FloatArray:
-    """Positions (k, 3) [m] of the blackboard lamps: evenly spread along the board width."""
+    """Positions (k, 3) [m] of the blackboard lamps: a row along the board, overhanging each
+    end by :data:`BOARD_LAMP_OVERHANG_M` (as installers mount them for even end lighting)."""
     k = room.board_luminaire_count
-    left = (room.width_m - room.board_width_m) / 2
-    xs = left + (np.arange(k) + 0.5) * room.board_width_m / max(k, 1)
+    left = (room.width_m - room.board_width_m) / 2 - BOARD_LAMP_OVERHANG_M
+    row = room.board_width_m + 2 * BOARD_LAMP_OVERHANG_M
+    xs = left + (np.arange(k) + 0.5) * row / max(k, 1)
     z = room.board_bottom_m + room.board_height_m + lighting.board_lamp_above_top_m
     return np.column_stack(
         [xs, np.full(k, lighting.board_lamp_distance_m), np.full(k, min(z, room.height_m))]
@@ -156,7 +162,7 @@ def board_illuminance_lx(
     # its intensity in the y-z plane peaks at board_aim_deg below the horizontal, towards the
     # board (an asymmetric reflector), falling off as cos^k of the angle from the aim.
     segments = 12
-    length = room.board_width_m / max(len(lamps), 1) * 1.1
+    length = (room.board_width_m + 2 * BOARD_LAMP_OVERHANG_M) / max(len(lamps), 1)
     offsets = (np.arange(segments) + 0.5) / segments * length - length / 2
     sx = (lamps[:, 0][:, None] + offsets[None, :]).ravel()
     sy = np.repeat(lamps[:, 1], segments)
@@ -183,7 +189,7 @@ def board_illuminance_lx(
     gr = np.sqrt(gr2)
     cos_t = np.clip(-gdz / gr, 0, None)
     general = (gi0 * cos_t**m * (np.abs(gdy) / gr) / gr2).sum(axis=-1)
-    indirect = 0.6 * indirect_illuminance_lx(room, lighting)
+    indirect = indirect_illuminance_lx(room, lighting)
     return np.asarray(direct + general + indirect, dtype=np.float64)
 
 

@@ -45,15 +45,23 @@ def _point_link(link: Path, target: str) -> None:
 
 def serve_once(emulator: Emulator, master: int, stop: threading.Event) -> bool:
     """Run the emulator on ``master`` until ``stop`` is set (False) or it disconnects (True)."""
+    pending = bytearray()  # bytes due but not yet taken by the pty (its buffer is small)
     while not stop.is_set():
-        out = emulator.take_output()
-        if out:
-            with contextlib.suppress(BlockingIOError, OSError):
-                os.write(master, out)
+        pending += emulator.take_output()
+        if pending:
+            try:
+                written = os.write(master, pending)
+            except (BlockingIOError, InterruptedError):
+                written = 0
+            except OSError:
+                written = len(pending)  # no host attached: the bytes go nowhere, as on a wire
+            del pending[:written]
         if emulator.disconnected:
             return True
         due = emulator.next_due()
         wait = 0.05 if due is None else min(0.05, max(0.0, due - emulator.now()))
+        if pending:
+            wait = min(wait, 0.002)
         readable, _, _ = select.select([master], [], [], wait)
         if readable:
             try:
