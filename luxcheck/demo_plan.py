@@ -212,10 +212,10 @@ def _room_plan(school: School, index: int, rng: np.random.Generator) -> RoomPlan
     lighting = Lighting(
         luminaire_flux_lm=flux,
         distribution_exponent=float(rng.uniform(2.2, 3.0)),
-        board_lamp_flux_lm=float(rng.normal(3300.0, 150.0)),
-        board_lamp_distance_m=float(rng.uniform(0.82, 0.98)),
+        board_lamp_flux_lm=float(rng.normal(7600.0, 300.0)) / room.board_luminaire_count,
+        board_lamp_distance_m=float(rng.uniform(0.9, 0.99)),
         board_lamp_above_top_m=float(rng.uniform(0.1, 0.2)),
-        board_aim_deg=float(rng.normal(56.0, 1.5)),
+        board_aim_deg=float(rng.normal(57.0, 1.0)),
         luminous_area_m2=float(rng.uniform(0.16, 0.22)),
     )
     source = LightSource(
@@ -223,7 +223,7 @@ def _room_plan(school: School, index: int, rng: np.random.Generator) -> RoomPlan
         colour_quality=float(rng.uniform(0.42, 0.95)),
         flicker_frequency_hz=0.0 if rng.random() < 0.6 else 100.0,
         flicker_percent=float(rng.uniform(0.3, 2.0)),
-        efficacy_lm_per_w=float(rng.uniform(115.0, 140.0)),
+        efficacy_lm_per_w=float(rng.uniform(80.0, 105.0)),
     )
     board_source = dataclasses.replace(source, cct_K=float(rng.uniform(4000.0, 5000.0)))
     defects = tuple(name for name, rate in DEFECT_RATES.items() if rng.random() < rate)
@@ -249,7 +249,7 @@ def _room_plan(school: School, index: int, rng: np.random.Generator) -> RoomPlan
                 lighting, luminous_area_m2=float(rng.uniform(0.03, 0.05)), distribution_exponent=1.2
             )
         elif defect == "power-density":
-            source = dataclasses.replace(source, efficacy_lm_per_w=float(rng.uniform(50.0, 65.0)))
+            source = dataclasses.replace(source, efficacy_lm_per_w=float(rng.uniform(32.0, 42.0)))
         elif defect == "low-illuminance":
             lighting = dataclasses.replace(lighting, luminaire_flux_lm=flux * 0.55)
         elif defect == "unmeasured":

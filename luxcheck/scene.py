@@ -75,7 +75,7 @@ class Scene:
                 e = simulate.board_illuminance_lx(room, step.x_m, step.y_m, lighting)
             else:
                 e = simulate.desk_illuminance_lx(room, step.x_m, step.y_m, lighting)
-            noise = self.rng.normal(1.0, 0.01)
+            noise = self.rng.normal(1.0, 0.005)  # meter repeatability and placement
             return {"illuminance_lx": float(e) * noise}
         if step.role == "spectrum":
             return self.spectrum(step.luminaire)
