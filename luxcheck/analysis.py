@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -298,6 +299,13 @@ def analyse_rooms(
     return results
 
 
+_FORKED_CHUNKS: list[list[tuple[Classroom, list[AnyReading]]]] = []
+
+
+def _analyse_forked_chunk(index: int) -> dict[str, RoomMetrics]:
+    return analyse_rooms(_FORKED_CHUNKS[index])
+
+
 @dataclass(frozen=True)
 class AnalysisSummary:
     """What a campaign analysis did."""
@@ -312,13 +320,15 @@ def analyse_campaign(
     *,
     force: bool = False,
     classroom_ids: Iterable[str] | None = None,
-    chunk: int = 250,
+    chunk: int = 125,
+    jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> AnalysisSummary:
     """Analyse the campaign's classrooms and store their metrics (incrementally).
 
-    Rooms are processed in chunks (``chunk`` rooms per vectorised pass) to bound memory; each
-    chunk's metrics are written in one transaction.
+    Rooms are processed in chunks (``chunk`` rooms per vectorised pass) to bound memory, on
+    ``jobs`` processes (default: the machine's cores); each chunk's metrics are written in one
+    transaction by this process.
     """
     wanted = set(classroom_ids) if classroom_ids is not None else None
     rooms = [r for r in store.classrooms() if wanted is None or r.classroom_id in wanted]
@@ -330,10 +340,14 @@ def analyse_campaign(
         if not force and store.metrics_hash(room.classroom_id) == digest:
             continue
         todo.append((room, readings, digest))
+    chunks = [todo[start : start + chunk] for start in range(0, len(todo), chunk)]
+    workers = max(1, min(jobs if jobs is not None else (os.cpu_count() or 1), len(chunks)))
     done = 0
-    for start in range(0, len(todo), chunk):
-        batch = todo[start : start + chunk]
-        results = analyse_rooms([(room, readings) for room, readings, _ in batch])
+
+    def write(
+        batch: list[tuple[Classroom, list[AnyReading], str]], results: dict[str, RoomMetrics]
+    ) -> None:
+        nonlocal done
         with store.transaction():
             for room, _, digest in batch:
                 metrics = results[room.classroom_id]
@@ -343,4 +357,33 @@ def analyse_campaign(
         done += len(batch)
         if progress is not None:
             progress(done, len(todo))
+
+    if workers == 1:
+        for batch in chunks:
+            write(batch, analyse_rooms([(room, readings) for room, readings, _ in batch]))
+    else:
+        # the kernels are vectorised within a chunk; chunks run in parallel processes
+        import concurrent.futures
+        import multiprocessing
+
+        global _FORKED_CHUNKS
+        if os.name == "posix":
+            # forked workers see the loaded readings without pickling them (copy on write)
+            _FORKED_CHUNKS = [[(room, readings) for room, readings, _ in b] for b in chunks]
+            context = multiprocessing.get_context("fork")
+            try:
+                with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+                    futures = [pool.submit(_analyse_forked_chunk, i) for i in range(len(chunks))]
+                    for batch, future in zip(chunks, futures, strict=True):
+                        write(batch, future.result())
+            finally:
+                _FORKED_CHUNKS = []
+        else:
+            with concurrent.futures.ProcessPoolExecutor(workers) as pool:
+                futures = [
+                    pool.submit(analyse_rooms, [(room, readings) for room, readings, _ in b])
+                    for b in chunks
+                ]
+                for batch, future in zip(chunks, futures, strict=True):
+                    write(batch, future.result())
     return AnalysisSummary(len(todo), len(rooms) - len(todo), len(rooms))
