@@ -1,96 +1,23 @@
 """``luxcheck report CAMPAIGN --out DIR``: acceptance reports for a whole campaign.
 
-Verdicts come from the compliance engine, imported lazily (``luxcheck.compliance``): it must
-provide ``evaluate(metrics, profile, room_type)``, ``room_result(verdicts)`` (a status text
-``'pass' | 'fail' | 'incomplete'`` or an object with such a ``status``) and
-``report_context(profile)`` (a :class:`luxcheck.report_model.ReportContext`).
+Every classroom is judged from its stored metrics (:mod:`luxcheck.judge`), its report data
+assembled (:mod:`luxcheck.campaign_reports`) and rendered (:mod:`luxcheck.reporting`).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import math
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from luxcheck.campaign_reports import classroom_reports
 from luxcheck.errors import EXIT_OK, InputError
-from luxcheck.report_model import ClassroomReportData, FigureInputs, ReportContext
-from luxcheck.reporting import LANGUAGES, build_classroom_report, render_campaign
+from luxcheck.judge import judge_campaign
+from luxcheck.reporting import LANGUAGES, render_campaign
 from luxcheck.store import CampaignStore
-from luxcheck.verdict import Verdict
-
-
-@dataclass(frozen=True)
-class ComplianceHooks:
-    """The three functions of the compliance engine the reports need."""
-
-    evaluate: Callable[[Mapping[str, float | str], str, str], Sequence[Verdict]]
-    room_result: Callable[[Sequence[Verdict]], object]
-    report_context: Callable[[str], ReportContext]
-
-
-def load_hooks() -> ComplianceHooks:
-    """Import ``luxcheck.compliance`` lazily and pick its report hooks."""
-    try:
-        module = importlib.import_module("luxcheck.compliance")
-    except ImportError as exc:
-        raise InputError(
-            f"the compliance engine is not available ({exc}); reports need verdicts",
-            source="luxcheck.compliance",
-        ) from exc
-    missing = [n for n in ("evaluate", "room_result", "report_context") if not hasattr(module, n)]
-    if missing:
-        raise InputError(
-            f"luxcheck.compliance lacks {', '.join(missing)}, which the reports need",
-            source="luxcheck.compliance",
-        )
-    return ComplianceHooks(module.evaluate, module.room_result, module.report_context)
-
-
-def overall_status(result: object) -> str:
-    """The overall status text of whatever ``room_result`` returned."""
-    if isinstance(result, str):
-        return result
-    for name in ("status", "overall", "result"):
-        value = getattr(result, name, None)
-        if isinstance(value, str):
-            return value
-    raise InputError(
-        f"room_result returned {type(result).__name__}: expected 'pass', 'fail' or 'incomplete'",
-        source="luxcheck.compliance",
-    )
-
-
-def campaign_reports(
-    store: CampaignStore, hooks: ComplianceHooks, profile: str | None = None
-) -> Iterator[ClassroomReportData]:
-    """Judge every classroom of ``store`` and assemble its report data."""
-    profile_id = profile or store.campaign.profile
-    context = hooks.report_context(profile_id)
-    figures = FigureInputs(flicker_limits=context.flicker_limits)
-    for room in store.classrooms():
-        values, _reasons = store.metrics(room.classroom_id)
-        metrics: dict[str, float | str] = {
-            k: (math.nan if v is None else v) for k, v in values.items()
-        }
-        verdicts = list(hooks.evaluate(metrics, profile_id, room.room_type))
-        status = overall_status(hooks.room_result(verdicts))
-        yield build_classroom_report(
-            store,
-            room.classroom_id,
-            verdicts,
-            status,
-            context.policy,
-            profile_id=profile_id,
-            packs=context.packs,
-            figures=figures,
-        )
 
 
 class ProgressBar:
@@ -144,19 +71,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace, hooks: ComplianceHooks | None = None) -> int:
-    """Run ``luxcheck report``; ``hooks`` replaces the compliance engine (tests)."""
+def run(args: argparse.Namespace) -> int:
+    """Run ``luxcheck report``: judge every classroom, then render."""
     if args.jobs < 1:
         raise InputError(f"--jobs {args.jobs}: expected a whole number ≥ 1", source="--jobs")
     with CampaignStore.open(args.campaign) as store:
-        if hooks is not None:
-            reports = list(campaign_reports(store, hooks, args.profile))
-        else:
-            from luxcheck.campaign_reports import classroom_reports
-            from luxcheck.judge import judge_campaign
-
-            judged, _ = judge_campaign(store, profile=args.profile)
-            reports = list(classroom_reports(store, judged, profile_id=args.profile))
+        judged, _ = judge_campaign(store, profile=args.profile)
+        reports = list(classroom_reports(store, judged, profile_id=args.profile))
     summary = render_campaign(
         reports,
         args.out,
