@@ -1,0 +1,141 @@
+"""Campaign analysis (issue 9): readings → metric ids, incremental, parallel equals serial.
+
+Sources: analytic cases (a uniform grid has U0 = 1; LPD = general power / floor area,
+GB/T 50034-2024 2.0.61 as in standards.md §4.5; height above the desk = mounting height −
+desk height), DESIGN §4 (metric vocabulary), and properties of the pipeline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from luxcheck import grids
+from luxcheck.analysis import analyse_campaign
+from luxcheck.cli import main
+from luxcheck.compliance import evaluate
+from luxcheck.demo import measure_campaign, prepare_store
+from luxcheck.demo_plan import plan_campaign
+from luxcheck.model import HeightReading, IlluminanceReading, PowerReading
+from luxcheck.store import CampaignStore
+from luxcheck.vocabulary import METRICS
+
+from .conftest import T0, make_classroom
+
+START = dt.datetime(2026, 11, 2, 8, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("an") / "d.lux"
+    plans = plan_campaign(12, seed=7)
+    with prepare_store(path, plans, "test") as store:
+        measure_campaign(store, plans, start=START)
+    return path
+
+
+def test_every_metric_known_and_every_gap_explained(demo_store: Path) -> None:
+    """Every stored id is in the vocabulary; every value that is not a number has a reason;
+    the compliance engine accepts the metrics of every room."""
+    with CampaignStore.open(demo_store) as store:
+        analyse_campaign(store, jobs=1)
+        for room in store.classrooms():
+            values, reasons = store.metrics(room.classroom_id)
+            assert set(values) <= set(METRICS)
+            for metric_id, value in values.items():
+                if value is None:
+                    assert reasons.get(metric_id, "").startswith("not measured"), metric_id
+            verdicts = evaluate(values, store.campaign.profile, room.room_type, reasons=reasons)
+            assert verdicts
+
+
+def test_incremental_and_parallel_equals_serial(demo_store: Path, tmp_path: Path) -> None:
+    """A second analysis recomputes nothing; a new reading recomputes only its room; the
+    forked parallel path gives the same numbers as the serial one."""
+    with CampaignStore.open(demo_store) as store:
+        analyse_campaign(store, jobs=1)
+        serial = {r.classroom_id: store.metrics(r.classroom_id) for r in store.classrooms()}
+        again = analyse_campaign(store)
+        assert again.analysed == 0
+        assert again.unchanged == again.rooms
+        analyse_campaign(store, force=True, jobs=2, chunk=3)
+        parallel = {r.classroom_id: store.metrics(r.classroom_id) for r in store.classrooms()}
+    # equal up to rounding: batches of other sizes sum in another order (matrix products)
+    assert parallel.keys() == serial.keys()
+    for room_id, (values, reasons) in serial.items():
+        other_values, other_reasons = parallel[room_id]
+        assert other_reasons == reasons
+        assert other_values.keys() == values.keys()
+        for metric_id, value in values.items():
+            if isinstance(value, float):
+                assert other_values[metric_id] == pytest.approx(value, rel=1e-9, abs=1e-12)
+            else:
+                assert other_values[metric_id] == value
+
+
+def test_analytic_room(store: CampaignStore) -> None:
+    """A uniform 400 lx desk grid (U0 = 1), no board grid (not measured, with a reason),
+    324 W general power in a 9 m × 7.2 m room (LPD 5.0 W/m²), a luminaire 2.85 m above the
+    floor over 0.75 m desks (2.10 m)."""
+    room = make_classroom()
+    plan = grids.point_plan(room, "desk")
+    readings: list = [
+        IlluminanceReading(
+            f"D{p.index}",
+            "SE1",
+            T0,
+            surface="desk",
+            x_m=p.x_m,
+            y_m=p.y_m,
+            point=p.index,
+            illuminance_lx=400.0,
+        )
+        for p in plan.points
+    ]
+    readings.append(PowerReading("P1", "SE1", T0, circuit="general", power_w=324.0))
+    readings.append(HeightReading("H1", "SE1", T0, luminaire="L1", height_m=2.85))
+    store.add_readings(readings)
+    analyse_campaign(store, jobs=1)
+    values, reasons = store.metrics("R101")
+    assert values["desk_illuminance_mean_lx"] == pytest.approx(400.0)
+    assert values["desk_uniformity"] == pytest.approx(1.0)
+    assert values["board_uniformity"] is None
+    assert "no board grid" in reasons["board_uniformity"]
+    assert values["lpd_w_per_m2"] == pytest.approx(5.0)
+    assert values["luminaire_height_above_desk_m"] == pytest.approx(2.10)
+    assert values["cri_ra"] is None
+    assert "no spectrum" in reasons["cri_ra"]
+
+
+def test_missing_point_is_not_a_smaller_grid(store: CampaignStore) -> None:
+    """One desk point missing → the desk statistics are not measured (issue 6)."""
+    room = make_classroom()
+    plan = grids.point_plan(room, "desk")
+    store.add_readings(
+        [
+            IlluminanceReading(
+                f"D{p.index}",
+                "SE1",
+                T0,
+                surface="desk",
+                x_m=p.x_m,
+                y_m=p.y_m,
+                point=p.index,
+                illuminance_lx=400.0 + p.index,
+            )
+            for p in plan.points[1:]
+        ]
+    )
+    analyse_campaign(store, jobs=1)
+    values, reasons = store.metrics("R101")
+    assert values["desk_illuminance_mean_lx"] is None
+    assert "1 of 56 points missing" in reasons["desk_illuminance_mean_lx"]
+
+
+def test_cli_analyse_campaign(demo_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyse", str(demo_store), "--force", "--jobs", "1"]) == 0
+    assert "analysed 12 of 12 classrooms" in capsys.readouterr().out
+    assert main(["analyse", str(demo_store)]) == 0
+    assert "analysed 0 of 12 classrooms (12 unchanged" in capsys.readouterr().out
