@@ -211,6 +211,7 @@ def _verdict(
         unit=limit.unit,
         standard=limit.standard_id,
         clause=limit.clause,
+        clause_zh=limit.clause_zh,
         obligation=limit.obligation,
         confidence=limit.confidence,
         reason=reason,

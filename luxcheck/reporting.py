@@ -415,6 +415,11 @@ class Formatter:
         }
         return words[status]
 
+    def clause(self, v: Verdict) -> str:
+        """The standard and clause of a verdict in the report's language."""
+        text = v.clause_zh if self.lang == "zh" and v.clause_zh else v.clause
+        return f"{v.standard} {text}".strip()
+
     def obligation(self, obligation: str) -> str:
         words = {
             "shall": self._("Shall"),
@@ -585,11 +590,12 @@ def templates_fingerprint() -> str:
 
 # --------------------------------------------------------------------------- safe paths
 def safe_component(name: str) -> str:
-    """A file-name component from an id: only ``A-Z a-z 0-9 _ . -``, no leading dot, 1–64
-    characters. Anything else becomes ``_``; an empty or dot-only name is refused."""
+    """A file-name component from an id: only ``A-Z a-z 0-9 _ . -``, no leading dot or dash
+    (a dash would read as an option to command-line tools), 1–64 characters. Anything else
+    becomes ``_``; a name of only punctuation is refused."""
     cleaned = _SAFE_RE.sub("_", name)[:64]
-    cleaned = cleaned.lstrip(".")
-    if not cleaned or set(cleaned) <= {"_", "."}:
+    cleaned = cleaned.lstrip(".-")
+    if not cleaned or set(cleaned) <= {"_", ".", "-"}:
         raise InputError(f"{name!r} cannot be made into a safe file name", column="id")
     return cleaned
 
@@ -981,7 +987,7 @@ class ClassroomPages:
 
     def _verdict_row(self, v: Verdict) -> dict[str, str]:
         f = self.fmt
-        clause = f"{v.standard} {v.clause}".strip()
+        clause = f.clause(v)
         return {
             "requirement": v.requirement_id,
             "metric": f.metric_name(v.metric),
@@ -1523,7 +1529,7 @@ class ClassroomPages:
                 {
                     "requirement": req_id,
                     "metric": f.metric_name(v.metric),
-                    "clause": f"{v.standard} {v.clause}".strip(),
+                    "clause": f.clause(v),
                     "obligation": f.obligation(v.obligation),
                     "pass": str(counts["pass"]),
                     "fail": str(counts["fail"]),

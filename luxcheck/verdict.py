@@ -26,7 +26,8 @@ class Verdict:
     when the limit does not apply at the measured argument (``not-applicable``). ``margin`` is
     measured minus limit in the direction that passes (positive = passes with room; for a range
     the distance to the nearer bound), in ``unit``; None where it has no meaning. ``reason``
-    says why a verdict is not-measured, not-applicable or indeterminate.
+    says why a verdict is not-measured, not-applicable or indeterminate. ``clause`` is the
+    clause reference in English, ``clause_zh`` in Chinese (empty when the pack gives none).
     """
 
     requirement_id: str
@@ -44,3 +45,4 @@ class Verdict:
     reason: str = ""
     applies_to: str = "room"
     decision_rule: str = "simple"
+    clause_zh: str = ""
