@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 import re
 import tomllib
 from collections.abc import Iterator, Mapping
@@ -1024,14 +1025,22 @@ def _load(directories: tuple[Path, ...]) -> Registry:
     return _build(directories)
 
 
+#: Environment variable naming a folder of user packs and profiles for every command.
+STANDARDS_DIR_ENV = "LUXCHECK_STANDARDS_DIR"
+
+
 def load_registry(standards_dir: Path | None = None) -> Registry:
     """Load (once, then from the cache) the bundled packs plus those in ``standards_dir``.
 
     ``standards_dir`` holds user packs (``*.toml``) and profiles (``profiles/*.toml``); they
-    are added to the bundled ones (an id that is already taken is an error). Call
-    :func:`clear_cache` after editing files.
+    are added to the bundled ones (an id that is already taken is an error). Without
+    ``standards_dir``, the folder named by the environment variable ``LUXCHECK_STANDARDS_DIR``
+    is used if it is set (so every command — analyse, report, demo — sees a provincial pack).
+    Call :func:`clear_cache` after editing files.
     """
     dirs = [_bundled_dir()]
+    if standards_dir is None and os.environ.get(STANDARDS_DIR_ENV):
+        standards_dir = Path(os.environ[STANDARDS_DIR_ENV])
     if standards_dir is not None:
         extra = Path(standards_dir).resolve()
         if extra not in dirs:
