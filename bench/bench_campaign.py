@@ -1,0 +1,171 @@
+"""Whole-campaign benchmark: ingest, analysis, judgement, HTML and PDF reports (issue 9).
+
+Each stage is timed on a campaign of N classrooms (default 1000) and, where a slower reference
+implementation exists, compared with it in the same run:
+
+- ingest: the demo's fast path (one transaction per classroom) vs one committed, fsynced
+  transaction per reading (the field path), measured on a subset and scaled per classroom;
+- analysis: ``analyse_campaign`` end to end (load, all metrics, store; chunks on all cores),
+  and the kernels alone in one process batched over all rooms vs a plain per-classroom loop
+  (on a subset, scaled per classroom);
+- reports: HTML for every classroom (the reports' own naive reference is in bench_reports.py);
+  PDF for ``--pdf-rooms`` classrooms (default 50), scaled to N.
+
+Peak memory is the largest resident set of this process and of its worker processes.
+Targets (issue 9): analysis of 1000 classrooms ≤ 5 s; whole demo with HTML reports ≤ 120 s.
+
+Usage: python bench/bench_campaign.py [--classrooms N] [--pdf-rooms K]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from luxcheck.analysis import analyse_campaign, analyse_rooms
+from luxcheck.campaign_reports import classroom_reports
+from luxcheck.demo import fast_readings, measure_campaign, prepare_store, session_for
+from luxcheck.demo_plan import plan_campaign
+from luxcheck.judge import judge_campaign
+from luxcheck.reporting import render_campaign
+
+START = dt.datetime(2026, 11, 2, 8, tzinfo=dt.UTC)
+
+
+def peak_mib() -> tuple[float, float]:
+    """Peak resident memory of this process and of its (finished) children [MiB]."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, kids
+
+
+def row(stage: str, seconds: float, reference: float | None, note: str = "") -> str:
+    ratio = f"{reference / seconds:8.1f}×" if reference else "        —"
+    ref = f"{reference:9.2f}" if reference else "        —"
+    own, kids = peak_mib()
+    return f"| {stage:<34} | {seconds:8.2f} | {ref} | {ratio} | {own:6.0f} / {kids:6.0f} | {note} |"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--classrooms", type=int, default=1000)
+    parser.add_argument("--pdf-rooms", type=int, default=50)
+    parser.add_argument("--reference-rooms", type=int, default=40)
+    args = parser.parse_args()
+    n = args.classrooms
+    work = Path(tempfile.mkdtemp(prefix="luxcheck-bench-"))
+    lines = [
+        f"Whole campaign: {n} classrooms, {os.cpu_count()} cores "
+        f"(times in s; memory = peak RSS of this process / of worker processes, MiB)",
+        "",
+        "| stage | luxcheck | reference | ratio | peak MiB | note |",
+        "|---|---|---|---|---|---|",
+    ]
+    try:
+        plans = plan_campaign(n, seed=2026)
+        store = prepare_store(work / "bench.lux", plans, "bench")
+        # ingest --------------------------------------------------------------------
+        t = time.perf_counter()
+        measured = measure_campaign(store, plans, start=START)
+        ingest = time.perf_counter() - t
+        k = min(args.reference_rooms, n)
+        ref_plans = plan_campaign(k, seed=99)
+        ref_store = prepare_store(work / "ref.lux", ref_plans, "ref")
+        t = time.perf_counter()
+        for index, plan in enumerate(ref_plans):
+            session = session_for(plan, index, START)
+            ref_store.add_session(session)
+            for reading in fast_readings(plan, session):
+                ref_store.add_reading(reading)  # one fsynced transaction per reading
+        ref_ingest = (time.perf_counter() - t) / k * n
+        ref_store.close()
+        lines.append(
+            row(
+                "ingest (readings journalled)",
+                ingest,
+                ref_ingest,
+                f"{measured.readings} readings; reference scaled from {k} rooms",
+            )
+        )
+        # analysis ------------------------------------------------------------------
+        t = time.perf_counter()
+        summary = analyse_campaign(store, force=True)
+        analysis = time.perf_counter() - t
+        lines.append(
+            row(
+                "analysis: analyse_campaign",
+                analysis,
+                None,
+                f"{summary.analysed} rooms: load, all metrics, store; all cores",
+            )
+        )
+        by_room = store.readings_by_classroom()
+        pairs = [(room, by_room.get(room.classroom_id, [])) for room in store.classrooms()]
+        t = time.perf_counter()
+        analyse_rooms(pairs)
+        kernels = time.perf_counter() - t
+        t = time.perf_counter()
+        for pair in pairs[:k]:
+            analyse_rooms([pair])
+        ref_kernels = (time.perf_counter() - t) / k * n
+        lines.append(
+            row(
+                "analysis kernels, one process",
+                kernels,
+                ref_kernels,
+                f"batched over rooms vs per-room loop (scaled from {k} rooms)",
+            )
+        )
+        # judgement ----------------------------------------------------------------
+        t = time.perf_counter()
+        judged, rollup = judge_campaign(store)
+        lines.append(
+            row(
+                "judgement (cn-classroom)",
+                time.perf_counter() - t,
+                None,
+                f"{rollup.passed} pass / {rollup.failed} fail / {rollup.incomplete} incomplete",
+            )
+        )
+        # reports -------------------------------------------------------------------
+        jobs = min(4, os.cpu_count() or 1)
+        t = time.perf_counter()
+        reports = list(classroom_reports(store, judged))
+        html = render_campaign(reports, work / "html", jobs=jobs)
+        html_s = time.perf_counter() - t
+        lines.append(
+            row(
+                "HTML reports + dashboard",
+                html_s,
+                None,
+                f"{html.rendered} classroom reports, {jobs} workers",
+            )
+        )
+        m = min(args.pdf_rooms, n)
+        t = time.perf_counter()
+        render_campaign(reports[:m], work / "pdf", jobs=jobs, pdf=True)
+        pdf_s = (time.perf_counter() - t) / m * n
+        lines.append(
+            row(
+                "PDF reports (scaled to all rooms)",
+                pdf_s,
+                None,
+                f"measured on {m} rooms, {jobs} workers",
+            )
+        )
+        total = ingest + analysis + html_s
+        lines.append(row("ingest + analysis + HTML", total, None, "target ≤ 120 s"))
+        store.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
