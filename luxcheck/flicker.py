@@ -71,7 +71,6 @@ from __future__ import annotations
 
 import functools
 import math
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -677,78 +676,43 @@ def percent_flicker_limit(frequency_hz: npt.ArrayLike, limit: PiecewiseLinear) -
 def ieee1789_curves(
     standards_dir: str | Path | None = None,
 ) -> tuple[PiecewiseLinear, PiecewiseLinear]:
-    """Read the IEEE 1789-2015 low-risk and no-effect curves from the standards pack.
+    """Get the IEEE 1789-2015 low-risk and no-effect curves from the standards data.
 
     Parameters
     ----------
     standards_dir
-        Folder holding ``ieee-1789-2015.toml``; default: the bundled packs
-        (:func:`luxcheck.resources.standards_dir`).
+        Folder of user packs added to the bundled ones (:func:`luxcheck.standards.get_limit`).
 
     Returns
     -------
     ``(low_risk, no_effect)``: limits ``ieee1789.low-risk`` and ``ieee1789.no-effect``.
+
+    Raises
+    ------
+    InputError
+        A curve that is not a ``<`` limit on ``flicker_percent`` as a function of
+        ``flicker_frequency_hz``.
     """
-    if standards_dir is None:
-        from luxcheck.resources import standards_dir as _bundled
+    from luxcheck.standards import get_limit
 
-        folder = _bundled()
-    else:
-        folder = Path(standards_dir)
-    return _read_ieee1789(str(folder / "ieee-1789-2015.toml"))
-
-
-@functools.lru_cache(maxsize=4)
-def _read_ieee1789(path: str) -> tuple[PiecewiseLinear, PiecewiseLinear]:
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except OSError as exc:
-        raise InputError(f"cannot read the IEEE 1789 pack ({exc.strerror})", source=path) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"not valid TOML: {exc}", source=path) from exc
-    limits = {str(item.get("id")): item for item in data.get("limit", []) if isinstance(item, dict)}
+    folder = None if standards_dir is None else Path(standards_dir)
     curves = []
     for limit_id in ("ieee1789.low-risk", "ieee1789.no-effect"):
-        if limit_id not in limits:
-            raise InputError(f"limit {limit_id!r} is missing", source=path, column="limit.id")
-        curves.append(_curve_from_limit(limits[limit_id], limit_id, path))
+        limit = get_limit(limit_id, folder)
+        function = limit.function
+        if (
+            limit.metric != "flicker_percent"
+            or limit.comparator != "<"
+            or function is None
+            or function.of != "flicker_frequency_hz"
+        ):
+            raise InputError(
+                f"limit {limit_id}: expected '<' on flicker_percent as a function of "
+                "flicker_frequency_hz",
+                column="function.of",
+            )
+        curves.append(function)
     return curves[0], curves[1]
-
-
-def _curve_from_limit(item: dict[str, Any], limit_id: str, path: str) -> PiecewiseLinear:
-    where = f"[[limit]] {limit_id}"
-    if item.get("metric") != "flicker_percent" or item.get("comparator") != "<":
-        raise InputError(
-            f"{where}: expected metric 'flicker_percent' with comparator '<'",
-            source=path,
-            column="comparator",
-        )
-    fn = item.get("function")
-    if not isinstance(fn, dict) or fn.get("of") != "flicker_frequency_hz":
-        raise InputError(
-            f"{where}: expected [limit.function] of flicker_frequency_hz",
-            source=path,
-            column="function.of",
-        )
-    points = fn.get("points")
-    if not isinstance(points, list) or not all(
-        isinstance(p, list) and len(p) == 2 and all(isinstance(v, int | float) for v in p)
-        for p in points
-    ):
-        raise InputError(
-            f"{where}: points must be a list of [x, y] numbers", source=path, column="points"
-        )
-    try:
-        return PiecewiseLinear(
-            of="flicker_frequency_hz",
-            x=tuple(float(p[0]) for p in points),
-            y=tuple(float(p[1]) for p in points),
-            step_side=fn.get("step_side", "left"),
-            beyond=fn.get("beyond", "no-limit"),
-        )
-    except InputError as exc:
-        raise InputError(f"{where}: {exc.message}", source=path, column=exc.column) from exc
 
 
 # ============================================================================ all metrics
