@@ -22,10 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from luxcheck import grids
 from luxcheck.demo_plan import RoomPlan
-from luxcheck.fieldwork import Step, plan_steps
-from luxcheck.glare import standard_observers
+from luxcheck.fieldwork import Step, classroom_steps
 from luxcheck.model import AnyReading, Instrument, MeasurementSession
 from luxcheck.scene import RESOLUTION, Scene, quantise
 from luxcheck.store import CampaignStore
@@ -65,15 +63,7 @@ INSPECTORS = ("张明", "李华", "王芳", "刘强", "陈静", "杨帆")
 
 def room_steps(plan: RoomPlan) -> list[Step]:
     """The guided-session steps of a planned room, minus what its inspector could not measure."""
-    room = plan.classroom
-    desk = grids.point_plan(room, "desk")
-    board = grids.point_plan(room, "board")
-    steps = plan_steps(
-        room,
-        [(p.index, p.x_m, p.y_m, p.label) for p in desk.points],
-        [(p.index, p.x_m, p.y_m, p.label) for p in board.points],
-        observers=[o.name for o in standard_observers(room)],
-    )
+    steps = classroom_steps(plan.classroom)
     skip = set(plan.unmeasured)
     out = []
     for step in steps:

@@ -283,6 +283,28 @@ def plan_steps(
     return steps
 
 
+def classroom_steps(
+    room: Classroom,
+    *,
+    roles: Iterable[Role] = ("lux", "spectrum", "flicker", "power", "height", "luminance"),
+) -> list[Step]:
+    """The steps of a classroom's session from its default point plans (GB/T 5700
+    centre-point, :func:`luxcheck.grids.point_plan`) and the standard glare observers
+    (:func:`luxcheck.glare.standard_observers`) — the plans the analysis assumes."""
+    from luxcheck.glare import standard_observers
+    from luxcheck.grids import point_plan
+
+    desk = point_plan(room, "desk")
+    board = point_plan(room, "board")
+    return plan_steps(
+        room,
+        [(p.index, p.x_m, p.y_m, p.label) for p in desk.points],
+        [(p.index, p.x_m, p.y_m, p.label) for p in board.points],
+        observers=[o.name for o in standard_observers(room)],
+        roles=roles,
+    )
+
+
 @dataclass
 class SessionOutcome:
     """What a run of the guided session did."""

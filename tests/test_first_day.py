@@ -19,10 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from luxcheck import grids
 from luxcheck.cli import COMMAND_MODULES, build_parser
-from luxcheck.fieldwork import plan_steps
-from luxcheck.glare import standard_observers
+from luxcheck.fieldwork import classroom_steps
 
 from .conftest import make_classroom
 
@@ -100,14 +98,7 @@ def write_schools(folder: Path) -> None:
 
 def inspector_answers() -> str:
     """What the inspector types: Enter at every step, then the typed-in readings."""
-    room = make_classroom("S001-101", "S001")
-    desk, board = grids.point_plan(room, "desk"), grids.point_plan(room, "board")
-    steps = plan_steps(
-        room,
-        [(p.index, p.x_m, p.y_m, p.label) for p in desk.points],
-        [(p.index, p.x_m, p.y_m, p.label) for p in board.points],
-        observers=[o.name for o in standard_observers(room)],
-    )
+    steps = classroom_steps(make_classroom("S001-101", "S001"))
     lines = []
     for step in steps:
         lines.append("")

@@ -34,10 +34,9 @@ from luxcheck.fieldwork import (
     Role,
     ScriptedConsole,
     Step,
-    plan_steps,
+    classroom_steps,
     run_session,
 )
-from luxcheck.glare import standard_observers
 from luxcheck.model import MeasurementSession
 from luxcheck.store import CampaignStore
 
@@ -217,13 +216,7 @@ def _run(args: argparse.Namespace) -> int:
         session = _session(store, args)
         desk = grids.point_plan(room, "desk")
         board = grids.point_plan(room, "board")
-        steps = plan_steps(
-            room,
-            [(p.index, p.x_m, p.y_m, p.label) for p in desk.points],
-            [(p.index, p.x_m, p.y_m, p.label) for p in board.points],
-            observers=[o.name for o in standard_observers(room)],
-            roles=roles,
-        )
+        steps = classroom_steps(room, roles=roles)
         meters: dict[Role, Any] = {}
         opened: list[DriverMeter] = []
         try:
