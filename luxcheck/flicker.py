@@ -308,18 +308,23 @@ def _components(
     n = window.size
     lobe = _HANN_LOBE_BINS
     kmax = min(kmax, spec.shape[-1] - 1)
-    power = (np.abs(spec[:, : kmax + lobe + 1]) ** 2) * (4.0 / (n * float(np.sum(window**2))))
-    m = power.shape[-1]
+    head = spec[:, : kmax + lobe + 1]
+    power = (head.real**2 + head.imag**2) * (4.0 / (n * float(np.sum(window**2))))
     k = np.arange(1 + lobe, kmax + 1)
-    centre = power[:, k]
-    is_peak = centre > power[:, k - 1]
-    lobe_energy = np.zeros_like(centre)
+    # bins k + d for |d| <= lobe all lie inside power (1 <= k + d <= kmax + lobe): slices are
+    # views, no copies
+    lo, hi = 1 + lobe, kmax + 1
+    centre = power[:, lo:hi]
+    is_peak = centre > power[:, lo - 1 : hi - 1]
+    lobe_energy = centre.copy()
     for d in range(-lobe, lobe + 1):
-        neighbour = power[:, np.clip(k + d, 0, m - 1)]
+        if d == 0:
+            continue
+        neighbour = power[:, lo + d : hi + d]
         lobe_energy += neighbour
         if d > 0:
             is_peak &= centre >= neighbour
-        elif d < 0:
+        else:
             is_peak &= centre > neighbour
     return k, is_peak, np.sqrt(lobe_energy)
 
@@ -347,10 +352,9 @@ def _dominant(
     has = candidate.any(axis=-1)
     kk = k[np.argmax(candidate, axis=-1)]
     rows = np.arange(spec.shape[0])
-    mag = np.abs(spec)
-    peak = mag[rows, kk]
-    left = mag[rows, kk - 1]
-    right = mag[rows, np.minimum(kk + 1, mag.shape[-1] - 1)]
+    peak = np.abs(spec[rows, kk])
+    left = np.abs(spec[rows, kk - 1])
+    right = np.abs(spec[rows, np.minimum(kk + 1, spec.shape[-1] - 1)])
     use_right = right >= left
     nb = np.where(use_right, right, left)
     with np.errstate(invalid="ignore", divide="ignore"):
