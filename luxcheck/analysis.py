@@ -116,56 +116,51 @@ def grid_part(room: Classroom, readings: Sequence[AnyReading]) -> RoomMetrics:
     return out
 
 
-def glare_part(room: Classroom, readings: Sequence[AnyReading]) -> RoomMetrics:
-    """UGR (worst observer) from luminance readings, path (a)."""
-    out = RoomMetrics(room.classroom_id)
+def room_glare(room: Classroom, readings: Sequence[AnyReading]) -> glare.RoomUgr:
+    """The room's UGR at every observer with luminance readings (path a), or the reason why
+    it cannot be computed (``worst_ugr`` NaN, ``reason`` set)."""
     lum = [r for r in readings if isinstance(r, LuminanceReading)]
     # general luminaires are L1…Ln; blackboard lamps (B1…) are not part of the room's UGR
     luminaires = [r for r in lum if r.target == "luminaire" and not r.luminaire.startswith("B")]
     backgrounds = {r.observer: r for r in lum if r.target == "background"}
+
+    def not_measured(reason: str) -> glare.RoomUgr:
+        return glare.RoomUgr(math.nan, "", (), "path a: luminance readings", reason)
+
     if not luminaires:
-        out.add({"ugr": math.nan}, {"ugr": "not measured: no luminaire luminance readings"})
-        return out
+        return not_measured("not measured: no luminaire luminance readings")
     n = room.luminaire_count
     per_observer: dict[str, list[float]] = defaultdict(lambda: [math.nan] * n)
     for r in luminaires:
         index = _luminaire_index(r.luminaire, n)
         if index is None:
-            out.add(
-                {"ugr": math.nan},
-                {
-                    "ugr": f"not measured: reading {r.reading_id} names luminaire "
-                    f"{r.luminaire!r}, expected L1…L{n}"
-                },
+            return not_measured(
+                f"not measured: reading {r.reading_id} names luminaire {r.luminaire!r}, "
+                f"expected L1…L{n}"
             )
-            return out
         per_observer[r.observer][index] = r.luminance_cd_m2
     missing_bg = sorted(set(per_observer) - set(backgrounds))
     if missing_bg:
-        out.add(
-            {"ugr": math.nan},
-            {"ugr": f"not measured: no background luminance for {', '.join(missing_bg)}"},
-        )
-        return out
+        return not_measured(f"not measured: no background luminance for {', '.join(missing_bg)}")
     known = {o.name: o for o in glare.standard_observers(room)}
     unknown = sorted(set(per_observer) - set(known))
     if unknown:
-        out.add(
-            {"ugr": math.nan},
-            {"ugr": f"not measured: unknown observer position(s) {', '.join(unknown)}"},
-        )
-        return out
-    width = LUMINOUS_WIDTH_M
+        return not_measured(f"not measured: unknown observer position(s) {', '.join(unknown)}")
     measured = glare.MeasuredGlare(
         luminance_cd_m2=dict(per_observer),
         indirect_illuminance_lx={
             name: math.pi * backgrounds[name].luminance_cd_m2 for name in per_observer
         },
         luminous_length_m=LUMINOUS_LENGTH_M,
-        luminous_width_m=width,
+        luminous_width_m=LUMINOUS_WIDTH_M,
     )
-    result = glare.room_ugr(room, measured, observers=[known[name] for name in per_observer])
-    values, reasons = glare.glare_metrics(result)
+    return glare.room_ugr(room, measured, observers=[known[name] for name in per_observer])
+
+
+def glare_part(room: Classroom, readings: Sequence[AnyReading]) -> RoomMetrics:
+    """UGR (worst observer) from luminance readings, path (a)."""
+    out = RoomMetrics(room.classroom_id)
+    values, reasons = glare.glare_metrics(room_glare(room, readings))
     out.add(values, reasons)
     return out
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from luxcheck import glare, grids
+from luxcheck.analysis import room_glare
 from luxcheck.judge import JudgedRoom
 from luxcheck.model import IlluminanceReading
 from luxcheck.report_model import (
@@ -133,8 +134,11 @@ def classroom_reports(
             )
             else np.zeros((0, 3))
         )
+        # the per-observer UGR of the room (the analysis stores only the worst one)
+        ugr = room_glare(room.classroom, store.readings(room.classroom.classroom_id))
+        per_observer = {o.observer.name: o.ugr for o in ugr.per_observer}
         observers = tuple(
-            UgrObserver(o.name, o.x_m, o.y_m, math.nan)
+            UgrObserver(o.name, o.x_m, o.y_m, per_observer.get(o.name, math.nan))
             for o in glare.standard_observers(room.classroom)
         )
         figures = FigureInputs(

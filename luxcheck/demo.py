@@ -293,6 +293,8 @@ def measure_room_with_drivers(
 
 # --------------------------------------------------------------------------- the whole demo
 DEMO_CAMPAIGN_ID = "DEMO-2026"
+#: Classrooms rendered as PDF by default (``--pdf`` renders every classroom).
+PDF_SAMPLE = 6
 DEMO_START = dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
@@ -417,18 +419,36 @@ def run_demo(
             from luxcheck.campaign_reports import classroom_reports
             from luxcheck.reporting import render_campaign
 
-            rendered = render_campaign(
-                list(classroom_reports(store, judged)),
-                out / "reports",
-                lang=lang,
-                pdf=pdf,
-                jobs=jobs or min(4, os.cpu_count() or 1),
-            )
+            workers = jobs or min(4, os.cpu_count() or 1)
+            data = list(classroom_reports(store, judged))
+            other = "en" if lang == "zh" else "zh"
+            rendered = render_campaign(data, out / "reports", lang=lang, pdf=pdf, jobs=workers)
+            render_campaign(data, out / f"reports-{other}", lang=other, jobs=workers)
             index: Path | None = rendered.dashboard
             say(
-                f"4/4 reports rendered in {time.perf_counter() - t:.1f} s "
-                f"({rendered.rendered} rendered{', with PDF' if rendered.pdf else ''})"
+                f"4/4 reports rendered in {time.perf_counter() - t:.1f} s: {rendered.rendered} "
+                f"classrooms in {lang}{' with PDF' if rendered.pdf else ''} "
+                f"({out / 'reports'}) and in {other} ({out / f'reports-{other}'})"
             )
+            if not pdf:
+                # a PDF sample (every classroom with --pdf): the first school's first
+                # classrooms, in both languages
+                t = time.perf_counter()
+                first_school = data[0].school.school_id
+                sample = [d for d in data if d.school.school_id == first_school][:PDF_SAMPLE]
+                for language in (lang, other):
+                    render_campaign(
+                        sample,
+                        out / f"pdf-sample-{language}",
+                        lang=language,
+                        pdf=True,
+                        jobs=workers,
+                    )
+                say(
+                    f"    PDF sample: {len(sample)} classrooms of {first_school} in both "
+                    f"languages ({out}/pdf-sample-*) in {time.perf_counter() - t:.1f} s; "
+                    "--pdf renders every classroom"
+                )
         else:
             index = None
             say("4/4 reports skipped (--no-reports)")
