@@ -247,3 +247,51 @@ def test_round_trip_property(
         with CampaignStore.create(tmp / "b.lux", a.campaign) as b:
             import_folder(b, tmp / "x")
             assert snapshot(b) == snapshot(a)
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.data())
+def test_import_never_leaves_a_partial_campaign(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    """Property (issue 2): whatever single cell of a valid folder is replaced by whatever
+    text, the import either succeeds completely or fails with a located error and leaves the
+    campaign exactly as it was."""
+    from luxcheck.errors import LuxcheckError
+    from luxcheck.model import Campaign, Instrument, MeasurementSession, School
+
+    from .conftest import make_classroom
+
+    tmp = tmp_path_factory.mktemp("partial")
+    with CampaignStore.create(tmp / "a.lux", Campaign("C1", "x")) as a:
+        a.add_school(School("S01", "s"))
+        a.add_classroom(make_classroom())
+        a.add_instrument(Instrument("T10A-1", "T-10A", "1", dt.date(2026, 1, 1), 4.0))
+        a.add_session(MeasurementSession("SE1", "R101", "i", T0, ("T10A-1",)))
+        fill(a)
+        export_folder(a, tmp / "x")
+    files = sorted(p for p in (tmp / "x").iterdir() if p.name != "campaign.csv")
+    target = data.draw(st.sampled_from(files))
+    lines = target.read_text(encoding="utf-8").splitlines()
+    if len(lines) < 2:
+        return
+    row = data.draw(st.integers(1, len(lines) - 1))
+    cells = lines[row].split(",")
+    col = data.draw(st.integers(0, len(cells) - 1))
+    cells[col] = data.draw(st.text(alphabet="0123456789.-eabx ", max_size=6))
+    lines[row] = ",".join(cells)
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with CampaignStore.create(tmp / "b.lux", Campaign("C1", "x")) as b:
+        b.add_school(School("S00", "already here"))
+        before = snapshot(b)
+        message = ""
+        try:
+            plan = import_folder(b, tmp / "x")
+        except LuxcheckError as exc:
+            message = str(exc)
+        if message:
+            assert str(tmp) in message  # the error names the file (or store) at fault
+            assert snapshot(b) == before
+        else:
+            after = snapshot(b)
+            assert len(after["readings"]) == len(plan.readings)  # type: ignore[arg-type]
