@@ -243,7 +243,9 @@ def flicker_part(
             key = (wave.samples.size, wave.sample_rate_hz, lum, wave.dark_level, wave.full_scale)
             groups[key].append((room.classroom_id, wave))
     for (_, rate, lum, dark, full), members in groups.items():
-        rows = np.stack([m[1].samples.astype(np.float64) for m in members])
+        rows = np.empty((len(members), members[0][1].samples.size))
+        for i, (_, wave) in enumerate(members):
+            rows[i] = wave.samples  # one converting copy, no intermediate arrays
         result = flicker_metrics(rows, rate, dark_level=dark, full_scale=full, pst=(lum != "board"))
         prefix = "board_" if lum == "board" else ""
         for i, (room_id, _) in enumerate(members):

@@ -540,15 +540,21 @@ class CampaignStore:
 
     def readings_by_classroom(self) -> dict[str, list[AnyReading]]:
         """Every current reading, grouped by classroom, in journal order (one query)."""
-        cursor = self._db.execute(
-            "SELECT r.* FROM reading r WHERE r.kind != 'void' AND NOT EXISTS "
-            "(SELECT 1 FROM reading s WHERE s.supersedes = r.reading_id) ORDER BY r.seq"
-        )
+        superseded = {
+            row[0]
+            for row in self._db.execute(
+                "SELECT supersedes FROM reading WHERE supersedes IS NOT NULL"
+            )
+        }
+        cursor = self._db.execute("SELECT * FROM reading WHERE kind != 'void' ORDER BY seq")
         names = [d[0] for d in cursor.description]
+        rid, room = names.index("reading_id"), names.index("classroom_id")
         grouped: dict[str, list[AnyReading]] = {}
         for row in cursor:
+            if row[rid] in superseded:
+                continue
             record = dict(zip(names, row, strict=True))
-            grouped.setdefault(record["classroom_id"], []).append(self._reading(record))
+            grouped.setdefault(row[room], []).append(self._reading(record))
         return grouped
 
     @staticmethod
