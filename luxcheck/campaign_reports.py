@@ -35,7 +35,13 @@ from luxcheck.report_model import (
     UgrObserver,
 )
 from luxcheck.reporting import build_classroom_report
-from luxcheck.standards import get_limit, get_profile, load_registry, profile_limits
+from luxcheck.standards import (
+    DecisionRule,
+    get_limit,
+    get_profile,
+    load_registry,
+    profile_limits,
+)
 from luxcheck.store import CampaignStore
 
 #: Flicker curves drawn on the flicker chart: limit id → (label zh, label en, advisory).
@@ -61,16 +67,20 @@ def _curve(limit_id: str, standards_dir: Path | None) -> LimitCurve | None:
 
 
 @lru_cache(maxsize=16)
-def report_context(profile_id: str, standards_dir: Path | None = None) -> ReportContext:
-    """What every report of a profile prints about the rules it was judged by."""
+def report_context(
+    profile_id: str, standards_dir: Path | None = None, decision_rule: str | None = None
+) -> ReportContext:
+    """What every report of a profile prints about the rules it was judged by (the profile's
+    decision rule, or ``decision_rule`` where the inspector overrode it)."""
     profile = get_profile(profile_id, standards_dir)
     registry = load_registry(standards_dir)
     policy = registry.acceptance(profile)
+    rule = DecisionRule(decision_rule) if decision_rule else profile.decision  # type: ignore[arg-type]
     statement = PolicyStatement(
         acceptance_policy_zh=policy.describe("zh"),
         acceptance_policy_en=policy.describe("en"),
-        decision_rule_zh=profile.decision.describe("zh"),
-        decision_rule_en=profile.decision.describe("en"),
+        decision_rule_zh=rule.describe("zh"),
+        decision_rule_en=rule.describe("en"),
     )
     packs = []
     seen = set()
@@ -121,9 +131,10 @@ def classroom_reports(
     *,
     profile_id: str | None = None,
     standards_dir: Path | None = None,
+    decision_rule: str | None = None,
 ) -> Iterator[ClassroomReportData]:
     """Report data of every judged classroom (the campaign's profile unless given)."""
-    context = report_context(profile_id or store.campaign.profile, standards_dir)
+    context = report_context(profile_id or store.campaign.profile, standards_dir, decision_rule)
     for room in judged:
         values, _ = store.metrics(room.classroom.classroom_id)
         layout = (

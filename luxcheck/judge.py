@@ -7,7 +7,7 @@ campaign roll-up (:func:`luxcheck.compliance.campaign_rollup`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +15,43 @@ from luxcheck.compliance import CampaignRollup, RoomResult, campaign_rollup, eva
 from luxcheck.model import Classroom
 from luxcheck.store import CampaignStore
 from luxcheck.verdict import Verdict
+
+#: Metrics whose expanded uncertainty follows from an instrument's relative uncertainty
+#: (instrument kind → metric ids). Other metrics carry no uncertainty into the guarded rule
+#: (their instruments' stated uncertainty is not an uncertainty of the derived quantity).
+UNCERTAINTY_FROM = {
+    "illuminance": (
+        "desk_illuminance_mean_lx",
+        "desk_illuminance_min_lx",
+        "board_illuminance_mean_lx",
+        "board_illuminance_min_lx",
+    ),
+    "power": ("lpd_w_per_m2",),
+}
+
+
+def measurement_uncertainty(
+    store: CampaignStore, classroom_id: str, values: Mapping[str, float | str | None]
+) -> dict[str, float]:
+    """Expanded uncertainty U (absolute, in the metric's unit) of a classroom's metrics from
+    the calibration data of the instruments of its latest session (U = U_rel × value)."""
+    sessions = store.sessions(classroom_id)
+    if not sessions:
+        return {}
+    relative: dict[str, float] = {}
+    for instrument_id in sessions[-1].instrument_ids:
+        instrument = store.instrument(instrument_id)
+        if instrument is not None and instrument.kind in UNCERTAINTY_FROM:
+            relative[instrument.kind] = instrument.expanded_uncertainty_percent / 100.0
+    out: dict[str, float] = {}
+    for kind, metric_ids in UNCERTAINTY_FROM.items():
+        if kind not in relative:
+            continue
+        for metric_id in metric_ids:
+            value = values.get(metric_id)
+            if isinstance(value, float):
+                out[metric_id] = abs(value) * relative[kind]
+    return out
 
 
 @dataclass(frozen=True)
@@ -32,8 +69,13 @@ def judge_room(
     *,
     profile: str | None = None,
     standards_dir: Path | None = None,
+    decision_rule: str | None = None,
 ) -> JudgedRoom:
-    """Evaluate one classroom's stored metrics against the profile (default: the campaign's)."""
+    """Evaluate one classroom's stored metrics against the profile (default: the campaign's).
+
+    The instruments' expanded uncertainties are passed along; the guarded decision rule (the
+    profile's, or ``decision_rule``) uses them.
+    """
     values, reasons = store.metrics(classroom.classroom_id)
     verdicts = evaluate(
         values,
@@ -41,6 +83,8 @@ def judge_room(
         classroom.room_type,
         reasons=reasons,
         standards_dir=standards_dir,
+        uncertainty=measurement_uncertainty(store, classroom.classroom_id, values),
+        decision_rule=decision_rule,
     )
     return JudgedRoom(classroom, tuple(verdicts), room_result(verdicts))
 
@@ -51,11 +95,14 @@ def judge_campaign(
     profile: str | None = None,
     standards_dir: Path | None = None,
     classroom_ids: Iterable[str] | None = None,
+    decision_rule: str | None = None,
 ) -> tuple[list[JudgedRoom], CampaignRollup]:
     """Judge every classroom (or the given ones) and roll the results up."""
     wanted = set(classroom_ids) if classroom_ids is not None else None
     judged = [
-        judge_room(store, room, profile=profile, standards_dir=standards_dir)
+        judge_room(
+            store, room, profile=profile, standards_dir=standards_dir, decision_rule=decision_rule
+        )
         for room in store.classrooms()
         if wanted is None or room.classroom_id in wanted
     ]

@@ -68,6 +68,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--figure-format", choices=("png", "svg"), default="png", help="figure image format"
     )
     parser.add_argument("--force", action="store_true", help="re-render every classroom")
+    parser.add_argument(
+        "--decision-rule",
+        choices=("simple", "guarded"),
+        default=None,
+        help="override the profile's decision rule (guarded: the instruments' expanded "
+        "uncertainty makes values inside the guard band indeterminate)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -76,8 +83,12 @@ def run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise InputError(f"--jobs {args.jobs}: expected a whole number ≥ 1", source="--jobs")
     with CampaignStore.open(args.campaign) as store:
-        judged, _ = judge_campaign(store, profile=args.profile)
-        reports = list(classroom_reports(store, judged, profile_id=args.profile))
+        judged, _ = judge_campaign(store, profile=args.profile, decision_rule=args.decision_rule)
+        reports = list(
+            classroom_reports(
+                store, judged, profile_id=args.profile, decision_rule=args.decision_rule
+            )
+        )
     summary = render_campaign(
         reports,
         args.out,

@@ -1,0 +1,32 @@
+"""Judging stored metrics with the instruments' uncertainty (DESIGN §6, ILAC-G8 guarded
+acceptance): analytic cases with the T-10A's 4 % expanded uncertainty of the fixture."""
+
+from __future__ import annotations
+
+from luxcheck.judge import judge_room, measurement_uncertainty
+from luxcheck.store import CampaignStore
+
+
+def _desk(verdicts: tuple) -> list[str]:  # type: ignore[type-arg]
+    return [v.status for v in verdicts if v.metric == "desk_illuminance_mean_lx"]
+
+
+def test_uncertainty_from_the_session_instruments(store: CampaignStore) -> None:
+    """U = 4 % × 305 lx = 12.2 lx for the illuminance metrics; nothing for the others."""
+    values = {"desk_illuminance_mean_lx": 305.0, "cri_ra": 82.0}
+    u = measurement_uncertainty(store, "R101", values)
+    assert u == {"desk_illuminance_mean_lx": 305.0 * 0.04}
+
+
+def test_guarded_rule_makes_the_guard_band_indeterminate(store: CampaignStore) -> None:
+    """305 lx against ≥ 300 lx: simple acceptance passes; guarded acceptance with
+    U = 12.2 lx cannot decide (305 − 12.2 < 300 < 305 + 12.2) → indeterminate; 320 lx
+    (320 − 12.8 > 300) passes under both."""
+    store.put_metrics("R101", {"desk_illuminance_mean_lx": 305.0}, input_hash="h")
+    room = store.classroom("R101")
+    assert set(_desk(judge_room(store, room).verdicts)) == {"pass"}
+    guarded = judge_room(store, room, decision_rule="guarded")
+    assert set(_desk(guarded.verdicts)) == {"indeterminate"}
+    assert guarded.result.status != "pass"
+    store.put_metrics("R101", {"desk_illuminance_mean_lx": 320.0}, input_hash="h2")
+    assert set(_desk(judge_room(store, room, decision_rule="guarded").verdicts)) == {"pass"}
