@@ -1587,7 +1587,7 @@ class ClassroomPages:
             "rectification": sorted(rect_rows, key=lambda r: (r["school"], r["classroom"])),
             "school_names": sorted({r["school"] for r in rect_rows}),
             "status_options": [(s, f.status(s)) for s in ("fail", "not-measured", "indeterminate")],
-            "links": {"csv": "verdicts.csv"},
+            "links": {"csv": "verdicts.csv", "xlsx": "verdicts.xlsx"},
         }
 
     def _distributions(self, data: CampaignDashboardData) -> list[dict[str, str]]:
@@ -1765,6 +1765,41 @@ def write_csv(path: Path, rows: Iterable[Sequence[str]]) -> None:
     for row in rows:
         writer.writerow([_csv_safe(cell) for cell in row])
     _write_atomic(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"))
+
+
+#: Export columns holding numbers (written as numbers in the workbook, text in the CSV).
+_NUMERIC_COLUMNS = frozenset({"measured", "limit", "margin"})
+
+
+def write_xlsx(path: Path, rows: Iterable[Sequence[str]]) -> None:
+    """The same table as :func:`write_csv` as an Excel workbook (one sheet, ``verdicts``).
+
+    Numbers are written as numbers (a value that is not a number, such as a risk group or a
+    range limit, stays text); text cells are never formulas. Uses openpyxl.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    numeric = [name in _NUMERIC_COLUMNS for name in EXPORT_COLUMNS]
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("verdicts")
+    sheet.append(list(EXPORT_COLUMNS))
+    for row in rows:
+        out: list[object] = []
+        for cell, is_number in zip(row, numeric, strict=True):
+            if is_number and cell:
+                try:
+                    out.append(float(cell))
+                    continue
+                except ValueError:
+                    pass
+            text = WriteOnlyCell(sheet, value=cell)
+            text.data_type = "s"  # always a string: '=…' must never become a formula
+            out.append(text)
+        sheet.append(out)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    _write_atomic(path, buffer.getvalue())
 
 
 def _csv_safe(cell: str) -> str:
@@ -1957,10 +1992,11 @@ def render_campaign(
     _write_atomic(index, text.encode("utf-8"))
     if pdf:
         write_pdf(text, index, inside(out, "index.pdf"))
-    write_csv(
-        inside(out, "verdicts.csv"),
-        export_rows(campaign.campaign_id, {k: v.name for k, v in schools.items()}, summaries, lang),
+    rows = export_rows(
+        campaign.campaign_id, {k: v.name for k, v in schools.items()}, summaries, lang
     )
+    write_csv(inside(out, "verdicts.csv"), rows)
+    write_xlsx(inside(out, "verdicts.xlsx"), rows)
     _write_atomic(manifest_path, json.dumps(keys, indent=0, sort_keys=True).encode())
     return RenderSummary(out, total, len(todo), total - len(todo), pdf, index)
 

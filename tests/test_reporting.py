@@ -490,6 +490,22 @@ def test_csv_export_all_verdicts(filled: CampaignStore, tmp_path: Path) -> None:
     )
     hostile = next(r for r in rows if r["school_id"] == "S03")
     assert hostile["school_name"].startswith("'=")
+    # the same table as an Excel workbook: numbers as numbers, hostile text as text
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(tmp_path / "verdicts.xlsx")["verdicts"]
+    table = list(sheet.iter_rows(values_only=True))
+    header = list(table[0])
+    assert len(table) == 13
+    book = [dict(zip(header, row, strict=True)) for row in table[1:]]
+    u0x = next(
+        r for r in book if r["requirement_id"] == "gb7793.desk-u0" and r["classroom_id"] == "R101"
+    )
+    assert (u0x["measured"], u0x["limit"], u0x["margin"]) == (0.698, 0.7, -0.002)
+    hostile_cell = next(
+        c for row in sheet.iter_rows(min_row=2) for c in row if c.value == '=HYPERLINK("x")'
+    )
+    assert hostile_cell.data_type == "s"  # stored as text, never a formula
 
 
 # --------------------------------------------------------------------------- CLI
