@@ -430,7 +430,14 @@ def run_demo(
                 f"classrooms in {lang}{' with PDF' if rendered.pdf else ''} "
                 f"({out / 'reports'}) and in {other} ({out / f'reports-{other}'})"
             )
-            if not pdf:
+            import importlib.util
+
+            if not pdf and importlib.util.find_spec("weasyprint") is None:
+                say(
+                    "    PDF sample skipped: WeasyPrint is not installed "
+                    "(pip install 'luxcheck[pdf]')"
+                )
+            elif not pdf:
                 # a PDF sample (every classroom with --pdf): the first school's first
                 # classrooms, in both languages
                 t = time.perf_counter()

@@ -18,11 +18,12 @@ for must in ("luxcheck/drivers/__init__.py", "luxcheck/_packs/README.md", "luxch
 print(f"wheel: {len(names)} files, top level {sorted(tops)}")
 PY
 python3 -m venv "$work/venv"
-"$work/venv/bin/python" -m pip install -q "$wheel"
+"$work/venv/bin/python" -m pip install -q "$wheel[pdf]"
 cd "$work"
 "$work/venv/bin/luxcheck" --version
 "$work/venv/bin/luxcheck" standards list >/dev/null && echo "wheel: 'luxcheck standards list' ok"
 "$work/venv/bin/luxcheck" demo --classrooms 3 --seed 1 --out "$work/demo" >"$work/demo.log"
 test -f "$work/demo/reports/index.html" || { cat "$work/demo.log"; exit 1; }
+test -f "$work/demo/pdf-sample-zh/index.pdf" || { cat "$work/demo.log"; exit 1; }  # CJK font ships
 echo "wheel: tiny demo ok (drivers, emulators, standards and templates ship)"; tail -4 "$work/demo.log"
 echo "wheel: installed and ran from $work"

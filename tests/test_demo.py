@@ -1,0 +1,49 @@
+"""``luxcheck demo`` end to end on a tiny campaign (issue 9): everything it prints was
+computed from the campaign file it wrote, and without WeasyPrint the PDF sample is skipped
+with a plain message instead of failing (the wheel without the pdf extra)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from luxcheck.demo import run_demo
+from luxcheck.judge import judge_campaign
+from luxcheck.store import CampaignStore
+
+
+def test_tiny_demo_prints_what_the_campaign_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = importlib.util.find_spec
+
+    def no_weasyprint(name: str, *args: object) -> object:
+        return None if name == "weasyprint" else real(name, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importlib.util, "find_spec", no_weasyprint)
+    lines: list[str] = []
+    path = run_demo(tmp_path, n_classrooms=3, seed=5, use_pty=False, jobs=1, say=lines.append)
+    text = "\n".join(lines)
+    assert "PDF sample skipped: WeasyPrint is not installed" in text
+    with CampaignStore.open(path) as store:
+        _, rollup = judge_campaign(store)
+    rate = 100.0 * rollup.passed / rollup.rooms
+    assert f"classrooms: 3  pass: {rollup.passed} ({rate:.1f} %)" in text
+    assert (tmp_path / "reports" / "index.html").is_file()
+    assert (tmp_path / "reports-en" / "index.html").is_file()
+    # running it again replaces the demo campaign (safe to run twice)
+    run_demo(tmp_path, n_classrooms=3, seed=5, use_pty=False, jobs=1, say=lambda _: None)
+
+
+def test_demo_never_deletes_a_real_campaign(tmp_path: Path) -> None:
+    """A campaign at the demo's path that is not a demo campaign is refused, not replaced."""
+    from luxcheck.errors import InputError
+    from luxcheck.model import Campaign
+
+    CampaignStore.create(tmp_path / "demo.lux", Campaign("NJ2026", "real work")).close()
+    with pytest.raises(InputError, match="not a demo campaign"):
+        run_demo(tmp_path, n_classrooms=2, use_pty=False, say=lambda _: None)
+    with CampaignStore.open(tmp_path / "demo.lux") as store:
+        assert store.campaign.campaign_id == "NJ2026"
