@@ -33,11 +33,11 @@ numbers in their shortest exact form, so import → export → import changes no
 
 from __future__ import annotations
 
+import array
 import csv
 import datetime as dt
-import io
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -235,49 +235,60 @@ class _Row:
             raise self.error(exc.column if exc.column is not None else None, exc.message) from None
 
 
+def _raw_csv(path: Path, spec: FileSpec) -> Iterator[tuple[int, list[str], list[str]]]:
+    """Stream a layout file: ``(line, header, cells)`` per data row, header checked first.
+
+    The file is read as it is parsed (waveform sample files run to gigabytes), never whole.
+    """
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        line = 1
+        try:
+            try:
+                header = next(reader)
+            except StopIteration:
+                raise InputError(
+                    "the file is empty; expected a header row: " + ",".join(spec.columns),
+                    source=str(path),
+                    line=1,
+                ) from None
+            header = [h.strip() for h in header]
+            for i, name in enumerate(header, start=1):
+                if name not in spec.columns:
+                    raise InputError(
+                        f"unknown column {name!r}; expected columns: {', '.join(spec.columns)}",
+                        source=str(path),
+                        line=1,
+                        column=i,
+                    )
+            if len(set(header)) != len(header):
+                raise InputError("a column appears twice in the header", source=str(path), line=1)
+            missing = [c for c in spec.required if c not in header]
+            if missing:
+                raise InputError(
+                    f"missing required column(s): {', '.join(missing)}", source=str(path), line=1
+                )
+            for cells in reader:
+                line = reader.line_num
+                if not cells or all(c.strip() == "" for c in cells):
+                    continue
+                if len(cells) != len(header):
+                    raise InputError(
+                        f"{len(cells)} cells, expected {len(header)} (one per header column)",
+                        source=str(path),
+                        line=line,
+                    )
+                yield line, header, cells
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"not UTF-8 text ({exc.reason}); save the file as CSV UTF-8",
+                source=str(path),
+                line=line + 1,
+            ) from None
+
+
 def _read_csv(path: Path, spec: FileSpec) -> Iterator[_Row]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as CSV UTF-8",
-            source=str(path),
-        ) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise InputError(
-            "the file is empty; expected a header row: " + ",".join(spec.columns),
-            source=str(path),
-            line=1,
-        ) from None
-    header = [h.strip() for h in header]
-    for i, name in enumerate(header, start=1):
-        if name not in spec.columns:
-            raise InputError(
-                f"unknown column {name!r}; expected columns: {', '.join(spec.columns)}",
-                source=str(path),
-                line=1,
-                column=i,
-            )
-    if len(set(header)) != len(header):
-        raise InputError("a column appears twice in the header", source=str(path), line=1)
-    missing = [c for c in spec.required if c not in header]
-    if missing:
-        raise InputError(
-            f"missing required column(s): {', '.join(missing)}", source=str(path), line=1
-        )
-    for cells in reader:
-        line = reader.line_num
-        if not cells or all(c.strip() == "" for c in cells):
-            continue
-        if len(cells) != len(header):
-            raise InputError(
-                f"{len(cells)} cells, expected {len(header)} (one per header column)",
-                source=str(path),
-                line=line,
-            )
+    for line, header, cells in _raw_csv(path, spec):
         yield _Row(path, line, {h: c.strip() for h, c in zip(header, cells, strict=True)})
 
 
@@ -328,36 +339,92 @@ def _common(row: _Row) -> dict[str, Any]:
     }
 
 
-def _arrays(
-    rows: list[_Row], x_col: str, y_col: str, *, integer_x: bool
-) -> dict[str, tuple[list[float], list[str], _Row]]:
-    """Group long-format rows by reading id: (x values, raw y texts, first row)."""
-    grouped: dict[str, tuple[list[float], list[str], _Row]] = {}
-    for row in rows:
-        rid = row.text("reading_id")
-        x = float(row.integer(x_col)) if integer_x else row.number(x_col)
-        row.number(y_col)  # validate the cell now, with its line
-        entry = grouped.setdefault(rid, ([], [], row))
-        entry[0].append(x)
-        entry[1].append(row.text(y_col))
-    return grouped
+@dataclass
+class _LongArray:
+    """The x and y columns of one reading in a long-format file, as read so far."""
+
+    first: _Row
+    x: array.array[float] = field(default_factory=lambda: array.array("d"))
+    y: array.array[float] = field(default_factory=lambda: array.array("d"))
 
 
-def _typed_values(texts: list[str], dtype: str, row: _Row, column: str) -> np.ndarray:
-    if dtype.startswith(("int", "uint")):
+def _long_arrays(folder: Path, key: str, x_col: str, *, sequential: bool) -> dict[str, _LongArray]:
+    """Read a long-format file (one row per wavelength or sample) into arrays per reading.
+
+    Streams the file (a campaign's waveform samples run to hundreds of millions of rows) and
+    keeps only two float arrays per reading. ``sequential``: x must run 0, 1, 2, … per
+    reading (sample indices).
+    """
+    spec = LAYOUT[key]
+    path = folder / spec.name
+    out: dict[str, _LongArray] = {}
+    if not path.exists():
+        return out
+    columns: tuple[int, int, int] | None = None
+    for line, header, cells in _raw_csv(path, spec):
+        if columns is None:
+            columns = (header.index("reading_id"), header.index(x_col), header.index("value"))
+        i_id, i_x, i_y = columns
+        rid = cells[i_id].strip()
+        entry = out.get(rid)
+        if entry is None:
+            row = _Row(path, line, {h: c.strip() for h, c in zip(header, cells, strict=True)})
+            entry = out[rid] = _LongArray(row)
         try:
-            ints = [int(t) for t in texts]
+            y = float(cells[i_y])
         except ValueError:
-            raise row.error(column, f"dtype {dtype} needs whole numbers") from None
+            raise InputError(
+                f"expected a number like 12.5, got {cells[i_y]!r}",
+                source=str(path),
+                line=line,
+                column="value",
+            ) from None
+        if sequential:
+            if cells[i_x].strip() != str(len(entry.y)):
+                raise InputError(
+                    f"sample indices of {rid!r} must run 0, 1, 2, … in order: expected "
+                    f"{len(entry.y)}, got {cells[i_x]!r}",
+                    source=str(path),
+                    line=line,
+                    column=x_col,
+                )
+        else:
+            try:
+                entry.x.append(float(cells[i_x]))
+            except ValueError:
+                raise InputError(
+                    f"expected a number like 550, got {cells[i_x]!r}",
+                    source=str(path),
+                    line=line,
+                    column=x_col,
+                ) from None
+        entry.y.append(y)
+    return out
+
+
+def _typed_values(values: np.ndarray, dtype: str, row: _Row, column: str) -> np.ndarray:
+    """The values in the dtype the file declares, refusing any that would change."""
+    rid = row.cells.get("reading_id", "")
+    if dtype.startswith(("int", "uint")):
         info = np.iinfo(np.dtype(dtype))
-        if min(ints) < info.min or max(ints) > info.max:
-            raise row.error(column, f"a value does not fit dtype {dtype}")
-        return np.array(ints, dtype=dtype)
-    values = np.array([float(t) for t in texts], dtype=np.float64)
+        bad = np.flatnonzero(
+            (values != np.floor(values)) | (values < info.min) | (values > info.max)
+        )
+        if bad.size:
+            raise row.error(
+                column,
+                f"reading {rid!r}, value #{int(bad[0])} ({values[bad[0]]!r}) is not a whole "
+                f"number that fits dtype {dtype}",
+            )
+        return values.astype(dtype)
     if dtype == "float32":
         as32 = values.astype(np.float32)
-        if not np.array_equal(as32.astype(np.float64), values):
-            raise row.error(column, "a value is not exactly representable as float32")
+        bad = np.flatnonzero(as32.astype(np.float64) != values)
+        if bad.size:
+            raise row.error(
+                column,
+                f"reading {rid!r}, value #{int(bad[0])} is not exactly representable as float32",
+            )
         return as32
     return values
 
@@ -491,12 +558,13 @@ def _classroom(r: _Row) -> Classroom:
 def _array_readings(folder: Path) -> list[AnyReading]:
     out: list[AnyReading] = []
     spectra_meta = _rows(folder, "spectra")
-    values = _arrays(_rows(folder, "spectrum_values"), "wavelength_nm", "value", integer_x=False)
+    values = _long_arrays(folder, "spectrum_values", "wavelength_nm", sequential=False)
     for r in spectra_meta:
         rid = r.text("reading_id")
         if rid not in values:
             raise r.error("reading_id", f"no rows for {rid!r} in spectrum_values.csv")
-        wl, texts, first = values.pop(rid)
+        long = values.pop(rid)
+        first = long.first
         dtype = r.text("dtype") or "float64"
         if dtype not in _ALLOWED_DTYPES:
             raise r.error("dtype", f"expected one of {', '.join(_ALLOWED_DTYPES)}")
@@ -504,22 +572,23 @@ def _array_readings(folder: Path) -> list[AnyReading]:
             first.build(
                 SpectrumReading,
                 **_common(r),
-                wavelength_nm=np.array(wl, dtype=np.float64),
-                values=_typed_values(texts, dtype, first, "value"),
+                wavelength_nm=np.frombuffer(long.x, dtype=np.float64).copy(),
+                values=_typed_values(
+                    np.frombuffer(long.y, dtype=np.float64), dtype, first, "value"
+                ),
                 unit=r.text("unit"),
                 luminaire=r.text("luminaire"),
             )
         )
-    for rid, (_, _, first) in values.items():
-        raise first.error("reading_id", f"{rid!r} has values but no row in spectra.csv")
-    samples = _arrays(_rows(folder, "waveform_samples"), "index", "value", integer_x=True)
+    for rid, long in values.items():
+        raise long.first.error("reading_id", f"{rid!r} has values but no row in spectra.csv")
+    samples = _long_arrays(folder, "waveform_samples", "index", sequential=True)
     for r in _rows(folder, "waveforms"):
         rid = r.text("reading_id")
         if rid not in samples:
             raise r.error("reading_id", f"no rows for {rid!r} in waveform_samples.csv")
-        idx, texts, first = samples.pop(rid)
-        if idx != [float(i) for i in range(len(idx))]:
-            raise first.error("index", "sample indices must run 0, 1, 2, … in order")
+        long = samples.pop(rid)
+        first = long.first
         dtype = r.text("dtype") or "float64"
         if dtype not in _ALLOWED_DTYPES:
             raise r.error("dtype", f"expected one of {', '.join(_ALLOWED_DTYPES)}")
@@ -527,15 +596,17 @@ def _array_readings(folder: Path) -> list[AnyReading]:
             first.build(
                 WaveformReading,
                 **_common(r),
-                samples=_typed_values(texts, dtype, first, "value"),
+                samples=_typed_values(
+                    np.frombuffer(long.y, dtype=np.float64), dtype, first, "value"
+                ),
                 sample_rate_hz=r.number("sample_rate_hz"),
                 unit=r.text("unit") or "relative",
                 dark_level=r.opt_number("dark_level") or 0.0,
                 full_scale=r.opt_number("full_scale"),
             )
         )
-    for rid, (_, _, first) in samples.items():
-        raise first.error("reading_id", f"{rid!r} has samples but no row in waveforms.csv")
+    for rid, long in samples.items():
+        raise long.first.error("reading_id", f"{rid!r} has samples but no row in waveforms.csv")
     return out
 
 
