@@ -106,7 +106,7 @@ def utc_now() -> dt.datetime:
 
 
 @dataclass(frozen=True, kw_only=True)
-class MeterReading:
+class MeterReading(ABC):
     """Fields shared by every reading a driver returns.
 
     Attributes
@@ -131,9 +131,9 @@ class MeterReading:
 
     kind: ClassVar[str] = ""
 
+    @abstractmethod
     def values(self) -> dict[str, Any]:
         """Get the reported values keyed by metric-vocabulary ids (``None`` = not reported)."""
-        raise NotImplementedError
 
     def to_json(self) -> dict[str, Any]:
         """Get a JSON-ready dict: kind, model, head, time, flags, values and raw frames (hex)."""
