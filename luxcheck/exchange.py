@@ -555,58 +555,57 @@ def _classroom(r: _Row) -> Classroom:
     return r.build(Classroom, **kwargs)  # type: ignore[no-any-return]
 
 
+def _matched_values(
+    r: _Row, arrays: dict[str, _LongArray], values_file: str
+) -> tuple[_LongArray, np.ndarray]:
+    """The long-format rows of the reading a metadata row describes, in its declared dtype."""
+    rid = r.text("reading_id")
+    if rid not in arrays:
+        raise r.error("reading_id", f"no rows for {rid!r} in {values_file}")
+    long = arrays.pop(rid)
+    dtype = r.text("dtype") or "float64"
+    if dtype not in _ALLOWED_DTYPES:
+        raise r.error("dtype", f"expected one of {', '.join(_ALLOWED_DTYPES)}")
+    values = _typed_values(np.frombuffer(long.y, dtype=np.float64), dtype, long.first, "value")
+    return long, values
+
+
+def _no_orphans(arrays: dict[str, _LongArray], metadata_file: str) -> None:
+    for rid, long in arrays.items():
+        raise long.first.error("reading_id", f"{rid!r} has rows but none in {metadata_file}")
+
+
 def _array_readings(folder: Path) -> list[AnyReading]:
     out: list[AnyReading] = []
-    spectra_meta = _rows(folder, "spectra")
     values = _long_arrays(folder, "spectrum_values", "wavelength_nm", sequential=False)
-    for r in spectra_meta:
-        rid = r.text("reading_id")
-        if rid not in values:
-            raise r.error("reading_id", f"no rows for {rid!r} in spectrum_values.csv")
-        long = values.pop(rid)
-        first = long.first
-        dtype = r.text("dtype") or "float64"
-        if dtype not in _ALLOWED_DTYPES:
-            raise r.error("dtype", f"expected one of {', '.join(_ALLOWED_DTYPES)}")
+    for r in _rows(folder, "spectra"):
+        long, spd = _matched_values(r, values, "spectrum_values.csv")
         out.append(
-            first.build(
+            long.first.build(
                 SpectrumReading,
                 **_common(r),
                 wavelength_nm=np.frombuffer(long.x, dtype=np.float64).copy(),
-                values=_typed_values(
-                    np.frombuffer(long.y, dtype=np.float64), dtype, first, "value"
-                ),
+                values=spd,
                 unit=r.text("unit"),
                 luminaire=r.text("luminaire"),
             )
         )
-    for rid, long in values.items():
-        raise long.first.error("reading_id", f"{rid!r} has values but no row in spectra.csv")
+    _no_orphans(values, "spectra.csv")
     samples = _long_arrays(folder, "waveform_samples", "index", sequential=True)
     for r in _rows(folder, "waveforms"):
-        rid = r.text("reading_id")
-        if rid not in samples:
-            raise r.error("reading_id", f"no rows for {rid!r} in waveform_samples.csv")
-        long = samples.pop(rid)
-        first = long.first
-        dtype = r.text("dtype") or "float64"
-        if dtype not in _ALLOWED_DTYPES:
-            raise r.error("dtype", f"expected one of {', '.join(_ALLOWED_DTYPES)}")
+        long, counts = _matched_values(r, samples, "waveform_samples.csv")
         out.append(
-            first.build(
+            long.first.build(
                 WaveformReading,
                 **_common(r),
-                samples=_typed_values(
-                    np.frombuffer(long.y, dtype=np.float64), dtype, first, "value"
-                ),
+                samples=counts,
                 sample_rate_hz=r.number("sample_rate_hz"),
                 unit=r.text("unit") or "relative",
                 dark_level=r.opt_number("dark_level") or 0.0,
                 full_scale=r.opt_number("full_scale"),
             )
         )
-    for rid, long in samples.items():
-        raise long.first.error("reading_id", f"{rid!r} has samples but no row in waveforms.csv")
+    _no_orphans(samples, "waveforms.csv")
     return out
 
 
