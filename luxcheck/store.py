@@ -574,11 +574,10 @@ class CampaignStore:
         # the validation again: that keeps loading a 150 000-reading campaign fast.
         cls = READING_CLASSES[kind]
         reading = object.__new__(cls)
-        for f in fields(cls):
-            if f.name == "kind":
-                object.__setattr__(reading, "kind", kind)
-            else:
-                object.__setattr__(reading, f.name, kwargs.get(f.name, f.default))
+        kwargs["kind"] = kind
+        # every field of the kind is a column (see _KIND_COLUMNS); the frozen dataclass keeps
+        # its fields in the instance dict, which is filled directly
+        reading.__dict__.update(kwargs)
         return cast(AnyReading, reading)
 
     def reading_counts(self) -> dict[str, dict[str, int]]:
