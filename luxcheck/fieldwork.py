@@ -67,6 +67,15 @@ class Step:
     target: Literal["luminaire", "background"] = "luminaire"
 
 
+class StepCommand(Exception):  # noqa: N818 - a control signal, not an error
+    """Raised by a meter whose reading the inspector types in, when the inspector answers a
+    value prompt with ``s`` (skip the step) or ``q`` (stop the session) instead of a number."""
+
+    def __init__(self, command: Literal["s", "q"]) -> None:
+        super().__init__(command)
+        self.command = command
+
+
 class FieldMeter(Protocol):
     """A meter as the guided session uses it: one reading per call, or a DeviceError."""
 
@@ -493,6 +502,15 @@ def run_session(
             continue
         try:
             fields = meter.read(step)
+        except StepCommand as command_given:
+            if command_given.command == "q":
+                console.say(
+                    "stopped; resume with --resume" if lang == "en" else "已暂停;使用 --resume 继续"
+                )
+                return SessionOutcome(sid, taken, skipped, [s.key for s in pending[index:]], True)
+            skipped.append(step.key)  # "s": the typed-in quantity is not measured
+            index += 1
+            continue
         except DeviceError as exc:
             console.say(f"meter error: {exc}")
             if not _wait_for_meter(

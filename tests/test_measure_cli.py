@@ -171,3 +171,43 @@ def test_pull_the_pty_mid_session_then_resume(tmp_path: Path) -> None:
         emu.wait()
     assert done.returncode == 0, done.stderr
     assert len(_current_lux(path)) == 80
+
+
+def test_typed_in_quantities_skip_and_stop(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Manual entry (power, heights): a number is journalled, 's' at the value prompt skips the
+    step (not measured), 'q' stops the session resumably; a non-number is asked again."""
+    from luxcheck.cli import main
+    from luxcheck.model import PowerReading
+
+    path = _campaign(tmp_path)
+    script = tmp_path / "answers.txt"
+    script.write_text("r\ns\nr\nabc\n72.5\nr\nq\n", encoding="utf-8")
+    code = main(
+        [
+            "measure",
+            str(path),
+            "--classroom",
+            "R101",
+            "--inspector",
+            "张工",
+            "--session",
+            "R101-V2",
+            "--roles",
+            "power,height",
+            "--script",
+            str(script),
+            "--lang",
+            "en",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "not a number: 'abc'" in out
+    assert "stopped; resume with --resume" in out
+    with CampaignStore.open(path) as store:
+        readings = store.readings("R101")
+    assert [
+        (type(r), getattr(r, "circuit", None), getattr(r, "power_w", None)) for r in readings
+    ] == [(PowerReading, "board", 72.5)]

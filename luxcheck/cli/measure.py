@@ -34,6 +34,7 @@ from luxcheck.fieldwork import (
     Role,
     ScriptedConsole,
     Step,
+    StepCommand,
     classroom_steps,
     run_session,
 )
@@ -100,11 +101,18 @@ class ManualMeter:
 
     def _number(self, prompt: str) -> float:
         while True:
-            answer = self.console.ask(prompt).strip()
+            answer = self.console.ask(prompt + " (s = skip, q = stop)").strip()
+            if answer.lower() in ("s", "q"):
+                raise StepCommand(answer.lower())  # type: ignore[arg-type]
             try:
-                return float(answer)
+                value = float(answer)
             except ValueError:
                 self.console.say(f"not a number: {answer!r}")
+                continue
+            if value != value or value in (float("inf"), float("-inf")):
+                self.console.say(f"not a finite number: {answer!r}")
+                continue
+            return value
 
     def read(self, step: Step) -> Mapping[str, Any]:
         key, zh, en = self._ASK[step.role]
