@@ -577,8 +577,12 @@ def environment(lang: str) -> jinja2.Environment:
 
 @cache
 def templates_fingerprint() -> str:
-    """Hash of the templates, static files and catalogs: part of every content key."""
+    """Hash of the templates, static files, catalogs and the rendering code: part of every
+    content key, so a change to any of them re-renders (no stale report survives)."""
     h = hashlib.sha256(__version__.encode() + FIGURE_STYLE_VERSION.encode())
+    here = Path(__file__).resolve().parent
+    for module in ("reporting.py", "figures.py", "report_model.py"):
+        h.update((here / module).read_bytes())
     root = reports_dir()
     for sub in ("templates", "static", "locale"):
         for path in sorted((root / sub).rglob("*")):
@@ -1269,10 +1273,18 @@ class ClassroomPages:
             bg = self._room_background(room)
             g = bg[1]
             shapes = self._room_shapes(room, g, fig.luminaires_m)
+            stacked: dict[tuple[float, float], int] = {}
             for obs in fig.ugr_observers:
                 value = f.number(obs.ugr, 1)
+                # observers at one spot (the teacher stands where the front-wall observer
+                # sits) get their labels one line apart instead of on top of each other
+                spot = (round(obs.x_m, 2), round(obs.y_m, 2))
+                line = stacked.get(spot, 0)
+                stacked[spot] = line + 1
                 shapes.append(_circle(g, obs.x_m, obs.y_m, 4.5, "#1f77b4"))
-                shapes.append(_text(g, obs.x_m, obs.y_m, f"{obs.label}: UGR {value}", dx=6, dy=-5))
+                shapes.append(
+                    _text(g, obs.x_m, obs.y_m, f"{obs.label}: UGR {value}", dx=6, dy=-5 + 11 * line)
+                )
             overlay(bg, _("Glare (UGR)"), shapes, _("UGR observer positions and the UGR at each."))
         return out
 
