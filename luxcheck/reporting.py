@@ -2075,7 +2075,8 @@ def read_provenance(path: str | Path) -> Provenance:
     return parse_provenance(text, str(path))
 
 
-_PROVENANCE_RE = re.compile(rb"luxcheck-provenance:v1;[A-Za-z0-9_.;=|@+\-]+")
+#: Characters of a provenance string: ids, digests, pack refs (``profile:cn-classroom@…``).
+_PROVENANCE_RE = re.compile(rb"luxcheck-provenance:v1;[A-Za-z0-9_.;:=|@+\-]+")
 
 
 def _pdf_keywords(data: bytes) -> str | None:

@@ -36,7 +36,11 @@ from luxcheck.store import CampaignStore
 from luxcheck.verdict import Verdict
 from tests.conftest import T0, make_classroom
 
-PACKS = (PackRef("gb-7793-2010", "1"), PackRef("gb-40070-2021", "1"))
+PACKS = (
+    PackRef("gb-7793-2010", "1"),
+    PackRef("gb-40070-2021", "1"),
+    PackRef("profile:cn-classroom", "1f78bb6045bfc365"),  # as luxcheck.campaign_reports writes
+)
 POLICY = PolicyStatement(
     "实测初始照度直接与维持平均照度值比较。",
     "Measured initial illuminance is compared directly with the maintained value.",
