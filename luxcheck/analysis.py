@@ -12,7 +12,7 @@ Conventions (each documented where it is computed):
   centre-point method, default spacing) — the plans the guided measurement walks. Lights-off
   readings, where present, are subtracted point by point (daylight).
 - Spectra: the ``general`` luminaire's spectrum gives the colour metrics; the ``board`` lamp's
-  gives its blue-light indication. Waveforms likewise (``note`` ``luminaire=board``).
+  gives its blue-light indication. Waveforms likewise.
 - UGR: path (a), measured luminaire luminances per standard observer with the background
   luminance (``target='background'``), ω and p from the room geometry
   (:func:`luxcheck.glare.room_ugr`).
@@ -78,12 +78,9 @@ def input_hash(classroom: Classroom, readings: Sequence[AnyReading]) -> str:
     return digest.hexdigest()
 
 
-def _luminaire_of(reading: AnyReading) -> str:
-    if isinstance(reading, SpectrumReading):
-        return reading.luminaire or "general"
-    if reading.note.startswith("luminaire="):
-        return reading.note.split("=", 1)[1].split()[0]
-    return "general"
+def _luminaire_of(reading: SpectrumReading | WaveformReading) -> str:
+    """``general`` or ``board``: which luminaires a spectrum or waveform was taken under."""
+    return reading.luminaire or "general"
 
 
 # --------------------------------------------------------------------------- per-room parts

@@ -143,7 +143,16 @@ LAYOUT: dict[str, FileSpec] = {
     "waveforms": FileSpec(
         "waveforms.csv",
         ("reading_id", "session_id", "taken_at", "sample_rate_hz"),
-        ("unit", "dark_level", "full_scale", "dtype", "instrument_id", "supersedes", "note"),
+        (
+            "unit",
+            "dark_level",
+            "full_scale",
+            "luminaire",
+            "dtype",
+            "instrument_id",
+            "supersedes",
+            "note",
+        ),
     ),
     "waveform_samples": FileSpec("waveform_samples.csv", ("reading_id", "index", "value")),
     "voids": FileSpec(
@@ -603,6 +612,7 @@ def _array_readings(folder: Path) -> list[AnyReading]:
                 unit=r.text("unit") or "relative",
                 dark_level=r.opt_number("dark_level") or 0.0,
                 full_scale=r.opt_number("full_scale"),
+                luminaire=r.text("luminaire"),
             )
         )
     _no_orphans(samples, "waveforms.csv")
@@ -830,6 +840,7 @@ def _write_reading(writers: Mapping[str, csv.DictWriter[str]], r: AnyReading) ->
                 "unit": r.unit,
                 "dark_level": _fmt(r.dark_level),
                 "full_scale": _fmt(r.full_scale),
+                "luminaire": r.luminaire,
                 "dtype": r.samples.dtype.name,
             }
         )

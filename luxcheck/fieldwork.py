@@ -390,7 +390,7 @@ def build_reading(
             unit=str(fields.get("unit", "relative")),
             dark_level=float(fields.get("dark_level", 0.0)),
             full_scale=fields.get("full_scale"),
-            note=f"luminaire={step.luminaire}",
+            luminaire=step.luminaire,
         )
     if step.role == "power":
         return PowerReading(**common, circuit=step.circuit, power_w=fields["power_w"])

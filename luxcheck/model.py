@@ -443,6 +443,8 @@ class WaveformReading(Reading):
 
     ``dark_level`` is the sensor output in darkness (subtracted before analysis); ``full_scale``
     is the saturation level of the ADC, if known (samples at it are flagged as clipped).
+    ``luminaire`` says what was measured: ``general`` (or empty) for the classroom luminaires,
+    ``board`` for the blackboard lamps.
     """
 
     samples: npt.NDArray[np.generic] = field(default_factory=lambda: np.zeros(0))
@@ -450,10 +452,12 @@ class WaveformReading(Reading):
     unit: str = "relative"
     dark_level: float = 0.0
     full_scale: float | None = None
+    luminaire: str = ""
 
     def __post_init__(self) -> None:
         super().__post_init__()
         object.__setattr__(self, "kind", "waveform")
+        check_text(self.luminaire, "luminaire")
         _as_array(self.samples, "samples")
         check_number(
             self.sample_rate_hz,

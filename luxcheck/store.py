@@ -45,7 +45,7 @@ _READING_COMMON = ("reading_id", "session_id", "taken_at", "instrument_id", "sup
 _KIND_COLUMNS: dict[str, tuple[str, ...]] = {
     "illuminance": ("surface", "x_m", "y_m", "lights_on", "illuminance_lx", "point"),
     "spectrum": ("wavelength_nm", "values", "unit", "luminaire"),
-    "waveform": ("samples", "sample_rate_hz", "unit", "dark_level", "full_scale"),
+    "waveform": ("samples", "sample_rate_hz", "unit", "dark_level", "full_scale", "luminaire"),
     "luminance": (
         "target",
         "luminance_cd_m2",

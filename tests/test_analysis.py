@@ -139,3 +139,24 @@ def test_cli_analyse_campaign(demo_store: Path, capsys: pytest.CaptureFixture[st
     assert "analysed 12 of 12 classrooms" in capsys.readouterr().out
     assert main(["analyse", str(demo_store)]) == 0
     assert "analysed 0 of 12 classrooms (12 unchanged" in capsys.readouterr().out
+
+
+def test_board_waveform_is_judged_as_the_board_lamp(store: CampaignStore) -> None:
+    """A waveform taken under the blackboard lamps (``luminaire='board'``) gives the board_
+    flicker metrics and leaves the general luminaires' flicker not measured (analytic case:
+    a 100 Hz sine of modulation 0.2 → percent flicker 20 %, standards.md §5.4)."""
+    import numpy as np
+
+    from luxcheck.model import WaveformReading
+
+    t = np.arange(20000) / 20000.0
+    wave = 1000.0 * (1 + 0.2 * np.sin(2 * np.pi * 100.0 * t + 0.3))
+    store.add_reading(
+        WaveformReading("W1", "SE1", T0, samples=wave, sample_rate_hz=20000.0, luminaire="board")
+    )
+    analyse_campaign(store, jobs=1)
+    values, reasons = store.metrics("R101")
+    assert values["board_flicker_percent"] == pytest.approx(20.0, rel=1e-3)
+    assert values["board_flicker_frequency_hz"] == pytest.approx(100.0, rel=1e-3)
+    assert values["flicker_percent"] is None
+    assert "no general luminaire waveform" in reasons["flicker_percent"]

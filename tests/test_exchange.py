@@ -77,6 +77,7 @@ def fill(store: CampaignStore) -> None:
                 samples=np.array([100, 200, -3], dtype=np.int16),
                 sample_rate_hz=20000.0,
                 full_scale=4095.0,
+                luminaire="board",
             ),
             LuminanceReading(
                 "L1", "SE1", T0, luminance_cd_m2=3500.5, observer="P1", solid_angle_sr=0.0123
