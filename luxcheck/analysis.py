@@ -46,7 +46,7 @@ from luxcheck.model import (
 from luxcheck.store import CampaignStore
 
 #: Bumped when the analysis changes, so that stored metrics are recomputed.
-ANALYSIS_VERSION = "1"
+ANALYSIS_VERSION = "2"
 
 MetricValues = dict[str, float | str | None]
 
@@ -194,30 +194,37 @@ def power_part(room: Classroom, readings: Sequence[AnyReading]) -> RoomMetrics:
         )
     board = [r for r in positions if r.luminaire.startswith("B")]
     board_top = room.board_bottom_m + room.board_height_m
-    if board:
-        # blackboard lamps are installed as one row: their mean position is judged
-        out.add(
-            {
-                "board_luminaire_height_above_board_m": float(
-                    np.mean([r.height_m for r in board]) - board_top
-                )
-            },
-            {},
-        )
+    # every blackboard lamp must lie in the installation range, so the extremes are judged (a
+    # mean could sit inside the range with every lamp outside it)
+    _extremes(
+        out,
+        "board_luminaire_height_above_board",
+        [r.height_m - board_top for r in board],
+        "no blackboard-lamp height",
+    )
+    unmeasured = sorted(r.luminaire for r in board if r.horizontal_distance_m is None)
+    if board and unmeasured and len(unmeasured) < len(board):
+        # a lamp without its distance is not judged by the others' distances
+        names = ("board_luminaire_distance_min_m", "board_luminaire_distance_max_m")
+        why = f"not measured: no horizontal distance for {', '.join(unmeasured)}"
+        out.add(dict.fromkeys(names, math.nan), dict.fromkeys(names, why))
     else:
-        out.add(
-            {"board_luminaire_height_above_board_m": math.nan},
-            {"board_luminaire_height_above_board_m": "not measured: no blackboard-lamp height"},
-        )
-    distances = [r.horizontal_distance_m for r in board if r.horizontal_distance_m is not None]
-    if distances:
-        out.add({"board_luminaire_distance_m": float(np.mean(distances))}, {})
-    else:
-        out.add(
-            {"board_luminaire_distance_m": math.nan},
-            {"board_luminaire_distance_m": "not measured: no blackboard-lamp distance"},
+        _extremes(
+            out,
+            "board_luminaire_distance",
+            [r.horizontal_distance_m for r in board if r.horizontal_distance_m is not None],
+            "no blackboard-lamp distance",
         )
     return out
+
+
+def _extremes(out: RoomMetrics, stem: str, values: Sequence[float], missing: str) -> None:
+    """``{stem}_min_m`` and ``{stem}_max_m`` over the lamps, or both not measured."""
+    names = (f"{stem}_min_m", f"{stem}_max_m")
+    if values:
+        out.add({names[0]: float(min(values)), names[1]: float(max(values))}, {})
+    else:
+        out.add(dict.fromkeys(names, math.nan), dict.fromkeys(names, f"not measured: {missing}"))
 
 
 # --------------------------------------------------------------------------- batched parts

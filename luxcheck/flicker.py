@@ -835,13 +835,13 @@ def flicker_metrics(
     _set_reason(reasons["frequency_hz"], no_light, "no light: mean <= 0 after dark subtraction")
     _set_reason(reasons["frequency_hz"], few_periods, f"fewer than two periods in {duration:g} s")
     # shape metrics
-    corrupt = [
+    corrupt_reasons = [
         (no_light, "no light: mean <= 0 after dark subtraction"),
         (clipped, f"clipped: samples {clip_text}"),
         (negative, "negative light after dark subtraction (check the dark level)"),
     ]
     for name in ("percent_flicker", "flicker_index", "svm", "pst_lm"):
-        for mask, text in corrupt:
+        for mask, text in corrupt_reasons:
             _set_reason(reasons[name], mask, text)
     _set_reason(reasons["flicker_index"], few_periods, f"fewer than two periods in {duration:g} s")
     if fs < SVM_MIN_SAMPLE_RATE_HZ:

@@ -59,6 +59,7 @@ from luxcheck.model import (
     SpectrumReading,
     WaveformReading,
 )
+from luxcheck.reason_text import reason_text
 from luxcheck.report_model import (
     CampaignDashboardData,
     ClassroomReportData,
@@ -403,6 +404,10 @@ class Formatter:
             return "—"
         return self.with_unit(self.number(number, self.decimals(metric_id, unit)), unit)
 
+    def reason(self, text: str) -> str:
+        """A stored reason or a verdict note in the report's language."""
+        return reason_text(text, self.lang)
+
     # ---- verdict fields
     def status(self, status: str) -> str:
         words = {
@@ -581,7 +586,7 @@ def templates_fingerprint() -> str:
     content key, so a change to any of them re-renders (no stale report survives)."""
     h = hashlib.sha256(__version__.encode() + FIGURE_STYLE_VERSION.encode())
     here = Path(__file__).resolve().parent
-    for module in ("reporting.py", "figures.py", "report_model.py"):
+    for module in ("reporting.py", "figures.py", "report_model.py", "reason_text.py"):
         h.update((here / module).read_bytes())
     root = reports_dir()
     for sub in ("templates", "static", "locale"):
@@ -1003,7 +1008,7 @@ class ClassroomPages:
             "clause": clause,
             "obligation": f.obligation(v.obligation),
             "confidence": f.confidence(v.confidence),
-            "reason": v.reason,
+            "reason": f.reason(v.reason),
         }
 
     def _instrument_row(self, i: Instrument) -> dict[str, str]:
@@ -1033,7 +1038,7 @@ class ClassroomPages:
                 value = f.metric_value(metric_id, report.metrics[metric_id])
                 reason = report.reasons.get(metric_id)
                 if value == "—" and reason:
-                    value = f"— ({reason})"
+                    value = f"— ({f.reason(reason)})"
                 facts.append((f.metric_name(metric_id), value))
         if wave is not None:
             facts.append((_("Sample rate"), f.with_unit(f.number(wave.sample_rate_hz, 0), "Hz")))

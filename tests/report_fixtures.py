@@ -245,7 +245,10 @@ def fill_store(store: CampaignStore, *, school_name: str | None = None) -> None:
         **{f"cri_r{i}": 95.0 - 6.0 * i for i in range(1, 15)},
     }
     store.put_metrics(
-        "R101", metrics, input_hash="h1", reasons={"flicker_svm": "sample rate below 4 kHz"}
+        "R101",
+        metrics,
+        input_hash="h1",
+        reasons={"flicker_svm": "sampling 2000 Hz < 4000 Hz required"},
     )
     store.add_classroom(make_classroom("R102", name="教室 R102"))
     store.add_instrument(

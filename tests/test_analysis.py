@@ -109,6 +109,48 @@ def test_analytic_room(store: CampaignStore) -> None:
     assert "no spectrum" in reasons["cri_ra"]
 
 
+def test_every_blackboard_lamp_is_judged(store: CampaignStore) -> None:
+    """GB/T 36876-2018 ch. 6 (standards.md §1a row 17) sets d in 0.7–1.0 m and h in 0.1–0.2 m
+    for the blackboard lamps: with lamps at d = 0.6 and 1.1 m the mean (0.85 m) is inside the
+    range but both lamps are outside, so the extremes are stored and both bounds fail.
+    A lamp without its distance makes the distance not measured, never judged by the other."""
+    room = make_classroom()
+    top = room.board_bottom_m + room.board_height_m
+    store.add_readings(
+        [
+            HeightReading(
+                "B1", "SE1", T0, luminaire="B1", height_m=top + 0.15, horizontal_distance_m=0.6
+            ),
+            HeightReading(
+                "B2", "SE1", T0, luminaire="B2", height_m=top + 0.25, horizontal_distance_m=1.1
+            ),
+        ]
+    )
+    analyse_campaign(store, jobs=1)
+    values, reasons = store.metrics("R101")
+    assert values["board_luminaire_distance_min_m"] == pytest.approx(0.6)
+    assert values["board_luminaire_distance_max_m"] == pytest.approx(1.1)
+    assert values["board_luminaire_height_above_board_min_m"] == pytest.approx(0.15)
+    assert values["board_luminaire_height_above_board_max_m"] == pytest.approx(0.25)
+    verdicts = {
+        v.requirement_id: v.status
+        for v in evaluate(values, store.campaign.profile, room.room_type, reasons=reasons)
+    }
+    assert verdicts["gb36876.board-luminaire-distance-min"] == "fail"
+    assert verdicts["gb36876.board-luminaire-distance-max"] == "fail"
+    assert verdicts["gb36876.board-luminaire-height-min"] == "pass"
+    assert verdicts["gb36876.board-luminaire-height-max"] == "fail"
+
+    store.add_readings([HeightReading("B3", "SE1", T0, luminaire="B3", height_m=top + 0.15)])
+    analyse_campaign(store, jobs=1)
+    values, reasons = store.metrics("R101")
+    assert values["board_luminaire_distance_max_m"] is None
+    assert reasons["board_luminaire_distance_max_m"] == (
+        "not measured: no horizontal distance for B3"
+    )
+    assert values["board_luminaire_height_above_board_max_m"] == pytest.approx(0.25)
+
+
 def test_missing_point_is_not_a_smaller_grid(store: CampaignStore) -> None:
     """One desk point missing → the desk statistics are not measured (issue 6)."""
     room = make_classroom()

@@ -370,7 +370,7 @@ def test_store_figures_and_overlay_position(filled: CampaignStore, tmp_path: Pat
     assert "B: UGR 15.1" in text
     assert "采样率" in text
     assert "10,000 Hz" in text
-    assert "sample rate below 4 kHz" in text  # reason of a metric that was not computed
+    assert "采样率 2000 Hz 低于要求的 4000 Hz" in text  # reason of a metric not computed, in zh
 
 
 # --------------------------------------------------------------------------- formatting
