@@ -151,7 +151,11 @@ def _analog_chain(freq_hz: np.ndarray) -> np.ndarray:
 
 
 def _w_light(s: np.ndarray) -> np.ndarray:
-    """IEC TR 61547-1 eye weighting W(s), coefficients typed from standards.md §4.2."""
+    """IEC TR 61547-1 eq. (A.5) eye weighting W(s), coefficients as in the Philips reference
+    implementation (P. Beeckman 2017, light_flickermeter_metric_PstLM.m, MATLAB Central 63445),
+    which agree with the Aalto 2022 implementation that standards.md §4.2 quotes: two
+    independent transcriptions of the TR. The response-table tests below only check the rest of
+    the chain around W(s) (it cancels in the reference lamp G = W_voltage / W_light)."""
     return np.polyval([0.041661, 44.758, 2715.6, 29839, 0], s) / np.polyval(
         [1, 196.32, 11781, 534820, 3505380], s
     )
@@ -214,10 +218,10 @@ PST_FREQUENCIES = [0.5, 1.0, 2.0, 5.0, 8.8, 13.5, 20.0, 33.3]
 
 
 @pytest.mark.parametrize("kind", ["sine", "rectangular"])
-def test_pst_response_table_within_5_percent(kind: str) -> None:
+def test_pst_derived_response_table(kind: str) -> None:
     """IEC TR 61547-1 response-table check, derived: for each frequency the modulation that
-    the analog steady-state oracle puts at PstLM = 1 must give PstLM = 1 ± 5 % through the
-    discrete flickermeter (30 s records at 4 kHz, batched)."""
+    the analog steady-state oracle puts at PstLM = 1 must give PstLM = 1 through the discrete
+    flickermeter within 1 % (issue: ±5 %; observed 0.1 %; 30 s records at 4 kHz, batched)."""
     fs = 4000.0
     n = int(30 * fs)
     t = np.arange(n) / fs
@@ -229,7 +233,7 @@ def test_pst_response_table_within_5_percent(kind: str) -> None:
         rows.append(_shape(kind, delta1, t * f + phase))
     r = fl.flicker_metrics(np.array(rows), fs, svm_c_hz=fl.SVM_C_HZ_CIE)
     assert np.all(r.reasons["pst_lm"] == "")
-    np.testing.assert_allclose(r.pst_lm, 1.0, rtol=0.05)
+    np.testing.assert_allclose(r.pst_lm, 1.0, rtol=0.01)
 
 
 # ------------------------------------------- PstLM against the IEC 61000-4-15 response tables
@@ -313,24 +317,25 @@ def _reference_lamp_light(
 )
 def test_pst_iec_61000_4_15_pinst_tables(kind: str, freq_hz: list[float], dvv_pct: list[float]):
     """IEC 61000-4-15:2010 Tables 1a (37 sine rows) and 2a (41 rectangular rows), 230 V/50 Hz:
-    the reference lamp's light for each tabulated ΔV/V gives P_inst,max = 1 ± 5 % through this
-    light flickermeter (observed: within 0.4 % sine, 1.2 % rectangular). 30 s records at 4 kHz;
-    the maximum is taken after the first 10 s (settling of the 0.05 Hz high-pass)."""
+    the reference lamp's light for each tabulated ΔV/V gives P_inst,max = 1 through this light
+    flickermeter. The issue asks ±5 %; the test holds it to ±2 % so that a drift shows
+    (observed: within 0.4 % sine, 1.2 % rectangular). 30 s records at 4 kHz; the maximum is
+    taken after the first 10 s (settling of the 0.05 Hz high-pass)."""
     fs = 4000.0
     light = _reference_lamp_light(kind, freq_hz, dvv_pct, fs, 30.0)
     p_max = fl.pst_lm_instantaneous(light, fs)[:, int(10 * fs) :].max(axis=1)
-    np.testing.assert_allclose(p_max, 1.0, rtol=0.05)
+    np.testing.assert_allclose(p_max, 1.0, rtol=0.02)
 
 
 def test_pst_iec_61000_4_15_table_5() -> None:
     """IEC 61000-4-15:2010 Table 5, 230 V/50 Hz: rectangular changes from 1 to 4000 per minute
-    of the tabulated ΔV/V give Pst = 1; the reference lamp's light gives PstLM = 1 ± 5 % here
-    (observed: within 0.5 %). This checks the percentile statistic, not only the filters:
-    10 min evaluated after the 10 s settling, at the 2 kHz minimum sampling rate."""
+    of the tabulated ΔV/V give Pst = 1; the reference lamp's light gives PstLM = 1 ± 2 % here
+    (issue: ±5 %; observed: within 0.5 %). This checks the percentile statistic, not only the
+    filters: 10 min evaluated after the 10 s settling, at the 2 kHz minimum sampling rate."""
     fs = 2000.0
     freq_hz = [cpm / 120.0 for cpm in _TABLE_5_CPM]  # two changes per period
     light = _reference_lamp_light("rectangular", freq_hz, _TABLE_5_DVV_PCT, fs, 610.0)
-    np.testing.assert_allclose(fl.pst_lm(light, fs), 1.0, rtol=0.05)
+    np.testing.assert_allclose(fl.pst_lm(light, fs), 1.0, rtol=0.02)
 
 
 def test_pst_of_high_frequency_ripple_is_small() -> None:
