@@ -28,6 +28,7 @@ import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -64,7 +65,7 @@ class RoomMetrics:
         self.reasons.update(reasons)
 
 
-def input_hash(classroom: Classroom, readings: Sequence[AnyReading]) -> str:
+def input_hash(classroom: Classroom, reading_ids: Iterable[str]) -> str:
     """A hash of what a classroom's metrics depend on: its geometry and its current readings.
 
     Readings are append-only and ids unique, so the set of current reading ids identifies the
@@ -73,7 +74,7 @@ def input_hash(classroom: Classroom, readings: Sequence[AnyReading]) -> str:
     digest = hashlib.sha256()
     digest.update(ANALYSIS_VERSION.encode())
     digest.update(repr(classroom).encode())
-    for reading_id in sorted(r.reading_id for r in readings):
+    for reading_id in sorted(reading_ids):
         digest.update(b"\0" + reading_id.encode())
     return digest.hexdigest()
 
@@ -300,11 +301,32 @@ def analyse_rooms(
     return results
 
 
-_FORKED_CHUNKS: list[list[tuple[Classroom, list[AnyReading]]]] = []
+def analyse_chunk(
+    store: CampaignStore, rooms: Sequence[Classroom]
+) -> dict[str, tuple[RoomMetrics, str]]:
+    """Load the current readings of ``rooms`` and analyse them: metrics and the input hash of
+    the readings actually used (a reading journalled meanwhile is in both or in neither)."""
+    by_room = store.readings_by_classroom([room.classroom_id for room in rooms])
+    pairs = [(room, by_room.get(room.classroom_id, [])) for room in rooms]
+    results = analyse_rooms(pairs)
+    return {
+        room.classroom_id: (
+            results[room.classroom_id],
+            input_hash(room, (r.reading_id for r in readings)),
+        )
+        for room, readings in pairs
+    }
 
 
-def _analyse_forked_chunk(index: int) -> dict[str, RoomMetrics]:
-    return analyse_rooms(_FORKED_CHUNKS[index])
+def _analyse_chunk_in_worker(
+    path: Path, rooms: Sequence[Classroom]
+) -> dict[str, tuple[RoomMetrics, str]]:
+    """A worker process: its own read-only connection, so chunks load in parallel."""
+    reader = CampaignStore.open_reader(path)
+    try:
+        return analyse_chunk(reader, rooms)
+    finally:
+        reader.close()
 
 
 @dataclass(frozen=True)
@@ -333,58 +355,39 @@ def analyse_campaign(
     """
     wanted = set(classroom_ids) if classroom_ids is not None else None
     rooms = [r for r in store.classrooms() if wanted is None or r.classroom_id in wanted]
-    by_room = store.readings_by_classroom()
-    todo: list[tuple[Classroom, list[AnyReading], str]] = []
-    for room in rooms:
-        readings = by_room.get(room.classroom_id, [])
-        digest = input_hash(room, readings)
-        if not force and store.metrics_hash(room.classroom_id) == digest:
-            continue
-        todo.append((room, readings, digest))
+    ids_by_room = store.current_reading_ids()
+    todo = [
+        room
+        for room in rooms
+        if force
+        or store.metrics_hash(room.classroom_id)
+        != input_hash(room, ids_by_room.get(room.classroom_id, []))
+    ]
     chunks = [todo[start : start + chunk] for start in range(0, len(todo), chunk)]
     workers = max(1, min(jobs if jobs is not None else (os.cpu_count() or 1), len(chunks)))
     done = 0
 
-    def write(
-        batch: list[tuple[Classroom, list[AnyReading], str]], results: dict[str, RoomMetrics]
-    ) -> None:
+    def write(results: dict[str, tuple[RoomMetrics, str]]) -> None:
         nonlocal done
         with store.transaction():
-            for room, _, digest in batch:
-                metrics = results[room.classroom_id]
+            for room_id, (metrics, digest) in results.items():
                 store.put_metrics(
-                    room.classroom_id, metrics.values, input_hash=digest, reasons=metrics.reasons
+                    room_id, metrics.values, input_hash=digest, reasons=metrics.reasons
                 )
-        done += len(batch)
+        done += len(results)
         if progress is not None:
             progress(done, len(todo))
 
     if workers == 1:
         for batch in chunks:
-            write(batch, analyse_rooms([(room, readings) for room, readings, _ in batch]))
+            write(analyse_chunk(store, batch))
     else:
-        # the kernels are vectorised within a chunk; chunks run in parallel processes
+        # each worker loads and analyses whole chunks (readings are read in parallel; the
+        # kernels are vectorised within a chunk); this process only writes the metrics
         import concurrent.futures
-        import multiprocessing
 
-        global _FORKED_CHUNKS
-        if os.name == "posix":
-            # forked workers see the loaded readings without pickling them (copy on write)
-            _FORKED_CHUNKS = [[(room, readings) for room, readings, _ in b] for b in chunks]
-            context = multiprocessing.get_context("fork")
-            try:
-                with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-                    futures = [pool.submit(_analyse_forked_chunk, i) for i in range(len(chunks))]
-                    for batch, future in zip(chunks, futures, strict=True):
-                        write(batch, future.result())
-            finally:
-                _FORKED_CHUNKS = []
-        else:
-            with concurrent.futures.ProcessPoolExecutor(workers) as pool:
-                futures = [
-                    pool.submit(analyse_rooms, [(room, readings) for room, readings, _ in b])
-                    for b in chunks
-                ]
-                for batch, future in zip(chunks, futures, strict=True):
-                    write(batch, future.result())
+        with concurrent.futures.ProcessPoolExecutor(workers) as pool:
+            futures = [pool.submit(_analyse_chunk_in_worker, store.path, b) for b in chunks]
+            for future in futures:
+                write(future.result())
     return AnalysisSummary(len(todo), len(rooms) - len(todo), len(rooms))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, cast
@@ -165,10 +165,11 @@ class CampaignStore:
     not at all.
     """
 
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path, *, read_only: bool = False):
         self._db = connection
         self.path = path
         self._depth = 0
+        self._read_only = read_only
 
     # ----------------------------------------------------------------- opening
     @staticmethod
@@ -234,6 +235,15 @@ class CampaignStore:
                 store._migrate(version)
         return store
 
+    @classmethod
+    def open_reader(cls, path: str | Path) -> CampaignStore:
+        """Open a campaign file read-only, for a worker process that loads readings while
+        another connection writes (WAL lets them run side by side). The file must be at the
+        current schema version (open it with :meth:`open` first)."""
+        path = Path(path)
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30.0)
+        return cls(db, path, read_only=True)
+
     def _migrate(self, version: int) -> None:
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, "
@@ -248,9 +258,10 @@ class CampaignStore:
             )
 
     def close(self) -> None:
-        """Close the file (a checkpoint folds the WAL back into it)."""
-        with contextlib.suppress(sqlite3.Error):
-            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        """Close the file (a checkpoint folds the WAL back into it, unless read-only)."""
+        if not self._read_only:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self._db.close()
 
     def __enter__(self) -> CampaignStore:
@@ -275,6 +286,8 @@ class CampaignStore:
             finally:
                 self._depth -= 1
             return
+        if self._read_only:
+            raise StoreError(f"{self.path}: opened read-only; nothing was written")
         self._db.execute("BEGIN IMMEDIATE")
         self._depth = 1
         try:
@@ -538,15 +551,18 @@ class CampaignStore:
         names = [d[0] for d in cursor.description]
         return [self._reading(dict(zip(names, row, strict=True))) for row in cursor]
 
-    def readings_by_classroom(self) -> dict[str, list[AnyReading]]:
-        """Every current reading, grouped by classroom, in journal order (one query)."""
-        superseded = {
-            row[0]
-            for row in self._db.execute(
-                "SELECT supersedes FROM reading WHERE supersedes IS NOT NULL"
-            )
-        }
-        cursor = self._db.execute("SELECT * FROM reading WHERE kind != 'void' ORDER BY seq")
+    def readings_by_classroom(
+        self, classroom_ids: Collection[str] | None = None
+    ) -> dict[str, list[AnyReading]]:
+        """Every current reading (of the given classrooms, default all), grouped by classroom,
+        in journal order (one query)."""
+        superseded = self._superseded_ids()
+        sql = "SELECT * FROM reading WHERE kind != 'void'"
+        params: list[str] = []
+        if classroom_ids is not None:
+            params = sorted(set(classroom_ids))
+            sql += f" AND classroom_id IN ({','.join('?' * len(params))})"
+        cursor = self._db.execute(sql + " ORDER BY seq", params)
         names = [d[0] for d in cursor.description]
         rid, room = names.index("reading_id"), names.index("classroom_id")
         grouped: dict[str, list[AnyReading]] = {}
@@ -556,6 +572,25 @@ class CampaignStore:
             record = dict(zip(names, row, strict=True))
             grouped.setdefault(row[room], []).append(self._reading(record))
         return grouped
+
+    def current_reading_ids(self) -> dict[str, list[str]]:
+        """The ids of every current reading, grouped by classroom (no reading is loaded)."""
+        superseded = self._superseded_ids()
+        grouped: dict[str, list[str]] = {}
+        for room, reading_id in self._db.execute(
+            "SELECT classroom_id, reading_id FROM reading WHERE kind != 'void' ORDER BY seq"
+        ):
+            if reading_id not in superseded:
+                grouped.setdefault(room, []).append(reading_id)
+        return grouped
+
+    def _superseded_ids(self) -> set[str]:
+        return {
+            row[0]
+            for row in self._db.execute(
+                "SELECT supersedes FROM reading WHERE supersedes IS NOT NULL"
+            )
+        }
 
     @staticmethod
     def _reading(row: Mapping[str, Any]) -> AnyReading:

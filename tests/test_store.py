@@ -92,6 +92,38 @@ def test_correction_and_void(store: CampaignStore) -> None:
     assert store.reading_counts() == {"R101": {"illuminance": 1}}
 
 
+def test_current_ids_and_chunk_loading_agree_with_readings(store: CampaignStore) -> None:
+    """The analysis loads chunks of classrooms and hashes reading ids without loading them:
+    both views equal the current readings (corrections and voids applied)."""
+    store.add_reading(lx("A1", 500.0))
+    store.add_reading(lx("A2", 480.0))
+    store.add_reading(lx("A1b", 505.0, supersedes="A1"))
+    store.add_reading(VoidReading("V1", "SE1", T0, supersedes="A2"))
+    store.add_reading(lx("A3", 470.0))
+    current = [r.reading_id for r in store.readings("R101")]
+    assert store.current_reading_ids() == {"R101": current}
+    chunk = store.readings_by_classroom(["R101", "R999"])
+    assert [r.reading_id for r in chunk["R101"]] == current
+    assert store.readings_by_classroom([]) == {}
+
+
+def test_reader_reads_beside_a_writer_and_cannot_write(store: CampaignStore) -> None:
+    """A worker's read-only connection sees committed readings while the main connection
+    keeps writing, and refuses to write itself (nothing stored changes)."""
+    store.add_reading(lx("A1", 500.0))
+    reader = CampaignStore.open_reader(store.path)
+    try:
+        with store.transaction():
+            store.add_reading(lx("A2", 480.0))
+            assert [r.reading_id for r in reader.readings("R101")] == ["A1"]
+        assert [r.reading_id for r in reader.readings("R101")] == ["A1", "A2"]
+        with pytest.raises(StoreError):
+            reader.add_reading(lx("A3", 1.0))
+    finally:
+        reader.close()
+    assert [r.reading_id for r in store.readings("R101")] == ["A1", "A2"]
+
+
 def test_refusals_leave_store_unchanged(store: CampaignStore) -> None:
     store.add_reading(lx("A1", 500.0))
     with pytest.raises(StoreError, match="A1"):
