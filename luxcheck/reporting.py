@@ -1715,6 +1715,7 @@ EXPORT_COLUMNS = (
     "confidence",
     "decision_rule",
     "reason",
+    "reason_text",
 )
 
 
@@ -1724,7 +1725,8 @@ def export_rows(
     classrooms: Iterable[ClassroomSummary],
     lang: str = "zh",
 ) -> list[list[str]]:
-    """One row per verdict of every classroom (machine values, metric name in ``lang``)."""
+    """One row per verdict of every classroom: machine values (``reason`` as stored, in
+    English), with the metric name and the reason (``reason_text``) in ``lang``."""
     fmt = Formatter(lang)
     rows = []
     for c in classrooms:
@@ -1765,6 +1767,7 @@ def export_rows(
                     v.confidence,
                     v.decision_rule,
                     v.reason,
+                    fmt.reason(v.reason),
                 ]
             )
     return rows

@@ -490,6 +490,12 @@ def test_csv_export_all_verdicts(filled: CampaignStore, tmp_path: Path) -> None:
     )
     hostile = next(r for r in rows if r["school_id"] == "S03")
     assert hostile["school_name"].startswith("'=")
+    # the stored reason stays machine text; reason_text is in the export's language (zh)
+    assert (hostile["status"], hostile["reason"], hostile["reason_text"]) == (
+        "not-measured",
+        "not measured",
+        "未测量",
+    )
     # the same table as an Excel workbook: numbers as numbers, hostile text as text
     from openpyxl import load_workbook
 
