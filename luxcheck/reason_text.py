@@ -103,7 +103,7 @@ CATALOG: tuple[tuple[str, str], ...] = (
     # spectra
     ("no spectrum of the general luminaires", "无一般照明灯具的光谱"),
     ("no spectrum of the blackboard lamps", "无黑板灯的光谱"),
-    ("no desk illuminance to scale mel-DER", "无课桌面照度，无法由 mel-DER 换算"),
+    ("no desk illuminance to scale mel-DER", "无课桌面照度，无法由 mel-DER 换算 mel-EDI"),
     (
         "no luminance reading of the {word} luminaires for L_B = K_B,v·L_v",
         "无{word}亮度读数，无法计算 L_B = K_B,v·L_v",

@@ -136,7 +136,7 @@ def spectral_part(
                 if math.isnan(values["cri_ra"]):
                     metrics.reasons["board_cri_ra"] = f"not measured: {reason}"
                 _put_group(
-                    metrics, "board_blue_light_risk_group", str(groups_rg[i]), lv[i], "board"
+                    metrics, "board_blue_light_risk_group", str(groups_rg[i]), lv[i], "blackboard"
                 )
     for room, _ in rooms:
         metrics = out[room.classroom_id]
