@@ -516,6 +516,10 @@ _ADVICE: dict[str, str] = {
         "Replace the light sources with products of sufficient colour rendering (check Ra and "
         "R9 on the product test report) and re-measure the spectrum."
     ),
+    "board_cri": _n(
+        "Replace the blackboard luminaires' light sources with products of sufficient colour "
+        "rendering and re-measure their spectrum."
+    ),
     "cct": _n(
         "Replace the light sources with products whose colour temperature lies in the required "
         "range and re-measure."
@@ -542,6 +546,14 @@ _ADVICE: dict[str, str] = {
     ),
     "luminaire_height": _n(
         "Raise the luminaires so that their height above the desks meets the requirement."
+    ),
+    "board_luminaire_distance": _n(
+        "Re-position the blackboard luminaires so that every one of them lies within the "
+        "required distance from the board face, then re-measure each lamp."
+    ),
+    "board_luminaire_height": _n(
+        "Re-mount the blackboard luminaires so that every one of them lies within the required "
+        "height above the board's top edge, then re-measure each lamp."
     ),
     "colour_consistency": _n(
         "Replace luminaires whose colour differs visibly from the others so that the room is "

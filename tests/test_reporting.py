@@ -299,6 +299,23 @@ def test_outcome_first_in_plain_words(filled: CampaignStore, tmp_path: Path) -> 
     assert advice[1][2].startswith("更换为无频闪的驱动电源或灯具")
 
 
+def test_every_metric_with_a_limit_has_specific_advice() -> None:
+    """Every metric a bundled pack limits gets rectification advice of its own family, not
+    the generic sentence, and the advice has a Chinese translation (the rectification list is
+    what a school acts on)."""
+    from luxcheck.standards import load_registry
+
+    registry = load_registry()
+    generic_only = {"luminaire_efficiency_percent", "board_luminaire_efficiency_percent"}
+    metrics = {limit.metric for limit in registry.limits.values()}
+    missing = sorted(m for m in metrics - generic_only if reporting.advice_key(m) is None)
+    assert not missing, missing
+    zh = reporting.translations("zh").gettext
+    key = reporting.advice_key("board_luminaire_distance_max_m")
+    assert key == "board_luminaire_distance"
+    assert zh(reporting._ADVICE[key]).startswith("调整黑板灯位置")
+
+
 def test_input_text_is_escaped_everywhere(filled: CampaignStore, tmp_path: Path) -> None:
     """XSS: a school name and notes of ``<script>alert(1)</script>`` show as text in the
     classroom report, the school summary and the dashboard; no such element is created."""
