@@ -80,8 +80,9 @@ class RoomOutcome:
     """The overall result of a classroom and the requirement ids behind it.
 
     Build it with :meth:`from_verdicts`, which lists the failed, not-measured and indeterminate
-    requirements and refuses an overall ``pass`` that the verdicts contradict (a shall-clause
-    that did not pass, or no verdict at all): a report never prints a pass it cannot show.
+    requirements and refuses a status that the verdicts contradict (e.g. a ``pass`` with a
+    shall-clause that did not pass, or with no shall-verdict): a report never prints a pass it
+    cannot show.
     """
 
     status: OverallStatus
@@ -95,35 +96,34 @@ class RoomOutcome:
             raise InputError(
                 f"{self.status!r}: expected one of {', '.join(OVERALL_STATUSES)}", column="status"
             )
-        if self.status == "pass" and (self.failed_shall or self.not_measured):
-            raise InputError(
-                "an overall pass with failed or unmeasured shall-requirements", column="status"
-            )
+        if self.status == "pass" and self.failed_shall:
+            raise InputError("an overall pass with failed shall-requirements", column="status")
 
     @classmethod
     def from_verdicts(cls, status: str, verdicts: tuple[Verdict, ...]) -> RoomOutcome:
-        """List the requirements behind ``status`` ('pass' | 'fail' | 'incomplete')."""
-        failed_shall = tuple(
-            v.requirement_id for v in verdicts if v.status == "fail" and v.obligation == "shall"
+        """List the requirements behind ``status`` ('pass' | 'fail' | 'incomplete').
+
+        The status must be the one :func:`luxcheck.compliance.room_result` gives these verdicts
+        (the one place where the room rule lives); ``not_measured`` and ``indeterminate`` list
+        requirements of every obligation, for the reader.
+        """
+        from luxcheck.compliance import room_result
+
+        result = room_result(verdicts)
+        if status != result.status:
+            behind = [v.requirement_id for v in (*result.failed_shall, *result.open_shall)]
+            raise InputError(
+                f"overall result {status!r} contradicts the verdicts ({result.status}): "
+                + (", ".join(behind) if behind else "there are no shall-verdicts"),
+                column="status",
+            )
+        return cls(
+            result.status,
+            tuple(v.requirement_id for v in result.failed_shall),
+            tuple(v.requirement_id for v in result.failed_should),
+            tuple(v.requirement_id for v in verdicts if v.status == "not-measured"),
+            tuple(v.requirement_id for v in verdicts if v.status == "indeterminate"),
         )
-        failed_should = tuple(
-            v.requirement_id for v in verdicts if v.status == "fail" and v.obligation != "shall"
-        )
-        not_measured = tuple(v.requirement_id for v in verdicts if v.status == "not-measured")
-        indeterminate = tuple(v.requirement_id for v in verdicts if v.status == "indeterminate")
-        if status == "pass":
-            blocking = [
-                v.requirement_id
-                for v in verdicts
-                if v.obligation == "shall" and v.status not in ("pass", "not-applicable")
-            ]
-            if blocking or not verdicts:
-                raise InputError(
-                    "overall result 'pass' contradicts the verdicts: "
-                    + (", ".join(blocking) if blocking else "there are no verdicts"),
-                    column="status",
-                )
-        return cls(status, failed_shall, failed_should, not_measured, indeterminate)  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- figure inputs

@@ -4,6 +4,7 @@ missing measurements, safe paths, incremental rendering, digest, export and the 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import html.parser
 import io
@@ -163,11 +164,26 @@ def test_overall_pass_is_refused_when_verdicts_contradict_it() -> None:
         RoomOutcome.from_verdicts("pass", tuple(verdicts_full()))
     with pytest.raises(InputError, match=r"gb7793\.desk-mean"):
         RoomOutcome.from_verdicts("pass", tuple(verdicts_not_measured()))
-    with pytest.raises(InputError, match="no verdicts"):
+    with pytest.raises(InputError, match="no shall-verdicts"):
         RoomOutcome.from_verdicts("pass", ())
     outcome = RoomOutcome.from_verdicts("fail", tuple(verdicts_full()))
     assert outcome.failed_shall == ("gb7793.desk-u0", "gb40070.flicker")
     assert RoomOutcome.from_verdicts("pass", tuple(verdicts_pass())).status == "pass"
+
+
+def test_pass_with_an_unmeasured_should_item_is_reported() -> None:
+    """DESIGN §6: only shall-requirements decide the room. A room whose shall-items all pass
+    and whose should-item (UGR, 宜) was not measured passes, and the report lists the
+    unmeasured item (the report model once refused this and stopped the whole report run)."""
+    ugr = next(v for v in verdicts_full() if v.obligation == "should")
+    unmeasured = dataclasses.replace(ugr, status="not-measured", measured=None, margin=None)
+    others = [v for v in verdicts_pass() if v.requirement_id != ugr.requirement_id]
+    verdicts = (*others, unmeasured)
+    outcome = RoomOutcome.from_verdicts("pass", verdicts)
+    assert outcome.status == "pass"
+    assert outcome.not_measured == (unmeasured.requirement_id,)
+    with pytest.raises(InputError, match="contradicts"):
+        RoomOutcome.from_verdicts("incomplete", verdicts)
 
 
 # --------------------------------------------------------------------------- templates
