@@ -34,15 +34,19 @@ def measurement_uncertainty(
     store: CampaignStore, classroom_id: str, values: Mapping[str, float | str | None]
 ) -> dict[str, float]:
     """Expanded uncertainty U (absolute, in the metric's unit) of a classroom's metrics from
-    the calibration data of the instruments of its latest session (U = U_rel × value)."""
-    sessions = store.sessions(classroom_id)
-    if not sessions:
-        return {}
+    the calibration data of the instruments of all its sessions (U = U_rel × value).
+
+    A classroom measured over several sessions (a revisit without the lux meter, say) keeps
+    the uncertainty of the instrument that took the readings; where sessions used different
+    instruments of one kind, the largest U_rel is taken, so the guard band is never narrower
+    than any instrument's."""
     relative: dict[str, float] = {}
-    for instrument_id in sessions[-1].instrument_ids:
-        instrument = store.instrument(instrument_id)
-        if instrument is not None and instrument.kind in UNCERTAINTY_FROM:
-            relative[instrument.kind] = instrument.expanded_uncertainty_percent / 100.0
+    for session in store.sessions(classroom_id):
+        for instrument_id in session.instrument_ids:
+            instrument = store.instrument(instrument_id)
+            if instrument is not None and instrument.kind in UNCERTAINTY_FROM:
+                u_rel = instrument.expanded_uncertainty_percent / 100.0
+                relative[instrument.kind] = max(u_rel, relative.get(instrument.kind, 0.0))
     out: dict[str, float] = {}
     for kind, metric_ids in UNCERTAINTY_FROM.items():
         if kind not in relative:

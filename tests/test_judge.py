@@ -3,8 +3,15 @@ acceptance): analytic cases with the T-10A's 4 % expanded uncertainty of the fix
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
+
 from luxcheck.judge import judge_room, measurement_uncertainty
+from luxcheck.model import Instrument, MeasurementSession
 from luxcheck.store import CampaignStore
+
+from .conftest import T0
 
 
 def _desk(verdicts: tuple) -> list[str]:  # type: ignore[type-arg]
@@ -30,3 +37,24 @@ def test_guarded_rule_makes_the_guard_band_indeterminate(store: CampaignStore) -
     assert guarded.result.status != "pass"
     store.put_metrics("R101", {"desk_illuminance_mean_lx": 320.0}, input_hash="h2")
     assert set(_desk(judge_room(store, room, decision_rule="guarded").verdicts)) == {"pass"}
+
+
+def test_a_later_session_without_the_lux_meter_keeps_its_uncertainty(
+    store: CampaignStore,
+) -> None:
+    """A revisit session that only typed in power keeps the illuminance guard band of the
+    first session's T-10A (4 %), and a second lux meter of 6 % widens it to 6 % (the larger
+    U_rel): the guarded rule never falls back to simple acceptance because of a revisit."""
+    store.add_instrument(
+        Instrument("PM-1", "Yokogawa WT310E", "C2PM", dt.date(2026, 3, 1), 0.5, kind="power")
+    )
+    store.add_session(MeasurementSession("SE2", "R101", "张工", T0, ("PM-1",)))
+    values = {"desk_illuminance_mean_lx": 305.0}
+    assert measurement_uncertainty(store, "R101", values) == {
+        "desk_illuminance_mean_lx": pytest.approx(305.0 * 0.04)
+    }
+    store.add_instrument(Instrument("LUX-2", "Konica Minolta T-10A", "2", dt.date(2026, 3, 1), 6.0))
+    store.add_session(MeasurementSession("SE3", "R101", "张工", T0, ("LUX-2",)))
+    assert measurement_uncertainty(store, "R101", values) == {
+        "desk_illuminance_mean_lx": pytest.approx(305.0 * 0.06)
+    }
