@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from luxcheck import glare, grids, power
+from luxcheck.errors import InputError
 from luxcheck.flicker import flicker_metric_dict, flicker_metrics
 from luxcheck.model import (
     AnyReading,
@@ -284,21 +285,64 @@ SpectralPart = Callable[
 ]
 
 
-def analyse_rooms(
-    rooms: Sequence[tuple[Classroom, Sequence[AnyReading]]],
-) -> dict[str, RoomMetrics]:
-    """Compute every metric of the given rooms (pure: no store access)."""
+RoomPairs = Sequence[tuple[Classroom, Sequence[AnyReading]]]
+
+
+def analyse_rooms(rooms: RoomPairs) -> dict[str, RoomMetrics]:
+    """Compute every metric of the given rooms (pure: no store access).
+
+    Readings the kernels refuse (an :class:`InputError`: a spectrum that does not cover
+    380–780 nm, a one-sample waveform, a background luminance of 0, …) make the metrics of that
+    part of that room not measured, with the error as the reason; the other rooms of the batch
+    and the other parts of the room are analysed as usual.
+    """
     from luxcheck.spectral_analysis import spectral_part
 
     results = {room.classroom_id: RoomMetrics(room.classroom_id) for room, _ in rooms}
     for room, readings in rooms:
         for part in (grid_part, glare_part, power_part):
-            metrics = part(room, readings)
+            try:
+                metrics = part(room, readings)
+            except InputError as exc:
+                metrics = _refused(part(room, []), exc)
             results[room.classroom_id].add(metrics.values, metrics.reasons)
-    for part_result in (flicker_part(rooms), spectral_part(rooms, results)):
-        for room_id, metrics in part_result.items():
+    batched: list[Callable[[RoomPairs], dict[str, RoomMetrics]]] = [
+        flicker_part,
+        lambda pairs: spectral_part(pairs, results),
+    ]
+    for run in batched:
+        for room_id, metrics in _room_by_room_on_refusal(run, rooms).items():
             results[room_id].add(metrics.values, metrics.reasons)
     return results
+
+
+def _room_by_room_on_refusal(
+    run: Callable[[RoomPairs], dict[str, RoomMetrics]], rooms: RoomPairs
+) -> dict[str, RoomMetrics]:
+    """``run`` over the batch; if it refuses the batch, room by room, so that only the room
+    whose readings are refused gets the refusal."""
+    try:
+        return run(rooms)
+    except InputError:
+        out: dict[str, RoomMetrics] = {}
+        for room, readings in rooms:
+            try:
+                out.update(run([(room, readings)]))
+            except InputError as exc:
+                out[room.classroom_id] = _refused(run([(room, [])])[room.classroom_id], exc)
+        return out
+
+
+def _refused(without_readings: RoomMetrics, exc: InputError) -> RoomMetrics:
+    """Every metric the part gives (those it gives without readings) not measured, with the
+    error as the reason."""
+    out = RoomMetrics(without_readings.classroom_id)
+    why = f"not measured: the analysis refused the readings ({exc})"
+    out.add(
+        dict.fromkeys(without_readings.values, math.nan),
+        dict.fromkeys(without_readings.values, why),
+    )
+    return out
 
 
 def analyse_chunk(

@@ -40,6 +40,7 @@ CATALOG: tuple[tuple[str, str], ...] = (
     ("not measured", "未测量"),
     ("not measured: {why}", "未测量：{why}"),
     ("not computed", "未计算"),
+    ("the analysis refused the readings ({why})", "分析拒绝了读数({why})"),
     ("{metric}: {why} (the limit depends on it)", "{metric}：{why}(限值取决于该项)"),
     ("no limit at {metric} = {value} {unit}", "{metric} = {value} {unit} 时无限值"),
     ("limit at {metric} = {value} {unit}", "限值按 {metric} = {value} {unit} 取值"),
@@ -195,12 +196,17 @@ def _match(text: str) -> tuple[str, bool] | None:
 def _zh(text: str) -> tuple[str, bool]:
     """Chinese text and whether every part of it was in the catalog."""
     whole = _match(text)
-    if whole is not None and (whole[1] or "; " not in text):
+    if whole is not None and whole[1]:
         return whole
+    split = None
     if "; " in text:  # notes and observer messages joined by the engine
         parts = [_zh(part) for part in text.split("; ")]
-        return "；".join(p[0] for p in parts), all(p[1] for p in parts)
-    return text, False
+        split = "；".join(p[0] for p in parts), all(p[1] for p in parts)
+        if split[1]:
+            return split
+    # partly covered: a whole match keeps an untranslated inner message (e.g. a kernel's error,
+    # which may contain "; ") in one piece
+    return whole or split or (text, False)
 
 
 def translates(text: str) -> bool:

@@ -8,17 +8,27 @@ desk height), DESIGN §4 (metric vocabulary), and properties of the pipeline.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from luxcheck import grids
-from luxcheck.analysis import analyse_campaign
+from luxcheck.analysis import analyse_campaign, analyse_rooms
 from luxcheck.cli import main
 from luxcheck.compliance import evaluate
 from luxcheck.demo import measure_campaign, prepare_store
 from luxcheck.demo_plan import plan_campaign
-from luxcheck.model import HeightReading, IlluminanceReading, PowerReading
+from luxcheck.model import (
+    HeightReading,
+    IlluminanceReading,
+    LuminanceReading,
+    PowerReading,
+    SpectrumReading,
+    WaveformReading,
+)
+from luxcheck.reason_text import reason_text
 from luxcheck.store import CampaignStore
 from luxcheck.vocabulary import METRICS
 
@@ -149,6 +159,52 @@ def test_every_blackboard_lamp_is_judged(store: CampaignStore) -> None:
         "not measured: no horizontal distance for B3"
     )
     assert values["board_luminaire_height_above_board_max_m"] == pytest.approx(0.25)
+
+
+def test_refused_readings_are_not_measured_and_spare_the_other_rooms() -> None:
+    """DESIGN §6 (a metric that cannot be computed is not measured, with a reason): a
+    spectrum that stops at 700 nm (CIE 13.3 needs 380–780 nm), a one-sample waveform and a
+    background luminance of 0 cd/m² are each refused by a kernel. That room's colour, flicker
+    and UGR metrics are not measured with the kernel's message; its grid and power metrics, and
+    the other room of the batch, are analysed as usual (the batch used to stop as a whole)."""
+    bad, good = make_classroom("R101"), make_classroom("R102")
+    wl = np.arange(380.0, 701.0, 5.0)
+    readings = [
+        SpectrumReading("S1", "SE1", T0, wavelength_nm=wl, values=np.ones_like(wl)),
+        WaveformReading("W1", "SE1", T0, samples=np.ones(1), sample_rate_hz=20000.0),
+        LuminanceReading(
+            "L1",
+            "SE1",
+            T0,
+            target="luminaire",
+            luminance_cd_m2=5000.0,
+            observer="rear-row",
+            luminaire="L1",
+        ),
+        LuminanceReading(
+            "LB",
+            "SE1",
+            T0,
+            target="background",
+            luminance_cd_m2=0.0,
+            observer="rear-row",
+        ),
+        PowerReading("P1", "SE1", T0, circuit="general", power_w=324.0),
+    ]
+    wl_full = np.arange(380.0, 781.0, 5.0)
+    spectrum_ok = SpectrumReading(
+        "S2", "SE2", T0, wavelength_nm=wl_full, values=np.ones_like(wl_full)
+    )
+    results = analyse_rooms([(bad, readings), (good, [spectrum_ok])])
+    refused = results["R101"]
+    for metric_id in ("cri_ra", "cct_K", "flicker_percent", "ugr"):
+        assert math.isnan(refused.values[metric_id]), metric_id
+        assert refused.reasons[metric_id].startswith(
+            "not measured: the analysis refused the readings"
+        ), metric_id
+    assert refused.values["lpd_w_per_m2"] == pytest.approx(5.0)
+    assert results["R102"].values["cct_K"] == pytest.approx(5455, abs=5)  # equal-energy E
+    assert reason_text(refused.reasons["cri_ra"], "zh").startswith("未测量：分析拒绝了读数(")
 
 
 def test_missing_point_is_not_a_smaller_grid(store: CampaignStore) -> None:
