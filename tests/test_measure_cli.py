@@ -111,7 +111,7 @@ def test_kill_9_at_random_points_loses_and_doubles_nothing(tmp_path: Path) -> No
 def test_pull_the_pty_mid_session_then_resume(tmp_path: Path) -> None:
     path = _campaign(tmp_path)
 
-    def start_emulator() -> tuple[subprocess.Popen[str], str]:
+    def start_emulator(time_scale: float) -> tuple[subprocess.Popen[str], str]:
         emu = subprocess.Popen(
             [
                 sys.executable,
@@ -122,7 +122,7 @@ def test_pull_the_pty_mid_session_then_resume(tmp_path: Path) -> None:
                 "--set",
                 "lux=498.5",
                 "--set",
-                "time_scale=0.01",
+                f"time_scale={time_scale:g}",
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -134,7 +134,9 @@ def test_pull_the_pty_mid_session_then_resume(tmp_path: Path) -> None:
         assert match, line
         return emu, match.group(1)
 
-    emu, port = start_emulator()
+    # slow enough (≈ 0.1 s a reading) that the session cannot finish its 80 points between
+    # the 5th acknowledgement and the kill, even on a busy machine; the resume runs fast
+    emu, port = start_emulator(0.2)
     proc = subprocess.Popen(
         _measure(path, "--lux-meter", port, "--timeout", "1"),
         stdout=subprocess.PIPE,
@@ -158,7 +160,7 @@ def test_pull_the_pty_mid_session_then_resume(tmp_path: Path) -> None:
     assert "resume" in err
     stored = [r.reading_id for r in _current_lux(path)]
     assert stored == acknowledged  # nothing lost, nothing half-written
-    emu, port = start_emulator()
+    emu, port = start_emulator(0.01)
     try:
         done = subprocess.run(
             _measure(path, "--lux-meter", port, "--resume"),
