@@ -181,6 +181,9 @@ def position_index(t_over_r: npt.ArrayLike, h_over_r: npt.ArrayLike) -> FloatArr
 
 # ---------------------------------------------------------------------------- UGR kernels
 def _positive(name: str, value: FloatArray, *, strict: bool) -> None:
+    """Refuse infinite and negative (or, ``strict``, zero) values; NaN stands for missing."""
+    if np.any(np.isinf(value)):
+        raise InputError("expected finite values (NaN for a missing one)", column=name)
     finite = value[np.isfinite(value)]
     if finite.size and (np.any(finite <= 0) if strict else np.any(finite < 0)):
         raise InputError(f"expected {'> 0' if strict else '≥ 0'} values", column=name)
@@ -841,9 +844,11 @@ def _measured(
     beyond_table: Literal["formula", "exclude"],
     max_gamma_deg: float,
 ) -> list[ObserverUgr]:
+    for name in ("luminous_length_m", "luminous_width_m"):
+        size = getattr(source, name)
+        if not (math.isfinite(size) and size > 0):
+            raise InputError(f"expected a finite size > 0 m, got {size}", column=name)
     area = source.luminous_length_m * source.luminous_width_m
-    if area <= 0:
-        raise InputError("expected a luminous area > 0", column="luminous_length_m")
     r_fwd, t_lat, h_up, _ = _observer_frame(lum, eye, view)
     in_front = (r_fwd > 1e-9) & (h_up > 0)
     safe_r = np.where(in_front, r_fwd, 1.0)

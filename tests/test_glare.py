@@ -125,6 +125,16 @@ def test_ugr_worked_example() -> None:
     assert float(value) == pytest.approx(25.551, abs=5e-4)
 
 
+def test_infinite_inputs_are_refused() -> None:
+    """An infinite background luminance would give UGR = −∞, which reads as a pass of
+    'UGR ≤ 19': infinite inputs are an InputError (NaN still means a missing value)."""
+    with pytest.raises(InputError, match="finite"):
+        glare.ugr([5000.0], [0.01], [1.0], math.inf)
+    with pytest.raises(InputError, match="finite"):
+        glare.ugr([math.inf], [0.01], [1.0], 40.0)
+    assert math.isnan(float(glare.ugr([5000.0], [0.01], [1.0], math.nan)))
+
+
 def test_small_source_equals_large_source_at_0_005_m2() -> None:
     """Analytic: 200·I²/r² = L²ω with A = 0.005 m² (L = I/A, ω = A/r²; GB/T A.0.1-1/-2)."""
     i = np.array([300.0, 120.0])
@@ -360,6 +370,19 @@ def test_path_a_missing_readings_are_not_measured() -> None:
     assert math.isnan(result.worst_ugr)
     assert "back-wall-mid: 1 of 9 luminaire luminances missing" in result.reason
     assert "front-wall-mid: not measured" in result.reason
+
+
+def test_luminous_size_must_be_finite_and_positive_each() -> None:
+    """A negative length times a negative width is a positive area; each size is checked."""
+    room = make_classroom()
+    values = {"back-wall-mid": [2000.0] * room.luminaire_count}
+    for length, width in ((-1.2, -0.15), (1.2, math.nan), (math.inf, 0.15)):
+        with pytest.raises(InputError, match="finite size > 0"):
+            glare.room_ugr(
+                room,
+                glare.MeasuredGlare(values, {"back-wall-mid": 150.0}, length, width),
+                observers=glare.standard_observers(room)[:1],
+            )
 
 
 def test_room_ugr_refuses_incomplete_input(example) -> None:  # type: ignore[no-untyped-def]
