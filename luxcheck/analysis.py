@@ -121,7 +121,17 @@ def room_glare(room: Classroom, readings: Sequence[AnyReading]) -> glare.RoomUgr
     lum = [r for r in readings if isinstance(r, LuminanceReading)]
     # general luminaires are L1…Ln; blackboard lamps (B1…) are not part of the room's UGR
     luminaires = [r for r in lum if r.target == "luminaire" and not r.luminaire.startswith("B")]
-    backgrounds = {r.observer: r for r in lum if r.target == "background"}
+    backgrounds: dict[str, LuminanceReading] = {}
+    for r in lum:
+        if r.target == "background":
+            if r.observer in backgrounds:
+                raise InputError(
+                    f"observer {r.observer!r} has two background readings, "
+                    f"{backgrounds[r.observer].reading_id} and {r.reading_id} "
+                    "(correct one of them instead)",
+                    column="observer",
+                )
+            backgrounds[r.observer] = r
 
     def not_measured(reason: str) -> glare.RoomUgr:
         return glare.RoomUgr(math.nan, "", (), "path a: luminance readings", reason)
@@ -136,6 +146,12 @@ def room_glare(room: Classroom, readings: Sequence[AnyReading]) -> glare.RoomUgr
             return not_measured(
                 f"not measured: reading {r.reading_id} names luminaire {r.luminaire!r}, "
                 f"expected L1…L{n}"
+            )
+        if not math.isnan(per_observer[r.observer][index]):
+            raise InputError(
+                f"observer {r.observer!r} has two readings of luminaire {r.luminaire} "
+                f"(the second is {r.reading_id}; correct one of them instead)",
+                column="luminaire",
             )
         per_observer[r.observer][index] = r.luminance_cd_m2
     missing_bg = sorted(set(per_observer) - set(backgrounds))

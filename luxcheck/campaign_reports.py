@@ -21,6 +21,7 @@ import numpy as np
 
 from luxcheck import glare, grids
 from luxcheck.analysis import room_glare
+from luxcheck.errors import InputError
 from luxcheck.judge import JudgedRoom
 from luxcheck.model import IlluminanceReading
 from luxcheck.report_model import (
@@ -145,9 +146,13 @@ def classroom_reports(
             )
             else np.zeros((0, 3))
         )
-        # the per-observer UGR of the room (the analysis stores only the worst one)
-        ugr = room_glare(room.classroom, store.readings(room.classroom.classroom_id))
-        per_observer = {o.observer.name: o.ugr for o in ugr.per_observer}
+        # the per-observer UGR of the room (the analysis stores only the worst one); readings
+        # the kernel refuses leave the plan without values (the verdict gives the reason)
+        try:
+            ugr = room_glare(room.classroom, store.readings(room.classroom.classroom_id))
+            per_observer = {o.observer.name: o.ugr for o in ugr.per_observer}
+        except InputError:
+            per_observer = {}
         observers = tuple(
             UgrObserver(o.name, o.x_m, o.y_m, per_observer.get(o.name, math.nan))
             for o in glare.standard_observers(room.classroom)

@@ -207,6 +207,34 @@ def test_refused_readings_are_not_measured_and_spare_the_other_rooms() -> None:
     assert reason_text(refused.reasons["cri_ra"], "zh").startswith("未测量：分析拒绝了读数(")
 
 
+def test_two_readings_of_one_glare_quantity_are_refused_not_overwritten() -> None:
+    """As ugr_from_readings and the grids do: a second background luminance for an observer,
+    or a second reading of one luminaire, is refused (UGR not measured, naming the readings)
+    instead of the later one silently replacing the earlier."""
+    room = make_classroom()
+
+    def lum(rid: str, target: str, value: float, luminaire: str = "") -> LuminanceReading:
+        return LuminanceReading(
+            rid,
+            "SE1",
+            T0,
+            target=target,
+            luminance_cd_m2=value,
+            observer="rear-row",
+            luminaire=luminaire,
+        )
+
+    base = [lum(f"L{i}", "luminaire", 2000.0, f"L{i}") for i in range(1, 10)]
+    twice_bg = [*base, lum("B1", "background", 20.0), lum("B2", "background", 40.0)]
+    twice_lum = [*base, lum("B1", "background", 20.0), lum("L5b", "luminaire", 50000.0, "L5")]
+    results = analyse_rooms([(room, twice_bg)])
+    assert math.isnan(results["R101"].values["ugr"])
+    assert "B1 and B2" in results["R101"].reasons["ugr"]
+    results = analyse_rooms([(room, twice_lum)])
+    assert math.isnan(results["R101"].values["ugr"])
+    assert "two readings of luminaire L5" in results["R101"].reasons["ugr"]
+
+
 def test_missing_point_is_not_a_smaller_grid(store: CampaignStore) -> None:
     """One desk point missing → the desk statistics are not measured (issue 6)."""
     room = make_classroom()

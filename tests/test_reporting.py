@@ -567,6 +567,34 @@ def test_cli_report_and_verify(
     assert "no luxcheck provenance" in capsys.readouterr().err
 
 
+def test_report_renders_a_room_whose_glare_readings_are_refused(
+    filled: CampaignStore, tmp_path: Path
+) -> None:
+    """Two background luminances for one observer: the analysis gives UGR not measured with
+    the reason, and `luxcheck report` still writes the room (the per-observer plan is empty)
+    instead of stopping on the kernel's error."""
+    from luxcheck.model import LuminanceReading
+
+    filled.add_readings(
+        [
+            LuminanceReading(
+                f"G{i}",
+                "SE1",
+                T0,
+                target="background",
+                luminance_cd_m2=20.0 * i,
+                observer="rear-row",
+            )
+            for i in (1, 2)
+        ]
+    )
+    assert main(["analyse", str(filled.path)]) == 0
+    out = tmp_path / "out"
+    assert main(["report", str(filled.path), "--out", str(out), "--jobs", "1"]) == 0
+    text = (out / "schools/S01/R101.html").read_text("utf-8")
+    assert "G1 and G2" in text
+
+
 def test_progress_bar_on_a_pipe() -> None:
     """Progress on a non-terminal: a line per 10 % and the final line."""
     stream = io.StringIO()
