@@ -288,6 +288,17 @@ def _merge_figures(base: FigureInputs, extra: FigureInputs | None) -> FigureInpu
     return dataclasses.replace(base, **changes)
 
 
+def pass_rate(passed: int, of: int) -> float:
+    """The reports' one pass rate, in percent: ``passed`` out of ``of`` (NaN when ``of`` is 0).
+
+    ``of`` counts everything the rate is about, judged or not: every classroom for a school or
+    the campaign, every classroom a requirement applies to for a requirement. A classroom that
+    was not measured, is indeterminate or incomplete counts as not passing, so 1 pass and 99
+    not measured is 1 %, never 100 %.
+    """
+    return passed / of * 100 if of else math.nan
+
+
 def _number(value: object) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
@@ -1507,7 +1518,7 @@ class ClassroomPages:
 
     def _totals(self, counts: Mapping[str, int], total: int) -> dict[str, str]:
         f = self.fmt
-        rate = counts.get("pass", 0) / total * 100 if total else math.nan
+        rate = pass_rate(counts.get("pass", 0), total)
         return {
             "total": str(total),
             "pass": str(counts.get("pass", 0)),
@@ -1529,7 +1540,7 @@ class ClassroomPages:
         for school in data.schools:
             rooms = by_school.get(school.school_id, [])
             counts: Counter[str] = Counter(str(c.outcome.status) for c in rooms)
-            rate = counts["pass"] / len(rooms) * 100 if rooms else math.nan
+            rate = pass_rate(counts["pass"], len(rooms))
             school_rows.append(
                 {
                     "name": school.name,
@@ -1551,8 +1562,10 @@ class ClassroomPages:
         metric_rows = []
         for req_id in sorted(metric_counts):
             counts = metric_counts[req_id]
-            judged = counts["pass"] + counts["fail"] + counts["indeterminate"]
-            rate = counts["pass"] / judged * 100 if judged else math.nan
+            # every room the requirement applies to, measured or not (not-measured and
+            # indeterminate rooms count as not passing, as in the school and campaign rates)
+            applicable = sum(counts.values()) - counts["not-applicable"]
+            rate = pass_rate(counts["pass"], applicable)
             v = requirement_info[req_id]
             metric_rows.append(
                 {
@@ -1564,6 +1577,7 @@ class ClassroomPages:
                     "fail": str(counts["fail"]),
                     "not_measured": str(counts["not-measured"]),
                     "indeterminate": str(counts["indeterminate"]),
+                    "applicable": str(applicable),
                     "rate": f.with_unit(f.number(rate, 1), "%"),
                     "rate_sort": "-1" if math.isnan(rate) else f"{rate:.4f}",
                 }

@@ -23,9 +23,16 @@ from hypothesis import strategies as st
 from luxcheck import reporting
 from luxcheck.cli import main
 from luxcheck.cli import report as cli_report
+from luxcheck.compliance import room_result
 from luxcheck.errors import InputError
-from luxcheck.model import IlluminanceReading, School
-from luxcheck.report_model import ClassroomReportData, PackRef, RoomOutcome
+from luxcheck.model import Campaign, IlluminanceReading, School
+from luxcheck.report_model import (
+    CampaignDashboardData,
+    ClassroomReportData,
+    ClassroomSummary,
+    PackRef,
+    RoomOutcome,
+)
 from luxcheck.reporting import (
     ClassroomPages,
     Formatter,
@@ -36,6 +43,7 @@ from luxcheck.reporting import (
     safe_component,
 )
 from luxcheck.store import CampaignStore
+from luxcheck.verdict import Verdict
 from tests.conftest import T0
 from tests.report_fixtures import (
     PACKS,
@@ -184,6 +192,48 @@ def test_pass_with_an_unmeasured_should_item_is_reported() -> None:
     assert outcome.not_measured == (unmeasured.requirement_id,)
     with pytest.raises(InputError, match="contradicts"):
         RoomOutcome.from_verdicts("incomplete", verdicts)
+
+
+def _summary(room: str, verdicts: list[Verdict]) -> ClassroomSummary:
+    """A dashboard line for a classroom of school S01 with these verdicts."""
+    outcome = RoomOutcome.from_verdicts(room_result(verdicts).status, tuple(verdicts))
+    return ClassroomSummary(
+        "S01", room, room, "", "", "ordinary", outcome, tuple(verdicts), {}, dt.date(2026, 11, 3)
+    )
+
+
+def test_requirement_pass_rate_counts_every_room_it_applies_to(tmp_path: Path) -> None:
+    """The pass rate by requirement is passed / classrooms the requirement applies to: 1 pass
+    and 99 not measured is 1.0 %, never 100 %; a not-applicable room is left out, and the
+    school and campaign rates count rooms the same way (1 pass out of 101 rooms)."""
+    not_applicable = [
+        dataclasses.replace(v, status="not-applicable", limit=None)
+        if v.requirement_id == "gb7793.desk-mean"
+        else v
+        for v in verdicts_not_measured()
+    ]
+    rooms = (
+        _summary("R000", verdicts_pass()),
+        *(_summary(f"R{i:03d}", verdicts_not_measured()) for i in range(1, 100)),
+        _summary("R100", not_applicable),
+    )
+    data = CampaignDashboardData(
+        Campaign("C1", "测试活动"),
+        (School("S01", "第一中学"),),
+        rooms,
+        "cn-classroom",
+        PACKS,
+    )
+    view = ClassroomPages(tmp_path, "en").dashboard_view(data)
+    metrics = {m["requirement"]: m for m in view["metrics"]}
+    mean = metrics["gb7793.desk-mean"]
+    assert (mean["applicable"], mean["pass"], mean["not_measured"]) == ("100", "1", "99")
+    assert mean["rate"] == "1.0 %"
+    assert metrics["gb7793.desk-u0"]["rate"] == "0.0 %"  # 99 not measured, 1 room without
+    assert view["totals"]["rate"] == view["schools"][0]["rate"] == "1.0 %"  # 1 / 101
+    assert reporting.pass_rate(0, 0) != reporting.pass_rate(0, 0)  # nothing to rate: NaN
+    text = ClassroomPages(tmp_path, "zh").render_dashboard(data)
+    assert "该项未测量或无法判定的教室不计为合格" in text
 
 
 # --------------------------------------------------------------------------- templates
