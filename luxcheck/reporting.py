@@ -487,18 +487,31 @@ class Formatter:
         return self.with_unit(self.signed(v.margin, self._distinct_decimals(v)), v.unit)
 
     def _distinct_decimals(self, v: Verdict) -> int:
-        """Display decimals, one more where rounding would hide the difference between the
-        measured value and a limit it fails (e.g. U0 0.698 against ≥ 0.70)."""
+        """Display decimals, more where rounding would hide the difference between the
+        measured value and a limit it is compared with: a margin that is not zero must not
+        print as zero, nor the measured value as one of the limit's bounds (U0 0.698 against
+        ≥ 0.70; CCT 5,300.4 K against 3,300–5,300 K). The same rule for every comparator."""
         decimals = self.decimals(v.metric, v.unit)
-        if isinstance(v.measured, int | float) and isinstance(v.limit, int | float):
-            measured, limit = float(v.measured), float(v.limit)
-            while (
-                decimals < 6
-                and measured != limit
-                and round(measured, decimals) == round(limit, decimals)
-            ):
-                decimals += 1
+        if not isinstance(v.measured, int | float):
+            return decimals
+        pairs = [(float(v.measured), bound) for bound in _numeric_bounds(v.limit)]
+        if v.margin is not None and math.isfinite(v.margin):
+            pairs.append((v.margin, 0.0))
+        while decimals < 6 and any(
+            a != b and round(a, decimals) == round(b, decimals) for a, b in pairs
+        ):
+            decimals += 1
         return decimals
+
+
+def _numeric_bounds(limit: object) -> tuple[float, ...]:
+    """The numbers a measured value is compared with: a scalar limit or a range's two bounds
+    (none for a set of allowed texts)."""
+    if isinstance(limit, int | float):
+        return (float(limit),)
+    if isinstance(limit, tuple) and all(isinstance(x, int | float) for x in limit):
+        return tuple(float(x) for x in limit)
+    return ()
 
 
 # Rectification advice per metric family (plain words for a school administrator).

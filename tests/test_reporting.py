@@ -472,6 +472,26 @@ def test_formatter_locale_rules() -> None:
         Formatter("fr")
 
 
+def test_failing_value_against_a_range_is_never_printed_as_compliant() -> None:
+    """Decimals are added for a range limit as for ≥/≤ (one rule): CCT 5,300.4 K against
+    3,300–5,300 K (the compliance engine's verdict) prints out of range with a negative,
+    non-zero margin, not as "5,300 K | 3,300–5,300 K | −0 K | Fail"; 3,299.6 K likewise at the
+    lower bound. A value well inside keeps the metric's decimals."""
+    from luxcheck.compliance import evaluate
+
+    def shown(cct: float) -> tuple[str, str, str, str]:
+        v = next(
+            v for v in evaluate({"cct_K": cct}, "cn-classroom") if v.requirement_id == "gb40070.cct"
+        )
+        f = Formatter("en")
+        return f.measured(v), f.limit(v), f.margin(v), v.status
+
+    assert shown(5300.4) == ("5,300.4 K", "3,300.0–5,300.0 K", "−0.4 K", "fail")
+    assert shown(3299.6) == ("3,299.6 K", "3,300.0–5,300.0 K", "−0.4 K", "fail")
+    assert shown(5300.0) == ("5,300 K", "3,300–5,300 K", "+0 K", "pass")
+    assert shown(5003.0) == ("5,003 K", "3,300–5,300 K", "+297 K", "pass")
+
+
 # --------------------------------------------------------------------------- safe paths
 def symlinked_out(tmp_path: Path) -> tuple[Path, Path]:
     """An output folder whose schools/S01 is a symlink to a folder outside it."""
