@@ -585,7 +585,12 @@ _ADVICE: dict[str, str] = {
     ),
 }
 _GENERIC_ADVICE = _n("Correct the installation so that this requirement is met and re-measure.")
+# not measured: the acceptance depends on the item only if it is a shall-requirement
 _NOT_MEASURED_ADVICE = _n("Measure this item; the classroom cannot be accepted without it.")
+_NOT_MEASURED_RECOMMENDED_ADVICE = _n(
+    "Measure this item to complete the report; it is a recommendation (should or advisory), "
+    "so the classroom's acceptance does not depend on it."
+)
 
 
 def advice_key(metric_id: str) -> str | None:
@@ -1026,7 +1031,9 @@ class ClassroomPages:
 
     def _advice_msgid(self, v: Verdict) -> str:
         if v.status == "not-measured":
-            return _NOT_MEASURED_ADVICE
+            if v.obligation == "shall":
+                return _NOT_MEASURED_ADVICE
+            return _NOT_MEASURED_RECOMMENDED_ADVICE
         key = advice_key(v.metric)
         return _ADVICE[key] if key else _GENERIC_ADVICE
 

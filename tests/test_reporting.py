@@ -382,6 +382,42 @@ def test_every_metric_with_a_limit_has_specific_advice() -> None:
     assert zh(reporting._ADVICE[key]).startswith("调整黑板灯位置")
 
 
+def test_unmeasured_recommendation_does_not_claim_acceptance_depends_on_it(
+    filled: CampaignStore, tmp_path: Path
+) -> None:
+    """'The classroom cannot be accepted without it' is said only of an unmeasured
+    shall-item. A room that passes with its should-item (UGR, 宜) not measured gets advice
+    saying acceptance does not depend on it, in the classroom report and in the dashboard's
+    rectification list, in Chinese and English; unmeasured shall-items keep the old advice."""
+    ugr = next(v for v in verdicts_full() if v.requirement_id == "gb7793.ugr")
+    unmeasured = dataclasses.replace(ugr, status="not-measured", measured=None, margin=None)
+    verdicts = [*(v for v in verdicts_pass() if v.requirement_id != ugr.requirement_id), unmeasured]
+    passing = report_of(filled, "R101", verdicts, "pass")
+    empty = empty_report(filled, "R102")  # every item not measured, UGR included
+    for lang, shall_text, should_text in (
+        ("zh", "教室无法通过验收", "不影响教室能否通过验收"),
+        ("en", "cannot be accepted without it", "acceptance does not depend on it"),
+    ):
+        pages = ClassroomPages(tmp_path / lang, lang)
+        advice = table_rows(pages.render_classroom(passing), "advice")
+        assert len(advice) == 1, advice
+        assert should_text in advice[0][2]
+        assert shall_text not in advice[0][2]
+        data = CampaignDashboardData(
+            passing.campaign,
+            (passing.school,),
+            (ClassroomSummary.from_report(passing), ClassroomSummary.from_report(empty)),
+            "cn-classroom",
+            PACKS,
+        )
+        rect = pages.dashboard_view(data)["rectification"]
+        assert len(rect) == 7  # R101's UGR and R102's six items
+        for r in rect:
+            recommended = r["metric"] == pages.fmt.metric_name("ugr")
+            assert (should_text in r["advice"]) is recommended, r
+            assert (shall_text in r["advice"]) is not recommended, r
+
+
 def test_input_text_is_escaped_everywhere(filled: CampaignStore, tmp_path: Path) -> None:
     """XSS: a school name and notes of ``<script>alert(1)</script>`` show as text in the
     classroom report, the school summary and the dashboard; no such element is created."""
