@@ -418,6 +418,53 @@ def test_unmeasured_recommendation_does_not_claim_acceptance_depends_on_it(
             assert (shall_text in r["advice"]) is not recommended, r
 
 
+def test_flicker_chart_draws_only_the_curves_the_profile_applies_to_the_room(
+    filled: CampaignStore,
+) -> None:
+    """The flicker chart's limit curves come from the profile's packs, per room type: in
+    cn-classroom only GB 40070-2021 (a shall-limit, its pack's points) and only for ordinary
+    rooms; en-12464-1-2021 has no flicker limit, so no curve; IEEE 1789 (advisory, in no bundled
+    profile) is drawn grey and labelled by clause only where a profile includes it. A laboratory
+    classroom's report carries no GB 40070 curve."""
+    from luxcheck.campaign_reports import classroom_reports, flicker_curves, report_context
+    from luxcheck.judge import judge_campaign
+    from luxcheck.model import ROOM_TYPES
+    from luxcheck.standards import load_registry
+    from tests.conftest import make_classroom
+
+    registry = load_registry()
+    cn = report_context("cn-classroom").flicker_limits
+    assert [(c.label_zh, c.label_en, c.advisory) for c in cn["ordinary"]] == [
+        ("GB 40070-2021 波动深度限值", "GB 40070-2021 limit", False)
+    ]
+    gb = registry.limits["gb40070.flicker-percent"].function
+    assert gb is not None
+    assert cn["ordinary"][0].frequency_hz.tolist() == [1.0, *(x for x in gb.x if x > 0)]
+    points = zip(gb.x, gb.y, strict=True)
+    assert cn["ordinary"][0].percent.tolist() == [0.1, *(y for x, y in points if x > 0)]
+    assert all(cn[t] == () for t in ROOM_TYPES if t != "ordinary")
+    en = report_context("en-12464-1-2021").flicker_limits
+    assert all(en[t] == () for t in ROOM_TYPES)
+    old = report_context("cn-classroom-2013").flicker_limits
+    assert [c.label_en for c in old["laboratory"]] == ["GB/T 31831-2015 limit"]
+    ids = ("gb40070.flicker-percent", "ieee1789.low-risk", "ieee1789.no-effect")
+    lab = flicker_curves([registry.limits[i] for i in ids], "laboratory")
+    assert [c.advisory for c in lab] == [True, True]
+    assert [c.label_en for c in lab] == [
+        "IEEE 1789-2015 limit, 8.1.1 (Figure 20, low-risk region)",
+        "IEEE 1789-2015 limit, 8.1.1 (Figure 20, no-observable-effect region)",
+    ]
+    # end to end: each classroom report gets the curves of its own room type
+    filled.add_classroom(make_classroom("R103", room_type="laboratory"))
+    filled.put_metrics(
+        "R103", {"flicker_frequency_hz": 100.0, "flicker_percent": 5.0}, input_hash="h3"
+    )
+    judged, _ = judge_campaign(filled)
+    reports = {r.classroom.classroom_id: r for r in classroom_reports(filled, judged)}
+    assert [c.label_en for c in reports["R101"].figures.flicker_limits] == ["GB 40070-2021 limit"]
+    assert reports["R103"].figures.flicker_limits == ()
+
+
 def test_input_text_is_escaped_everywhere(filled: CampaignStore, tmp_path: Path) -> None:
     """XSS: a school name and notes of ``<script>alert(1)</script>`` show as text in the
     classroom report, the school summary and the dashboard; no such element is created."""
