@@ -2,8 +2,10 @@
 
 - :func:`report_context` turns a profile into what every report prints: the acceptance policy
   and decision rule (zh/en), the packs with a content version (the SHA-256 of each pack file,
-  so the report digest changes when a threshold does), and the flicker limit curves drawn on
-  the flicker chart (GB 40070 and IEEE 1789, from the standards data — never from code).
+  so the report digest changes when a threshold does), and, per room type, the flicker limit
+  curves drawn on the flicker chart: the profile's percent-flicker limits that are functions
+  of the flicker frequency and apply to that room type (from the standards data, never a list
+  in code).
 - :func:`classroom_reports` assembles :class:`luxcheck.report_model.ClassroomReportData` for
   every judged classroom, with the figure inputs the store alone cannot give (chromaticity,
   UGR observer positions, luminaire layout, the desk isolux surface).
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +26,7 @@ from luxcheck import glare, grids
 from luxcheck.analysis import room_glare
 from luxcheck.errors import InputError
 from luxcheck.judge import JudgedRoom
-from luxcheck.model import IlluminanceReading
+from luxcheck.model import ROOM_TYPES, IlluminanceReading
 from luxcheck.report_model import (
     ChromaticityPoint,
     ClassroomReportData,
@@ -38,33 +41,48 @@ from luxcheck.report_model import (
 from luxcheck.reporting import build_classroom_report
 from luxcheck.standards import (
     DecisionRule,
-    get_limit,
+    Limit,
     get_profile,
     load_registry,
     profile_limits,
 )
 from luxcheck.store import CampaignStore
 
-#: Flicker curves drawn on the flicker chart: limit id → (label zh, label en, advisory).
-FLICKER_CURVES = {
-    "gb40070.flicker-percent": ("GB 40070-2021 波动深度限值", "GB 40070-2021 limit", False),
-    "ieee1789.low-risk": ("IEEE 1789 低风险", "IEEE 1789 low risk", True),
-    "ieee1789.no-effect": ("IEEE 1789 无影响", "IEEE 1789 no observable effect", True),
-}
 
-
-def _curve(limit_id: str, standards_dir: Path | None) -> LimitCurve | None:
-    limit = get_limit(limit_id, standards_dir)
-    if limit.function is None:
-        return None
-    zh, en, advisory = FLICKER_CURVES[limit_id]
-    xs = np.asarray(limit.function.x, dtype=float)
-    ys = np.asarray(limit.function.y, dtype=float)
+def _curve(limit: Limit, label_zh: str, label_en: str) -> LimitCurve:
+    function = limit.function
+    assert function is not None
+    xs = np.asarray(function.x, dtype=float)
+    ys = np.asarray(function.y, dtype=float)
     # draw from 1 Hz (log axis) to the last break point, steps as drawn by the data
     keep = xs > 0
     xs = np.concatenate([[1.0], xs[keep]])
-    ys = np.concatenate([[float(limit.function(1.0))], ys[keep]])
-    return LimitCurve(zh, en, xs, ys, advisory=advisory)
+    ys = np.concatenate([[float(function(1.0))], ys[keep]])
+    return LimitCurve(label_zh, label_en, xs, ys, advisory=limit.obligation != "shall")
+
+
+def flicker_curves(limits: Iterable[Limit], room_type: str) -> tuple[LimitCurve, ...]:
+    """The flicker chart's limit curves for a room of ``room_type``: every given limit on
+    ``flicker_percent`` that is a function of ``flicker_frequency_hz`` and applies to that room
+    type, in the given (profile) order. Labelled by the pack's printed id, with the clause
+    where one pack gives several curves; drawn as advisory unless a shall-requirement."""
+    chosen = [
+        limit
+        for limit in limits
+        if limit.metric == "flicker_percent"
+        and limit.function is not None
+        and limit.function.of == "flicker_frequency_hz"
+        and limit.applies_to_room(room_type)
+    ]
+    per_pack = Counter(limit.standard for limit in chosen)
+    curves = []
+    for limit in chosen:
+        zh, en = f"{limit.standard_id} 波动深度限值", f"{limit.standard_id} limit"
+        if per_pack[limit.standard] > 1:
+            zh += f"，{limit.clause_zh or limit.clause}"
+            en += f", {limit.clause}"
+        curves.append(_curve(limit, zh, en))
+    return tuple(curves)
 
 
 @lru_cache(maxsize=16)
@@ -85,7 +103,8 @@ def report_context(
     )
     packs = []
     seen = set()
-    for limit in profile_limits(profile_id, standards_dir):
+    limits = profile_limits(profile_id, standards_dir)
+    for limit in limits:
         std = registry.standard(limit.standard_id)
         if std.slug in seen:
             continue
@@ -94,7 +113,7 @@ def report_context(
         packs.append(PackRef(std.slug, version))
     profile_version = hashlib.sha256(profile.path.read_bytes()).hexdigest()[:16]
     packs.append(PackRef(f"profile:{profile.id}", profile_version))
-    curves = tuple(c for c in (_curve(i, standards_dir) for i in FLICKER_CURVES) if c)
+    curves = {room_type: flicker_curves(limits, room_type) for room_type in ROOM_TYPES}
     return ReportContext(profile.id, statement, tuple(packs), curves)
 
 
@@ -160,7 +179,7 @@ def classroom_reports(
         figures = FigureInputs(
             desk_surface=_desk_surface(store, room),
             chromaticity=_chromaticity(values),
-            flicker_limits=context.flicker_limits,
+            flicker_limits=context.flicker_limits.get(room.classroom.room_type, ()),
             ugr_observers=observers,
             luminaires_m=tuple((float(p[0]), float(p[1])) for p in layout),
         )

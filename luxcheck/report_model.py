@@ -390,9 +390,10 @@ class CampaignDashboardData:
 @dataclass(frozen=True)
 class ReportContext:
     """What a profile contributes to every report of a campaign (from the standards packs):
-    the policy texts, the packs with their versions, and the flicker limit curves to draw."""
+    the policy texts, the packs with their versions, and the flicker limit curves to draw on
+    the flicker chart of a room, by room type (only the curves the profile applies to it)."""
 
     profile_id: str
     policy: PolicyStatement
     packs: tuple[PackRef, ...]
-    flicker_limits: tuple[LimitCurve, ...] = ()
+    flicker_limits: Mapping[str, tuple[LimitCurve, ...]] = field(default_factory=dict)

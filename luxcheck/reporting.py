@@ -288,6 +288,17 @@ def _merge_figures(base: FigureInputs, extra: FigureInputs | None) -> FigureInpu
     return dataclasses.replace(base, **changes)
 
 
+def pass_rate(passed: int, of: int) -> float:
+    """The reports' one pass rate, in percent: ``passed`` out of ``of`` (NaN when ``of`` is 0).
+
+    ``of`` counts everything the rate is about, judged or not: every classroom for a school or
+    the campaign, every classroom a requirement applies to for a requirement. A classroom that
+    was not measured, is indeterminate or incomplete counts as not passing, so 1 pass and 99
+    not measured is 1 %, never 100 %.
+    """
+    return passed / of * 100 if of else math.nan
+
+
 def _number(value: object) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
@@ -476,18 +487,31 @@ class Formatter:
         return self.with_unit(self.signed(v.margin, self._distinct_decimals(v)), v.unit)
 
     def _distinct_decimals(self, v: Verdict) -> int:
-        """Display decimals, one more where rounding would hide the difference between the
-        measured value and a limit it fails (e.g. U0 0.698 against ≥ 0.70)."""
+        """Display decimals, more where rounding would hide the difference between the
+        measured value and a limit it is compared with: a margin that is not zero must not
+        print as zero, nor the measured value as one of the limit's bounds (U0 0.698 against
+        ≥ 0.70; CCT 5,300.4 K against 3,300–5,300 K). The same rule for every comparator."""
         decimals = self.decimals(v.metric, v.unit)
-        if isinstance(v.measured, int | float) and isinstance(v.limit, int | float):
-            measured, limit = float(v.measured), float(v.limit)
-            while (
-                decimals < 6
-                and measured != limit
-                and round(measured, decimals) == round(limit, decimals)
-            ):
-                decimals += 1
+        if not isinstance(v.measured, int | float):
+            return decimals
+        pairs = [(float(v.measured), bound) for bound in _numeric_bounds(v.limit)]
+        if v.margin is not None and math.isfinite(v.margin):
+            pairs.append((v.margin, 0.0))
+        while decimals < 6 and any(
+            a != b and round(a, decimals) == round(b, decimals) for a, b in pairs
+        ):
+            decimals += 1
         return decimals
+
+
+def _numeric_bounds(limit: object) -> tuple[float, ...]:
+    """The numbers a measured value is compared with: a scalar limit or a range's two bounds
+    (none for a set of allowed texts)."""
+    if isinstance(limit, int | float):
+        return (float(limit),)
+    if isinstance(limit, tuple) and all(isinstance(x, int | float) for x in limit):
+        return tuple(float(x) for x in limit)
+    return ()
 
 
 # Rectification advice per metric family (plain words for a school administrator).
@@ -561,7 +585,12 @@ _ADVICE: dict[str, str] = {
     ),
 }
 _GENERIC_ADVICE = _n("Correct the installation so that this requirement is met and re-measure.")
+# not measured: the acceptance depends on the item only if it is a shall-requirement
 _NOT_MEASURED_ADVICE = _n("Measure this item; the classroom cannot be accepted without it.")
+_NOT_MEASURED_RECOMMENDED_ADVICE = _n(
+    "Measure this item to complete the report; it is a recommendation (should or advisory), "
+    "so the classroom's acceptance does not depend on it."
+)
 
 
 def advice_key(metric_id: str) -> str | None:
@@ -1002,7 +1031,9 @@ class ClassroomPages:
 
     def _advice_msgid(self, v: Verdict) -> str:
         if v.status == "not-measured":
-            return _NOT_MEASURED_ADVICE
+            if v.obligation == "shall":
+                return _NOT_MEASURED_ADVICE
+            return _NOT_MEASURED_RECOMMENDED_ADVICE
         key = advice_key(v.metric)
         return _ADVICE[key] if key else _GENERIC_ADVICE
 
@@ -1507,7 +1538,7 @@ class ClassroomPages:
 
     def _totals(self, counts: Mapping[str, int], total: int) -> dict[str, str]:
         f = self.fmt
-        rate = counts.get("pass", 0) / total * 100 if total else math.nan
+        rate = pass_rate(counts.get("pass", 0), total)
         return {
             "total": str(total),
             "pass": str(counts.get("pass", 0)),
@@ -1529,7 +1560,7 @@ class ClassroomPages:
         for school in data.schools:
             rooms = by_school.get(school.school_id, [])
             counts: Counter[str] = Counter(str(c.outcome.status) for c in rooms)
-            rate = counts["pass"] / len(rooms) * 100 if rooms else math.nan
+            rate = pass_rate(counts["pass"], len(rooms))
             school_rows.append(
                 {
                     "name": school.name,
@@ -1551,8 +1582,10 @@ class ClassroomPages:
         metric_rows = []
         for req_id in sorted(metric_counts):
             counts = metric_counts[req_id]
-            judged = counts["pass"] + counts["fail"] + counts["indeterminate"]
-            rate = counts["pass"] / judged * 100 if judged else math.nan
+            # every room the requirement applies to, measured or not (not-measured and
+            # indeterminate rooms count as not passing, as in the school and campaign rates)
+            applicable = sum(counts.values()) - counts["not-applicable"]
+            rate = pass_rate(counts["pass"], applicable)
             v = requirement_info[req_id]
             metric_rows.append(
                 {
@@ -1564,6 +1597,7 @@ class ClassroomPages:
                     "fail": str(counts["fail"]),
                     "not_measured": str(counts["not-measured"]),
                     "indeterminate": str(counts["indeterminate"]),
+                    "applicable": str(applicable),
                     "rate": f.with_unit(f.number(rate, 1), "%"),
                     "rate_sort": "-1" if math.isnan(rate) else f"{rate:.4f}",
                 }

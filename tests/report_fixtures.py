@@ -62,7 +62,7 @@ CURVES = (
         advisory=True,
     ),
 )
-CONTEXT = ReportContext("cn-classroom", POLICY, PACKS, CURVES)
+CONTEXT = ReportContext("cn-classroom", POLICY, PACKS, {"ordinary": CURVES})
 XSS = "<script>alert(1)</script>"
 
 

@@ -23,9 +23,16 @@ from hypothesis import strategies as st
 from luxcheck import reporting
 from luxcheck.cli import main
 from luxcheck.cli import report as cli_report
+from luxcheck.compliance import room_result
 from luxcheck.errors import InputError
-from luxcheck.model import IlluminanceReading, School
-from luxcheck.report_model import ClassroomReportData, PackRef, RoomOutcome
+from luxcheck.model import Campaign, IlluminanceReading, School
+from luxcheck.report_model import (
+    CampaignDashboardData,
+    ClassroomReportData,
+    ClassroomSummary,
+    PackRef,
+    RoomOutcome,
+)
 from luxcheck.reporting import (
     ClassroomPages,
     Formatter,
@@ -36,6 +43,7 @@ from luxcheck.reporting import (
     safe_component,
 )
 from luxcheck.store import CampaignStore
+from luxcheck.verdict import Verdict
 from tests.conftest import T0
 from tests.report_fixtures import (
     PACKS,
@@ -186,6 +194,48 @@ def test_pass_with_an_unmeasured_should_item_is_reported() -> None:
         RoomOutcome.from_verdicts("incomplete", verdicts)
 
 
+def _summary(room: str, verdicts: list[Verdict]) -> ClassroomSummary:
+    """A dashboard line for a classroom of school S01 with these verdicts."""
+    outcome = RoomOutcome.from_verdicts(room_result(verdicts).status, tuple(verdicts))
+    return ClassroomSummary(
+        "S01", room, room, "", "", "ordinary", outcome, tuple(verdicts), {}, dt.date(2026, 11, 3)
+    )
+
+
+def test_requirement_pass_rate_counts_every_room_it_applies_to(tmp_path: Path) -> None:
+    """The pass rate by requirement is passed / classrooms the requirement applies to: 1 pass
+    and 99 not measured is 1.0 %, never 100 %; a not-applicable room is left out, and the
+    school and campaign rates count rooms the same way (1 pass out of 101 rooms)."""
+    not_applicable = [
+        dataclasses.replace(v, status="not-applicable", limit=None)
+        if v.requirement_id == "gb7793.desk-mean"
+        else v
+        for v in verdicts_not_measured()
+    ]
+    rooms = (
+        _summary("R000", verdicts_pass()),
+        *(_summary(f"R{i:03d}", verdicts_not_measured()) for i in range(1, 100)),
+        _summary("R100", not_applicable),
+    )
+    data = CampaignDashboardData(
+        Campaign("C1", "测试活动"),
+        (School("S01", "第一中学"),),
+        rooms,
+        "cn-classroom",
+        PACKS,
+    )
+    view = ClassroomPages(tmp_path, "en").dashboard_view(data)
+    metrics = {m["requirement"]: m for m in view["metrics"]}
+    mean = metrics["gb7793.desk-mean"]
+    assert (mean["applicable"], mean["pass"], mean["not_measured"]) == ("100", "1", "99")
+    assert mean["rate"] == "1.0 %"
+    assert metrics["gb7793.desk-u0"]["rate"] == "0.0 %"  # 99 not measured, 1 room without
+    assert view["totals"]["rate"] == view["schools"][0]["rate"] == "1.0 %"  # 1 / 101
+    assert reporting.pass_rate(0, 0) != reporting.pass_rate(0, 0)  # nothing to rate: NaN
+    text = ClassroomPages(tmp_path, "zh").render_dashboard(data)
+    assert "该项未测量或无法判定的教室不计为合格" in text
+
+
 # --------------------------------------------------------------------------- templates
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_template_renders_under_strict_undefined(
@@ -332,6 +382,89 @@ def test_every_metric_with_a_limit_has_specific_advice() -> None:
     assert zh(reporting._ADVICE[key]).startswith("调整黑板灯位置")
 
 
+def test_unmeasured_recommendation_does_not_claim_acceptance_depends_on_it(
+    filled: CampaignStore, tmp_path: Path
+) -> None:
+    """'The classroom cannot be accepted without it' is said only of an unmeasured
+    shall-item. A room that passes with its should-item (UGR, 宜) not measured gets advice
+    saying acceptance does not depend on it, in the classroom report and in the dashboard's
+    rectification list, in Chinese and English; unmeasured shall-items keep the old advice."""
+    ugr = next(v for v in verdicts_full() if v.requirement_id == "gb7793.ugr")
+    unmeasured = dataclasses.replace(ugr, status="not-measured", measured=None, margin=None)
+    verdicts = [*(v for v in verdicts_pass() if v.requirement_id != ugr.requirement_id), unmeasured]
+    passing = report_of(filled, "R101", verdicts, "pass")
+    empty = empty_report(filled, "R102")  # every item not measured, UGR included
+    for lang, shall_text, should_text in (
+        ("zh", "教室无法通过验收", "不影响教室能否通过验收"),
+        ("en", "cannot be accepted without it", "acceptance does not depend on it"),
+    ):
+        pages = ClassroomPages(tmp_path / lang, lang)
+        advice = table_rows(pages.render_classroom(passing), "advice")
+        assert len(advice) == 1, advice
+        assert should_text in advice[0][2]
+        assert shall_text not in advice[0][2]
+        data = CampaignDashboardData(
+            passing.campaign,
+            (passing.school,),
+            (ClassroomSummary.from_report(passing), ClassroomSummary.from_report(empty)),
+            "cn-classroom",
+            PACKS,
+        )
+        rect = pages.dashboard_view(data)["rectification"]
+        assert len(rect) == 7  # R101's UGR and R102's six items
+        for r in rect:
+            recommended = r["metric"] == pages.fmt.metric_name("ugr")
+            assert (should_text in r["advice"]) is recommended, r
+            assert (shall_text in r["advice"]) is not recommended, r
+
+
+def test_flicker_chart_draws_only_the_curves_the_profile_applies_to_the_room(
+    filled: CampaignStore,
+) -> None:
+    """The flicker chart's limit curves come from the profile's packs, per room type: in
+    cn-classroom only GB 40070-2021 (a shall-limit, its pack's points) and only for ordinary
+    rooms; en-12464-1-2021 has no flicker limit, so no curve; IEEE 1789 (advisory, in no bundled
+    profile) is drawn grey and labelled by clause only where a profile includes it. A laboratory
+    classroom's report carries no GB 40070 curve."""
+    from luxcheck.campaign_reports import classroom_reports, flicker_curves, report_context
+    from luxcheck.judge import judge_campaign
+    from luxcheck.model import ROOM_TYPES
+    from luxcheck.standards import load_registry
+    from tests.conftest import make_classroom
+
+    registry = load_registry()
+    cn = report_context("cn-classroom").flicker_limits
+    assert [(c.label_zh, c.label_en, c.advisory) for c in cn["ordinary"]] == [
+        ("GB 40070-2021 波动深度限值", "GB 40070-2021 limit", False)
+    ]
+    gb = registry.limits["gb40070.flicker-percent"].function
+    assert gb is not None
+    assert cn["ordinary"][0].frequency_hz.tolist() == [1.0, *(x for x in gb.x if x > 0)]
+    points = zip(gb.x, gb.y, strict=True)
+    assert cn["ordinary"][0].percent.tolist() == [0.1, *(y for x, y in points if x > 0)]
+    assert all(cn[t] == () for t in ROOM_TYPES if t != "ordinary")
+    en = report_context("en-12464-1-2021").flicker_limits
+    assert all(en[t] == () for t in ROOM_TYPES)
+    old = report_context("cn-classroom-2013").flicker_limits
+    assert [c.label_en for c in old["laboratory"]] == ["GB/T 31831-2015 limit"]
+    ids = ("gb40070.flicker-percent", "ieee1789.low-risk", "ieee1789.no-effect")
+    lab = flicker_curves([registry.limits[i] for i in ids], "laboratory")
+    assert [c.advisory for c in lab] == [True, True]
+    assert [c.label_en for c in lab] == [
+        "IEEE 1789-2015 limit, 8.1.1 (Figure 20, low-risk region)",
+        "IEEE 1789-2015 limit, 8.1.1 (Figure 20, no-observable-effect region)",
+    ]
+    # end to end: each classroom report gets the curves of its own room type
+    filled.add_classroom(make_classroom("R103", room_type="laboratory"))
+    filled.put_metrics(
+        "R103", {"flicker_frequency_hz": 100.0, "flicker_percent": 5.0}, input_hash="h3"
+    )
+    judged, _ = judge_campaign(filled)
+    reports = {r.classroom.classroom_id: r for r in classroom_reports(filled, judged)}
+    assert [c.label_en for c in reports["R101"].figures.flicker_limits] == ["GB 40070-2021 limit"]
+    assert reports["R103"].figures.flicker_limits == ()
+
+
 def test_input_text_is_escaped_everywhere(filled: CampaignStore, tmp_path: Path) -> None:
     """XSS: a school name and notes of ``<script>alert(1)</script>`` show as text in the
     classroom report, the school summary and the dashboard; no such element is created."""
@@ -420,6 +553,26 @@ def test_formatter_locale_rules() -> None:
     assert en.metric_value("flicker_percent", 3.2) == "3.20 %"
     with pytest.raises(InputError, match="language"):
         Formatter("fr")
+
+
+def test_failing_value_against_a_range_is_never_printed_as_compliant() -> None:
+    """Decimals are added for a range limit as for ≥/≤ (one rule): CCT 5,300.4 K against
+    3,300–5,300 K (the compliance engine's verdict) prints out of range with a negative,
+    non-zero margin, not as "5,300 K | 3,300–5,300 K | −0 K | Fail"; 3,299.6 K likewise at the
+    lower bound. A value well inside keeps the metric's decimals."""
+    from luxcheck.compliance import evaluate
+
+    def shown(cct: float) -> tuple[str, str, str, str]:
+        v = next(
+            v for v in evaluate({"cct_K": cct}, "cn-classroom") if v.requirement_id == "gb40070.cct"
+        )
+        f = Formatter("en")
+        return f.measured(v), f.limit(v), f.margin(v), v.status
+
+    assert shown(5300.4) == ("5,300.4 K", "3,300.0–5,300.0 K", "−0.4 K", "fail")
+    assert shown(3299.6) == ("3,299.6 K", "3,300.0–5,300.0 K", "−0.4 K", "fail")
+    assert shown(5300.0) == ("5,300 K", "3,300–5,300 K", "+0 K", "pass")
+    assert shown(5003.0) == ("5,003 K", "3,300–5,300 K", "+297 K", "pass")
 
 
 # --------------------------------------------------------------------------- safe paths
