@@ -88,6 +88,7 @@ def general_lighting_power_w(readings: Iterable[PowerReading]) -> tuple[float, s
     InputError
         The board power exceeds the total.
     """
+    readings = list(readings)  # read three times below; a generator would be empty after one
     general = [r.power_w for r in readings if r.circuit == "general"]
     board = [r for r in readings if r.circuit == "board"]
     total = [r for r in readings if r.circuit == "total"]

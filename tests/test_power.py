@@ -57,6 +57,9 @@ def test_general_power_excludes_board_lamps() -> None:
     assert reason == "not measured: no power reading"
     with pytest.raises(InputError, match="exceeds the total"):
         power.general_lighting_power_w([_p("t", "total", 50.0), _p("b", "board", 80.0)])
+    # an iterator (the signature takes any Iterable) gives the same answer as a list
+    readings = [_p("t", "total", 410.0), _p("b", "board", 80.0)]
+    assert power.general_lighting_power_w(iter(readings)) == (330.0, "")
 
 
 def test_power_metrics_of_a_classroom() -> None:
