@@ -447,8 +447,15 @@ def run_session(
     """
     if "." in session.session_id:
         raise InputError("a guided session id must not contain '.'", column="session_id")
-    if store.session(session.session_id) is None:
+    stored = store.session(session.session_id)
+    if stored is None:
         store.add_session(session)
+    elif stored.classroom_id != session.classroom_id:
+        raise InputError(
+            f"session {session.session_id!r} belongs to classroom {stored.classroom_id!r}, "
+            f"not {session.classroom_id!r}",
+            column="session_id",
+        )
     sid = session.session_id
     counts, current = _attempts(store, sid)
     taken: list[str] = []

@@ -180,3 +180,20 @@ def test_session_id_with_dot_refused(store: CampaignStore) -> None:
             {},
             ScriptedConsole(out=lambda _: None),
         )
+
+
+def test_stored_session_of_another_classroom_refused(store: CampaignStore) -> None:
+    """A session object whose id is stored under another classroom: refused, nothing written."""
+    from luxcheck.errors import InputError
+
+    store.add_classroom(make_classroom("R102"))
+    steps = plan_steps(make_classroom("R102"), DESK, BOARD, roles=("lux",))
+    with pytest.raises(InputError, match="belongs to classroom 'R101', not 'R102'"):
+        run_session(
+            store,
+            MeasurementSession("SE1", "R102", "x", T0),
+            steps,
+            {"lux": FakeLux()},
+            ScriptedConsole(out=lambda _: None),
+        )
+    assert store.readings(include_superseded=True) == []

@@ -213,3 +213,31 @@ def test_typed_in_quantities_skip_and_stop(
     assert [
         (type(r), getattr(r, "circuit", None), getattr(r, "power_w", None)) for r in readings
     ] == [(PowerReading, "board", 72.5)]
+
+
+def test_session_of_another_classroom_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--session`` naming a stored session of another classroom: exit 2 naming both rooms,
+    before anything is written (the readings would be filed under the other classroom)."""
+    import datetime as dt
+
+    from luxcheck.cli import main
+    from luxcheck.model import MeasurementSession
+
+    path = _campaign(tmp_path)
+    with CampaignStore.open(path) as store:
+        store.add_classroom(make_classroom("R102"))
+        store.add_session(
+            MeasurementSession("SE1", "R101", "张工", dt.datetime(2026, 11, 2, 9, tzinfo=dt.UTC))
+        )
+    command = _measure(path, "--lux-meter", EMU)[3:]  # without "python -m luxcheck"
+    command[command.index("--classroom") + 1] = "R102"
+    command[command.index("--session") + 1] = "SE1"
+    assert main(command) == 2
+    err = capsys.readouterr().err
+    assert "argument --session" in err
+    assert "'R101'" in err and "'R102'" in err
+    with CampaignStore.open(path) as store:
+        assert store.readings(include_superseded=True) == []
+        assert [s.session_id for s in store.sessions()] == ["SE1"]

@@ -300,6 +300,14 @@ def _session(store: CampaignStore, args: argparse.Namespace) -> MeasurementSessi
         return sessions[-1]
     now = dt.datetime.now(dt.UTC).astimezone()
     session_id = args.session or f"{args.classroom}-{now:%Y%m%dT%H%M%S}"
+    stored = store.session(session_id)
+    if stored is not None and stored.classroom_id != args.classroom:
+        # its readings would be filed under the session's classroom, on this room's plan
+        raise InputError(
+            f"session {session_id!r} belongs to classroom {stored.classroom_id!r}, not "
+            f"{args.classroom!r}; give a new session id (or --resume for this classroom)",
+            source="argument --session",
+        )
     return MeasurementSession(
         session_id,
         args.classroom,
