@@ -241,3 +241,52 @@ def test_session_of_another_classroom_is_refused(
     with CampaignStore.open(path) as store:
         assert store.readings(include_superseded=True) == []
         assert [s.session_id for s in store.sessions()] == ["SE1"]
+
+
+def _run_measure(command: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run ``measure``; a session that loops forever fails the test by its timeout."""
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+def test_auto_without_script_skips_typed_in_quantities(tmp_path: Path) -> None:
+    """``--auto`` has no one to type power, heights or luminances: those steps are skipped
+    (not measured) instead of being asked forever; the meter's steps are all taken."""
+    path = _campaign(tmp_path)
+    command = _measure(path, "--lux-meter", EMU, "--lang", "en")
+    command[command.index("--roles") + 1] = "lux,power,height,luminance"
+    done = _run_measure(command)
+    assert done.returncode == 0, done.stderr
+    assert "no meter for power, height, luminance" in done.stdout
+    assert "not a number" not in done.stdout
+    with CampaignStore.open(path) as store:
+        kinds = Counter(r.kind for r in store.readings("R101"))
+    assert kinds == {"illuminance": 80}
+
+
+def test_auto_skips_a_step_whose_reading_is_refused(tmp_path: Path) -> None:
+    """A meter reading the model refuses (250 000 lx > the 200 000 lx cap) is taken again a few
+    times, then the step is skipped with a plain message: the run ends, nothing is stored."""
+    path = _campaign(tmp_path)
+    command = _measure(path, "--lux-meter", "emu://t-10a?lux=250000&time_scale=0.01")
+    done = _run_measure([*command, "--lang", "en"])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("reading refused") == 3 * 80
+    assert "desk point D1-1: refused 3 times; step skipped (not measured" in done.stdout
+    assert "0/80 steps measured, 80 skipped" in done.stdout
+    assert _current_lux(path) == []
+
+
+def test_script_that_runs_out_on_a_typed_in_value_skips_it(tmp_path: Path) -> None:
+    """``--auto --script``: once the script is used up the prompts get "read", which is no
+    number; after three such answers the typed-in step is skipped, the run ends."""
+    path = _campaign(tmp_path)
+    script = tmp_path / "answers.txt"
+    script.write_text("r\n300\n", encoding="utf-8")
+    command = _measure(path, "--script", str(script), "--lang", "en")
+    command[command.index("--roles") + 1] = "power"
+    done = _run_measure(command)
+    assert done.returncode == 0, done.stderr
+    assert "no number after 3 answers: step skipped (not measured)" in done.stdout
+    assert "1/2 steps measured, 1 skipped" in done.stdout
+    with CampaignStore.open(path) as store:
+        assert [(r.kind, r.power_w) for r in store.readings("R101")] == [("power", 300.0)]  # type: ignore[union-attr]
