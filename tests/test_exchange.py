@@ -296,3 +296,44 @@ def test_import_never_leaves_a_partial_campaign(
         else:
             after = snapshot(b)
             assert len(after["readings"]) == len(plan.readings)  # type: ignore[arg-type]
+
+
+BIG = "99999999999999999999"  # 20 digits: over SQLite's 64-bit INTEGER
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "column", "expected"),
+    [
+        ("classrooms.csv", ",3.4,7,", f",3.4,{BIG},", "desk_rows", "≤ 50, got " + BIG),
+        ("illuminance.csv", ",on,0,", f",on,{BIG},", "point", "≤ 10000, got " + BIG),
+        # 10^9 × 1 luminaires passed before and ran out of memory when planning the session
+        ("classrooms.csv", ",9,3,3,", ",1000000000,1000000000,1,", "luminaire_count", "≤ 500"),
+        ("classrooms.csv", ",9,3,3,", f",9,{BIG},3,", "luminaire_rows", "≤ 50"),
+        ("classrooms.csv", ",3,3,2,", f",3,3,{BIG},", "board_luminaire_count", "≤ 20"),
+    ],
+)
+def test_huge_whole_numbers_refused_at_import(
+    store: CampaignStore,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    file: str,
+    old: str,
+    new: str,
+    column: str,
+    expected: str,
+) -> None:
+    """A whole number over its field's bound is a located error (exit 2), not an
+    OverflowError traceback from SQLite or a MemoryError later; no file is left behind."""
+    fill(store)
+    export_folder(store, tmp_path / "x")
+    target = tmp_path / "x" / file
+    text = target.read_text()
+    assert old in text
+    target.write_text(text.replace(old, new, 1))
+    code = main(["campaign", "import", str(tmp_path / "x"), "--into", str(tmp_path / "n.lux")])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert f"{file}, line 2, column {column}" in err
+    assert expected in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "n.lux").exists()
