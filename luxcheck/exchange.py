@@ -294,6 +294,11 @@ def _raw_csv(path: Path, spec: FileSpec) -> Iterator[tuple[int, list[str], list[
                 source=str(path),
                 line=line + 1,
             ) from None
+        except csv.Error as exc:
+            message = f"malformed CSV ({exc})"
+            if "field limit" in str(exc):
+                message = f"a cell is longer than {csv.field_size_limit()} characters ({exc})"
+            raise InputError(message, source=str(path), line=reader.line_num) from None
 
 
 def _read_csv(path: Path, spec: FileSpec) -> Iterator[_Row]:

@@ -337,3 +337,24 @@ def test_huge_whole_numbers_refused_at_import(
     assert expected in err
     assert "Traceback" not in err
     assert not (tmp_path / "n.lux").exists()
+
+
+def test_cell_over_the_csv_field_limit_is_located(
+    store: CampaignStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A cell over the csv module's limit (131 072 characters) gives file and line, exit 2,
+    not a _csv.Error traceback; an existing campaign is left unchanged."""
+    fill(store)
+    export_folder(store, tmp_path / "x")
+    target = tmp_path / "x" / "illuminance.csv"
+    lines = target.read_text().splitlines(keepends=True)
+    assert lines[2].startswith("I2,") and lines[2].endswith(",,,\n")
+    lines[2] = lines[2][: -len(",\n")] + "," + "x" * 140_000 + "\n"  # the note of line 3
+    target.write_text("".join(lines))
+    before = snapshot(store)
+    code = main(["campaign", "import", str(tmp_path / "x"), "--into", str(store.path)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "illuminance.csv, line 3: a cell is longer than 131072 characters" in err
+    assert "Traceback" not in err
+    assert snapshot(store) == before
