@@ -290,3 +290,26 @@ def test_script_that_runs_out_on_a_typed_in_value_skips_it(tmp_path: Path) -> No
     assert "1/2 steps measured, 1 skipped" in done.stdout
     with CampaignStore.open(path) as store:
         assert [(r.kind, r.power_w) for r in store.readings("R101")] == [("power", 300.0)]  # type: ignore[union-attr]
+
+
+def test_resume_takes_the_latest_session_across_utc_offsets(tmp_path: Path) -> None:
+    """``--resume`` reopens the session that started last in time, whatever the time zones
+    of the stored time stamps (08:30+08:00 is before 01:00+00:00)."""
+    import datetime as dt
+
+    from luxcheck.model import MeasurementSession
+
+    path = _campaign(tmp_path)
+    beijing = dt.timezone(dt.timedelta(hours=8))
+    with CampaignStore.open(path) as store:
+        store.add_session(
+            MeasurementSession("R101-A", "R101", "张工", dt.datetime(2026, 11, 2, 1, tzinfo=dt.UTC))
+        )
+        store.add_session(
+            MeasurementSession(
+                "R101-B", "R101", "张工", dt.datetime(2026, 11, 2, 8, 30, tzinfo=beijing)
+            )
+        )
+    done = _run_measure(_measure(path, "--lux-meter", EMU, "--resume"))
+    assert done.returncode == 0, done.stderr
+    assert {r.session_id for r in _current_lux(path)} == {"R101-A"}
