@@ -332,6 +332,12 @@ class ImportPlan:
         }
 
 
+def _given(**cells: Any) -> dict[str, Any]:
+    """The keyword arguments of the cells that are not empty (``None``): an empty optional
+    cell takes the model's default, a given value is validated by the model (never replaced)."""
+    return {name: value for name, value in cells.items() if value is not None}
+
+
 def _rows(folder: Path, key: str, *, required: bool = False) -> list[_Row]:
     spec = LAYOUT[key]
     path = folder / spec.name
@@ -459,8 +465,8 @@ def read_folder(folder: str | Path) -> ImportPlan:
         Campaign,
         campaign_id=c.text("campaign_id"),
         name=c.text("name"),
-        profile=c.text("profile") or "cn-classroom",
         client=c.text("client"),
+        **_given(profile=c.opt_text("profile")),
     )
     schools = [
         r.build(
@@ -481,8 +487,7 @@ def read_folder(folder: str | Path) -> ImportPlan:
             serial_number=r.text("serial_number"),
             calibration_date=r.date("calibration_date"),
             expanded_uncertainty_percent=r.number("expanded_uncertainty_percent"),
-            coverage_factor=r.opt_number("coverage_factor") or 2.0,
-            kind=r.text("kind") or "illuminance",
+            **_given(coverage_factor=r.opt_number("coverage_factor"), kind=r.opt_text("kind")),
         )
         for r in _rows(folder, "instruments")
     ]
@@ -614,10 +619,9 @@ def _array_readings(folder: Path) -> list[AnyReading]:
                 **_common(r),
                 samples=counts,
                 sample_rate_hz=r.number("sample_rate_hz"),
-                unit=r.text("unit") or "relative",
-                dark_level=r.opt_number("dark_level") or 0.0,
                 full_scale=r.opt_number("full_scale"),
                 luminaire=r.text("luminaire"),
+                **_given(unit=r.opt_text("unit"), dark_level=r.opt_number("dark_level")),
             )
         )
     _no_orphans(samples, "waveforms.csv")

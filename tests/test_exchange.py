@@ -144,6 +144,9 @@ def test_reimport_is_idempotent_and_conflicts_refused(store: CampaignStore, tmp_
         ("instruments.csv", "2026-03-01", "01/03/2026", 2, "calibration_date", "YYYY-MM-DD"),
         ("classrooms.csv", ",ordinary,", ",gym,", 2, "room_type", "ordinary, art"),
         ("waveform_samples.csv", "W1,1,200", "W1,1,2e2x", 3, "value", "expected a number"),
+        # a given value is the model's to judge, never replaced by a default (k = 0 was 2.0)
+        ("instruments.csv", ",2.0,illuminance", ",0,illuminance", 2, "coverage_factor", "≥ 1"),
+        ("instruments.csv", ",2.0,illuminance", ",0.0,illuminance", 2, "coverage_factor", "≥ 1"),
     ],
 )
 def test_malformed_file_rejected_whole(
@@ -358,3 +361,25 @@ def test_cell_over_the_csv_field_limit_is_located(
     assert "illuminance.csv, line 3: a cell is longer than 131072 characters" in err
     assert "Traceback" not in err
     assert snapshot(store) == before
+
+
+def test_empty_optional_cells_take_the_models_defaults(
+    store: CampaignStore, tmp_path: Path
+) -> None:
+    """Empty profile, coverage_factor, kind, unit and dark_level cells: the model's defaults."""
+    fill(store)
+    export_folder(store, tmp_path / "x")
+    for file, old, new in [
+        ("campaign.csv", ",cn-classroom,", ",,"),
+        ("instruments.csv", ",2.0,illuminance", ",,"),
+        ("waveforms.csv", ",relative,0.0,", ",,,"),
+    ]:
+        path = tmp_path / "x" / file
+        text = path.read_text()
+        assert old in text
+        path.write_text(text.replace(old, new, 1))
+    plan = read_folder(tmp_path / "x")
+    assert plan.campaign == store.campaign
+    assert plan.instruments == store.instruments()
+    (waveform,) = [r for r in plan.readings if isinstance(r, WaveformReading)]
+    assert (waveform.unit, waveform.dark_level) == ("relative", 0.0)
