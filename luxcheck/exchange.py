@@ -317,6 +317,7 @@ class ImportPlan:
     instruments: list[Instrument]
     sessions: list[MeasurementSession]
     readings: list[AnyReading]
+    campaign_line: int = 2  # the line of the campaign row in campaign.csv
 
     @property
     def counts(self) -> dict[str, int]:
@@ -553,7 +554,7 @@ def read_folder(folder: str | Path) -> ImportPlan:
     for r in _rows(folder, "voids"):
         readings.append(r.build(VoidReading, **_common(r)))
     _check_references(folder, schools, classrooms, instruments, sessions, readings)
-    return ImportPlan(campaign, schools, classrooms, instruments, sessions, readings)
+    return ImportPlan(campaign, schools, classrooms, instruments, sessions, readings, c.line)
 
 
 def _classroom(r: _Row) -> Classroom:
@@ -663,6 +664,18 @@ def import_folder(store: CampaignStore, folder: str | Path) -> ImportPlan:
             f"{store.campaign.campaign_id!r}",
             source=str(Path(folder) / "campaign.csv"),
         )
+    known = store.campaign
+    for f in fields(Campaign):
+        ours, theirs = getattr(plan.campaign, f.name), getattr(known, f.name)
+        if ours != theirs:
+            raise InputError(
+                f"campaign {known.campaign_id!r} is already in the store with {f.name} "
+                f"{theirs!r}, the folder has {ours!r}; a different value under a known id is "
+                "refused",
+                source=str(Path(folder) / "campaign.csv"),
+                line=plan.campaign_line,
+                column=f.name,
+            )
     known_schools = {s.school_id: s for s in store.schools()}
     known_rooms = {c.classroom_id: c for c in store.classrooms()}
     known_instruments = {i.instrument_id: i for i in store.instruments()}

@@ -383,3 +383,36 @@ def test_empty_optional_cells_take_the_models_defaults(
     assert plan.instruments == store.instruments()
     (waveform,) = [r for r in plan.readings if isinstance(r, WaveformReading)]
     assert (waveform.unit, waveform.dark_level) == ("relative", 0.0)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "column"),
+    [
+        (",cn-classroom,", ",jiangsu-2021,", "profile"),
+        ("C1,测试活动,", "C1,另一个活动,", "name"),
+        (",cn-classroom,\n", ",cn-classroom,教育局\n", "client"),
+    ],
+)
+def test_changed_campaign_under_the_same_id_refused(
+    store: CampaignStore,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    old: str,
+    new: str,
+    column: str,
+) -> None:
+    """README: "a different value under a known id is refused" — the campaign row too."""
+    fill(store)
+    export_folder(store, tmp_path / "x")
+    target = tmp_path / "x" / "campaign.csv"
+    text = target.read_text()
+    assert old in text
+    target.write_text(text.replace(old, new, 1))
+    before = snapshot(store)
+    code = main(["campaign", "import", str(tmp_path / "x"), "--into", str(store.path)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert f"campaign.csv, line 2, column {column}" in err
+    assert "a different value under a known id is refused" in err
+    assert snapshot(store) == before
+    assert store.campaign.profile == "cn-classroom"
