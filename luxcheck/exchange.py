@@ -595,13 +595,34 @@ def _no_orphans(arrays: dict[str, _LongArray], metadata_file: str) -> None:
         raise long.first.error("reading_id", f"{rid!r} has rows but none in {metadata_file}")
 
 
+def _build_array_reading(
+    meta: _Row,
+    long: _LongArray,
+    arrays: Mapping[str, str],
+    factory: Callable[..., AnyReading],
+    **kwargs: Any,
+) -> AnyReading:
+    """Construct a spectrum or waveform reading. An error in an array field (``arrays`` maps it
+    to its column in the long-format file) is located at the reading's first row there; any
+    other error (unit, sample rate, dark level, …) at the metadata row."""
+    try:
+        return factory(**kwargs)
+    except InputError as exc:
+        if exc.column in arrays:
+            raise long.first.error(arrays[str(exc.column)], exc.message) from None
+        raise meta.error(exc.column, exc.message) from None
+
+
 def _array_readings(folder: Path) -> list[AnyReading]:
     out: list[AnyReading] = []
     values = _long_arrays(folder, "spectrum_values", "wavelength_nm", sequential=False)
     for r in _rows(folder, "spectra"):
         long, spd = _matched_values(r, values, "spectrum_values.csv")
         out.append(
-            long.first.build(
+            _build_array_reading(
+                r,
+                long,
+                {"wavelength_nm": "wavelength_nm", "values": "value"},
                 SpectrumReading,
                 **_common(r),
                 wavelength_nm=np.frombuffer(long.x, dtype=np.float64).copy(),
@@ -615,7 +636,10 @@ def _array_readings(folder: Path) -> list[AnyReading]:
     for r in _rows(folder, "waveforms"):
         long, counts = _matched_values(r, samples, "waveform_samples.csv")
         out.append(
-            long.first.build(
+            _build_array_reading(
+                r,
+                long,
+                {"samples": "value"},
                 WaveformReading,
                 **_common(r),
                 samples=counts,

@@ -147,6 +147,12 @@ def test_reimport_is_idempotent_and_conflicts_refused(store: CampaignStore, tmp_
         # a given value is the model's to judge, never replaced by a default (k = 0 was 2.0)
         ("instruments.csv", ",2.0,illuminance", ",0,illuminance", 2, "coverage_factor", "≥ 1"),
         ("instruments.csv", ",2.0,illuminance", ",0.0,illuminance", 2, "coverage_factor", "≥ 1"),
+        # spectrum/waveform metadata errors are located in the metadata file, not the values
+        ("spectra.csv", ",W/(m2 nm),", ",W/m2,", 2, "unit", "W/(m2 nm), mW/(m2 nm)"),
+        ("waveforms.csv", ",20000.0,", ",0,", 2, "sample_rate_hz", "> 0"),
+        ("waveforms.csv", ",relative,0.0,", ",relative,nan,", 2, "dark_level", "finite"),
+        # … and errors in the arrays in the values file, at the reading's first row
+        ("spectrum_values.csv", "S1,380.0,", "S1,100.0,", 2, "wavelength_nm", "200–1100 nm"),
     ],
 )
 def test_malformed_file_rejected_whole(
