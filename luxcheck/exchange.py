@@ -294,6 +294,11 @@ def _raw_csv(path: Path, spec: FileSpec) -> Iterator[tuple[int, list[str], list[
                 source=str(path),
                 line=line + 1,
             ) from None
+        except csv.Error as exc:
+            message = f"malformed CSV ({exc})"
+            if "field limit" in str(exc):
+                message = f"a cell is longer than {csv.field_size_limit()} characters ({exc})"
+            raise InputError(message, source=str(path), line=reader.line_num) from None
 
 
 def _read_csv(path: Path, spec: FileSpec) -> Iterator[_Row]:
@@ -312,6 +317,7 @@ class ImportPlan:
     instruments: list[Instrument]
     sessions: list[MeasurementSession]
     readings: list[AnyReading]
+    campaign_line: int = 2  # the line of the campaign row in campaign.csv
 
     @property
     def counts(self) -> dict[str, int]:
@@ -325,6 +331,12 @@ class ImportPlan:
             "sessions": len(self.sessions),
             **{f"{k} readings": v for k, v in sorted(kinds.items())},
         }
+
+
+def _given(**cells: Any) -> dict[str, Any]:
+    """The keyword arguments of the cells that are not empty (``None``): an empty optional
+    cell takes the model's default, a given value is validated by the model (never replaced)."""
+    return {name: value for name, value in cells.items() if value is not None}
 
 
 def _rows(folder: Path, key: str, *, required: bool = False) -> list[_Row]:
@@ -454,8 +466,8 @@ def read_folder(folder: str | Path) -> ImportPlan:
         Campaign,
         campaign_id=c.text("campaign_id"),
         name=c.text("name"),
-        profile=c.text("profile") or "cn-classroom",
         client=c.text("client"),
+        **_given(profile=c.opt_text("profile")),
     )
     schools = [
         r.build(
@@ -476,8 +488,7 @@ def read_folder(folder: str | Path) -> ImportPlan:
             serial_number=r.text("serial_number"),
             calibration_date=r.date("calibration_date"),
             expanded_uncertainty_percent=r.number("expanded_uncertainty_percent"),
-            coverage_factor=r.opt_number("coverage_factor") or 2.0,
-            kind=r.text("kind") or "illuminance",
+            **_given(coverage_factor=r.opt_number("coverage_factor"), kind=r.opt_text("kind")),
         )
         for r in _rows(folder, "instruments")
     ]
@@ -543,7 +554,7 @@ def read_folder(folder: str | Path) -> ImportPlan:
     for r in _rows(folder, "voids"):
         readings.append(r.build(VoidReading, **_common(r)))
     _check_references(folder, schools, classrooms, instruments, sessions, readings)
-    return ImportPlan(campaign, schools, classrooms, instruments, sessions, readings)
+    return ImportPlan(campaign, schools, classrooms, instruments, sessions, readings, c.line)
 
 
 def _classroom(r: _Row) -> Classroom:
@@ -584,13 +595,34 @@ def _no_orphans(arrays: dict[str, _LongArray], metadata_file: str) -> None:
         raise long.first.error("reading_id", f"{rid!r} has rows but none in {metadata_file}")
 
 
+def _build_array_reading(
+    meta: _Row,
+    long: _LongArray,
+    arrays: Mapping[str, str],
+    factory: Callable[..., AnyReading],
+    **kwargs: Any,
+) -> AnyReading:
+    """Construct a spectrum or waveform reading. An error in an array field (``arrays`` maps it
+    to its column in the long-format file) is located at the reading's first row there; any
+    other error (unit, sample rate, dark level, …) at the metadata row."""
+    try:
+        return factory(**kwargs)
+    except InputError as exc:
+        if exc.column in arrays:
+            raise long.first.error(arrays[str(exc.column)], exc.message) from None
+        raise meta.error(exc.column, exc.message) from None
+
+
 def _array_readings(folder: Path) -> list[AnyReading]:
     out: list[AnyReading] = []
     values = _long_arrays(folder, "spectrum_values", "wavelength_nm", sequential=False)
     for r in _rows(folder, "spectra"):
         long, spd = _matched_values(r, values, "spectrum_values.csv")
         out.append(
-            long.first.build(
+            _build_array_reading(
+                r,
+                long,
+                {"wavelength_nm": "wavelength_nm", "values": "value"},
                 SpectrumReading,
                 **_common(r),
                 wavelength_nm=np.frombuffer(long.x, dtype=np.float64).copy(),
@@ -604,15 +636,17 @@ def _array_readings(folder: Path) -> list[AnyReading]:
     for r in _rows(folder, "waveforms"):
         long, counts = _matched_values(r, samples, "waveform_samples.csv")
         out.append(
-            long.first.build(
+            _build_array_reading(
+                r,
+                long,
+                {"samples": "value"},
                 WaveformReading,
                 **_common(r),
                 samples=counts,
                 sample_rate_hz=r.number("sample_rate_hz"),
-                unit=r.text("unit") or "relative",
-                dark_level=r.opt_number("dark_level") or 0.0,
                 full_scale=r.opt_number("full_scale"),
                 luminaire=r.text("luminaire"),
+                **_given(unit=r.opt_text("unit"), dark_level=r.opt_number("dark_level")),
             )
         )
     _no_orphans(samples, "waveforms.csv")
@@ -654,6 +688,18 @@ def import_folder(store: CampaignStore, folder: str | Path) -> ImportPlan:
             f"{store.campaign.campaign_id!r}",
             source=str(Path(folder) / "campaign.csv"),
         )
+    known = store.campaign
+    for f in fields(Campaign):
+        ours, theirs = getattr(plan.campaign, f.name), getattr(known, f.name)
+        if ours != theirs:
+            raise InputError(
+                f"campaign {known.campaign_id!r} is already in the store with {f.name} "
+                f"{theirs!r}, the folder has {ours!r}; a different value under a known id is "
+                "refused",
+                source=str(Path(folder) / "campaign.csv"),
+                line=plan.campaign_line,
+                column=f.name,
+            )
     known_schools = {s.school_id: s for s in store.schools()}
     known_rooms = {c.classroom_id: c for c in store.classrooms()}
     known_instruments = {i.instrument_id: i for i in store.instruments()}

@@ -437,22 +437,33 @@ def run_session(
     reconnect_attempts: int = 20,
     reconnect_wait_s: float = 0.5,
     interactive_reconnect: bool = False,
+    max_refusals: int | None = 3,
 ) -> SessionOutcome:
     """Run (or resume) a guided session. The session row is created if it is not stored yet.
 
     Each reading is committed before the next prompt and acknowledged with a line
     ``saved <reading_id> …``. A device error is reported in plain words; on a disconnect the
     session waits for the meter to come back (asking the inspector when interactive), and stops
-    cleanly (resumable) if it does not.
+    cleanly (resumable) if it does not. A reading the model refuses (e.g. out of range) is
+    taken again; after ``max_refusals`` refusals of the same step the step is skipped (it stays
+    "not measured"). ``None`` asks again until the inspector skips (a person at the prompt).
     """
     if "." in session.session_id:
         raise InputError("a guided session id must not contain '.'", column="session_id")
-    if store.session(session.session_id) is None:
+    stored = store.session(session.session_id)
+    if stored is None:
         store.add_session(session)
+    elif stored.classroom_id != session.classroom_id:
+        raise InputError(
+            f"session {session.session_id!r} belongs to classroom {stored.classroom_id!r}, "
+            f"not {session.classroom_id!r}",
+            column="session_id",
+        )
     sid = session.session_id
     counts, current = _attempts(store, sid)
     taken: list[str] = []
     skipped: list[str] = []
+    refusals: dict[str, int] = {}
     history: list[str] = [current[s.key] for s in steps if s.key in current]
     pending = [s for s in steps if s.key not in current]
     total = len(steps)
@@ -526,6 +537,17 @@ def run_session(
             reading = build_reading(step, reading_id, sid, meter.instrument_id, fields)
         except InputError as exc:
             console.say(f"reading refused: {exc}")
+            refusals[step.key] = refusals.get(step.key, 0) + 1
+            if max_refusals is not None and refusals[step.key] >= max_refusals:
+                console.say(
+                    f"{title(step)}: refused {refusals[step.key]} times; step skipped "
+                    "(not measured — check the meter, then measure it with --resume)"
+                    if lang == "en"
+                    else f"{title(step)}:读数 {refusals[step.key]} 次被拒;跳过此项(未测,"
+                    "检查仪器后使用 --resume 补测)"
+                )
+                skipped.append(step.key)
+                index += 1
             continue
         store.add_reading(reading)  # committed and fsynced before the acknowledgement
         counts[step.key] = attempt

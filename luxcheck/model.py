@@ -39,6 +39,15 @@ POWER_CIRCUITS: tuple[str, ...] = get_args(PowerCircuit)
 LuminanceTarget = Literal["luminaire", "background", "board", "wall", "other"]
 LUMINANCE_TARGETS: tuple[str, ...] = get_args(LuminanceTarget)
 
+#: Upper bounds of the whole-number fields. A classroom is at most 50 m × 50 m (see
+#: :class:`Classroom`): 50 desk or luminaire rows/columns, 500 luminaires, 20 blackboard lamps
+#: and 10 000 plan points are far beyond any real room. They stop a mistyped value before it
+#: sizes a point plan or overflows an SQLite integer.
+MAX_ROWS = 50
+MAX_LUMINAIRES = 500
+MAX_BOARD_LAMPS = 20
+MAX_POINT = 10_000
+
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 
 
@@ -102,13 +111,29 @@ def _req(value: float | None) -> float:
     return value
 
 
-def check_int(value: object, field_name: str, *, minimum: int = 0) -> int:
-    """Check a whole number ≥ ``minimum`` (bools are refused, floats must be integral)."""
+#: The default upper bound of :func:`check_int`: what an SQLite/C ``int`` holds with room.
+INT_MAX = 2**31 - 1
+
+
+def _shown(number: int) -> str:
+    # str() of an int over 4300 digits raises ValueError; such a number is shown by its size
+    return str(number) if number.bit_length() <= 256 else f"a {number.bit_length()}-bit number"
+
+
+def check_int(value: object, field_name: str, *, minimum: int = 0, maximum: int = INT_MAX) -> int:
+    """Check a whole number in ``[minimum, maximum]`` (bools and floats are refused)."""
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
         raise InputError(f"expected a whole number, got {value!r}", column=field_name)
-    if int(value) < minimum:
-        raise InputError(f"expected a whole number ≥ {minimum}, got {value!r}", column=field_name)
-    return int(value)
+    number = int(value)
+    if number < minimum:
+        raise InputError(
+            f"expected a whole number ≥ {minimum}, got {_shown(number)}", column=field_name
+        )
+    if number > maximum:
+        raise InputError(
+            f"expected a whole number ≤ {maximum}, got {_shown(number)}", column=field_name
+        )
+    return number
 
 
 def check_choice(value: object, field_name: str, choices: tuple[str, ...]) -> str:
@@ -216,7 +241,7 @@ class Classroom:
         length = _req(check_number(self.length_m, "length_m", minimum=2.0, maximum=50.0))
         width = _req(check_number(self.width_m, "width_m", minimum=2.0, maximum=50.0))
         height = _req(check_number(self.height_m, "height_m", minimum=2.0, maximum=15.0))
-        check_int(self.desk_rows, "desk_rows", minimum=1)
+        check_int(self.desk_rows, "desk_rows", minimum=1, maximum=MAX_ROWS)
         front = _req(check_number(self.desk_front_m, "desk_front_m", minimum=0.0))
         back = _req(check_number(self.desk_back_m, "desk_back_m", minimum=0.0))
         if not front < back <= length:
@@ -238,10 +263,10 @@ class Classroom:
                 f"blackboard top ({bottom + board_h!r} m) is above the ceiling ({height!r} m)",
                 column="board_height_m",
             )
-        check_int(self.luminaire_count, "luminaire_count", minimum=0)
-        check_int(self.luminaire_rows, "luminaire_rows", minimum=0)
-        check_int(self.luminaire_columns, "luminaire_columns", minimum=0)
-        check_int(self.board_luminaire_count, "board_luminaire_count", minimum=0)
+        check_int(self.luminaire_count, "luminaire_count", maximum=MAX_LUMINAIRES)
+        check_int(self.luminaire_rows, "luminaire_rows", maximum=MAX_ROWS)
+        check_int(self.luminaire_columns, "luminaire_columns", maximum=MAX_ROWS)
+        check_int(self.board_luminaire_count, "board_luminaire_count", maximum=MAX_BOARD_LAMPS)
         if self.luminaire_rows * self.luminaire_columns != self.luminaire_count:
             raise InputError(
                 f"luminaire_rows × luminaire_columns = "
@@ -384,7 +409,7 @@ class IlluminanceReading(Reading):
             raise InputError("expected on or off", column="lights_on")
         check_number(self.illuminance_lx, "illuminance_lx", minimum=0.0, maximum=200_000.0)
         if self.point is not None:
-            check_int(self.point, "point", minimum=0)
+            check_int(self.point, "point", maximum=MAX_POINT)
 
 
 def _as_array(value: object, field_name: str) -> npt.NDArray[np.generic]:

@@ -421,13 +421,15 @@ class CampaignStore:
         if classroom_id is not None:
             sql += " WHERE classroom_id = ?"
             params = (classroom_id,)
-        rows = self._db.execute(sql + " ORDER BY started_at, session_id", params).fetchall()
-        return [
+        rows = self._db.execute(sql, params).fetchall()
+        sessions = [
             MeasurementSession(
                 r[0], r[1], r[2], _parse_ts(r[3]), tuple(i for i in r[4].split(";") if i), r[5]
             )
             for r in rows
         ]
+        # by the instant, not the text: 09:00+08:00 is before 02:00+00:00
+        return sorted(sessions, key=lambda s: (s.started_at, s.session_id))
 
     def session(self, session_id: str) -> MeasurementSession | None:
         """One session, or None."""

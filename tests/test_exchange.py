@@ -144,6 +144,15 @@ def test_reimport_is_idempotent_and_conflicts_refused(store: CampaignStore, tmp_
         ("instruments.csv", "2026-03-01", "01/03/2026", 2, "calibration_date", "YYYY-MM-DD"),
         ("classrooms.csv", ",ordinary,", ",gym,", 2, "room_type", "ordinary, art"),
         ("waveform_samples.csv", "W1,1,200", "W1,1,2e2x", 3, "value", "expected a number"),
+        # a given value is the model's to judge, never replaced by a default (k = 0 was 2.0)
+        ("instruments.csv", ",2.0,illuminance", ",0,illuminance", 2, "coverage_factor", "≥ 1"),
+        ("instruments.csv", ",2.0,illuminance", ",0.0,illuminance", 2, "coverage_factor", "≥ 1"),
+        # spectrum/waveform metadata errors are located in the metadata file, not the values
+        ("spectra.csv", ",W/(m2 nm),", ",W/m2,", 2, "unit", "W/(m2 nm), mW/(m2 nm)"),
+        ("waveforms.csv", ",20000.0,", ",0,", 2, "sample_rate_hz", "> 0"),
+        ("waveforms.csv", ",relative,0.0,", ",relative,nan,", 2, "dark_level", "finite"),
+        # … and errors in the arrays in the values file, at the reading's first row
+        ("spectrum_values.csv", "S1,380.0,", "S1,100.0,", 2, "wavelength_nm", "200–1100 nm"),
     ],
 )
 def test_malformed_file_rejected_whole(
@@ -296,3 +305,120 @@ def test_import_never_leaves_a_partial_campaign(
         else:
             after = snapshot(b)
             assert len(after["readings"]) == len(plan.readings)  # type: ignore[arg-type]
+
+
+BIG = "99999999999999999999"  # 20 digits: over SQLite's 64-bit INTEGER
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "column", "expected"),
+    [
+        ("classrooms.csv", ",3.4,7,", f",3.4,{BIG},", "desk_rows", "≤ 50, got " + BIG),
+        ("illuminance.csv", ",on,0,", f",on,{BIG},", "point", "≤ 10000, got " + BIG),
+        # 10^9 × 1 luminaires passed before and ran out of memory when planning the session
+        ("classrooms.csv", ",9,3,3,", ",1000000000,1000000000,1,", "luminaire_count", "≤ 500"),
+        ("classrooms.csv", ",9,3,3,", f",9,{BIG},3,", "luminaire_rows", "≤ 50"),
+        ("classrooms.csv", ",3,3,2,", f",3,3,{BIG},", "board_luminaire_count", "≤ 20"),
+    ],
+)
+def test_huge_whole_numbers_refused_at_import(
+    store: CampaignStore,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    file: str,
+    old: str,
+    new: str,
+    column: str,
+    expected: str,
+) -> None:
+    """A whole number over its field's bound is a located error (exit 2), not an
+    OverflowError traceback from SQLite or a MemoryError later; no file is left behind."""
+    fill(store)
+    export_folder(store, tmp_path / "x")
+    target = tmp_path / "x" / file
+    text = target.read_text()
+    assert old in text
+    target.write_text(text.replace(old, new, 1))
+    code = main(["campaign", "import", str(tmp_path / "x"), "--into", str(tmp_path / "n.lux")])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert f"{file}, line 2, column {column}" in err
+    assert expected in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "n.lux").exists()
+
+
+def test_cell_over_the_csv_field_limit_is_located(
+    store: CampaignStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A cell over the csv module's limit (131 072 characters) gives file and line, exit 2,
+    not a _csv.Error traceback; an existing campaign is left unchanged."""
+    fill(store)
+    export_folder(store, tmp_path / "x")
+    target = tmp_path / "x" / "illuminance.csv"
+    lines = target.read_text().splitlines(keepends=True)
+    assert lines[2].startswith("I2,") and lines[2].endswith(",,,\n")
+    lines[2] = lines[2][: -len(",\n")] + "," + "x" * 140_000 + "\n"  # the note of line 3
+    target.write_text("".join(lines))
+    before = snapshot(store)
+    code = main(["campaign", "import", str(tmp_path / "x"), "--into", str(store.path)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "illuminance.csv, line 3: a cell is longer than 131072 characters" in err
+    assert "Traceback" not in err
+    assert snapshot(store) == before
+
+
+def test_empty_optional_cells_take_the_models_defaults(
+    store: CampaignStore, tmp_path: Path
+) -> None:
+    """Empty profile, coverage_factor, kind, unit and dark_level cells: the model's defaults."""
+    fill(store)
+    export_folder(store, tmp_path / "x")
+    for file, old, new in [
+        ("campaign.csv", ",cn-classroom,", ",,"),
+        ("instruments.csv", ",2.0,illuminance", ",,"),
+        ("waveforms.csv", ",relative,0.0,", ",,,"),
+    ]:
+        path = tmp_path / "x" / file
+        text = path.read_text()
+        assert old in text
+        path.write_text(text.replace(old, new, 1))
+    plan = read_folder(tmp_path / "x")
+    assert plan.campaign == store.campaign
+    assert plan.instruments == store.instruments()
+    (waveform,) = [r for r in plan.readings if isinstance(r, WaveformReading)]
+    assert (waveform.unit, waveform.dark_level) == ("relative", 0.0)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "column"),
+    [
+        (",cn-classroom,", ",jiangsu-2021,", "profile"),
+        ("C1,测试活动,", "C1,另一个活动,", "name"),
+        (",cn-classroom,\n", ",cn-classroom,教育局\n", "client"),
+    ],
+)
+def test_changed_campaign_under_the_same_id_refused(
+    store: CampaignStore,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    old: str,
+    new: str,
+    column: str,
+) -> None:
+    """README: "a different value under a known id is refused" — the campaign row too."""
+    fill(store)
+    export_folder(store, tmp_path / "x")
+    target = tmp_path / "x" / "campaign.csv"
+    text = target.read_text()
+    assert old in text
+    target.write_text(text.replace(old, new, 1))
+    before = snapshot(store)
+    code = main(["campaign", "import", str(tmp_path / "x"), "--into", str(store.path)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert f"campaign.csv, line 2, column {column}" in err
+    assert "a different value under a known id is refused" in err
+    assert snapshot(store) == before
+    assert store.campaign.profile == "cn-classroom"

@@ -180,3 +180,51 @@ def test_session_id_with_dot_refused(store: CampaignStore) -> None:
             {},
             ScriptedConsole(out=lambda _: None),
         )
+
+
+def test_stored_session_of_another_classroom_refused(store: CampaignStore) -> None:
+    """A session object whose id is stored under another classroom: refused, nothing written."""
+    from luxcheck.errors import InputError
+
+    store.add_classroom(make_classroom("R102"))
+    steps = plan_steps(make_classroom("R102"), DESK, BOARD, roles=("lux",))
+    with pytest.raises(InputError, match="belongs to classroom 'R101', not 'R102'"):
+        run_session(
+            store,
+            MeasurementSession("SE1", "R102", "x", T0),
+            steps,
+            {"lux": FakeLux()},
+            ScriptedConsole(out=lambda _: None),
+        )
+    assert store.readings(include_superseded=True) == []
+
+
+class TooBright(FakeLux):
+    """A reading the model refuses: 250 000 lx is over the 200 000 lx cap."""
+
+    def read(self, step: Step) -> Mapping[str, Any]:
+        self.calls += 1
+        return {"illuminance_lx": 250_000.0}
+
+
+def test_refused_reading_skips_the_step_after_max_refusals(store: CampaignStore) -> None:
+    lines: list[str] = []
+    steps = plan_steps(make_classroom(), DESK, BOARD, roles=("lux",))
+    meter = TooBright()
+    out = run_session(
+        store, session(), steps, {"lux": meter}, ScriptedConsole(out=lines.append), lang="en"
+    )
+    assert not out.stopped and out.skipped == [s.key for s in steps]
+    assert meter.calls == 3 * len(steps)
+    assert sum("refused 3 times; step skipped" in line for line in lines) == len(steps)
+    assert lux_values(store) == {}
+
+
+def test_refused_reading_asked_again_without_a_bound(store: CampaignStore) -> None:
+    """With a person at the prompt (``max_refusals=None``) a refusal is simply asked again."""
+    steps = plan_steps(make_classroom(), DESK, BOARD, roles=("lux",))
+    meter = TooBright()
+    console = ScriptedConsole(["r"] * 7 + ["s"], auto=False, out=lambda _: None)
+    out = run_session(store, session(), steps, {"lux": meter}, console, max_refusals=None)
+    assert meter.calls == 7
+    assert out.skipped == ["desk-00"] and out.stopped and out.remaining[0] == "desk-01"

@@ -213,3 +213,103 @@ def test_typed_in_quantities_skip_and_stop(
     assert [
         (type(r), getattr(r, "circuit", None), getattr(r, "power_w", None)) for r in readings
     ] == [(PowerReading, "board", 72.5)]
+
+
+def test_session_of_another_classroom_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--session`` naming a stored session of another classroom: exit 2 naming both rooms,
+    before anything is written (the readings would be filed under the other classroom)."""
+    import datetime as dt
+
+    from luxcheck.cli import main
+    from luxcheck.model import MeasurementSession
+
+    path = _campaign(tmp_path)
+    with CampaignStore.open(path) as store:
+        store.add_classroom(make_classroom("R102"))
+        store.add_session(
+            MeasurementSession("SE1", "R101", "张工", dt.datetime(2026, 11, 2, 9, tzinfo=dt.UTC))
+        )
+    command = _measure(path, "--lux-meter", EMU)[3:]  # without "python -m luxcheck"
+    command[command.index("--classroom") + 1] = "R102"
+    command[command.index("--session") + 1] = "SE1"
+    assert main(command) == 2
+    err = capsys.readouterr().err
+    assert "argument --session" in err
+    assert "'R101'" in err and "'R102'" in err
+    with CampaignStore.open(path) as store:
+        assert store.readings(include_superseded=True) == []
+        assert [s.session_id for s in store.sessions()] == ["SE1"]
+
+
+def _run_measure(command: list[str]) -> subprocess.CompletedProcess[str]:
+    """Run ``measure``; a session that loops forever fails the test by its timeout."""
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+def test_auto_without_script_skips_typed_in_quantities(tmp_path: Path) -> None:
+    """``--auto`` has no one to type power, heights or luminances: those steps are skipped
+    (not measured) instead of being asked forever; the meter's steps are all taken."""
+    path = _campaign(tmp_path)
+    command = _measure(path, "--lux-meter", EMU, "--lang", "en")
+    command[command.index("--roles") + 1] = "lux,power,height,luminance"
+    done = _run_measure(command)
+    assert done.returncode == 0, done.stderr
+    assert "no meter for power, height, luminance" in done.stdout
+    assert "not a number" not in done.stdout
+    with CampaignStore.open(path) as store:
+        kinds = Counter(r.kind for r in store.readings("R101"))
+    assert kinds == {"illuminance": 80}
+
+
+def test_auto_skips_a_step_whose_reading_is_refused(tmp_path: Path) -> None:
+    """A meter reading the model refuses (250 000 lx > the 200 000 lx cap) is taken again a few
+    times, then the step is skipped with a plain message: the run ends, nothing is stored."""
+    path = _campaign(tmp_path)
+    command = _measure(path, "--lux-meter", "emu://t-10a?lux=250000&time_scale=0.01")
+    done = _run_measure([*command, "--lang", "en"])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("reading refused") == 3 * 80
+    assert "desk point D1-1: refused 3 times; step skipped (not measured" in done.stdout
+    assert "0/80 steps measured, 80 skipped" in done.stdout
+    assert _current_lux(path) == []
+
+
+def test_script_that_runs_out_on_a_typed_in_value_skips_it(tmp_path: Path) -> None:
+    """``--auto --script``: once the script is used up the prompts get "read", which is no
+    number; after three such answers the typed-in step is skipped, the run ends."""
+    path = _campaign(tmp_path)
+    script = tmp_path / "answers.txt"
+    script.write_text("r\n300\n", encoding="utf-8")
+    command = _measure(path, "--script", str(script), "--lang", "en")
+    command[command.index("--roles") + 1] = "power"
+    done = _run_measure(command)
+    assert done.returncode == 0, done.stderr
+    assert "no number after 3 answers: step skipped (not measured)" in done.stdout
+    assert "1/2 steps measured, 1 skipped" in done.stdout
+    with CampaignStore.open(path) as store:
+        assert [(r.kind, r.power_w) for r in store.readings("R101")] == [("power", 300.0)]  # type: ignore[union-attr]
+
+
+def test_resume_takes_the_latest_session_across_utc_offsets(tmp_path: Path) -> None:
+    """``--resume`` reopens the session that started last in time, whatever the time zones
+    of the stored time stamps (08:30+08:00 is before 01:00+00:00)."""
+    import datetime as dt
+
+    from luxcheck.model import MeasurementSession
+
+    path = _campaign(tmp_path)
+    beijing = dt.timezone(dt.timedelta(hours=8))
+    with CampaignStore.open(path) as store:
+        store.add_session(
+            MeasurementSession("R101-A", "R101", "张工", dt.datetime(2026, 11, 2, 1, tzinfo=dt.UTC))
+        )
+        store.add_session(
+            MeasurementSession(
+                "R101-B", "R101", "张工", dt.datetime(2026, 11, 2, 8, 30, tzinfo=beijing)
+            )
+        )
+    done = _run_measure(_measure(path, "--lux-meter", EMU, "--resume"))
+    assert done.returncode == 0, done.stderr
+    assert {r.session_id for r in _current_lux(path)} == {"R101-A"}

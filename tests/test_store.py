@@ -21,6 +21,7 @@ from luxcheck.model import (
     Campaign,
     IlluminanceReading,
     LuminanceReading,
+    MeasurementSession,
     PowerReading,
     SpectrumReading,
     VoidReading,
@@ -215,3 +216,17 @@ def test_waveform_round_trip_property(
     store.add_reading(reading)
     back = store.readings(kind="waveform")[-1]
     assert back == reading
+
+
+def test_sessions_ordered_by_instant_across_utc_offsets(store: CampaignStore) -> None:
+    """09:00 UTC+08:00 is 01:00 UTC: it comes before 02:00+00:00, although its text sorts
+    after it (``measure --resume`` takes the last session)."""
+    beijing = dt.timezone(dt.timedelta(hours=8))
+    store.add_session(
+        MeasurementSession("A-late", "R101", "x", dt.datetime(2026, 11, 3, 2, 0, tzinfo=dt.UTC))
+    )
+    store.add_session(
+        MeasurementSession("Z-early", "R101", "x", dt.datetime(2026, 11, 3, 9, 0, tzinfo=beijing))
+    )
+    assert [s.session_id for s in store.sessions("R101")] == ["SE1", "Z-early", "A-late"]
+    assert [s.session_id for s in store.sessions()] == ["SE1", "Z-early", "A-late"]

@@ -43,6 +43,8 @@ from luxcheck.store import CampaignStore
 
 ALL_ROLES: tuple[Role, ...] = ("lux", "spectrum", "flicker", "power", "height", "luminance")
 KONICA = ("t-10a", "cl-200a")
+#: Without a person at the prompt: answers or readings refused this often skip the step.
+MAX_TRIES = 3
 
 
 class DriverMeter:
@@ -94,12 +96,16 @@ class ManualMeter:
         "luminance": ("luminance_cd_m2", "亮度 [cd/m²]", "luminance [cd/m²]"),
     }
 
-    def __init__(self, console: Console, instrument_id: str | None, lang: str) -> None:
+    def __init__(
+        self, console: Console, instrument_id: str | None, lang: str, max_tries: int | None = None
+    ) -> None:
         self.console = console
         self.instrument_id = instrument_id
         self.lang = lang
+        self.max_tries = max_tries  # None: ask until a number, s or q comes (a person types)
 
     def _number(self, prompt: str) -> float:
+        tries = 0
         while True:
             answer = self.console.ask(prompt + " (s = skip, q = stop)").strip()
             if answer.lower() in ("s", "q"):
@@ -108,11 +114,19 @@ class ManualMeter:
                 value = float(answer)
             except ValueError:
                 self.console.say(f"not a number: {answer!r}")
-                continue
-            if value != value or value in (float("inf"), float("-inf")):
+            else:
+                if value == value and value not in (float("inf"), float("-inf")):
+                    return value
                 self.console.say(f"not a finite number: {answer!r}")
-                continue
-            return value
+            tries += 1
+            if self.max_tries is not None and tries >= self.max_tries:
+                # a script that gives no number would be asked forever
+                self.console.say(
+                    f"no number after {tries} answers: step skipped (not measured)"
+                    if self.lang == "en"
+                    else f"{tries} 次回答均不是数值:跳过此项(未测)"
+                )
+                raise StepCommand("s")
 
     def read(self, step: Step) -> Mapping[str, Any]:
         key, zh, en = self._ASK[step.role]
@@ -206,6 +220,7 @@ def _run(args: argparse.Namespace) -> int:
             raise InputError(f"{item!r}: expected ROLE=ID", source="argument --instrument")
         instruments[role] = iid
     console: Console
+    interactive = not (args.auto or args.script)
     if args.script is not None:
         try:
             commands = args.script.read_text(encoding="utf-8").splitlines()
@@ -249,12 +264,24 @@ def _run(args: argparse.Namespace) -> int:
                     )
                     opened.append(meter)
                     meters[role] = meter  # type: ignore[index]
-            for role in ("power", "height", "luminance"):
-                if role in roles:
-                    meters[role] = ManualMeter(console, instruments.get(role), args.lang)  # type: ignore[index]
+            # typed-in quantities need answers: --auto alone has none to give (they are
+            # skipped, "not measured"); from a script, an answer that is no number three
+            # times running skips the step
+            if not (args.auto and args.script is None):
+                for role in ("power", "height", "luminance"):
+                    if role in roles:
+                        meters[role] = ManualMeter(  # type: ignore[index]
+                            console,
+                            instruments.get(role),
+                            args.lang,
+                            max_tries=None if interactive else MAX_TRIES,
+                        )
             missing = [r for r in roles if r not in meters]
             if missing:
                 console.say(f"no meter for {', '.join(missing)}: those steps are skipped")
+            typed = [r for r in missing if r in ("power", "height", "luminance")]
+            if typed:
+                console.say(f"({', '.join(typed)}: typed in, and --auto has no --script to answer)")
             console.say(
                 f"{room.classroom_id} {room.name}: desk {desk.n_points} points "
                 f"({desk.rows}×{desk.cols}), board {board.n_points} points; "
@@ -267,7 +294,8 @@ def _run(args: argparse.Namespace) -> int:
                 meters,
                 console,
                 lang=args.lang,
-                interactive_reconnect=not (args.auto or args.script),
+                interactive_reconnect=interactive,
+                max_refusals=None if interactive else MAX_TRIES,
             )
         finally:
             for meter in opened:
@@ -300,6 +328,14 @@ def _session(store: CampaignStore, args: argparse.Namespace) -> MeasurementSessi
         return sessions[-1]
     now = dt.datetime.now(dt.UTC).astimezone()
     session_id = args.session or f"{args.classroom}-{now:%Y%m%dT%H%M%S}"
+    stored = store.session(session_id)
+    if stored is not None and stored.classroom_id != args.classroom:
+        # its readings would be filed under the session's classroom, on this room's plan
+        raise InputError(
+            f"session {session_id!r} belongs to classroom {stored.classroom_id!r}, not "
+            f"{args.classroom!r}; give a new session id (or --resume for this classroom)",
+            source="argument --session",
+        )
     return MeasurementSession(
         session_id,
         args.classroom,
