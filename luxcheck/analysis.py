@@ -138,6 +138,12 @@ def room_glare(room: Classroom, readings: Sequence[AnyReading]) -> glare.RoomUgr
 
     if not luminaires:
         return not_measured("not measured: no luminaire luminance readings")
+    length, width = room.luminaire_luminous_length_m, room.luminaire_luminous_width_m
+    if length is None or width is None:
+        return not_measured(
+            "not measured: the luminous size of the luminaires is not given "
+            "(luminaire_luminous_length_m, luminaire_luminous_width_m)"
+        )
     n = room.luminaire_count
     per_observer: dict[str, list[float]] = defaultdict(lambda: [math.nan] * n)
     for r in luminaires:
@@ -166,8 +172,8 @@ def room_glare(room: Classroom, readings: Sequence[AnyReading]) -> glare.RoomUgr
         indirect_illuminance_lx={
             name: math.pi * backgrounds[name].luminance_cd_m2 for name in per_observer
         },
-        luminous_length_m=LUMINOUS_LENGTH_M,
-        luminous_width_m=LUMINOUS_WIDTH_M,
+        luminous_length_m=length,
+        luminous_width_m=width,
     )
     return glare.room_ugr(room, measured, observers=[known[name] for name in per_observer])
 
@@ -178,11 +184,6 @@ def glare_part(room: Classroom, readings: Sequence[AnyReading]) -> RoomMetrics:
     values, reasons = glare.glare_metrics(room_glare(room, readings))
     out.add(values, reasons)
     return out
-
-
-#: The luminous opening of a classroom grille luminaire assumed for ω (1200 mm × 150 mm).
-LUMINOUS_LENGTH_M = 1.2
-LUMINOUS_WIDTH_M = 0.15
 
 
 def _luminaire_index(name: str, n: int) -> int | None:

@@ -181,6 +181,10 @@ def _classroom(school: School, index: int, rng: np.random.Generator) -> Classroo
     )
 
 
+#: Length of the simulated grille luminaires' luminous opening [m] (1200 mm luminaires).
+LUMINOUS_LENGTH_M = 1.2
+
+
 def plan_campaign(
     n_classrooms: int = 1000, seed: int = 2026, rooms_per_school: float = 25.0
 ) -> list[RoomPlan]:
@@ -254,6 +258,13 @@ def _room_plan(school: School, index: int, rng: np.random.Generator) -> RoomPlan
             lighting = dataclasses.replace(lighting, luminaire_flux_lm=flux * 0.55)
         elif defect == "unmeasured":
             unmeasured = (str(rng.choice(["spectrum", "waveform", "board"])),)
+    # the classroom record states the luminous opening the simulated luminaires have (1.2 m
+    # long; the width gives the simulated area), as an inspector copies it from the data sheet
+    room = dataclasses.replace(
+        room,
+        luminaire_luminous_length_m=LUMINOUS_LENGTH_M,
+        luminaire_luminous_width_m=round(lighting.luminous_area_m2 / LUMINOUS_LENGTH_M, 4),
+    )
     return RoomPlan(
         school,
         room,

@@ -232,6 +232,10 @@ class Classroom:
     building: str = ""
     floor: str = ""
     notes: str = ""
+    #: The luminous opening of one general luminaire (for the solid angle ω in UGR from
+    #: measured luminances); unknown → UGR path (a) is not measured.
+    luminaire_luminous_length_m: float | None = None
+    luminaire_luminous_width_m: float | None = None
 
     def __post_init__(self) -> None:
         check_id(self.classroom_id, "classroom_id")
@@ -287,6 +291,15 @@ class Classroom:
                 column="luminaire_mounting_height_m",
             )
         check_number(self.installed_power_w, "installed_power_w", minimum=0.0, allow_none=True)
+        for name in ("luminaire_luminous_length_m", "luminaire_luminous_width_m"):
+            check_number(
+                getattr(self, name),
+                name,
+                minimum=0.0,
+                exclusive_minimum=True,
+                maximum=5.0,
+                allow_none=True,
+            )
         check_text(self.building, "building")
         check_text(self.floor, "floor")
         check_text(self.notes, "notes")

@@ -75,6 +75,11 @@ CATALOG: tuple[tuple[str, str], ...] = (
     ),
     ("no glare readings", "无眩光读数"),
     (
+        "the luminous size of the luminaires is not given "
+        "(luminaire_luminous_length_m, luminaire_luminous_width_m)",
+        "未给出灯具发光面尺寸(luminaire_luminous_length_m、luminaire_luminous_width_m)",
+    ),
+    (
         "luminous area {area} m² ≥ 1.5 m²: GB/T 50034-2024 A.0.1-3 limits luminance and "
         "illuminance by Table A.0.1-2 instead of UGR",
         "发光面积 {area} m² ≥ 1.5 m²：GB/T 50034-2024 A.0.1-3 以表 A.0.1-2 的亮度和照度限值"

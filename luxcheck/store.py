@@ -37,7 +37,7 @@ from luxcheck.model import (
     School,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _READING_COMMON = ("reading_id", "session_id", "taken_at", "instrument_id", "supersedes", "note")
 
@@ -146,7 +146,13 @@ CREATE TABLE metric (
 """
 
 #: Ordered migrations: MIGRATIONS[i] brings schema version i to version i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1,)
+#: Version 2: the luminous opening of the general luminaires (for UGR from luminances).
+_V2 = """
+ALTER TABLE classroom ADD COLUMN luminaire_luminous_length_m REAL;
+ALTER TABLE classroom ADD COLUMN luminaire_luminous_width_m REAL;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 
 
 def _iso(value: dt.datetime | dt.date) -> str:

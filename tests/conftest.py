@@ -37,7 +37,8 @@ def meter_url(request: pytest.FixtureRequest) -> str:
 
 
 def make_classroom(classroom_id: str = "R101", school_id: str = "S01", **kw: object) -> Classroom:
-    """An ordinary 9 m × 7.2 m classroom as in GB/T 36876 examples."""
+    """An ordinary 9 m × 7.2 m classroom as in GB/T 36876 examples, with 1200 × 150 mm
+    grille luminaires."""
     base: dict[str, object] = dict(
         classroom_id=classroom_id,
         school_id=school_id,
@@ -53,6 +54,8 @@ def make_classroom(classroom_id: str = "R101", school_id: str = "S01", **kw: obj
         installed_power_w=330.0,
         building="教学楼 A",
         floor="2",
+        luminaire_luminous_length_m=1.2,
+        luminaire_luminous_width_m=0.15,
     )
     base.update(kw)
     return Classroom(**base)  # type: ignore[arg-type]

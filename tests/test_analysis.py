@@ -235,6 +235,39 @@ def test_two_readings_of_one_glare_quantity_are_refused_not_overwritten() -> Non
     assert "two readings of luminaire L5" in results["R101"].reasons["ugr"]
 
 
+def test_ugr_needs_the_luminous_size_of_the_luminaires() -> None:
+    """UGR from measured luminances needs ω, hence the luminous opening of the luminaires
+    (CIE 117: ω = A_p / r²). Without it on the classroom record, UGR is not measured with the
+    reason, never computed from an assumed size (0.6 × 0.6 m instead of 1.2 × 0.15 m moved it
+    by 2.4 UGR)."""
+    readings = [
+        LuminanceReading(
+            f"L{i}",
+            "SE1",
+            T0,
+            target="luminaire",
+            luminance_cd_m2=2000.0,
+            observer="rear-row",
+            luminaire=f"L{i}",
+        )
+        for i in range(1, 10)
+    ]
+    readings.append(
+        LuminanceReading(
+            "BG", "SE1", T0, target="background", luminance_cd_m2=20.0, observer="rear-row"
+        )
+    )
+    unknown = make_classroom(luminaire_luminous_length_m=None, luminaire_luminous_width_m=None)
+    result = analyse_rooms([(unknown, readings)])["R101"]
+    assert math.isnan(result.values["ugr"])
+    assert "luminous size of the luminaires is not given" in result.reasons["ugr"]
+    small = analyse_rooms([(make_classroom(), readings)])["R101"].values["ugr"]
+    panel = make_classroom(luminaire_luminous_length_m=0.6, luminaire_luminous_width_m=0.6)
+    large = analyse_rooms([(panel, readings)])["R101"].values["ugr"]
+    # same luminances, 2× the area: Σ L²ω doubles (small sources), UGR + 8·log10(2) ≈ 2.4
+    assert large - small == pytest.approx(8 * math.log10(0.36 / 0.18), abs=0.05)
+
+
 def test_missing_point_is_not_a_smaller_grid(store: CampaignStore) -> None:
     """One desk point missing → the desk statistics are not measured (issue 6)."""
     room = make_classroom()

@@ -179,6 +179,38 @@ def test_newer_schema_refused(tmp_path: Path) -> None:
         CampaignStore.open(path)
 
 
+def test_version_1_file_is_migrated_and_keeps_its_classrooms(tmp_path: Path) -> None:
+    """A campaign file of schema version 1 (before the luminous size of the luminaires) opens,
+    is migrated to the current version in one transaction, and its classrooms read back with
+    the new fields unknown (None), so UGR from luminances is not measured until they are given."""
+    from luxcheck.store import MIGRATIONS
+
+    path = tmp_path / "v1.lux"
+    db = sqlite3.connect(path)
+    db.executescript(MIGRATIONS[0])
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version "
+        "(version INTEGER NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    db.execute("INSERT INTO schema_version VALUES (1, '2026-11-01T00:00:00Z')")
+    db.execute(
+        "INSERT INTO campaign VALUES ('C1', 'old', 'cn-classroom', '', '2026-11-01T00:00:00Z')"
+    )
+    db.execute("INSERT INTO school VALUES ('S01', '第一中学', '', '')")
+    db.execute(
+        "INSERT INTO classroom VALUES ('R101','S01','教室','ordinary',9,7.2,3.4,7,2.2,8.4,0.75,"
+        "4,1.2,0.9,9,3,3,2,2.85,NULL,'','','')"
+    )
+    db.commit()
+    db.close()
+    with CampaignStore.open(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        room = store.classroom("R101")
+    assert room.luminaire_luminous_length_m is None
+    assert room.luminaire_luminous_width_m is None
+    assert room.luminaire_mounting_height_m == 2.85
+
+
 def test_metrics_replace_and_reasons(store: CampaignStore) -> None:
     store.put_metrics(
         "R101",
