@@ -12,7 +12,8 @@ echo "== ruff (lint, format)"
 echo "== mypy"
 .venv/bin/mypy
 echo "== pytest"
-MPLBACKEND=Agg .venv/bin/python -m pytest "$@"
+# every tool is installed above, so a test may not skip for a missing one (tests/conftest.py)
+LUXCHECK_REQUIRE_ALL=1 MPLBACKEND=Agg .venv/bin/python -m pytest "$@"
 echo "== wheel"
 bash scripts/wheel-check.sh
 echo "== all checks passed"

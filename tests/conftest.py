@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
+from typing import NoReturn
 
 import matplotlib
 import pytest
@@ -14,6 +16,15 @@ from luxcheck.model import Campaign, Classroom, Instrument, MeasurementSession, 
 from luxcheck.store import CampaignStore
 
 T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+
+
+def skip_unless_required(reason: str, *, allow_module_level: bool = False) -> NoReturn:
+    """Skip a test whose tool (chromium, poppler, WeasyPrint, colour-science's resources) is
+    missing, but fail it when ``LUXCHECK_REQUIRE_ALL=1``: scripts/test.sh installs every tool
+    and sets it, so a broken installation cannot pass CI as a skip."""
+    if os.environ.get("LUXCHECK_REQUIRE_ALL") == "1":
+        pytest.fail(f"{reason} (LUXCHECK_REQUIRE_ALL=1: this must run here)", pytrace=False)
+    pytest.skip(reason, allow_module_level=allow_module_level)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

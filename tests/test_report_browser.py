@@ -24,7 +24,7 @@ import pytest
 
 from luxcheck.model import IlluminanceReading, MeasurementSession
 from luxcheck.reporting import render_campaign
-from tests.conftest import T0, make_classroom
+from tests.conftest import T0, make_classroom, skip_unless_required
 from tests.report_fixtures import (
     fill_store,
     make_store,
@@ -38,7 +38,7 @@ pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 if CHROMIUM is None:
-    pytest.skip(
+    skip_unless_required(
         "Debian chromium is not installed (apt-get install chromium); browser test skipped",
         allow_module_level=True,
     )
@@ -187,7 +187,7 @@ def browser() -> Iterator[tuple[subprocess.Popen[bytes], int]]:
         deadline = time.monotonic() + 60
         while not port_file.exists() or not port_file.read_text().strip():
             if process.poll() is not None or time.monotonic() > deadline:
-                pytest.skip("chromium did not start (no DevToolsActivePort)")
+                skip_unless_required("chromium did not start (no DevToolsActivePort)")
             time.sleep(0.1)
         port = int(port_file.read_text().splitlines()[0])
         yield process, port

@@ -3,6 +3,7 @@ provenance that ``luxcheck verify`` reads back. Checked with poppler's pdffonts/
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import shutil
 import subprocess
@@ -12,11 +13,15 @@ import pytest
 
 from luxcheck.reporting import render_campaign, verify_report
 from luxcheck.store import CampaignStore
+from tests.conftest import skip_unless_required
 from tests.report_fixtures import fill_store, make_store, report_of, verdicts_full
 
-pytest.importorskip("weasyprint", reason="PDF needs the 'pdf' extra (WeasyPrint)")
+if importlib.util.find_spec("weasyprint") is None:
+    skip_unless_required("PDF needs the 'pdf' extra (WeasyPrint)", allow_module_level=True)
 if shutil.which("pdffonts") is None or shutil.which("pdftotext") is None:
-    pytest.skip("poppler-utils (pdffonts, pdftotext) not installed", allow_module_level=True)
+    skip_unless_required(
+        "poppler-utils (pdffonts, pdftotext) not installed", allow_module_level=True
+    )
 
 
 @pytest.fixture(scope="module")

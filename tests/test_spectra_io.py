@@ -21,6 +21,8 @@ from luxcheck.cli import analyse
 from luxcheck.errors import InputError
 from luxcheck.vocabulary import METRICS
 
+from .conftest import skip_unless_required
+
 DATA = Path(__file__).parent / "data" / "spectra"
 COLOUR_RESOURCES = Path(colour.__file__).parent / "io" / "tests" / "resources"
 
@@ -82,7 +84,7 @@ def test_real_exports_match_the_meter(
     with the values the meter itself wrote into the file."""
     path = COLOUR_RESOURCES / file
     if not path.exists():
-        pytest.skip("colour-science test resources not installed")
+        skip_unless_required("colour-science test resources not installed")
     data = spectra_io.read_spectra(path)
     assert data.format == fmt
     meter = [float(data.meter_values[0][k]) for k in keys]
