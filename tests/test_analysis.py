@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -46,19 +47,26 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_every_metric_known_and_every_gap_explained(demo_store: Path) -> None:
+def test_every_metric_known_and_every_gap_explained(demo_store: Path, tmp_path: Path) -> None:
     """Every stored id is in the vocabulary; every value that is not a number has a reason;
-    the compliance engine accepts the metrics of every room."""
-    with CampaignStore.open(demo_store) as store:
+    the compliance engine accepts the metrics of every room. A classroom without readings is
+    added so that the gaps are there to be checked (the demo rooms are fully measured)."""
+    copy = tmp_path / "copy.lux"
+    shutil.copyfile(demo_store, copy)
+    with CampaignStore.open(copy) as store:
+        store.add_classroom(make_classroom("RX01", store.classrooms()[0].school_id))
         analyse_campaign(store, jobs=1)
+        gaps = 0
         for room in store.classrooms():
             values, reasons = store.metrics(room.classroom_id)
             assert set(values) <= set(METRICS)
             for metric_id, value in values.items():
                 if value is None:
+                    gaps += 1
                     assert reasons.get(metric_id, "").startswith("not measured"), metric_id
             verdicts = evaluate(values, store.campaign.profile, room.room_type, reasons=reasons)
             assert verdicts
+        assert gaps >= len(METRICS) // 2  # the empty classroom's metrics at least
 
 
 def test_incremental_and_parallel_equals_serial(demo_store: Path, tmp_path: Path) -> None:
