@@ -112,17 +112,17 @@ class CL200A(KonicaMeter):
         for attempt in (1, 2):
             self._send(BROADCAST, "55", "1  0")
             self._wait(self.WAIT_HOLD_S)
-            redo = False
+            refused: KonicaFrame | None = None  # the first head that answered ERR 4
             for head in self.heads:
                 reply = self._request(head, "40", "10  ")
                 self._device_fault(reply, ERR_FAULTS)
                 self._wait(self.WAIT_EXT_S)
-                if reply.err == "4":
-                    redo = True
-            if not redo:
+                if reply.err == "4" and refused is None:
+                    refused = reply
+            if refused is None:
                 return
             if attempt == 2:
-                self._device_fault(reply, {"4": "EXT mode refused although HOLD was sent"})
+                self._device_fault(refused, {"4": "EXT mode refused although HOLD was sent"})
 
     def measure_heads(self) -> dict[int, PhotometricReading]:
         """Measure once (40 21) and get the reading of every configured head.

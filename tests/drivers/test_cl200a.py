@@ -11,7 +11,7 @@ import warnings
 import pytest
 from luxcheck.drivers import CL200A, MeterDeviceFault, MeterLowBattery, MeterOverRange
 from luxcheck.drivers.emulators.konica import build_frame
-from luxcheck.drivers.emulators.konica_cl200a import chromaticity, planck_uv
+from luxcheck.drivers.emulators.konica_cl200a import CL200AEmulator, chromaticity, planck_uv
 from luxcheck.drivers.konica import encode_command, parse_frame
 from luxcheck.drivers.konica_cl200a import parse_measurement
 from luxcheck.drivers.testing import expected_exchange
@@ -147,3 +147,33 @@ def test_multi_head_emulator() -> None:
         readings = meter.measure_heads()
     assert [readings[h].illuminance_lx for h in (0, 1, 2)] == [100.0, 200.0, 300.0]
     assert [readings[h].head for h in (0, 1, 2)] == [0, 1, 2]
+
+
+class _RefusesExtOnHead0(CL200AEmulator):
+    """A two-head CL-200A whose head 00 answers ERR 4 to every ``40 10`` (EXT set refused)."""
+
+    def model_command(self, head: int, command: str, param: str) -> None:
+        if command == "40" and param.startswith("10") and head == 0:
+            self.send(build_frame(head, "40", self.status("4")))
+            return
+        super().model_command(head, command, param)
+
+
+def test_ext_refused_by_an_earlier_head_raises_device_fault_at_connect() -> None:
+    """§1.6 step 4: ERR 4 on 40 → redo 55 / 40 once; still refused → a device fault.
+
+    Head 00 refuses, head 01 (the last one asked) accepts: the refusal of the earlier head must
+    not be lost behind the last head's good reply.
+    """
+    from luxcheck.drivers import open_meter
+
+    from .helpers import TIME_SCALE, emu_url
+
+    url = emu_url("cl-200a", heads=2)
+    with open_meter(url, "cl-200a", timeout_s=0.25, wait_scale=0.04, heads=(0, 1)) as meter:
+        meter.link.transport.emulator = _RefusesExtOnHead0({"heads": 2, "time_scale": TIME_SCALE})
+        with pytest.raises(MeterDeviceFault, match="EXT mode refused") as info:
+            meter.connect()
+        assert not meter.connected
+    assert info.value.code == "4"
+    assert "head 00" in str(info.value)
