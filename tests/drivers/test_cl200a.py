@@ -9,7 +9,13 @@ from __future__ import annotations
 import warnings
 
 import pytest
-from luxcheck.drivers import CL200A, MeterDeviceFault, MeterLowBattery, MeterOverRange
+from luxcheck.drivers import (
+    CL200A,
+    MeterDeviceFault,
+    MeterLowBattery,
+    MeterOverRange,
+    MeterProtocolError,
+)
 from luxcheck.drivers.emulators.konica import build_frame
 from luxcheck.drivers.emulators.konica_cl200a import CL200AEmulator, chromaticity, planck_uv
 from luxcheck.drivers.konica import encode_command, parse_frame
@@ -103,6 +109,19 @@ def test_status_codes() -> None:
     assert values["duv"] is None
     assert "tcp-out-of-range" in flags
     assert values["illuminance_lx"] == pytest.approx(27.0)
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [("0X10", "ERR character 'X'"), ("0 Z0", "RNG character 'Z'"), ("0 19", "BA")],
+)
+def test_unknown_status_characters_are_refused(status: str, message: str) -> None:
+    """§1.4 lists ERR space/1-7, RNG 0-6, BA 0/1: anything else is a protocol error, not a
+    normal reading (the malformed statuses of the drivers review, finding A2)."""
+    frame = _with_status(CAPTURE["02"], status)
+    with pytest.raises(MeterProtocolError, match=message) as info:
+        parse_measurement(parse_frame(frame))
+    assert info.value.raw == frame
 
 
 def test_head_fault_raises_device_fault() -> None:
