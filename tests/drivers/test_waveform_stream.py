@@ -9,7 +9,13 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from luxcheck.drivers import MeterLowBattery, MeterOverRange, MeterProtocolError, WaveformStream
+from luxcheck.drivers import (
+    MeterError,
+    MeterLowBattery,
+    MeterOverRange,
+    MeterProtocolError,
+    WaveformStream,
+)
 from luxcheck.drivers.testing import expected_exchange
 from luxcheck.drivers.waveform_stream import (
     Records,
@@ -140,3 +146,30 @@ def test_round_trip(index: int, sample: int, status: int) -> None:
     """Hypothesis: parse(encode(r)) = r for every valid record."""
     rec = parse_record(encode_record(index, sample, status))
     assert (rec.index, rec.sample, rec.status) == (index, sample, status)
+
+
+def _handshake_with_rate(rate: bytes) -> list[tuple[bytes | None, bytes | None]]:
+    return [(b"*IDN?\n", b"LUXCHECK-WFS,S1,1.0\n"), (b"RATE?\n", rate + b"\n")]
+
+
+@pytest.mark.parametrize("rate", [b"20000000", b"1e-300", b"0.5", b"0", b"-4000"])
+def test_implausible_sample_rate_is_a_protocol_error(rate: bytes) -> None:
+    """RATE? outside 1 Hz-10 MHz (the driver's documented range): a protocol error naming the
+    rate, raised at the handshake — not a ValueError from capture() (above the capture limit)
+    or an endless capture deadline (a rate like 1e-300)."""
+    with (
+        expected_exchange(WaveformStream, _handshake_with_rate(rate), duration_s=1.0) as meter,
+        pytest.raises(MeterProtocolError, match=r"sample rate of \S+ Hz; expected 1-10000000 Hz"),
+    ):
+        meter.read()
+
+
+def test_duration_longer_than_one_capture_is_a_meter_error() -> None:
+    """duration_s × rate above the 10 000 000-record capture limit: a MeterError (exit 3) that
+    says to shorten duration_s, and no CAPT is sent."""
+    pairs = [*_handshake_with_rate(b"10000000"), (b"DARK?\n", b"12\n")]
+    with (
+        expected_exchange(WaveformStream, pairs, duration_s=2.0) as meter,
+        pytest.raises(MeterError, match=r"20000000 samples.*shorter duration_s"),
+    ):
+        meter.read()
