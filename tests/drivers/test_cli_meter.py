@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -158,3 +159,23 @@ def test_meter_read_implausible_sample_rate_is_exit_3(
     assert err.startswith(
         "luxcheck: error: /dev/ttyWFS: the sensor reports a sample rate of 20000000 Hz"
     )
+
+
+@pytest.mark.parametrize("where", ["missing-folder", "is-a-folder"])
+def test_emulate_link_that_cannot_be_made_is_exit_2(tmp_path: Path, where: str) -> None:
+    """``emulate --link PATH`` where the symlink cannot be made (its folder is missing, or PATH
+    is a folder): bad input, exit 2, one plain line naming --link; no traceback, no stray
+    ``.tmp`` link left behind."""
+    if where == "missing-folder":
+        link, expected = tmp_path / "missing" / "ttyMETER", "folder"
+    else:
+        link, expected = tmp_path / "ttyMETER", "Is a directory"
+        link.mkdir()
+    done = _run("emulate", "t-10a", "--link", str(link))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1
+    assert done.stderr.startswith("luxcheck: error: column --link: cannot make the symlink")
+    assert expected in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""  # never announced a port
+    assert not list(tmp_path.glob("**/*.tmp"))
