@@ -4,6 +4,7 @@ docstring; modelled on the 12-byte record of meters.md §4.1)."""
 from __future__ import annotations
 
 import struct
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -25,6 +26,8 @@ from luxcheck.drivers.waveform_stream import (
     parse_records,
     record_check,
 )
+
+from .helpers import corrupted
 
 
 def test_record_layout_by_hand() -> None:
@@ -128,16 +131,35 @@ def test_sensor_error_reply() -> None:
     assert info.value.code == "3"
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.binary(min_size=0, max_size=16))
-def test_fuzz_parse_record(data: bytes) -> None:
-    """Hypothesis: arbitrary bytes give a record or MeterProtocolError, nothing else."""
-    try:
-        rec = parse_record(data)
-    except MeterProtocolError:
-        return
-    assert 0 <= rec.sample <= 65535
-    assert rec.status <= 3
+VALID_RECORDS = st.builds(
+    encode_record, st.integers(0, 2**32 - 1), st.integers(0, 65535), st.integers(0, 3)
+)
+
+
+def test_fuzz_parse_record() -> None:
+    """Hypothesis: arbitrary bytes give a record or MeterProtocolError, nothing else.
+
+    Arbitrary bytes and valid records with 0-3 random edits, so the sync, check-word and
+    reserved-bit checks are reached and some examples parse (their post-parse checks run).
+    """
+    outcomes: Counter[str] = Counter()
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.one_of(st.binary(min_size=0, max_size=16), corrupted(VALID_RECORDS)))
+    def run(data: bytes) -> None:
+        try:
+            rec = parse_record(data)
+        except MeterProtocolError:
+            outcomes["refused"] += 1
+            return
+        outcomes["parsed"] += 1
+        assert 0 <= rec.sample <= 65535
+        assert rec.status <= 3
+        assert encode_record(rec.index, rec.sample, rec.status) == data
+
+    run()
+    assert outcomes["parsed"] > 0
+    assert outcomes["refused"] > 0
 
 
 @settings(max_examples=100, deadline=None)
