@@ -6,7 +6,7 @@ import contextlib
 from collections import Counter
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from luxcheck.drivers import MeterProtocolError
 from luxcheck.drivers.emulators.konica import build_frame
@@ -134,10 +134,33 @@ def test_number_format_round_trips_within_display_resolution(value: float) -> No
 
 @settings(max_examples=100, deadline=None)
 @given(st.floats(min_value=-0.9999, max_value=0.9999, allow_nan=False))
+@example(0.12345)
+@example(5e-05)
+@example(0.00035)
+@example(-0.12345)
 def test_fixed_format_round_trips(value: float) -> None:
-    """Hypothesis: x, y, u′, v′, Δuv fields keep 4 decimals (captures ``+45450``, ``+01490``)."""
+    """Hypothesis: x, y, u′, v′, Δuv fields keep 4 decimals (captures ``+45450``, ``+01490``).
+
+    Source: ``format_number`` in drivers/konica.py, docstring "fixed=True: 4 decimals" and code
+    ``round(magnitude * 10_000)``: the decoded value is on the 0.0001 grid and the nearest grid
+    point to the value, a tie going either way (the tie rule is pinned by the next test).
+    """
     decoded = parse_number(format_number(value, fixed=True))
-    assert decoded == pytest.approx(round(value, 4), abs=1e-12)
+    assert decoded is not None
+    assert decoded * 10_000 == pytest.approx(round(decoded * 10_000), abs=1e-9)  # 4 decimals
+    assert abs(decoded - value) <= 0.5e-4 + 1e-12
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(0.12345, 0.1234), (5e-05, 0.0), (0.00035, 0.0004), (-0.12345, -0.1234), (0.00015, 0.0001)],
+)
+def test_fixed_format_rounds_the_scaled_value_half_to_even(value: float, expected: float) -> None:
+    """Source: ``format_number`` (drivers/konica.py) writes ``round(|value| × 10 000)``: Python's
+    round() of the binary product, ties to even. 0.12345 × 10 000 = 1234.5 → 1234; 5e-05 → 0.5
+    → 0; 0.00035 → 3.5 → 4; 0.00015 × 10 000 = 1.4999… → 1. (``round(value, 4)`` rounds the
+    decimal expansion instead and gives 0.1235, 0.0001, 0.0003 for the first three.)"""
+    assert parse_number(format_number(value, fixed=True)) == pytest.approx(expected, abs=1e-12)
 
 
 _FIELDS = st.one_of(
