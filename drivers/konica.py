@@ -139,6 +139,29 @@ def parse_frame(frame: bytes) -> KonicaFrame:
     return KonicaFrame(int(text[:2]), text[2:4], text[4:8], fields, frame)
 
 
+def check_status(reply: KonicaFrame, *, err: str, rng: str, battery: str) -> None:
+    """Refuse a reply whose ERR, RNG or BA character is not one the model documents.
+
+    Parameters
+    ----------
+    reply
+        A checked reply frame.
+    err, rng, battery
+        The characters the model documents for each position (e.g. ``" 1234567"``).
+
+    Raises
+    ------
+    MeterProtocolError
+        An unknown character: a frame garbled past the BCC or another dialect must not be
+        coerced into a normal reading or a made-up flag.
+    """
+    for name, char, known in (("ERR", reply.err, err), ("RNG", reply.rng, rng)):
+        if char not in known:
+            raise MeterProtocolError(f"unknown {name} character {char!r}", raw=reply.raw)
+    if reply.battery not in battery:
+        raise MeterProtocolError(f"unknown BA (battery) character {reply.battery!r}", raw=reply.raw)
+
+
 def parse_number(field: str, *, raw: bytes = b"") -> float | None:
     """Decode a 6-character data field; six spaces give ``None`` (no value).
 
@@ -263,6 +286,7 @@ __all__ = [
     "KonicaFrame",
     "KonicaMeter",
     "bcc",
+    "check_status",
     "encode_command",
     "format_number",
     "parse_frame",

@@ -21,7 +21,7 @@ from .base import (
     PhotometricReading,
     utc_now,
 )
-from .konica import BROADCAST, KonicaFrame, KonicaMeter, parse_number
+from .konica import BROADCAST, KonicaFrame, KonicaMeter, check_status, parse_number
 
 #: Read commands and the metric ids of their three data fields (§1.3, §1.5).
 READ_COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -37,6 +37,10 @@ ERR_FAULTS = {
     "2": "EEPROM error 1; power-cycle the meter",
     "3": "EEPROM error 2; power-cycle the meter",
 }
+#: Status characters §1.4 documents: ERR space, 1-7; RNG 0-4 and 6, plus 5 (the T-10 range
+#: digit the emulator sends above 29 999 lx, §2.2); BA 0 / 1.
+ERR_KNOWN = " " + "".join(ERR_FAULTS) + "4567"
+RNG_KNOWN = "0123456"
 
 
 # --------------------------------------------------------------------------- pure protocol
@@ -50,7 +54,8 @@ def parse_measurement(reply: KonicaFrame) -> tuple[dict[str, float | None], froz
     MeterLowBattery
         BA ``1``.
     MeterProtocolError
-        Not a long reply to a known read command, or a malformed data field.
+        Not a long reply to a known read command, an unknown ERR / RNG / BA character, or a
+        malformed data field.
     """
     from .base import MeterProtocolError
 
@@ -60,6 +65,7 @@ def parse_measurement(reply: KonicaFrame) -> tuple[dict[str, float | None], froz
         )
     if reply.err == "5":
         raise MeterOverRange(f"head {reply.head:02d}: measurement over range (ERR 5)")
+    check_status(reply, err=ERR_KNOWN, rng=RNG_KNOWN, battery="01")
     if reply.battery == "1":
         raise MeterLowBattery(f"head {reply.head:02d}: low battery; replace it and measure again")
     flags = {f"range-{reply.rng}"}
@@ -112,17 +118,17 @@ class CL200A(KonicaMeter):
         for attempt in (1, 2):
             self._send(BROADCAST, "55", "1  0")
             self._wait(self.WAIT_HOLD_S)
-            redo = False
+            refused: KonicaFrame | None = None  # the first head that answered ERR 4
             for head in self.heads:
                 reply = self._request(head, "40", "10  ")
                 self._device_fault(reply, ERR_FAULTS)
                 self._wait(self.WAIT_EXT_S)
-                if reply.err == "4":
-                    redo = True
-            if not redo:
+                if reply.err == "4" and refused is None:
+                    refused = reply
+            if refused is None:
                 return
             if attempt == 2:
-                self._device_fault(reply, {"4": "EXT mode refused although HOLD was sent"})
+                self._device_fault(refused, {"4": "EXT mode refused although HOLD was sent"})
 
     def measure_heads(self) -> dict[int, PhotometricReading]:
         """Measure once (40 21) and get the reading of every configured head.

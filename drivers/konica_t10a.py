@@ -22,7 +22,7 @@ from .base import (
     PhotometricReading,
     utc_now,
 )
-from .konica import KonicaFrame, KonicaMeter, parse_number
+from .konica import KonicaFrame, KonicaMeter, check_status, parse_number
 
 READ_PARAM = "0200"  # H=0 RUN, C=2 (CCF code 2), R=0 auto range, 0 (§2.2)
 ERR_FAULTS = {
@@ -31,6 +31,7 @@ ERR_FAULTS = {
     "3": "EEPROM error 2; power-cycle the meter",
 }
 ERR_NORMAL = (" ", "7")
+ERR_KNOWN = "".join(ERR_NORMAL) + "".join(ERR_FAULTS)  # ERR 5 (over range) is handled first
 
 
 # --------------------------------------------------------------------------- pure protocol
@@ -50,10 +51,7 @@ def parse_measurement(reply: KonicaFrame) -> PhotometricReading:
         raise MeterProtocolError("not a long reply to command 10", raw=reply.raw)
     if reply.err == "5":
         raise MeterOverRange(f"head {reply.head:02d}: illuminance over range (ERR 5)")
-    if reply.err not in ERR_NORMAL and reply.err not in ERR_FAULTS:
-        raise MeterProtocolError(f"unknown ERR character {reply.err!r}", raw=reply.raw)
-    if reply.battery not in "0123" or reply.rng not in "012345":
-        raise MeterProtocolError("unknown RANGE or BATTERY character", raw=reply.raw)
+    check_status(reply, err=ERR_KNOWN, rng="012345", battery="0123")
     if int(reply.battery) & 1:
         raise MeterLowBattery(f"head {reply.head:02d}: low battery; replace it and measure again")
     ev = parse_number(reply.fields[0], raw=reply.raw)

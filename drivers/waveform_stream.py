@@ -7,7 +7,7 @@ uint16 Y | uint16 Z | uint16 check`` with an XOR check). One port, 921600 8N1.
 Commands (ASCII, terminated by LF; replies are one LF-terminated line)
 -----------------------------------------------------------------------
 ``*IDN?``     → ``LUXCHECK-WFS,<serial>,<firmware>``
-``RATE?``     → ``<sample rate in Hz, integer>``
+``RATE?``     → ``<sample rate in Hz, integer>`` (1 to 10 000 000; the driver refuses others)
 ``DARK?``     → ``<ADC output in darkness, counts>``
 ``CAPT <n>``  → ``OK <n>`` and then exactly ``n`` binary records (1 ≤ n ≤ 10 000 000)
 anything else → ``ERR <code> <text>`` (1 unknown command, 2 bad argument, 3 sensor fault)
@@ -44,6 +44,7 @@ from .base import (
     LineSettings,
     Meter,
     MeterDeviceFault,
+    MeterError,
     MeterInfo,
     MeterLowBattery,
     MeterOverRange,
@@ -61,6 +62,10 @@ STATUS_SATURATED = 0x0001
 STATUS_LOW_BATTERY = 0x0002
 FULL_SCALE = 65535
 MAX_CAPTURE = 10_000_000
+#: Sample rates [Hz] the driver accepts from RATE?: a rate below 1 Hz (e.g. 1e-300) would make
+#: the capture deadline effectively endless; one 1 s capture must fit in one CAPT.
+MIN_RATE_HZ = 1.0
+MAX_RATE_HZ = float(MAX_CAPTURE)
 _RECORD = struct.Struct("<HIHHH")
 
 
@@ -248,9 +253,12 @@ class WaveformStream(Meter):
         """Control the link: identify and get the sample rate and dark level."""
         self.identify()
         rate = self._number("RATE?")
-        if not rate > 0:
+        if not MIN_RATE_HZ <= rate <= MAX_RATE_HZ:
             raise MeterProtocolError(
-                "sample rate must be > 0", raw=str(rate).encode(), port=self.port
+                f"the sensor reports a sample rate of {rate:.10g} Hz; expected "
+                f"{MIN_RATE_HZ:.0f}-{MAX_RATE_HZ:.0f} Hz",
+                raw=str(rate).encode(),
+                port=self.port,
             )
         self.sample_rate_hz = rate
         self.dark_level = self._number("DARK?")
@@ -299,7 +307,14 @@ class WaveformStream(Meter):
     def read(self) -> SampledWaveform:
         """Measure a waveform of ``duration_s`` at the sensor's sample rate [ADC counts]."""
         self.connect()
-        return self.capture(max(1, round(self.duration_s * self.sample_rate_hz)))
+        n_samples = max(1, round(self.duration_s * self.sample_rate_hz))
+        if n_samples > MAX_CAPTURE:
+            raise MeterError(
+                f"{self.duration_s:g} s at {self.sample_rate_hz:g} Hz is {n_samples} samples, "
+                f"more than one capture takes ({MAX_CAPTURE}); use a shorter duration_s",
+                port=self.port,
+            )
+        return self.capture(n_samples)
 
 
 __all__ = [

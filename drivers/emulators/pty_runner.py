@@ -40,7 +40,11 @@ def _point_link(link: Path, target: str) -> None:
     with contextlib.suppress(FileNotFoundError):
         tmp.unlink()
     tmp.symlink_to(target)
-    tmp.replace(link)
+    try:
+        tmp.replace(link)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # leave no stray link behind (e.g. link is a folder)
+        raise
 
 
 def serve_once(emulator: Emulator, master: int, stop: threading.Event) -> bool:

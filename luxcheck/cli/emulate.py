@@ -62,6 +62,24 @@ def _emulate(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    server.run()
+    try:
+        server.run()
+    except OSError as exc:
+        if args.link is None or not _about(exc, args.link):
+            raise
+        raise InputError(_link_problem(args.link, exc), column="--link") from None
     print(f"stopped {args.model}", file=sys.stderr)
     return EXIT_OK
+
+
+def _about(exc: OSError, link: Path) -> bool:
+    """Get whether ``exc`` was raised making the symlink ``link`` (or its ``.tmp`` stand-in)."""
+    names = {str(link), str(link.with_name(link.name + ".tmp"))}
+    return bool({str(exc.filename), str(exc.filename2)} & names)
+
+
+def _link_problem(link: Path, exc: OSError) -> str:
+    """Say why the symlink ``link`` cannot be made, in one line."""
+    if not link.parent.is_dir():
+        return f"cannot make the symlink {link}: the folder {link.parent} does not exist"
+    return f"cannot make the symlink {link}: {exc.strerror or exc}"

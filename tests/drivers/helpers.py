@@ -7,6 +7,7 @@ import urllib.parse
 from collections.abc import Iterator
 from typing import Any
 
+from hypothesis import strategies as st
 from luxcheck.drivers import Meter, open_meter
 from luxcheck.drivers.emulators.pty_runner import PtyEmulator
 
@@ -47,3 +48,29 @@ def pty_meter(model: str, **params: Any) -> Iterator[Meter]:
             yield meter
         finally:
             meter.close()
+
+
+@st.composite
+def corrupted(draw: st.DrawFn, frames: st.SearchStrategy[bytes], max_edits: int = 3) -> bytes:
+    """Draw a valid frame from ``frames`` and apply 0 to ``max_edits`` random edits to it.
+
+    An edit flips a bit, replaces, inserts or deletes a byte, or truncates. With no edit the frame
+    must parse, so a fuzz test built on this strategy reaches its post-parse checks as well as
+    the parser's refusals at every depth (not only the first length or start-byte guard).
+    """
+    data = bytearray(draw(frames))
+    for _ in range(draw(st.integers(0, max_edits))):
+        kind = draw(st.sampled_from(["flip", "replace", "insert", "delete", "truncate"]))
+        if kind == "insert" or not data:
+            data.insert(draw(st.integers(0, len(data))), draw(st.integers(0, 255)))
+            continue
+        at = draw(st.integers(0, len(data) - 1))
+        if kind == "flip":
+            data[at] ^= 1 << draw(st.integers(0, 7))
+        elif kind == "replace":
+            data[at] = draw(st.integers(0, 255))
+        elif kind == "delete":
+            del data[at]
+        else:
+            del data[at:]
+    return bytes(data)

@@ -9,9 +9,15 @@ from __future__ import annotations
 import warnings
 
 import pytest
-from luxcheck.drivers import CL200A, MeterDeviceFault, MeterLowBattery, MeterOverRange
+from luxcheck.drivers import (
+    CL200A,
+    MeterDeviceFault,
+    MeterLowBattery,
+    MeterOverRange,
+    MeterProtocolError,
+)
 from luxcheck.drivers.emulators.konica import build_frame
-from luxcheck.drivers.emulators.konica_cl200a import chromaticity, planck_uv
+from luxcheck.drivers.emulators.konica_cl200a import CL200AEmulator, chromaticity, planck_uv
 from luxcheck.drivers.konica import encode_command, parse_frame
 from luxcheck.drivers.konica_cl200a import parse_measurement
 from luxcheck.drivers.testing import expected_exchange
@@ -105,6 +111,19 @@ def test_status_codes() -> None:
     assert values["illuminance_lx"] == pytest.approx(27.0)
 
 
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [("0X10", "ERR character 'X'"), ("0 Z0", "RNG character 'Z'"), ("0 19", "BA")],
+)
+def test_unknown_status_characters_are_refused(status: str, message: str) -> None:
+    """§1.4 lists ERR space/1-7, RNG 0-6, BA 0/1: anything else is a protocol error, not a
+    normal reading (the malformed statuses of the drivers review, finding A2)."""
+    frame = _with_status(CAPTURE["02"], status)
+    with pytest.raises(MeterProtocolError, match=message) as info:
+        parse_measurement(parse_frame(frame))
+    assert info.value.raw == frame
+
+
 def test_head_fault_raises_device_fault() -> None:
     """§1.4: ERR 1 = receptor head powered off → a device fault naming the code."""
     pairs = [
@@ -147,3 +166,33 @@ def test_multi_head_emulator() -> None:
         readings = meter.measure_heads()
     assert [readings[h].illuminance_lx for h in (0, 1, 2)] == [100.0, 200.0, 300.0]
     assert [readings[h].head for h in (0, 1, 2)] == [0, 1, 2]
+
+
+class _RefusesExtOnHead0(CL200AEmulator):
+    """A two-head CL-200A whose head 00 answers ERR 4 to every ``40 10`` (EXT set refused)."""
+
+    def model_command(self, head: int, command: str, param: str) -> None:
+        if command == "40" and param.startswith("10") and head == 0:
+            self.send(build_frame(head, "40", self.status("4")))
+            return
+        super().model_command(head, command, param)
+
+
+def test_ext_refused_by_an_earlier_head_raises_device_fault_at_connect() -> None:
+    """§1.6 step 4: ERR 4 on 40 → redo 55 / 40 once; still refused → a device fault.
+
+    Head 00 refuses, head 01 (the last one asked) accepts: the refusal of the earlier head must
+    not be lost behind the last head's good reply.
+    """
+    from luxcheck.drivers import open_meter
+
+    from .helpers import TIME_SCALE, emu_url
+
+    url = emu_url("cl-200a", heads=2)
+    with open_meter(url, "cl-200a", timeout_s=0.25, wait_scale=0.04, heads=(0, 1)) as meter:
+        meter.link.transport.emulator = _RefusesExtOnHead0({"heads": 2, "time_scale": TIME_SCALE})
+        with pytest.raises(MeterDeviceFault, match="EXT mode refused") as info:
+            meter.connect()
+        assert not meter.connected
+    assert info.value.code == "4"
+    assert "head 00" in str(info.value)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -133,3 +134,48 @@ def test_end_to_end_device_error_exit_3() -> None:
     assert done.returncode == 3
     assert done.stderr.count("\n") == 1
     assert "no valid frame" in done.stderr
+
+
+def test_meter_read_implausible_sample_rate_is_exit_3(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A waveform sensor reporting RATE? 20000000 (above the capture limit): ``meter read``
+    exits 3 (device error) with one plain line, not a ValueError traceback."""
+    import luxcheck.drivers
+    from luxcheck.drivers import WaveformStream
+    from luxcheck.drivers.testing import ExpectedExchange
+
+    pairs = [(b"*IDN?\n", b"LUXCHECK-WFS,S1,1.0\n"), (b"RATE?\n", b"20000000\n")]
+
+    def fake_open_meter(url: str, model: str, **options: object) -> WaveformStream:
+        assert model == "waveform-stream"
+        return WaveformStream(ExpectedExchange(pairs, port=url), **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(luxcheck.drivers, "open_meter", fake_open_meter)
+    code = main(["meter", "read", "--model", "waveform-stream", "--port", "/dev/ttyWFS"])
+    err = capsys.readouterr().err
+    assert code == 3
+    assert err.count("\n") == 1
+    assert err.startswith(
+        "luxcheck: error: /dev/ttyWFS: the sensor reports a sample rate of 20000000 Hz"
+    )
+
+
+@pytest.mark.parametrize("where", ["missing-folder", "is-a-folder"])
+def test_emulate_link_that_cannot_be_made_is_exit_2(tmp_path: Path, where: str) -> None:
+    """``emulate --link PATH`` where the symlink cannot be made (its folder is missing, or PATH
+    is a folder): bad input, exit 2, one plain line naming --link; no traceback, no stray
+    ``.tmp`` link left behind."""
+    if where == "missing-folder":
+        link, expected = tmp_path / "missing" / "ttyMETER", "folder"
+    else:
+        link, expected = tmp_path / "ttyMETER", "Is a directory"
+        link.mkdir()
+    done = _run("emulate", "t-10a", "--link", str(link))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1
+    assert done.stderr.startswith("luxcheck: error: column --link: cannot make the symlink")
+    assert expected in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""  # never announced a port
+    assert not list(tmp_path.glob("**/*.tmp"))

@@ -21,9 +21,12 @@ from luxcheck.drivers import (
     MeterReading,
     MeterTimeout,
     PhotometricReading,
+    SampledWaveform,
+    SpectralReading,
     open_meter,
 )
 from luxcheck.drivers.emulators import EMULATORS
+from luxcheck.drivers.emulators.jeti_specbos import white_led_spectrum
 
 from .helpers import emu_url, open_emulated, pty_meter
 
@@ -91,16 +94,49 @@ CASES += [
 ]
 
 
+#: JETI: the light the emulator shows for the first and the second reading. The change makes
+#: the 'stale' fault testable: the stale block (the first reading's, 512 lx) must be skipped.
+JETI_LUX = (512.0, 256.0)
+#: waveform-stream: the contract-test light (test_contract.py), 0.05 s at 10 kHz = 500 samples.
+WAVEFORM = {"rate": 10000, "freq": 100, "percent": 20}
+
+
 def _read_twice(meter: Any, model: str) -> MeterReading:
-    """Two readings: the 'stale' fault on JETI needs an earlier block to replay."""
+    """Two readings: the 'stale' fault on JETI needs an earlier block to replay.
+
+    Between the two JETI readings the emulator's light changes from 512 to 256 lx, so a stale
+    block returned as the second reading gives the wrong spectrum.
+    """
     first = meter.read()
-    return meter.read() if model == "jeti-specbos" else first
+    if model != "jeti-specbos":
+        return first
+    _check_spectrum(first, JETI_LUX[0])
+    meter.link.transport.emulator.p["lux"] = JETI_LUX[1]  # the in-process emu:// emulator
+    return meter.read()
+
+
+def _check_spectrum(reading: MeterReading, lux: float) -> None:
+    """The spectrum the emulator sends for ``lux`` (written with 7 significant digits)."""
+    assert isinstance(reading, SpectralReading)
+    assert reading.spectral_values.shape == (401,)
+    assert (reading.wavelength_nm[0], reading.wavelength_nm[-1]) == (380, 780)
+    expected = white_led_spectrum(reading.wavelength_nm.astype(float), lux=lux)
+    assert reading.spectral_values == pytest.approx(expected, rel=1e-6)
 
 
 def _check_ok(model: str, fault: str, reading: MeterReading) -> None:
     if model in ("cl-200a", "t-10a", "lutron-16"):
         assert isinstance(reading, PhotometricReading)
         assert reading.illuminance_lx == pytest.approx(512.0)
+    if model == "jeti-specbos":
+        _check_spectrum(reading, JETI_LUX[1])
+    if model == "waveform-stream":  # as test_contract.py: count, rate and percent flicker
+        assert isinstance(reading, SampledWaveform)
+        assert reading.sample_rate_hz == WAVEFORM["rate"]
+        assert reading.samples.size == 500
+        s = reading.samples.astype(float)
+        percent = 100 * (s.max() - s.min()) / (s.max() + s.min() - 2 * reading.dark_level)
+        assert percent == pytest.approx(WAVEFORM["percent"], abs=0.5)
     if fault == "low-luminance":
         assert "low-luminance" in reading.flags
     if fault == "tcp-range":
@@ -123,6 +159,8 @@ def test_fault_in_process(
     params = {"fault": fault, **extra}
     if model in ("cl-200a", "t-10a", "lutron-16", "jeti-specbos"):
         params.setdefault("lux", 512)
+    if model == "waveform-stream":
+        params.update(WAVEFORM)
     with open_emulated(model, **params) as meter:
         if expected is None:
             _check_ok(model, fault, _read_twice(meter, model))

@@ -7,6 +7,7 @@ colour-science 0.4.7 as oracle for the emulated white LED (illuminance, CCT).
 from __future__ import annotations
 
 import warnings
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -16,6 +17,8 @@ from luxcheck.drivers import JetiSpecbos, MeterDeviceFault, MeterOverRange, Mete
 from luxcheck.drivers.emulators.jeti_specbos import white_led_spectrum
 from luxcheck.drivers.jeti_specbos import parse_error_code, parse_spectrum_block
 from luxcheck.drivers.testing import expected_exchange
+
+from .helpers import corrupted
 
 ACK, NAK, BEL, ENQ = b"\x06", b"\x15", b"\x07", b"\x05"
 SETUP = [
@@ -86,16 +89,40 @@ def test_spectrum_block_checks() -> None:
             parse_spectrum_block(bad, 2)
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.binary(max_size=60))
-def test_fuzz_spectrum_block(data: bytes) -> None:
-    """Hypothesis: arbitrary bytes give an array of finite values or MeterProtocolError."""
-    try:
-        values = parse_spectrum_block(data, 3)
-    except MeterProtocolError:
-        return
-    assert values.shape == (3,)
-    assert np.all(np.isfinite(values))
+#: Valid 3-value blocks: finite values written as the meter does (plain or exponent form).
+VALID_BLOCKS = st.lists(
+    st.tuples(
+        st.floats(-1e30, 1e30, allow_nan=False, allow_infinity=False),
+        st.sampled_from(("{:g}", "{:.6e}", "{:.4f}")),
+    ),
+    min_size=3,
+    max_size=3,
+).map(lambda vs: b"".join(fmt.format(v).encode() + b"\r" for v, fmt in vs) + b"\r")
+
+
+def test_fuzz_spectrum_block() -> None:
+    """Hypothesis: arbitrary bytes give an array of finite values or MeterProtocolError.
+
+    Arbitrary bytes and valid blocks with 0-3 random edits, so the per-line number checks and
+    the count check are reached and some examples parse (their post-parse checks run).
+    """
+    outcomes: Counter[str] = Counter()
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.one_of(st.binary(max_size=60), corrupted(VALID_BLOCKS)))
+    def run(data: bytes) -> None:
+        try:
+            values = parse_spectrum_block(data, 3)
+        except MeterProtocolError:
+            outcomes["refused"] += 1
+            return
+        outcomes["parsed"] += 1
+        assert values.shape == (3,)
+        assert np.all(np.isfinite(values))
+
+    run()
+    assert outcomes["parsed"] > 0
+    assert outcomes["refused"] > 0
 
 
 def test_emulated_white_led_against_colour_oracle() -> None:

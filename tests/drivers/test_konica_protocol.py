@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from luxcheck.drivers import MeterProtocolError
+from luxcheck.drivers.emulators.konica import build_frame
 from luxcheck.drivers.konica import (
     bcc,
     encode_command,
@@ -15,6 +17,8 @@ from luxcheck.drivers.konica import (
     parse_frame,
     parse_number,
 )
+
+from .helpers import corrupted
 
 # meters.md §1.7: the CL-200A example exchange, PC → meter, every frame BCC-checked there.
 EXAMPLE_REQUESTS = [
@@ -130,35 +134,105 @@ def test_number_format_round_trips_within_display_resolution(value: float) -> No
 
 @settings(max_examples=100, deadline=None)
 @given(st.floats(min_value=-0.9999, max_value=0.9999, allow_nan=False))
+@example(0.12345)
+@example(5e-05)
+@example(0.00035)
+@example(-0.12345)
 def test_fixed_format_round_trips(value: float) -> None:
-    """Hypothesis: x, y, u′, v′, Δuv fields keep 4 decimals (captures ``+45450``, ``+01490``)."""
+    """Hypothesis: x, y, u′, v′, Δuv fields keep 4 decimals (captures ``+45450``, ``+01490``).
+
+    Source: ``format_number`` in drivers/konica.py, docstring "fixed=True: 4 decimals" and code
+    ``round(magnitude * 10_000)``: the decoded value is on the 0.0001 grid and the nearest grid
+    point to the value, a tie going either way (the tie rule is pinned by the next test).
+    """
     decoded = parse_number(format_number(value, fixed=True))
-    assert decoded == pytest.approx(round(value, 4), abs=1e-12)
+    assert decoded is not None
+    assert decoded * 10_000 == pytest.approx(round(decoded * 10_000), abs=1e-9)  # 4 decimals
+    assert abs(decoded - value) <= 0.5e-4 + 1e-12
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.binary(max_size=40))
-def test_parse_frame_on_arbitrary_bytes_returns_or_raises_protocol_error(data: bytes) -> None:
-    """Hypothesis fuzzing: a parsed frame or MeterProtocolError, nothing else (style.md §9)."""
-    try:
-        reply = parse_frame(data)
-    except MeterProtocolError:
-        return
-    for field in reply.fields:
-        with contextlib.suppress(MeterProtocolError):
-            parse_number(field)
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(0.12345, 0.1234), (5e-05, 0.0), (0.00035, 0.0004), (-0.12345, -0.1234), (0.00015, 0.0001)],
+)
+def test_fixed_format_rounds_the_scaled_value_half_to_even(value: float, expected: float) -> None:
+    """Source: ``format_number`` (drivers/konica.py) writes ``round(|value| × 10 000)``: Python's
+    round() of the binary product, ties to even. 0.12345 × 10 000 = 1234.5 → 1234; 5e-05 → 0.5
+    → 0; 0.00035 → 3.5 → 4; 0.00015 × 10 000 = 1.4999… → 1. (``round(value, 4)`` rounds the
+    decimal expansion instead and gives 0.1235, 0.0001, 0.0003 for the first three.)"""
+    assert parse_number(format_number(value, fixed=True)) == pytest.approx(expected, abs=1e-12)
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.binary(min_size=23, max_size=23).map(lambda b: bytes(c & 0x7F for c in b)))
-def test_well_framed_arbitrary_bodies_never_crash(body: bytes) -> None:
-    """Hypothesis: a correctly framed, BCC-valid frame with any 7-bit body parses or raises."""
-    framed = b"\x02" + body.replace(b"\x02", b"0") + b"\x03"
-    frame = framed + bcc(framed[1:]) + b"\r\n"
-    frame = frame[:32] if len(frame) >= 32 else frame
-    try:
-        reply = parse_frame(frame)
+_FIELDS = st.one_of(
+    st.just("      "),
+    st.floats(0, 9.99e7).map(format_number),
+    st.floats(-0.9999, 0.9999).map(lambda v: format_number(v, fixed=True)),
+)
+#: Valid reply frames: short (no data) or long (three data fields), any head and status.
+VALID_FRAMES = st.builds(
+    build_frame,
+    st.integers(0, 99),
+    st.integers(0, 99).map(lambda c: f"{c:02d}"),
+    st.text(alphabet=" 0123456789", min_size=4, max_size=4),
+    st.one_of(st.just(()), st.tuples(_FIELDS, _FIELDS, _FIELDS)),
+)
+
+
+def test_parse_frame_on_arbitrary_bytes_returns_or_raises_protocol_error() -> None:
+    """Hypothesis fuzzing: a parsed frame or MeterProtocolError, nothing else (style.md §9).
+
+    Arbitrary bytes and valid frames with 0-3 random edits, so both the refusals at every check
+    and the parsed path (data fields decoded) are reached; some examples must parse.
+    """
+    outcomes: Counter[str] = Counter()
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.one_of(st.binary(max_size=40), corrupted(VALID_FRAMES)))
+    def run(data: bytes) -> None:
+        try:
+            reply = parse_frame(data)
+        except MeterProtocolError:
+            outcomes["refused"] += 1
+            return
+        outcomes["parsed"] += 1
+        assert reply.raw == data
+        assert len(reply.fields) in (0, 3)
         for field in reply.fields:
-            parse_number(field)
-    except MeterProtocolError:
-        pass
+            with contextlib.suppress(MeterProtocolError):
+                parse_number(field)
+
+    run()
+    assert outcomes["parsed"] > 0
+    assert outcomes["refused"] > 0
+
+
+def test_well_framed_arbitrary_bodies_never_crash() -> None:
+    """Hypothesis: a correctly framed, BCC-valid frame with any 7-bit body parses or raises.
+
+    Bodies of 9 or 27 bytes (the bytes the BCC covers: 8 or 26 characters and ETX) give the 14-
+    and 32-byte frames of §1.2; the head and command are often decimal, so parse_frame accepts
+    the frame and parse_number meets arbitrary fields.
+    """
+    outcomes: Counter[str] = Counter()
+    echo = st.one_of(st.text(alphabet="0123456789", min_size=4, max_size=4), st.text(max_size=0))
+    seven_bit = st.sampled_from((4, 22)).flatmap(lambda n: st.binary(min_size=n, max_size=n))
+
+    @settings(max_examples=200, deadline=None)
+    @given(echo, st.binary(min_size=4, max_size=4), seven_bit)
+    def run(digits: str, head: bytes, rest: bytes) -> None:
+        body = bytes(c & 0x7F for c in (digits.encode() or head) + rest).replace(b"\x02", b"0")
+        assert len(body) in (8, 26)
+        framed = b"\x02" + body + b"\x03"
+        frame = framed + bcc(framed[1:]) + b"\r\n"
+        try:
+            reply = parse_frame(frame)
+        except MeterProtocolError:
+            outcomes["refused"] += 1
+            return
+        outcomes["parsed"] += 1
+        for field in reply.fields:
+            with contextlib.suppress(MeterProtocolError):
+                parse_number(field)
+
+    run()
+    assert outcomes["parsed"] > 0

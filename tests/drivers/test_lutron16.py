@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from luxcheck.drivers import Lutron16, MeterProtocolError
 from luxcheck.drivers.lutron16 import LUX_PER_FOOTCANDLE, encode_frame, parse_frame
 from luxcheck.drivers.testing import expected_exchange
+
+from .helpers import corrupted
 
 EXAMPLE = bytes.fromhex("02 34 31 31 35 30 31 30 30 30 31 32 33 34 35 0D")  # §2b: 1234.5 lx
 
@@ -55,16 +59,50 @@ def test_bad_frames(frame: bytes) -> None:
         parse_frame(frame)
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.binary(min_size=0, max_size=20))
-def test_fuzz_parse_frame(data: bytes) -> None:
-    """Hypothesis: any bytes parse to a value or raise MeterProtocolError, nothing else."""
-    try:
-        _value, unit, display = parse_frame(data)
-    except MeterProtocolError:
-        return
-    assert unit in ("lx", "fc")
-    assert display in (1, 2)
+#: Valid frames: any 8-digit value, decimals, unit and display, with a CR or LF end word.
+VALID_FRAMES = st.builds(
+    lambda digits, decimals, negative, unit, display, lf: (
+        encode_frame(
+            (-1 if negative else 1) * digits / 10**decimals,
+            decimals=decimals,
+            unit=unit,
+            display=display,
+        )[:-1]
+        + (b"\n" if lf else b"\r")
+    ),
+    st.integers(0, 99_999_999),
+    st.integers(0, 3),
+    st.booleans(),
+    st.sampled_from(("lx", "fc")),
+    st.sampled_from((1, 2)),
+    st.booleans(),
+)
+
+
+def test_fuzz_parse_frame() -> None:
+    """Hypothesis: any bytes parse to a value or raise MeterProtocolError, nothing else.
+
+    Arbitrary bytes and valid frames with 0-3 random edits, so the checks after the length and
+    start byte are reached and some examples parse (their post-parse checks run).
+    """
+    outcomes: Counter[str] = Counter()
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.one_of(st.binary(min_size=0, max_size=20), corrupted(VALID_FRAMES)))
+    def run(data: bytes) -> None:
+        try:
+            value, unit, display = parse_frame(data)
+        except MeterProtocolError:
+            outcomes["refused"] += 1
+            return
+        outcomes["parsed"] += 1
+        assert unit in ("lx", "fc")
+        assert display in (1, 2)
+        assert abs(value) <= 99_999_999
+
+    run()
+    assert outcomes["parsed"] > 0
+    assert outcomes["refused"] > 0
 
 
 @settings(max_examples=100, deadline=None)

@@ -4,12 +4,19 @@ docstring; modelled on the 12-byte record of meters.md §4.1)."""
 from __future__ import annotations
 
 import struct
+from collections import Counter
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from luxcheck.drivers import MeterLowBattery, MeterOverRange, MeterProtocolError, WaveformStream
+from luxcheck.drivers import (
+    MeterError,
+    MeterLowBattery,
+    MeterOverRange,
+    MeterProtocolError,
+    WaveformStream,
+)
 from luxcheck.drivers.testing import expected_exchange
 from luxcheck.drivers.waveform_stream import (
     Records,
@@ -19,6 +26,8 @@ from luxcheck.drivers.waveform_stream import (
     parse_records,
     record_check,
 )
+
+from .helpers import corrupted
 
 
 def test_record_layout_by_hand() -> None:
@@ -122,16 +131,35 @@ def test_sensor_error_reply() -> None:
     assert info.value.code == "3"
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.binary(min_size=0, max_size=16))
-def test_fuzz_parse_record(data: bytes) -> None:
-    """Hypothesis: arbitrary bytes give a record or MeterProtocolError, nothing else."""
-    try:
-        rec = parse_record(data)
-    except MeterProtocolError:
-        return
-    assert 0 <= rec.sample <= 65535
-    assert rec.status <= 3
+VALID_RECORDS = st.builds(
+    encode_record, st.integers(0, 2**32 - 1), st.integers(0, 65535), st.integers(0, 3)
+)
+
+
+def test_fuzz_parse_record() -> None:
+    """Hypothesis: arbitrary bytes give a record or MeterProtocolError, nothing else.
+
+    Arbitrary bytes and valid records with 0-3 random edits, so the sync, check-word and
+    reserved-bit checks are reached and some examples parse (their post-parse checks run).
+    """
+    outcomes: Counter[str] = Counter()
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.one_of(st.binary(min_size=0, max_size=16), corrupted(VALID_RECORDS)))
+    def run(data: bytes) -> None:
+        try:
+            rec = parse_record(data)
+        except MeterProtocolError:
+            outcomes["refused"] += 1
+            return
+        outcomes["parsed"] += 1
+        assert 0 <= rec.sample <= 65535
+        assert rec.status <= 3
+        assert encode_record(rec.index, rec.sample, rec.status) == data
+
+    run()
+    assert outcomes["parsed"] > 0
+    assert outcomes["refused"] > 0
 
 
 @settings(max_examples=100, deadline=None)
@@ -140,3 +168,30 @@ def test_round_trip(index: int, sample: int, status: int) -> None:
     """Hypothesis: parse(encode(r)) = r for every valid record."""
     rec = parse_record(encode_record(index, sample, status))
     assert (rec.index, rec.sample, rec.status) == (index, sample, status)
+
+
+def _handshake_with_rate(rate: bytes) -> list[tuple[bytes | None, bytes | None]]:
+    return [(b"*IDN?\n", b"LUXCHECK-WFS,S1,1.0\n"), (b"RATE?\n", rate + b"\n")]
+
+
+@pytest.mark.parametrize("rate", [b"20000000", b"1e-300", b"0.5", b"0", b"-4000"])
+def test_implausible_sample_rate_is_a_protocol_error(rate: bytes) -> None:
+    """RATE? outside 1 Hz-10 MHz (the driver's documented range): a protocol error naming the
+    rate, raised at the handshake — not a ValueError from capture() (above the capture limit)
+    or an endless capture deadline (a rate like 1e-300)."""
+    with (
+        expected_exchange(WaveformStream, _handshake_with_rate(rate), duration_s=1.0) as meter,
+        pytest.raises(MeterProtocolError, match=r"sample rate of \S+ Hz; expected 1-10000000 Hz"),
+    ):
+        meter.read()
+
+
+def test_duration_longer_than_one_capture_is_a_meter_error() -> None:
+    """duration_s × rate above the 10 000 000-record capture limit: a MeterError (exit 3) that
+    says to shorten duration_s, and no CAPT is sent."""
+    pairs = [*_handshake_with_rate(b"10000000"), (b"DARK?\n", b"12\n")]
+    with (
+        expected_exchange(WaveformStream, pairs, duration_s=2.0) as meter,
+        pytest.raises(MeterError, match=r"20000000 samples.*shorter duration_s"),
+    ):
+        meter.read()
