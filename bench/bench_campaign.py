@@ -28,12 +28,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from luxcheck.analysis import analyse_campaign, analyse_rooms
-from luxcheck.campaign_reports import classroom_reports
-from luxcheck.demo import fast_readings, measure_campaign, prepare_store, session_for
-from luxcheck.demo_plan import plan_campaign
-from luxcheck.judge import judge_campaign
-from luxcheck.reporting import render_campaign
+from luxcheck.analysis.campaign import analyse_campaign, analyse_rooms
+from luxcheck.compliance.judge import judge_campaign
+from luxcheck.demo.plan import plan_campaign
+from luxcheck.demo.runner import fast_readings, measure_campaign, prepare_store, session_for
+from luxcheck.report.assemble import classroom_reports
+from luxcheck.report.reporting import render_campaign
 
 START = dt.datetime(2026, 11, 2, 8, tzinfo=dt.UTC)
 

@@ -29,8 +29,8 @@ import warnings
 
 import numpy as np
 
-from luxcheck import colorimetry
-from luxcheck.synth_spectra import random_white_leds
+from luxcheck.demo.synth_spectra import random_white_leds
+from luxcheck.kernels import colorimetry
 
 WL = np.arange(380.0, 781.0)
 

@@ -16,7 +16,8 @@ import argparse
 import random
 import time
 
-from luxcheck import compliance, standards
+from luxcheck.compliance import engine as compliance
+from luxcheck.compliance import packs as standards
 
 BASE = {
     "desk_illuminance_mean_lx": 420.0,

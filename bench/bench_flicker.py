@@ -1,4 +1,4 @@
-"""Benchmark of luxcheck.flicker against a plain per-waveform loop in the same run.
+"""Benchmark of luxcheck.kernels.flicker against a plain per-waveform loop in the same run.
 
 Targets (issue 5):
 - 1000 waveforms of 1 s at 20 kHz → frequency, percent flicker, flicker index, SVM in ≤ 2 s;
@@ -14,8 +14,8 @@ import time
 
 import numpy as np
 
-from luxcheck import flicker as fl
-from luxcheck import synth_waveforms as sw
+from luxcheck.demo import synth_waveforms as sw
+from luxcheck.kernels import flicker as fl
 
 
 def _waveforms(n: int, duration_s: float, fs: float, seed: int) -> np.ndarray:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from luxcheck import glare, grids
+from luxcheck.kernels import glare, grids
 from luxcheck.model import Classroom
-from luxcheck.photometry_files import read_ldt
+from luxcheck.readers.photometry import read_ldt
 
 ROOT = Path(__file__).resolve().parent.parent
 N_ROOMS = 1000

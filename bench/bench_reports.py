@@ -36,7 +36,8 @@ matplotlib.use("Agg")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the example data in tests/
 import numpy as np
 
-from luxcheck import reporting
+from luxcheck.compliance.verdict import Verdict
+from luxcheck.journal.store import CampaignStore
 from luxcheck.model import (
     Campaign,
     Classroom,
@@ -47,14 +48,13 @@ from luxcheck.model import (
     SpectrumReading,
     WaveformReading,
 )
-from luxcheck.report_model import (
+from luxcheck.report import reporting
+from luxcheck.report.model import (
     ChromaticityPoint,
     ClassroomReportData,
     FigureInputs,
     UgrObserver,
 )
-from luxcheck.store import CampaignStore
-from luxcheck.verdict import Verdict
 from tests.report_fixtures import CURVES, PACKS, POLICY
 
 T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)

@@ -1,6 +1,6 @@
 """Write the small sample spectrometer exports in ``tests/data/spectra/`` (run once; committed).
 
-The spectra are synthetic white LEDs from :func:`luxcheck.synth_spectra.white_led_spd` (known
+The spectra are synthetic white LEDs from :func:`luxcheck.demo.synth_spectra.white_led_spd` (known
 CCT, Duv and illuminance); the file layouts follow ``shared/reference/meters.md`` §5 and the real
 exports shipped with colour-science 0.4.7 (``colour/io/tests/resources``). Usage::
 
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from luxcheck import colorimetry
-from luxcheck.synth_spectra import white_led_spd
+from luxcheck.demo.synth_spectra import white_led_spd
+from luxcheck.kernels import colorimetry
 
 OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "spectra"
 NOTE = (

@@ -1,7 +1,7 @@
 """Extract, merge and compile the reports' gettext catalogs (a dev tool; stdlib + Jinja2).
 
 - Extract every message from the templates (Jinja2's i18n extension) and from
-  ``luxcheck/reporting.py`` and ``luxcheck/figures.py`` (calls to ``_``, ``self._`` and ``_n``).
+  the modules of ``luxcheck/report/`` (calls to ``_``, ``self._`` and ``_n``).
 - Write ``reports/locale/luxcheck.pot`` and merge it into each language's ``luxcheck.po``,
   keeping existing translations; English is the source language, so the ``en`` catalog gets
   each message as its own translation.
@@ -27,7 +27,7 @@ import jinja2
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "reports" / "locale"
 TEMPLATES = ROOT / "reports" / "templates"
-PY_SOURCES = (ROOT / "luxcheck" / "reporting.py", ROOT / "luxcheck" / "figures.py")
+PY_SOURCES = tuple(sorted((ROOT / "luxcheck" / "report").glob("*.py")))
 LANGS = ("zh_CN", "en")
 DOMAIN = "luxcheck"
 

@@ -12,8 +12,8 @@ import pytest
 
 matplotlib.use("Agg")
 
+from luxcheck.journal.store import CampaignStore
 from luxcheck.model import Campaign, Classroom, Instrument, MeasurementSession, School
-from luxcheck.store import CampaignStore
 
 T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 

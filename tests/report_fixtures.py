@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from luxcheck.compliance.verdict import Verdict
+from luxcheck.journal.store import CampaignStore
 from luxcheck.model import (
     Campaign,
     IlluminanceReading,
@@ -21,7 +23,7 @@ from luxcheck.model import (
     SpectrumReading,
     WaveformReading,
 )
-from luxcheck.report_model import (
+from luxcheck.report.model import (
     ChromaticityPoint,
     ClassroomReportData,
     FigureInputs,
@@ -31,15 +33,13 @@ from luxcheck.report_model import (
     ReportContext,
     UgrObserver,
 )
-from luxcheck.reporting import build_classroom_report
-from luxcheck.store import CampaignStore
-from luxcheck.verdict import Verdict
+from luxcheck.report.reporting import build_classroom_report
 from tests.conftest import T0, make_classroom
 
 PACKS = (
     PackRef("gb-7793-2010", "1"),
     PackRef("gb-40070-2021", "1"),
-    PackRef("profile:cn-classroom", "1f78bb6045bfc365"),  # as luxcheck.campaign_reports writes
+    PackRef("profile:cn-classroom", "1f78bb6045bfc365"),  # as luxcheck.report.assemble writes
 )
 POLICY = PolicyStatement(
     "实测初始照度直接与维持平均照度值比较。",

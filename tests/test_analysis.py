@@ -15,12 +15,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from luxcheck import grids
-from luxcheck.analysis import analyse_campaign, analyse_rooms
+from luxcheck.analysis.campaign import analyse_campaign, analyse_rooms
 from luxcheck.cli import main
-from luxcheck.compliance import evaluate
-from luxcheck.demo import measure_campaign, prepare_store
-from luxcheck.demo_plan import plan_campaign
+from luxcheck.compliance.engine import evaluate
+from luxcheck.demo.plan import plan_campaign
+from luxcheck.demo.runner import measure_campaign, prepare_store
+from luxcheck.journal.store import CampaignStore
+from luxcheck.kernels import grids
 from luxcheck.model import (
     HeightReading,
     IlluminanceReading,
@@ -29,8 +30,7 @@ from luxcheck.model import (
     SpectrumReading,
     WaveformReading,
 )
-from luxcheck.reason_text import reason_text
-from luxcheck.store import CampaignStore
+from luxcheck.report.reason_text import reason_text
 from luxcheck.vocabulary import METRICS
 
 from .conftest import T0, make_classroom

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from luxcheck import standards as S
 from luxcheck.cli import main
+from luxcheck.compliance import packs as S
 from luxcheck.resources import standards_dir
 from tests.user_packs import write_profile
 

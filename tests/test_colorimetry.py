@@ -1,4 +1,4 @@
-"""Tests of luxcheck.colorimetry and luxcheck.synth_spectra.
+"""Tests of luxcheck.kernels.colorimetry and luxcheck.demo.synth_spectra.
 
 Oracle: colour-science 0.4.7 (dev dependency). Spectra are handed to colour-science as plain
 ``SpectralDistribution(values, wavelengths)``, i.e. with its default Sprague interpolation, which
@@ -20,10 +20,10 @@ from colour.temperature.robertson1968 import DATA_ISOTEMPERATURE_LINES_ROBERTSON
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from luxcheck import _cie_tables as tables
-from luxcheck import colorimetry as C
+from luxcheck.demo.synth_spectra import random_white_leds, white_led_spd
 from luxcheck.errors import InputError
-from luxcheck.synth_spectra import random_white_leds, white_led_spd
+from luxcheck.kernels import cie_tables as tables
+from luxcheck.kernels import colorimetry as C
 from luxcheck.vocabulary import METRICS
 
 CIE_ILLUMINANTS = [

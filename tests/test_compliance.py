@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from luxcheck import compliance as C
-from luxcheck import standards as S
+from luxcheck.compliance import engine as C
+from luxcheck.compliance import packs as S
+from luxcheck.compliance.verdict import Verdict
 from luxcheck.errors import InputError
 from luxcheck.model import ROOM_TYPES
-from luxcheck.verdict import Verdict
 from luxcheck.vocabulary import METRIC_RANGES
 from tests.user_packs import write_profile
 

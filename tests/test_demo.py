@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from luxcheck.demo import run_demo
-from luxcheck.judge import judge_campaign
-from luxcheck.store import CampaignStore
+from luxcheck.compliance.judge import judge_campaign
+from luxcheck.demo.runner import run_demo
+from luxcheck.journal.store import CampaignStore
 
 
 def test_tiny_demo_prints_what_the_campaign_holds(

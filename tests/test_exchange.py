@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from luxcheck.cli import main
 from luxcheck.errors import InputError
-from luxcheck.exchange import LAYOUT, export_folder, import_folder, read_folder
+from luxcheck.journal.exchange import LAYOUT, export_folder, import_folder, read_folder
+from luxcheck.journal.store import CampaignStore
 from luxcheck.model import (
     HeightReading,
     IlluminanceReading,
@@ -28,7 +29,6 @@ from luxcheck.model import (
     VoidReading,
     WaveformReading,
 )
-from luxcheck.store import CampaignStore
 
 from .conftest import T0
 

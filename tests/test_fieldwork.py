@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
+from luxcheck.acquire.session import ScriptedConsole, Step, plan_steps, run_session
 from luxcheck.errors import DeviceError
-from luxcheck.fieldwork import ScriptedConsole, Step, plan_steps, run_session
+from luxcheck.journal.store import CampaignStore
 from luxcheck.model import IlluminanceReading, MeasurementSession
-from luxcheck.store import CampaignStore
 
 from .conftest import T0, make_classroom
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from luxcheck.acquire.session import classroom_steps
 from luxcheck.cli import COMMAND_MODULES, build_parser
-from luxcheck.fieldwork import classroom_steps
 
 from .conftest import make_classroom
 

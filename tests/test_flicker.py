@@ -1,4 +1,4 @@
-"""Tests of luxcheck.flicker: analytic cases, the SVM closed forms, the IEC TR 61547-1 chain
+"""Tests of luxcheck.kernels.flicker: analytic cases, the SVM closed forms, the IEC TR 61547-1 chain
 against the IEC 61000-4-15 response tables and an independent steady-state oracle, record
 rules, limits from data, and properties.
 
@@ -16,10 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import signal
 
-from luxcheck import flicker as fl
-from luxcheck import synth_waveforms as sw
+from luxcheck.compliance.limits import PiecewiseLinear
+from luxcheck.demo import synth_waveforms as sw
 from luxcheck.errors import InputError
-from luxcheck.limits import PiecewiseLinear
+from luxcheck.kernels import flicker as fl
 
 FS = 20000.0
 
@@ -492,7 +492,7 @@ def test_ieee1789_class_from_pack(f: float, pf: float, expected: str) -> None:
 
 def test_ieee1789_curves_bad_pack(tmp_path: Path) -> None:
     """Bad input: a malformed user pack is refused by the strict standards loader, naming
-    the file and the key (the curves come from luxcheck.standards)."""
+    the file and the key (the curves come from luxcheck.compliance.packs)."""
     (tmp_path / "ieee-1789-2015.toml").write_text(
         'schema_version = 1\n[[limit]]\nid = "ieee1789.low-risk"\nmetric = "flicker_percent"\n'
         'comparator = "<"\n[limit.function]\nof = "flicker_frequency_hz"\n'

@@ -1,4 +1,4 @@
-"""Tests of luxcheck.glare: position index, UGR kernels, CIE 190 background, room UGR."""
+"""Tests of luxcheck.kernels.glare: position index, UGR kernels, CIE 190 background, room UGR."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from luxcheck import glare
 from luxcheck.errors import InputError
+from luxcheck.kernels import glare
 from luxcheck.model import Classroom, LuminanceReading
-from luxcheck.photometry_files import read_ldt
+from luxcheck.readers.photometry import read_ldt
 from tests.conftest import make_classroom
 
 DATA = Path(__file__).parent / "data" / "photometry"

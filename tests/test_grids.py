@@ -1,4 +1,4 @@
-"""Tests of luxcheck.grids: point plans, grid statistics, daylight subtraction, isolux."""
+"""Tests of luxcheck.kernels.grids: point plans, grid statistics, daylight subtraction, isolux."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from luxcheck import grids
 from luxcheck.errors import InputError
+from luxcheck.kernels import grids
 from luxcheck.model import IlluminanceReading
 from tests.conftest import make_classroom
 

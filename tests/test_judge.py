@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from luxcheck.judge import judge_room, measurement_uncertainty
+from luxcheck.compliance.judge import judge_room, measurement_uncertainty
+from luxcheck.journal.store import CampaignStore
 from luxcheck.model import Instrument, MeasurementSession
-from luxcheck.store import CampaignStore
 
 from .conftest import T0
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from luxcheck.journal.store import CampaignStore
 from luxcheck.model import Campaign, IlluminanceReading, Instrument, School
-from luxcheck.store import CampaignStore
 
 from .conftest import make_classroom
 

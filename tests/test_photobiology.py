@@ -1,4 +1,5 @@
-"""Tests of luxcheck.photobiology (IEC 62471 / IEC TR 62778 blue light, CIE S 026 melanopic).
+"""Tests of luxcheck.kernels.photobiology (IEC 62471 / IEC TR 62778 blue light, CIE S 026
+melanopic).
 
 The independent computations below use the tabulated functions directly on the 5 nm grid of the
 CIE illuminants (no resampling), coded separately from the module: B(λ) from the IEC 62471
@@ -14,9 +15,9 @@ import colour
 import numpy as np
 import pytest
 
-from luxcheck import photobiology as P
+from luxcheck.demo.synth_spectra import random_white_leds
 from luxcheck.errors import InputError
-from luxcheck.synth_spectra import random_white_leds
+from luxcheck.kernels import photobiology as P
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,4 @@
-"""Tests of luxcheck.photometry_files: EULUMDAT and IES LM-63 readers."""
+"""Tests of luxcheck.readers.photometry: EULUMDAT and IES LM-63 readers."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from luxcheck.errors import InputError
-from luxcheck.photometry_files import read_ies, read_ldt, read_photometry
+from luxcheck.readers.photometry import read_ies, read_ldt, read_photometry
 
 DATA = Path(__file__).parent / "data" / "photometry"
 LDT = DATA / "cie190_example.ldt"

@@ -1,4 +1,4 @@
-"""Tests of luxcheck.power: lighting power density and room index."""
+"""Tests of luxcheck.kernels.power: lighting power density and room index."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import math
 import numpy as np
 import pytest
 
-from luxcheck import power
 from luxcheck.errors import InputError
+from luxcheck.kernels import power
 from luxcheck.model import PowerReading
 from tests.conftest import make_classroom
 

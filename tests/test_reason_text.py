@@ -1,4 +1,4 @@
-"""Reasons and verdict notes in Chinese reports (luxcheck.reason_text).
+"""Reasons and verdict notes in Chinese reports (luxcheck.report.reason_text).
 
 Sources: the messages the code writes (collected from the source by ``ast``, so a new message
 without a Chinese wording fails here), the demo campaign's stored reasons and verdict notes, and
@@ -17,24 +17,24 @@ import numpy as np
 import pytest
 
 import luxcheck
-from luxcheck import flicker as fl
-from luxcheck.analysis import analyse_campaign
-from luxcheck.compliance import evaluate
-from luxcheck.demo import measure_campaign, prepare_store
-from luxcheck.demo_plan import plan_campaign
-from luxcheck.reason_text import CATALOG, WORDS_ZH, reason_text, translates
-from luxcheck.store import CampaignStore
+from luxcheck.analysis.campaign import analyse_campaign
+from luxcheck.compliance.engine import evaluate
+from luxcheck.demo.plan import plan_campaign
+from luxcheck.demo.runner import measure_campaign, prepare_store
+from luxcheck.journal.store import CampaignStore
+from luxcheck.kernels import flicker as fl
+from luxcheck.report.reason_text import CATALOG, WORDS_ZH, reason_text, translates
 
 PRODUCERS = (
-    "analysis.py",
-    "colorimetry.py",
-    "compliance.py",
-    "flicker.py",
-    "glare.py",
-    "grids.py",
-    "photobiology.py",
-    "power.py",
-    "spectral_analysis.py",
+    "analysis/campaign.py",
+    "analysis/spectral.py",
+    "compliance/engine.py",
+    "kernels/colorimetry.py",
+    "kernels/flicker.py",
+    "kernels/glare.py",
+    "kernels/grids.py",
+    "kernels/photobiology.py",
+    "kernels/power.py",
 )
 
 HOLE = "\x00"  # where an f-string has a value

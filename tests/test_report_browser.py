@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from luxcheck.model import IlluminanceReading, MeasurementSession
-from luxcheck.reporting import render_campaign
+from luxcheck.report.reporting import render_campaign
 from tests.conftest import T0, make_classroom, skip_unless_required
 from tests.report_fixtures import (
     fill_store,

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from luxcheck.reporting import render_campaign, verify_report
-from luxcheck.store import CampaignStore
+from luxcheck.journal.store import CampaignStore
+from luxcheck.report.reporting import render_campaign, verify_report
 from tests.conftest import skip_unless_required
 from tests.report_fixtures import fill_store, make_store, report_of, verdicts_full
 

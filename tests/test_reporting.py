@@ -20,20 +20,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from luxcheck import reporting
 from luxcheck.cli import main
 from luxcheck.cli import report as cli_report
-from luxcheck.compliance import room_result
+from luxcheck.compliance.engine import room_result
+from luxcheck.compliance.verdict import Verdict
 from luxcheck.errors import InputError
+from luxcheck.journal.store import CampaignStore
 from luxcheck.model import Campaign, IlluminanceReading, School
-from luxcheck.report_model import (
+from luxcheck.report import reporting
+from luxcheck.report.model import (
     CampaignDashboardData,
     ClassroomReportData,
     ClassroomSummary,
     PackRef,
     RoomOutcome,
 )
-from luxcheck.reporting import (
+from luxcheck.report.reporting import (
     ClassroomPages,
     Formatter,
     build_classroom_report,
@@ -42,8 +44,6 @@ from luxcheck.reporting import (
     render_campaign,
     safe_component,
 )
-from luxcheck.store import CampaignStore
-from luxcheck.verdict import Verdict
 from tests.conftest import T0
 from tests.report_fixtures import (
     PACKS,
@@ -369,7 +369,7 @@ def test_every_metric_with_a_limit_has_specific_advice() -> None:
     """Every metric a bundled pack limits gets rectification advice of its own family, not
     the generic sentence, and the advice has a Chinese translation (the rectification list is
     what a school acts on)."""
-    from luxcheck.standards import load_registry
+    from luxcheck.compliance.packs import load_registry
 
     registry = load_registry()
     generic_only = {"luminaire_efficiency_percent", "board_luminaire_efficiency_percent"}
@@ -426,10 +426,10 @@ def test_flicker_chart_draws_only_the_curves_the_profile_applies_to_the_room(
     rooms; en-12464-1-2021 has no flicker limit, so no curve; IEEE 1789 (advisory, in no bundled
     profile) is drawn grey and labelled by clause only where a profile includes it. A laboratory
     classroom's report carries no GB 40070 curve."""
-    from luxcheck.campaign_reports import classroom_reports, flicker_curves, report_context
-    from luxcheck.judge import judge_campaign
+    from luxcheck.compliance.judge import judge_campaign
+    from luxcheck.compliance.packs import load_registry
     from luxcheck.model import ROOM_TYPES
-    from luxcheck.standards import load_registry
+    from luxcheck.report.assemble import classroom_reports, flicker_curves, report_context
     from tests.conftest import make_classroom
 
     registry = load_registry()
@@ -560,7 +560,7 @@ def test_failing_value_against_a_range_is_never_printed_as_compliant() -> None:
     3,300–5,300 K (the compliance engine's verdict) prints out of range with a negative,
     non-zero margin, not as "5,300 K | 3,300–5,300 K | −0 K | Fail"; 3,299.6 K likewise at the
     lower bound. A value well inside keeps the metric's decimals."""
-    from luxcheck.compliance import evaluate
+    from luxcheck.compliance.engine import evaluate
 
     def shown(cct: float) -> tuple[str, str, str, str]:
         v = next(
@@ -775,7 +775,7 @@ def test_catalogs_complete_and_compiled() -> None:
 def test_figure_geometry_round_trip() -> None:
     """AxesGeometry maps the axes corners to the bbox pixels (linear and log axes) and refuses
     points off the chart or not finite."""
-    from luxcheck.figures import AxesGeometry
+    from luxcheck.report.figures import AxesGeometry
 
     g = AxesGeometry(400, 300, 50, 350, 20, 270, (0.0, 0.8), (1.0, 100.0), False, True)
     assert g.to_pixels(0.0, 1.0) == (50.0, 270.0)
@@ -790,7 +790,7 @@ def test_planckian_and_spectral_locus_against_colour_science() -> None:
     """The figures' loci (5 nm CMF table shipped for figures) against colour-science 0.4.7
     (oracle): Planckian xy at 2856 K and 6504 K within 2e-4, spectral locus at 550 nm."""
     colour = pytest.importorskip("colour")
-    from luxcheck.figures import planckian_xy, spectral_locus_xy
+    from luxcheck.report.figures import planckian_xy, spectral_locus_xy
 
     cmfs = colour.colorimetry.MSDS_CMFS["CIE 1931 2 Degree Standard Observer"]
     for t in (2856.0, 6504.0):

@@ -1,4 +1,4 @@
-"""Tests of luxcheck.spectra_io and the ``luxcheck analyse spectra`` command.
+"""Tests of luxcheck.readers.spectra and the ``luxcheck analyse spectra`` command.
 
 Sample files in tests/data/spectra/ are synthetic white LEDs of known CCT and illuminance
 (see that folder's README). The real UPRtek and Sekonic exports shipped with colour-science
@@ -16,9 +16,10 @@ import colour
 import numpy as np
 import pytest
 
-from luxcheck import colorimetry, spectra_io
 from luxcheck.cli import analyse
 from luxcheck.errors import InputError
+from luxcheck.kernels import colorimetry
+from luxcheck.readers import spectra as spectra_io
 from luxcheck.vocabulary import METRICS
 
 from .conftest import skip_unless_required

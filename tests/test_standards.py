@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from luxcheck import standards as S
+from luxcheck.compliance import packs as S
 from luxcheck.errors import InputError
 from luxcheck.resources import standards_dir
 from tests.user_packs import write_profile

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from luxcheck import standards
+from luxcheck.compliance import packs as standards
 from luxcheck.errors import InputError
 from luxcheck.resources import standards_dir
 

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from luxcheck.errors import InputError, StoreError
+from luxcheck.journal.store import SCHEMA_VERSION, CampaignStore
 from luxcheck.model import (
     Campaign,
     IlluminanceReading,
@@ -27,7 +28,6 @@ from luxcheck.model import (
     VoidReading,
     WaveformReading,
 )
-from luxcheck.store import SCHEMA_VERSION, CampaignStore
 
 from .conftest import T0
 
@@ -183,7 +183,7 @@ def test_version_1_file_is_migrated_and_keeps_its_classrooms(tmp_path: Path) -> 
     """A campaign file of schema version 1 (before the luminous size of the luminaires) opens,
     is migrated to the current version in one transaction, and its classrooms read back with
     the new fields unknown (None), so UGR from luminances is not measured until they are given."""
-    from luxcheck.store import MIGRATIONS
+    from luxcheck.journal.store import MIGRATIONS
 
     path = tmp_path / "v1.lux"
     db = sqlite3.connect(path)

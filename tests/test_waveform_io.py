@@ -1,7 +1,7 @@
-"""Tests of luxcheck.waveform_io (waveform CSV reader) and ``luxcheck analyse waveform``.
+"""Tests of luxcheck.readers.waveform (waveform CSV reader) and ``luxcheck analyse waveform``.
 
 Formats per meters.md §4.3 (oscilloscope CSV: seconds and volts, with or without header); the
-files in tests/data/waveforms are synthetic (luxcheck.synth_waveforms constructions).
+files in tests/data/waveforms are synthetic (luxcheck.demo.synth_waveforms constructions).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 
 from luxcheck.cli import analyse, analyse_waveform
 from luxcheck.errors import InputError
-from luxcheck.waveform_io import read_waveform_csv
+from luxcheck.readers.waveform import read_waveform_csv
 
 DATA = Path(__file__).parent / "data" / "waveforms"
 

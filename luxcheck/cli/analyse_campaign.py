@@ -6,9 +6,9 @@ import argparse
 import time
 from pathlib import Path
 
-from luxcheck.analysis import analyse_campaign
+from luxcheck.analysis.campaign import analyse_campaign
 from luxcheck.errors import EXIT_OK
-from luxcheck.store import CampaignStore
+from luxcheck.journal.store import CampaignStore
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

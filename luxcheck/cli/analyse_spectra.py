@@ -1,8 +1,9 @@
 """``luxcheck analyse spectra FILE [--json]``: colorimetry of the spectra in a file.
 
 Reads a generic CSV of spectra or a UPRtek / Sekonic / Asensetek / Hopoocolor HP330 export
-(:mod:`luxcheck.spectra_io`), computes CCT, Duv, CIE 13.3 Ra and R1-R14, TM-30 Rf/Rg, K_B,v and
-melanopic DER/EDI (:mod:`luxcheck.colorimetry`, :mod:`luxcheck.photobiology`) and prints a
+(:mod:`luxcheck.readers.spectra`), computes CCT, Duv, CIE 13.3 Ra and R1-R14, TM-30 Rf/Rg, K_B,v and
+melanopic DER/EDI (:mod:`luxcheck.kernels.colorimetry`, :mod:`luxcheck.kernels.photobiology`) and
+prints a
 table, or JSON keyed by the metric vocabulary with ``--json``. Values that cannot be computed
 are printed as "n/a" (``null`` in JSON) with the reason.
 """
@@ -17,7 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from luxcheck import colorimetry, photobiology, spectra_io
+from luxcheck.kernels import colorimetry, photobiology
+from luxcheck.readers import spectra as spectra_io
 
 _K_M = 683.0
 

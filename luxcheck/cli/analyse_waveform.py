@@ -1,7 +1,8 @@
 """``luxcheck analyse waveform FILE [--json] [--sample-rate HZ]``: flicker metrics of a file.
 
-Reads a waveform CSV (:func:`luxcheck.waveform_io.read_waveform_csv`), computes every flicker
-metric (:func:`luxcheck.flicker.flicker_metrics`) and prints a table, or JSON keyed by metric
+Reads a waveform CSV (:func:`luxcheck.readers.waveform.read_waveform_csv`), computes every flicker
+metric (:func:`luxcheck.kernels.flicker.flicker_metrics`) and prints a table, or JSON keyed by
+metric
 id. The sampling rate and record length are always printed, and a metric that cannot be
 computed is shown with the reason.
 """
@@ -13,9 +14,9 @@ import json
 import math
 
 from luxcheck.errors import EXIT_OK
-from luxcheck.flicker import flicker_metric_dict, flicker_metrics
+from luxcheck.kernels.flicker import flicker_metric_dict, flicker_metrics
+from luxcheck.readers.waveform import read_waveform_csv
 from luxcheck.vocabulary import METRICS
-from luxcheck.waveform_io import read_waveform_csv
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -8,9 +8,9 @@ import os
 from pathlib import Path
 
 from luxcheck.errors import EXIT_OK
-from luxcheck.exchange import export_folder, import_folder, read_folder
+from luxcheck.journal.exchange import export_folder, import_folder, read_folder
+from luxcheck.journal.store import CampaignStore
 from luxcheck.model import Campaign
-from luxcheck.store import CampaignStore
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from luxcheck.demo import run_demo
+    from luxcheck.demo.runner import run_demo
 
     run_demo(
         args.out,

@@ -1,7 +1,8 @@
 """``luxcheck report CAMPAIGN --out DIR``: acceptance reports for a whole campaign.
 
-Every classroom is judged from its stored metrics (:mod:`luxcheck.judge`), its report data
-assembled (:mod:`luxcheck.campaign_reports`) and rendered (:mod:`luxcheck.reporting`).
+Every classroom is judged from its stored metrics (:mod:`luxcheck.compliance.judge`), its report
+data
+assembled (:mod:`luxcheck.report.assemble`) and rendered (:mod:`luxcheck.report.reporting`).
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from luxcheck.campaign_reports import classroom_reports
+from luxcheck.compliance.judge import judge_campaign
 from luxcheck.errors import EXIT_OK, InputError
-from luxcheck.judge import judge_campaign
-from luxcheck.reporting import LANGUAGES, render_campaign
-from luxcheck.store import CampaignStore
+from luxcheck.journal.store import CampaignStore
+from luxcheck.report.assemble import classroom_reports
+from luxcheck.report.reporting import LANGUAGES, render_campaign
 
 
 class ProgressBar:

@@ -17,9 +17,8 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
-from luxcheck.errors import EXIT_OK, InputError
-from luxcheck.limits import PiecewiseLinear
-from luxcheck.standards import (
+from luxcheck.compliance.limits import PiecewiseLinear
+from luxcheck.compliance.packs import (
     Limit,
     LoadedFile,
     Registry,
@@ -29,6 +28,7 @@ from luxcheck.standards import (
     load_registry,
     normalise_id,
 )
+from luxcheck.errors import EXIT_OK, InputError
 from luxcheck.vocabulary import METRICS
 
 _OBLIGATION = {

@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 from luxcheck.errors import EXIT_CHECK_FAILED, EXIT_OK
-from luxcheck.reporting import verify_report
-from luxcheck.store import CampaignStore
+from luxcheck.journal.store import CampaignStore
+from luxcheck.report.reporting import verify_report
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -1,7 +1,7 @@
 """What the meters see in a simulated classroom: the value source of the emulators and the demo.
 
-A :class:`Scene` wraps one planned room (:class:`luxcheck.demo_plan.RoomPlan`) and answers, for
-each step of the guided session (:class:`luxcheck.fieldwork.Step`), what an ideal instrument
+A :class:`Scene` wraps one planned room (:class:`luxcheck.demo.plan.RoomPlan`) and answers, for
+each step of the guided session (:class:`luxcheck.acquire.session.Step`), what an ideal instrument
 placed there would read: illuminance at a plan point, the spectral irradiance under the
 luminaires, the light waveform, luminances towards the observer positions, circuit powers,
 luminaire positions. Meter behaviour (display resolution, ADC counts, noise, faults) is added
@@ -18,12 +18,13 @@ from typing import Any
 
 import numpy as np
 
-from luxcheck import glare, simulate
-from luxcheck.demo_plan import LightSource, RoomPlan
-from luxcheck.fieldwork import Step
-from luxcheck.synth_spectra import white_led_spd
-from luxcheck.synth_waveforms import luminaire as luminaire_waveform
-from luxcheck.synth_waveforms import to_adc
+from luxcheck.acquire.session import Step
+from luxcheck.demo import simulate
+from luxcheck.demo.plan import LightSource, RoomPlan
+from luxcheck.demo.synth_spectra import white_led_spd
+from luxcheck.demo.synth_waveforms import luminaire as luminaire_waveform
+from luxcheck.demo.synth_waveforms import to_adc
+from luxcheck.kernels import glare
 
 #: Wavelength grid of the simulated spectroradiometer (JETI specbos: 380–780 nm, 1 nm) [nm].
 SPECTRUM_WL_NM = np.arange(380.0, 781.0, 1.0)

@@ -30,7 +30,7 @@ from matplotlib.figure import Figure
 from matplotlib.path import Path as MplPath
 from matplotlib.tri import Triangulation
 
-from luxcheck.report_model import (
+from luxcheck.report.model import (
     GridSurface,
     LimitCurve,
     PlanePoints,

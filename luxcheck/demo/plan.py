@@ -1,6 +1,6 @@
 """The synthetic campaign behind ``luxcheck demo``: schools, classrooms and what is wrong with them.
 
-Each classroom gets a geometry, an installation (:class:`luxcheck.simulate.Lighting`), a light
+Each classroom gets a geometry, an installation (:class:`luxcheck.demo.simulate.Lighting`), a light
 source (CCT, colour quality, flicker behaviour, efficacy) and, with realistic probabilities, the
 defects that acceptance tests find in retrofitted classrooms: a badly aimed blackboard lamp, a
 100 Hz ripple driver, a cold CCT, a low-R9 LED, a glaring luminaire, too much installed power,
@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from luxcheck.demo.simulate import Lighting
 from luxcheck.model import Classroom, School
-from luxcheck.simulate import Lighting
 
 #: Probability of each defect in a classroom (independent draws). Shares in the range reported
 #: for retrofit acceptance in practice: a few percent to about ten percent each.

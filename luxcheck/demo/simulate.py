@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from luxcheck.glare import luminaire_layout
+from luxcheck.kernels.glare import luminaire_layout
 from luxcheck.model import Classroom
 
 FloatArray = npt.NDArray[np.float64]
@@ -71,7 +71,8 @@ class Lighting:
 
 def luminaire_positions(room: Classroom) -> FloatArray:
     """Positions (n, 3) [m] of the general luminaires: the even layout the glare analysis
-    assumes (:func:`luxcheck.glare.luminaire_layout`), long axis perpendicular to the board."""
+    assumes (:func:`luxcheck.kernels.glare.luminaire_layout`), long axis perpendicular to the
+    board."""
     return luminaire_layout(room)
 
 

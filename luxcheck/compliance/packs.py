@@ -28,11 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
 
+from luxcheck.compliance.limits import PiecewiseLinear
+from luxcheck.compliance.verdict import Comparator, Confidence, Obligation
 from luxcheck.errors import InputError
-from luxcheck.limits import PiecewiseLinear
 from luxcheck.model import ROOM_TYPES
 from luxcheck.resources import standards_dir as bundled_standards_dir
-from luxcheck.verdict import Comparator, Confidence, Obligation
 from luxcheck.vocabulary import METRIC_RANGES, METRICS, TEXT_VALUES, UNIT_ALIASES
 
 SCHEMA_VERSION = 1
@@ -104,7 +104,8 @@ class Limit:
     """One requirement of a pack (``[[limit]]``).
 
     Exactly one of ``value`` (for ``>= > <= <``), ``min``/``max`` (``range``), ``allowed``
-    (``in``) or ``function`` (a :class:`~luxcheck.limits.PiecewiseLinear` of another metric,
+    (``in``) or ``function`` (a :class:`~luxcheck.compliance.limits.PiecewiseLinear` of another
+    metric,
     for ``>= > <= <``) is set. ``standard`` is the pack's slug, ``standard_id`` its printed id.
     """
 
@@ -1058,7 +1059,8 @@ def clear_cache() -> None:
 def get_limit(limit_id: str, standards_dir: Path | None = None) -> Limit:
     """Get one limit by id, e.g. ``"gb40070.flicker-percent"`` or ``"ieee1789.low-risk"``.
 
-    The limit carries its :class:`~luxcheck.limits.PiecewiseLinear` in ``function`` where it
+    The limit carries its :class:`~luxcheck.compliance.limits.PiecewiseLinear` in ``function``
+    where it
     has one (evaluate it with ``limit.function(frequency_hz)`` or ``limit.threshold(f)``).
     """
     return load_registry(standards_dir).limit(limit_id)

@@ -67,7 +67,8 @@ does not change it. Clipping: samples at or beyond ``full_scale`` (upper ADC rai
 NaN with a reason (a clipped waveform has a wrong shape; its frequency is still right).
 
 IEEE 1789-2015 class and the GB 40070 波动深度 limit are evaluated from limit curves passed in
-as :class:`~luxcheck.limits.PiecewiseLinear` (data from ``standards/*.toml``, never from code);
+as :class:`~luxcheck.compliance.limits.PiecewiseLinear` (data from ``standards/*.toml``, never from
+code);
 :func:`ieee1789_curves` is the one loader here (it reads the bundled IEEE 1789 pack).
 """
 
@@ -83,8 +84,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy import signal
 
+from luxcheck.compliance.limits import PiecewiseLinear
 from luxcheck.errors import InputError
-from luxcheck.limits import PiecewiseLinear
 
 __all__ = [
     "FIELDS",
@@ -689,7 +690,8 @@ def ieee1789_curves(
     Parameters
     ----------
     standards_dir
-        Folder of user packs added to the bundled ones (:func:`luxcheck.standards.get_limit`).
+        Folder of user packs added to the bundled ones
+        (:func:`luxcheck.compliance.packs.get_limit`).
 
     Returns
     -------
@@ -701,7 +703,7 @@ def ieee1789_curves(
         A curve that is not a ``<`` limit on ``flicker_percent`` as a function of
         ``flicker_frequency_hz``.
     """
-    from luxcheck.standards import get_limit
+    from luxcheck.compliance.packs import get_limit
 
     folder = None if standards_dir is None else Path(standards_dir)
     curves = []

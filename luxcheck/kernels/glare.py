@@ -21,7 +21,7 @@ Two ways into a room's UGR (:func:`room_ugr`):
 (a) measured luminances — the inspector's luminance-meter readings of each luminaire from each
     observer position, the luminous-area dimensions, and the indirect vertical illuminance at the
     eye (measured with the luminaires shaded): L_b = E_ind / π.
-(b) a photometric file (:mod:`luxcheck.photometry_files`) with the room geometry and reflectances.
+(b) a photometric file (:mod:`luxcheck.readers.photometry`) with the room geometry and reflectances.
     L = I(C, γ) / A_p(C, γ) and ω = A_p / r² from the file's intensity table and luminous box.
     L_b follows CIE 190:2010 §4.2: the indirect illuminance on the walls between the eye plane
     and the luminaire plane, E_WID = (N / A_w)·(Φ_DF·F_T,FW + Φ_DW·(F_T,WW − 1) + Φ_DC·F_T,CW).
@@ -54,7 +54,7 @@ import numpy.typing as npt
 
 from luxcheck.errors import InputError
 from luxcheck.model import Classroom, LuminanceReading
-from luxcheck.photometry_files import Photometry
+from luxcheck.readers.photometry import Photometry
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -739,7 +739,7 @@ def room_ugr(
     classroom
         Geometry: width, length, luminaire count and mounting height.
     source
-        A :class:`~luxcheck.photometry_files.Photometry` (path b) or :class:`MeasuredGlare`
+        A :class:`~luxcheck.readers.photometry.Photometry` (path b) or :class:`MeasuredGlare`
         (path a).
     reflectances
         Path (b) only, required: ceiling, walls and floor-cavity reflectances.

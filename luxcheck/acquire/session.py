@@ -12,7 +12,7 @@ Commands at a prompt: Enter (or ``r``) takes the reading, ``u`` undoes the last 
 reading supersedes it; the step is taken again), ``s`` skips the step (it stays "not measured"),
 ``q`` stops (resume later with ``--resume``).
 
-The engine talks to meters through :class:`FieldMeter` (see :mod:`luxcheck.cli.measure` for the
+The engine talks to meters through :class:`FieldMeter` (see :mod:`luxcheck.acquire.meters` for the
 binding to :mod:`luxcheck.drivers`) and to the inspector through :class:`Console`, so it runs
 interactively, from a script, or fully automatically (the demo, the tests).
 """
@@ -28,6 +28,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 
 from luxcheck.errors import DeviceError, InputError
+from luxcheck.journal.store import CampaignStore
 from luxcheck.model import (
     AnyReading,
     Classroom,
@@ -40,7 +41,6 @@ from luxcheck.model import (
     VoidReading,
     WaveformReading,
 )
-from luxcheck.store import CampaignStore
 
 Role = Literal["lux", "spectrum", "flicker", "power", "height", "luminance"]
 
@@ -142,8 +142,8 @@ def plan_steps(
     """The steps of a classroom session, in the order an inspector walks them.
 
     ``desk_points`` / ``board_points`` are ``(index, x_m, y_m, label)`` from the room's point
-    plans (:func:`luxcheck.grids.point_plan`); ``observers`` the glare observer positions
-    (:func:`luxcheck.glare.standard_observers`), at each of which the luminance of every
+    plans (:func:`luxcheck.kernels.grids.point_plan`); ``observers`` the glare observer positions
+    (:func:`luxcheck.kernels.glare.standard_observers`), at each of which the luminance of every
     general luminaire ``L1…Ln`` and the background luminance are read. Roles without a meter
     are left out.
     """
@@ -298,10 +298,10 @@ def classroom_steps(
     roles: Iterable[Role] = ("lux", "spectrum", "flicker", "power", "height", "luminance"),
 ) -> list[Step]:
     """The steps of a classroom's session from its default point plans (GB/T 5700
-    centre-point, :func:`luxcheck.grids.point_plan`) and the standard glare observers
-    (:func:`luxcheck.glare.standard_observers`) — the plans the analysis assumes."""
-    from luxcheck.glare import standard_observers
-    from luxcheck.grids import point_plan
+    centre-point, :func:`luxcheck.kernels.grids.point_plan`) and the standard glare observers
+    (:func:`luxcheck.kernels.glare.standard_observers`) — the plans the analysis assumes."""
+    from luxcheck.kernels.glare import standard_observers
+    from luxcheck.kernels.grids import point_plan
 
     desk = point_plan(room, "desk")
     board = point_plan(room, "board")

@@ -1,14 +1,15 @@
 """Acceptance reports: classroom, school and campaign dashboard, in HTML and PDF (DESIGN §10).
 
 Data flow: :func:`build_classroom_report` assembles a
-:class:`~luxcheck.report_model.ClassroomReportData` from the store and the verdicts;
+:class:`~luxcheck.report.model.ClassroomReportData` from the store and the verdicts;
 :func:`render_campaign` writes every report, the school summaries, the dashboard and the CSV
 export into an output folder, in a process pool, re-rendering only what changed.
 
 - Jinja2 with autoescape and ``StrictUndefined``; gettext catalogs (``reports/locale``) through
   Jinja2's i18n extension; Chinese by default. Numbers, dates and units are formatted here, in
   Python (:class:`Formatter`); templates only print strings.
-- Figures (:mod:`luxcheck.figures`) are files named by the hash of what they show, so the same
+- Figures (:mod:`luxcheck.report.figures`) are files named by the hash of what they show, so the
+same
   figure is drawn once; the chromaticity diagram and the flicker limit chart are drawn once per
   campaign and the measured point is overlaid as an inline SVG marker.
 - Output file names come from ids through :func:`safe_component`, and every write is checked to
@@ -50,8 +51,9 @@ import numpy as np
 import numpy.typing as npt
 
 from luxcheck import __version__
+from luxcheck.compliance.verdict import Verdict
 from luxcheck.errors import InputError
-from luxcheck.figures import FIGURE_STYLE_VERSION, AxesGeometry, FigureRenderer
+from luxcheck.journal.store import CampaignStore
 from luxcheck.model import (
     Classroom,
     IlluminanceReading,
@@ -59,8 +61,8 @@ from luxcheck.model import (
     SpectrumReading,
     WaveformReading,
 )
-from luxcheck.reason_text import reason_text
-from luxcheck.report_model import (
+from luxcheck.report.figures import FIGURE_STYLE_VERSION, AxesGeometry, FigureRenderer
+from luxcheck.report.model import (
     CampaignDashboardData,
     ClassroomReportData,
     ClassroomSummary,
@@ -75,9 +77,8 @@ from luxcheck.report_model import (
     SpectrumData,
     WaveformExcerpt,
 )
+from luxcheck.report.reason_text import reason_text
 from luxcheck.resources import reports_dir
-from luxcheck.store import CampaignStore
-from luxcheck.verdict import Verdict
 from luxcheck.vocabulary import METRICS
 
 LANGUAGES: dict[str, str] = {"zh": "zh_CN", "en": "en"}
@@ -104,7 +105,7 @@ def digest(raw_rows: Iterable[Sequence[Any]], packs: Iterable[PackRef]) -> str:
     Parameters
     ----------
     raw_rows
-        :meth:`luxcheck.store.CampaignStore.raw_reading_rows`: every stored row, superseded
+        :meth:`luxcheck.journal.store.CampaignStore.raw_reading_rows`: every stored row, superseded
         ones included, in journal order.
     packs
         The packs the verdicts came from; their order does not matter.
@@ -168,7 +169,7 @@ def build_classroom_report(
     classroom_id
         Which classroom.
     verdicts
-        From :func:`luxcheck.compliance.evaluate` for this classroom.
+        From :func:`luxcheck.compliance.engine.evaluate` for this classroom.
     room_result
         The overall result (``'pass' | 'fail' | 'incomplete'`` or a ready
         :class:`RoomOutcome`); checked against the verdicts.
@@ -627,8 +628,9 @@ def templates_fingerprint() -> str:
     content key, so a change to any of them re-renders (no stale report survives)."""
     h = hashlib.sha256(__version__.encode() + FIGURE_STYLE_VERSION.encode())
     here = Path(__file__).resolve().parent
-    for module in ("reporting.py", "figures.py", "report_model.py", "reason_text.py"):
-        h.update((here / module).read_bytes())
+    for module in sorted(here.glob("*.py")):  # every module of the report stage
+        h.update(module.name.encode())
+        h.update(module.read_bytes())
     root = reports_dir()
     for sub in ("templates", "static", "locale"):
         for path in sorted((root / sub).rglob("*")):

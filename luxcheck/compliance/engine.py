@@ -1,9 +1,10 @@
 """The compliance engine: judge a classroom's metrics against a profile (DESIGN §5–§6).
 
-:func:`evaluate` gives one :class:`~luxcheck.verdict.Verdict` per requirement of the profile
+:func:`evaluate` gives one :class:`~luxcheck.compliance.verdict.Verdict` per requirement of the
+profile
 that applies to the room type; :func:`room_result` folds them into the room's result;
 :func:`campaign_rollup` counts results per school and failures per metric.
-:func:`get_profile` (re-exported from :mod:`luxcheck.standards`) gives a profile's acceptance
+:func:`get_profile` (re-exported from :mod:`luxcheck.compliance.packs`) gives a profile's acceptance
 policy and decision rule with the sentences reports print
 (``get_profile("jiangsu-2021").acceptance.describe("zh")``); :func:`get_limit` gives one limit
 (with its piecewise-linear function) by id.
@@ -39,9 +40,7 @@ from numbers import Real
 from pathlib import Path
 from typing import Literal
 
-from luxcheck.errors import InputError
-from luxcheck.model import ROOM_TYPES
-from luxcheck.standards import (
+from luxcheck.compliance.packs import (
     DECISION_RULES,
     AcceptancePolicy,
     Limit,
@@ -51,7 +50,9 @@ from luxcheck.standards import (
     get_profile,
     load_registry,
 )
-from luxcheck.verdict import Status, Verdict
+from luxcheck.compliance.verdict import Status, Verdict
+from luxcheck.errors import InputError
+from luxcheck.model import ROOM_TYPES
 from luxcheck.vocabulary import METRIC_RANGES, METRICS, TEXT_VALUES
 
 __all__ = [

@@ -1,15 +1,16 @@
 """``luxcheck demo``: a whole campaign from simulated inspectors to the dashboard, no hardware.
 
 1. Plan N synthetic classrooms in about N/25 schools with a realistic share of defects
-   (:mod:`luxcheck.demo_plan`).
+   (:mod:`luxcheck.demo.plan`).
 2. Measure every classroom with a simulated inspector following the guided session
-   (:mod:`luxcheck.fieldwork`): the readings come from the meters' value source, the room
-   simulation (:mod:`luxcheck.scene`). The first classroom is measured through the real drivers
+   (:mod:`luxcheck.acquire.session`): the readings come from the meters' value source, the room
+   simulation (:mod:`luxcheck.demo.scene`). The first classroom is measured through the real drivers
    against the emulated meters over ``emu://`` (and, where a pseudo-terminal is available,
    the second over a pty); the rest use the emulators' fast in-process path, which applies the
    same display resolution and journals one transaction per classroom.
-3. Analyse every classroom in one vectorised pass (:mod:`luxcheck.analysis`), judge it against
-   the campaign's profile (:mod:`luxcheck.compliance`) and render the reports.
+3. Analyse every classroom in one vectorised pass (:mod:`luxcheck.analysis.campaign`), judge it
+against
+   the campaign's profile (:mod:`luxcheck.compliance.engine`) and render the reports.
 
 Everything printed is computed from the campaign file the demo wrote.
 """
@@ -22,11 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from luxcheck.demo_plan import RoomPlan
-from luxcheck.fieldwork import Step, classroom_steps
+from luxcheck.acquire.session import Step, classroom_steps
+from luxcheck.demo.plan import RoomPlan
+from luxcheck.demo.scene import RESOLUTION, Scene, quantise
+from luxcheck.journal.store import CampaignStore
 from luxcheck.model import AnyReading, Instrument, MeasurementSession
-from luxcheck.scene import RESOLUTION, Scene, quantise
-from luxcheck.store import CampaignStore
 
 #: The instruments of the simulated inspection team (calibration data printed on the reports).
 DEMO_INSTRUMENTS: tuple[Instrument, ...] = (
@@ -123,7 +124,7 @@ class SceneMeter:
 
 def fast_readings(plan: RoomPlan, session: MeasurementSession) -> list[AnyReading]:
     """All readings of a room through the emulators' fast path, with the guided session's ids."""
-    from luxcheck.fieldwork import build_reading
+    from luxcheck.acquire.session import build_reading
 
     scene = Scene(plan)
     meters = {role: SceneMeter(scene, role) for role in ROLE_INSTRUMENT}
@@ -255,8 +256,8 @@ def measure_room_with_drivers(
     """Measure one room through the real drivers: lux, spectrum and flicker from the meters at
     ``ports`` (``emu://`` URLs or pseudo-terminals), the typed-in quantities from the scene.
     Returns the number of readings journalled."""
-    from luxcheck.cli.measure import DriverMeter
-    from luxcheck.fieldwork import FieldMeter, ScriptedConsole, run_session
+    from luxcheck.acquire.meters import DriverMeter
+    from luxcheck.acquire.session import FieldMeter, ScriptedConsole, run_session
 
     scene = Scene(plan)
     steps = room_steps(plan)
@@ -363,9 +364,9 @@ def run_demo(
     import urllib.parse
     from collections import Counter
 
-    from luxcheck.analysis import analyse_campaign
-    from luxcheck.demo_plan import plan_campaign
-    from luxcheck.judge import judge_campaign
+    from luxcheck.analysis.campaign import analyse_campaign
+    from luxcheck.compliance.judge import judge_campaign
+    from luxcheck.demo.plan import plan_campaign
 
     clock = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
@@ -416,8 +417,8 @@ def run_demo(
             t = time.perf_counter()
             import os
 
-            from luxcheck.campaign_reports import classroom_reports
-            from luxcheck.reporting import render_campaign
+            from luxcheck.report.assemble import classroom_reports
+            from luxcheck.report.reporting import render_campaign
 
             workers = jobs or min(4, os.cpu_count() or 1)
             data = list(classroom_reports(store, judged))

@@ -8,14 +8,15 @@ have not changed since its metrics were stored (same input hash) is skipped.
 
 Conventions (each documented where it is computed):
 
-- Desk and blackboard grids use the room's default point plans (:func:`luxcheck.grids.point_plan`,
+- Desk and blackboard grids use the room's default point plans
+(:func:`luxcheck.kernels.grids.point_plan`,
   centre-point method, default spacing) — the plans the guided measurement walks. Lights-off
   readings, where present, are subtracted point by point (daylight).
 - Spectra: the ``general`` luminaire's spectrum gives the colour metrics; the ``board`` lamp's
   gives its blue-light indication. Waveforms likewise.
 - UGR: path (a), measured luminaire luminances per standard observer with the background
   luminance (``target='background'``), ω and p from the room geometry
-  (:func:`luxcheck.glare.room_ugr`).
+  (:func:`luxcheck.kernels.glare.room_ugr`).
 - Blue-light risk group: an *indication* from K_B,v and the luminaires' measured luminance,
   against the IEC 62471 radiance limits of the standards data (IEC TR 62778 method).
 """
@@ -32,9 +33,10 @@ from pathlib import Path
 
 import numpy as np
 
-from luxcheck import glare, grids, power
 from luxcheck.errors import InputError
-from luxcheck.flicker import flicker_metric_dict, flicker_metrics
+from luxcheck.journal.store import CampaignStore
+from luxcheck.kernels import glare, grids, power
+from luxcheck.kernels.flicker import flicker_metric_dict, flicker_metrics
 from luxcheck.model import (
     AnyReading,
     Classroom,
@@ -45,7 +47,6 @@ from luxcheck.model import (
     SpectrumReading,
     WaveformReading,
 )
-from luxcheck.store import CampaignStore
 
 #: Bumped when the analysis changes, so that stored metrics are recomputed.
 ANALYSIS_VERSION = "2"
@@ -313,7 +314,7 @@ def analyse_rooms(rooms: RoomPairs) -> dict[str, RoomMetrics]:
     part of that room not measured, with the error as the reason; the other rooms of the batch
     and the other parts of the room are analysed as usual.
     """
-    from luxcheck.spectral_analysis import spectral_part
+    from luxcheck.analysis.spectral import spectral_part
 
     results = {room.classroom_id: RoomMetrics(room.classroom_id) for room, _ in rooms}
     for room, readings in rooms:

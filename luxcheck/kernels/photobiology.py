@@ -2,7 +2,7 @@
 
 All functions take spectra of shape ``(..., n_wavelengths)`` and return arrays over the leading
 axes. Spectra go through the same validation and 1 nm resampling as
-:mod:`luxcheck.colorimetry` (Sprague for uniform data) and the weighted sums run over
+:mod:`luxcheck.kernels.colorimetry` (Sprague for uniform data) and the weighted sums run over
 380-780 nm at 1 nm, the range every input must cover.
 
 Conventions
@@ -37,9 +37,9 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 
-from luxcheck import _cie_tables as tables
-from luxcheck import colorimetry
 from luxcheck.errors import InputError
+from luxcheck.kernels import cie_tables as tables
+from luxcheck.kernels import colorimetry
 
 FloatArray = npt.NDArray[np.float64]
 StrArray = npt.NDArray[np.str_]
@@ -131,7 +131,8 @@ def blue_light(
     Raises
     ------
     luxcheck.errors.InputError
-        Invalid spectra (see :func:`luxcheck.colorimetry.resample_spectra`), or a spectrum with
+        Invalid spectra (see :func:`luxcheck.kernels.colorimetry.resample_spectra`), or a spectrum
+        with
         no visible light (V-weighted sum zero).
     """
     v, b, _ = _weighted(wavelength_nm, spd, source)

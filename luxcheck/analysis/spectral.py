@@ -1,8 +1,10 @@
 """The spectral part of the campaign analysis: colour, blue light and melanopic metrics.
 
 Spectra of all classrooms are batched by wavelength grid into single calls of the vectorised
-kernels (:func:`luxcheck.colorimetry.spectral_metrics`, :func:`luxcheck.photobiology.blue_light`,
-:func:`luxcheck.photobiology.melanopic`). The general luminaire's spectrum (``luminaire`` of the
+kernels (:func:`luxcheck.kernels.colorimetry.spectral_metrics`,
+:func:`luxcheck.kernels.photobiology.blue_light`,
+:func:`luxcheck.kernels.photobiology.melanopic`). The general luminaire's spectrum (``luminaire``
+of the
 reading ``general`` or empty) gives the room's colour metrics; the blackboard lamp's
 (``board``) gives ``board_cri_ra`` and its blue-light indication.
 
@@ -22,11 +24,11 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from luxcheck.analysis import RoomMetrics
-from luxcheck.colorimetry import spectral_metric_dict, spectral_metrics
+from luxcheck.analysis.campaign import RoomMetrics
+from luxcheck.compliance.packs import get_limit
+from luxcheck.kernels.colorimetry import spectral_metric_dict, spectral_metrics
+from luxcheck.kernels.photobiology import blue_light, melanopic, risk_group
 from luxcheck.model import AnyReading, Classroom, LuminanceReading, SpectrumReading
-from luxcheck.photobiology import blue_light, melanopic, risk_group
-from luxcheck.standards import get_limit
 
 #: Pack limits giving the upper weighted radiance of RG0, RG1, RG2 [W·m⁻²·sr⁻¹].
 RISK_GROUP_LIMIT_IDS = {

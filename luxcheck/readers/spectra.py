@@ -37,8 +37,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from luxcheck import colorimetry
 from luxcheck.errors import InputError
+from luxcheck.kernels import colorimetry
 
 FloatArray = npt.NDArray[np.float64]
 MeterValue = float | str
@@ -359,7 +359,7 @@ def _read_sekonic(path: Path) -> SpectraFile:
 
 
 def _photopic_sum(wl: FloatArray, spd: FloatArray, source: str) -> float:
-    """683 Σ S V Δλ on the 1 nm working grid, as :mod:`luxcheck.colorimetry` computes it."""
+    """683 Σ S V Δλ on the 1 nm working grid, as :mod:`luxcheck.kernels.colorimetry` computes it."""
     resampled = colorimetry.resample_spectra(wl, spd, source=source)
     return 683.0 * float(colorimetry.xyz(resampled)[..., 1])
 

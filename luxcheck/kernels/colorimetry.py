@@ -55,8 +55,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy.interpolate import CubicSpline
 
-from luxcheck import _cie_tables as tables
 from luxcheck.errors import InputError
+from luxcheck.kernels import cie_tables as tables
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]

@@ -1,12 +1,13 @@
 """What a report prints: the input records the campaign analysis fills and the renderer reads.
 
 Frozen dataclasses, language-independent and already judged: verdicts come from
-:func:`luxcheck.compliance.evaluate`, thresholds (including the flicker limit curves drawn in a
+:func:`luxcheck.compliance.engine.evaluate`, thresholds (including the flicker limit curves drawn
+in a
 figure) come from the standards packs through the caller. Nothing here computes a metric or
-holds a threshold; :mod:`luxcheck.reporting` turns these records into HTML, PDF and CSV.
+holds a threshold; :mod:`luxcheck.report.reporting` turns these records into HTML, PDF and CSV.
 
 Figure inputs carry numpy arrays; records holding arrays compare by identity (``eq=False``) and
-are hashed for incremental rendering by :func:`luxcheck.reporting.content_key`.
+are hashed for incremental rendering by :func:`luxcheck.report.reporting.content_key`.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from luxcheck.compliance.verdict import Verdict
 from luxcheck.errors import InputError
 from luxcheck.model import Campaign, Classroom, Instrument, MeasurementSession, School
-from luxcheck.verdict import Verdict
 
 OverallStatus = Literal["pass", "fail", "incomplete"]
 OVERALL_STATUSES: tuple[str, ...] = ("pass", "fail", "incomplete")
@@ -103,11 +104,12 @@ class RoomOutcome:
     def from_verdicts(cls, status: str, verdicts: tuple[Verdict, ...]) -> RoomOutcome:
         """List the requirements behind ``status`` ('pass' | 'fail' | 'incomplete').
 
-        The status must be the one :func:`luxcheck.compliance.room_result` gives these verdicts
+        The status must be the one :func:`luxcheck.compliance.engine.room_result` gives these
+        verdicts
         (the one place where the room rule lives); ``not_measured`` and ``indeterminate`` list
         requirements of every obligation, for the reader.
         """
-        from luxcheck.compliance import room_result
+        from luxcheck.compliance.engine import room_result
 
         result = room_result(verdicts)
         if status != result.status:
@@ -301,7 +303,7 @@ class FigureInputs:
 class ClassroomReportData:
     """Everything a classroom acceptance report prints.
 
-    ``digest`` is :func:`luxcheck.reporting.digest` over the classroom's raw readings and the
+    ``digest`` is :func:`luxcheck.report.reporting.digest` over the classroom's raw readings and the
     pack versions; ``raw_reading_count`` how many raw rows it covers.
     """
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from luxcheck import colorimetry
+from luxcheck.kernels import colorimetry
 
 FloatArray = npt.NDArray[np.float64]
 

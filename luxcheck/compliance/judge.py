@@ -2,7 +2,7 @@
 
 The profile is the campaign's (``Campaign.profile``); each classroom is judged for its room
 type with the reasons of its not-measured metrics, and the results are folded into the
-campaign roll-up (:func:`luxcheck.compliance.campaign_rollup`).
+campaign roll-up (:func:`luxcheck.compliance.engine.campaign_rollup`).
 """
 
 from __future__ import annotations
@@ -11,10 +11,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from luxcheck.compliance import CampaignRollup, RoomResult, campaign_rollup, evaluate, room_result
+from luxcheck.compliance.engine import (
+    CampaignRollup,
+    RoomResult,
+    campaign_rollup,
+    evaluate,
+    room_result,
+)
+from luxcheck.compliance.verdict import Verdict
+from luxcheck.journal.store import CampaignStore
 from luxcheck.model import Classroom
-from luxcheck.store import CampaignStore
-from luxcheck.verdict import Verdict
 
 #: Metrics whose expanded uncertainty follows from an instrument's relative uncertainty
 #: (instrument kind → metric ids). Other metrics carry no uncertainty into the guarded rule

@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 
 from luxcheck.errors import InputError
+from luxcheck.journal.store import CampaignStore
 from luxcheck.model import (
     AnyReading,
     Campaign,
@@ -59,7 +60,6 @@ from luxcheck.model import (
     VoidReading,
     WaveformReading,
 )
-from luxcheck.store import CampaignStore
 
 _COMMON = ["reading_id", "session_id", "taken_at", "instrument_id", "supersedes", "note"]
 

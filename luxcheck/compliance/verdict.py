@@ -1,6 +1,7 @@
 """The verdict on one requirement for one classroom (DESIGN §5–6).
 
-Produced by :func:`luxcheck.compliance.evaluate`, printed by the reports. A frozen record: the
+Produced by :func:`luxcheck.compliance.engine.evaluate`, printed by the reports. A frozen record:
+the
 measured value, the limit and how they compare, with the clause, obligation and the confidence
 of the threshold, so that a report never has to look anything up again.
 """

@@ -6,7 +6,7 @@
   curves drawn on the flicker chart: the profile's percent-flicker limits that are functions
   of the flicker frequency and apply to that room type (from the standards data, never a list
   in code).
-- :func:`classroom_reports` assembles :class:`luxcheck.report_model.ClassroomReportData` for
+- :func:`classroom_reports` assembles :class:`luxcheck.report.model.ClassroomReportData` for
   every judged classroom, with the figure inputs the store alone cannot give (chromaticity,
   UGR observer positions, luminaire layout, the desk isolux surface).
 """
@@ -22,12 +22,20 @@ from pathlib import Path
 
 import numpy as np
 
-from luxcheck import glare, grids
-from luxcheck.analysis import room_glare
+from luxcheck.analysis.campaign import room_glare
+from luxcheck.compliance.judge import JudgedRoom
+from luxcheck.compliance.packs import (
+    DecisionRule,
+    Limit,
+    get_profile,
+    load_registry,
+    profile_limits,
+)
 from luxcheck.errors import InputError
-from luxcheck.judge import JudgedRoom
+from luxcheck.journal.store import CampaignStore
+from luxcheck.kernels import glare, grids
 from luxcheck.model import ROOM_TYPES, IlluminanceReading
-from luxcheck.report_model import (
+from luxcheck.report.model import (
     ChromaticityPoint,
     ClassroomReportData,
     FigureInputs,
@@ -38,15 +46,7 @@ from luxcheck.report_model import (
     ReportContext,
     UgrObserver,
 )
-from luxcheck.reporting import build_classroom_report
-from luxcheck.standards import (
-    DecisionRule,
-    Limit,
-    get_profile,
-    load_registry,
-    profile_limits,
-)
-from luxcheck.store import CampaignStore
+from luxcheck.report.reporting import build_classroom_report
 
 
 def _curve(limit: Limit, label_zh: str, label_en: str) -> LimitCurve:

@@ -1,0 +1,109 @@
+"""Meter adapters of the guided session: a meter with a driver, and a value typed in.
+
+Both satisfy :class:`luxcheck.acquire.session.FieldMeter`: ``read(step)`` returns the fields of
+the reading the step stores, ``reconnect()`` re-opens the link after a fault.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import numpy as np
+
+from luxcheck.acquire.session import Console, Step, StepCommand
+from luxcheck.errors import DeviceError, InputError
+
+
+class DriverMeter:
+    """A meter with a luxcheck driver, as the guided session uses it."""
+
+    def __init__(self, url: str, model: str, instrument_id: str | None, **options: Any) -> None:
+        from luxcheck.drivers import open_meter
+
+        self.meter = open_meter(url, model, **options)
+        self.instrument_id = instrument_id
+
+    def read(self, step: Step) -> Mapping[str, Any]:
+        from luxcheck.drivers import PhotometricReading, SampledWaveform, SpectralReading
+
+        reading = self.meter.read()
+        if step.role == "lux" and isinstance(reading, PhotometricReading):
+            if reading.illuminance_lx is None:
+                raise DeviceError(f"{self.meter.port}: the meter gave no illuminance")
+            return {"illuminance_lx": float(reading.illuminance_lx)}
+        if step.role == "spectrum" and isinstance(reading, SpectralReading):
+            return {
+                "wavelength_nm": np.asarray(reading.wavelength_nm, dtype=np.float64),
+                "values": np.asarray(reading.spectral_values, dtype=np.float64),
+                "unit": reading.unit,
+            }
+        if step.role == "flicker" and isinstance(reading, SampledWaveform):
+            return {
+                "samples": np.asarray(reading.samples, dtype=np.uint16),
+                "sample_rate_hz": float(reading.sample_rate_hz),
+                "dark_level": float(reading.dark_level),
+                "full_scale": float(reading.full_scale),
+                "unit": reading.unit,
+            }
+        raise InputError(f"a {self.meter.kind} meter cannot measure {step.role}")
+
+    def reconnect(self) -> None:
+        self.meter.reconnect()
+
+    def close(self) -> None:
+        self.meter.close()
+
+
+class ManualMeter:
+    """A quantity the inspector reads off an instrument without a driver and types in."""
+
+    _ASK: ClassVar[dict[str, tuple[str, str, str]]] = {
+        "power": ("power_w", "输入功率 [W]", "input power [W]"),
+        "height": ("height_m", "距地面高度 [m]", "height above the floor [m]"),
+        "luminance": ("luminance_cd_m2", "亮度 [cd/m²]", "luminance [cd/m²]"),
+    }
+
+    def __init__(
+        self, console: Console, instrument_id: str | None, lang: str, max_tries: int | None = None
+    ) -> None:
+        self.console = console
+        self.instrument_id = instrument_id
+        self.lang = lang
+        self.max_tries = max_tries  # None: ask until a number, s or q comes (a person types)
+
+    def _number(self, prompt: str) -> float:
+        tries = 0
+        while True:
+            answer = self.console.ask(prompt + " (s = skip, q = stop)").strip()
+            if answer.lower() in ("s", "q"):
+                raise StepCommand(answer.lower())  # type: ignore[arg-type]
+            try:
+                value = float(answer)
+            except ValueError:
+                self.console.say(f"not a number: {answer!r}")
+            else:
+                if value == value and value not in (float("inf"), float("-inf")):
+                    return value
+                self.console.say(f"not a finite number: {answer!r}")
+            tries += 1
+            if self.max_tries is not None and tries >= self.max_tries:
+                # a script that gives no number would be asked forever
+                self.console.say(
+                    f"no number after {tries} answers: step skipped (not measured)"
+                    if self.lang == "en"
+                    else f"{tries} 次回答均不是数值:跳过此项(未测)"
+                )
+                raise StepCommand("s")
+
+    def read(self, step: Step) -> Mapping[str, Any]:
+        key, zh, en = self._ASK[step.role]
+        fields: dict[str, Any] = {key: self._number(zh if self.lang == "zh" else en)}
+        if step.role == "height" and step.luminaire.startswith("B"):
+            fields["horizontal_distance_m"] = self._number(
+                "距黑板面水平距离 [m]" if self.lang == "zh" else "distance from the board [m]"
+            )
+        return fields
+
+    def reconnect(self) -> None:
+        """Nothing to reconnect: the inspector types the value."""

@@ -1,0 +1,1 @@
+"""Analysis: stored readings to metric ids, batched over the whole campaign."""

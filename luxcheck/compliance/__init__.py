@@ -1,0 +1,1 @@
+"""Compliance: the standards packs, the engine that judges metrics against them, and verdicts."""
