@@ -33,7 +33,6 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the example data in tests/
 import numpy as np
 
 from luxcheck.compliance.verdict import Verdict
@@ -49,13 +48,16 @@ from luxcheck.model import (
     WaveformReading,
 )
 from luxcheck.report import reporting
+from luxcheck.report.assemble import report_context
 from luxcheck.report.model import (
     ChromaticityPoint,
     ClassroomReportData,
     FigureInputs,
     UgrObserver,
 )
-from tests.report_fixtures import CURVES, PACKS, POLICY
+
+#: What the reports of the demo profile print about the rules (the real profile, as `report` uses).
+CONTEXT = report_context("cn-classroom")
 
 T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 GEOMETRIES = ((9.0, 7.2), (9.6, 7.5), (10.2, 7.8))
@@ -227,7 +229,7 @@ def build_reports(store: CampaignStore) -> list[ClassroomReportData]:
         x, y = 0.33 + 0.06 * rng.random(), 0.33 + 0.06 * rng.random()
         extras = FigureInputs(
             chromaticity=ChromaticityPoint(x, y, float(metrics["cct_K"]), 0.001),  # type: ignore[arg-type]
-            flicker_limits=CURVES,
+            flicker_limits=CONTEXT.flicker_limits["ordinary"],
             ugr_observers=(
                 UgrObserver("A", room.width_m / 2, room.length_m, float(metrics["ugr"])),  # type: ignore[arg-type]
                 UgrObserver("B", 0.0, room.length_m / 2, float("nan")),
@@ -244,9 +246,9 @@ def build_reports(store: CampaignStore) -> list[ClassroomReportData]:
                 room.classroom_id,
                 verdicts,
                 status,
-                POLICY,
+                CONTEXT.policy,
                 profile_id="cn-classroom",
-                packs=PACKS,
+                packs=CONTEXT.packs,
                 figures=extras,
                 issued_on=dt.date(2026, 11, 3),
             )

@@ -1,11 +1,11 @@
-"""Shared fixtures: headless plotting, a hardware option, and small campaign builders."""
+"""Pytest hooks and fixtures: headless plotting, a hardware option, a small campaign store.
+
+Builders that tests import live in :mod:`tests.support`."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
-from typing import NoReturn
 
 import matplotlib
 import pytest
@@ -13,18 +13,8 @@ import pytest
 matplotlib.use("Agg")
 
 from luxcheck.journal.store import CampaignStore
-from luxcheck.model import Campaign, Classroom, Instrument, MeasurementSession, School
-
-T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
-
-
-def skip_unless_required(reason: str, *, allow_module_level: bool = False) -> NoReturn:
-    """Skip a test whose tool (chromium, poppler, WeasyPrint, colour-science's resources) is
-    missing, but fail it when ``LUXCHECK_REQUIRE_ALL=1``: scripts/test.sh installs every tool
-    and sets it, so a broken installation cannot pass CI as a skip."""
-    if os.environ.get("LUXCHECK_REQUIRE_ALL") == "1":
-        pytest.fail(f"{reason} (LUXCHECK_REQUIRE_ALL=1: this must run here)", pytrace=False)
-    pytest.skip(reason, allow_module_level=allow_module_level)
+from luxcheck.model import Campaign, Instrument, MeasurementSession, School
+from tests.support.builders import T0, make_classroom
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -45,31 +35,6 @@ def meter_url(request: pytest.FixtureRequest) -> str:
     if not url:
         pytest.skip("hardware test: give --meter-url to run it against a real meter")
     return str(url)
-
-
-def make_classroom(classroom_id: str = "R101", school_id: str = "S01", **kw: object) -> Classroom:
-    """An ordinary 9 m × 7.2 m classroom as in GB/T 36876 examples, with 1200 × 150 mm
-    grille luminaires."""
-    base: dict[str, object] = dict(
-        classroom_id=classroom_id,
-        school_id=school_id,
-        name=f"教室 {classroom_id}",
-        room_type="ordinary",
-        length_m=9.0,
-        width_m=7.2,
-        height_m=3.4,
-        desk_rows=7,
-        desk_front_m=2.2,
-        desk_back_m=8.4,
-        luminaire_mounting_height_m=2.85,
-        installed_power_w=330.0,
-        building="教学楼 A",
-        floor="2",
-        luminaire_luminous_length_m=1.2,
-        luminaire_luminous_width_m=0.15,
-    )
-    base.update(kw)
-    return Classroom(**base)  # type: ignore[arg-type]
 
 
 @pytest.fixture

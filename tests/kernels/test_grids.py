@@ -14,7 +14,7 @@ from hypothesis.extra import numpy as hnp
 from luxcheck.errors import InputError
 from luxcheck.kernels import grids
 from luxcheck.model import IlluminanceReading
-from tests.conftest import make_classroom
+from tests.support.builders import make_classroom
 
 T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 

@@ -1,7 +1,7 @@
 """The guided field session engine (issue 7): journal before the next prompt, undo, skip, resume,
 disconnects. Source: issue 7's reliability requirements and DESIGN §9; the meter here is a
 scripted fake so that each behaviour is exercised exactly (the driver-backed path is tested in
-tests/test_measure_cli.py)."""
+tests/acquire/test_measure_cli.py)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,7 @@ from luxcheck.acquire.session import ScriptedConsole, Step, plan_steps, run_sess
 from luxcheck.errors import DeviceError
 from luxcheck.journal.store import CampaignStore
 from luxcheck.model import IlluminanceReading, MeasurementSession
-
-from .conftest import T0, make_classroom
+from tests.support.builders import T0, make_classroom
 
 DESK = [(i, 1.0 + i, 3.0, f"D{i + 1}") for i in range(4)]
 BOARD = [(i, 0.5 + i, 0.6, f"B{i + 1}") for i in range(2)]

@@ -15,9 +15,9 @@ from luxcheck.errors import InputError
 from luxcheck.kernels import glare
 from luxcheck.model import Classroom, LuminanceReading
 from luxcheck.readers.photometry import read_ldt
-from tests.conftest import make_classroom
+from tests.support.builders import make_classroom
 
-DATA = Path(__file__).parent / "data" / "photometry"
+DATA = Path(__file__).parents[1] / "data" / "photometry"
 T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 
 

@@ -11,7 +11,7 @@ import pytest
 from luxcheck.errors import InputError
 from luxcheck.kernels import power
 from luxcheck.model import PowerReading
-from tests.conftest import make_classroom
+from tests.support.builders import make_classroom
 
 T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from luxcheck.compliance import packs as S
 from luxcheck.errors import InputError
 from luxcheck.resources import standards_dir
-from tests.user_packs import write_profile
+from tests.support.user_packs import write_profile
 
-BROKEN = Path(__file__).parent / "data" / "broken_packs"
+BROKEN = Path(__file__).parents[1] / "data" / "broken_packs"
 PACKS = sorted(standards_dir().glob("*.toml"))
 PROFILES = sorted((standards_dir() / "profiles").glob("*.toml"))
 EXPECTED_PACKS = {

@@ -24,8 +24,8 @@ import pytest
 
 from luxcheck.model import IlluminanceReading, MeasurementSession
 from luxcheck.report.reporting import render_campaign
-from tests.conftest import T0, make_classroom, skip_unless_required
-from tests.report_fixtures import (
+from tests.support.builders import T0, make_classroom, skip_unless_required
+from tests.support.report_fixtures import (
     fill_store,
     make_store,
     report_of,
@@ -36,7 +36,7 @@ from tests.report_fixtures import (
 
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 if CHROMIUM is None:
     skip_unless_required(
         "Debian chromium is not installed (apt-get install chromium); browser test skipped",

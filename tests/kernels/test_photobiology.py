@@ -19,7 +19,7 @@ from luxcheck.demo.synth_spectra import random_white_leds
 from luxcheck.errors import InputError
 from luxcheck.kernels import photobiology as P
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 #: IEC 62471:2006 Table 4.2 B(λ), 380-495 nm at 5 nm (standards.md §4.7).
 B_380_495 = [

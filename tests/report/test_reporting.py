@@ -44,8 +44,8 @@ from luxcheck.report.reporting import (
     render_campaign,
     safe_component,
 )
-from tests.conftest import T0
-from tests.report_fixtures import (
+from tests.support.builders import T0
+from tests.support.report_fixtures import (
     PACKS,
     POLICY,
     XSS,
@@ -56,7 +56,7 @@ from tests.report_fixtures import (
     verdicts_pass,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -430,7 +430,7 @@ def test_flicker_chart_draws_only_the_curves_the_profile_applies_to_the_room(
     from luxcheck.compliance.packs import load_registry
     from luxcheck.model import ROOM_TYPES
     from luxcheck.report.assemble import classroom_reports, flicker_curves, report_context
-    from tests.conftest import make_classroom
+    from tests.support.builders import make_classroom
 
     registry = load_registry()
     cn = report_context("cn-classroom").flicker_limits
@@ -653,7 +653,7 @@ def test_csv_export_all_verdicts(filled: CampaignStore, tmp_path: Path) -> None:
     """CSV of every verdict: UTF-8 with BOM (Excel), machine values, and a cell that a
     spreadsheet would run as a formula is neutralised (CSV injection)."""
     filled.add_school(School("S03", '=HYPERLINK("x")'))
-    from tests.conftest import make_classroom
+    from tests.support.builders import make_classroom
 
     filled.add_classroom(make_classroom("R301", "S03"))
     reports = [

@@ -17,7 +17,7 @@ from luxcheck.cli import analyse, analyse_waveform
 from luxcheck.errors import InputError
 from luxcheck.readers.waveform import read_waveform_csv
 
-DATA = Path(__file__).parent / "data" / "waveforms"
+DATA = Path(__file__).parents[1] / "data" / "waveforms"
 
 
 def test_scope_file_with_header() -> None:

@@ -29,8 +29,7 @@ from luxcheck.model import (
     VoidReading,
     WaveformReading,
 )
-
-from .conftest import T0
+from tests.support.builders import T0
 
 
 def fill(store: CampaignStore) -> None:
@@ -239,8 +238,7 @@ def test_round_trip_property(
     """Property: any finite illuminance values and waveform floats survive export/import."""
     tmp = tmp_path_factory.mktemp("rt")
     from luxcheck.model import Campaign, MeasurementSession, School
-
-    from .conftest import make_classroom
+    from tests.support.builders import make_classroom
 
     with CampaignStore.create(tmp / "a.lux", Campaign("C1", "x")) as a:
         a.add_school(School("S01", "s"))
@@ -269,8 +267,7 @@ def test_import_never_leaves_a_partial_campaign(
     campaign exactly as it was."""
     from luxcheck.errors import LuxcheckError
     from luxcheck.model import Campaign, Instrument, MeasurementSession, School
-
-    from .conftest import make_classroom
+    from tests.support.builders import make_classroom
 
     tmp = tmp_path_factory.mktemp("partial")
     with CampaignStore.create(tmp / "a.lux", Campaign("C1", "x")) as a:

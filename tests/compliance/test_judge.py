@@ -10,8 +10,7 @@ import pytest
 from luxcheck.compliance.judge import judge_room, measurement_uncertainty
 from luxcheck.journal.store import CampaignStore
 from luxcheck.model import Instrument, MeasurementSession
-
-from .conftest import T0
+from tests.support.builders import T0
 
 
 def _desk(verdicts: tuple) -> list[str]:  # type: ignore[type-arg]

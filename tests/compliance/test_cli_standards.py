@@ -10,9 +10,9 @@ import pytest
 from luxcheck.cli import main
 from luxcheck.compliance import packs as S
 from luxcheck.resources import standards_dir
-from tests.user_packs import write_profile
+from tests.support.user_packs import write_profile
 
-BROKEN = Path(__file__).parent / "data" / "broken_packs"
+BROKEN = Path(__file__).parents[1] / "data" / "broken_packs"
 
 
 @pytest.fixture(autouse=True)

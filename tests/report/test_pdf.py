@@ -13,8 +13,8 @@ import pytest
 
 from luxcheck.journal.store import CampaignStore
 from luxcheck.report.reporting import render_campaign, verify_report
-from tests.conftest import skip_unless_required
-from tests.report_fixtures import fill_store, make_store, report_of, verdicts_full
+from tests.support.builders import skip_unless_required
+from tests.support.report_fixtures import fill_store, make_store, report_of, verdicts_full
 
 if importlib.util.find_spec("weasyprint") is None:
     skip_unless_required("PDF needs the 'pdf' extra (WeasyPrint)", allow_module_level=True)

@@ -34,7 +34,7 @@ from luxcheck.report.model import (
     UgrObserver,
 )
 from luxcheck.report.reporting import build_classroom_report
-from tests.conftest import T0, make_classroom
+from tests.support.builders import T0, make_classroom
 
 PACKS = (
     PackRef("gb-7793-2010", "1"),

@@ -21,10 +21,9 @@ import pytest
 
 from luxcheck.acquire.session import classroom_steps
 from luxcheck.cli import COMMAND_MODULES, build_parser
+from tests.support.builders import make_classroom
 
-from .conftest import make_classroom
-
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 PORTS = {
     "/dev/ttyUSB0": "emu://t-10a?time_scale=0.01",
     "/dev/ttyACM0": "emu://jeti-specbos?time_scale=0.01&lux=520",

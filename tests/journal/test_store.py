@@ -28,8 +28,7 @@ from luxcheck.model import (
     VoidReading,
     WaveformReading,
 )
-
-from .conftest import T0
+from tests.support.builders import T0
 
 
 def lx(rid: str, value: float, **kw: object) -> IlluminanceReading:

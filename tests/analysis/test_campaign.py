@@ -32,8 +32,7 @@ from luxcheck.model import (
 )
 from luxcheck.report.reason_text import reason_text
 from luxcheck.vocabulary import METRICS
-
-from .conftest import T0, make_classroom
+from tests.support.builders import T0, make_classroom
 
 START = dt.datetime(2026, 11, 2, 8, tzinfo=dt.UTC)
 

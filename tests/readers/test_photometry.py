@@ -11,7 +11,7 @@ import pytest
 from luxcheck.errors import InputError
 from luxcheck.readers.photometry import read_ies, read_ldt, read_photometry
 
-DATA = Path(__file__).parent / "data" / "photometry"
+DATA = Path(__file__).parents[1] / "data" / "photometry"
 LDT = DATA / "cie190_example.ldt"
 
 

@@ -17,7 +17,7 @@ from luxcheck.compliance.verdict import Verdict
 from luxcheck.errors import InputError
 from luxcheck.model import ROOM_TYPES
 from luxcheck.vocabulary import METRIC_RANGES
-from tests.user_packs import write_profile
+from tests.support.user_packs import write_profile
 
 PROFILES = ("cn-classroom", "cn-classroom-2013", "jiangsu-2021", "en-12464-1-2021")
 

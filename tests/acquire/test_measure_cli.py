@@ -21,8 +21,7 @@ import pytest
 
 from luxcheck.journal.store import CampaignStore
 from luxcheck.model import Campaign, IlluminanceReading, Instrument, School
-
-from .conftest import make_classroom
+from tests.support.builders import make_classroom
 
 EMU = "emu://t-10a?lux=512&time_scale=0.01"
 SAVED = re.compile(r"^saved (\S+) ")

@@ -21,10 +21,9 @@ from luxcheck.errors import InputError
 from luxcheck.kernels import colorimetry
 from luxcheck.readers import spectra as spectra_io
 from luxcheck.vocabulary import METRICS
+from tests.support.builders import skip_unless_required
 
-from .conftest import skip_unless_required
-
-DATA = Path(__file__).parent / "data" / "spectra"
+DATA = Path(__file__).parents[1] / "data" / "spectra"
 COLOUR_RESOURCES = Path(colour.__file__).parent / "io" / "tests" / "resources"
 
 #: file → (format, number of spectra, illuminance [lx] per spectrum, CCT [K] per spectrum)
