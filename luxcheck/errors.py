@@ -1,6 +1,6 @@
 """The error hierarchy shared by the library and the command line.
 
-Every error that reaches the command line maps to one exit code (DESIGN §5):
+Every error that reaches the command line maps to one exit code (the README's "Exit codes"):
 0 ok, 1 a check failed, 2 bad input or usage, 3 device error.
 """
 

@@ -2,7 +2,7 @@
 
 Frozen dataclasses, validated on construction: a value that is out of its physical range or of
 the wrong kind raises :class:`~luxcheck.errors.InputError` naming the field and the expected form.
-Nothing is clipped or coerced. Units are in the field names (DESIGN §4).
+Nothing is clipped or coerced. Units are in the field names (``_lx``, ``_m``, ``_w``, ``_K``).
 
 Readings are raw observations as a meter (or an inspector) gave them; metrics are computed from
 them later and never stored in a reading.
@@ -206,7 +206,8 @@ class Classroom:
     Coordinates: origin at the front-left floor corner seen from the pupils (blackboard wall is
     the front, ``y_m`` = 0), ``x_m`` across the room (0 … ``width_m``), ``y_m`` towards the back
     (0 … ``length_m``). The desk area runs from ``desk_front_m`` (front edge of the first row) to
-    ``desk_back_m`` (back edge of the last row), full width (GB/T 5700, DESIGN §7).
+    ``desk_back_m`` (back edge of the last row), full width (the desk area of GB/T 5700 as applied
+    to classrooms).
     """
 
     classroom_id: str
@@ -372,7 +373,7 @@ class Reading:
     """Fields shared by every reading.
 
     ``reading_id`` is unique within a campaign; ``supersedes`` names an earlier reading this one
-    corrects (the earlier one stays in the store, DESIGN §9).
+    corrects (the earlier one stays in the store: readings are append-only).
     """
 
     reading_id: str

@@ -11,8 +11,8 @@ Sources
   colour samples TCS01-TCS14 (360-830 nm, 5 nm), the CIE D-series basis functions S0, S1, S2
   (300-830 nm, 5 nm), the 99 colour evaluation samples of CIE 224:2017 / ANSI/IES TM-30-18
   (380-780 nm, 1 nm), Robertson's (1968) isotemperature lines and MacAdam's (1942) ellipses.
-- IEC 62471:2006 Table 4.2 blue-light hazard function B(lambda), as tabulated in
-  ``shared/reference/standards.md`` §4.7 (5 nm values 380-495 nm, 10^((450-lambda)/50) for
+- IEC 62471:2006 Table 4.2 blue-light hazard function B(lambda), as the standard
+  tabulates it (5 nm values 380-495 nm, 10^((450-lambda)/50) for
   500-600 nm, 0.001 for 600-700 nm). colour-science does not ship it.
 - CIE S 026/E:2018 Table 2 melanopic action spectrum, from ``scripts/sources/`` (transcribed from
   the CIE Table 2 CSV; see that file's header). colour-science does not ship it.
@@ -36,7 +36,7 @@ OUT = ROOT / "luxcheck" / "data"
 SOURCES = ROOT / "scripts" / "sources"
 CS = f"colour-science {colour.__version__}"
 
-#: IEC 62471:2006 Table 4.2, B(lambda) at 5 nm from 380 to 495 nm (standards.md §4.7).
+#: IEC 62471:2006 Table 4.2, B(lambda) at 5 nm from 380 to 495 nm.
 B_TABLE_380_495 = [
     0.01, 0.013, 0.025, 0.05, 0.10, 0.20, 0.40, 0.80, 0.90, 0.95, 0.98, 1.00,
     1.00, 0.97, 0.94, 0.90, 0.80, 0.70, 0.62, 0.55, 0.45, 0.40, 0.22, 0.16,
@@ -156,7 +156,7 @@ def main() -> None:
             "380-780 nm at 1 nm.",
             "380-495 nm: the 5 nm table values, linearly interpolated to 1 nm; 500-600 nm: "
             "10^((450-lambda)/50); 600-700 nm: 0.001; above 700 nm: 0 (not defined by the "
-            "standard). Values from luxcheck shared/reference/standards.md §4.7 (C1).",
+            "standard). Values of IEC 62471:2006 Table 4.2 (one source read: C1).",
         ],
     )
 

@@ -1,7 +1,8 @@
 """Write the small sample spectrometer exports in ``tests/data/spectra/`` (run once; committed).
 
 The spectra are synthetic white LEDs from :func:`luxcheck.demo.synth_spectra.white_led_spd` (known
-CCT, Duv and illuminance); the file layouts follow ``shared/reference/meters.md`` §5 and the real
+CCT, Duv and illuminance); the file layouts follow the makers' export formats (docs/meters.md) and
+the real
 exports shipped with colour-science 0.4.7 (``colour/io/tests/resources``). Usage::
 
     .venv/bin/python scripts/make_spectra_samples.py

@@ -1,8 +1,8 @@
 """The ``luxcheck`` command: a thin layer of subcommands over library functions.
 
 Each subcommand lives in its own module of this package and exposes ``register(subparsers)``,
-which adds its parser and sets ``func`` to a callable ``(args) -> int``. Exit codes follow
-DESIGN §5: 0 ok, 1 a check failed, 2 bad input or usage, 3 device error.
+which adds its parser and sets ``func`` to a callable ``(args) -> int``. Exit codes (the
+README's "Exit codes"): 0 ok, 1 a check failed, 2 bad input or usage, 3 device error.
 """
 
 from __future__ import annotations

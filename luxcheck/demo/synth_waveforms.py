@@ -12,7 +12,7 @@ arbitrary linear unit, e.g. lux). The shapes are exact constructions with known 
   otherwise. The samples are placed a quarter of a sample step away from the switching
   instants (the default ``phase_cycles``), so no sample falls exactly on an edge: the
   ``sign(sin(...))`` construction puts samples on the zero crossings, where rounding gives
-  random levels and spurious low-frequency content (anchors.md §5.4 lesson 2).
+  random levels and spurious low-frequency content.
 
 :func:`add_noise` adds Gaussian noise from a seeded generator; :func:`to_adc` turns light into
 the counts of a sensor with a dark offset, a gain, quantisation and an ADC range — the rails

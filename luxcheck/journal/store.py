@@ -1,4 +1,4 @@
-"""The campaign store: one SQLite file per campaign (DESIGN §9).
+"""The campaign store: one SQLite file per campaign.
 
 - WAL journal, ``synchronous=FULL``: a reading acknowledged by :meth:`CampaignStore.add_reading`
   has been committed and fsynced before the call returns, so a crash, an unplugged meter or a
