@@ -2,7 +2,7 @@
 
 Every classroom is judged from its stored metrics (:mod:`luxcheck.compliance.judge`), its report
 data
-assembled (:mod:`luxcheck.report.assemble`) and rendered (:mod:`luxcheck.report.reporting`).
+assembled (:mod:`luxcheck.report.assemble`) and rendered (:mod:`luxcheck.report.render`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from luxcheck.compliance.judge import judge_campaign
 from luxcheck.errors import EXIT_OK, InputError
 from luxcheck.journal.store import CampaignStore
 from luxcheck.report.assemble import classroom_reports
-from luxcheck.report.reporting import LANGUAGES, render_campaign
+from luxcheck.report.format import LANGUAGES
+from luxcheck.report.render import render_campaign
 
 
 class ProgressBar:

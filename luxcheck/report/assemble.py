@@ -13,10 +13,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
 import math
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,22 +33,176 @@ from luxcheck.compliance.packs import (
     load_registry,
     profile_limits,
 )
+from luxcheck.compliance.verdict import Verdict
 from luxcheck.errors import InputError
 from luxcheck.journal.store import CampaignStore
 from luxcheck.kernels import glare, grids
-from luxcheck.model import ROOM_TYPES, IlluminanceReading
+from luxcheck.model import ROOM_TYPES, IlluminanceReading, SpectrumReading, WaveformReading
+from luxcheck.report.format import as_number
 from luxcheck.report.model import (
     ChromaticityPoint,
     ClassroomReportData,
+    CriData,
     FigureInputs,
+    FlickerPoint,
     GridSurface,
     LimitCurve,
     PackRef,
+    PlanePoints,
     PolicyStatement,
     ReportContext,
+    RoomOutcome,
+    SpectrumData,
     UgrObserver,
+    WaveformExcerpt,
 )
-from luxcheck.report.reporting import build_classroom_report
+from luxcheck.report.provenance import digest
+
+#: Length of the waveform excerpt drawn from a stored record [s] (a few mains periods), and
+#: the fewest samples drawn.
+WAVEFORM_EXCERPT_S = 0.05
+WAVEFORM_EXCERPT_MIN_SAMPLES = 200
+
+
+def build_classroom_report(
+    store: CampaignStore,
+    classroom_id: str,
+    verdicts: Sequence[Verdict],
+    room_result: str | RoomOutcome,
+    policy: PolicyStatement,
+    *,
+    profile_id: str,
+    packs: Sequence[PackRef],
+    figures: FigureInputs | None = None,
+    issued_on: dt.date | None = None,
+) -> ClassroomReportData:
+    """Assemble a classroom report from the store, the verdicts and the room result.
+
+    Parameters
+    ----------
+    store
+        The campaign.
+    classroom_id
+        Which classroom.
+    verdicts
+        From :func:`luxcheck.compliance.engine.evaluate` for this classroom.
+    room_result
+        The overall result (``'pass' | 'fail' | 'incomplete'`` or a ready
+        :class:`RoomOutcome`); checked against the verdicts.
+    policy
+        The profile's acceptance policy and decision rule texts.
+    profile_id, packs
+        The profile and the packs (with versions) the verdicts came from.
+    figures
+        Figure inputs from the analysis (chromaticity, UGR observers, flicker limit curves, an
+        interpolated desk surface, ...). Parts it leaves empty are taken from the store: desk
+        and board points (current lights-on readings), the first spectrum and waveform, the
+        CRI bars and the flicker point from the stored metrics.
+    issued_on
+        Report date (default: today). Not part of the content key for re-rendering.
+    """
+    room = store.classroom(classroom_id)
+    schools = {s.school_id: s for s in store.schools()}
+    school = schools[room.school_id]
+    sessions = tuple(store.sessions(classroom_id))
+    wanted = {iid for s in sessions for iid in s.instrument_ids}
+    instruments = tuple(i for i in store.instruments() if i.instrument_id in wanted)
+    metrics, reasons = store.metrics(classroom_id)
+    verdict_tuple = tuple(verdicts)
+    outcome = (
+        room_result
+        if isinstance(room_result, RoomOutcome)
+        else RoomOutcome.from_verdicts(room_result, verdict_tuple)
+    )
+    raw = store.raw_reading_rows(classroom_id)
+    merged = _merge_figures(_figures_from_store(store, classroom_id, metrics), figures)
+    return ClassroomReportData(
+        campaign=store.campaign,
+        school=school,
+        classroom=room,
+        sessions=sessions,
+        instruments=instruments,
+        verdicts=verdict_tuple,
+        outcome=outcome,
+        metrics=metrics,
+        reasons=reasons,
+        policy=policy,
+        profile_id=profile_id,
+        packs=tuple(packs),
+        digest=digest(raw, packs),
+        raw_reading_count=len(raw),
+        figures=merged,
+        issued_on=issued_on or dt.date.today(),
+    )
+
+
+def _figures_from_store(
+    store: CampaignStore, classroom_id: str, metrics: Mapping[str, float | str | None]
+) -> FigureInputs:
+    desk: list[tuple[float, float, float]] = []
+    board: list[tuple[float, float, float]] = []
+    for reading in store.readings(classroom_id, kind="illuminance"):
+        assert isinstance(reading, IlluminanceReading)
+        if not reading.lights_on:
+            continue
+        target = (
+            desk if reading.surface == "desk" else board if reading.surface == "board" else None
+        )
+        if target is not None:
+            target.append((reading.x_m, reading.y_m, reading.illuminance_lx))
+    spectrum = None
+    spectra = store.readings(classroom_id, kind="spectrum")
+    if spectra:
+        first = spectra[0]
+        assert isinstance(first, SpectrumReading)
+        spectrum = SpectrumData(
+            np.asarray(first.wavelength_nm, dtype=float),
+            np.asarray(first.values, dtype=float),
+            first.unit,
+        )
+    waveform = None
+    waves = store.readings(classroom_id, kind="waveform")
+    if waves:
+        w = waves[0]
+        assert isinstance(w, WaveformReading)
+        count = max(WAVEFORM_EXCERPT_MIN_SAMPLES, round(WAVEFORM_EXCERPT_S * w.sample_rate_hz))
+        excerpt = np.asarray(w.samples[:count], dtype=float) - w.dark_level
+        waveform = WaveformExcerpt(excerpt, w.sample_rate_hz, w.duration_s, w.unit)
+    cri = None
+    ri = [as_number(metrics.get(f"cri_r{i}")) for i in range(1, 15)]
+    if any(math.isfinite(v) for v in ri):
+        cri = CriData(as_number(metrics.get("cri_ra")), np.array(ri))
+    flicker = None
+    f_hz = as_number(metrics.get("flicker_frequency_hz"))
+    f_pc = as_number(metrics.get("flicker_percent"))
+    if math.isfinite(f_hz) and math.isfinite(f_pc):
+        flicker = FlickerPoint(f_hz, f_pc)
+    return FigureInputs(
+        desk=_plane(desk),
+        board=_plane(board),
+        spectrum=spectrum,
+        cri=cri,
+        waveform=waveform,
+        flicker_point=flicker,
+    )
+
+
+def _plane(points: list[tuple[float, float, float]]) -> PlanePoints | None:
+    if not points:
+        return None
+    array = np.asarray(points, dtype=float)
+    return PlanePoints(array[:, 0], array[:, 1], array[:, 2])
+
+
+def _merge_figures(base: FigureInputs, extra: FigureInputs | None) -> FigureInputs:
+    if extra is None:
+        return base
+    changes = {
+        f.name: getattr(extra, f.name)
+        for f in dataclasses.fields(FigureInputs)
+        if getattr(extra, f.name) not in (None, ())
+    }
+    return dataclasses.replace(base, **changes)
 
 
 def _curve(limit: Limit, label_zh: str, label_en: str) -> LimitCurve:
