@@ -270,7 +270,7 @@ def report_context(
     profile_version = hashlib.sha256(profile.path.read_bytes()).hexdigest()[:16]
     packs.append(PackRef(f"profile:{profile.id}", profile_version))
     curves = {room_type: flicker_curves(limits, room_type) for room_type in ROOM_TYPES}
-    return ReportContext(profile.id, statement, tuple(packs), curves)
+    return ReportContext(profile.id, statement, tuple(packs), curves, rule.rule)
 
 
 def _chromaticity(values: dict[str, float | str | None]) -> ChromaticityPoint | None:
@@ -304,13 +304,13 @@ def _desk_surface(store: CampaignStore, judged: JudgedRoom) -> GridSurface | Non
 def classroom_reports(
     store: CampaignStore,
     judged: Iterable[JudgedRoom],
-    *,
-    profile_id: str | None = None,
-    standards_dir: Path | None = None,
-    decision_rule: str | None = None,
+    context: ReportContext | None = None,
 ) -> Iterator[ClassroomReportData]:
-    """Report data of every judged classroom (the campaign's profile unless given)."""
-    context = report_context(profile_id or store.campaign.profile, standards_dir, decision_rule)
+    """Report data of every judged classroom, under ``context`` (:func:`report_context`,
+    resolved once by the caller from the profile and decision rule the rooms were judged by;
+    default: the campaign's profile and its own decision rule)."""
+    if context is None:
+        context = report_context(store.campaign.profile)
     for room in judged:
         values, _ = store.metrics(room.classroom.classroom_id)
         layout = (

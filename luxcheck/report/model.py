@@ -393,9 +393,12 @@ class CampaignDashboardData:
 class ReportContext:
     """What a profile contributes to every report of a campaign (from the standards packs):
     the policy texts, the packs with their versions, and the flicker limit curves to draw on
-    the flicker chart of a room, by room type (only the curves the profile applies to it)."""
+    the flicker chart of a room, by room type (only the curves the profile applies to it), and
+    the decision rule in force (the profile's or the inspector's override): resolved once, by
+    :func:`luxcheck.report.assemble.report_context`, and passed along to judging and reports."""
 
     profile_id: str
     policy: PolicyStatement
     packs: tuple[PackRef, ...]
     flicker_limits: Mapping[str, tuple[LimitCurve, ...]] = field(default_factory=dict)
+    decision_rule: str = "simple"
