@@ -1,14 +1,18 @@
 """From a judged campaign to report data: the glue between compliance and the reports.
 
+Assembly only reads what was stored — readings, the analysis' metrics and figure data (the UGR
+at each observer, the luminaire layout, the desk-plane surface) — and never runs a kernel.
+
 - :func:`report_context` turns a profile into what every report prints: the acceptance policy
   and decision rule (zh/en), the packs with a content version (the SHA-256 of each pack file,
   so the report digest changes when a threshold does), and, per room type, the flicker limit
   curves drawn on the flicker chart: the profile's percent-flicker limits that are functions
   of the flicker frequency and apply to that room type (from the standards data, never a list
   in code).
-- :func:`classroom_reports` assembles :class:`luxcheck.report.model.ClassroomReportData` for
-  every judged classroom, with the figure inputs the store alone cannot give (chromaticity,
-  UGR observer positions, luminaire layout, the desk isolux surface).
+- :func:`build_classroom_report` assembles one classroom's
+  :class:`luxcheck.report.model.ClassroomReportData` from the store, its verdicts and result.
+- :func:`classroom_reports` does so for every judged classroom, adding the chromaticity point
+  and the flicker limit curves of the profile.
 """
 
 from __future__ import annotations
@@ -24,7 +28,6 @@ from pathlib import Path
 
 import numpy as np
 
-from luxcheck.analysis.campaign import room_glare
 from luxcheck.compliance.judge import JudgedRoom
 from luxcheck.compliance.packs import (
     DecisionRule,
@@ -34,9 +37,7 @@ from luxcheck.compliance.packs import (
     profile_limits,
 )
 from luxcheck.compliance.verdict import Verdict
-from luxcheck.errors import InputError
 from luxcheck.journal.store import CampaignStore
-from luxcheck.kernels import glare, grids
 from luxcheck.model import ROOM_TYPES, IlluminanceReading, SpectrumReading, WaveformReading
 from luxcheck.report.format import as_number
 from luxcheck.report.model import (
@@ -94,10 +95,11 @@ def build_classroom_report(
     profile_id, packs
         The profile and the packs (with versions) the verdicts came from.
     figures
-        Figure inputs from the analysis (chromaticity, UGR observers, flicker limit curves, an
-        interpolated desk surface, ...). Parts it leaves empty are taken from the store: desk
-        and board points (current lights-on readings), the first spectrum and waveform, the
-        CRI bars and the flicker point from the stored metrics.
+        Figure inputs of the caller (chromaticity, flicker limit curves, ...). Parts it leaves
+        empty are taken from the store: desk and board points (current lights-on readings), the
+        first spectrum and waveform, the CRI bars and the flicker point from the stored
+        metrics, and the analysis' figure data (desk-plane surface, UGR at each observer,
+        luminaire layout).
     issued_on
         Report date (default: today). Not part of the content key for re-rendering.
     """
@@ -177,13 +179,20 @@ def _figures_from_store(
     f_pc = as_number(metrics.get("flicker_percent"))
     if math.isfinite(f_hz) and math.isfinite(f_pc):
         flicker = FlickerPoint(f_hz, f_pc)
+    surface = store.figure_surface(classroom_id, "desk")
     return FigureInputs(
         desk=_plane(desk),
+        desk_surface=GridSurface(*surface) if surface is not None else None,
         board=_plane(board),
         spectrum=spectrum,
         cri=cri,
         waveform=waveform,
         flicker_point=flicker,
+        ugr_observers=tuple(
+            UgrObserver(label, x, y, ugr)
+            for label, x, y, ugr in store.figure_points(classroom_id, "ugr_observer")
+        ),
+        luminaires_m=tuple((x, y) for _, x, y, _ in store.figure_points(classroom_id, "luminaire")),
     )
 
 
@@ -286,21 +295,6 @@ def _chromaticity(values: dict[str, float | str | None]) -> ChromaticityPoint | 
     )
 
 
-def _desk_surface(store: CampaignStore, judged: JudgedRoom) -> GridSurface | None:
-    room = judged.classroom
-    plan = grids.point_plan(room, "desk")
-    readings = [
-        r
-        for r in store.readings(room.classroom_id, kind="illuminance")
-        if isinstance(r, IlluminanceReading) and r.surface == "desk" and r.lights_on
-    ]
-    values = grids.values_from_readings(plan, readings)
-    if not np.all(np.isfinite(values)) or plan.n_points < 4:
-        return None
-    xs, ys, grid = grids.isolux_surface(plan, values, 0.25)
-    return GridSurface(xs, ys, grid)
-
-
 def classroom_reports(
     store: CampaignStore,
     judged: Iterable[JudgedRoom],
@@ -313,31 +307,9 @@ def classroom_reports(
         context = report_context(store.campaign.profile)
     for room in judged:
         values, _ = store.metrics(room.classroom.classroom_id)
-        layout = (
-            glare.luminaire_layout(room.classroom)
-            if (
-                room.classroom.luminaire_mounting_height_m is not None
-                and room.classroom.luminaire_count
-            )
-            else np.zeros((0, 3))
-        )
-        # the per-observer UGR of the room (the analysis stores only the worst one); readings
-        # the kernel refuses leave the plan without values (the verdict gives the reason)
-        try:
-            ugr = room_glare(room.classroom, store.readings(room.classroom.classroom_id))
-            per_observer = {o.observer.name: o.ugr for o in ugr.per_observer}
-        except InputError:
-            per_observer = {}
-        observers = tuple(
-            UgrObserver(o.name, o.x_m, o.y_m, per_observer.get(o.name, math.nan))
-            for o in glare.standard_observers(room.classroom)
-        )
         figures = FigureInputs(
-            desk_surface=_desk_surface(store, room),
             chromaticity=_chromaticity(values),
             flicker_limits=context.flicker_limits.get(room.classroom.room_type, ()),
-            ugr_observers=observers,
-            luminaires_m=tuple((float(p[0]), float(p[1])) for p in layout),
         )
         yield build_classroom_report(
             store,

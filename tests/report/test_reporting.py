@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 import html.parser
 import io
+import math
 import os
 import re
 import subprocess
@@ -838,3 +839,79 @@ def test_svg_figures_and_points_outside_the_plan(store: CampaignStore, tmp_path:
             assert (tmp_path / "figures" / name).read_bytes().startswith(b"\x89PNG")
     text = (tmp_path / "schools/S01/R101.html").read_text("utf-8")
     assert "超出平面图范围的测点：17。" in text
+
+
+def test_report_figures_are_what_the_analysis_stored(filled: CampaignStore) -> None:
+    """The analysis stores the desk-plane surface, the UGR at every standard observer and the
+    luminaire layout; the report reads them back unchanged (it runs no kernel): the same
+    numbers the kernels give for this room."""
+    from luxcheck.analysis.campaign import DESK_SURFACE_STEP_M, analyse_campaign, room_glare
+    from luxcheck.compliance.judge import judge_campaign
+    from luxcheck.kernels import glare, grids
+    from luxcheck.model import IlluminanceReading, LuminanceReading
+    from luxcheck.report.assemble import classroom_reports
+
+    room = filled.classroom("R102")
+    plan = grids.point_plan(room, "desk")
+    observer = glare.standard_observers(room)[0].name
+    filled.add_readings(
+        [
+            IlluminanceReading(
+                f"e{i}",
+                "SE2",
+                T0,
+                None,
+                surface="desk",
+                x_m=float(x),
+                y_m=float(y),
+                illuminance_lx=380.0 + 7.0 * i,
+                point=i,
+            )
+            for i, (x, y) in enumerate(zip(plan.x_m, plan.y_m, strict=True))
+        ]
+        + [
+            LuminanceReading(
+                f"l{i}",
+                "SE2",
+                T0,
+                target="luminaire",
+                luminance_cd_m2=3000.0 + 100 * i,
+                observer=observer,
+                luminaire=f"L{i}",
+            )
+            for i in range(1, room.luminaire_count + 1)
+        ]
+        + [
+            LuminanceReading(
+                "bg", "SE2", T0, target="background", luminance_cd_m2=30.0, observer=observer
+            )
+        ]
+    )
+    analyse_campaign(filled, jobs=1)
+    judged, _ = judge_campaign(filled, classroom_ids=["R102"])
+    (report,) = classroom_reports(filled, judged)
+    readings = filled.readings("R102")
+    figs = report.figures
+
+    desk = [r for r in readings if isinstance(r, IlluminanceReading) and r.surface == "desk"]
+    xs, ys, grid = grids.isolux_surface(
+        plan, grids.values_from_readings(plan, desk), DESK_SURFACE_STEP_M
+    )
+    assert figs.desk_surface is not None
+    np.testing.assert_array_equal(figs.desk_surface.x_m, xs)
+    np.testing.assert_array_equal(figs.desk_surface.y_m, ys)
+    np.testing.assert_array_equal(figs.desk_surface.value_lx, grid)
+
+    per_observer = {o.observer.name: o.ugr for o in room_glare(room, readings).per_observer}
+    expected = [
+        (o.name, o.x_m, o.y_m, per_observer.get(o.name, math.nan))
+        for o in glare.standard_observers(room)
+    ]
+    stored = [(o.label, o.x_m, o.y_m, o.ugr) for o in figs.ugr_observers]
+    assert len(stored) == len(expected) > 0
+    assert math.isfinite(stored[0][3])
+    for got, want in zip(stored, expected, strict=True):
+        assert got[:3] == want[:3]
+        assert got[3] == want[3] or (math.isnan(got[3]) and math.isnan(want[3]))
+    layout = glare.luminaire_layout(room)
+    assert figs.luminaires_m == tuple((float(p[0]), float(p[1])) for p in layout)
