@@ -9,12 +9,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from luxcheck import __version__
 from luxcheck.compliance.verdict import Verdict
 from luxcheck.model import Instrument
 from luxcheck.report.advice import advice_msgid
 from luxcheck.report.charts import ReportFigures
-from luxcheck.report.figures import AxesGeometry
 from luxcheck.report.files import inside, safe_component
 from luxcheck.report.format import pass_rate
 from luxcheck.report.model import (
@@ -33,16 +34,10 @@ class ClassroomPages(ReportFigures):
     Held once per worker process; reuses its Jinja2 environment and figure renderer.
     """
 
-    def __init__(
-        self,
-        out_dir: Path,
-        lang: str = "zh",
-        *,
-        figure_format: str = "png",
-        backgrounds: Mapping[str, tuple[str, AxesGeometry]] | None = None,
-    ) -> None:
-        super().__init__(out_dir, lang, figure_format=figure_format, backgrounds=backgrounds)
-        self.env = environment(lang)
+    @property
+    def env(self) -> jinja2.Environment:
+        """The Jinja2 environment of the pages' language (one per process and language)."""
+        return environment(self.lang)
 
     # ----------------------------------------------------------------- paths
     def classroom_path(self, school_id: str, classroom_id: str, suffix: str = ".html") -> Path:
@@ -70,31 +65,19 @@ class ClassroomPages(ReportFigures):
             "fail": _("The classroom lighting does not meet the requirements."),
             "incomplete": _("The result is incomplete: some required items were not measured."),
         }[outcome.status]
-        details = []
-        if outcome.failed_shall:
-            details.append(
-                _("Mandatory (shall) items failed: {items}").format(
-                    items=self._list(names[i] for i in outcome.failed_shall)
-                )
+        details = [
+            sentence.format(items=self._list(names[i] for i in ids))
+            for ids, sentence in (
+                (outcome.failed_shall, _("Mandatory (shall) items failed: {items}")),
+                (outcome.not_measured, _("Not measured: {items}")),
+                (
+                    outcome.indeterminate,
+                    _("Indeterminate within the measurement uncertainty: {items}"),
+                ),
+                (outcome.failed_should, _("Recommended (should) items not met: {items}")),
             )
-        if outcome.not_measured:
-            details.append(
-                _("Not measured: {items}").format(
-                    items=self._list(names[i] for i in outcome.not_measured)
-                )
-            )
-        if outcome.indeterminate:
-            details.append(
-                _("Indeterminate within the measurement uncertainty: {items}").format(
-                    items=self._list(names[i] for i in outcome.indeterminate)
-                )
-            )
-        if outcome.failed_should:
-            details.append(
-                _("Recommended (should) items not met: {items}").format(
-                    items=self._list(names[i] for i in outcome.failed_should)
-                )
-            )
+            if ids
+        ]
         advice = [
             {
                 "metric": f.metric_name(v.metric),
