@@ -33,7 +33,7 @@ from luxcheck.compliance.judge import judge_campaign
 from luxcheck.demo.plan import plan_campaign
 from luxcheck.demo.runner import fast_readings, measure_campaign, prepare_store, session_for
 from luxcheck.report.assemble import classroom_reports
-from luxcheck.report.reporting import render_campaign
+from luxcheck.report.render import render_campaign
 
 START = dt.datetime(2026, 11, 2, 8, tzinfo=dt.UTC)
 

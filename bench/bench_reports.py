@@ -47,14 +47,16 @@ from luxcheck.model import (
     SpectrumReading,
     WaveformReading,
 )
-from luxcheck.report import reporting
-from luxcheck.report.assemble import report_context
+from luxcheck.report import render
+from luxcheck.report.assemble import build_classroom_report, report_context
 from luxcheck.report.model import (
     ChromaticityPoint,
     ClassroomReportData,
     FigureInputs,
     UgrObserver,
 )
+from luxcheck.report.pages import ClassroomPages
+from luxcheck.report.templates import environment
 
 #: What the reports of the demo profile print about the rules (the real profile, as `report` uses).
 CONTEXT = report_context("cn-classroom")
@@ -241,7 +243,7 @@ def build_reports(store: CampaignStore) -> list[ClassroomReportData]:
             ),
         )
         reports.append(
-            reporting.build_classroom_report(
+            build_classroom_report(
                 store,
                 room.classroom_id,
                 verdicts,
@@ -258,17 +260,17 @@ def build_reports(store: CampaignStore) -> list[ClassroomReportData]:
 
 def naive_render(report: ClassroomReportData, out: Path) -> None:
     """Reference: everything re-created per report (environment, figures, backgrounds)."""
-    reporting.environment.cache_clear()
-    pages = reporting.ClassroomPages(out, "zh")
-    pages.backgrounds = reporting._backgrounds(pages, [report.figures])
-    reporting._render_classroom(pages, report, False)
+    environment.cache_clear()
+    pages = ClassroomPages(out, "zh")
+    pages.backgrounds = render._backgrounds(pages, [report.figures])
+    render._render_classroom(pages, report, False)
 
 
 def optimised_in_process(reports: list[ClassroomReportData], out: Path) -> None:
-    pages = reporting.ClassroomPages(out, "zh")
-    pages.backgrounds = reporting._backgrounds(pages, [r.figures for r in reports])
+    pages = ClassroomPages(out, "zh")
+    pages.backgrounds = render._backgrounds(pages, [r.figures for r in reports])
     for report in reports:
-        reporting._render_classroom(pages, report, False)
+        render._render_classroom(pages, report, False)
 
 
 def peak_mib() -> tuple[float, float]:
@@ -295,10 +297,10 @@ def main(argv: list[str] | None = None) -> int:
         t_build = time.perf_counter() - t
         out = args.keep or work / "html"
         t = time.perf_counter()
-        summary = reporting.render_campaign(reports, out, jobs=args.jobs)
+        summary = render.render_campaign(reports, out, jobs=args.jobs)
         t_html = time.perf_counter() - t
         t = time.perf_counter()
-        again = reporting.render_campaign(reports, out, jobs=args.jobs)
+        again = render.render_campaign(reports, out, jobs=args.jobs)
         t_again = time.perf_counter() - t
         sample = reports[: args.naive_sample]
         t = time.perf_counter()
@@ -317,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
                 print("PDF: WeasyPrint not installed; skipped")
             else:
                 t = time.perf_counter()
-                reporting.render_campaign(reports[:pdf_n], work / "pdf", jobs=args.jobs, pdf=True)
+                render.render_campaign(reports[:pdf_n], work / "pdf", jobs=args.jobs, pdf=True)
                 t_pdf = (time.perf_counter() - t) / pdf_n
         me, child = peak_mib()
         store.close()

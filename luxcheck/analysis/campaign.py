@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from luxcheck.errors import InputError
-from luxcheck.journal.store import CampaignStore
+from luxcheck.journal.store import CampaignStore, FigurePoint, Surface
 from luxcheck.kernels import glare, grids, power
 from luxcheck.kernels.flicker import flicker_metric_dict, flicker_metrics
 from luxcheck.model import (
@@ -49,9 +49,12 @@ from luxcheck.model import (
 )
 
 #: Bumped when the analysis changes, so that stored metrics are recomputed.
-ANALYSIS_VERSION = "2"
+ANALYSIS_VERSION = "3"
 
 MetricValues = dict[str, float | str | None]
+
+#: Spacing of the interpolated desk-plane surface stored for the isolux figure [m].
+DESK_SURFACE_STEP_M = 0.25
 
 
 @dataclass
@@ -61,10 +64,20 @@ class RoomMetrics:
     classroom_id: str
     values: MetricValues = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)
+    #: What the report's figures need besides the metrics
+    #: (:meth:`~luxcheck.journal.store.CampaignStore.put_figure_data`).
+    points: dict[str, list[FigurePoint]] = field(default_factory=dict)
+    surfaces: dict[str, Surface] = field(default_factory=dict)
 
     def add(self, values: Mapping[str, float | str | None], reasons: Mapping[str, str]) -> None:
         self.values.update(values)
         self.reasons.update(reasons)
+
+    def merge(self, other: RoomMetrics) -> None:
+        """Add another part's metrics, reasons and figure data."""
+        self.add(other.values, other.reasons)
+        self.points.update(other.points)
+        self.surfaces.update(other.surfaces)
 
 
 def input_hash(classroom: Classroom, reading_ids: Iterable[str]) -> str:
@@ -113,6 +126,14 @@ def grid_part(room: Classroom, readings: Sequence[AnyReading]) -> RoomMetrics:
         board_daylight_lx=daylight["board"],
     )
     out.add(dict(metrics), metrics.reasons)
+    desk_plan, desk_lx = plans["desk"], values["desk"]
+    if (
+        desk_plan is not None
+        and desk_lx is not None
+        and desk_plan.n_points >= 4
+        and np.all(np.isfinite(desk_lx))
+    ):  # the isolux figure's surface, from the lights-on readings
+        out.surfaces["desk"] = grids.isolux_surface(desk_plan, desk_lx, DESK_SURFACE_STEP_M)
     return out
 
 
@@ -180,10 +201,24 @@ def room_glare(room: Classroom, readings: Sequence[AnyReading]) -> glare.RoomUgr
 
 
 def glare_part(room: Classroom, readings: Sequence[AnyReading]) -> RoomMetrics:
-    """UGR (worst observer) from luminance readings, path (a)."""
+    """UGR (worst observer) from luminance readings, path (a); for the glare figure, the UGR
+    at every standard observer position (NaN where not computed) and the luminaire layout."""
     out = RoomMetrics(room.classroom_id)
-    values, reasons = glare.glare_metrics(room_glare(room, readings))
+    result = room_glare(room, readings)
+    values, reasons = glare.glare_metrics(result)
     out.add(values, reasons)
+    ugr = {o.observer.name: o.ugr for o in result.per_observer}
+    out.points["ugr_observer"] = [
+        (o.name, o.x_m, o.y_m, ugr.get(o.name, math.nan)) for o in glare.standard_observers(room)
+    ]
+    layout = (
+        glare.luminaire_layout(room)
+        if room.luminaire_mounting_height_m is not None and room.luminaire_count
+        else np.zeros((0, 3))
+    )
+    out.points["luminaire"] = [
+        (f"L{i + 1}", float(p[0]), float(p[1]), math.nan) for i, p in enumerate(layout)
+    ]
     return out
 
 
@@ -323,7 +358,7 @@ def analyse_rooms(rooms: RoomPairs) -> dict[str, RoomMetrics]:
                 metrics = part(room, readings)
             except InputError as exc:
                 metrics = _refused(part(room, []), exc)
-            results[room.classroom_id].add(metrics.values, metrics.reasons)
+            results[room.classroom_id].merge(metrics)
     batched: list[Callable[[RoomPairs], dict[str, RoomMetrics]]] = [
         flicker_part,
         lambda pairs: spectral_part(pairs, results),
@@ -360,6 +395,7 @@ def _refused(without_readings: RoomMetrics, exc: InputError) -> RoomMetrics:
         dict.fromkeys(without_readings.values, math.nan),
         dict.fromkeys(without_readings.values, why),
     )
+    out.points, out.surfaces = without_readings.points, without_readings.surfaces
     return out
 
 
@@ -436,6 +472,7 @@ def analyse_campaign(
                 store.put_metrics(
                     room_id, metrics.values, input_hash=digest, reasons=metrics.reasons
                 )
+                store.put_figure_data(room_id, metrics.points, metrics.surfaces)
         done += len(results)
         if progress is not None:
             progress(done, len(todo))

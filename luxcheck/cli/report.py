@@ -2,7 +2,7 @@
 
 Every classroom is judged from its stored metrics (:mod:`luxcheck.compliance.judge`), its report
 data
-assembled (:mod:`luxcheck.report.assemble`) and rendered (:mod:`luxcheck.report.reporting`).
+assembled (:mod:`luxcheck.report.assemble`) and rendered (:mod:`luxcheck.report.render`).
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from typing import TextIO
 from luxcheck.compliance.judge import judge_campaign
 from luxcheck.errors import EXIT_OK, InputError
 from luxcheck.journal.store import CampaignStore
-from luxcheck.report.assemble import classroom_reports
-from luxcheck.report.reporting import LANGUAGES, render_campaign
+from luxcheck.report.assemble import classroom_reports, report_context
+from luxcheck.report.format import LANGUAGES
+from luxcheck.report.render import render_campaign
 
 
 class ProgressBar:
@@ -84,12 +85,14 @@ def run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise InputError(f"--jobs {args.jobs}: expected a whole number ≥ 1", source="--jobs")
     with CampaignStore.open(args.campaign) as store:
-        judged, _ = judge_campaign(store, profile=args.profile, decision_rule=args.decision_rule)
-        reports = list(
-            classroom_reports(
-                store, judged, profile_id=args.profile, decision_rule=args.decision_rule
-            )
+        # the profile and decision rule are resolved once; judging and the reports share them
+        context = report_context(
+            args.profile or store.campaign.profile, decision_rule=args.decision_rule
         )
+        judged, _ = judge_campaign(
+            store, profile=context.profile_id, decision_rule=context.decision_rule
+        )
+        reports = list(classroom_reports(store, judged, context))
     summary = render_campaign(
         reports,
         args.out,

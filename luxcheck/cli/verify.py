@@ -7,7 +7,7 @@ from pathlib import Path
 
 from luxcheck.errors import EXIT_CHECK_FAILED, EXIT_OK
 from luxcheck.journal.store import CampaignStore
-from luxcheck.report.reporting import verify_report
+from luxcheck.report.provenance import verify_report
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

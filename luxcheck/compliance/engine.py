@@ -53,7 +53,7 @@ from luxcheck.compliance.packs import (
 from luxcheck.compliance.verdict import Status, Verdict
 from luxcheck.errors import InputError
 from luxcheck.model import ROOM_TYPES
-from luxcheck.vocabulary import METRIC_RANGES, METRICS, TEXT_VALUES
+from luxcheck.vocabulary import METRICS, TEXT_VALUES, metric_bounds
 
 __all__ = [
     "CampaignRollup",
@@ -106,7 +106,7 @@ def _check_metrics(
             if math.isnan(number):
                 out[key] = None
                 continue
-            low, high = METRIC_RANGES.get(key, (None, None))
+            low, high = metric_bounds(key)
             if (
                 math.isinf(number)
                 or (low is not None and number < low)

@@ -33,7 +33,7 @@ from luxcheck.compliance.verdict import Comparator, Confidence, Obligation
 from luxcheck.errors import InputError
 from luxcheck.model import ROOM_TYPES
 from luxcheck.resources import standards_dir as bundled_standards_dir
-from luxcheck.vocabulary import METRIC_RANGES, METRICS, TEXT_VALUES, UNIT_ALIASES
+from luxcheck.vocabulary import METRICS, TEXT_VALUES, UNIT_ALIASES, metric_bounds
 
 SCHEMA_VERSION = 1
 
@@ -649,7 +649,7 @@ def _limit_from_data(raw: Any, index: int, slug: str, standard_id: str, check: _
             name="comparator",
             **kw,
         )
-    bounds = METRIC_RANGES.get(metric_id, (None, None))
+    bounds = metric_bounds(metric_id)
     what = f" for {metric_id}"
     value = low = high = None
     allowed: tuple[str, ...] = ()
@@ -724,8 +724,8 @@ def _function_from_data(
     points = raw["points"]
     if not isinstance(points, list) or not all(isinstance(p, list) and len(p) == 2 for p in points):
         raise check.error("expected points = [[x, y], ...]", w + "points", name="points", **kw)
-    x_bounds = METRIC_RANGES.get(of, (None, None))
-    y_bounds = METRIC_RANGES.get(metric_id, (None, None))
+    x_bounds = metric_bounds(of)
+    y_bounds = metric_bounds(metric_id)
     xs = tuple(
         check.number(
             p[0], w + "points", name="points", bounds=x_bounds, what=f" for x ({of})", **kw

@@ -418,7 +418,7 @@ def run_demo(
             import os
 
             from luxcheck.report.assemble import classroom_reports
-            from luxcheck.report.reporting import render_campaign
+            from luxcheck.report.render import render_campaign
 
             workers = jobs or min(4, os.cpu_count() or 1)
             data = list(classroom_reports(store, judged))

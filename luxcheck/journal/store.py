@@ -10,7 +10,8 @@
 - The schema is versioned (table ``schema_version``); :data:`MIGRATIONS` brings an older file up
   to date when it is opened.
 - Computed metrics live in their own table (``metric``), replaced when recomputed, keyed by a
-  hash of the readings they came from so that re-analysis is incremental.
+  hash of the readings they came from so that re-analysis is incremental; what the reports'
+  figures need besides them (``figure_point``, ``figure_surface``) is stored alongside.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from luxcheck.model import (
     School,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _READING_COMMON = ("reading_id", "session_id", "taken_at", "instrument_id", "supersedes", "note")
 
@@ -152,7 +153,36 @@ ALTER TABLE classroom ADD COLUMN luminaire_luminous_length_m REAL;
 ALTER TABLE classroom ADD COLUMN luminaire_luminous_width_m REAL;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+#: Version 3: what the analysis computed for the reports' figures besides the metrics, replaced
+#: with them: labelled points (the UGR at each observer position, the luminaire layout) and
+#: interpolated surfaces (the desk plane), arrays as little-endian float64 bytes.
+_V3 = """
+CREATE TABLE figure_point (
+    classroom_id TEXT NOT NULL REFERENCES classroom(classroom_id),
+    layer TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    x_m REAL NOT NULL,
+    y_m REAL NOT NULL,
+    value REAL,
+    PRIMARY KEY (classroom_id, layer, seq)
+);
+CREATE TABLE figure_surface (
+    classroom_id TEXT NOT NULL REFERENCES classroom(classroom_id),
+    surface TEXT NOT NULL,
+    x_m BLOB NOT NULL,
+    y_m BLOB NOT NULL,
+    value BLOB NOT NULL,
+    PRIMARY KEY (classroom_id, surface)
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+
+#: A labelled point of a figure layer: label, x [m], y [m], value (NaN if none).
+FigurePoint = tuple[str, float, float, float]
+#: An interpolated surface: x [m] (nx), y [m] (ny), value[iy, ix].
+Surface = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def _iso(value: dt.datetime | dt.date) -> str:
@@ -693,6 +723,62 @@ class CampaignStore:
             "SELECT input_hash FROM metric WHERE classroom_id = ? LIMIT 1", (classroom_id,)
         ).fetchone()
         return None if row is None else str(row[0])
+
+    # ----------------------------------------------------------------- figure data
+    def put_figure_data(
+        self,
+        classroom_id: str,
+        points: Mapping[str, Sequence[FigurePoint]],
+        surfaces: Mapping[str, Surface],
+    ) -> None:
+        """Replace what the analysis computed for a classroom's report figures besides its
+        metrics: labelled points per layer (``ugr_observer``: the UGR at each observer position,
+        NaN where not computed; ``luminaire``: the luminaire layout) and interpolated surfaces
+        (``desk``: the desk-plane illuminance [lx])."""
+        point_rows = [
+            (
+                classroom_id,
+                layer,
+                seq,
+                label,
+                float(x),
+                float(y),
+                float(value) if np.isfinite(value) else None,
+            )
+            for layer, layer_points in points.items()
+            for seq, (label, x, y, value) in enumerate(layer_points)
+        ]
+        surface_rows = [
+            (classroom_id, name, *(np.asarray(a, dtype="<f8").tobytes() for a in (x, y, value)))
+            for name, (x, y, value) in surfaces.items()
+        ]
+        with self.transaction():
+            for table in ("figure_point", "figure_surface"):
+                self._db.execute(f"DELETE FROM {table} WHERE classroom_id = ?", (classroom_id,))
+            self._db.executemany("INSERT INTO figure_point VALUES (?,?,?,?,?,?,?)", point_rows)
+            self._db.executemany("INSERT INTO figure_surface VALUES (?,?,?,?,?)", surface_rows)
+
+    def figure_points(self, classroom_id: str, layer: str) -> list[FigurePoint]:
+        """The stored points of one figure layer of a classroom, in order (NaN: no value)."""
+        cursor = self._db.execute(
+            "SELECT label, x_m, y_m, value FROM figure_point WHERE classroom_id = ? AND layer = ? "
+            "ORDER BY seq",
+            (classroom_id, layer),
+        )
+        return [
+            (label, x, y, float("nan") if value is None else value) for label, x, y, value in cursor
+        ]
+
+    def figure_surface(self, classroom_id: str, surface: str) -> Surface | None:
+        """A stored interpolated surface of a classroom, if the analysis made one."""
+        row = self._db.execute(
+            "SELECT x_m, y_m, value FROM figure_surface WHERE classroom_id = ? AND surface = ?",
+            (classroom_id, surface),
+        ).fetchone()
+        if row is None:
+            return None
+        x, y, value = (np.frombuffer(blob, dtype="<f8").astype(float) for blob in row)
+        return x, y, value.reshape(y.size, x.size)
 
 
 def _split_sql(script: str) -> list[str]:

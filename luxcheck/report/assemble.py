@@ -1,28 +1,33 @@
 """From a judged campaign to report data: the glue between compliance and the reports.
 
+Assembly only reads what was stored — readings, the analysis' metrics and figure data (the UGR
+at each observer, the luminaire layout, the desk-plane surface) — and never runs a kernel.
+
 - :func:`report_context` turns a profile into what every report prints: the acceptance policy
   and decision rule (zh/en), the packs with a content version (the SHA-256 of each pack file,
   so the report digest changes when a threshold does), and, per room type, the flicker limit
   curves drawn on the flicker chart: the profile's percent-flicker limits that are functions
   of the flicker frequency and apply to that room type (from the standards data, never a list
   in code).
-- :func:`classroom_reports` assembles :class:`luxcheck.report.model.ClassroomReportData` for
-  every judged classroom, with the figure inputs the store alone cannot give (chromaticity,
-  UGR observer positions, luminaire layout, the desk isolux surface).
+- :func:`build_classroom_report` assembles one classroom's
+  :class:`luxcheck.report.model.ClassroomReportData` from the store, its verdicts and result.
+- :func:`classroom_reports` does so for every judged classroom, adding the chromaticity point
+  and the flicker limit curves of the profile.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
 import math
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from luxcheck.analysis.campaign import room_glare
 from luxcheck.compliance.judge import JudgedRoom
 from luxcheck.compliance.packs import (
     DecisionRule,
@@ -31,22 +36,182 @@ from luxcheck.compliance.packs import (
     load_registry,
     profile_limits,
 )
-from luxcheck.errors import InputError
+from luxcheck.compliance.verdict import Verdict
 from luxcheck.journal.store import CampaignStore
-from luxcheck.kernels import glare, grids
-from luxcheck.model import ROOM_TYPES, IlluminanceReading
+from luxcheck.model import ROOM_TYPES, IlluminanceReading, SpectrumReading, WaveformReading
+from luxcheck.report.format import as_number
 from luxcheck.report.model import (
     ChromaticityPoint,
     ClassroomReportData,
+    CriData,
     FigureInputs,
+    FlickerPoint,
     GridSurface,
     LimitCurve,
     PackRef,
+    PlanePoints,
     PolicyStatement,
     ReportContext,
+    RoomOutcome,
+    SpectrumData,
     UgrObserver,
+    WaveformExcerpt,
 )
-from luxcheck.report.reporting import build_classroom_report
+from luxcheck.report.provenance import digest
+
+#: Length of the waveform excerpt drawn from a stored record [s] (a few mains periods), and
+#: the fewest samples drawn.
+WAVEFORM_EXCERPT_S = 0.05
+WAVEFORM_EXCERPT_MIN_SAMPLES = 200
+
+
+def build_classroom_report(
+    store: CampaignStore,
+    classroom_id: str,
+    verdicts: Sequence[Verdict],
+    room_result: str | RoomOutcome,
+    policy: PolicyStatement,
+    *,
+    profile_id: str,
+    packs: Sequence[PackRef],
+    figures: FigureInputs | None = None,
+    issued_on: dt.date | None = None,
+) -> ClassroomReportData:
+    """Assemble a classroom report from the store, the verdicts and the room result.
+
+    Parameters
+    ----------
+    store
+        The campaign.
+    classroom_id
+        Which classroom.
+    verdicts
+        From :func:`luxcheck.compliance.engine.evaluate` for this classroom.
+    room_result
+        The overall result (``'pass' | 'fail' | 'incomplete'`` or a ready
+        :class:`RoomOutcome`); checked against the verdicts.
+    policy
+        The profile's acceptance policy and decision rule texts.
+    profile_id, packs
+        The profile and the packs (with versions) the verdicts came from.
+    figures
+        Figure inputs of the caller (chromaticity, flicker limit curves, ...). Parts it leaves
+        empty are taken from the store: desk and board points (current lights-on readings), the
+        first spectrum and waveform, the CRI bars and the flicker point from the stored
+        metrics, and the analysis' figure data (desk-plane surface, UGR at each observer,
+        luminaire layout).
+    issued_on
+        Report date (default: today). Not part of the content key for re-rendering.
+    """
+    room = store.classroom(classroom_id)
+    schools = {s.school_id: s for s in store.schools()}
+    school = schools[room.school_id]
+    sessions = tuple(store.sessions(classroom_id))
+    wanted = {iid for s in sessions for iid in s.instrument_ids}
+    instruments = tuple(i for i in store.instruments() if i.instrument_id in wanted)
+    metrics, reasons = store.metrics(classroom_id)
+    verdict_tuple = tuple(verdicts)
+    outcome = (
+        room_result
+        if isinstance(room_result, RoomOutcome)
+        else RoomOutcome.from_verdicts(room_result, verdict_tuple)
+    )
+    raw = store.raw_reading_rows(classroom_id)
+    merged = _merge_figures(_figures_from_store(store, classroom_id, metrics), figures)
+    return ClassroomReportData(
+        campaign=store.campaign,
+        school=school,
+        classroom=room,
+        sessions=sessions,
+        instruments=instruments,
+        verdicts=verdict_tuple,
+        outcome=outcome,
+        metrics=metrics,
+        reasons=reasons,
+        policy=policy,
+        profile_id=profile_id,
+        packs=tuple(packs),
+        digest=digest(raw, packs),
+        raw_reading_count=len(raw),
+        figures=merged,
+        issued_on=issued_on or dt.date.today(),
+    )
+
+
+def _figures_from_store(
+    store: CampaignStore, classroom_id: str, metrics: Mapping[str, float | str | None]
+) -> FigureInputs:
+    desk: list[tuple[float, float, float]] = []
+    board: list[tuple[float, float, float]] = []
+    for reading in store.readings(classroom_id, kind="illuminance"):
+        assert isinstance(reading, IlluminanceReading)
+        if not reading.lights_on:
+            continue
+        target = (
+            desk if reading.surface == "desk" else board if reading.surface == "board" else None
+        )
+        if target is not None:
+            target.append((reading.x_m, reading.y_m, reading.illuminance_lx))
+    spectrum = None
+    spectra = store.readings(classroom_id, kind="spectrum")
+    if spectra:
+        first = spectra[0]
+        assert isinstance(first, SpectrumReading)
+        spectrum = SpectrumData(
+            np.asarray(first.wavelength_nm, dtype=float),
+            np.asarray(first.values, dtype=float),
+            first.unit,
+        )
+    waveform = None
+    waves = store.readings(classroom_id, kind="waveform")
+    if waves:
+        w = waves[0]
+        assert isinstance(w, WaveformReading)
+        count = max(WAVEFORM_EXCERPT_MIN_SAMPLES, round(WAVEFORM_EXCERPT_S * w.sample_rate_hz))
+        excerpt = np.asarray(w.samples[:count], dtype=float) - w.dark_level
+        waveform = WaveformExcerpt(excerpt, w.sample_rate_hz, w.duration_s, w.unit)
+    cri = None
+    ri = [as_number(metrics.get(f"cri_r{i}")) for i in range(1, 15)]
+    if any(math.isfinite(v) for v in ri):
+        cri = CriData(as_number(metrics.get("cri_ra")), np.array(ri))
+    flicker = None
+    f_hz = as_number(metrics.get("flicker_frequency_hz"))
+    f_pc = as_number(metrics.get("flicker_percent"))
+    if math.isfinite(f_hz) and math.isfinite(f_pc):
+        flicker = FlickerPoint(f_hz, f_pc)
+    surface = store.figure_surface(classroom_id, "desk")
+    return FigureInputs(
+        desk=_plane(desk),
+        desk_surface=GridSurface(*surface) if surface is not None else None,
+        board=_plane(board),
+        spectrum=spectrum,
+        cri=cri,
+        waveform=waveform,
+        flicker_point=flicker,
+        ugr_observers=tuple(
+            UgrObserver(label, x, y, ugr)
+            for label, x, y, ugr in store.figure_points(classroom_id, "ugr_observer")
+        ),
+        luminaires_m=tuple((x, y) for _, x, y, _ in store.figure_points(classroom_id, "luminaire")),
+    )
+
+
+def _plane(points: list[tuple[float, float, float]]) -> PlanePoints | None:
+    if not points:
+        return None
+    array = np.asarray(points, dtype=float)
+    return PlanePoints(array[:, 0], array[:, 1], array[:, 2])
+
+
+def _merge_figures(base: FigureInputs, extra: FigureInputs | None) -> FigureInputs:
+    if extra is None:
+        return base
+    changes = {
+        f.name: getattr(extra, f.name)
+        for f in dataclasses.fields(FigureInputs)
+        if getattr(extra, f.name) not in (None, ())
+    }
+    return dataclasses.replace(base, **changes)
 
 
 def _curve(limit: Limit, label_zh: str, label_en: str) -> LimitCurve:
@@ -114,7 +279,7 @@ def report_context(
     profile_version = hashlib.sha256(profile.path.read_bytes()).hexdigest()[:16]
     packs.append(PackRef(f"profile:{profile.id}", profile_version))
     curves = {room_type: flicker_curves(limits, room_type) for room_type in ROOM_TYPES}
-    return ReportContext(profile.id, statement, tuple(packs), curves)
+    return ReportContext(profile.id, statement, tuple(packs), curves, rule.rule)
 
 
 def _chromaticity(values: dict[str, float | str | None]) -> ChromaticityPoint | None:
@@ -130,58 +295,21 @@ def _chromaticity(values: dict[str, float | str | None]) -> ChromaticityPoint | 
     )
 
 
-def _desk_surface(store: CampaignStore, judged: JudgedRoom) -> GridSurface | None:
-    room = judged.classroom
-    plan = grids.point_plan(room, "desk")
-    readings = [
-        r
-        for r in store.readings(room.classroom_id, kind="illuminance")
-        if isinstance(r, IlluminanceReading) and r.surface == "desk" and r.lights_on
-    ]
-    values = grids.values_from_readings(plan, readings)
-    if not np.all(np.isfinite(values)) or plan.n_points < 4:
-        return None
-    xs, ys, grid = grids.isolux_surface(plan, values, 0.25)
-    return GridSurface(xs, ys, grid)
-
-
 def classroom_reports(
     store: CampaignStore,
     judged: Iterable[JudgedRoom],
-    *,
-    profile_id: str | None = None,
-    standards_dir: Path | None = None,
-    decision_rule: str | None = None,
+    context: ReportContext | None = None,
 ) -> Iterator[ClassroomReportData]:
-    """Report data of every judged classroom (the campaign's profile unless given)."""
-    context = report_context(profile_id or store.campaign.profile, standards_dir, decision_rule)
+    """Report data of every judged classroom, under ``context`` (:func:`report_context`,
+    resolved once by the caller from the profile and decision rule the rooms were judged by;
+    default: the campaign's profile and its own decision rule)."""
+    if context is None:
+        context = report_context(store.campaign.profile)
     for room in judged:
         values, _ = store.metrics(room.classroom.classroom_id)
-        layout = (
-            glare.luminaire_layout(room.classroom)
-            if (
-                room.classroom.luminaire_mounting_height_m is not None
-                and room.classroom.luminaire_count
-            )
-            else np.zeros((0, 3))
-        )
-        # the per-observer UGR of the room (the analysis stores only the worst one); readings
-        # the kernel refuses leave the plan without values (the verdict gives the reason)
-        try:
-            ugr = room_glare(room.classroom, store.readings(room.classroom.classroom_id))
-            per_observer = {o.observer.name: o.ugr for o in ugr.per_observer}
-        except InputError:
-            per_observer = {}
-        observers = tuple(
-            UgrObserver(o.name, o.x_m, o.y_m, per_observer.get(o.name, math.nan))
-            for o in glare.standard_observers(room.classroom)
-        )
         figures = FigureInputs(
-            desk_surface=_desk_surface(store, room),
             chromaticity=_chromaticity(values),
             flicker_limits=context.flicker_limits.get(room.classroom.room_type, ()),
-            ugr_observers=observers,
-            luminaires_m=tuple((float(p[0]), float(p[1])) for p in layout),
         )
         yield build_classroom_report(
             store,

@@ -4,10 +4,10 @@ Frozen dataclasses, language-independent and already judged: verdicts come from
 :func:`luxcheck.compliance.engine.evaluate`, thresholds (including the flicker limit curves drawn
 in a
 figure) come from the standards packs through the caller. Nothing here computes a metric or
-holds a threshold; :mod:`luxcheck.report.reporting` turns these records into HTML, PDF and CSV.
+holds a threshold; :mod:`luxcheck.report.render` turns these records into HTML, PDF and CSV.
 
 Figure inputs carry numpy arrays; records holding arrays compare by identity (``eq=False``) and
-are hashed for incremental rendering by :func:`luxcheck.report.reporting.content_key`.
+are hashed for incremental rendering by :func:`luxcheck.report.files.content_key`.
 """
 
 from __future__ import annotations
@@ -303,8 +303,8 @@ class FigureInputs:
 class ClassroomReportData:
     """Everything a classroom acceptance report prints.
 
-    ``digest`` is :func:`luxcheck.report.reporting.digest` over the classroom's raw readings and the
-    pack versions; ``raw_reading_count`` how many raw rows it covers.
+    ``digest`` is :func:`luxcheck.report.provenance.digest` over the classroom's raw readings and
+    the pack versions; ``raw_reading_count`` how many raw rows it covers.
     """
 
     campaign: Campaign
@@ -393,9 +393,12 @@ class CampaignDashboardData:
 class ReportContext:
     """What a profile contributes to every report of a campaign (from the standards packs):
     the policy texts, the packs with their versions, and the flicker limit curves to draw on
-    the flicker chart of a room, by room type (only the curves the profile applies to it)."""
+    the flicker chart of a room, by room type (only the curves the profile applies to it), and
+    the decision rule in force (the profile's or the inspector's override): resolved once, by
+    :func:`luxcheck.report.assemble.report_context`, and passed along to judging and reports."""
 
     profile_id: str
     policy: PolicyStatement
     packs: tuple[PackRef, ...]
     flicker_limits: Mapping[str, tuple[LimitCurve, ...]] = field(default_factory=dict)
+    decision_rule: str = "simple"

@@ -16,7 +16,7 @@ from luxcheck.compliance import packs as S
 from luxcheck.compliance.verdict import Verdict
 from luxcheck.errors import InputError
 from luxcheck.model import ROOM_TYPES
-from luxcheck.vocabulary import METRIC_RANGES
+from luxcheck.vocabulary import metric_bounds
 from tests.support.user_packs import write_profile
 
 PROFILES = ("cn-classroom", "cn-classroom-2013", "jiangsu-2021", "en-12464-1-2021")
@@ -104,7 +104,7 @@ def test_exactly_at_every_limit(profile: str, room: str, limit: S.Limit) -> None
         (inside, "pass"),
         (outside, "fail"),
     ):
-        lo, hi = METRIC_RANGES.get(limit.metric, (None, None))
+        lo, hi = metric_bounds(limit.metric)
         if (lo is not None and value < lo) or (hi is not None and value > hi):
             continue  # a limit at the edge of the physical range has no value beyond it
         verdicts = by_id(C.evaluate({limit.metric: value}, profile, room))
@@ -491,7 +491,7 @@ def test_monotonicity(case: tuple[str, S.Limit], a: float, b: float, u: float | 
     """Hypothesis property (issue 3): raising a value limited by ≥ (or >) never turns pass
     into fail, lowering a value limited by ≤ (or <) never does — under both decision rules."""
     profile, lim = case
-    lo, hi = METRIC_RANGES.get(lim.metric, (None, None))
+    lo, hi = metric_bounds(lim.metric)
     span_lo = lo if lo is not None else -100.0
     span_hi = hi if hi is not None else 2.0 * (lim.value if lim.value else 100.0) + 10.0
     x1, x2 = sorted(span_lo + t * (span_hi - span_lo) for t in (a, b))
@@ -533,7 +533,7 @@ def test_not_measured_never_passes_and_room_needs_every_shall(
     for key, value in GOOD.items():
         if key in dropped:
             metrics[key] = None
-        elif isinstance(value, float) and (METRIC_RANGES.get(key, (None, None))[1] is None):
+        elif isinstance(value, float) and (metric_bounds(key)[1] is None):
             metrics[key] = value * scale
         else:
             metrics[key] = value

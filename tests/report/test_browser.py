@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from luxcheck.model import IlluminanceReading, MeasurementSession
-from luxcheck.report.reporting import render_campaign
+from luxcheck.report.render import render_campaign
 from tests.support.builders import T0, make_classroom, skip_unless_required
 from tests.support.report_fixtures import (
     fill_store,

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from luxcheck.journal.store import CampaignStore
-from luxcheck.report.reporting import render_campaign, verify_report
+from luxcheck.report.provenance import verify_report
+from luxcheck.report.render import render_campaign
 from tests.support.builders import skip_unless_required
 from tests.support.report_fixtures import fill_store, make_store, report_of, verdicts_full
 

@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 import html.parser
 import io
+import math
 import os
 import re
 import subprocess
@@ -27,7 +28,10 @@ from luxcheck.compliance.verdict import Verdict
 from luxcheck.errors import InputError
 from luxcheck.journal.store import CampaignStore
 from luxcheck.model import Campaign, IlluminanceReading, School
-from luxcheck.report import reporting
+from luxcheck.report import advice, render
+from luxcheck.report.assemble import build_classroom_report
+from luxcheck.report.files import inside, safe_component
+from luxcheck.report.format import Formatter, pass_rate, translations
 from luxcheck.report.model import (
     CampaignDashboardData,
     ClassroomReportData,
@@ -35,15 +39,10 @@ from luxcheck.report.model import (
     PackRef,
     RoomOutcome,
 )
-from luxcheck.report.reporting import (
-    ClassroomPages,
-    Formatter,
-    build_classroom_report,
-    digest,
-    inside,
-    render_campaign,
-    safe_component,
-)
+from luxcheck.report.pages import ClassroomPages
+from luxcheck.report.provenance import digest, store_digest
+from luxcheck.report.render import render_campaign
+from luxcheck.report.templates import environment
 from tests.support.builders import T0
 from tests.support.report_fixtures import (
     PACKS,
@@ -127,17 +126,15 @@ def test_digest_covers_readings_and_pack_versions(filled: CampaignStore) -> None
     """Analytic property of the integrity hash (DESIGN §10): it changes with any raw reading,
     including a correction that supersedes another, and with a pack version; pack order does
     not matter; recomputation from the store gives the same value."""
-    first = reporting.store_digest(filled, "R101", PACKS)
-    assert first == reporting.store_digest(filled, "R101", tuple(reversed(PACKS)))
-    assert first != reporting.store_digest(
-        filled, "R101", (PACKS[0], PackRef("gb-40070-2021", "2"))
-    )
+    first = store_digest(filled, "R101", PACKS)
+    assert first == store_digest(filled, "R101", tuple(reversed(PACKS)))
+    assert first != store_digest(filled, "R101", (PACKS[0], PackRef("gb-40070-2021", "2")))
     filled.add_reading(
         IlluminanceReading(
             "d1b", "SE1", T0, "T10A-1", supersedes="d1", x_m=0.7, y_m=2.6, illuminance_lx=401.0
         )
     )
-    assert reporting.store_digest(filled, "R101", PACKS) != first
+    assert store_digest(filled, "R101", PACKS) != first
     assert len(first) == 64
 
 
@@ -231,7 +228,7 @@ def test_requirement_pass_rate_counts_every_room_it_applies_to(tmp_path: Path) -
     assert mean["rate"] == "1.0 %"
     assert metrics["gb7793.desk-u0"]["rate"] == "0.0 %"  # 99 not measured, 1 room without
     assert view["totals"]["rate"] == view["schools"][0]["rate"] == "1.0 %"  # 1 / 101
-    assert reporting.pass_rate(0, 0) != reporting.pass_rate(0, 0)  # nothing to rate: NaN
+    assert pass_rate(0, 0) != pass_rate(0, 0)  # nothing to rate: NaN
     text = ClassroomPages(tmp_path, "zh").render_dashboard(data)
     assert "该项未测量或无法判定的教室不计为合格" in text
 
@@ -259,7 +256,7 @@ def test_every_template_renders_under_strict_undefined(
         "static/fonts/LuxcheckSansSC-Regular.otf",
     ):
         assert (tmp_path / lang / path).is_file(), path
-    env = reporting.environment(lang)
+    env = environment(lang)
     assert env.undefined is jinja2.StrictUndefined
     assert env.autoescape is True
     pages = ClassroomPages(tmp_path / lang, lang)
@@ -374,12 +371,20 @@ def test_every_metric_with_a_limit_has_specific_advice() -> None:
     registry = load_registry()
     generic_only = {"luminaire_efficiency_percent", "board_luminaire_efficiency_percent"}
     metrics = {limit.metric for limit in registry.limits.values()}
-    missing = sorted(m for m in metrics - generic_only if reporting.advice_key(m) is None)
+    missing = sorted(m for m in metrics - generic_only if advice.advice_key(m) is None)
     assert not missing, missing
-    zh = reporting.translations("zh").gettext
-    key = reporting.advice_key("board_luminaire_distance_max_m")
+    zh = translations("zh").gettext
+    key = advice.advice_key("board_luminaire_distance_max_m")
     assert key == "board_luminaire_distance"
-    assert zh(reporting._ADVICE[key]).startswith("调整黑板灯位置")
+    assert zh(advice._ADVICE[key]).startswith("调整黑板灯位置")
+
+
+def test_every_advice_family_of_the_metric_table_has_advice() -> None:
+    """The metric table names only advice families that have a sentence (no silent generic)."""
+    from luxcheck.vocabulary import METRICS
+
+    families = {m.advice for m in METRICS.values() if m.advice is not None}
+    assert families <= set(advice._ADVICE), families - set(advice._ADVICE)
 
 
 def test_unmeasured_recommendation_does_not_claim_acceptance_depends_on_it(
@@ -514,7 +519,7 @@ def test_store_figures_and_overlay_position(filled: CampaignStore, tmp_path: Pat
     render_campaign([report], tmp_path)
     text = (tmp_path / "schools/S01/R101.html").read_text("utf-8")
     pages = ClassroomPages(tmp_path, "zh")
-    backgrounds = reporting._backgrounds(pages, [figs])
+    backgrounds = render._backgrounds(pages, [figs])
     _name, geometry = backgrounds["chromaticity"]
     px, py = geometry.to_pixels(0.3447, 0.3553)  # type: ignore[misc]
     assert f'cx="{px:.1f}" cy="{py:.1f}"' in text
@@ -769,7 +774,7 @@ def test_catalogs_complete_and_compiled() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert reporting.translations("zh").gettext("Pass") == "合格"
+    assert translations("zh").gettext("Pass") == "合格"
 
 
 def test_figure_geometry_round_trip() -> None:
@@ -834,3 +839,79 @@ def test_svg_figures_and_points_outside_the_plan(store: CampaignStore, tmp_path:
             assert (tmp_path / "figures" / name).read_bytes().startswith(b"\x89PNG")
     text = (tmp_path / "schools/S01/R101.html").read_text("utf-8")
     assert "超出平面图范围的测点：17。" in text
+
+
+def test_report_figures_are_what_the_analysis_stored(filled: CampaignStore) -> None:
+    """The analysis stores the desk-plane surface, the UGR at every standard observer and the
+    luminaire layout; the report reads them back unchanged (it runs no kernel): the same
+    numbers the kernels give for this room."""
+    from luxcheck.analysis.campaign import DESK_SURFACE_STEP_M, analyse_campaign, room_glare
+    from luxcheck.compliance.judge import judge_campaign
+    from luxcheck.kernels import glare, grids
+    from luxcheck.model import IlluminanceReading, LuminanceReading
+    from luxcheck.report.assemble import classroom_reports
+
+    room = filled.classroom("R102")
+    plan = grids.point_plan(room, "desk")
+    observer = glare.standard_observers(room)[0].name
+    filled.add_readings(
+        [
+            IlluminanceReading(
+                f"e{i}",
+                "SE2",
+                T0,
+                None,
+                surface="desk",
+                x_m=float(x),
+                y_m=float(y),
+                illuminance_lx=380.0 + 7.0 * i,
+                point=i,
+            )
+            for i, (x, y) in enumerate(zip(plan.x_m, plan.y_m, strict=True))
+        ]
+        + [
+            LuminanceReading(
+                f"l{i}",
+                "SE2",
+                T0,
+                target="luminaire",
+                luminance_cd_m2=3000.0 + 100 * i,
+                observer=observer,
+                luminaire=f"L{i}",
+            )
+            for i in range(1, room.luminaire_count + 1)
+        ]
+        + [
+            LuminanceReading(
+                "bg", "SE2", T0, target="background", luminance_cd_m2=30.0, observer=observer
+            )
+        ]
+    )
+    analyse_campaign(filled, jobs=1)
+    judged, _ = judge_campaign(filled, classroom_ids=["R102"])
+    (report,) = classroom_reports(filled, judged)
+    readings = filled.readings("R102")
+    figs = report.figures
+
+    desk = [r for r in readings if isinstance(r, IlluminanceReading) and r.surface == "desk"]
+    xs, ys, grid = grids.isolux_surface(
+        plan, grids.values_from_readings(plan, desk), DESK_SURFACE_STEP_M
+    )
+    assert figs.desk_surface is not None
+    np.testing.assert_array_equal(figs.desk_surface.x_m, xs)
+    np.testing.assert_array_equal(figs.desk_surface.y_m, ys)
+    np.testing.assert_array_equal(figs.desk_surface.value_lx, grid)
+
+    per_observer = {o.observer.name: o.ugr for o in room_glare(room, readings).per_observer}
+    expected = [
+        (o.name, o.x_m, o.y_m, per_observer.get(o.name, math.nan))
+        for o in glare.standard_observers(room)
+    ]
+    stored = [(o.label, o.x_m, o.y_m, o.ugr) for o in figs.ugr_observers]
+    assert len(stored) == len(expected) > 0
+    assert math.isfinite(stored[0][3])
+    for got, want in zip(stored, expected, strict=True):
+        assert got[:3] == want[:3]
+        assert got[3] == want[3] or (math.isnan(got[3]) and math.isnan(want[3]))
+    layout = glare.luminaire_layout(room)
+    assert figs.luminaires_m == tuple((float(p[0]), float(p[1])) for p in layout)

@@ -23,6 +23,7 @@ from luxcheck.model import (
     SpectrumReading,
     WaveformReading,
 )
+from luxcheck.report.assemble import build_classroom_report
 from luxcheck.report.model import (
     ChromaticityPoint,
     ClassroomReportData,
@@ -33,7 +34,6 @@ from luxcheck.report.model import (
     ReportContext,
     UgrObserver,
 )
-from luxcheck.report.reporting import build_classroom_report
 from tests.support.builders import T0, make_classroom
 
 PACKS = (

@@ -1,0 +1,124 @@
+"""SVG overlay shapes (drawn by the browser over a static background figure) in axes
+coordinates: rectangles, circles, text labels, polylines."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from luxcheck.report.figures import AxesGeometry
+
+SVG_FONT = "LuxcheckSansSC, sans-serif"
+
+
+def shape(tag: str, attrs: Mapping[str, float | str], content: str = "") -> dict[str, Any]:
+    """An SVG element for an overlay: tag, attributes (numbers formatted), text content."""
+    items = [
+        (name.replace("_", "-"), f"{value:.1f}" if isinstance(value, float) else str(value))
+        for name, value in attrs.items()
+    ]
+    return {"tag": tag, "attrs": items, "text": content}
+
+
+def rect(
+    g: AxesGeometry,
+    x0: float,
+    y0: float,
+    x1: float,
+    y1: float,
+    *,
+    fill: str,
+    stroke: str,
+    dash: bool = False,
+) -> dict[str, Any] | None:
+    a, b = g.to_pixels(x0, y0), g.to_pixels(x1, y1)
+    if a is None or b is None:
+        return None
+    attrs: dict[str, float | str] = {
+        "x": min(a[0], b[0]),
+        "y": min(a[1], b[1]),
+        "width": abs(b[0] - a[0]),
+        "height": abs(b[1] - a[1]),
+        "fill": fill,
+        "stroke": stroke,
+        "stroke_width": "0.8",
+    }
+    if dash:
+        attrs["stroke_dasharray"] = "4 3"
+    return shape("rect", attrs)
+
+
+def circle(g: AxesGeometry, x: float, y: float, r: float, fill: str) -> dict[str, Any] | None:
+    pixel = g.to_pixels(x, y)
+    if pixel is None:
+        return None
+    return shape(
+        "circle",
+        {
+            "cx": pixel[0],
+            "cy": pixel[1],
+            "r": r,
+            "fill": fill,
+            "stroke": "#fff",
+            "stroke_width": "0.6",
+        },
+    )
+
+
+def text(
+    g: AxesGeometry,
+    x: float,
+    y: float,
+    text: str,
+    *,
+    dx: float = 0.0,
+    dy: float = 0.0,
+    anchor: str = "start",
+    fill: str = "#000",
+) -> dict[str, Any] | None:
+    pixel = g.to_pixels(x, y)
+    if pixel is None:
+        return None
+    return shape(
+        "text",
+        {
+            "x": pixel[0] + dx,
+            "y": pixel[1] + dy,
+            "fill": fill,
+            "text_anchor": anchor,
+            "font_size": "8",
+            "font_family": SVG_FONT,
+        },
+        text,
+    )
+
+
+def polyline(
+    px: npt.NDArray[np.float64], py: npt.NDArray[np.float64], colour: str
+) -> dict[str, Any]:
+    points = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(px.tolist(), py.tolist(), strict=True))
+    return shape(
+        "polyline", {"points": points, "fill": "none", "stroke": colour, "stroke_width": "1"}
+    )
+
+
+# Approximate colours of the CIE 13.3 test colour samples TCS01–TCS14 (bar colours only).
+TCS_COLOURS = (
+    "#b88a8a",
+    "#a99a5a",
+    "#8a9a4a",
+    "#6aa06a",
+    "#6a9aa8",
+    "#6a7ab8",
+    "#9a7ab0",
+    "#b07aa0",
+    "#d01010",
+    "#e8d020",
+    "#208040",
+    "#1030a0",
+    "#e8c0a0",
+    "#506030",
+)

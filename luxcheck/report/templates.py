@@ -1,0 +1,49 @@
+"""The Jinja2 templates: the environment of a language and the fingerprint of everything a
+rendered page depends on."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+from luxcheck import __version__
+from luxcheck.report.figures import FIGURE_STYLE_VERSION
+from luxcheck.report.format import translations
+from luxcheck.resources import reports_dir
+
+
+@cache
+def environment(lang: str) -> jinja2.Environment:
+    """The Jinja2 environment of ``lang``: autoescape, StrictUndefined, gettext installed."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(reports_dir() / "templates")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+@cache
+def templates_fingerprint() -> str:
+    """Hash of the templates, static files, catalogs and the rendering code: part of every
+    content key, so a change to any of them re-renders (no stale report survives)."""
+    h = hashlib.sha256(__version__.encode() + FIGURE_STYLE_VERSION.encode())
+    here = Path(__file__).resolve().parent
+    for module in sorted(here.glob("*.py")):  # every module of the report stage
+        h.update(module.name.encode())
+        h.update(module.read_bytes())
+    root = reports_dir()
+    for sub in ("templates", "static", "locale"):
+        for path in sorted((root / sub).rglob("*")):
+            if path.is_file():
+                h.update(str(path.relative_to(root)).encode())
+                h.update(path.read_bytes())
+    return h.hexdigest()
