@@ -170,8 +170,9 @@ class ClassroomPages(ReportFigures):
                 "digest": report.digest,
                 "count": str(report.raw_reading_count),
                 "packs": packs_text,
-                "command": (
-                    f"luxcheck verify {room.classroom_id}.html --campaign <{_('campaign file')}>"
+                "command": "luxcheck verify {room}.html --campaign <{file}>".format(
+                    room=room.classroom_id,
+                    file=_("campaign file"),  # outside the f-string, where Babel sees it
                 ),
             },
             "links": {
