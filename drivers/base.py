@@ -15,9 +15,9 @@ import contextlib
 import datetime as dt
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal, Protocol, TypeVar
+from typing import Any, ClassVar, Literal, Protocol, TypedDict, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -442,12 +442,44 @@ def retry_once(
 
 
 # --------------------------------------------------------------------------- meter
+#: The guided session's roles a driver can fill (luxcheck.acquire.session.Role, the subset with
+#: a meter on a port): desk and board illuminance, spectrum, flicker waveform.
+DRIVER_ROLES: frozenset[str] = frozenset({"lux", "spectrum", "flicker"})
+
+
+@dataclass(frozen=True)
+class DriverOption:
+    """A keyword option of a driver class, which :func:`luxcheck.drivers.open_meter` passes on.
+
+    ``name`` is the keyword, ``type`` the type of its value and ``default`` its value when not
+    given; ``help`` says what it does, in a few words.
+    """
+
+    name: str
+    type: type
+    default: object
+    help: str
+
+
+class MeterArgs(TypedDict, total=False):
+    """The keyword arguments every driver class takes (beyond its own :class:`DriverOption`)."""
+
+    timeout_s: float
+    opener: Callable[[], Transport] | None
+
+
 class Meter(ABC):
-    """A meter driver: takes an open transport, never opens ports itself (style.md §9).
+    """A meter driver: takes an open transport, never opens ports itself.
 
     Construction sends nothing. :meth:`connect` performs the meter's handshake (it is called by
     :meth:`read` when needed); :meth:`read` returns one reading; :meth:`reconnect` reopens the
     port through the ``opener`` given by :func:`luxcheck.drivers.open_meter`.
+
+    What sets one model apart is declared on its class, for the command line and the guided
+    session to consult instead of the model slug: ``model``, ``name``, ``kind`` (of reading),
+    ``line`` (serial settings), ``roles`` (the session roles it measures, from
+    :data:`DRIVER_ROLES`), ``options`` (its own keyword options, each a :class:`DriverOption`)
+    and ``head_numbers`` (the receptor head numbers of a multi-head meter, else ``None``).
 
     Parameters
     ----------
@@ -455,9 +487,6 @@ class Meter(ABC):
         An open pyserial port (or any object with the :class:`Transport` methods).
     timeout_s
         Deadline for one reply [s]; measurements add the meter's own measuring time.
-    wait_scale
-        Factor applied to the meter's documented waits (1 = as documented; tests use less
-        against fast emulators).
     opener
         Callable returning a fresh open transport, used by :meth:`reconnect`.
     """
@@ -466,21 +495,30 @@ class Meter(ABC):
     name: ClassVar[str]
     kind: ClassVar[str]
     line: ClassVar[LineSettings]
+    roles: ClassVar[frozenset[str]]
+    options: ClassVar[tuple[DriverOption, ...]] = ()
+    head_numbers: ClassVar[range | None] = None
 
     def __init__(
         self,
         transport: Transport,
         *,
         timeout_s: float = 2.0,
-        wait_scale: float = 1.0,
         opener: Callable[[], Transport] | None = None,
     ) -> None:
-        if not wait_scale >= 0:
-            raise ValueError(f"wait_scale must be ≥ 0, got {wait_scale!r}")
         self.link = Link(transport, timeout_s=timeout_s, line=self.line)
-        self.wait_scale = float(wait_scale)
         self.opener = opener
         self.connected = False
+
+    @classmethod
+    def option(cls, name: str) -> DriverOption | None:
+        """Get the declared option ``name`` of this driver, or ``None`` if it has none."""
+        return next((o for o in cls.options if o.name == name), None)
+
+    @classmethod
+    def accepted(cls, offered: Mapping[str, object]) -> dict[str, object]:
+        """Get the values in ``offered`` that are options of this driver (the rest are not)."""
+        return {name: value for name, value in offered.items() if cls.option(name) is not None}
 
     @property
     def port(self) -> str:
@@ -496,9 +534,6 @@ class Meter(ABC):
             if exc.port is None:
                 exc.port = self.port
             raise
-
-    def _wait(self, seconds: float) -> None:
-        time.sleep(seconds * self.wait_scale)
 
     @abstractmethod
     def _handshake(self) -> None:

@@ -16,14 +16,16 @@ Exchange (§3.5)::
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from typing import ClassVar, Unpack
 
 import numpy as np
 import numpy.typing as npt
 
 from .base import (
+    DriverOption,
     LineSettings,
     Meter,
+    MeterArgs,
     MeterDeviceFault,
     MeterError,
     MeterInfo,
@@ -31,6 +33,7 @@ from .base import (
     MeterProtocolError,
     MeterTimeout,
     SpectralReading,
+    Transport,
     retry_once,
     utc_now,
 )
@@ -144,7 +147,7 @@ class JetiSpecbos(Meter):
         (start, end, step) of the spectrum [nm]; default 380–780 nm in 1 nm steps.
     max_integration_ms
         Longest automatic integration time [ms]; measurements wait this long plus ``timeout_s``.
-    timeout_s, wait_scale, opener
+    timeout_s, opener
         See :class:`luxcheck.drivers.base.Meter`.
     """
 
@@ -152,16 +155,23 @@ class JetiSpecbos(Meter):
     name: ClassVar[str] = "JETI specbos"
     kind: ClassVar[str] = "spectrum"
     line: ClassVar[LineSettings] = LineSettings(921600, 8, "N", 1)
+    roles: ClassVar[frozenset[str]] = frozenset({"spectrum"})
+    options: ClassVar[tuple[DriverOption, ...]] = (
+        DriverOption(
+            "wavelength_range_nm", tuple, (380, 780, 1), "(start, end, step) of the spectrum [nm]"
+        ),
+        DriverOption("max_integration_ms", int, 60_000, "longest automatic integration time [ms]"),
+    )
 
     def __init__(
         self,
-        transport: object,
+        transport: Transport,
         *,
         wavelength_range_nm: tuple[int, int, int] = (380, 780, 1),
         max_integration_ms: int = 60_000,
-        **kw: object,
+        **kw: Unpack[MeterArgs],
     ) -> None:
-        super().__init__(transport, **kw)  # type: ignore[arg-type]
+        super().__init__(transport, **kw)
         start, end, step = wavelength_range_nm
         if not (200 <= start < end <= 1100 and 1 <= step <= 10 and (end - start) % step == 0):
             raise ValueError(f"bad wavelength range {wavelength_range_nm!r}")

@@ -17,15 +17,19 @@ length, ETX, BCC and the echoed head and command, retry once on a timeout or a b
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Unpack
 
 from .base import (
+    DriverOption,
     LineSettings,
     Meter,
+    MeterArgs,
     MeterDeviceFault,
     MeterProtocolError,
     MeterTimeout,
+    Transport,
     retry_once,
 )
 
@@ -36,6 +40,7 @@ SHORT_LENGTH = 14
 LONG_LENGTH = 32
 BROADCAST = 99
 LINE_7E1 = LineSettings(9600, 7, "E", 1)
+HEADS = range(30)  # receptor head numbers on one line
 
 
 # --------------------------------------------------------------------------- pure protocol
@@ -221,15 +226,48 @@ def format_number(value: float | None, *, fixed: bool = False) -> str:
 
 # --------------------------------------------------------------------------- exchange
 class KonicaMeter(Meter):
-    """Shared exchange logic of the Konica Minolta meters (not a model of its own)."""
+    """Shared exchange logic of the Konica Minolta meters (not a model of its own).
+
+    Parameters
+    ----------
+    transport
+        An open port at 9600 7E1.
+    heads
+        Receptor head numbers to read (0–29, up to 30 heads on one line), the first is
+        :meth:`read`'s.
+    wait_scale
+        Factor applied to the meter's documented settling waits (1 = as documented; tests use
+        less against fast emulators).
+    timeout_s, opener
+        See :class:`luxcheck.drivers.base.Meter`.
+    """
 
     line: ClassVar[LineSettings] = LINE_7E1
+    roles: ClassVar[frozenset[str]] = frozenset({"lux"})
+    head_numbers: ClassVar[range | None] = HEADS
+    options: ClassVar[tuple[DriverOption, ...]] = (
+        DriverOption("heads", tuple, (0,), "receptor head numbers to read, 0-29"),
+        DriverOption("wait_scale", float, 1.0, "factor on the documented settling waits"),
+    )
 
-    def __init__(self, transport: object, *, heads: tuple[int, ...] = (0,), **kw: object) -> None:
-        super().__init__(transport, **kw)  # type: ignore[arg-type]
-        if not heads or any(not 0 <= h <= 29 for h in heads):
+    def __init__(
+        self,
+        transport: Transport,
+        *,
+        heads: tuple[int, ...] = (0,),
+        wait_scale: float = 1.0,
+        **kw: Unpack[MeterArgs],
+    ) -> None:
+        super().__init__(transport, **kw)
+        if not heads or any(h not in HEADS for h in heads):
             raise ValueError(f"heads must be numbers 0-29, got {heads!r}")
+        if not wait_scale >= 0:
+            raise ValueError(f"wait_scale must be ≥ 0, got {wait_scale!r}")
         self.heads = tuple(heads)
+        self.wait_scale = float(wait_scale)
+
+    def _wait(self, seconds: float) -> None:
+        time.sleep(seconds * self.wait_scale)
 
     def _send(self, head: int, command: str, param: str) -> None:
         """Send a request that gets no reply (broadcast 55 and 40 21)."""

@@ -82,8 +82,8 @@ class T10A(KonicaMeter):
         An open port at 9600 7E1.
     heads
         Receptor head numbers to read (0–29), first one is :meth:`read`'s.
-    timeout_s, wait_scale, opener
-        See :class:`luxcheck.drivers.base.Meter`.
+    wait_scale, timeout_s, opener
+        See :class:`luxcheck.drivers.konica.KonicaMeter`.
     """
 
     model: ClassVar[str] = "t-10a"

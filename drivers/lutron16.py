@@ -82,7 +82,7 @@ class Lutron16(Meter):
         An open port at 9600 8N1.
     timeout_s
         Deadline for a valid frame [s]; longer than the meter's output period (about 1 s).
-    wait_scale, opener
+    opener
         See :class:`luxcheck.drivers.base.Meter`.
     """
 
@@ -90,6 +90,7 @@ class Lutron16(Meter):
     name: ClassVar[str] = "Lutron-type 16-digit stream lux meter"
     kind: ClassVar[str] = "photometric"
     line: ClassVar[LineSettings] = LineSettings(9600, 8, "N", 1)
+    roles: ClassVar[frozenset[str]] = frozenset({"lux"})
 
     def _handshake(self) -> None:
         """Control the link: nothing to send; the meter streams by itself."""

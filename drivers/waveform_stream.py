@@ -35,14 +35,16 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Unpack
 
 import numpy as np
 import numpy.typing as npt
 
 from .base import (
+    DriverOption,
     LineSettings,
     Meter,
+    MeterArgs,
     MeterDeviceFault,
     MeterError,
     MeterInfo,
@@ -51,6 +53,7 @@ from .base import (
     MeterProtocolError,
     MeterTimeout,
     SampledWaveform,
+    Transport,
     retry_once,
     utc_now,
 )
@@ -199,7 +202,7 @@ class WaveformStream(Meter):
         An open port at 921600 8N1.
     duration_s
         Record length of :meth:`read` [s].
-    timeout_s, wait_scale, opener
+    timeout_s, opener
         See :class:`luxcheck.drivers.base.Meter`.
     """
 
@@ -207,9 +210,15 @@ class WaveformStream(Meter):
     name: ClassVar[str] = "luxcheck waveform stream sensor"
     kind: ClassVar[str] = "waveform"
     line: ClassVar[LineSettings] = LineSettings(921600, 8, "N", 1)
+    roles: ClassVar[frozenset[str]] = frozenset({"flicker"})
+    options: ClassVar[tuple[DriverOption, ...]] = (
+        DriverOption("duration_s", float, 1.0, "record length of one reading [s]"),
+    )
 
-    def __init__(self, transport: object, *, duration_s: float = 1.0, **kw: object) -> None:
-        super().__init__(transport, **kw)  # type: ignore[arg-type]
+    def __init__(
+        self, transport: Transport, *, duration_s: float = 1.0, **kw: Unpack[MeterArgs]
+    ) -> None:
+        super().__init__(transport, **kw)
         if not 0 < duration_s <= 600:
             raise ValueError(f"duration_s must be in (0, 600], got {duration_s!r}")
         self.duration_s = float(duration_s)
