@@ -3,7 +3,7 @@
 Drivers return readings as plain records: values with the unit in the field name, status flags
 and the raw frames the meter sent. They do no analysis: a value the meter did not report is
 ``None`` (with a flag saying why), an over-range reply raises :class:`MeterOverRange`, and nothing
-is clipped or coerced (DESIGN §7, §8; style.md §9).
+is clipped or coerced.
 
 Errors follow pyserial's small hierarchy (``serialutil.py``): one base class, :class:`MeterError`,
 which is a :class:`luxcheck.errors.DeviceError` so that the command line exits with code 3.
@@ -55,7 +55,7 @@ class MeterError(DeviceError):
         return f"{self.port}: {self.message}" if self.port else self.message
 
 
-class MeterTimeout(MeterError):  # noqa: N818 - names fixed by the issue
+class MeterTimeout(MeterError):  # noqa: N818 - public names of the driver API
     """The meter did not answer (completely) within the timeout; ``raw`` holds what did arrive."""
 
     def __init__(self, message: str, *, raw: bytes = b"", port: str | None = None) -> None:
@@ -73,15 +73,15 @@ class MeterProtocolError(MeterError):
         super().__init__(f"{message}; raw {_show(self.raw)}", port=port)
 
 
-class MeterOverRange(MeterError):  # noqa: N818 - names fixed by the issue
+class MeterOverRange(MeterError):  # noqa: N818 - public names of the driver API
     """The meter reported over range (or saturation); there is no number to record."""
 
 
-class MeterLowBattery(MeterError):  # noqa: N818 - names fixed by the issue
+class MeterLowBattery(MeterError):  # noqa: N818 - public names of the driver API
     """The meter reported a low battery; its reading is discarded (Konica sample, error 11)."""
 
 
-class MeterDeviceFault(MeterError):  # noqa: N818 - names fixed by the issue
+class MeterDeviceFault(MeterError):  # noqa: N818 - public names of the driver API
     """The meter reported a fault of its own (head off, EEPROM error, firmware error code).
 
     ``code`` is the meter's own error code as text.
@@ -92,7 +92,7 @@ class MeterDeviceFault(MeterError):  # noqa: N818 - names fixed by the issue
         super().__init__(message, port=port)
 
 
-class MeterDisconnected(MeterError):  # noqa: N818 - names fixed by the issue
+class MeterDisconnected(MeterError):  # noqa: N818 - public names of the driver API
     """The port is gone or could not be opened (cable pulled, meter off, wrong port name)."""
 
     def __init__(self, message: str, *, port: str | None = None) -> None:
@@ -149,7 +149,7 @@ class MeterReading(ABC):
         return out
 
 
-#: Units of the photometric fields (the unit is also in each name, DESIGN §4).
+#: Units of the photometric fields (the unit is also in each name, as in the metric vocabulary).
 PHOTOMETRIC_UNITS: dict[str, str] = {
     "illuminance_lx": "lx",
     "x": "1",
@@ -292,7 +292,7 @@ class Link:
     """Byte-level helpers over a transport: deadlines always, resync, disconnect mapping.
 
     Every read has a deadline (``timeout_s``); a pyserial ``SerialException`` (or ``OSError``)
-    on read or write becomes :class:`MeterDisconnected` naming the port (meters.md §6.5 rule 4).
+    on read or write becomes :class:`MeterDisconnected` naming the port.
     """
 
     def __init__(
@@ -434,7 +434,7 @@ def retry_once(
     *,
     on: tuple[type[MeterError], ...] = (MeterTimeout, MeterProtocolError),
 ) -> T:
-    """Run ``action``; after one of the ``on`` errors run it once more (meters.md §6.5 rule 4)."""
+    """Run ``action``; after one of the ``on`` errors run it once more."""
     try:
         return action()
     except on:

@@ -1,7 +1,7 @@
 """luxcheck waveform stream: a photodiode/ADC flicker sensor and its binary record format.
 
 This is luxcheck's own documented protocol for a DIY flicker sensor, modelled on the 12-byte
-record of the TU Liberec open-hardware flickermeter (meters.md §4.1: ``uint32 index | uint16 X |
+record of the TU Liberec open-hardware flickermeter (``uint32 index | uint16 X |
 uint16 Y | uint16 Z | uint16 check`` with an XOR check). One port, 921600 8N1.
 
 Commands (ASCII, terminated by LF; replies are one LF-terminated line)
@@ -24,7 +24,7 @@ offset size   field     meaning
 10     2      check     XOR of the five 16-bit words at offsets 0, 2, 4, 6, 8
 ====== ====== ========= ===================================================================
 
-so ``check = 0x5AA5 ^ (index & 0xFFFF) ^ (index >> 16) ^ sample ^ status`` (the §4.1 rule with
+so ``check = 0x5AA5 ^ (index & 0xFFFF) ^ (index >> 16) ^ sample ^ status`` (the TU Liberec rule with
 the sync and status words added). A reader checks every record: a bad check is a protocol error
 with the raw record; a jump in ``index`` is a gap (a lost sample), also a protocol error — the
 driver never fills in samples. A saturated record raises :class:`MeterOverRange`; a low-battery
