@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -44,18 +43,15 @@ def real_path(line: str) -> str:
 
 def main(argv: list[str]) -> int:
     """Stage, type-check, report; return mypy's exit status."""
+    from mypy import api
+
+    os.chdir(ROOT)
     stage()
-    done = subprocess.run(
-        [sys.executable, "-m", "mypy", *argv],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    for line in done.stdout.splitlines():
+    report, errors, status = api.run(argv)
+    for line in report.splitlines():
         print(real_path(line))
-    sys.stderr.write(done.stderr)
-    return done.returncode
+    sys.stderr.write(errors)
+    return status
 
 
 if __name__ == "__main__":
