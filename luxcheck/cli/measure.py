@@ -32,7 +32,7 @@ from luxcheck.acquire.session import (
     classroom_steps,
     run_session,
 )
-from luxcheck.drivers import driver_class
+from luxcheck.drivers import DRIVERS, driver_class, models_for
 from luxcheck.errors import EXIT_DEVICE, EXIT_OK, InputError
 from luxcheck.journal.store import CampaignStore
 from luxcheck.kernels import grids
@@ -51,8 +51,6 @@ MAX_TRIES = 3
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``measure`` command."""
-    from luxcheck.drivers import DRIVERS, models_for
-
     p = sub.add_parser(
         "measure",
         help="guided measurement of one classroom (every reading journalled at once)",
