@@ -11,6 +11,10 @@ Every error is a :class:`MeterError` (a :class:`luxcheck.errors.DeviceError`, ex
 :class:`MeterTimeout`, :class:`MeterProtocolError` (``.raw``), :class:`MeterOverRange`,
 :class:`MeterLowBattery`, :class:`MeterDeviceFault` (``.code``) and :class:`MeterDisconnected`
 (``.port``). After a disconnect, ``meter.reconnect()`` reopens the same URL.
+
+What sets a model apart is declared on its driver class (see :class:`Meter`): the session
+roles it measures (``roles``), its keyword options (``options``, each a :class:`DriverOption`)
+and its receptor head numbers (``head_numbers``). Callers consult these, never the model slug.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from typing import cast
 from luxcheck.errors import InputError
 
 from .base import (
+    DRIVER_ROLES,
+    DriverOption,
     LineSettings,
     Meter,
     MeterDeviceFault,
@@ -43,7 +49,7 @@ from .lutron16 import Lutron16
 from .transport import open_transport
 from .waveform_stream import WaveformStream
 
-#: Model slug → driver class (DESIGN §5).
+#: Model slug → driver class. For each role, the first model that measures it is the default.
 DRIVERS: dict[str, type[Meter]] = {
     cls.model: cls for cls in (T10A, CL200A, Lutron16, JetiSpecbos, WaveformStream)
 }
@@ -59,6 +65,13 @@ def driver_class(model: str) -> type[Meter]:
         raise InputError(
             f"unknown meter model {model!r}; expected one of {', '.join(MODELS)}", column="model"
         ) from None
+
+
+def models_for(role: str) -> tuple[str, ...]:
+    """Get the model slugs whose driver measures ``role`` (one of :data:`DRIVER_ROLES`)."""
+    if role not in DRIVER_ROLES:
+        raise ValueError(f"no meter driver measures {role!r}")
+    return tuple(model for model, cls in DRIVERS.items() if role in cls.roles)
 
 
 def open_meter(
@@ -83,8 +96,9 @@ def open_meter(
     line
         Override the model's line settings (e.g. a JETI on Bluetooth at 115200 8N1).
     **options
-        Passed to the driver class: ``heads=(0, 1)`` (Konica), ``wait_scale=0.1``,
-        ``max_integration_ms`` and ``wavelength_range_nm`` (JETI), ``duration_s`` (waveform).
+        The driver class's own options, as its ``options`` declare them: ``heads=(0, 1)`` and
+        ``wait_scale=0.1`` (Konica), ``max_integration_ms`` and ``wavelength_range_nm`` (JETI),
+        ``duration_s`` (waveform). An option the model does not declare is an ``InputError``.
 
     Returns
     -------
@@ -92,6 +106,13 @@ def open_meter(
         The driver on the open port; ``reconnect()`` reopens ``url``.
     """
     cls = driver_class(model)
+    unknown = [name for name in options if cls.option(name) is None]
+    if unknown:
+        takes = ", ".join(o.name for o in cls.options) or "none"
+        raise InputError(
+            f"bad option for {model}: {', '.join(unknown)} (its options: {takes})",
+            column="options",
+        )
     settings = cls.line if line is None else line
 
     def opener() -> Transport:
@@ -111,8 +132,10 @@ def open_meter(
 __all__ = [
     "CL200A",
     "DRIVERS",
+    "DRIVER_ROLES",
     "MODELS",
     "T10A",
+    "DriverOption",
     "JetiSpecbos",
     "LineSettings",
     "Lutron16",
@@ -131,6 +154,7 @@ __all__ = [
     "SpectralReading",
     "WaveformStream",
     "driver_class",
+    "models_for",
     "open_meter",
     "open_transport",
 ]

@@ -3,7 +3,7 @@
 Drivers return readings as plain records: values with the unit in the field name, status flags
 and the raw frames the meter sent. They do no analysis: a value the meter did not report is
 ``None`` (with a flag saying why), an over-range reply raises :class:`MeterOverRange`, and nothing
-is clipped or coerced (DESIGN §7, §8; style.md §9).
+is clipped or coerced.
 
 Errors follow pyserial's small hierarchy (``serialutil.py``): one base class, :class:`MeterError`,
 which is a :class:`luxcheck.errors.DeviceError` so that the command line exits with code 3.
@@ -15,9 +15,9 @@ import contextlib
 import datetime as dt
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal, Protocol, TypeVar
+from typing import Any, ClassVar, Literal, Protocol, TypedDict, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -55,7 +55,7 @@ class MeterError(DeviceError):
         return f"{self.port}: {self.message}" if self.port else self.message
 
 
-class MeterTimeout(MeterError):  # noqa: N818 - names fixed by the issue
+class MeterTimeout(MeterError):  # noqa: N818 - public names of the driver API
     """The meter did not answer (completely) within the timeout; ``raw`` holds what did arrive."""
 
     def __init__(self, message: str, *, raw: bytes = b"", port: str | None = None) -> None:
@@ -73,15 +73,15 @@ class MeterProtocolError(MeterError):
         super().__init__(f"{message}; raw {_show(self.raw)}", port=port)
 
 
-class MeterOverRange(MeterError):  # noqa: N818 - names fixed by the issue
+class MeterOverRange(MeterError):  # noqa: N818 - public names of the driver API
     """The meter reported over range (or saturation); there is no number to record."""
 
 
-class MeterLowBattery(MeterError):  # noqa: N818 - names fixed by the issue
+class MeterLowBattery(MeterError):  # noqa: N818 - public names of the driver API
     """The meter reported a low battery; its reading is discarded (Konica sample, error 11)."""
 
 
-class MeterDeviceFault(MeterError):  # noqa: N818 - names fixed by the issue
+class MeterDeviceFault(MeterError):  # noqa: N818 - public names of the driver API
     """The meter reported a fault of its own (head off, EEPROM error, firmware error code).
 
     ``code`` is the meter's own error code as text.
@@ -92,7 +92,7 @@ class MeterDeviceFault(MeterError):  # noqa: N818 - names fixed by the issue
         super().__init__(message, port=port)
 
 
-class MeterDisconnected(MeterError):  # noqa: N818 - names fixed by the issue
+class MeterDisconnected(MeterError):  # noqa: N818 - public names of the driver API
     """The port is gone or could not be opened (cable pulled, meter off, wrong port name)."""
 
     def __init__(self, message: str, *, port: str | None = None) -> None:
@@ -149,7 +149,7 @@ class MeterReading(ABC):
         return out
 
 
-#: Units of the photometric fields (the unit is also in each name, DESIGN §4).
+#: Units of the photometric fields (the unit is also in each name, as in the metric vocabulary).
 PHOTOMETRIC_UNITS: dict[str, str] = {
     "illuminance_lx": "lx",
     "x": "1",
@@ -292,7 +292,7 @@ class Link:
     """Byte-level helpers over a transport: deadlines always, resync, disconnect mapping.
 
     Every read has a deadline (``timeout_s``); a pyserial ``SerialException`` (or ``OSError``)
-    on read or write becomes :class:`MeterDisconnected` naming the port (meters.md §6.5 rule 4).
+    on read or write becomes :class:`MeterDisconnected` naming the port.
     """
 
     def __init__(
@@ -434,7 +434,7 @@ def retry_once(
     *,
     on: tuple[type[MeterError], ...] = (MeterTimeout, MeterProtocolError),
 ) -> T:
-    """Run ``action``; after one of the ``on`` errors run it once more (meters.md §6.5 rule 4)."""
+    """Run ``action``; after one of the ``on`` errors run it once more."""
     try:
         return action()
     except on:
@@ -442,12 +442,44 @@ def retry_once(
 
 
 # --------------------------------------------------------------------------- meter
+#: The guided session's roles a driver can fill (luxcheck.acquire.session.Role, the subset with
+#: a meter on a port): desk and board illuminance, spectrum, flicker waveform.
+DRIVER_ROLES: frozenset[str] = frozenset({"lux", "spectrum", "flicker"})
+
+
+@dataclass(frozen=True)
+class DriverOption:
+    """A keyword option of a driver class, which :func:`luxcheck.drivers.open_meter` passes on.
+
+    ``name`` is the keyword, ``type`` the type of its value and ``default`` its value when not
+    given; ``help`` says what it does, in a few words.
+    """
+
+    name: str
+    type: type
+    default: object
+    help: str
+
+
+class MeterArgs(TypedDict, total=False):
+    """The keyword arguments every driver class takes (beyond its own :class:`DriverOption`)."""
+
+    timeout_s: float
+    opener: Callable[[], Transport] | None
+
+
 class Meter(ABC):
-    """A meter driver: takes an open transport, never opens ports itself (style.md §9).
+    """A meter driver: takes an open transport, never opens ports itself.
 
     Construction sends nothing. :meth:`connect` performs the meter's handshake (it is called by
     :meth:`read` when needed); :meth:`read` returns one reading; :meth:`reconnect` reopens the
     port through the ``opener`` given by :func:`luxcheck.drivers.open_meter`.
+
+    What sets one model apart is declared on its class, for the command line and the guided
+    session to consult instead of the model slug: ``model``, ``name``, ``kind`` (of reading),
+    ``line`` (serial settings), ``roles`` (the session roles it measures, from
+    :data:`DRIVER_ROLES`), ``options`` (its own keyword options, each a :class:`DriverOption`)
+    and ``head_numbers`` (the receptor head numbers of a multi-head meter, else ``None``).
 
     Parameters
     ----------
@@ -455,9 +487,6 @@ class Meter(ABC):
         An open pyserial port (or any object with the :class:`Transport` methods).
     timeout_s
         Deadline for one reply [s]; measurements add the meter's own measuring time.
-    wait_scale
-        Factor applied to the meter's documented waits (1 = as documented; tests use less
-        against fast emulators).
     opener
         Callable returning a fresh open transport, used by :meth:`reconnect`.
     """
@@ -466,21 +495,30 @@ class Meter(ABC):
     name: ClassVar[str]
     kind: ClassVar[str]
     line: ClassVar[LineSettings]
+    roles: ClassVar[frozenset[str]]
+    options: ClassVar[tuple[DriverOption, ...]] = ()
+    head_numbers: ClassVar[range | None] = None
 
     def __init__(
         self,
         transport: Transport,
         *,
         timeout_s: float = 2.0,
-        wait_scale: float = 1.0,
         opener: Callable[[], Transport] | None = None,
     ) -> None:
-        if not wait_scale >= 0:
-            raise ValueError(f"wait_scale must be ≥ 0, got {wait_scale!r}")
         self.link = Link(transport, timeout_s=timeout_s, line=self.line)
-        self.wait_scale = float(wait_scale)
         self.opener = opener
         self.connected = False
+
+    @classmethod
+    def option(cls, name: str) -> DriverOption | None:
+        """Get the declared option ``name`` of this driver, or ``None`` if it has none."""
+        return next((o for o in cls.options if o.name == name), None)
+
+    @classmethod
+    def accepted(cls, offered: Mapping[str, object]) -> dict[str, object]:
+        """Get the values in ``offered`` that are options of this driver (the rest are not)."""
+        return {name: value for name, value in offered.items() if cls.option(name) is not None}
 
     @property
     def port(self) -> str:
@@ -496,9 +534,6 @@ class Meter(ABC):
             if exc.port is None:
                 exc.port = self.port
             raise
-
-    def _wait(self, seconds: float) -> None:
-        time.sleep(seconds * self.wait_scale)
 
     @abstractmethod
     def _handshake(self) -> None:

@@ -1,12 +1,15 @@
-"""JETI specbos spectroradiometers (1201/1211/25x1; meters.md §3), spectral irradiance path.
+"""JETI specbos spectroradiometers (1201/1211/25x1), spectral irradiance path.
 
-Commands are ASCII terminated by CR only (§3.1). Settings answer ACK (0x06) or NAK (0x15);
+Source: JETI's "specbos 1211 firmware command reference" (the same command set serves the
+1201 and 25x1).
+
+Commands are ASCII terminated by CR only. Settings answer ACK (0x06) or NAK (0x15);
 queries answer text ending in CR, possibly after an ACK; measurements answer ACK, then BEL
-(0x07) when the integration is done; ENQ (0x05) may appear at any time and is dropped (§3.2).
+(0x07) when the integration is done; ENQ (0x05) may appear at any time and is dropped.
 After a NAK the driver asks ``*STAT:ERR?`` (``Error Code: <n>``) and raises the mapped error:
-120 overexposed → :class:`MeterOverRange`, others → :class:`MeterDeviceFault` (§3.4).
+120 overexposed → :class:`MeterOverRange`, others → :class:`MeterDeviceFault`.
 
-Exchange (§3.5)::
+Exchange::
 
     *IDN?  ← "JETI_SB1211 …\\r"
     *CONF:EXPO 1 / *CONF:MAXTINT <ms> / *CONF:WRAN 380 780 1 / *CONF:AVER 1 / *CONF:FORM 4  ← ACK
@@ -16,14 +19,16 @@ Exchange (§3.5)::
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from typing import ClassVar, Unpack
 
 import numpy as np
 import numpy.typing as npt
 
 from .base import (
+    DriverOption,
     LineSettings,
     Meter,
+    MeterArgs,
     MeterDeviceFault,
     MeterError,
     MeterInfo,
@@ -31,13 +36,14 @@ from .base import (
     MeterProtocolError,
     MeterTimeout,
     SpectralReading,
+    Transport,
     retry_once,
     utc_now,
 )
 
 ACK, NAK, BEL, ENQ, CR = 0x06, 0x15, 0x07, 0x05, 0x0D
 
-#: Error codes (ArgyllCMS ``spectro/specbos.h``, meters.md §3.4).
+#: Error codes (JETI's firmware command reference; ArgyllCMS ``spectro/specbos.h``).
 ERROR_CODES: dict[int, str] = {
     4: "unknown command",
     7: "password",
@@ -75,14 +81,14 @@ _ERR_RE = re.compile(r"^\s*(?:Error Code:\s*)?(\d+)\s*$", re.IGNORECASE)
 
 # --------------------------------------------------------------------------- pure protocol
 def encode_command(command: str) -> bytes:
-    """Build a command: ASCII text terminated by CR only (CR LF gets a NAK, §3.1)."""
+    """Build a command: ASCII text terminated by CR only (CR LF gets a NAK)."""
     if not command.isascii() or "\r" in command or "\n" in command:
         raise ValueError(f"command must be one line of ASCII, got {command!r}")
     return command.encode("ascii") + b"\r"
 
 
 def strip_noise(data: bytes) -> bytes:
-    """Drop ENQ, ACK and BEL bytes (control noise around text replies, §3.2)."""
+    """Drop ENQ, ACK and BEL bytes (control noise around text replies)."""
     return bytes(b for b in data if b not in (ENQ, ACK, BEL))
 
 
@@ -144,7 +150,7 @@ class JetiSpecbos(Meter):
         (start, end, step) of the spectrum [nm]; default 380–780 nm in 1 nm steps.
     max_integration_ms
         Longest automatic integration time [ms]; measurements wait this long plus ``timeout_s``.
-    timeout_s, wait_scale, opener
+    timeout_s, opener
         See :class:`luxcheck.drivers.base.Meter`.
     """
 
@@ -152,16 +158,23 @@ class JetiSpecbos(Meter):
     name: ClassVar[str] = "JETI specbos"
     kind: ClassVar[str] = "spectrum"
     line: ClassVar[LineSettings] = LineSettings(921600, 8, "N", 1)
+    roles: ClassVar[frozenset[str]] = frozenset({"spectrum"})
+    options: ClassVar[tuple[DriverOption, ...]] = (
+        DriverOption(
+            "wavelength_range_nm", tuple, (380, 780, 1), "(start, end, step) of the spectrum [nm]"
+        ),
+        DriverOption("max_integration_ms", int, 60_000, "longest automatic integration time [ms]"),
+    )
 
     def __init__(
         self,
-        transport: object,
+        transport: Transport,
         *,
         wavelength_range_nm: tuple[int, int, int] = (380, 780, 1),
         max_integration_ms: int = 60_000,
-        **kw: object,
+        **kw: Unpack[MeterArgs],
     ) -> None:
-        super().__init__(transport, **kw)  # type: ignore[arg-type]
+        super().__init__(transport, **kw)
         start, end, step = wavelength_range_nm
         if not (200 <= start < end <= 1100 and 1 <= step <= 10 and (end - start) % step == 0):
             raise ValueError(f"bad wavelength range {wavelength_range_nm!r}")

@@ -1,15 +1,17 @@
 """Konica Minolta CL-200A / T-10A shared protocol: framing, BCC, number format, exchange.
 
-Wire format (meters.md §1.2, §2.1), 9600 baud 7E1, printable ASCII between control bytes::
+Source: "Konica Minolta CL-200A Communication Specifications" and "Konica Minolta T-10A
+Communication Specifications", which share this wire format: 9600 baud 7E1, printable ASCII
+between control bytes::
 
     STX | head(2) | cmd(2) | param/status(4) | [data 3 × 6] | ETX | BCC(2) | CR LF
 
 BCC is the XOR of every byte after STX up to and including ETX, written as two upper-case hex
 digits (either case accepted on receipt). Short frames are 14 bytes, long frames 32. Numbers are
-``sign | mantissa(4) | exponent`` with value = sign × mantissa × 10^(exponent − 4) (§1.5); six
+``sign | mantissa(4) | exponent`` with value = sign × mantissa × 10^(exponent − 4); six
 spaces mean "no value".
 
-The pure functions come first; :class:`KonicaMeter` adds the exchange rules of §1.8 / §6.5:
+The pure functions come first; :class:`KonicaMeter` adds the exchange rules:
 flush before a request (never after), read to CR LF with a deadline, resync on STX, check
 length, ETX, BCC and the echoed head and command, retry once on a timeout or a bad frame.
 """
@@ -17,15 +19,19 @@ length, ETX, BCC and the echoed head and command, retry once on a timeout or a b
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Unpack
 
 from .base import (
+    DriverOption,
     LineSettings,
     Meter,
+    MeterArgs,
     MeterDeviceFault,
     MeterProtocolError,
     MeterTimeout,
+    Transport,
     retry_once,
 )
 
@@ -36,13 +42,14 @@ SHORT_LENGTH = 14
 LONG_LENGTH = 32
 BROADCAST = 99
 LINE_7E1 = LineSettings(9600, 7, "E", 1)
+HEADS = range(30)  # receptor head numbers on one line
 
 
 # --------------------------------------------------------------------------- pure protocol
 def bcc(body: bytes) -> bytes:
     """Get the block check characters of ``body`` (the bytes after STX, ETX included).
 
-    Returns two upper-case ASCII hex digits (meters.md §1.2; *not* decimal, see the pitfall
+    Returns two upper-case ASCII hex digits (*not* decimal, see the pitfall
     noted there).
     """
     value = 0
@@ -113,7 +120,7 @@ def parse_frame(frame: bytes) -> KonicaFrame:
     ------
     MeterProtocolError
         Wrong length, misplaced STX/ETX/CR LF, bad BCC, bytes with bit 7 set (a 7E1 meter read
-        at 8N1, meters.md §1.9), or non-decimal head/command.
+        at 8N1), or non-decimal head/command.
     """
     if any(b >= 0x80 for b in frame):
         raise MeterProtocolError(
@@ -166,7 +173,7 @@ def parse_number(field: str, *, raw: bytes = b"") -> float | None:
     """Decode a 6-character data field; six spaces give ``None`` (no value).
 
     ``sign(+|-) | mantissa (4 digits, leading spaces or zeros) | exponent digit e``;
-    value = sign × mantissa × 10^(e − 4) (meters.md §1.5).
+    value = sign × mantissa × 10^(e − 4).
     """
     if len(field) != 6:
         raise MeterProtocolError(f"data field {field!r} is not 6 characters", raw=raw)
@@ -221,15 +228,48 @@ def format_number(value: float | None, *, fixed: bool = False) -> str:
 
 # --------------------------------------------------------------------------- exchange
 class KonicaMeter(Meter):
-    """Shared exchange logic of the Konica Minolta meters (not a model of its own)."""
+    """Shared exchange logic of the Konica Minolta meters (not a model of its own).
+
+    Parameters
+    ----------
+    transport
+        An open port at 9600 7E1.
+    heads
+        Receptor head numbers to read (0–29, up to 30 heads on one line), the first is
+        :meth:`read`'s.
+    wait_scale
+        Factor applied to the meter's documented settling waits (1 = as documented; tests use
+        less against fast emulators).
+    timeout_s, opener
+        See :class:`luxcheck.drivers.base.Meter`.
+    """
 
     line: ClassVar[LineSettings] = LINE_7E1
+    roles: ClassVar[frozenset[str]] = frozenset({"lux"})
+    head_numbers: ClassVar[range | None] = HEADS
+    options: ClassVar[tuple[DriverOption, ...]] = (
+        DriverOption("heads", tuple, (0,), "receptor head numbers to read, 0-29"),
+        DriverOption("wait_scale", float, 1.0, "factor on the documented settling waits"),
+    )
 
-    def __init__(self, transport: object, *, heads: tuple[int, ...] = (0,), **kw: object) -> None:
-        super().__init__(transport, **kw)  # type: ignore[arg-type]
-        if not heads or any(not 0 <= h <= 29 for h in heads):
+    def __init__(
+        self,
+        transport: Transport,
+        *,
+        heads: tuple[int, ...] = (0,),
+        wait_scale: float = 1.0,
+        **kw: Unpack[MeterArgs],
+    ) -> None:
+        super().__init__(transport, **kw)
+        if not heads or any(h not in HEADS for h in heads):
             raise ValueError(f"heads must be numbers 0-29, got {heads!r}")
+        if not wait_scale >= 0:
+            raise ValueError(f"wait_scale must be ≥ 0, got {wait_scale!r}")
         self.heads = tuple(heads)
+        self.wait_scale = float(wait_scale)
+
+    def _wait(self, seconds: float) -> None:
+        time.sleep(seconds * self.wait_scale)
 
     def _send(self, head: int, command: str, param: str) -> None:
         """Send a request that gets no reply (broadcast 55 and 40 21)."""
@@ -240,7 +280,7 @@ class KonicaMeter(Meter):
         frame = encode_command(head, command, param)
 
         def attempt() -> KonicaFrame:
-            self.link.send(frame)  # flush before the request, never after (meters.md §1.8)
+            self.link.send(frame)  # flush before the request, never after
             with self.port_errors():
                 return self._read_reply(head, command)
 

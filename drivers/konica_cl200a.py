@@ -1,10 +1,12 @@
-"""Konica Minolta CL-200A chroma meter (meters.md §1).
+"""Konica Minolta CL-200A chroma meter.
 
-Sequence (§1.6): ``54`` PC mode → ``55`` HOLD (broadcast, no reply) → ``40 10`` EXT mode per
+Source: "Konica Minolta CL-200A Communication Specifications".
+
+Sequence: ``54`` PC mode → ``55`` HOLD (broadcast, no reply) → ``40 10`` EXT mode per
 head → per measurement ``40 21`` (broadcast, no reply), wait, then per head the read commands
 ``02`` (Ev, x, y), ``03`` (Ev, u′, v′), ``08`` (Ev, Tcp, Δuv) and ``01`` (X, Y, Z).
 
-Status (§1.4): ERR ``1``–``3`` are device faults, ``4`` means EXT without HOLD (the driver
+Status: ERR ``1``–``3`` are device faults, ``4`` means EXT without HOLD (the driver
 re-runs 55 / 40 once), ``5`` over range (raises), ``6`` low luminance (flag), ``7`` Tcp/Δuv out of
 range (those two values are ``None``, flagged). RNG ``0`` = read too early (wait, re-read),
 ``6`` = range changing (re-measure; persistent → over range). BA ``1`` = low battery (raises).
@@ -23,22 +25,22 @@ from .base import (
 )
 from .konica import BROADCAST, KonicaFrame, KonicaMeter, check_status, parse_number
 
-#: Read commands and the metric ids of their three data fields (§1.3, §1.5).
+#: Read commands and the metric ids of their three data fields.
 READ_COMMANDS: dict[str, tuple[str, str, str]] = {
     "02": ("illuminance_lx", "x", "y"),
     "03": ("illuminance_lx", "u_prime", "v_prime"),
     "08": ("illuminance_lx", "cct_K", "duv"),
     "01": ("X", "Y", "Z"),
 }
-READ_PARAM = "1200"  # 1, CF 2 = colour correction disabled, 0, calibration NORM (§1.3)
+READ_PARAM = "1200"  # 1, CF 2 = colour correction disabled, 0, calibration NORM
 
 ERR_FAULTS = {
     "1": "receptor head powered off; power-cycle the meter",
     "2": "EEPROM error 1; power-cycle the meter",
     "3": "EEPROM error 2; power-cycle the meter",
 }
-#: Status characters §1.4 documents: ERR space, 1-7; RNG 0-4 and 6, plus 5 (the T-10 range
-#: digit the emulator sends above 29 999 lx, §2.2); BA 0 / 1.
+#: Status characters the specification documents: ERR space, 1-7; RNG 0-4 and 6, plus 5 (the
+#: T-10A range digit the emulator sends above 29 999 lx); BA 0 / 1.
 ERR_KNOWN = " " + "".join(ERR_FAULTS) + "4567"
 RNG_KNOWN = "0123456"
 
@@ -92,15 +94,15 @@ class CL200A(KonicaMeter):
         An open port at 9600 7E1.
     heads
         Receptor head numbers to read (0–29), first one is :meth:`read`'s.
-    timeout_s, wait_scale, opener
-        See :class:`luxcheck.drivers.base.Meter`.
+    wait_scale, timeout_s, opener
+        See :class:`luxcheck.drivers.konica.KonicaMeter`.
     """
 
     model: ClassVar[str] = "cl-200a"
     name: ClassVar[str] = "Konica Minolta CL-200A"
     kind: ClassVar[str] = "photometric"
 
-    #: Documented waits [s] (§1.6): after 54, after 55, after 40 10, after 40 21.
+    #: Documented waits [s]: after 54, after 55, after 40 10, after 40 21.
     WAIT_PC_S = 0.5
     WAIT_HOLD_S = 0.5
     WAIT_EXT_S = 0.175

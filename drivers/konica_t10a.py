@@ -1,11 +1,13 @@
-"""Konica Minolta T-10A / T-10 illuminance meter (meters.md §2).
+"""Konica Minolta T-10A / T-10 illuminance meter.
 
-Same framing and BCC as the CL-200A (§2.1). Sequence (§2.4): ``54`` PC mode, wait 0.5 s; the
+Source: "Konica Minolta T-10A Communication Specifications" (the T-10 uses the same commands).
+
+Same framing and BCC as the CL-200A. Sequence: ``54`` PC mode, wait 0.5 s; the
 first ``10`` (read measurement data, param ``H C R 0`` = ``0200``: RUN, CCF code 2, auto range)
 sets the conditions, then wait 3 s in auto range before trusting data; every later ``10`` reads
 the current value. Several heads are polled in turn.
 
-Status (§2.3): index 5 HOLD bit (odd = HOLD); ERR space or ``7`` normal, ``1`` head off, ``2`` /
+Status: index 5 HOLD bit (odd = HOLD); ERR space or ``7`` normal, ``1`` head off, ``2`` /
 ``3`` EEPROM, ``5`` over range; RANGE ``1``–``5``; BATTERY bit 0 set (``1``/``3``) = low. Data 1 =
 Ev [lx]; data 2 = Δ from the reference [lx]; data 3 = % of the reference (both six spaces when
 no reference is set).
@@ -24,7 +26,7 @@ from .base import (
 )
 from .konica import KonicaFrame, KonicaMeter, check_status, parse_number
 
-READ_PARAM = "0200"  # H=0 RUN, C=2 (CCF code 2), R=0 auto range, 0 (§2.2)
+READ_PARAM = "0200"  # H=0 RUN, C=2 (CCF code 2), R=0 auto range, 0
 ERR_FAULTS = {
     "1": "receptor head powered off; power-cycle the meter",
     "2": "EEPROM error 1; power-cycle the meter",
@@ -82,15 +84,15 @@ class T10A(KonicaMeter):
         An open port at 9600 7E1.
     heads
         Receptor head numbers to read (0–29), first one is :meth:`read`'s.
-    timeout_s, wait_scale, opener
-        See :class:`luxcheck.drivers.base.Meter`.
+    wait_scale, timeout_s, opener
+        See :class:`luxcheck.drivers.konica.KonicaMeter`.
     """
 
     model: ClassVar[str] = "t-10a"
     name: ClassVar[str] = "Konica Minolta T-10A"
     kind: ClassVar[str] = "photometric"
 
-    #: Documented waits [s] (§2.4): after 54; after the first 10 in auto range.
+    #: Documented waits [s]: after 54; after the first 10 in auto range.
     WAIT_PC_S = 0.5
     WAIT_SETTLE_S = 3.0
 

@@ -1,11 +1,13 @@
-"""Lutron-type "16-digit data stream" lux meters (YK-2005LX, LX-1108 and rebrands; meters.md §2b).
+"""Lutron-type "16-digit data stream" lux meters (YK-2005LX, LX-1108 and rebrands).
+
+Source: the "RS-232 PC serial interface" section of the Lutron LX-1108 operation manual.
 
 The meter streams a 16-byte frame at 9600 8N1 without being asked::
 
     D15 0x02 | D14 '4' | D13 '1' upper / '2' lower display | D12-D11 unit ("15" lx, "16" fc)
     | D10 polarity '0' + / '1' − | D9 decimals '0'..'3' | D8-D1 8 digits, MSD first | D0 CR (or LF)
 
-Example (§2b): ``02 34 31 31 35 30 31 30 30 30 31 32 33 34 35 0D`` = +1234.5 lx. The driver
+Example: ``02 34 31 31 35 30 31 30 30 30 31 32 33 34 35 0D`` = +1234.5 lx. The driver
 flushes, syncs on 0x02, reads 16 bytes and checks every field; it returns the next upper-display
 frame. A foot-candle frame is converted exactly (1 fc = 1 lm/ft² = 10.763 910 416 7 lx, with
 1 ft = 0.3048 m) and flagged ``unit-fc``.
@@ -82,7 +84,7 @@ class Lutron16(Meter):
         An open port at 9600 8N1.
     timeout_s
         Deadline for a valid frame [s]; longer than the meter's output period (about 1 s).
-    wait_scale, opener
+    opener
         See :class:`luxcheck.drivers.base.Meter`.
     """
 
@@ -90,6 +92,7 @@ class Lutron16(Meter):
     name: ClassVar[str] = "Lutron-type 16-digit stream lux meter"
     kind: ClassVar[str] = "photometric"
     line: ClassVar[LineSettings] = LineSettings(9600, 8, "N", 1)
+    roles: ClassVar[frozenset[str]] = frozenset({"lux"})
 
     def _handshake(self) -> None:
         """Control the link: nothing to send; the meter streams by itself."""

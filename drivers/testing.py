@@ -1,4 +1,4 @@
-"""Test helpers for driver authors: an expected-exchange fake transport (style.md §9 layer 2).
+"""Test helpers for driver authors: an expected-exchange fake transport.
 
 Modelled on pymeasure's ``expected_protocol`` / ``ProtocolAdapter``: the fake asserts every
 write against the next expected request, replays the paired reply, and fails at the end if

@@ -3,7 +3,7 @@
 Every pyserial URL works: ``/dev/ttyUSB0``, ``COM3``, ``socket://host:port``, ``spy://...``,
 ``loop://``, and ``emu://MODEL?...`` for the in-process emulators (registered here by appending
 ``luxcheck.drivers.emulators`` to ``serial.protocol_handler_packages``, the mechanism of
-pyserial's ``test/test_url.py``). The transport knows nothing about any meter (style.md §9).
+pyserial's ``test/test_url.py``). The transport knows nothing about any meter.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """luxcheck waveform stream: a photodiode/ADC flicker sensor and its binary record format.
 
 This is luxcheck's own documented protocol for a DIY flicker sensor, modelled on the 12-byte
-record of the TU Liberec open-hardware flickermeter (meters.md §4.1: ``uint32 index | uint16 X |
+record of the TU Liberec open-hardware flickermeter (``uint32 index | uint16 X |
 uint16 Y | uint16 Z | uint16 check`` with an XOR check). One port, 921600 8N1.
 
 Commands (ASCII, terminated by LF; replies are one LF-terminated line)
@@ -24,7 +24,7 @@ offset size   field     meaning
 10     2      check     XOR of the five 16-bit words at offsets 0, 2, 4, 6, 8
 ====== ====== ========= ===================================================================
 
-so ``check = 0x5AA5 ^ (index & 0xFFFF) ^ (index >> 16) ^ sample ^ status`` (the §4.1 rule with
+so ``check = 0x5AA5 ^ (index & 0xFFFF) ^ (index >> 16) ^ sample ^ status`` (the TU Liberec rule with
 the sync and status words added). A reader checks every record: a bad check is a protocol error
 with the raw record; a jump in ``index`` is a gap (a lost sample), also a protocol error — the
 driver never fills in samples. A saturated record raises :class:`MeterOverRange`; a low-battery
@@ -35,14 +35,16 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Unpack
 
 import numpy as np
 import numpy.typing as npt
 
 from .base import (
+    DriverOption,
     LineSettings,
     Meter,
+    MeterArgs,
     MeterDeviceFault,
     MeterError,
     MeterInfo,
@@ -51,6 +53,7 @@ from .base import (
     MeterProtocolError,
     MeterTimeout,
     SampledWaveform,
+    Transport,
     retry_once,
     utc_now,
 )
@@ -199,7 +202,7 @@ class WaveformStream(Meter):
         An open port at 921600 8N1.
     duration_s
         Record length of :meth:`read` [s].
-    timeout_s, wait_scale, opener
+    timeout_s, opener
         See :class:`luxcheck.drivers.base.Meter`.
     """
 
@@ -207,9 +210,15 @@ class WaveformStream(Meter):
     name: ClassVar[str] = "luxcheck waveform stream sensor"
     kind: ClassVar[str] = "waveform"
     line: ClassVar[LineSettings] = LineSettings(921600, 8, "N", 1)
+    roles: ClassVar[frozenset[str]] = frozenset({"flicker"})
+    options: ClassVar[tuple[DriverOption, ...]] = (
+        DriverOption("duration_s", float, 1.0, "record length of one reading [s]"),
+    )
 
-    def __init__(self, transport: object, *, duration_s: float = 1.0, **kw: object) -> None:
-        super().__init__(transport, **kw)  # type: ignore[arg-type]
+    def __init__(
+        self, transport: Transport, *, duration_s: float = 1.0, **kw: Unpack[MeterArgs]
+    ) -> None:
+        super().__init__(transport, **kw)
         if not 0 < duration_s <= 600:
             raise ValueError(f"duration_s must be in (0, 600], got {duration_s!r}")
         self.duration_s = float(duration_s)

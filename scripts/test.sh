@@ -10,7 +10,7 @@ echo "== ruff (lint, format)"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 echo "== mypy"
-.venv/bin/mypy
+.venv/bin/python scripts/typecheck.py
 echo "== pytest"
 # every tool is installed above, so a test may not skip for a missing one (tests/conftest.py)
 LUXCHECK_REQUIRE_ALL=1 MPLBACKEND=Agg .venv/bin/python -m pytest "$@"

@@ -4,7 +4,7 @@ An emulator knows nothing about ports. A runner feeds it what the host wrote
 (:meth:`Emulator.receive`) and collects what is due (:meth:`Emulator.take_output`) at the time
 :meth:`Emulator.next_due` says: in-process as a pyserial ``emu://`` URL handler
 (:mod:`luxcheck.drivers.emulators.protocol_emu`) or on a pseudo-terminal
-(:mod:`luxcheck.drivers.emulators.pty`). This is the design of meters.md §6.5.
+(:mod:`luxcheck.drivers.emulators.pty_runner`).
 
 Parameters come from the URL query (``emu://cl-200a?lux=512&fault=bad-bcc&seed=1``) or from
 ``luxcheck emulate --set KEY=VALUE --fault NAME``. Unknown keys or fault names are refused with
@@ -30,7 +30,8 @@ Generic faults (applied to data replies)
 ``garbage``      random bytes before the reply (a correct driver resyncs)
 ``disconnect``   half the reply, then the port disappears (pty closed / SerialException)
 ``framing``      line-settings mismatch: a 7E1 meter read at 8N1 shows the parity bit as bit 7
-                 (meters.md §1.9); an 8N1 meter read at 7E1 shows parity errors as NUL bytes.
+                 (as the Konica meters do); an 8N1 meter read at 7E1 shows parity errors as NUL
+                 bytes.
                  Ignores after/count. The ``emu://`` handler also applies it by itself when the
                  host opens the port with other data bits or parity than the meter's.
 """
@@ -134,7 +135,7 @@ def parity_bit(byte: int) -> int:
 
 
 def read_7e1_at_8n1(data: bytes) -> bytes:
-    """Get what a host at 8N1 sees of a 7E1 stream: the parity bit lands in bit 7 (§1.9)."""
+    """Get what a host at 8N1 sees of a 7E1 stream: the parity bit lands in bit 7."""
     return bytes((b & 0x7F) | (parity_bit(b) << 7) for b in data)
 
 

@@ -1,4 +1,5 @@
-"""JETI specbos emulator (meters.md §3.5 emulator notes) with a white-LED spectrum.
+"""JETI specbos emulator (JETI "specbos 1211 firmware command reference") with a white-LED
+spectrum.
 
 Commands end in CR and are case-insensitive. Settings (``*CONF:EXPO|MAXTINT|TINT|WRAN|AVER|FORM``)
 answer ACK, or NAK with the error register set (``*STAT:ERR?`` → ``Error Code: <n>``).

@@ -1,6 +1,6 @@
 """Shared emulator logic of the Konica Minolta meters: framing, PC mode, HOLD, data faults.
 
-Like the real meter, the emulator ignores a request with a bad BCC (meters.md §1.9), answers
+Like the real meter, the emulator ignores a request with a bad BCC, answers
 nothing before command ``54`` (PC mode), and takes ``55`` (HOLD/RUN) only as a broadcast.
 
 Konica data faults (on replies to read commands)
@@ -32,7 +32,7 @@ KONICA_FAULTS = GENERIC_FAULTS | {
 
 
 def range_digit(ev_lx: float) -> str:
-    """Get the range digit of an illuminance (T-10 ranges, meters.md §2.2: ≤ 29.99 lx → 1 ...)."""
+    """Get the range digit of an illuminance (T-10A ranges: ≤ 29.99 lx → 1 ...)."""
     for digit, limit in (("1", 29.99), ("2", 299.9), ("3", 2999.0), ("4", 29999.0)):
         if ev_lx <= limit:
             return digit

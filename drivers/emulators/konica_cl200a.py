@@ -1,4 +1,4 @@
-"""CL-200A chroma meter emulator (meters.md §1.9).
+"""CL-200A chroma meter emulator ("Konica Minolta CL-200A Communication Specifications").
 
 States ``OFF → PC (54) → HOLD (55 1) → EXT (40 10, per head)``. A ``40 21`` broadcast latches a
 new measurement into every head in EXT mode, ready ``measure_s`` later; a read sooner answers

@@ -1,10 +1,10 @@
-"""T-10A illuminance meter emulator (meters.md §2).
+"""T-10A illuminance meter emulator ("Konica Minolta T-10A Communication Specifications").
 
 ``54`` → PC mode; ``10`` (param ``H C R 0``) answers a long frame: Ev, and — when a reference
-``ref`` [lx] is set — Δ = Ev − ref [lx] and Ev / ref [%], else six spaces (§2.3). ``55`` (head
+``ref`` [lx] is set — Δ = Ev − ref [lx] and Ev / ref [%], else six spaces. ``55`` (head
 99) sets HOLD/RUN; the HOLD bit is reported in the status digit. ``sequence`` scripts the
-values of successive measurements. Over range: ERR ``5`` above 299 999 lx (range 5 limit,
-§2.2) or with the fault. Faults: see :mod:`luxcheck.drivers.emulators.konica`.
+values of successive measurements. Over range: ERR ``5`` above 299 999 lx (range 5 limit)
+or with the fault. Faults: see :mod:`luxcheck.drivers.emulators.konica`.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class T10AEmulator(KonicaEmulator):
     }
 
     #: How many measurements have been answered from ``sequence`` (the first command 10 after
-    #: connecting sets the measuring conditions, meters.md §2.2, and does not advance it).
+    #: connecting sets the measuring conditions and does not advance it).
     answered = 0
     conditions_set = False
 

@@ -1,4 +1,4 @@
-"""Lutron-type 16-digit stream lux meter emulator (meters.md §2b).
+"""Lutron-type 16-digit stream lux meter emulator (the RS-232 data output of the LX-1108 manual).
 
 Streams one upper-display frame every ``period_s`` (and, with ``lower=1``, a lower-display
 frame after each, which a driver must skip) without being asked; writes from the host are

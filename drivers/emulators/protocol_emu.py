@@ -1,9 +1,10 @@
 """pyserial URL handler ``emu://MODEL?options``: an emulator as an in-process serial port.
 
 pyserial finds it because :mod:`luxcheck.drivers.transport` appends
-``luxcheck.drivers.emulators`` to ``serial.protocol_handler_packages`` (meters.md §6.1). Modelled
-on pyserial's ``protocol_loop.py``: a :class:`serial.SerialBase` subclass, but instead of echoing
-it feeds writes to the emulator and reads its timed replies. No threads, no pty, any OS.
+``luxcheck.drivers.emulators`` to ``serial.protocol_handler_packages`` (pyserial's URL
+handlers). Modelled on pyserial's ``protocol_loop.py``: a :class:`serial.SerialBase` subclass,
+but instead of echoing it feeds writes to the emulator and reads its timed replies. No threads,
+no pty, any OS.
 
 When the host opens the port with other data bits or parity than the meter uses, the emulator
 shows the host what a real mismatched line would (the ``framing`` fault applied by itself).

@@ -1,7 +1,7 @@
 """Serve an emulator on a pseudo-terminal (Linux/macOS), in a thread or as ``luxcheck emulate``.
 
 ``os.openpty()`` gives a master/slave pair; the emulator runs on the master, the driver opens
-the slave's name with pyserial (meters.md §6.2). The runner keeps its own slave descriptor open
+the slave's name with pyserial. The runner keeps its own slave descriptor open
 so the master never reports EIO while no host is attached; writes to the master are
 non-blocking and dropped when nobody reads (a streaming meter keeps talking regardless).
 

@@ -16,7 +16,11 @@ from luxcheck.errors import DeviceError, InputError
 
 
 class DriverMeter:
-    """A meter with a luxcheck driver, as the guided session uses it."""
+    """A meter with a luxcheck driver, as the guided session uses it.
+
+    ``options`` go to :func:`luxcheck.drivers.open_meter`: ``timeout_s`` and the options the
+    model's driver class declares. The class's ``roles`` say which steps the meter can take.
+    """
 
     def __init__(self, url: str, model: str, instrument_id: str | None, **options: Any) -> None:
         from luxcheck.drivers import open_meter
@@ -27,6 +31,8 @@ class DriverMeter:
     def read(self, step: Step) -> Mapping[str, Any]:
         from luxcheck.drivers import PhotometricReading, SampledWaveform, SpectralReading
 
+        if step.role not in self.meter.roles:
+            raise InputError(f"a {self.meter.kind} meter cannot measure {step.role}")
         reading = self.meter.read()
         if step.role == "lux" and isinstance(reading, PhotometricReading):
             if reading.illuminance_lx is None:

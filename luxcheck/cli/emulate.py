@@ -10,10 +10,16 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+import textwrap
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from luxcheck.errors import EXIT_OK, InputError
+
+if TYPE_CHECKING:
+    from luxcheck.drivers.emulators import Emulator
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -21,7 +27,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from luxcheck.drivers.emulators import EMULATORS
 
     parser = sub.add_parser(
-        "emulate", help="serve a meter emulator on a pseudo-terminal (prints the port)"
+        "emulate",
+        help="serve a meter emulator on a pseudo-terminal (prints the port)",
+        epilog=_models_help(EMULATORS),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("model", choices=tuple(EMULATORS), help="meter model")
     parser.add_argument("--fault", action="append", default=[], help="fault to inject (repeatable)")
@@ -35,6 +44,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     parser.add_argument("--link", type=Path, help="keep a symlink at PATH pointing at the pty")
     parser.set_defaults(func=_emulate)
+
+
+def _models_help(emulators: Mapping[str, type[Emulator]]) -> str:
+    """Get the --set options and --fault names of each model, as its emulator declares them."""
+    from luxcheck.drivers.emulators.base import COMMON_PARAMS
+
+    def fill(head: str, names: Iterable[str]) -> str:
+        return textwrap.fill(
+            f"{head}: {', '.join(sorted(names))}",
+            width=88,
+            subsequent_indent=" " * 6,
+            break_on_hyphens=False,
+        )
+
+    lines = [fill("  --set for every model", COMMON_PARAMS)]
+    for model, cls in emulators.items():
+        lines.append(fill(f"  {model} --set", cls.PARAMS))
+        lines.append(fill(f"  {model} --fault", cls.FAULTS))
+    return "\n".join(lines)
 
 
 def _emulate(args: argparse.Namespace) -> int:

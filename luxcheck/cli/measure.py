@@ -32,13 +32,19 @@ from luxcheck.acquire.session import (
     classroom_steps,
     run_session,
 )
+from luxcheck.drivers import DRIVERS, driver_class, models_for
 from luxcheck.errors import EXIT_DEVICE, EXIT_OK, InputError
 from luxcheck.journal.store import CampaignStore
 from luxcheck.kernels import grids
 from luxcheck.model import MeasurementSession
 
 ALL_ROLES: tuple[Role, ...] = ("lux", "spectrum", "flicker", "power", "height", "luminance")
-KONICA = ("t-10a", "cl-200a")
+#: The roles a meter on a port measures: role, URL option, model option, what the meter is.
+METERS: tuple[tuple[Role, str, str, str], ...] = (
+    ("lux", "--lux-meter", "--lux-model", "illuminance meter"),
+    ("spectrum", "--spectrometer", "--spectro-model", "spectroradiometer"),
+    ("flicker", "--flicker-meter", "--flicker-model", "waveform sensor"),
+)
 #: Without a person at the prompt: answers or readings refused this often skip the step.
 MAX_TRIES = 3
 
@@ -60,12 +66,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="continue the classroom's latest session where the store says",
     )
-    p.add_argument("--lux-meter", metavar="URL", help="illuminance meter port or URL")
-    p.add_argument("--lux-model", default="t-10a", help="t-10a, cl-200a or lutron-16")
-    p.add_argument("--spectrometer", metavar="URL", help="spectroradiometer port or URL")
-    p.add_argument("--spectro-model", default="jeti-specbos")
-    p.add_argument("--flicker-meter", metavar="URL", help="waveform sensor port or URL")
-    p.add_argument("--flicker-model", default="waveform-stream")
+    for role, url_flag, model_flag, what in METERS:
+        models = models_for(role)
+        p.add_argument(url_flag, metavar="URL", help=f"{what} port or URL")
+        p.add_argument(
+            model_flag,
+            choices=models,
+            default=models[0],
+            help=f"{what} model: {', '.join(models)} (default {models[0]})",
+        )
     p.add_argument(
         "--flicker-seconds",
         type=float,
@@ -95,11 +104,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--wait-scale",
         type=float,
         default=1.0,
-        help="factor on the Konica meters' documented settling waits "
-        "(1 for real meters; emulators need none)",
+        help="factor on the documented settling waits of "
+        + ", ".join(m for m, cls in DRIVERS.items() if cls.option("wait_scale"))
+        + " (1 for real meters; emulators need none)",
     )
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.set_defaults(func=_run)
+
+
+def _dest(flag: str) -> str:
+    """Get the attribute argparse stores an option under: ``--lux-meter`` → ``lux_meter``."""
+    return flag.removeprefix("--").replace("-", "_")
 
 
 def _roles(text: str) -> list[Role]:
@@ -145,22 +160,14 @@ def _run(args: argparse.Namespace) -> int:
         meters: dict[Role, Any] = {}
         opened: list[DriverMeter] = []
         try:
-            for role, url, model, options in (
-                (
-                    "lux",
-                    args.lux_meter,
-                    args.lux_model,
-                    {"wait_scale": args.wait_scale} if args.lux_model in KONICA else {},
-                ),
-                ("spectrum", args.spectrometer, args.spectro_model, {}),
-                (
-                    "flicker",
-                    args.flicker_meter,
-                    args.flicker_model,
-                    {"duration_s": args.flicker_seconds},
-                ),
-            ):
+            # the session's settings, each given to the drivers that declare it an option
+            offered: dict[str, object] = {"wait_scale": args.wait_scale}
+            for role, url_flag, model_flag, _ in METERS:
+                url = getattr(args, _dest(url_flag))
+                model = getattr(args, _dest(model_flag))
                 if role in roles and url:
+                    record = {"duration_s": args.flicker_seconds} if role == "flicker" else {}
+                    options = driver_class(model).accepted(offered | record)
                     meter = DriverMeter(
                         url, model, instruments.get(role), timeout_s=args.timeout, **options
                     )

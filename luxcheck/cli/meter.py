@@ -27,7 +27,7 @@ _PHOTOMETRIC_ORDER = (
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``meter`` command."""
-    from luxcheck.drivers import MODELS
+    from luxcheck.drivers import DRIVERS, MODELS
 
     parser = sub.add_parser("meter", help="talk to a meter: take one reading")
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
@@ -41,19 +41,33 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     read.add_argument("--json", action="store_true", help="print the reading as JSON")
     read.add_argument("--raw", action="store_true", help="include the raw frames (hex) in JSON")
-    read.add_argument("--head", type=int, default=0, help="receptor head 0-29 (Konica meters)")
+    multi_head = [cls for cls in DRIVERS.values() if cls.head_numbers is not None]
+    read.add_argument(
+        "--head",
+        type=int,
+        default=0,
+        help="receptor head ("
+        + "; ".join(f"{cls.model}: {_span(cls.head_numbers)}" for cls in multi_head)
+        + ")",
+    )
     read.add_argument("--timeout", type=float, default=2.0, help="reply timeout [s]")
     read.set_defaults(func=_read)
 
 
+def _span(numbers: range | None) -> str:
+    """Get a range of head numbers as text: ``0-29``."""
+    return "none" if not numbers else f"{numbers[0]}-{numbers[-1]}"
+
+
 def _read(args: argparse.Namespace) -> int:
-    from luxcheck.drivers import open_meter
+    from luxcheck.drivers import driver_class, open_meter
     from luxcheck.errors import InputError
 
     options: dict[str, Any] = {}
-    if args.model in ("t-10a", "cl-200a"):
-        if not 0 <= args.head <= 29:
-            raise InputError(f"expected a head 0-29, got {args.head}", column="--head")
+    heads = driver_class(args.model).head_numbers
+    if heads is not None:
+        if args.head not in heads:
+            raise InputError(f"expected a head {_span(heads)}, got {args.head}", column="--head")
         options["heads"] = (args.head,)
     if not (math.isfinite(args.timeout) and args.timeout > 0):
         raise InputError(f"expected a timeout > 0 s, got {args.timeout}", column="--timeout")
