@@ -28,11 +28,13 @@ import math
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from luxcheck.analysis.metrics import RoomMetrics
+from luxcheck.analysis.spectral import spectral_part
 from luxcheck.errors import InputError
 from luxcheck.journal.store import CampaignStore
 from luxcheck.kernels import glare, grids, power
@@ -50,21 +52,6 @@ from luxcheck.model import (
 
 #: Bumped when the analysis changes, so that stored metrics are recomputed.
 ANALYSIS_VERSION = "2"
-
-MetricValues = dict[str, float | str | None]
-
-
-@dataclass
-class RoomMetrics:
-    """The metrics of one classroom and the reasons of those not measured."""
-
-    classroom_id: str
-    values: MetricValues = field(default_factory=dict)
-    reasons: dict[str, str] = field(default_factory=dict)
-
-    def add(self, values: Mapping[str, float | str | None], reasons: Mapping[str, str]) -> None:
-        self.values.update(values)
-        self.reasons.update(reasons)
 
 
 def input_hash(classroom: Classroom, reading_ids: Iterable[str]) -> str:
@@ -314,8 +301,6 @@ def analyse_rooms(rooms: RoomPairs) -> dict[str, RoomMetrics]:
     part of that room not measured, with the error as the reason; the other rooms of the batch
     and the other parts of the room are analysed as usual.
     """
-    from luxcheck.analysis.spectral import spectral_part
-
     results = {room.classroom_id: RoomMetrics(room.classroom_id) for room, _ in rooms}
     for room, readings in rooms:
         for part in (grid_part, glare_part, power_part):

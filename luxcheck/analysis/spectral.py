@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from luxcheck.analysis.campaign import RoomMetrics
+from luxcheck.analysis.metrics import RoomMetrics
 from luxcheck.compliance.packs import get_limit
 from luxcheck.kernels.colorimetry import spectral_metric_dict, spectral_metrics
 from luxcheck.kernels.photobiology import blue_light, melanopic, risk_group
