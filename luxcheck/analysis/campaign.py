@@ -33,12 +33,13 @@ from pathlib import Path
 
 import numpy as np
 
+from luxcheck.analysis.flicker import flicker_metric_dict
 from luxcheck.analysis.metrics import RoomMetrics
 from luxcheck.analysis.spectral import spectral_part
 from luxcheck.errors import InputError
 from luxcheck.journal.store import CampaignStore
 from luxcheck.kernels import glare, grids, power
-from luxcheck.kernels.flicker import flicker_metric_dict, flicker_metrics
+from luxcheck.kernels.flicker import flicker_metrics
 from luxcheck.model import (
     AnyReading,
     Classroom,

@@ -25,17 +25,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from luxcheck.analysis.metrics import RoomMetrics
-from luxcheck.compliance.packs import get_limit
+from luxcheck.compliance.curves import risk_group_limits
 from luxcheck.kernels.colorimetry import spectral_metric_dict, spectral_metrics
 from luxcheck.kernels.photobiology import blue_light, melanopic, risk_group
 from luxcheck.model import AnyReading, Classroom, LuminanceReading, SpectrumReading
-
-#: Pack limits giving the upper weighted radiance of RG0, RG1, RG2 [W·m⁻²·sr⁻¹].
-RISK_GROUP_LIMIT_IDS = {
-    "RG0": "iec62471.rg0.blue-light-radiance",
-    "RG1": "iec62471.rg1.blue-light-radiance",
-    "RG2": "iec62471.rg2.blue-light-radiance",
-}
 
 _COLOUR_IDS = [
     "chromaticity_x",
@@ -47,17 +40,6 @@ _COLOUR_IDS = [
     "tm30_rf",
     "tm30_rg",
 ]
-
-
-def risk_group_limits() -> dict[str, float]:
-    """The IEC 62471 radiance limits of RG0–RG2 from the standards data [W·m⁻²·sr⁻¹]."""
-    out = {}
-    for group, limit_id in RISK_GROUP_LIMIT_IDS.items():
-        limit = get_limit(limit_id)
-        if limit.value is None:
-            raise ValueError(f"limit {limit_id} has no constant value")
-        out[group] = float(limit.value)
-    return out
 
 
 def _latest_spectrum(readings: Sequence[AnyReading], which: str) -> SpectrumReading | None:

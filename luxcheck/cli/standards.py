@@ -17,7 +17,6 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
-from luxcheck.compliance.limits import PiecewiseLinear
 from luxcheck.compliance.packs import (
     Limit,
     LoadedFile,
@@ -29,6 +28,7 @@ from luxcheck.compliance.packs import (
     normalise_id,
 )
 from luxcheck.errors import EXIT_OK, InputError
+from luxcheck.kernels.piecewise import PiecewiseLinear
 from luxcheck.vocabulary import METRICS
 
 _OBLIGATION = {

@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from luxcheck.compliance.limits import PiecewiseLinear
 from luxcheck.compliance.verdict import Comparator, Confidence, Obligation
 from luxcheck.errors import InputError
+from luxcheck.kernels.piecewise import PiecewiseLinear
 from luxcheck.model import ROOM_TYPES
 from luxcheck.resources import standards_dir as bundled_standards_dir
 from luxcheck.vocabulary import METRIC_RANGES, METRICS, TEXT_VALUES, UNIT_ALIASES
@@ -104,7 +104,7 @@ class Limit:
     """One requirement of a pack (``[[limit]]``).
 
     Exactly one of ``value`` (for ``>= > <= <``), ``min``/``max`` (``range``), ``allowed``
-    (``in``) or ``function`` (a :class:`~luxcheck.compliance.limits.PiecewiseLinear` of another
+    (``in``) or ``function`` (a :class:`~luxcheck.kernels.piecewise.PiecewiseLinear` of another
     metric,
     for ``>= > <= <``) is set. ``standard`` is the pack's slug, ``standard_id`` its printed id.
     """
@@ -1059,7 +1059,7 @@ def clear_cache() -> None:
 def get_limit(limit_id: str, standards_dir: Path | None = None) -> Limit:
     """Get one limit by id, e.g. ``"gb40070.flicker-percent"`` or ``"ieee1789.low-risk"``.
 
-    The limit carries its :class:`~luxcheck.compliance.limits.PiecewiseLinear` in ``function``
+    The limit carries its :class:`~luxcheck.kernels.piecewise.PiecewiseLinear` in ``function``
     where it
     has one (evaluate it with ``limit.function(frequency_hz)`` or ``limit.threshold(f)``).
     """

@@ -67,7 +67,7 @@ does not change it. Clipping: samples at or beyond ``full_scale`` (upper ADC rai
 NaN with a reason (a clipped waveform has a wrong shape; its frequency is still right).
 
 IEEE 1789-2015 class and the GB 40070 波动深度 limit are evaluated from limit curves passed in
-as :class:`~luxcheck.compliance.limits.PiecewiseLinear` (data from ``standards/*.toml``, never from
+as :class:`~luxcheck.kernels.piecewise.PiecewiseLinear` (data from ``standards/*.toml``, never from
 code);
 :func:`ieee1789_curves` is the one loader here (it reads the bundled IEEE 1789 pack).
 """
@@ -77,15 +77,14 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from scipy import signal
 
-from luxcheck.compliance.limits import PiecewiseLinear
 from luxcheck.errors import InputError
+from luxcheck.kernels.piecewise import PiecewiseLinear
 
 __all__ = [
     "FIELDS",
@@ -104,10 +103,8 @@ __all__ = [
     "FlickerMetrics",
     "flicker_frequency",
     "flicker_index",
-    "flicker_metric_dict",
     "flicker_metrics",
     "ieee1789_class",
-    "ieee1789_curves",
     "percent_flicker",
     "percent_flicker_limit",
     "pst_lm",
@@ -638,7 +635,7 @@ def ieee1789_class(
         Percent flicker [%] (broadcast with ``frequency_hz``).
     low_risk, no_effect
         The low-risk and no-observable-effect curves (``Mod% < curve(f)``; NaN = no limit),
-        e.g. from :func:`ieee1789_curves`.
+        e.g. from :func:`luxcheck.compliance.curves.ieee1789_curves`.
 
     Returns
     -------
@@ -682,49 +679,6 @@ def percent_flicker_limit(frequency_hz: npt.ArrayLike, limit: PiecewiseLinear) -
     return limit(frequency_hz)
 
 
-def ieee1789_curves(
-    standards_dir: str | Path | None = None,
-) -> tuple[PiecewiseLinear, PiecewiseLinear]:
-    """Get the IEEE 1789-2015 low-risk and no-effect curves from the standards data.
-
-    Parameters
-    ----------
-    standards_dir
-        Folder of user packs added to the bundled ones
-        (:func:`luxcheck.compliance.packs.get_limit`).
-
-    Returns
-    -------
-    ``(low_risk, no_effect)``: limits ``ieee1789.low-risk`` and ``ieee1789.no-effect``.
-
-    Raises
-    ------
-    InputError
-        A curve that is not a ``<`` limit on ``flicker_percent`` as a function of
-        ``flicker_frequency_hz``.
-    """
-    from luxcheck.compliance.packs import get_limit
-
-    folder = None if standards_dir is None else Path(standards_dir)
-    curves = []
-    for limit_id in ("ieee1789.low-risk", "ieee1789.no-effect"):
-        limit = get_limit(limit_id, folder)
-        function = limit.function
-        if (
-            limit.metric != "flicker_percent"
-            or limit.comparator != "<"
-            or function is None
-            or function.of != "flicker_frequency_hz"
-        ):
-            raise InputError(
-                f"limit {limit_id}: expected '<' on flicker_percent as a function of "
-                "flicker_frequency_hz",
-                column="function.of",
-            )
-        curves.append(function)
-    return curves[0], curves[1]
-
-
 # ============================================================================ all metrics
 def flicker_metrics(
     samples: npt.ArrayLike,
@@ -753,8 +707,10 @@ def flicker_metrics(
     zero_scale
         Lower ADC rail [same unit]; samples at or below it mark the row as clipped.
     ieee1789
-        ``(low_risk, no_effect)`` curves; default: the bundled IEEE 1789-2015 pack
-        (:func:`ieee1789_curves`, read once).
+        ``(low_risk, no_effect)`` curves of IEEE 1789-2015 (the caller reads them from the
+        standards data, e.g. :func:`luxcheck.compliance.curves.ieee1789_curves`). None: the
+        class is not requested — only light without modulation is classified (``'no-effect'``
+        under any curve); other rows get ``''`` with the reason ``'not requested'``.
     svm_c_hz
         ``T(f)`` constant ``c`` [Hz] (see :func:`svm_threshold`).
     pst
@@ -786,7 +742,6 @@ def flicker_metrics(
     if not np.all(np.isfinite(dark)):
         raise InputError("dark level must be finite", column="dark_level")
     duration = n / fs
-    low_risk, no_effect = ieee1789 if ieee1789 is not None else ieee1789_curves()
 
     clipped = np.zeros(nrow, dtype=bool)
     clip_text = ""
@@ -889,9 +844,15 @@ def flicker_metrics(
     sv = np.where(reasons["svm"] == "", sv, np.nan)
     pst_values = np.where(reasons["pst_lm"] == "", pst_values, np.nan)
 
-    ieee = ieee1789_class(freq, pf, low_risk, no_effect)
+    if ieee1789 is not None:
+        ieee = ieee1789_class(freq, pf, *ieee1789)
+    else:
+        # no curves: only the classification that holds under any curve (no modulation)
+        unmodulated = (pf == 0) & ~np.isnan(freq)
+        ieee = np.asarray(np.where(unmodulated, "no-effect", ""), dtype=object)
     for name in ("frequency_hz", "percent_flicker"):
         _set_reason(reasons["ieee1789"], (ieee == "") & (reasons[name] != ""), reasons[name])
+    _set_reason(reasons["ieee1789"], ieee == "", "not requested")
 
     def shaped(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
         return a.reshape(lead)
@@ -908,54 +869,3 @@ def flicker_metrics(
         duration_s=duration,
         reasons={k: shaped(v) for k, v in reasons.items()},
     )
-
-
-#: FlickerMetrics field → metric id (DESIGN §4).
-_METRIC_IDS: dict[str, str] = {
-    "frequency_hz": "flicker_frequency_hz",
-    "percent_flicker": "flicker_percent",
-    "flicker_index": "flicker_index",
-    "svm": "flicker_svm",
-    "pst_lm": "flicker_pst_lm",
-    "ieee1789": "flicker_ieee1789_class",
-}
-
-
-def flicker_metric_dict(
-    result: FlickerMetrics, index: int | tuple[int, ...] = (), *, prefix: str = ""
-) -> tuple[dict[str, float | str], dict[str, str]]:
-    """One waveform's metrics keyed by metric id, with the reasons of the missing ones.
-
-    Parameters
-    ----------
-    result
-        Output of :func:`flicker_metrics`.
-    index
-        Index of the waveform over the leading axes (``()`` for a single waveform).
-    prefix
-        Metric-id prefix: ``''`` for classroom luminaires; ``'board_'`` for blackboard lamps
-        (only the ids that exist in :data:`luxcheck.vocabulary.METRICS` are produced:
-        ``board_flicker_frequency_hz`` and ``board_flicker_percent``).
-
-    Returns
-    -------
-    ``(values, reasons)``: ``values[id]`` is a float (NaN when not measured) or, for the IEEE
-    class, a string; ``reasons[id]`` says why a value is missing (only missing ids appear).
-    """
-    from luxcheck.vocabulary import METRICS
-
-    values: dict[str, float | str] = {}
-    why: dict[str, str] = {}
-    for name, metric_id in _METRIC_IDS.items():
-        key = f"{prefix}{metric_id}"
-        if key not in METRICS:
-            continue
-        raw = getattr(result, name)[index]
-        value: float | str = str(raw) if name == "ieee1789" else float(raw)
-        values[key] = value
-        reason = str(result.reasons[name][index])
-        if reason:
-            why[key] = reason
-    if not values:
-        raise InputError(f"prefix {prefix!r} gives no known metric id", column="prefix")
-    return values, why
