@@ -9,14 +9,14 @@ have not changed since its metrics were stored (same input hash) is skipped.
 Conventions (each documented where it is computed):
 
 - Desk and blackboard grids use the room's default point plans
-(:func:`luxcheck.kernels.grids.point_plan`,
-  centre-point method, default spacing) — the plans the guided measurement walks. Lights-off
-  readings, where present, are subtracted point by point (daylight).
+  (:func:`luxcheck.analysis.grids.point_plan`, centre-point method, default spacing) — the
+  plans the guided measurement walks. Lights-off readings, where present, are subtracted point
+  by point (daylight).
 - Spectra: the ``general`` luminaire's spectrum gives the colour metrics; the ``board`` lamp's
   gives its blue-light indication. Waveforms likewise.
 - UGR: path (a), measured luminaire luminances per standard observer with the background
   luminance (``target='background'``), ω and p from the room geometry
-  (:func:`luxcheck.kernels.glare.room_ugr`).
+  (:func:`luxcheck.analysis.glare.room_ugr`).
 - Blue-light risk group: an *indication* from K_B,v and the luminaires' measured luminance,
   against the IEC 62471 radiance limits of the standards data (IEC TR 62778 method).
 """
@@ -33,12 +33,12 @@ from pathlib import Path
 
 import numpy as np
 
+from luxcheck.analysis import glare, grids, power
 from luxcheck.analysis.flicker import flicker_metric_dict
 from luxcheck.analysis.metrics import RoomMetrics
 from luxcheck.analysis.spectral import spectral_part
 from luxcheck.errors import InputError
 from luxcheck.journal.store import CampaignStore
-from luxcheck.kernels import glare, grids, power
 from luxcheck.kernels.flicker import flicker_metrics
 from luxcheck.model import (
     AnyReading,

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from luxcheck.analysis import glare, grids
 from luxcheck.analysis.campaign import room_glare
 from luxcheck.compliance.judge import JudgedRoom
 from luxcheck.compliance.packs import (
@@ -33,7 +34,6 @@ from luxcheck.compliance.packs import (
 )
 from luxcheck.errors import InputError
 from luxcheck.journal.store import CampaignStore
-from luxcheck.kernels import glare, grids
 from luxcheck.model import ROOM_TYPES, IlluminanceReading
 from luxcheck.report.model import (
     ChromaticityPoint,
