@@ -74,7 +74,6 @@ __all__ = [
     "colour_consistency_sdcm",
     "cri_cie133",
     "resample_spectra",
-    "spectral_metric_dict",
     "spectral_metrics",
     "tm30",
     "xyz",
@@ -909,41 +908,6 @@ def spectral_metrics(
         arr = np.concatenate([p[key] for p in parts], axis=0)
         merged[key] = arr.reshape(lead + arr.shape[1:])
     return SpectralMetrics(**merged)
-
-
-def spectral_metric_dict(
-    result: SpectralMetrics, index: int | tuple[int, ...] = 0
-) -> dict[str, float]:
-    """Map one spectrum of a result to the metric vocabulary (:mod:`luxcheck.vocabulary`).
-
-    Parameters
-    ----------
-    result
-        Output of :func:`spectral_metrics`.
-    index
-        Position of the spectrum in the leading axes (an int for a 1-D batch).
-
-    Returns
-    -------
-    dict
-        ``cct_K``, ``duv``, ``cri_ra``, ``cri_r1`` … ``cri_r14``, ``tm30_rf``, ``tm30_rg``;
-        NaN where the value could not be computed (the reason is in ``result.reason``).
-    """
-    if not result.shape:
-        idx: tuple[int, ...] = ()
-    else:
-        idx = index if isinstance(index, tuple) else (index,)
-    out = {
-        "cct_K": float(result.cct_K[idx]),
-        "duv": float(result.duv[idx]),
-        "cri_ra": float(result.ra[idx]),
-    }
-    ri = result.ri[idx]
-    for i in range(14):
-        out[f"cri_r{i + 1}"] = float(ri[i])
-    out["tm30_rf"] = float(result.rf[idx])
-    out["tm30_rg"] = float(result.rg[idx])
-    return out
 
 
 # --------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from colour.temperature.robertson1968 import DATA_ISOTEMPERATURE_LINES_ROBERTSON
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from luxcheck.analysis.spectral import spectral_metric_dict
 from luxcheck.demo.synth_spectra import random_white_leds, white_led_spd
 from luxcheck.errors import InputError
 from luxcheck.kernels import cie_tables as tables
@@ -363,7 +364,7 @@ def test_spectral_metric_dict_uses_the_vocabulary() -> None:
     wl = np.arange(380.0, 781.0)
     spd, _ = random_white_leds(wl, 2, np.random.default_rng(4))
     m = C.spectral_metrics(wl, spd)
-    d = C.spectral_metric_dict(m, 1)
+    d = spectral_metric_dict(m, 1)
     assert set(d) <= set(METRICS)
     assert {"cct_K", "duv", "cri_ra", "cri_r9", "cri_r14", "tm30_rf", "tm30_rg"} <= set(d)
     assert d["cri_r9"] == pytest.approx(float(m.ri[1, 8]))
