@@ -25,13 +25,8 @@ import numpy as np
 from luxcheck.analysis import glare, grids
 from luxcheck.analysis.campaign import room_glare
 from luxcheck.compliance.judge import JudgedRoom
-from luxcheck.compliance.packs import (
-    DecisionRule,
-    Limit,
-    get_profile,
-    load_registry,
-    profile_limits,
-)
+from luxcheck.compliance.packs import get_profile, load_registry, profile_limits
+from luxcheck.compliance.schema import DecisionRule, Limit
 from luxcheck.errors import InputError
 from luxcheck.journal.store import CampaignStore
 from luxcheck.model import ROOM_TYPES, IlluminanceReading
