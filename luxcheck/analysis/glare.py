@@ -395,7 +395,7 @@ def room_ugr(
         ``n_excluded``.
     max_gamma_deg
         Luminaires seen at γ above this (grazing view of the opening) are left out
-        (CIE 117:1995 §4.5 as applied by eulumdat-ugr; R) [°].
+        (CIE 117:1995 §4.5 as applied by the eulumdat-ugr tool; recalled) [°].
 
     Returns
     -------

@@ -34,7 +34,7 @@ SurfaceName = Literal["desk", "board"]
 Method = Literal["centre", "four-corner"]
 
 
-#: Default grid spacing per surface [m] (R: GB/T 5700 recalled, see the module docstring).
+#: Default grid spacing per surface [m] (GB/T 5700-2008 as recalled, see the module docstring).
 DEFAULT_SPACING_M: dict[str, float] = {"desk": 1.0, "board": 0.5}
 
 

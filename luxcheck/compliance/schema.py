@@ -186,7 +186,7 @@ _RULE_TEXT: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True)
 class AcceptancePolicy:
-    """How measured (initial) illuminance is compared with maintained limits (DESIGN §6)."""
+    """How measured (initial) illuminance is compared with maintained limits."""
 
     policy: AcceptanceKind
     maintenance_factor: float | None = None

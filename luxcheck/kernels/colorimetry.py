@@ -3,7 +3,7 @@
 Every function takes spectra of shape ``(..., n_wavelengths)`` and returns arrays over the leading
 axes, so a campaign's spectra go through in one call (chunked internally to bound memory).
 
-Conventions (each is tested in ``tests/test_colorimetry.py``)
+Conventions (each is tested in ``tests/kernels/test_colorimetry.py``)
 -------------------------------------------------------------
 - **Observers.** CIE 1931 2° for XYZ, chromaticity, CCT, Duv and CIE 13.3 CRI; CIE 1964 10° for
   ANSI/IES TM-30-18 (CIE 224:2017) Rf and Rg.

@@ -94,7 +94,7 @@ def levin_position_index(t_over_r: npt.ArrayLike, h_over_r: npt.ArrayLike) -> Fl
 
     References
     ----------
-    LBNL Radiance ``src/util/glarendx.c`` ``posindex()``; standards.md §4.1.
+    LBNL Radiance ``src/util/glarendx.c`` ``posindex()``; Luckiesh & Guth (1949).
     """
     t = np.abs(np.asarray(t_over_r, dtype=float))
     h = np.asarray(h_over_r, dtype=float)

@@ -87,7 +87,7 @@ def illuminance_stats(
 
     References
     ----------
-    GB/T 50034-2024 2.0.39 (U0); standards.md §3.2, §4.5.
+    GB/T 50034-2024 2.0.39 (U0); GB/T 5700-2008 (point weights of the four-corner method).
     """
     values = np.moveaxis(np.asarray(illuminance_lx, dtype=float), axis, -1)
     if values.ndim == 0 or values.shape[-1] == 0:
@@ -136,7 +136,8 @@ def daylight_subtract(lights_on_lx: npt.ArrayLike, lights_off_lx: npt.ArrayLike)
     """Get the electric-lighting illuminance: lights-on minus lights-off, point by point [lx].
 
     The inspector measures each point with the lights on and again with them off (daylight
-    only); the difference is the installation's contribution ([P-zhongke], standards.md §3.2).
+    only); the difference is the installation's contribution (GB/T 5700-2008
+    practice for rooms with daylight).
     NaN (a missing reading) stays NaN.
 
     Raises
@@ -170,7 +171,7 @@ def initial_required(maintained_lx: npt.ArrayLike, maintenance_factor: npt.Array
     """Get the initial illuminance a new installation must reach: Ē_maintained / MF [lx].
 
     For packs whose acceptance policy compares initial readings with maintained values divided
-    by the maintenance factor (e.g. Jiangsu 2021: 300 lx / 0.8 = 375 lx; standards.md §3.3). The
+    by the maintenance factor (e.g. Jiangsu 2021: 300 lx / 0.8 = 375 lx). The
     maintained value and MF come from the pack, never from code.
     """
     m = np.asarray(maintained_lx, dtype=float)

@@ -41,7 +41,7 @@ def lpd_w_per_m2(general_power_w: npt.ArrayLike, floor_area_m2: npt.ArrayLike) -
 
     References
     ----------
-    GB/T 50034-2024 2.0.61; GB 7793-2010; [P-localtab] (board lamps excluded).
+    GB/T 50034-2024 2.0.61; GB 7793-2010 (board lamps excluded).
     """
     p = _array(general_power_w, "general_power_w", strict=False)
     a = _array(floor_area_m2, "floor_area_m2", strict=True)
