@@ -62,7 +62,6 @@ def _time(fn, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
 def main() -> None:
     fs = 20000.0
     x = _waveforms(1000, 1.0, fs, seed=1)
-    fl.ieee1789_curves()  # read the pack once, outside the timing
     t_batch = _time(lambda: fl.flicker_metrics(x, fs, pst=False))
     t_loop = _time(lambda: [fl.flicker_metrics(row, fs, pst=False) for row in x], repeat=1)
     print(

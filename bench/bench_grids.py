@@ -12,7 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from luxcheck.kernels import glare, grids
+from luxcheck.analysis import glare, grids
+from luxcheck.kernels.grids import illuminance_stats
 from luxcheck.model import Classroom
 from luxcheck.readers.photometry import read_ldt
 
@@ -61,8 +62,8 @@ def main() -> None:
     # --- grid statistics: one 7 x 8 desk grid per room (same plan shape for the batch)
     plan = grids.point_plan(rooms[0], "desk")
     values = rng.uniform(250, 600, (N_ROOMS, plan.n_points))
-    t_batch = best_of(lambda: grids.illuminance_stats(values, plan.weights))
-    t_loop = best_of(lambda: [grids.illuminance_stats(v, plan.weights) for v in values])
+    t_batch = best_of(lambda: illuminance_stats(values, plan.weights))
+    t_loop = best_of(lambda: [illuminance_stats(v, plan.weights) for v in values])
     print(
         f"grid stats, {N_ROOMS} rooms x {plan.n_points} points: batched {t_batch * 1e3:.2f} ms, "
         f"loop {t_loop * 1e3:.1f} ms, ratio {t_loop / t_batch:.0f}x"

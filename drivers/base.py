@@ -282,17 +282,25 @@ class LineSettings:
         return f"{self.baudrate} {self.bytesize}{self.parity}{self.stopbits}"
 
 
-def _serial_exception() -> type[Exception]:
+def _link_errors() -> tuple[type[BaseException], ...]:
+    """What a transport raises when the port went away: pyserial's ``SerialException``,
+    ``OSError``, and on POSIX ``termios.error`` (not an ``OSError``), which pyserial's
+    ``flush()`` (tcdrain) and ``reset_input_buffer()`` (tcflush) let through unwrapped."""
     import serial
 
-    return serial.SerialException  # type: ignore[no-any-return]
+    errors: tuple[type[BaseException], ...] = (OSError, serial.SerialException)
+    try:
+        import termios
+    except ImportError:  # Windows
+        return errors
+    return (*errors, termios.error)
 
 
 class Link:
     """Byte-level helpers over a transport: deadlines always, resync, disconnect mapping.
 
-    Every read has a deadline (``timeout_s``); a pyserial ``SerialException`` (or ``OSError``)
-    on read or write becomes :class:`MeterDisconnected` naming the port.
+    Every read has a deadline (``timeout_s``); a pyserial ``SerialException`` (or ``OSError``,
+    or ``termios.error``) on read or write becomes :class:`MeterDisconnected` naming the port.
     """
 
     def __init__(
@@ -304,7 +312,7 @@ class Link:
         self.timeout_s = float(timeout_s)
         self.line = line
         self._buf = bytearray()
-        self._exc = _serial_exception()
+        self._errors = _link_errors()
 
     @property
     def port(self) -> str:
@@ -319,7 +327,7 @@ class Link:
         self._buf.clear()
         try:
             self.transport.reset_input_buffer()
-        except (OSError, self._exc) as exc:
+        except self._errors as exc:
             raise self._disconnected(exc) from exc
 
     def send(self, data: bytes) -> None:
@@ -332,7 +340,7 @@ class Link:
         try:
             self.transport.write(data)
             self.transport.flush()
-        except (OSError, self._exc) as exc:
+        except self._errors as exc:
             raise self._disconnected(exc) from exc
 
     def _fill(self, deadline: float) -> bool:
@@ -352,7 +360,7 @@ class Link:
             else:
                 time.sleep(min(0.002, remaining))
                 chunk = b""
-        except (OSError, self._exc) as exc:
+        except self._errors as exc:
             raise self._disconnected(exc) from exc
         self._buf.extend(chunk)
         return bool(chunk)
@@ -425,7 +433,7 @@ class Link:
 
     def close(self) -> None:
         """Close the transport (errors on closing a dead port are ignored)."""
-        with contextlib.suppress(OSError, self._exc):
+        with contextlib.suppress(*self._errors):
             self.transport.close()
 
 

@@ -300,8 +300,8 @@ def classroom_steps(
     """The steps of a classroom's session from its default point plans (GB/T 5700
     centre-point, :func:`luxcheck.kernels.grids.point_plan`) and the standard glare observers
     (:func:`luxcheck.kernels.glare.standard_observers`) — the plans the analysis assumes."""
-    from luxcheck.kernels.glare import standard_observers
-    from luxcheck.kernels.grids import point_plan
+    from luxcheck.analysis.glare import standard_observers
+    from luxcheck.analysis.grids import point_plan
 
     desk = point_plan(room, "desk")
     board = point_plan(room, "board")

@@ -9,14 +9,14 @@ have not changed since its metrics were stored (same input hash) is skipped.
 Conventions (each documented where it is computed):
 
 - Desk and blackboard grids use the room's default point plans
-(:func:`luxcheck.kernels.grids.point_plan`,
-  centre-point method, default spacing) — the plans the guided measurement walks. Lights-off
-  readings, where present, are subtracted point by point (daylight).
+  (:func:`luxcheck.analysis.grids.point_plan`, centre-point method, default spacing) — the
+  plans the guided measurement walks. Lights-off readings, where present, are subtracted point
+  by point (daylight).
 - Spectra: the ``general`` luminaire's spectrum gives the colour metrics; the ``board`` lamp's
   gives its blue-light indication. Waveforms likewise.
 - UGR: path (a), measured luminaire luminances per standard observer with the background
   luminance (``target='background'``), ω and p from the room geometry
-  (:func:`luxcheck.kernels.glare.room_ugr`).
+  (:func:`luxcheck.analysis.glare.room_ugr`).
 - Blue-light risk group: an *indication* from K_B,v and the luminaires' measured luminance,
   against the IEC 62471 radiance limits of the standards data (IEC TR 62778 method).
 """
@@ -28,15 +28,18 @@ import math
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from luxcheck.analysis import glare, grids, power
+from luxcheck.analysis.flicker import flicker_metric_dict
+from luxcheck.analysis.metrics import RoomMetrics
+from luxcheck.analysis.spectral import spectral_part
 from luxcheck.errors import InputError
-from luxcheck.journal.store import CampaignStore, FigurePoint, Surface
-from luxcheck.kernels import glare, grids, power
-from luxcheck.kernels.flicker import flicker_metric_dict, flicker_metrics
+from luxcheck.journal.store import CampaignStore
+from luxcheck.kernels.flicker import flicker_metrics
 from luxcheck.model import (
     AnyReading,
     Classroom,
@@ -51,33 +54,8 @@ from luxcheck.model import (
 #: Bumped when the analysis changes, so that stored metrics are recomputed.
 ANALYSIS_VERSION = "3"
 
-MetricValues = dict[str, float | str | None]
-
 #: Spacing of the interpolated desk-plane surface stored for the isolux figure [m].
 DESK_SURFACE_STEP_M = 0.25
-
-
-@dataclass
-class RoomMetrics:
-    """The metrics of one classroom and the reasons of those not measured."""
-
-    classroom_id: str
-    values: MetricValues = field(default_factory=dict)
-    reasons: dict[str, str] = field(default_factory=dict)
-    #: What the report's figures need besides the metrics
-    #: (:meth:`~luxcheck.journal.store.CampaignStore.put_figure_data`).
-    points: dict[str, list[FigurePoint]] = field(default_factory=dict)
-    surfaces: dict[str, Surface] = field(default_factory=dict)
-
-    def add(self, values: Mapping[str, float | str | None], reasons: Mapping[str, str]) -> None:
-        self.values.update(values)
-        self.reasons.update(reasons)
-
-    def merge(self, other: RoomMetrics) -> None:
-        """Add another part's metrics, reasons and figure data."""
-        self.add(other.values, other.reasons)
-        self.points.update(other.points)
-        self.surfaces.update(other.surfaces)
 
 
 def input_hash(classroom: Classroom, reading_ids: Iterable[str]) -> str:
@@ -349,8 +327,6 @@ def analyse_rooms(rooms: RoomPairs) -> dict[str, RoomMetrics]:
     part of that room not measured, with the error as the reason; the other rooms of the batch
     and the other parts of the room are analysed as usual.
     """
-    from luxcheck.analysis.spectral import spectral_part
-
     results = {room.classroom_id: RoomMetrics(room.classroom_id) for room, _ in rooms}
     for room, readings in rooms:
         for part in (grid_part, glare_part, power_part):

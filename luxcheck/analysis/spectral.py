@@ -1,19 +1,23 @@
-"""The spectral part of the campaign analysis: colour, blue light and melanopic metrics.
+"""Spectra to metric ids: colour, blue light and melanopic metrics.
 
-Spectra of all classrooms are batched by wavelength grid into single calls of the vectorised
-kernels (:func:`luxcheck.kernels.colorimetry.spectral_metrics`,
-:func:`luxcheck.kernels.photobiology.blue_light`,
-:func:`luxcheck.kernels.photobiology.melanopic`). The general luminaire's spectrum (``luminaire``
-of the
-reading ``general`` or empty) gives the room's colour metrics; the blackboard lamp's
-(``board``) gives ``board_cri_ra`` and its blue-light indication.
+:func:`spectral_metric_ids` is the one way from spectra to metric ids (:mod:`luxcheck.vocabulary`):
+the campaign analysis (:func:`spectral_part`) and ``luxcheck analyse spectra``
+(:mod:`luxcheck.cli.analyse_spectra`) both go through it. It calls the vectorised kernels
+(:func:`luxcheck.kernels.colorimetry.spectral_metrics`,
+:func:`luxcheck.kernels.photobiology.blue_light`, :func:`luxcheck.kernels.photobiology.melanopic`)
+once per batch.
 
-Blue-light risk group (IEC TR 62778 method, an *indication*, not a product test): the weighted
-radiance ``L_B = K_B,v · L_v`` with ``L_v`` the highest luminance measured on that kind of
-luminaire in the room (luminance readings of ``L…`` luminaires for general lighting, ``B…`` for
-blackboard lamps), classified with the IEC 62471 radiance limits of the standards data
-(pack limits ``iec62471.rg0.blue-light-radiance`` … ``rg2``). Without a luminance reading
-the group is not measured.
+In the campaign, spectra of all classrooms are batched by wavelength grid. The general
+luminaire's spectrum (``luminaire`` of the reading ``general`` or empty) gives the room's colour
+metrics, and mel-EDI is its mel-DER times the room's desk mean illuminance (CIE S 026/E:2018
+§3.4); the blackboard lamp's (``board``) gives ``board_cri_ra`` and its blue-light indication.
+
+Blue-light risk group (IEC TR 62778:2014 method, an *indication*, not a product test): the
+weighted radiance ``L_B = K_B,v · L_v`` with ``L_v`` the highest luminance measured on that kind
+of luminaire in the room (luminance readings of ``L…`` luminaires for general lighting, ``B…``
+for blackboard lamps), classified with the IEC 62471:2006 radiance limits of the standards data
+(:func:`luxcheck.compliance.curves.risk_group_limits`). Without a luminance reading the group is
+not measured.
 """
 
 from __future__ import annotations
@@ -21,21 +25,16 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
-from luxcheck.analysis.campaign import RoomMetrics
-from luxcheck.compliance.packs import get_limit
-from luxcheck.kernels.colorimetry import spectral_metric_dict, spectral_metrics
-from luxcheck.kernels.photobiology import blue_light, melanopic, risk_group
+from luxcheck.analysis.metrics import RoomMetrics
+from luxcheck.compliance.curves import risk_group_limits
+from luxcheck.kernels.colorimetry import SpectralMetrics, spectral_metrics
+from luxcheck.kernels.photobiology import BlueLight, Melanopic, blue_light, melanopic, risk_group
 from luxcheck.model import AnyReading, Classroom, LuminanceReading, SpectrumReading
-
-#: Pack limits giving the upper weighted radiance of RG0, RG1, RG2 [W·m⁻²·sr⁻¹].
-RISK_GROUP_LIMIT_IDS = {
-    "RG0": "iec62471.rg0.blue-light-radiance",
-    "RG1": "iec62471.rg1.blue-light-radiance",
-    "RG2": "iec62471.rg2.blue-light-radiance",
-}
 
 _COLOUR_IDS = [
     "chromaticity_x",
@@ -49,15 +48,139 @@ _COLOUR_IDS = [
 ]
 
 
-def risk_group_limits() -> dict[str, float]:
-    """The IEC 62471 radiance limits of RG0–RG2 from the standards data [W·m⁻²·sr⁻¹]."""
-    out = {}
-    for group, limit_id in RISK_GROUP_LIMIT_IDS.items():
-        limit = get_limit(limit_id)
-        if limit.value is None:
-            raise ValueError(f"limit {limit_id} has no constant value")
-        out[group] = float(limit.value)
+@dataclass(frozen=True)
+class SpectralIds:
+    """Metric ids of a batch of spectra, with the kernel results they come from.
+
+    Attributes
+    ----------
+    values
+        Per spectrum (in row-major order of the leading axes): metric id → value, NaN where
+        not computed.
+    reasons
+        Per spectrum: metric id → why its value is NaN (the kernel's reason; only NaN ids).
+    colour, blue, mel
+        The kernel results (for what is not a metric id: u′v′, Y, the reasons by kernel).
+    """
+
+    values: list[dict[str, float]]
+    reasons: list[dict[str, str]]
+    colour: SpectralMetrics
+    blue: BlueLight
+    mel: Melanopic
+
+
+def spectral_metric_ids(
+    wavelength_nm: npt.ArrayLike,
+    spd: npt.ArrayLike,
+    *,
+    tm30: bool = True,
+    spectral_irradiance: bool = False,
+    source: str | None = None,
+) -> SpectralIds:
+    """Every metric id of spectra: chromaticity, CCT, Duv, CRI, TM-30, K_B,v and melanopic.
+
+    Parameters
+    ----------
+    wavelength_nm
+        Wavelengths [nm], covering at least 380-780 nm.
+    spd
+        Spectra, shape (..., n) (one per row).
+    tm30
+        False skips TM-30 Rf/Rg (NaN with a reason).
+    spectral_irradiance
+        True when ``spd`` is spectral irradiance in W·m⁻²·nm⁻¹, so that mel-EDI follows from it
+        (CIE S 026/E:2018); otherwise mel-EDI is NaN with a reason.
+    source
+        File name for error messages.
+
+    Returns
+    -------
+    SpectralIds
+        ``chromaticity_x``, ``chromaticity_y``, ``cct_K``, ``duv``, ``cri_ra``, ``cri_r1`` …
+        ``cri_r14``, ``tm30_rf``, ``tm30_rg``, ``blue_light_kbv_w_per_lm``, ``melanopic_der``,
+        ``melanopic_edi_lx`` per spectrum, with the reasons of the NaN ones.
+    """
+    colour = spectral_metrics(wavelength_nm, spd, tm30=tm30, source=source)
+    blue = blue_light(wavelength_nm, spd, source=source)
+    mel = melanopic(wavelength_nm, spd, spectral_irradiance=spectral_irradiance, source=source)
+    values: list[dict[str, float]] = []
+    reasons: list[dict[str, str]] = []
+    for index in np.ndindex(colour.shape):
+        ids = spectral_metric_dict(colour, index)
+        ids["chromaticity_x"] = float(colour.x[index])
+        ids["chromaticity_y"] = float(colour.y[index])
+        ids.update(photobiology_metric_dict(blue, mel, index))
+        kernel_reason = {
+            "tm30": str(colour.tm30_reason[index]),
+            "mela": str(mel.reason[index]),  # melanopic_edi_lx, the only melanopic id NaN
+        }
+        colour_reason = str(colour.reason[index])
+        reasons.append(
+            {
+                metric_id: kernel_reason.get(metric_id[:4], colour_reason)
+                for metric_id, value in ids.items()
+                if math.isnan(value)
+            }
+        )
+        values.append(ids)
+    return SpectralIds(values, reasons, colour, blue, mel)
+
+
+def spectral_metric_dict(
+    result: SpectralMetrics, index: int | tuple[int, ...] = 0
+) -> dict[str, float]:
+    """Map one spectrum of a result to the metric vocabulary (:mod:`luxcheck.vocabulary`).
+
+    Parameters
+    ----------
+    result
+        Output of :func:`luxcheck.kernels.colorimetry.spectral_metrics`.
+    index
+        Position of the spectrum in the leading axes (an int for a 1-D batch).
+
+    Returns
+    -------
+    dict
+        ``cct_K``, ``duv``, ``cri_ra``, ``cri_r1`` … ``cri_r14``, ``tm30_rf``, ``tm30_rg``;
+        NaN where the value could not be computed (the reason is in ``result.reason``).
+    """
+    if not result.shape:
+        idx: tuple[int, ...] = ()
+    else:
+        idx = index if isinstance(index, tuple) else (index,)
+    out = {
+        "cct_K": float(result.cct_K[idx]),
+        "duv": float(result.duv[idx]),
+        "cri_ra": float(result.ra[idx]),
+    }
+    ri = result.ri[idx]
+    for i in range(14):
+        out[f"cri_r{i + 1}"] = float(ri[i])
+    out["tm30_rf"] = float(result.rf[idx])
+    out["tm30_rg"] = float(result.rg[idx])
     return out
+
+
+def photobiology_metric_dict(
+    blue: BlueLight, mel: Melanopic, index: int | tuple[int, ...] = 0
+) -> dict[str, float]:
+    """Map one spectrum's results to the metric vocabulary (:mod:`luxcheck.vocabulary`).
+
+    Returns
+    -------
+    dict
+        ``blue_light_kbv_w_per_lm``, ``melanopic_der`` and ``melanopic_edi_lx`` (NaN where not
+        known; the reason is in ``mel.reason``).
+    """
+    idx: tuple[int, ...] = (
+        () if blue.kbv_w_per_lm.ndim == 0 else (index if isinstance(index, tuple) else (index,))
+    )
+    return {
+        "blue_light_kbv_w_per_lm": float(blue.kbv_w_per_lm[idx]),
+        "melanopic_der": float(mel.der[idx]),
+        "melanopic_edi_lx": float(mel.edi_lx[idx]),
+    }
 
 
 def _latest_spectrum(readings: Sequence[AnyReading], which: str) -> SpectrumReading | None:
@@ -100,33 +223,24 @@ def spectral_part(
     for (which, _), members in groups.items():
         wl = members[0][1].wavelength_nm.astype(np.float64)
         spd = np.stack([m[1].values.astype(np.float64) for m in members])
-        colour = spectral_metrics(wl, spd, tm30=(which == "general"))
-        kbv = blue_light(wl, spd).kbv_w_per_lm
+        ids = spectral_metric_ids(wl, spd, tm30=(which == "general"))
         lv = np.array([m[2] for m in members])
-        groups_rg = risk_group(kbv * lv, limits)
-        if which == "general":
-            desk = np.array(
-                [_number(computed.get(m[0]), "desk_illuminance_mean_lx") for m in members]
-            )
-            mel = melanopic(wl, spd)
+        groups_rg = risk_group(ids.blue.kbv_w_per_lm * lv, limits)
         for i, (room_id, _, _) in enumerate(members):
             metrics = out[room_id]
-            values = spectral_metric_dict(colour, i)
-            reason = str(colour.reason[i])
+            values, reasons = ids.values[i], ids.reasons[i]
             if which == "general":
+                desk = _number(computed.get(room_id), "desk_illuminance_mean_lx")
                 metrics.values.update(values)
-                metrics.values["chromaticity_x"] = float(colour.x[i])
-                metrics.values["chromaticity_y"] = float(colour.y[i])
-                for metric_id, value in values.items():
-                    if math.isnan(value):
-                        why = str(colour.tm30_reason[i]) if metric_id.startswith("tm30") else reason
+                for metric_id in _COLOUR_IDS:
+                    if metric_id in reasons:
+                        why = reasons[metric_id]
                         metrics.reasons[metric_id] = (
-                            f"not measured: {why}" if why else ("not measured")
+                            f"not measured: {why}" if why else "not measured"
                         )
-                metrics.values["blue_light_kbv_w_per_lm"] = float(kbv[i])
-                metrics.values["melanopic_der"] = float(mel.der[i])
-                if math.isfinite(desk[i]):
-                    metrics.values["melanopic_edi_lx"] = float(mel.der[i] * desk[i])
+                # mel-EDI of the room: mel-DER times the desk mean illuminance
+                if math.isfinite(desk):
+                    metrics.values["melanopic_edi_lx"] = values["melanopic_der"] * desk
                 else:
                     metrics.values["melanopic_edi_lx"] = math.nan
                     metrics.reasons["melanopic_edi_lx"] = (
@@ -136,7 +250,7 @@ def spectral_part(
             else:
                 metrics.values["board_cri_ra"] = values["cri_ra"]
                 if math.isnan(values["cri_ra"]):
-                    metrics.reasons["board_cri_ra"] = f"not measured: {reason}"
+                    metrics.reasons["board_cri_ra"] = f"not measured: {reasons['cri_ra']}"
                 _put_group(
                     metrics, "board_blue_light_risk_group", str(groups_rg[i]), lv[i], "blackboard"
                 )

@@ -1,11 +1,11 @@
 """``luxcheck analyse spectra FILE [--json]``: colorimetry of the spectra in a file.
 
 Reads a generic CSV of spectra or a UPRtek / Sekonic / Asensetek / Hopoocolor HP330 export
-(:mod:`luxcheck.readers.spectra`), computes CCT, Duv, CIE 13.3 Ra and R1-R14, TM-30 Rf/Rg, K_B,v and
-melanopic DER/EDI (:mod:`luxcheck.kernels.colorimetry`, :mod:`luxcheck.kernels.photobiology`) and
-prints a
-table, or JSON keyed by the metric vocabulary with ``--json``. Values that cannot be computed
-are printed as "n/a" (``null`` in JSON) with the reason.
+(:mod:`luxcheck.readers.spectra`), computes chromaticity, CCT, Duv, CIE 13.3 Ra and R1-R14,
+TM-30 Rf/Rg, K_B,v and melanopic DER/EDI (:func:`luxcheck.analysis.spectral.spectral_metric_ids`,
+the same function as the campaign analysis) and prints a table, or JSON keyed by the metric
+vocabulary with ``--json``. Values that cannot be computed are printed as "n/a" (``null`` in
+JSON) with the reason.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from luxcheck.kernels import colorimetry, photobiology
+from luxcheck.analysis.spectral import spectral_metric_ids
 from luxcheck.readers import spectra as spectra_io
 
 _K_M = 683.0
@@ -65,20 +65,18 @@ def analyse_file(
     data = spectra_io.read_spectra(
         path, format=None if file_format == "auto" else file_format, csv_unit=csv_unit
     )
-    res = colorimetry.spectral_metrics(data.wavelength_nm, data.spd, tm30=tm30, source=data.path)
-    blue = photobiology.blue_light(data.wavelength_nm, data.spd, source=data.path)
     absolute = data.unit == spectra_io.UNIT_W
-    mel = photobiology.melanopic(
-        data.wavelength_nm, data.spd, spectral_irradiance=absolute, source=data.path
+    ids = spectral_metric_ids(
+        data.wavelength_nm,
+        data.spd,
+        tm30=tm30,
+        spectral_irradiance=absolute,
+        source=data.path,
     )
+    res, mel = ids.colour, ids.mel
     spectra = []
     for i, name in enumerate(data.names):
-        metrics: dict[str, float | None] = {
-            k: _clean(v) for k, v in colorimetry.spectral_metric_dict(res, i).items()
-        }
-        metrics.update(
-            (k, _clean(v)) for k, v in photobiology.photobiology_metric_dict(blue, mel, i).items()
-        )
+        metrics: dict[str, float | None] = {k: _clean(v) for k, v in ids.values[i].items()}
         reasons = {}
         if res.reason[i]:
             reasons["cct_K, duv, cri" if math.isnan(res.cct_K[i]) else "cri"] = str(res.reason[i])

@@ -1,8 +1,8 @@
 """``luxcheck analyse waveform FILE [--json] [--sample-rate HZ]``: flicker metrics of a file.
 
 Reads a waveform CSV (:func:`luxcheck.readers.waveform.read_waveform_csv`), computes every flicker
-metric (:func:`luxcheck.kernels.flicker.flicker_metrics`) and prints a table, or JSON keyed by
-metric
+metric (:func:`luxcheck.kernels.flicker.flicker_metrics`, named and classified by
+:func:`luxcheck.analysis.flicker.flicker_metric_dict`) and prints a table, or JSON keyed by metric
 id. The sampling rate and record length are always printed, and a metric that cannot be
 computed is shown with the reason.
 """
@@ -13,8 +13,9 @@ import argparse
 import json
 import math
 
+from luxcheck.analysis.flicker import flicker_metric_dict
 from luxcheck.errors import EXIT_OK
-from luxcheck.kernels.flicker import flicker_metric_dict, flicker_metrics
+from luxcheck.kernels.flicker import flicker_metrics
 from luxcheck.readers.waveform import read_waveform_csv
 from luxcheck.vocabulary import METRICS
 

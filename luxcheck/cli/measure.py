@@ -32,10 +32,10 @@ from luxcheck.acquire.session import (
     classroom_steps,
     run_session,
 )
+from luxcheck.analysis import grids
 from luxcheck.drivers import DRIVERS, driver_class, models_for
 from luxcheck.errors import EXIT_DEVICE, EXIT_OK, InputError
 from luxcheck.journal.store import CampaignStore
-from luxcheck.kernels import grids
 from luxcheck.model import MeasurementSession
 
 ALL_ROLES: tuple[Role, ...] = ("lux", "spectrum", "flicker", "power", "height", "luminance")

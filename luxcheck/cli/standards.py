@@ -17,18 +17,10 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
-from luxcheck.compliance.limits import PiecewiseLinear
-from luxcheck.compliance.packs import (
-    Limit,
-    LoadedFile,
-    Registry,
-    Standard,
-    check_profile_references,
-    load_file,
-    load_registry,
-    normalise_id,
-)
+from luxcheck.compliance.packs import Registry, check_profile_references, load_registry
+from luxcheck.compliance.schema import Limit, LoadedFile, Standard, load_file, normalise_id
 from luxcheck.errors import EXIT_OK, InputError
+from luxcheck.kernels.piecewise import PiecewiseLinear
 from luxcheck.vocabulary import METRICS
 
 _OBLIGATION = {

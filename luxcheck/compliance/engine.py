@@ -40,16 +40,8 @@ from numbers import Real
 from pathlib import Path
 from typing import Literal
 
-from luxcheck.compliance.packs import (
-    DECISION_RULES,
-    AcceptancePolicy,
-    Limit,
-    clean_limit,
-    clear_cache,
-    get_limit,
-    get_profile,
-    load_registry,
-)
+from luxcheck.compliance.packs import clear_cache, get_limit, get_profile, load_registry
+from luxcheck.compliance.schema import DECISION_RULES, AcceptancePolicy, Limit, clean_limit
 from luxcheck.compliance.verdict import Status, Verdict
 from luxcheck.errors import InputError
 from luxcheck.model import ROOM_TYPES

@@ -19,12 +19,12 @@ from typing import Any
 import numpy as np
 
 from luxcheck.acquire.session import Step
+from luxcheck.analysis import glare
 from luxcheck.demo import simulate
 from luxcheck.demo.plan import LightSource, RoomPlan
 from luxcheck.demo.synth_spectra import white_led_spd
 from luxcheck.demo.synth_waveforms import luminaire as luminaire_waveform
 from luxcheck.demo.synth_waveforms import to_adc
-from luxcheck.kernels import glare
 
 #: Wavelength grid of the simulated spectroradiometer (JETI specbos: 380–780 nm, 1 nm) [nm].
 SPECTRUM_WL_NM = np.arange(380.0, 781.0, 1.0)

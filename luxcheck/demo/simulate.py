@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from luxcheck.kernels.glare import luminaire_layout
+from luxcheck.analysis.glare import luminaire_layout
 from luxcheck.model import Classroom
 
 FloatArray = npt.NDArray[np.float64]

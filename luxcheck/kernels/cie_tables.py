@@ -2,8 +2,8 @@
 
 Every table is a CSV file whose first lines (``#``) name its source; the next line is the
 column header. The files are generated once by ``scripts/make_cie_tables.py`` and checked
-against colour-science by ``tests/test_colorimetry.py``. Arrays returned here are read-only and
-cached, so callers never pay the file read twice.
+against colour-science by ``tests/kernels/test_colorimetry.py``. Arrays returned here are
+read-only and cached, so callers never pay the file read twice.
 """
 
 from __future__ import annotations

@@ -4,32 +4,36 @@ Every kernel is pure numpy/scipy and vectorised over leading axes: ``samples`` h
 ``(..., n)`` (one waveform per row, uniformly sampled) and every result field has the leading
 shape ``(...)``. A metric the record cannot support is NaN with a reason, never a guess.
 
-Definitions and sources (``shared/reference/standards.md``, cited as SM):
+Definitions and sources:
 
-- **Percent flicker** (波动深度, modulation depth, SM §4.2, C2):
+- **Percent flicker** (波动深度, modulation depth; IES Lighting Handbook, 10th ed.; GB/T
+  31831-2015 term 3.2):
   ``100 · (Lmax − Lmin) / (Lmax + Lmin)`` over the record.
-- **Flicker index** (IES, SM §4.2, C2): area of the waveform above its time-average divided by
-  the total area, over a whole number of periods of the flicker frequency (at least two).
+- **Flicker index** (IES Lighting Handbook, 10th ed.): area of the waveform above its
+  time-average divided by the total area, over a whole number of periods of the flicker
+  frequency (at least two).
 - **Flicker frequency**: the fundamental, taken as the lowest-frequency Fourier component
   whose amplitude is at least 0.9 of the strongest one (Hann window, Grandke interpolation
   between bins). For rectangular (PWM) and rectified-mains waveforms the fundamental is the
   strongest component (``|sin(nx)| <= n |sin x|``); the 0.9 keeps it when noise would let a
-  nearly equal harmonic of a small-duty PWM win. (Whether GB 40070 means the fundamental or
-  the dominant component is open, standards.md §6 q.1; they coincide for these waveforms.)
-- **SVM** (CIE TN 006:2016, IEC TR 63158:2018; SM §4.2): ``(Σ_m (C_m / T(f_m))^3.7)^(1/3.7)``
+  nearly equal harmonic of a small-duty PWM win. (GB 40070-2021 does not say whether it means
+  the fundamental or the dominant component; they coincide for these waveforms.)
+- **SVM** (CIE TN 006:2016, IEC TR 63158:2018): ``(Σ_m (C_m / T(f_m))^3.7)^(1/3.7)``
   over the Fourier components ``C_m`` (amplitudes relative to the DC value) up to 2 kHz, with
   ``T(f) = 1 / (1 + exp(−a (f − b))) + 20 exp(−f / c)``. Constants: ``a = 0.00518 /Hz``,
-  ``b = 306.6 Hz`` and the exponent 3.7 (C2: Aalto SVM meter [G-aalto] + recall);
-  ``c = 7.10 Hz`` as recalled for CIE TN 006 (R), whereas the Aalto code uses 10 Hz — the
-  ``svm_c_hz`` option selects it (< 0.5 % difference for components at or above 100 Hz).
+  ``b = 306.6 Hz`` and the exponent 3.7 (as in the Aalto University SVM meter code);
+  ``c = 7.10 Hz`` as recalled for CIE TN 006 (to be checked against the text), whereas the
+  Aalto code uses 10 Hz — the ``svm_c_hz`` option selects it (< 0.5 % difference for
+  components at or above 100 Hz).
   Components are found as local maxima of a Hann-windowed spectrum and their amplitude is taken
   from the energy of the main lobe (±2 bins), which is exact for a tone anywhere between bins;
   this replaces the zero-padding of the Aalto implementation (same aim: no scalloping loss).
   Requires ≥ 4 kHz sampling (so that 2 kHz is below Nyquist) and ≥ 1 s of record
-  ([P-svmdef] quoting CIE TN 006).
-- **PstLM** (IEC TR 61547-1 light flickermeter; SM §4.2, C1 from [G-aalto] and the Philips
-  2017 reference implementation): input normalised by its mean and DC removed; 1st-order
-  high-pass 0.05 Hz; 6th-order Butterworth low-pass 35 Hz; eye weighting filter
+  (CIE TN 006:2016).
+- **PstLM** (IEC TR 61547-1:2017 light flickermeter; coefficients as in the Aalto University
+  implementation and the Philips 2017 reference implementation): input normalised by its mean
+  and DC removed; 1st-order high-pass 0.05 Hz; 6th-order Butterworth low-pass 35 Hz; eye
+  weighting filter
   ``W(s) = (0.041661 s⁴ + 44.758 s³ + 2715.6 s² + 29839 s) /
   (s⁴ + 196.32 s³ + 11781 s² + 534820 s + 3505380)``; squaring; 1st-order low-pass with
   τ = 300 ms; scaling so that a sinusoidal relative light change of 0.630 % peak-to-peak at
@@ -46,8 +50,8 @@ Definitions and sources (``shared/reference/standards.md``, cited as SM):
   statistic covers at least 10 s. Sampling must be ≥ 2 kHz (the same implementations' minimum;
   it keeps the 100 Hz mains ripple from aliasing into the 0.05–35 Hz band).
 
-Validation (tests/test_flicker.py): percent flicker, flicker index and SVM against analytic
-cases and closed forms (standards.md §5.4, §5.5). PstLM: (a) the TR calibration point (8.8 Hz,
+Validation (tests/kernels/test_flicker.py): percent flicker, flicker index and SVM against
+analytic cases and closed forms. PstLM: (a) the TR calibration point (8.8 Hz,
 0.630 % peak-to-peak → ``P_inst,max = 1``); (b) the published response tables of the voltage
 flickermeter the TR is derived from, IEC 61000-4-15:2010 Tables 1a (37 sine rows), 2a (41
 rectangular rows, both ``P_inst,max = 1``) and 5 (7 rows of rectangular changes per minute,
@@ -55,21 +59,20 @@ rectangular rows, both ``P_inst,max = 1``) and 5 (7 rows of rectangular changes 
 the 60 W reference lamp that the TR removed; the light that this lamp makes of each tabulated
 voltage modulation, with the one gain fixed by (a), must give 1 here. Observed: within 0.4 %
 (sine), 1.2 % (rectangular) and 0.5 % (Table 5, which also checks the percentile statistic);
-the issue's tolerance is ±5 %. (c) For sine and 50 % rectangular light modulation from 0.5 to
+the required tolerance is ±5 %. (c) For sine and 50 % rectangular light modulation from 0.5 to
 33.3 Hz, an independent steady-state computation with the *analog* transfer functions agrees
 within 0.1 %. The TR's own Table A.1 is not in public material; since the TR defines the light
 flickermeter as the voltage one without the lamp, (b) tests the same response. The filter
-coefficients and the scaling are used as published (C1).
+coefficients and the scaling are used as published.
 
 Dark offset and gain: ``dark_level`` is subtracted first; every metric is a ratio, so a gain
 does not change it. Clipping: samples at or beyond ``full_scale`` (upper ADC rail) or
 ``zero_scale`` (lower rail) flag the row as clipped, and every metric but the frequency is then
 NaN with a reason (a clipped waveform has a wrong shape; its frequency is still right).
 
-IEEE 1789-2015 class and the GB 40070 波动深度 limit are evaluated from limit curves passed in
-as :class:`~luxcheck.compliance.limits.PiecewiseLinear` (data from ``standards/*.toml``, never from
-code);
-:func:`ieee1789_curves` is the one loader here (it reads the bundled IEEE 1789 pack).
+IEEE 1789-2015 class and the GB 40070-2021 波动深度 limit are evaluated from limit curves passed
+in as :class:`~luxcheck.kernels.piecewise.PiecewiseLinear` (data from ``standards/*.toml``, never
+from code): this module reads no pack; :func:`luxcheck.compliance.curves.ieee1789_curves` does.
 """
 
 from __future__ import annotations
@@ -77,15 +80,14 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from scipy import signal
 
-from luxcheck.compliance.limits import PiecewiseLinear
 from luxcheck.errors import InputError
+from luxcheck.kernels.piecewise import PiecewiseLinear
 
 __all__ = [
     "FIELDS",
@@ -104,10 +106,8 @@ __all__ = [
     "FlickerMetrics",
     "flicker_frequency",
     "flicker_index",
-    "flicker_metric_dict",
     "flicker_metrics",
     "ieee1789_class",
-    "ieee1789_curves",
     "percent_flicker",
     "percent_flicker_limit",
     "pst_lm",
@@ -119,21 +119,21 @@ __all__ = [
 FloatArray = npt.NDArray[np.float64]
 
 # ----------------------------------------------------------------------------- SVM constants
-#: T(f) logistic slope a [1/Hz] — CIE TN 006:2016 / IEC TR 63158 (C2: [G-aalto] + recall).
+#: T(f) logistic slope a [1/Hz] — CIE TN 006:2016 / IEC TR 63158:2018.
 SVM_A_PER_HZ = 0.00518
-#: T(f) logistic midpoint b [Hz] — same source (C2).
+#: T(f) logistic midpoint b [Hz] — same source.
 SVM_B_HZ = 306.6
-#: T(f) low-frequency decay c [Hz] as recalled for CIE TN 006 (R; standards.md §4.2, §6 q.5).
+#: T(f) low-frequency decay c [Hz] as recalled for CIE TN 006:2016 (to be checked).
 SVM_C_HZ_CIE = 7.10
-#: T(f) low-frequency decay c [Hz] as coded in the Aalto SVM meter (C1 [G-aalto]).
+#: T(f) low-frequency decay c [Hz] as coded in the Aalto University SVM meter.
 SVM_C_HZ_AALTO = 10.0
-#: Minkowski exponent of the SVM summation (C2).
+#: Minkowski exponent of the SVM summation (CIE TN 006:2016).
 SVM_EXPONENT = 3.7
-#: Highest Fourier component included in SVM [Hz] (C2).
+#: Highest Fourier component included in SVM [Hz] (CIE TN 006:2016).
 SVM_MAX_FREQUENCY_HZ = 2000.0
-#: Lowest sampling rate for SVM [Hz] (DESIGN §7; CIE TN 006 as quoted in [P-svmdef]).
+#: Lowest sampling rate for SVM [Hz] (2 kHz below Nyquist; CIE TN 006:2016).
 SVM_MIN_SAMPLE_RATE_HZ = 4000.0
-#: Shortest record for SVM [s] (CIE TN 006 as quoted in [P-svmdef]).
+#: Shortest record for SVM [s] (CIE TN 006:2016).
 SVM_MIN_RECORD_S = 1.0
 
 # --------------------------------------------------------------------------- PstLM constants
@@ -147,7 +147,7 @@ _PST_REF_FREQUENCY_HZ = 8.8  # calibration: 8.8 Hz sine ...
 _PST_REF_DELTA = 0.00630  # ... of 0.630 % peak-to-peak relative change gives P_inst,max = 1
 #: Record length that is discarded as filter settling before the statistic [s].
 PSTLM_DISCARD_S = 10.0
-#: Shortest record for PstLM [s] (DESIGN §7; IEC TR 61547-1 implementations: > 20 s).
+#: Shortest record for PstLM [s] (IEC TR 61547-1 implementations: > 20 s).
 PSTLM_MIN_RECORD_S = 20.0
 #: Lowest sampling rate for PstLM [Hz] (IEC TR 61547-1 implementations: fs >= 2 kHz).
 PSTLM_MIN_SAMPLE_RATE_HZ = 2000.0
@@ -276,7 +276,7 @@ def percent_flicker(samples: npt.ArrayLike) -> FloatArray:
 
     References
     ----------
-    standards.md §4.2 (C2); GB/T 31831-2015 term 3.2 as quoted by DB44/T 1489.
+    IES Lighting Handbook, 10th ed.; GB/T 31831-2015 term 3.2 as quoted by DB44/T 1489.
     """
     x = np.asarray(samples, dtype=np.float64)
     hi = x.max(axis=-1)
@@ -432,8 +432,8 @@ def flicker_index(
 
     References
     ----------
-    IES Lighting Handbook definition as in standards.md §4.2 (C2); the time average (not the
-    mid-range) is used, as the IES defines it (meters.md §4.3).
+    IES Lighting Handbook (10th ed.) definition; the time average (not the mid-range) is used,
+    as the IES defines it.
     """
     fs = _check_rate(sample_rate_hz)
     rows, lead = _as_rows(samples)
@@ -468,7 +468,7 @@ def svm_threshold(frequency_hz: npt.ArrayLike, *, c_hz: float = SVM_C_HZ_CIE) ->
     frequency_hz
         Frequency [Hz], any shape.
     c_hz
-        Low-frequency decay constant [Hz]: :data:`SVM_C_HZ_CIE` (7.10, R) or
+        Low-frequency decay constant [Hz]: :data:`SVM_C_HZ_CIE` (7.10, recalled) or
         :data:`SVM_C_HZ_AALTO` (10).
 
     Returns
@@ -638,7 +638,7 @@ def ieee1789_class(
         Percent flicker [%] (broadcast with ``frequency_hz``).
     low_risk, no_effect
         The low-risk and no-observable-effect curves (``Mod% < curve(f)``; NaN = no limit),
-        e.g. from :func:`ieee1789_curves`.
+        e.g. from :func:`luxcheck.compliance.curves.ieee1789_curves`.
 
     Returns
     -------
@@ -682,49 +682,6 @@ def percent_flicker_limit(frequency_hz: npt.ArrayLike, limit: PiecewiseLinear) -
     return limit(frequency_hz)
 
 
-def ieee1789_curves(
-    standards_dir: str | Path | None = None,
-) -> tuple[PiecewiseLinear, PiecewiseLinear]:
-    """Get the IEEE 1789-2015 low-risk and no-effect curves from the standards data.
-
-    Parameters
-    ----------
-    standards_dir
-        Folder of user packs added to the bundled ones
-        (:func:`luxcheck.compliance.packs.get_limit`).
-
-    Returns
-    -------
-    ``(low_risk, no_effect)``: limits ``ieee1789.low-risk`` and ``ieee1789.no-effect``.
-
-    Raises
-    ------
-    InputError
-        A curve that is not a ``<`` limit on ``flicker_percent`` as a function of
-        ``flicker_frequency_hz``.
-    """
-    from luxcheck.compliance.packs import get_limit
-
-    folder = None if standards_dir is None else Path(standards_dir)
-    curves = []
-    for limit_id in ("ieee1789.low-risk", "ieee1789.no-effect"):
-        limit = get_limit(limit_id, folder)
-        function = limit.function
-        if (
-            limit.metric != "flicker_percent"
-            or limit.comparator != "<"
-            or function is None
-            or function.of != "flicker_frequency_hz"
-        ):
-            raise InputError(
-                f"limit {limit_id}: expected '<' on flicker_percent as a function of "
-                "flicker_frequency_hz",
-                column="function.of",
-            )
-        curves.append(function)
-    return curves[0], curves[1]
-
-
 # ============================================================================ all metrics
 def flicker_metrics(
     samples: npt.ArrayLike,
@@ -753,8 +710,10 @@ def flicker_metrics(
     zero_scale
         Lower ADC rail [same unit]; samples at or below it mark the row as clipped.
     ieee1789
-        ``(low_risk, no_effect)`` curves; default: the bundled IEEE 1789-2015 pack
-        (:func:`ieee1789_curves`, read once).
+        ``(low_risk, no_effect)`` curves of IEEE 1789-2015 (the caller reads them from the
+        standards data, e.g. :func:`luxcheck.compliance.curves.ieee1789_curves`). None: the
+        class is not requested — only light without modulation is classified (``'no-effect'``
+        under any curve); other rows get ``''`` with the reason ``'not requested'``.
     svm_c_hz
         ``T(f)`` constant ``c`` [Hz] (see :func:`svm_threshold`).
     pst
@@ -786,7 +745,6 @@ def flicker_metrics(
     if not np.all(np.isfinite(dark)):
         raise InputError("dark level must be finite", column="dark_level")
     duration = n / fs
-    low_risk, no_effect = ieee1789 if ieee1789 is not None else ieee1789_curves()
 
     clipped = np.zeros(nrow, dtype=bool)
     clip_text = ""
@@ -889,9 +847,15 @@ def flicker_metrics(
     sv = np.where(reasons["svm"] == "", sv, np.nan)
     pst_values = np.where(reasons["pst_lm"] == "", pst_values, np.nan)
 
-    ieee = ieee1789_class(freq, pf, low_risk, no_effect)
+    if ieee1789 is not None:
+        ieee = ieee1789_class(freq, pf, *ieee1789)
+    else:
+        # no curves: only the classification that holds under any curve (no modulation)
+        unmodulated = (pf == 0) & ~np.isnan(freq)
+        ieee = np.asarray(np.where(unmodulated, "no-effect", ""), dtype=object)
     for name in ("frequency_hz", "percent_flicker"):
         _set_reason(reasons["ieee1789"], (ieee == "") & (reasons[name] != ""), reasons[name])
+    _set_reason(reasons["ieee1789"], ieee == "", "not requested")
 
     def shaped(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
         return a.reshape(lead)
@@ -908,54 +872,3 @@ def flicker_metrics(
         duration_s=duration,
         reasons={k: shaped(v) for k, v in reasons.items()},
     )
-
-
-#: FlickerMetrics field → metric id (DESIGN §4).
-_METRIC_IDS: dict[str, str] = {
-    "frequency_hz": "flicker_frequency_hz",
-    "percent_flicker": "flicker_percent",
-    "flicker_index": "flicker_index",
-    "svm": "flicker_svm",
-    "pst_lm": "flicker_pst_lm",
-    "ieee1789": "flicker_ieee1789_class",
-}
-
-
-def flicker_metric_dict(
-    result: FlickerMetrics, index: int | tuple[int, ...] = (), *, prefix: str = ""
-) -> tuple[dict[str, float | str], dict[str, str]]:
-    """One waveform's metrics keyed by metric id, with the reasons of the missing ones.
-
-    Parameters
-    ----------
-    result
-        Output of :func:`flicker_metrics`.
-    index
-        Index of the waveform over the leading axes (``()`` for a single waveform).
-    prefix
-        Metric-id prefix: ``''`` for classroom luminaires; ``'board_'`` for blackboard lamps
-        (only the ids that exist in :data:`luxcheck.vocabulary.METRICS` are produced:
-        ``board_flicker_frequency_hz`` and ``board_flicker_percent``).
-
-    Returns
-    -------
-    ``(values, reasons)``: ``values[id]`` is a float (NaN when not measured) or, for the IEEE
-    class, a string; ``reasons[id]`` says why a value is missing (only missing ids appear).
-    """
-    from luxcheck.vocabulary import METRICS
-
-    values: dict[str, float | str] = {}
-    why: dict[str, str] = {}
-    for name, metric_id in _METRIC_IDS.items():
-        key = f"{prefix}{metric_id}"
-        if key not in METRICS:
-            continue
-        raw = getattr(result, name)[index]
-        value: float | str = str(raw) if name == "ieee1789" else float(raw)
-        values[key] = value
-        reason = str(result.reasons[name][index])
-        if reason:
-            why[key] = reason
-    if not values:
-        raise InputError(f"prefix {prefix!r} gives no known metric id", column="prefix")
-    return values, why

@@ -52,7 +52,6 @@ __all__ = [
     "blue_light",
     "luminance_boundary_cd_m2",
     "melanopic",
-    "photobiology_metric_dict",
     "risk_group",
 ]
 
@@ -261,24 +260,3 @@ def melanopic(
         edi = np.full(der.shape, np.nan)
         reason = np.full(der.shape, "illuminance not known (relative spectrum)", dtype="<U64")
     return Melanopic(k_mel, der, edi, reason)
-
-
-def photobiology_metric_dict(
-    blue: BlueLight, mel: Melanopic, index: int | tuple[int, ...] = 0
-) -> dict[str, float]:
-    """Map one spectrum's results to the metric vocabulary (:mod:`luxcheck.vocabulary`).
-
-    Returns
-    -------
-    dict
-        ``blue_light_kbv_w_per_lm``, ``melanopic_der`` and ``melanopic_edi_lx`` (NaN where not
-        known; the reason is in ``mel.reason``).
-    """
-    idx: tuple[int, ...] = (
-        () if blue.kbv_w_per_lm.ndim == 0 else (index if isinstance(index, tuple) else (index,))
-    )
-    return {
-        "blue_light_kbv_w_per_lm": float(blue.kbv_w_per_lm[idx]),
-        "melanopic_der": float(mel.der[idx]),
-        "melanopic_edi_lx": float(mel.edi_lx[idx]),
-    }

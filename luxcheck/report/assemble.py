@@ -29,13 +29,8 @@ from pathlib import Path
 import numpy as np
 
 from luxcheck.compliance.judge import JudgedRoom
-from luxcheck.compliance.packs import (
-    DecisionRule,
-    Limit,
-    get_profile,
-    load_registry,
-    profile_limits,
-)
+from luxcheck.compliance.packs import get_profile, load_registry, profile_limits
+from luxcheck.compliance.schema import DecisionRule, Limit
 from luxcheck.compliance.verdict import Verdict
 from luxcheck.journal.store import CampaignStore
 from luxcheck.model import ROOM_TYPES, IlluminanceReading, SpectrumReading, WaveformReading

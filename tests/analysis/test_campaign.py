@@ -15,13 +15,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from luxcheck.analysis import grids
 from luxcheck.analysis.campaign import analyse_campaign, analyse_rooms
 from luxcheck.cli import main
 from luxcheck.compliance.engine import evaluate
 from luxcheck.demo.plan import plan_campaign
 from luxcheck.demo.runner import measure_campaign, prepare_store
 from luxcheck.journal.store import CampaignStore
-from luxcheck.kernels import grids
 from luxcheck.model import (
     HeightReading,
     IlluminanceReading,

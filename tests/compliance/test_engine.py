@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from luxcheck.compliance import engine as C
 from luxcheck.compliance import packs as S
+from luxcheck.compliance import schema
 from luxcheck.compliance.verdict import Verdict
 from luxcheck.errors import InputError
 from luxcheck.model import ROOM_TYPES
@@ -68,7 +69,7 @@ def judge(
 
 
 # --------------------------------------------------------------------------- boundaries
-def _numeric_limits() -> list[tuple[str, str, S.Limit]]:
+def _numeric_limits() -> list[tuple[str, str, schema.Limit]]:
     reg = S.load_registry()
     out = []
     for pid in PROFILES:
@@ -83,9 +84,9 @@ def _numeric_limits() -> list[tuple[str, str, S.Limit]]:
 @pytest.mark.parametrize(
     ("profile", "room", "limit"),
     _numeric_limits(),
-    ids=lambda x: x.id if isinstance(x, S.Limit) else str(x),
+    ids=lambda x: x.id if isinstance(x, schema.Limit) else str(x),
 )
-def test_exactly_at_every_limit(profile: str, room: str, limit: S.Limit) -> None:
+def test_exactly_at_every_limit(profile: str, room: str, limit: schema.Limit) -> None:
     """At the limit, ≥ and ≤ pass while > and < fail; a step beyond fails, a step inside
     passes (issue 3: boundary cases exactly at each limit). The limit the engine applies is
     the pack value, or value / MF for maintained illuminance under initial-over-mf."""
@@ -487,7 +488,7 @@ _ONE_SIDED = [
     b=st.floats(min_value=0.0, max_value=1.0),
     u=st.sampled_from([None, 0.0, 0.01, 0.3]),
 )
-def test_monotonicity(case: tuple[str, S.Limit], a: float, b: float, u: float | None) -> None:
+def test_monotonicity(case: tuple[str, schema.Limit], a: float, b: float, u: float | None) -> None:
     """Hypothesis property (issue 3): raising a value limited by ≥ (or >) never turns pass
     into fail, lowering a value limited by ≤ (or <) never does — under both decision rules."""
     profile, lim = case

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from luxcheck.compliance import packs as S
+from luxcheck.compliance import schema
 from luxcheck.errors import InputError
 from luxcheck.resources import standards_dir
 from tests.support.user_packs import write_profile
@@ -52,7 +53,7 @@ def test_every_pack_and_profile_is_shipped() -> None:
 @pytest.mark.parametrize("path", PACKS + PROFILES, ids=lambda p: p.name)
 def test_every_file_loads_on_its_own(path: Path) -> None:
     """Strict loader accepts each shipped pack and profile (issue 3: every pack loads)."""
-    loaded = S.load_file(path)
+    loaded = schema.load_file(path)
     if loaded.standard is not None:
         assert loaded.limits, "a pack without limits"
         assert loaded.standard.slug == path.stem
@@ -98,13 +99,13 @@ def test_readme_documents_every_record_field() -> None:
     must appear in it."""
     readme = (standards_dir() / "README.md").read_text(encoding="utf-8")
     records = [
-        S.Standard,
-        S.Limit,
-        S.MaintenanceFactor,
-        S.Profile,
-        S.ProfileInclude,
-        S.AcceptancePolicy,
-        S.DecisionRule,
+        schema.Standard,
+        schema.Limit,
+        schema.MaintenanceFactor,
+        schema.Profile,
+        schema.ProfileInclude,
+        schema.AcceptancePolicy,
+        schema.DecisionRule,
     ]
     missing = [
         f"{cls.__name__}.{f.name}"
@@ -160,7 +161,7 @@ def test_broken_file_is_refused_naming_file_and_key(path: Path, tmp_path: Path) 
         assert info.value.source == str(copy)
     else:
         with pytest.raises(InputError) as info:
-            S.load_file(path)
+            schema.load_file(path)
         assert info.value.source == str(path)
     message = str(info.value)
     assert path.name in message
@@ -183,7 +184,7 @@ def test_error_points_at_the_line_of_the_key(name: str, line_start: str) -> None
     """The loader finds the line of the offending key (tomllib gives no positions)."""
     path = BROKEN / name
     with pytest.raises(InputError) as info:
-        S.load_file(path)
+        schema.load_file(path)
     lines = path.read_text(encoding="utf-8").splitlines()
     assert info.value.line is not None
     assert lines[info.value.line - 1].startswith(line_start)
@@ -192,14 +193,14 @@ def test_error_points_at_the_line_of_the_key(name: str, line_start: str) -> None
 def test_toml_syntax_error_keeps_the_line() -> None:
     """tomllib's own line number is carried into the InputError."""
     with pytest.raises(InputError) as info:
-        S.load_file(BROKEN / "toml-syntax.toml")
+        schema.load_file(BROKEN / "toml-syntax.toml")
     assert info.value.line is not None
 
 
 def test_missing_file_is_an_input_error(tmp_path: Path) -> None:
     """A path that does not exist is bad input (exit 2), not a traceback."""
     with pytest.raises(InputError, match="cannot read"):
-        S.load_file(tmp_path / "nope.toml")
+        schema.load_file(tmp_path / "nope.toml")
 
 
 # --------------------------------------------------------------------------- lookup, cache
@@ -315,7 +316,7 @@ def test_unit_alias_is_accepted(tmp_path: Path) -> None:
         'unit = "1"', 'unit = "W/m²"'
     )
     path.write_text(text, encoding="utf-8")
-    loaded = S.load_file(path)
+    loaded = schema.load_file(path)
     assert loaded.limits[0].unit == "W/m2"
 
 

@@ -20,6 +20,7 @@ from colour.temperature.robertson1968 import DATA_ISOTEMPERATURE_LINES_ROBERTSON
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from luxcheck.analysis.spectral import spectral_metric_dict
 from luxcheck.demo.synth_spectra import random_white_leds, white_led_spd
 from luxcheck.errors import InputError
 from luxcheck.kernels import cie_tables as tables
@@ -363,7 +364,7 @@ def test_spectral_metric_dict_uses_the_vocabulary() -> None:
     wl = np.arange(380.0, 781.0)
     spd, _ = random_white_leds(wl, 2, np.random.default_rng(4))
     m = C.spectral_metrics(wl, spd)
-    d = C.spectral_metric_dict(m, 1)
+    d = spectral_metric_dict(m, 1)
     assert set(d) <= set(METRICS)
     assert {"cct_K", "duv", "cri_ra", "cri_r9", "cri_r14", "tm30_rf", "tm30_rg"} <= set(d)
     assert d["cri_r9"] == pytest.approx(float(m.ri[1, 8]))
@@ -416,56 +417,6 @@ def test_dark_noise_is_kept_not_clipped() -> None:
     clipped = C.spectral_metrics(_WL, np.maximum(noisy, 0), tm30=False)
     kept = C.spectral_metrics(_WL, noisy, tm30=False)
     assert float(kept.X) != float(clipped.X)
-
-
-# ---------------------------------------------------------------------------------------------
-# Colour consistency (SDCM)
-# ---------------------------------------------------------------------------------------------
-
-_ELLIPSE_4000K = DATA_MACADAM_1942_ELLIPSES[13]  # centre (0.385, 0.393)
-
-
-@pytest.mark.parametrize("n_steps", [1.0, 3.0, 5.0])
-def test_sdcm_counts_macadam_steps_along_an_ellipse(n_steps: float) -> None:
-    """At a MacAdam (1942) ellipse centre, a luminaire n semi-axes away is n steps, along both
-    axes (analytic, Wyszecki & Stiles Table 2(5.4.1) 'calculated' axes)."""
-    cx, cy, a, b, theta = (
-        *_ELLIPSE_4000K[:2],
-        *(_ELLIPSE_4000K[5:7] * 1e-3),
-        np.radians(_ELLIPSE_4000K[7]),
-    )
-    major = np.array([np.cos(theta), np.sin(theta)]) * a * n_steps
-    minor = np.array([-np.sin(theta), np.cos(theta)]) * b * n_steps
-    x = np.array([cx + major[0], cx + minor[0]])
-    y = np.array([cy + major[1], cy + minor[1]])
-    res = C.colour_consistency_sdcm(x, y, centre_xy=(cx, cy))
-    np.testing.assert_allclose(res.steps, [n_steps, n_steps], rtol=1e-9)
-    assert res.sdcm == pytest.approx(n_steps)
-
-
-def test_sdcm_of_identical_luminaires_is_zero_and_uses_the_group_mean() -> None:
-    """Like luminaires with one chromaticity are 0 SDCM apart; the centre is the group mean."""
-    res = C.colour_consistency_sdcm([0.38, 0.38, 0.38], [0.377, 0.377, 0.377])
-    assert res.sdcm == pytest.approx(0.0, abs=1e-9)
-    assert res.centre_xy == pytest.approx((0.38, 0.377))
-    spread = C.colour_consistency_sdcm([0.379, 0.381], [0.377, 0.377])
-    assert spread.steps[0] == pytest.approx(spread.steps[1])
-    assert 0 < spread.sdcm < 5
-
-
-@pytest.mark.parametrize(
-    ("x", "y"),
-    [
-        ([0.38], [0.38]),
-        ([0.38, np.nan], [0.38, 0.38]),
-        ([0.38, 0.39], [0.38]),
-        ([0.8, 0.3], [0.3, 0.3]),
-    ],
-)
-def test_sdcm_bad_input(x: list[float], y: list[float]) -> None:
-    """One luminaire without a centre, NaN, mismatched lengths or an impossible xy: InputError."""
-    with pytest.raises(InputError):
-        C.colour_consistency_sdcm(x, y)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ Sources are named in each docstring (standards.md = shared/reference/standards.m
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,10 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import signal
 
-from luxcheck.compliance.limits import PiecewiseLinear
 from luxcheck.demo import synth_waveforms as sw
 from luxcheck.errors import InputError
 from luxcheck.kernels import flicker as fl
+from luxcheck.kernels.piecewise import PiecewiseLinear
 
 FS = 20000.0
 
@@ -471,36 +470,6 @@ def test_pst_batch_equals_loop() -> None:
 
 
 # ----------------------------------------------------------------------------- limits from data
-@pytest.mark.parametrize(
-    ("f", "pf", "expected"),
-    [
-        (100.0, 3.0, "no-effect"),  # NOEL 3.33 % at 100 Hz (standards.md §5.4)
-        (100.0, 5.0, "low-risk"),  # low-risk 8 % at 100 Hz
-        (100.0, 9.0, "high-risk"),
-        (50.0, 1.0, "low-risk"),  # below 90 Hz: NOEL 0.5 %, low-risk 1.25 %
-        (50.0, 2.0, "high-risk"),  # the beautiful-flicker bug case (anchors.md §2b)
-        (90.0, 2.9, "no-effect"),  # at 90 Hz the band starting there applies (step_side right)
-        (1500.0, 100.0, "low-risk"),  # no low-risk limit above 1250 Hz; NOEL 49.95 %
-        (3500.0, 100.0, "no-effect"),  # no limit above 3000 Hz
-    ],
-)
-def test_ieee1789_class_from_pack(f: float, pf: float, expected: str) -> None:
-    """IEEE 1789-2015 curves read from standards/ieee-1789-2015.toml (standards.md §4.2, R)."""
-    low, noel = fl.ieee1789_curves()
-    assert fl.ieee1789_class(f, pf, low, noel) == expected
-
-
-def test_ieee1789_curves_bad_pack(tmp_path: Path) -> None:
-    """Bad input: a malformed user pack is refused by the strict standards loader, naming
-    the file and the key (the curves come from luxcheck.compliance.packs)."""
-    (tmp_path / "ieee-1789-2015.toml").write_text(
-        'schema_version = 1\n[[limit]]\nid = "ieee1789.low-risk"\nmetric = "flicker_percent"\n'
-        'comparator = "<"\n[limit.function]\nof = "flicker_frequency_hz"\n'
-        "points = [[0.0, 0.0], [1250.0, 100.0]]\n",
-        encoding="utf-8",
-    )
-    with pytest.raises(InputError, match=r"ieee-1789-2015\.toml, column standard"):
-        fl.ieee1789_curves(tmp_path)
 
 
 @pytest.mark.parametrize(
@@ -518,25 +487,6 @@ def test_gb40070_no_limit_above_3125() -> None:
 
 
 # ----------------------------------------------------------------------------- metric ids
-def test_metric_dict_and_board_prefix() -> None:
-    """DESIGN §4 metric ids: a row maps to flicker_* ids with reasons for the missing ones;
-    prefix 'board_' gives only the blackboard-lamp ids of the vocabulary."""
-    r = fl.flicker_metrics(np.stack([sine(0.02, 100.0), sine(0.5, 100.0)]), FS, pst=False)
-    values, reasons = fl.flicker_metric_dict(r, 1)
-    assert set(values) == {
-        "flicker_frequency_hz",
-        "flicker_percent",
-        "flicker_index",
-        "flicker_svm",
-        "flicker_pst_lm",
-        "flicker_ieee1789_class",
-    }
-    assert values["flicker_percent"] == pytest.approx(50.0)
-    assert values["flicker_ieee1789_class"] == "high-risk"
-    assert reasons == {"flicker_pst_lm": "not requested"}
-    board, _ = fl.flicker_metric_dict(r, 0, prefix="board_")
-    assert set(board) == {"board_flicker_frequency_hz", "board_flicker_percent"}
-    assert board["board_flicker_percent"] == pytest.approx(2.0)
 
 
 def test_bad_sample_rate() -> None:

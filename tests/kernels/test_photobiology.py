@@ -15,6 +15,7 @@ import colour
 import numpy as np
 import pytest
 
+from luxcheck.analysis.spectral import photobiology_metric_dict
 from luxcheck.demo.synth_spectra import random_white_leds
 from luxcheck.errors import InputError
 from luxcheck.kernels import photobiology as P
@@ -94,7 +95,7 @@ def test_synthetic_leds_at_1nm_match_an_independent_computation() -> None:
     mel = P.melanopic(wl, spd)
     np.testing.assert_allclose(blue.kbv_w_per_lm, kbv, rtol=5e-3)
     np.testing.assert_allclose(mel.der, der, rtol=5e-3)
-    d = P.photobiology_metric_dict(blue, mel, 2)
+    d = photobiology_metric_dict(blue, mel, 2)
     assert d["blue_light_kbv_w_per_lm"] == pytest.approx(kbv[2], rel=5e-3)
     assert np.isnan(d["melanopic_edi_lx"])
 

@@ -27,6 +27,10 @@ from luxcheck.report.reason_text import CATALOG, WORDS_ZH, reason_text, translat
 
 PRODUCERS = (
     "analysis/campaign.py",
+    "analysis/flicker.py",
+    "analysis/glare.py",
+    "analysis/grids.py",
+    "analysis/power.py",
     "analysis/spectral.py",
     "compliance/engine.py",
     "kernels/colorimetry.py",
@@ -35,6 +39,7 @@ PRODUCERS = (
     "kernels/grids.py",
     "kernels/photobiology.py",
     "kernels/power.py",
+    "kernels/sdcm.py",
 )
 
 HOLE = "\x00"  # where an f-string has a value

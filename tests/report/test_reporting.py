@@ -845,9 +845,9 @@ def test_report_figures_are_what_the_analysis_stored(filled: CampaignStore) -> N
     """The analysis stores the desk-plane surface, the UGR at every standard observer and the
     luminaire layout; the report reads them back unchanged (it runs no kernel): the same
     numbers the kernels give for this room."""
+    from luxcheck.analysis import glare, grids
     from luxcheck.analysis.campaign import DESK_SURFACE_STEP_M, analyse_campaign, room_glare
     from luxcheck.compliance.judge import judge_campaign
-    from luxcheck.kernels import glare, grids
     from luxcheck.model import IlluminanceReading, LuminanceReading
     from luxcheck.report.assemble import classroom_reports
 
