@@ -24,7 +24,6 @@ from __future__ import annotations
 import array
 import csv
 import datetime as dt
-import mmap
 from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,8 +38,8 @@ from luxcheck.numbers import NumberSyntaxError, column_floats, column_naturals, 
 
 ALLOWED_DTYPES = ("float64", "float32", "int64", "int32", "int16", "uint16", "uint32", "uint8")
 
-#: Rows per chunk of a long-format file read by pandas (about 60 MB of cells at a time).
-CHUNK_ROWS = 1_000_000
+#: Rows per chunk of a long-format file read by pandas (about 15 MB of cells at a time).
+CHUNK_ROWS = 250_000
 #: Width of a value cell in the fast path [bytes]; a longer cell sends the file to the row
 #: reader (whose grammar has no length limit).
 _VALUE_WIDTH = 32
@@ -270,11 +269,13 @@ class _NotPlainError(Exception):
 
 
 def _has_byte(path: Path, byte: bytes) -> bool:
+    """Whether the file holds ``byte``, read in blocks (a memory map would count the whole
+    file into the process's resident memory)."""
     with path.open("rb") as handle:
-        if path.stat().st_size == 0:
-            return False
-        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            return data.find(byte) >= 0
+        while block := handle.read(1 << 24):
+            if byte in block:
+                return True
+    return False
 
 
 def _long_arrays_by_chunk(
