@@ -220,17 +220,18 @@ def column_floats(
     if rest.any():
         text = np.char.strip(cells[rest].astype(np.str_), _BLANKS)
         values[rest] = text.astype(np.float64)
-    finite = np.isfinite(values)
-    return values, ok & finite
+    ok &= np.isfinite(values)
+    values[~ok] = np.nan
+    return values, ok
 
 
 def column_naturals(cells: np.ndarray) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
     """Vectorised ``str(i)`` check: per cell, its value and whether it is a natural number
     written as Python writes it (ASCII digits, no sign, no blank, no leading zero)."""
     matrix = _bytes(cells)
-    if matrix.shape[1] > 18:
-        return np.zeros(matrix.shape[0], dtype=np.int64), np.zeros(matrix.shape[0], dtype=bool)
-    ok = _plain(matrix)
+    ok = _plain(matrix) & (np.count_nonzero(matrix, axis=1) <= 18)
     if matrix.shape[1] > 1:
         ok &= (matrix[:, 0] != ord("0")) | (matrix[:, 1] == 0)
-    return _digits_value(matrix), ok
+    values = np.zeros(matrix.shape[0], dtype=np.int64)
+    values[ok] = _digits_value(matrix[ok][:, :18])
+    return values, ok
