@@ -23,7 +23,9 @@ waveform_samples.csv   (reading_id, index, value) — one row per sample
 voids.csv              withdrawn reading (``supersedes`` names it)
 =====================  ==========================================================
 
-Rules: numbers are plain decimals (``.`` as the decimal point); time stamps are ISO 8601 with a
+Rules: numbers are plain ASCII decimals (digits ``0-9``, ``.`` as the decimal point, an optional
+``e`` exponent; no ``nan``/``inf``, no digit grouping, no other scripts' digits: see
+:mod:`luxcheck.numbers`); time stamps are ISO 8601 with a
 time zone (``2026-11-02T09:00:00+08:00``); dates ``YYYY-MM-DD``; empty cells mean "none" where a
 field is optional. Import checks every file completely before writing anything: a malformed
 file is rejected whole with its file, line and column and the expected form, and the store is
