@@ -63,8 +63,9 @@ class FileSpec:
 class Row:
     """A CSV row with its file and line, and typed accessors that raise located errors.
 
-    ``cells`` are stripped of surrounding white space; numbers are parsed from the ``raw``
-    cells (only ASCII blanks may surround a number).
+    ``cells`` are stripped of surrounding white space; numbers are parsed from the cells as
+    written (only ASCII blanks may surround a number): ``raw`` holds those that stripping
+    changed.
     """
 
     def __init__(
@@ -73,7 +74,12 @@ class Row:
         self.path = path
         self.line = line
         self.cells = cells
-        self.raw = cells if raw is None else raw
+        self.raw = {} if raw is None else raw
+
+    def _written(self, name: str) -> str:
+        """The cell as written in the file."""
+        raw = self.raw.get(name)
+        return self.cells.get(name, "") if raw is None else raw
 
     def error(self, column: str | int | None, message: str) -> InputError:
         return InputError(message, source=str(self.path), line=self.line, column=column)
@@ -89,7 +95,7 @@ class Row:
     def number(self, name: str) -> float:
         if self.cells.get(name, "") == "":
             raise self.error(name, "a number is required (the cell is empty)")
-        raw = self.raw.get(name, "")
+        raw = self._written(name)
         try:
             return to_float(raw)
         except NumberSyntaxError as exc:
@@ -99,7 +105,7 @@ class Row:
         return None if self.cells.get(name, "") == "" else self.number(name)
 
     def integer(self, name: str) -> int:
-        raw = self.raw.get(name, "")
+        raw = self._written(name)
         try:
             return to_int(raw)
         except NumberSyntaxError:
@@ -203,8 +209,9 @@ def raw_csv(path: Path, spec: FileSpec) -> Generator[tuple[int, list[str], list[
 
 
 def _row(path: Path, line: int, header: list[str], cells: list[str]) -> Row:
-    raw = dict(zip(header, cells, strict=True))
-    return Row(path, line, {h: c.strip() for h, c in raw.items()}, raw)
+    stripped = {h: c.strip() for h, c in zip(header, cells, strict=True)}
+    raw = {h: c for h, c in zip(header, cells, strict=True) if c != stripped[h]}
+    return Row(path, line, stripped, raw)
 
 
 def read_rows(path: Path, spec: FileSpec) -> Iterator[Row]:

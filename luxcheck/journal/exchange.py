@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -193,14 +193,15 @@ def _given(**cells: Any) -> dict[str, Any]:
     return {name: value for name, value in cells.items() if value is not None}
 
 
-def _rows(folder: Path, key: str, *, required: bool = False) -> list[Row]:
+def _rows(folder: Path, key: str, *, required: bool = False) -> Iterator[Row]:
+    """The rows of a layout file, streamed (a campaign has ~10⁵ illuminance rows)."""
     spec = LAYOUT[key]
     path = folder / spec.name
     if not path.exists():
         if required:
             raise InputError(f"{spec.name} is required in the folder", source=str(folder))
-        return []
-    return list(read_rows(path, spec))
+        return iter(())
+    return read_rows(path, spec)
 
 
 def _common(row: Row) -> dict[str, Any]:
@@ -219,7 +220,7 @@ def read_folder(folder: str | Path) -> ImportPlan:
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError("not a folder of campaign CSV files", source=str(folder))
-    campaign_rows = _rows(folder, "campaign", required=True)
+    campaign_rows = list(_rows(folder, "campaign", required=True))
     if len(campaign_rows) != 1:
         raise InputError(
             f"expected exactly one campaign row, found {len(campaign_rows)}",
@@ -388,7 +389,7 @@ def _long(folder: Path, key: str, x_col: str, meta: list[Row]) -> dict[str, Long
 
 def _array_readings(folder: Path) -> list[AnyReading]:
     out: list[AnyReading] = []
-    spectra = _rows(folder, "spectra")
+    spectra = list(_rows(folder, "spectra"))
     values = _long(folder, "spectrum_values", "wavelength_nm", spectra)
     for r in spectra:
         long, spd = _matched_values(r, values, "spectrum_values.csv")
@@ -406,7 +407,7 @@ def _array_readings(folder: Path) -> list[AnyReading]:
             )
         )
     _no_orphans(values, "spectra.csv")
-    waveforms = _rows(folder, "waveforms")
+    waveforms = list(_rows(folder, "waveforms"))
     samples = _long(folder, "waveform_samples", "index", waveforms)
     for r in waveforms:
         long, counts = _matched_values(r, samples, "waveform_samples.csv")
