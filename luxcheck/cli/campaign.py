@@ -71,7 +71,7 @@ def _import(args: argparse.Namespace) -> int:
         partial = target.with_name(f".{target.name}.importing-{os.getpid()}")
         try:
             with CampaignStore.create(partial, plan.campaign) as store:
-                import_folder(store, args.folder)
+                import_folder(store, args.folder, plan)
             os.replace(partial, target)
         finally:
             for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):

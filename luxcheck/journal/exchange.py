@@ -23,7 +23,9 @@ waveform_samples.csv   (reading_id, index, value) — one row per sample
 voids.csv              withdrawn reading (``supersedes`` names it)
 =====================  ==========================================================
 
-Rules: numbers are plain decimals (``.`` as the decimal point); time stamps are ISO 8601 with a
+Rules: numbers are plain ASCII decimals (digits ``0-9``, ``.`` as the decimal point, an optional
+``e`` exponent; no ``nan``/``inf``, no digit grouping, no other scripts' digits: see
+:mod:`luxcheck.numbers`); time stamps are ISO 8601 with a
 time zone (``2026-11-02T09:00:00+08:00``); dates ``YYYY-MM-DD``; empty cells mean "none" where a
 field is optional. Import checks every file completely before writing anything: a malformed
 file is rejected whole with its file, line and column and the expected form, and the store is
@@ -33,17 +35,25 @@ numbers in their shortest exact form, so import → export → import changes no
 
 from __future__ import annotations
 
-import array
 import csv
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from luxcheck.errors import InputError
+from luxcheck.journal.csv_read import (
+    ALLOWED_DTYPES,
+    FileSpec,
+    LongArray,
+    Row,
+    long_arrays,
+    read_rows,
+    typed_values,
+)
 from luxcheck.journal.store import CampaignStore
 from luxcheck.model import (
     AnyReading,
@@ -62,19 +72,6 @@ from luxcheck.model import (
 )
 
 _COMMON = ["reading_id", "session_id", "taken_at", "instrument_id", "supersedes", "note"]
-
-
-@dataclass(frozen=True)
-class FileSpec:
-    """One file of the layout: its columns (required ones first) and what a row becomes."""
-
-    name: str
-    required: tuple[str, ...]
-    optional: tuple[str, ...] = ()
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return self.required + self.optional
 
 
 def _classroom_columns() -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -162,149 +159,6 @@ LAYOUT: dict[str, FileSpec] = {
     ),
 }
 
-_ALLOWED_DTYPES = ("float64", "float32", "int64", "int32", "int16", "uint16", "uint32", "uint8")
-
-
-# --------------------------------------------------------------------------- cell parsers
-class _Row:
-    """A CSV row with its file and line, and typed accessors that raise located errors."""
-
-    def __init__(self, path: Path, line: int, cells: Mapping[str, str]) -> None:
-        self.path = path
-        self.line = line
-        self.cells = cells
-
-    def error(self, column: str | int | None, message: str) -> InputError:
-        return InputError(message, source=str(self.path), line=self.line, column=column)
-
-    def text(self, name: str, default: str = "") -> str:
-        value = self.cells.get(name)
-        return default if value is None else value
-
-    def opt_text(self, name: str) -> str | None:
-        value = self.cells.get(name, "")
-        return value if value != "" else None
-
-    def number(self, name: str) -> float:
-        raw = self.cells.get(name, "")
-        if raw == "":
-            raise self.error(name, "a number is required (the cell is empty)")
-        try:
-            return float(raw)
-        except ValueError:
-            raise self.error(name, f"expected a number like 12.5, got {raw!r}") from None
-
-    def opt_number(self, name: str) -> float | None:
-        return None if self.cells.get(name, "") == "" else self.number(name)
-
-    def integer(self, name: str) -> int:
-        raw = self.cells.get(name, "")
-        try:
-            return int(raw)
-        except ValueError:
-            raise self.error(name, f"expected a whole number, got {raw!r}") from None
-
-    def opt_integer(self, name: str) -> int | None:
-        return None if self.cells.get(name, "") == "" else self.integer(name)
-
-    def date(self, name: str) -> dt.date:
-        raw = self.cells.get(name, "")
-        try:
-            return dt.date.fromisoformat(raw)
-        except ValueError:
-            raise self.error(name, f"expected a date YYYY-MM-DD, got {raw!r}") from None
-
-    def timestamp(self, name: str) -> dt.datetime:
-        raw = self.cells.get(name, "")
-        try:
-            value = dt.datetime.fromisoformat(raw)
-        except ValueError:
-            value = None
-        if value is None or value.tzinfo is None:
-            raise self.error(
-                name,
-                f"expected an ISO 8601 time stamp with a time zone, e.g. "
-                f"2026-11-02T09:00:00+08:00, got {raw!r}",
-            )
-        return value
-
-    def choice(self, name: str, mapping: Mapping[str, Any], default: str | None = None) -> Any:
-        raw = self.cells.get(name, "")
-        if raw == "" and default is not None:
-            raw = default
-        if raw not in mapping:
-            raise self.error(name, f"expected one of {', '.join(mapping)}, got {raw!r}")
-        return mapping[raw]
-
-    def build(self, factory: Callable[..., Any], **kwargs: Any) -> Any:
-        """Construct a model object; its validation errors get this row's file and line."""
-        try:
-            return factory(**kwargs)
-        except InputError as exc:
-            raise self.error(exc.column if exc.column is not None else None, exc.message) from None
-
-
-def _raw_csv(path: Path, spec: FileSpec) -> Iterator[tuple[int, list[str], list[str]]]:
-    """Stream a layout file: ``(line, header, cells)`` per data row, header checked first.
-
-    The file is read as it is parsed (waveform sample files run to gigabytes), never whole.
-    """
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        line = 1
-        try:
-            try:
-                header = next(reader)
-            except StopIteration:
-                raise InputError(
-                    "the file is empty; expected a header row: " + ",".join(spec.columns),
-                    source=str(path),
-                    line=1,
-                ) from None
-            header = [h.strip() for h in header]
-            for i, name in enumerate(header, start=1):
-                if name not in spec.columns:
-                    raise InputError(
-                        f"unknown column {name!r}; expected columns: {', '.join(spec.columns)}",
-                        source=str(path),
-                        line=1,
-                        column=i,
-                    )
-            if len(set(header)) != len(header):
-                raise InputError("a column appears twice in the header", source=str(path), line=1)
-            missing = [c for c in spec.required if c not in header]
-            if missing:
-                raise InputError(
-                    f"missing required column(s): {', '.join(missing)}", source=str(path), line=1
-                )
-            for cells in reader:
-                line = reader.line_num
-                if not cells or all(c.strip() == "" for c in cells):
-                    continue
-                if len(cells) != len(header):
-                    raise InputError(
-                        f"{len(cells)} cells, expected {len(header)} (one per header column)",
-                        source=str(path),
-                        line=line,
-                    )
-                yield line, header, cells
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                f"not UTF-8 text ({exc.reason}); save the file as CSV UTF-8",
-                source=str(path),
-                line=line + 1,
-            ) from None
-        except csv.Error as exc:
-            message = f"malformed CSV ({exc})"
-            if "field limit" in str(exc):
-                message = f"a cell is longer than {csv.field_size_limit()} characters ({exc})"
-            raise InputError(message, source=str(path), line=reader.line_num) from None
-
-
-def _read_csv(path: Path, spec: FileSpec) -> Iterator[_Row]:
-    for line, header, cells in _raw_csv(path, spec):
-        yield _Row(path, line, {h: c.strip() for h, c in zip(header, cells, strict=True)})
-
 
 # --------------------------------------------------------------------------- import
 @dataclass
@@ -339,17 +193,18 @@ def _given(**cells: Any) -> dict[str, Any]:
     return {name: value for name, value in cells.items() if value is not None}
 
 
-def _rows(folder: Path, key: str, *, required: bool = False) -> list[_Row]:
+def _rows(folder: Path, key: str, *, required: bool = False) -> Iterator[Row]:
+    """The rows of a layout file, streamed (a campaign has ~10⁵ illuminance rows)."""
     spec = LAYOUT[key]
     path = folder / spec.name
     if not path.exists():
         if required:
             raise InputError(f"{spec.name} is required in the folder", source=str(folder))
-        return []
-    return list(_read_csv(path, spec))
+        return iter(())
+    return read_rows(path, spec)
 
 
-def _common(row: _Row) -> dict[str, Any]:
+def _common(row: Row) -> dict[str, Any]:
     return {
         "reading_id": row.text("reading_id"),
         "session_id": row.text("session_id"),
@@ -360,102 +215,12 @@ def _common(row: _Row) -> dict[str, Any]:
     }
 
 
-@dataclass
-class _LongArray:
-    """The x and y columns of one reading in a long-format file, as read so far."""
-
-    first: _Row
-    x: array.array[float] = field(default_factory=lambda: array.array("d"))
-    y: array.array[float] = field(default_factory=lambda: array.array("d"))
-
-
-def _long_arrays(folder: Path, key: str, x_col: str, *, sequential: bool) -> dict[str, _LongArray]:
-    """Read a long-format file (one row per wavelength or sample) into arrays per reading.
-
-    Streams the file (a campaign's waveform samples run to hundreds of millions of rows) and
-    keeps only two float arrays per reading. ``sequential``: x must run 0, 1, 2, … per
-    reading (sample indices).
-    """
-    spec = LAYOUT[key]
-    path = folder / spec.name
-    out: dict[str, _LongArray] = {}
-    if not path.exists():
-        return out
-    columns: tuple[int, int, int] | None = None
-    for line, header, cells in _raw_csv(path, spec):
-        if columns is None:
-            columns = (header.index("reading_id"), header.index(x_col), header.index("value"))
-        i_id, i_x, i_y = columns
-        rid = cells[i_id].strip()
-        entry = out.get(rid)
-        if entry is None:
-            row = _Row(path, line, {h: c.strip() for h, c in zip(header, cells, strict=True)})
-            entry = out[rid] = _LongArray(row)
-        try:
-            y = float(cells[i_y])
-        except ValueError:
-            raise InputError(
-                f"expected a number like 12.5, got {cells[i_y]!r}",
-                source=str(path),
-                line=line,
-                column="value",
-            ) from None
-        if sequential:
-            if cells[i_x].strip() != str(len(entry.y)):
-                raise InputError(
-                    f"sample indices of {rid!r} must run 0, 1, 2, … in order: expected "
-                    f"{len(entry.y)}, got {cells[i_x]!r}",
-                    source=str(path),
-                    line=line,
-                    column=x_col,
-                )
-        else:
-            try:
-                entry.x.append(float(cells[i_x]))
-            except ValueError:
-                raise InputError(
-                    f"expected a number like 550, got {cells[i_x]!r}",
-                    source=str(path),
-                    line=line,
-                    column=x_col,
-                ) from None
-        entry.y.append(y)
-    return out
-
-
-def _typed_values(values: np.ndarray, dtype: str, row: _Row, column: str) -> np.ndarray:
-    """The values in the dtype the file declares, refusing any that would change."""
-    rid = row.cells.get("reading_id", "")
-    if dtype.startswith(("int", "uint")):
-        info = np.iinfo(np.dtype(dtype))
-        bad = np.flatnonzero(
-            (values != np.floor(values)) | (values < info.min) | (values > info.max)
-        )
-        if bad.size:
-            raise row.error(
-                column,
-                f"reading {rid!r}, value #{int(bad[0])} ({values[bad[0]]!r}) is not a whole "
-                f"number that fits dtype {dtype}",
-            )
-        return values.astype(dtype)
-    if dtype == "float32":
-        as32 = values.astype(np.float32)
-        bad = np.flatnonzero(as32.astype(np.float64) != values)
-        if bad.size:
-            raise row.error(
-                column,
-                f"reading {rid!r}, value #{int(bad[0])} is not exactly representable as float32",
-            )
-        return as32
-    return values
-
-
 def read_folder(folder: str | Path) -> ImportPlan:
     """Read and validate a campaign folder without touching any store."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError("not a folder of campaign CSV files", source=str(folder))
-    campaign_rows = _rows(folder, "campaign", required=True)
+    campaign_rows = list(_rows(folder, "campaign", required=True))
     if len(campaign_rows) != 1:
         raise InputError(
             f"expected exactly one campaign row, found {len(campaign_rows)}",
@@ -557,7 +322,7 @@ def read_folder(folder: str | Path) -> ImportPlan:
     return ImportPlan(campaign, schools, classrooms, instruments, sessions, readings, c.line)
 
 
-def _classroom(r: _Row) -> Classroom:
+def _classroom(r: Row) -> Classroom:
     kwargs: dict[str, Any] = {}
     for f in fields(Classroom):
         if f.name not in r.cells or (r.cells[f.name] == "" and f.name in _CLASSROOM_OPT):
@@ -576,28 +341,28 @@ def _classroom(r: _Row) -> Classroom:
 
 
 def _matched_values(
-    r: _Row, arrays: dict[str, _LongArray], values_file: str
-) -> tuple[_LongArray, np.ndarray]:
+    r: Row, arrays: dict[str, LongArray], values_file: str
+) -> tuple[LongArray, np.ndarray]:
     """The long-format rows of the reading a metadata row describes, in its declared dtype."""
     rid = r.text("reading_id")
     if rid not in arrays:
         raise r.error("reading_id", f"no rows for {rid!r} in {values_file}")
     long = arrays.pop(rid)
     dtype = r.text("dtype") or "float64"
-    if dtype not in _ALLOWED_DTYPES:
-        raise r.error("dtype", f"expected one of {', '.join(_ALLOWED_DTYPES)}")
-    values = _typed_values(np.frombuffer(long.y, dtype=np.float64), dtype, long.first, "value")
+    if dtype not in ALLOWED_DTYPES:
+        raise r.error("dtype", f"expected one of {', '.join(ALLOWED_DTYPES)}")
+    values = typed_values(long.y_values(), dtype, long.first, "value")
     return long, values
 
 
-def _no_orphans(arrays: dict[str, _LongArray], metadata_file: str) -> None:
+def _no_orphans(arrays: dict[str, LongArray], metadata_file: str) -> None:
     for rid, long in arrays.items():
         raise long.first.error("reading_id", f"{rid!r} has rows but none in {metadata_file}")
 
 
 def _build_array_reading(
-    meta: _Row,
-    long: _LongArray,
+    meta: Row,
+    long: LongArray,
     arrays: Mapping[str, str],
     factory: Callable[..., AnyReading],
     **kwargs: Any,
@@ -613,10 +378,20 @@ def _build_array_reading(
         raise meta.error(exc.column, exc.message) from None
 
 
+def _long(folder: Path, key: str, x_col: str, meta: list[Row]) -> dict[str, LongArray]:
+    """A long-format file's arrays per reading, in the dtypes the metadata rows declare."""
+    dtypes = {r.text("reading_id"): r.text("dtype") or "float64" for r in meta}
+    spec = LAYOUT[key]
+    return long_arrays(
+        folder / spec.name, spec, x_col, sequential=key == "waveform_samples", dtypes=dtypes
+    )
+
+
 def _array_readings(folder: Path) -> list[AnyReading]:
     out: list[AnyReading] = []
-    values = _long_arrays(folder, "spectrum_values", "wavelength_nm", sequential=False)
-    for r in _rows(folder, "spectra"):
+    spectra = list(_rows(folder, "spectra"))
+    values = _long(folder, "spectrum_values", "wavelength_nm", spectra)
+    for r in spectra:
         long, spd = _matched_values(r, values, "spectrum_values.csv")
         out.append(
             _build_array_reading(
@@ -625,15 +400,16 @@ def _array_readings(folder: Path) -> list[AnyReading]:
                 {"wavelength_nm": "wavelength_nm", "values": "value"},
                 SpectrumReading,
                 **_common(r),
-                wavelength_nm=np.frombuffer(long.x, dtype=np.float64).copy(),
+                wavelength_nm=long.x_values(),
                 values=spd,
                 unit=r.text("unit"),
                 luminaire=r.text("luminaire"),
             )
         )
     _no_orphans(values, "spectra.csv")
-    samples = _long_arrays(folder, "waveform_samples", "index", sequential=True)
-    for r in _rows(folder, "waveforms"):
+    waveforms = list(_rows(folder, "waveforms"))
+    samples = _long(folder, "waveform_samples", "index", waveforms)
+    for r in waveforms:
         long, counts = _matched_values(r, samples, "waveform_samples.csv")
         out.append(
             _build_array_reading(
@@ -675,13 +451,17 @@ def _check_references(
     dupes([r.reading_id for r in readings], "(reading files)")
 
 
-def import_folder(store: CampaignStore, folder: str | Path) -> ImportPlan:
+def import_folder(
+    store: CampaignStore, folder: str | Path, plan: ImportPlan | None = None
+) -> ImportPlan:
     """Import a folder into an open store: all of it in one transaction, or nothing.
 
     Objects whose id is already in the store must be identical (then they are skipped, so an
-    import can be repeated); a different object under a known id is refused.
+    import can be repeated); a different object under a known id is refused. ``plan``: the
+    folder as :func:`read_folder` read it, if the caller has it already (it is not read twice).
     """
-    plan = read_folder(folder)
+    if plan is None:
+        plan = read_folder(folder)
     if plan.campaign.campaign_id != store.campaign.campaign_id:
         raise InputError(
             f"the folder holds campaign {plan.campaign.campaign_id!r}, the store "

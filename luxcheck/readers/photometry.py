@@ -34,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from luxcheck.errors import InputError
+from luxcheck.numbers import NumberSyntaxError, to_float
 
 FloatArray = npt.NDArray[np.float64]
 Symmetry = Literal["none", "rotational", "c0-c180", "c90-c270", "quadrant"]
@@ -213,17 +214,18 @@ def _decode(path: Path) -> str:
 
 def _number(text: str, *, source: str, line: int, field: str) -> float:
     token = text.strip()
-    if re.fullmatch(r"[+-]?\d+,\d*", token):
+    if re.fullmatch(r"[+-]?[0-9]+,[0-9]*", token):  # the EULUMDAT decimal comma
         token = token.replace(",", ".")
     try:
-        value = float(token)
-    except ValueError:
+        return to_float(token)
+    except NumberSyntaxError as exc:
+        if exc.non_finite:
+            raise InputError(
+                f"{field}: expected a finite number", source=source, line=line
+            ) from None
         raise InputError(
             f"{field}: expected a number, got {text.strip()!r}", source=source, line=line
         ) from None
-    if not math.isfinite(value):
-        raise InputError(f"{field}: expected a finite number", source=source, line=line)
-    return value
 
 
 def _integer(text: str, *, source: str, line: int, field: str) -> int:

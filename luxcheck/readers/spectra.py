@@ -39,6 +39,7 @@ import numpy.typing as npt
 
 from luxcheck.errors import InputError
 from luxcheck.kernels import colorimetry
+from luxcheck.numbers import NumberSyntaxError, is_number, to_float
 
 FloatArray = npt.NDArray[np.float64]
 MeterValue = float | str
@@ -56,7 +57,6 @@ _UNIT_SCALE = {
     "mw/m²/nm": 1e-3,
     "w/m²/nm": 1.0,
 }
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -105,17 +105,25 @@ def _read_text(path: Path, *, strip_nul: bool = False) -> str:
 
 
 def _number(text: str, source: str, line: int, column: str | int) -> float:
+    """A finite ASCII decimal number (:mod:`luxcheck.numbers`), or a located error."""
     value = text.strip()
-    if not _NUMBER.match(value):
+    try:
+        return to_float(value)
+    except NumberSyntaxError:
         raise InputError(
-            f"expected a number, got {value!r}", source=source, line=line, column=column
-        )
-    return float(value)
+            f"expected a number, got {value!r}",
+            source=source,
+            line=line,
+            column=column,
+        ) from None
 
 
 def _meter_value(text: str) -> MeterValue:
     value = text.strip()
-    return float(value) if _NUMBER.match(value) else value
+    try:
+        return to_float(value)
+    except NumberSyntaxError:
+        return value
 
 
 def detect_format(path: str | Path) -> str:
@@ -137,7 +145,7 @@ def detect_format(path: str | Path) -> str:
         return "hopoocolor-hp330"
     if stripped.startswith("{"):
         return "asensetek"
-    if re.search(r"^\d+(\.\d+)?nm\t", text, re.MULTILINE) or re.search(
+    if re.search(r"^[0-9]+(\.[0-9]+)?nm\t", text, re.MULTILINE) or re.search(
         r"^Model Name\t", text, re.MULTILINE
     ):
         return "uprtek"
@@ -241,7 +249,7 @@ def _read_csv(path: Path, unit: str | None = None) -> SpectraFile:
     if not rows:
         raise InputError("the file holds no data", source=source)
     first_line, first = rows[0]
-    if _NUMBER.match(first[0]):
+    if is_number(first[0]):
         names = tuple(f"spectrum {i}" for i in range(1, len(first)))
         data_rows = rows
     else:
@@ -259,13 +267,7 @@ def _read_csv(path: Path, unit: str | None = None) -> SpectraFile:
                 line=number,
             )
         wl.append(_number(cells[0], source, number, 1))
-        try:  # fast path; anything unusual (text, nan, inf) is re-checked cell by cell
-            row = np.array(cells[1:], dtype=np.float64)
-            if not np.all(np.isfinite(row)):
-                raise ValueError
-            values.append(row.tolist())
-        except ValueError:
-            values.append([_number(c, source, number, j + 2) for j, c in enumerate(cells[1:])])
+        values.append([_number(c, source, number, j + 2) for j, c in enumerate(cells[1:])])
         lines.append(number)
     _check_grid(wl, source, lines)
     del first_line
@@ -297,7 +299,7 @@ def _read_uprtek(path: Path) -> SpectraFile:
         key = key.strip()
         match = spectral.match(key)
         if match:
-            w = float(match.group(1))
+            w = _number(match.group(1), source, number, 1)
             if wl and w == wl[0]:  # a later block restarts: keep the last block
                 wl, val, lines = [], [], []
             wl.append(w)
@@ -334,7 +336,7 @@ def _read_sekonic(path: Path) -> SpectraFile:
             if current is None:
                 current = ([], [], [])
                 blocks.append(current)
-            current[0].append(float(match.group(1)))
+            current[0].append(_number(match.group(1), source, number, 1))
             current[1].append(_number(cells[1], source, number, 2))
             current[2].append(number)
         elif len(cells) >= 2 and current is None:
@@ -362,6 +364,18 @@ def _photopic_sum(wl: FloatArray, spd: FloatArray, source: str) -> float:
     """683 Σ S V Δλ on the 1 nm working grid, as :mod:`luxcheck.kernels.colorimetry` computes it."""
     resampled = colorimetry.resample_spectra(wl, spd, source=source)
     return 683.0 * float(colorimetry.xyz(resampled)[..., 1])
+
+
+def _json_number(value: object) -> float:
+    """A JSON number, or a string holding an ASCII decimal one; finite either way."""
+    if isinstance(value, str):
+        return to_float(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"not a number: {value!r}")
+    number = float(value)
+    if not np.isfinite(number):
+        raise ValueError(f"not finite: {value!r}")
+    return number
 
 
 def _read_asensetek(path: Path) -> SpectraFile:
@@ -396,8 +410,8 @@ def _read_asensetek(path: Path) -> SpectraFile:
                 )
             ((key, value),) = entry.items()
             try:
-                wl.append(float(key))
-                val.append(float(value))
+                wl.append(to_float(key))
+                val.append(_json_number(value))
             except (TypeError, ValueError) as exc:
                 raise InputError(
                     f"{where}: non-numeric spectrum entry {key!r}: {value!r}",
@@ -456,7 +470,7 @@ def _read_hp330(path: Path) -> SpectraFile:
             scale = _UNIT_SCALE[unit]
             if len(cells) != 2:
                 raise InputError("expected '<nm>(<unit>),<value>'", source=source, line=number)
-            wl.append(float(match.group(1)))
+            wl.append(_number(match.group(1), source, number, 1))
             val.append(_number(cells[1], source, number, 2))
             lines.append(number)
         elif number == 1:

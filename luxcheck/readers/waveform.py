@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from luxcheck.errors import InputError
+from luxcheck.numbers import NumberSyntaxError, is_number, to_float
 
 __all__ = ["Waveform", "read_waveform_csv"]
 
@@ -61,14 +62,6 @@ class Waveform:
 
 def _fields(line: str) -> list[str]:
     return [f for f in _SPLIT.split(line.strip()) if f != ""]
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def read_waveform_csv(path: str | Path, *, sample_rate_hz: float | None = None) -> Waveform:
@@ -110,7 +103,7 @@ def read_waveform_csv(path: str | Path, *, sample_rate_hz: float | None = None) 
             continue
         parts = _fields(stripped)
         if not rows:
-            if not all(_is_number(p) for p in parts):
+            if not all(is_number(p) for p in parts):
                 continue  # header line before the data
             ncol = len(parts)
             if ncol not in (1, 2):
@@ -126,16 +119,14 @@ def read_waveform_csv(path: str | Path, *, sample_rate_hz: float | None = None) 
         values = []
         for col, part in enumerate(parts, start=1):
             try:
-                v = float(part)
-            except ValueError:
-                raise InputError(
-                    f"{part!r} is not a number", source=src, line=lineno, column=col
-                ) from None
-            if not math.isfinite(v):
-                raise InputError(
-                    f"{part!r}: expected a finite number", source=src, line=lineno, column=col
+                values.append(to_float(part))
+            except NumberSyntaxError as exc:
+                message = (
+                    f"{part!r}: expected a finite number"
+                    if exc.non_finite
+                    else f"{part!r} is not a number (expected ASCII digits, e.g. 1.25)"
                 )
-            values.append(v)
+                raise InputError(message, source=src, line=lineno, column=col) from None
         rows.append(values)
         line_numbers.append(lineno)
 

@@ -8,6 +8,7 @@ hypothesis properties of the round trip.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import sqlite3
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from luxcheck.errors import InputError
 from luxcheck.journal.exchange import LAYOUT, export_folder, import_folder, read_folder
 from luxcheck.journal.store import CampaignStore
 from luxcheck.model import (
+    Campaign,
     HeightReading,
     IlluminanceReading,
     LuminanceReading,
@@ -105,6 +107,20 @@ def snapshot(store: CampaignStore) -> dict[str, object]:
     }
 
 
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def edited_export(store: CampaignStore, folder: Path, file: str, old: str, new: str) -> None:
+    """Fill the store, export it to ``folder`` and replace ``old`` by ``new`` once in ``file``."""
+    fill(store)
+    export_folder(store, folder)
+    target = folder / file
+    text = target.read_text(encoding="utf-8")
+    assert old in text
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def test_round_trip_changes_no_value(store: CampaignStore, tmp_path: Path) -> None:
     fill(store)
     export_folder(store, tmp_path / "x1")
@@ -152,6 +168,20 @@ def test_reimport_is_idempotent_and_conflicts_refused(store: CampaignStore, tmp_
         ("waveforms.csv", ",relative,0.0,", ",relative,nan,", 2, "dark_level", "finite"),
         # … and errors in the arrays in the values file, at the reading's first row
         ("spectrum_values.csv", "S1,380.0,", "S1,100.0,", 2, "wavelength_nm", "200–1100 nm"),
+        # numbers are ASCII decimal and nothing else: Python's float() and int() read all of
+        # these as 450 (or 4)
+        ("illuminance.csv", ",412.3,", ",4_50,", 2, "illuminance_lx", "'4_50'"),
+        ("illuminance.csv", ",412.3,", ",４５０,", 2, "illuminance_lx", "'４５０'"),
+        ("illuminance.csv", ",412.3,", ",٤٥٠,", 2, "illuminance_lx", "'٤٥٠'"),
+        ("illuminance.csv", ",on,0,", ",on,٤,", 2, "point", "expected a whole number, got '٤'"),
+        ("power.csv", ",297.25", ",2_97.25", 2, "power_w", "expected a number like 12.5"),
+        ("power.csv", ",297.25", ",inf", 2, "power_w", "expected a finite number"),
+        ("waveform_samples.csv", "W1,1,200", "W1,1,２００", 3, "value", "got '２００'"),
+        ("waveform_samples.csv", "W1,1,200", "W1,1,2_00", 3, "value", "got '2_00'"),
+        ("waveform_samples.csv", "W1,1,200", "W1,1,nan", 3, "value", "a finite number"),
+        ("waveform_samples.csv", "W1,1,200", "W1,١,200", 3, "index", "got '١'"),
+        ("spectrum_values.csv", "S1,385.0,", "S1,３85.0,", 3, "wavelength_nm", "got '３85.0'"),
+        ("spectrum_values.csv", "S1,385.0,", "S1,385.0,٠", 3, "value", "expected a number"),
     ],
 )
 def test_malformed_file_rejected_whole(
@@ -165,13 +195,9 @@ def test_malformed_file_rejected_whole(
     column: str,
     expected: str,
 ) -> None:
-    """Each error names file, line and column and the expected form; exit 2; store unchanged."""
-    fill(store)
-    export_folder(store, tmp_path / "x")
-    target = tmp_path / "x" / file
-    text = target.read_text()
-    assert old in text
-    target.write_text(text.replace(old, new, 1))
+    """Each error names file, line and column and the expected form; exit 2; store unchanged
+    (the campaign file byte for byte)."""
+    edited_export(store, tmp_path / "x", file, old, new)
     # into a new file: no file is left behind
     code = main(["campaign", "import", str(tmp_path / "x"), "--into", str(tmp_path / "n.lux")])
     err = capsys.readouterr().err
@@ -185,7 +211,10 @@ def test_malformed_file_rejected_whole(
         store._db.backup(copy)
     with CampaignStore.open(other) as o:
         before = snapshot(o)
+    digest = _digest(other)
     assert main(["campaign", "import", str(tmp_path / "x"), "--into", str(other)]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+    assert _digest(other) == digest
     with CampaignStore.open(other) as o:
         assert snapshot(o) == before
 
@@ -330,12 +359,7 @@ def test_huge_whole_numbers_refused_at_import(
 ) -> None:
     """A whole number over its field's bound is a located error (exit 2), not an
     OverflowError traceback from SQLite or a MemoryError later; no file is left behind."""
-    fill(store)
-    export_folder(store, tmp_path / "x")
-    target = tmp_path / "x" / file
-    text = target.read_text()
-    assert old in text
-    target.write_text(text.replace(old, new, 1))
+    edited_export(store, tmp_path / "x", file, old, new)
     code = main(["campaign", "import", str(tmp_path / "x"), "--into", str(tmp_path / "n.lux")])
     err = capsys.readouterr().err
     assert code == 2, err
@@ -419,3 +443,89 @@ def test_changed_campaign_under_the_same_id_refused(
     assert "a different value under a known id is refused" in err
     assert snapshot(store) == before
     assert store.campaign.profile == "cn-classroom"
+
+
+def _campaign_with_waveforms(path: Path, waveforms: dict[str, np.ndarray]) -> CampaignStore:
+    from luxcheck.model import Campaign, MeasurementSession, School
+    from tests.support.builders import make_classroom
+
+    store = CampaignStore.create(path, Campaign("C1", "x"))
+    store.add_school(School("S01", "s"))
+    store.add_classroom(make_classroom())
+    store.add_session(MeasurementSession("SE1", "R101", "i", T0))
+    store.add_readings(
+        [
+            WaveformReading(rid, "SE1", T0, samples=samples, sample_rate_hz=1000.0)
+            for rid, samples in waveforms.items()
+        ]
+    )
+    return store
+
+
+def test_chunked_and_row_readers_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The samples file is read in chunks (pandas) when it is plain and row by row otherwise
+    (blank lines, quoted cells): the same values either way, interleaved readings and readings
+    spanning chunk borders included."""
+    from luxcheck.journal import csv_read
+
+    rng = np.random.default_rng(7)
+    waveforms = {
+        "W-u16": rng.integers(0, 65535, 1000).astype(np.uint16),
+        "W-f64": rng.normal(100.0, 30.0, 777),
+        "W-f32": rng.normal(0.0, 1e-3, 555).astype(np.float32),
+        "W-i16": rng.integers(-3000, 3000, 10).astype(np.int16),
+    }
+    with _campaign_with_waveforms(tmp_path / "a.lux", waveforms) as a:
+        export_folder(a, tmp_path / "x")
+        want = snapshot(a)
+    monkeypatch.setattr(csv_read, "CHUNK_ROWS", 97)
+    samples = tmp_path / "x" / "waveform_samples.csv"
+    header, *rows = samples.read_text().splitlines()
+    variants = {
+        "plain": rows,
+        "blank lines": [r if i % 300 else r + "\n" for i, r in enumerate(rows)],
+        "quoted": [r.replace("W-f64,", '"W-f64",') for r in rows],
+        "interleaved": sorted(rows, key=lambda r: (int(r.split(",")[1]), r.split(",")[0])),
+        "crlf": [r + "\r" for r in rows],
+    }
+    by_row: list[str] = []
+    row_reader = csv_read._long_arrays_by_row
+
+    def spy(path: Path, *args: object, **kwargs: object) -> object:
+        by_row.append(path.name)
+        return row_reader(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(csv_read, "_long_arrays_by_row", spy)
+    for name, lines in variants.items():
+        samples.write_text("\n".join([header, *lines]) + "\n")
+        by_row.clear()
+        with CampaignStore.create(tmp_path / f"{name}.lux", Campaign("C1", "x")) as b:
+            import_folder(b, tmp_path / "x")
+            assert snapshot(b) == want, name
+        chunked = name in ("plain", "crlf", "interleaved")
+        assert ("waveform_samples.csv" not in by_row) == chunked, name
+    for rid, samples_in in waveforms.items():
+        (back,) = [r for r in want["readings"] if r[0] == rid]  # type: ignore[attr-defined]
+        assert back[1].samples.dtype == samples_in.dtype
+
+
+def test_value_not_fitting_its_dtype_located_at_the_readings_first_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sample that does not fit the declared dtype (found by the chunked reader) is reported
+    as before: at the reading's first row, with the sample's position."""
+    from luxcheck.journal import csv_read
+
+    monkeypatch.setattr(csv_read, "CHUNK_ROWS", 7)
+    waveforms = {"W1": np.arange(20, dtype=np.uint16), "W2": np.arange(30, dtype=np.uint16)}
+    with _campaign_with_waveforms(tmp_path / "a.lux", waveforms):
+        pass
+    with CampaignStore.open(tmp_path / "a.lux") as a:
+        export_folder(a, tmp_path / "x")
+    samples = tmp_path / "x" / "waveform_samples.csv"
+    samples.write_text(samples.read_text().replace("W2,25,25\n", "W2,25,70000\n"))
+    code = main(["campaign", "import", str(tmp_path / "x"), "--into", str(tmp_path / "n.lux")])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "waveform_samples.csv, line 22, column value: reading 'W2', value #25" in err
+    assert "fits dtype uint16" in err

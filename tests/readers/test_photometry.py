@@ -120,6 +120,8 @@ def _broken_ldt(tmp_path: Path, line: int, text: str | None) -> Path:
     ("line", "text", "message"),
     [
         (24, "one", r"line 24: conversion factor CFLI: expected a number, got 'one'"),
+        (24, "１", r"line 24: conversion factor CFLI: expected a number, got '１'"),
+        (24, "1_0", r"line 24: conversion factor CFLI: expected a number, got '1_0'"),
         (3, "7", r"line 3: symmetry indicator Isym: expected 0–4, got 7"),
         (29, "-5", r"line 29: total luminous flux of lamps: expected > 0 lm"),
         (120, None, r"line 120: C angle 24|gamma angle|ends early"),

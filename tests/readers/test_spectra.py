@@ -155,6 +155,35 @@ _CSV_ROWS = "\n".join(f"{w},{1.0 + w / 1000:.4f}" for w in range(380, 781, 5))
             "'lux' must be a non-negative number",
         ),
         ("k.txt", '{"device_name": "x"}', "expected a 'data_points' list"),
+        # numbers are ASCII decimal and nothing else (a full-width cell was read as a number
+        # by the NumPy fast path of the CSV reader)
+        (
+            "fw.csv",
+            "wavelength_nm,s1\n" + _CSV_ROWS.replace("500,1.5000", "500,１.5000"),
+            r"line 26, column 2: expected a number, got '１.5000'",
+        ),
+        (
+            "ar.csv",
+            "wavelength_nm,s1\n" + _CSV_ROWS.replace("500,1.5000", "٥٠٠,1.5000"),
+            r"line 26, column 1: expected a number, got '٥٠٠'",
+        ),
+        (
+            "us.csv",
+            "wavelength_nm,s1\n" + _CSV_ROWS.replace("500,1.5000", "500,1_5"),
+            r"line 26, column 2: expected a number, got '1_5'",
+        ),
+        (
+            "fw.xls",
+            "Model Name\tCV600\n"
+            + "\n".join(f"{w}nm\t0.1" for w in range(380, 400))
+            + "\n４００nm\t0.1\n",
+            r"line 22, column 1: expected a number, got '４００'",
+        ),
+        (
+            "fw-sekonic.csv",
+            "Date Saved,today\nSpectral Data 380[nm],0.1\nSpectral Data 381[nm],０.1\n",
+            r"line 3, column 2: expected a number, got '０.1'",
+        ),
         (
             "l.csv",
             b"HP330,S,401,380,780,0,0\n\x00\x00" + b"380(lm/nm),0.1\n",

@@ -148,3 +148,24 @@ def test_cli_reports_clipping(capsys: pytest.CaptureFixture[str]) -> None:
     assert doc["metrics"]["flicker_percent"] is None
     assert doc["reasons"]["flicker_percent"] == "clipped: samples at full scale 1.5"
     assert doc["metrics"]["flicker_frequency_hz"] == pytest.approx(250.0, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "column", "shown"),
+    [
+        ("time,value\n0.0,1\n0.001,２\n0.002,3\n", 3, 2, "'２'"),  # full-width
+        ("0.0,1\n0.001,2\n0.00٢,3\n", 3, 1, "'0.00٢'"),  # Arabic-Indic
+        ("0.0,1\n0.001,2_0\n0.002,3\n", 2, 2, "'2_0'"),  # Python's digit grouping
+    ],
+)
+def test_numbers_other_than_ascii_decimal_refused(
+    tmp_path: Path, content: str, line: int, column: int, shown: str
+) -> None:
+    """Numbers are ASCII decimal and nothing else: the cell is refused with its line."""
+    p = tmp_path / "wide.csv"
+    p.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError, match="is not a number") as info:
+        read_waveform_csv(p)
+    assert (info.value.line, info.value.column) == (line, column)
+    assert shown in str(info.value)
+    assert "wide.csv" in str(info.value)

@@ -1,0 +1,237 @@
+"""The one number grammar of every file luxcheck reads: ASCII decimal and nothing else.
+
+Python's ``float()`` and ``int()`` (and NumPy's string casts) accept far more than a number an
+inspector or a meter writes: ``4_50``, full-width ``４５０``, Arabic-Indic ``٤٥٠``, ``nan``,
+``-Infinity``. Every reader turns text into numbers here instead, so that all of them refuse
+the same things:
+
+- a number is ``[+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?`` with the ASCII
+  digits ``0-9`` only (:data:`NUMBER_PATTERN`); a whole number is ``[+-]? digits``;
+- blanks (ASCII space and tab) around the number are allowed, nothing else is;
+- ``nan``, ``inf`` and values that overflow to infinity (``1e999``) are refused: every field
+  luxcheck reads needs a finite number. Missing values are the callers' business (an empty
+  optional cell is "none" in the campaign CSV layout; the other formats have none).
+
+:func:`to_float` and :func:`to_int` parse one cell and raise :class:`NumberSyntaxError` (a
+``ValueError``, so the callers' located error messages stay theirs). :func:`number_mask` and
+:func:`column_floats` are the vectorised forms for whole columns of fixed-width text
+(``numpy`` ``S`` or ``U`` arrays, e.g. read by ``pandas.read_csv`` with ``dtype="S40"``): a small
+automaton walks all cells one character position at a time.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "INTEGER_PATTERN",
+    "NUMBER_PATTERN",
+    "NumberSyntaxError",
+    "column_floats",
+    "column_naturals",
+    "is_integer",
+    "is_number",
+    "number_mask",
+    "to_float",
+    "to_int",
+]
+
+#: A decimal number in ASCII (no blanks): what every number field of every file must hold.
+NUMBER_PATTERN = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+#: A whole number in ASCII (no blanks).
+INTEGER_PATTERN = r"[+-]?[0-9]+"
+
+_NUMBER = re.compile(NUMBER_PATTERN)
+_INTEGER = re.compile(INTEGER_PATTERN)
+_NON_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
+_BLANKS = " \t"
+
+
+class NumberSyntaxError(ValueError):
+    """The text is not an ASCII decimal number (or not a finite one).
+
+    Attributes
+    ----------
+    text
+        The text as given.
+    non_finite
+        The text spells NaN or infinity, or overflows to infinity: it has the form of a number
+        but the field needs a finite one.
+    expected
+        ``"a finite number"`` or ``"a number"``, for messages.
+    """
+
+    def __init__(self, text: str, *, non_finite: bool = False) -> None:
+        self.text = text
+        self.non_finite = non_finite
+        self.expected = "a finite number" if non_finite else "a number"
+        super().__init__(f"expected {self.expected}, got {text!r}")
+
+
+def is_number(text: str) -> bool:
+    """Whether ``text`` (exactly, no blanks) is an ASCII decimal number."""
+    return _NUMBER.fullmatch(text) is not None
+
+
+def is_integer(text: str) -> bool:
+    """Whether ``text`` (exactly, no blanks) is an ASCII whole number."""
+    return _INTEGER.fullmatch(text) is not None
+
+
+def to_float(text: str) -> float:
+    """The finite value of an ASCII decimal number, blanks around it allowed.
+
+    Raises
+    ------
+    NumberSyntaxError
+        Anything else, including ``nan``, ``inf`` and overflow to infinity.
+    """
+    core = text.strip(_BLANKS)
+    if not is_number(core):
+        raise NumberSyntaxError(text, non_finite=_NON_FINITE.fullmatch(core) is not None)
+    value = float(core)
+    if not math.isfinite(value):
+        raise NumberSyntaxError(text, non_finite=True)
+    return value
+
+
+def to_int(text: str) -> int:
+    """The value of an ASCII whole number, blanks around it allowed.
+
+    Raises
+    ------
+    NumberSyntaxError
+        Anything else (``4.0``, ``4_50``, ``٤٥٠``, …).
+    """
+    core = text.strip(_BLANKS)
+    if not is_integer(core):
+        raise NumberSyntaxError(text)
+    return int(core)
+
+
+# --------------------------------------------------------------------------- vectorised form
+# Character classes and the automaton of NUMBER_PATTERN with blanks around it. Cells are
+# left-aligned and padded with NUL (the NumPy fixed-width layout); NUL ends the cell.
+_PAD, _DIGIT, _SIGN, _DOT, _EXP, _BLANK, _OTHER = range(7)
+_CLASS = np.full(128, _OTHER, dtype=np.uint8)
+_CLASS[0] = _PAD
+_CLASS[ord("0") : ord("9") + 1] = _DIGIT
+_CLASS[[ord("+"), ord("-")]] = _SIGN
+_CLASS[ord(".")] = _DOT
+_CLASS[[ord("e"), ord("E")]] = _EXP
+_CLASS[[ord(" "), ord("\t")]] = _BLANK
+
+# states: 0 leading blanks, 1 sign, 2 integer digits*, 3 point after digits*, 4 leading point,
+# 5 fraction digits*, 6 exponent mark, 7 exponent sign, 8 exponent digits*, 9 trailing blanks*,
+# 10 ended*, 11 refused (* = a number so far)
+_ENDED, _REFUSED = 10, 11
+_ACCEPTING = (2, 3, 5, 8, 9, 10)
+_STEP = np.full((12, 7), _REFUSED, dtype=np.uint8)
+_STEP[0, [_BLANK, _SIGN, _DIGIT, _DOT]] = [0, 1, 2, 4]
+_STEP[1, [_DIGIT, _DOT]] = [2, 4]
+_STEP[2, [_DIGIT, _DOT, _EXP]] = [2, 3, 6]
+_STEP[3, [_DIGIT, _EXP]] = [5, 6]
+_STEP[4, _DIGIT] = 5
+_STEP[5, [_DIGIT, _EXP]] = [5, 6]
+_STEP[6, [_SIGN, _DIGIT]] = [7, 8]
+_STEP[7, _DIGIT] = 8
+_STEP[8, _DIGIT] = 8
+for _state in _ACCEPTING:
+    _STEP[_state, _PAD] = _ENDED
+    if _state != _ENDED:
+        _STEP[_state, _BLANK] = 9
+_STEP[9, _BLANK] = 9
+
+
+_BYTE_CLASS = np.full(256, _OTHER, dtype=np.uint8)
+_BYTE_CLASS[:128] = _CLASS
+_STEP_FLAT = _STEP.reshape(-1)  # state * 7 + class
+
+
+def _bytes(cells: np.ndarray) -> npt.NDArray[np.uint8]:
+    """The characters of fixed-width text cells as bytes, one row per cell, trimmed to the
+    widest cell; any non-ASCII character is the byte 255 (never part of a number)."""
+    cells = np.ascontiguousarray(cells).reshape(-1)
+    if cells.dtype.kind == "S":
+        matrix = cells.view(np.uint8).reshape(cells.size, cells.dtype.itemsize)
+    elif cells.dtype.kind == "U":
+        wide = cells.view(np.uint32).reshape(cells.size, cells.dtype.itemsize // 4)
+        matrix = np.where(wide < 128, wide, 255).astype(np.uint8)
+    else:
+        raise TypeError(f"expected a fixed-width text array, got dtype {cells.dtype}")
+    used = matrix.shape[1]
+    while used and not matrix[:, used - 1].any():
+        used -= 1
+    return np.ascontiguousarray(matrix[:, :used])
+
+
+def _plain(matrix: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
+    """Cells of ASCII digits only (at least one)."""
+    length = np.count_nonzero(matrix, axis=1)
+    digits = np.count_nonzero((matrix >= ord("0")) & (matrix <= ord("9")), axis=1)
+    return np.asarray((digits == length) & (length > 0))
+
+
+def _digits_value(matrix: npt.NDArray[np.uint8]) -> npt.NDArray[np.int64]:
+    """The values of cells of plain digits (at most 18), left-aligned and NUL-padded."""
+    acc = np.zeros(matrix.shape[0], dtype=np.int64)
+    for column in matrix.T:
+        digit = column != 0
+        acc[digit] = acc[digit] * 10 + (column[digit] - ord("0"))
+    return acc
+
+
+def _mask(matrix: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
+    classes = _BYTE_CLASS[matrix.T]  # one contiguous row per character position
+    state = np.zeros(matrix.shape[0], dtype=np.uint8)
+    for position in classes:
+        state = _STEP_FLAT[state * 7 + position]
+    state = _STEP_FLAT[state * 7 + _PAD]  # the end of the widest cell
+    return np.asarray(state == _ENDED)
+
+
+def number_mask(cells: np.ndarray) -> npt.NDArray[np.bool_]:
+    """Vectorised :func:`to_float` syntax check: for each cell, whether it is an ASCII decimal
+    number with blanks (space, tab) around it allowed. Equal to ``is_number(c.strip(" \\t"))``
+    for every cell without NUL characters (NUL is the padding of fixed-width arrays)."""
+    return _mask(_bytes(cells))
+
+
+def column_floats(
+    cells: np.ndarray,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """Vectorised :func:`to_float`: the values and, per cell, whether it was a finite ASCII
+    decimal number (where not, the value is NaN). Cells of plain digits (up to 15) are
+    converted arithmetically, the rest by NumPy's correctly rounded string cast."""
+    cells = np.ascontiguousarray(cells).reshape(-1)
+    matrix = _bytes(cells)
+    ok = _mask(matrix)
+    values = np.full(cells.size, np.nan)
+    if not ok.any():
+        return values, ok
+    plain = ok & _plain(matrix) if matrix.shape[1] <= 15 else np.zeros_like(ok)
+    if plain.any():
+        values[plain] = _digits_value(matrix if plain.all() else matrix[plain])
+    rest = ok & ~plain
+    if rest.any():
+        text = np.char.strip(cells[rest].astype(np.str_), _BLANKS)
+        values[rest] = text.astype(np.float64)
+    ok &= np.isfinite(values)
+    values[~ok] = np.nan
+    return values, ok
+
+
+def column_naturals(cells: np.ndarray) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """Vectorised ``str(i)`` check: per cell, its value and whether it is a natural number
+    written as Python writes it (ASCII digits, no sign, no blank, no leading zero)."""
+    matrix = _bytes(cells)
+    ok = _plain(matrix) & (np.count_nonzero(matrix, axis=1) <= 18)
+    if matrix.shape[1] > 1:
+        ok &= (matrix[:, 0] != ord("0")) | (matrix[:, 1] == 0)
+    values = np.zeros(matrix.shape[0], dtype=np.int64)
+    values[ok] = _digits_value(matrix[ok][:, :18])
+    return values, ok
