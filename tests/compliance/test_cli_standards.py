@@ -96,7 +96,7 @@ def test_validate_shipped_profile(capsys: pytest.CaptureFixture[str]) -> None:
     path = standards_dir() / "profiles" / "cn-classroom.toml"
     code, out, _ = run(capsys, "standards", "validate", str(path))
     assert code == 0
-    assert "profile cn-classroom with 4 packs" in out
+    assert "profile cn-classroom with 6 packs" in out
 
 
 @pytest.mark.parametrize(

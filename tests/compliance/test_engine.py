@@ -214,12 +214,12 @@ def test_cn_classroom_blue_light_risk_groups() -> None:
 
 def test_cn_classroom_should_failure_does_not_fail_room() -> None:
     """GB 7793-2010 UGR 不宜大于 19 is a should-clause: UGR 20 is listed as a failed should
-    item but the room still passes its shall-clauses (DESIGN §6)."""
+    item (DESIGN §6); the room fails only on GB 55016-2021 §3.3.4 (不应高于 19, shall)."""
     verdicts = C.evaluate({**GOOD, "ugr": 20.0}, "cn-classroom")
     result = C.room_result(verdicts)
-    assert result.status == "pass"
+    assert result.status == "fail"
     assert {v.requirement_id for v in result.failed_should} == {"gb7793.ugr", "gb36876.ugr"}
-    assert not result.failed_shall
+    assert [v.requirement_id for v in result.failed_shall] == ["gb55016.ugr"]
 
 
 def test_cn_classroom_art_room_uses_the_2024_room_table() -> None:
@@ -463,7 +463,7 @@ def test_campaign_rollup() -> None:
         ("S1", 2, 1, 1),
         ("S2", 2, 0, 1),
     ]
-    assert roll.metric_failures == {"desk_illuminance_mean_lx": 1, "cri_r9": 1}
+    assert roll.metric_failures == {"desk_illuminance_mean_lx": 1, "cri_r9": 1, "ugr": 1}
     assert roll.metric_should_failures == {"ugr": 1}
     assert roll.requirement_failures["gb7793.desk-illuminance"] == 1
     assert roll.failing_rooms == (("S1", "102"), ("S2", "201"))

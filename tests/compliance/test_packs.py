@@ -33,6 +33,8 @@ EXPECTED_PACKS = {
     "ieee-1789-2015",
     "en-12464-1-2021",
     "jiangsu-2021",
+    "gb-55016-2021",
+    "gb-55015-2021",
 }
 EXPECTED_PROFILES = {"cn-classroom", "cn-classroom-2013", "jiangsu-2021", "en-12464-1-2021"}
 
