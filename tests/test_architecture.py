@@ -26,7 +26,7 @@ ALLOWED: dict[str, set[str]] = {
     "messages": set(),
     "resources": set(),
     "data": set(),
-    "vocabulary": set(),
+    "vocabulary": {"messages"},
     "numbers": {"errors"},
     "model": {"errors", "numbers"},
     "drivers": {"errors"},

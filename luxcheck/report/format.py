@@ -103,10 +103,12 @@ class Formatter:
         return info.decimals if info is not None else 2
 
     def metric_name(self, metric_id: str) -> str:
+        """A metric's name in the report's language (its English name is the msgid; an id
+        outside the metric table is shown as it is)."""
         info = METRICS.get(metric_id)
         if info is None:
             return metric_id
-        return info.name_zh if self.lang == "zh" else info.name_en
+        return self._(info.name_en)
 
     def metric_value(self, metric_id: str, value: object, unit: str | None = None) -> str:
         """A stored metric value with its unit ('—' if absent)."""
