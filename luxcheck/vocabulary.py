@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from luxcheck.messages import _n
+
 
 @dataclass(frozen=True)
 class MetricInfo:
     """What a metric id means and how it is shown: one row of the metric table.
 
-    - ``unit``, ``name_en``, ``name_zh``: the canonical unit and the printed names;
+    - ``unit``, ``name_en``: the canonical unit and the printed name, in English and the msgid
+      of the name in the reports' gettext catalogs (marked ``_n``; the Chinese name is the
+      zh_CN catalog's translation, see :meth:`luxcheck.report.format.Formatter.metric_name`);
     - ``kind``: ``"number"`` or ``"text"`` (e.g. a risk group);
     - ``bounds``: the physically possible range ``(minimum, maximum)``, inclusive; ``None`` is
       unbounded. A measured value or a pack limit outside it is an error, never a number
@@ -28,7 +32,6 @@ class MetricInfo:
     metric_id: str
     unit: str
     name_en: str
-    name_zh: str
     kind: str = "number"
     bounds: tuple[float | None, float | None] = (None, None)
     decimals: int = 2
@@ -39,22 +42,38 @@ def _m(
     metric_id: str,
     unit: str,
     en: str,
-    zh: str,
     *,
     kind: str = "number",
     bounds: tuple[float | None, float | None] = (None, None),
     decimals: int,
     advice: str | None = None,
 ) -> MetricInfo:
-    return MetricInfo(metric_id, unit, en, zh, kind, bounds, decimals, advice)
+    return MetricInfo(metric_id, unit, en, kind, bounds, decimals, advice)
 
+
+#: The names of R1…R14, one msgid each (so that the catalogs translate every one).
+_SPECIAL_CRI_NAMES = (
+    _n("Special colour rendering index R1"),
+    _n("Special colour rendering index R2"),
+    _n("Special colour rendering index R3"),
+    _n("Special colour rendering index R4"),
+    _n("Special colour rendering index R5"),
+    _n("Special colour rendering index R6"),
+    _n("Special colour rendering index R7"),
+    _n("Special colour rendering index R8"),
+    _n("Special colour rendering index R9"),
+    _n("Special colour rendering index R10"),
+    _n("Special colour rendering index R11"),
+    _n("Special colour rendering index R12"),
+    _n("Special colour rendering index R13"),
+    _n("Special colour rendering index R14"),
+)
 
 _ALL = [
     _m(
         "desk_illuminance_mean_lx",
         "lx",
-        "Desk mean illuminance",
-        "课桌面平均照度",
+        _n("Desk mean illuminance"),
         bounds=(0.0, None),
         decimals=0,
         advice="desk_illuminance",
@@ -62,8 +81,7 @@ _ALL = [
     _m(
         "desk_illuminance_min_lx",
         "lx",
-        "Desk minimum illuminance",
-        "课桌面最小照度",
+        _n("Desk minimum illuminance"),
         bounds=(0.0, None),
         decimals=0,
         advice="desk_illuminance",
@@ -71,8 +89,7 @@ _ALL = [
     _m(
         "desk_illuminance_max_lx",
         "lx",
-        "Desk maximum illuminance",
-        "课桌面最大照度",
+        _n("Desk maximum illuminance"),
         bounds=(0.0, None),
         decimals=0,
         advice="desk_illuminance",
@@ -80,8 +97,7 @@ _ALL = [
     _m(
         "desk_uniformity",
         "1",
-        "Desk uniformity U0 (Emin/Eavg)",
-        "课桌面照度均匀度",
+        _n("Desk uniformity U0 (Emin/Eavg)"),
         bounds=(0.0, 1.0),
         decimals=2,
         advice="desk_uniformity",
@@ -89,8 +105,7 @@ _ALL = [
     _m(
         "desk_uniformity_min_max",
         "1",
-        "Desk uniformity Emin/Emax",
-        "课桌面照度均匀度(最小/最大)",
+        _n("Desk uniformity Emin/Emax"),
         bounds=(0.0, 1.0),
         decimals=2,
         advice="desk_uniformity",
@@ -98,8 +113,7 @@ _ALL = [
     _m(
         "board_illuminance_mean_lx",
         "lx",
-        "Blackboard mean illuminance",
-        "黑板面平均照度",
+        _n("Blackboard mean illuminance"),
         bounds=(0.0, None),
         decimals=0,
         advice="board_illuminance",
@@ -107,8 +121,7 @@ _ALL = [
     _m(
         "board_illuminance_min_lx",
         "lx",
-        "Blackboard minimum illuminance",
-        "黑板面最小照度",
+        _n("Blackboard minimum illuminance"),
         bounds=(0.0, None),
         decimals=0,
         advice="board_illuminance",
@@ -116,60 +129,54 @@ _ALL = [
     _m(
         "board_uniformity",
         "1",
-        "Blackboard uniformity U0",
-        "黑板面照度均匀度",
+        _n("Blackboard uniformity U0"),
         bounds=(0.0, 1.0),
         decimals=2,
         advice="board_uniformity",
     ),
-    _m("ugr", "1", "Unified glare rating (worst observer)", "统一眩光值", decimals=1, advice="ugr"),
+    _m("ugr", "1", _n("Unified glare rating (worst observer)"), decimals=1, advice="ugr"),
     _m(
         "cri_ra",
         "1",
-        "General colour rendering index Ra",
-        "一般显色指数 Ra",
+        _n("General colour rendering index Ra"),
         bounds=(None, 100.0),
         decimals=1,
         advice="cri",
     ),
     *[
         _m(
-            f"cri_r{i}",
+            f"cri_r{i + 1}",
             "1",
-            f"Special colour rendering index R{i}",
-            f"特殊显色指数 R{i}",
+            name,
             bounds=(None, 100.0),
             decimals=0,
             advice="cri",
         )
-        for i in range(1, 15)
+        for i, name in enumerate(_SPECIAL_CRI_NAMES)
     ],
     _m(
         "cct_K",
         "K",
-        "Correlated colour temperature",
-        "相关色温",
+        _n("Correlated colour temperature"),
         bounds=(0.0, None),
         decimals=0,
         advice="cct",
     ),
-    _m("chromaticity_x", "1", "Chromaticity x (CIE 1931)", "色品坐标 x", decimals=2),
-    _m("chromaticity_y", "1", "Chromaticity y (CIE 1931)", "色品坐标 y", decimals=2),
-    _m("duv", "1", "Distance from the Planckian locus Duv", "色偏差 Duv", decimals=4, advice="duv"),
+    _m("chromaticity_x", "1", _n("Chromaticity x (CIE 1931)"), decimals=2),
+    _m("chromaticity_y", "1", _n("Chromaticity y (CIE 1931)"), decimals=2),
+    _m("duv", "1", _n("Distance from the Planckian locus Duv"), decimals=4, advice="duv"),
     _m(
         "tm30_rf",
         "1",
-        "TM-30 fidelity index Rf",
-        "TM-30 保真度指数 Rf",
+        _n("TM-30 fidelity index Rf"),
         bounds=(0.0, 100.0),
         decimals=1,
     ),
-    _m("tm30_rg", "1", "TM-30 gamut index Rg", "TM-30 色域指数 Rg", bounds=(0.0, None), decimals=1),
+    _m("tm30_rg", "1", _n("TM-30 gamut index Rg"), bounds=(0.0, None), decimals=1),
     _m(
         "flicker_frequency_hz",
         "Hz",
-        "Flicker frequency",
-        "波动频率",
+        _n("Flicker frequency"),
         bounds=(0.0, None),
         decimals=1,
         advice="flicker",
@@ -177,8 +184,7 @@ _ALL = [
     _m(
         "flicker_percent",
         "%",
-        "Percent flicker (modulation depth)",
-        "波动深度",
+        _n("Percent flicker (modulation depth)"),
         bounds=(0.0, 100.0),
         decimals=2,
         advice="flicker",
@@ -186,8 +192,7 @@ _ALL = [
     _m(
         "flicker_index",
         "1",
-        "Flicker index",
-        "闪烁指数",
+        _n("Flicker index"),
         bounds=(0.0, 1.0),
         decimals=3,
         advice="flicker",
@@ -195,8 +200,7 @@ _ALL = [
     _m(
         "flicker_svm",
         "1",
-        "Stroboscopic visibility measure SVM",
-        "频闪效应可视度 SVM",
+        _n("Stroboscopic visibility measure SVM"),
         bounds=(0.0, None),
         decimals=2,
         advice="flicker",
@@ -204,8 +208,7 @@ _ALL = [
     _m(
         "flicker_pst_lm",
         "1",
-        "Short-term flicker severity PstLM",
-        "短期闪变指数 PstLM",
+        _n("Short-term flicker severity PstLM"),
         bounds=(0.0, None),
         decimals=2,
         advice="flicker",
@@ -213,8 +216,7 @@ _ALL = [
     _m(
         "flicker_ieee1789_class",
         "",
-        "IEEE 1789 risk class",
-        "IEEE 1789 风险等级",
+        _n("IEEE 1789 risk class"),
         kind="text",
         decimals=2,
         advice="flicker",
@@ -222,8 +224,7 @@ _ALL = [
     _m(
         "board_flicker_frequency_hz",
         "Hz",
-        "Blackboard lamp flicker frequency",
-        "黑板灯波动频率",
+        _n("Blackboard lamp flicker frequency"),
         bounds=(0.0, None),
         decimals=1,
         advice="board_flicker",
@@ -231,8 +232,7 @@ _ALL = [
     _m(
         "board_flicker_percent",
         "%",
-        "Blackboard lamp percent flicker",
-        "黑板灯波动深度",
+        _n("Blackboard lamp percent flicker"),
         bounds=(0.0, 100.0),
         decimals=2,
         advice="board_flicker",
@@ -240,8 +240,7 @@ _ALL = [
     _m(
         "blue_light_kbv_w_per_lm",
         "W/lm",
-        "Blue-light hazard efficacy K_B,v",
-        "蓝光危害效能系数",
+        _n("Blue-light hazard efficacy K_B,v"),
         bounds=(0.0, None),
         decimals=4,
         advice="blue_light",
@@ -249,8 +248,7 @@ _ALL = [
     _m(
         "blue_light_risk_group",
         "",
-        "Blue-light risk group (general luminaires)",
-        "蓝光危害类别(一般照明灯具)",
+        _n("Blue-light risk group (general luminaires)"),
         kind="text",
         decimals=2,
         advice="blue_light",
@@ -258,8 +256,7 @@ _ALL = [
     _m(
         "board_blue_light_risk_group",
         "",
-        "Blue-light risk group (blackboard luminaires)",
-        "蓝光危害类别(黑板灯)",
+        _n("Blue-light risk group (blackboard luminaires)"),
         kind="text",
         decimals=2,
         advice="board_blue_light",
@@ -267,24 +264,21 @@ _ALL = [
     _m(
         "melanopic_der",
         "1",
-        "Melanopic daylight efficacy ratio",
-        "褪黑素日光效能比",
+        _n("Melanopic daylight efficacy ratio"),
         bounds=(0.0, None),
         decimals=2,
     ),
     _m(
         "melanopic_edi_lx",
         "lx",
-        "Melanopic equivalent daylight illuminance",
-        "褪黑素等效日光照度",
+        _n("Melanopic equivalent daylight illuminance"),
         bounds=(0.0, None),
         decimals=0,
     ),
     _m(
         "colour_consistency_sdcm",
         "SDCM",
-        "Colour consistency between luminaires",
-        "色容差(灯具间)",
+        _n("Colour consistency between luminaires"),
         bounds=(0.0, None),
         decimals=1,
         advice="colour_consistency",
@@ -292,18 +286,16 @@ _ALL = [
     _m(
         "lpd_w_per_m2",
         "W/m2",
-        "Lighting power density",
-        "照明功率密度",
+        _n("Lighting power density"),
         bounds=(0.0, None),
         decimals=2,
         advice="lpd",
     ),
-    _m("room_index", "1", "Room index", "室形指数", bounds=(0.0, None), decimals=2),
+    _m("room_index", "1", _n("Room index"), bounds=(0.0, None), decimals=2),
     _m(
         "luminaire_height_above_desk_m",
         "m",
-        "Luminaire height above the desk",
-        "灯具距桌面高度",
+        _n("Luminaire height above the desk"),
         bounds=(0.0, None),
         decimals=2,
         advice="luminaire_height",
@@ -311,8 +303,7 @@ _ALL = [
     _m(
         "board_cri_ra",
         "1",
-        "Blackboard lamp colour rendering index Ra",
-        "黑板灯一般显色指数 Ra",
+        _n("Blackboard lamp colour rendering index Ra"),
         bounds=(None, 100.0),
         decimals=2,
         advice="board_cri",
@@ -320,8 +311,7 @@ _ALL = [
     _m(
         "board_luminaire_distance_min_m",
         "m",
-        "Blackboard lamp horizontal distance to the board, nearest lamp",
-        "黑板灯与黑板的水平距离(最近一盏)",
+        _n("Blackboard lamp horizontal distance to the board, nearest lamp"),
         bounds=(0.0, None),
         decimals=2,
         advice="board_luminaire_distance",
@@ -329,8 +319,7 @@ _ALL = [
     _m(
         "board_luminaire_distance_max_m",
         "m",
-        "Blackboard lamp horizontal distance to the board, farthest lamp",
-        "黑板灯与黑板的水平距离(最远一盏)",
+        _n("Blackboard lamp horizontal distance to the board, farthest lamp"),
         bounds=(0.0, None),
         decimals=2,
         advice="board_luminaire_distance",
@@ -338,8 +327,7 @@ _ALL = [
     _m(
         "board_luminaire_height_above_board_min_m",
         "m",
-        "Blackboard lamp height above the board's top edge, lowest lamp",
-        "黑板灯高出黑板上沿的距离(最低一盏)",
+        _n("Blackboard lamp height above the board's top edge, lowest lamp"),
         bounds=(0.0, None),
         decimals=2,
         advice="board_luminaire_height",
@@ -347,8 +335,7 @@ _ALL = [
     _m(
         "board_luminaire_height_above_board_max_m",
         "m",
-        "Blackboard lamp height above the board's top edge, highest lamp",
-        "黑板灯高出黑板上沿的距离(最高一盏)",
+        _n("Blackboard lamp height above the board's top edge, highest lamp"),
         bounds=(0.0, None),
         decimals=2,
         advice="board_luminaire_height",
@@ -356,24 +343,21 @@ _ALL = [
     _m(
         "luminaire_efficiency_percent",
         "%",
-        "Classroom luminaire efficiency",
-        "教室灯具效率",
+        _n("Classroom luminaire efficiency"),
         bounds=(0.0, 100.0),
         decimals=2,
     ),
     _m(
         "board_luminaire_efficiency_percent",
         "%",
-        "Blackboard luminaire efficiency",
-        "黑板灯具效率",
+        _n("Blackboard luminaire efficiency"),
         bounds=(0.0, 100.0),
         decimals=2,
     ),
     _m(
         "blue_light_radiance_w_per_m2_sr",
         "W/(m2 sr)",
-        "Blue-light weighted radiance L_B",
-        "蓝光加权辐亮度 L_B",
+        _n("Blue-light weighted radiance L_B"),
         bounds=(0.0, None),
         decimals=2,
         advice="blue_light",
@@ -381,8 +365,7 @@ _ALL = [
     _m(
         "blue_light_irradiance_w_per_m2",
         "W/m2",
-        "Blue-light weighted irradiance E_B",
-        "蓝光加权辐照度 E_B",
+        _n("Blue-light weighted irradiance E_B"),
         bounds=(0.0, None),
         decimals=2,
         advice="blue_light",

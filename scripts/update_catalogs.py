@@ -1,7 +1,8 @@
 """Extract, merge and compile the reports' gettext catalogs with Babel (a dev tool).
 
-The same steps as ``pybabel`` by hand, with the project's ``babel.cfg`` (Python modules of
-``luxcheck/report/`` and the Jinja2 templates through Jinja2's Babel extractor)::
+The same steps as ``pybabel`` by hand, with the project's ``babel.cfg`` (every Python module of
+``luxcheck/``, whose reasons and notes are marked ``_n("msgid")`` where they are made
+(:mod:`luxcheck.messages`), and the Jinja2 templates through Jinja2's Babel extractor)::
 
     pybabel extract -F babel.cfg -k _n --no-location --omit-header -o reports/locale/luxcheck.pot .
     pybabel update -i reports/locale/luxcheck.pot -d reports/locale -D luxcheck --no-fuzzy-matching
@@ -14,7 +15,8 @@ Usage::
     .venv/bin/python scripts/update_catalogs.py [--check]
 
 ``--check`` changes nothing and exits 1 if a catalog lacks a translation of an extracted message
-or a ``.mo`` is not the compiled form of its ``.po``.
+(so a producer that adds a message without its Chinese wording fails the test suite) or a
+``.mo`` is not the compiled form of its ``.po``.
 """
 
 from __future__ import annotations

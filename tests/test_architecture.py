@@ -23,28 +23,31 @@ SOURCES = {"luxcheck": ROOT / "luxcheck", "luxcheck.drivers": ROOT / "drivers"}
 #: top-level modules errors, resources, model and vocabulary are stages of their own.
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
+    "messages": set(),
     "resources": set(),
     "data": set(),
-    "vocabulary": set(),
+    "vocabulary": {"messages"},
     "numbers": {"errors"},
     "model": {"errors", "numbers"},
     "drivers": {"errors"},
-    "kernels": {"errors", "resources"},
+    "kernels": {"errors", "resources", "messages"},
     "readers": {"errors", "numbers", "kernels"},
     "journal": {"errors", "numbers", "model"},
-    "compliance": {"errors", "numbers", "model", "vocabulary", "kernels", "journal", "resources"},
+    "compliance": {
+        "errors", "numbers", "model", "vocabulary", "kernels", "journal", "resources", "messages",
+    },
     "analysis": {
         "errors", "numbers", "model", "vocabulary", "kernels", "readers", "journal", "compliance",
-        "resources",
+        "resources", "messages",
     },
     "acquire": {"errors", "numbers", "model", "drivers", "journal", "kernels", "analysis"},
     "report": {
         "errors", "numbers", "model", "vocabulary", "kernels", "journal", "analysis",
-        "compliance", "resources",
+        "compliance", "resources", "messages",
     },
     "demo": {
         "errors", "numbers", "model", "vocabulary", "kernels", "readers", "journal", "analysis",
-        "compliance", "report", "acquire", "drivers", "resources",
+        "compliance", "report", "acquire", "drivers", "resources", "messages",
     },
 }  # fmt: skip
 

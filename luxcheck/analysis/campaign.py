@@ -40,6 +40,7 @@ from luxcheck.analysis.spectral import spectral_part
 from luxcheck.errors import InputError
 from luxcheck.journal.store import CampaignStore
 from luxcheck.kernels.flicker import flicker_metrics
+from luxcheck.messages import Message, Word, _n, not_measured
 from luxcheck.model import (
     AnyReading,
     Classroom,
@@ -52,7 +53,7 @@ from luxcheck.model import (
 )
 
 #: Bumped when the analysis changes, so that stored metrics are recomputed.
-ANALYSIS_VERSION = "3"
+ANALYSIS_VERSION = "4"
 
 #: Spacing of the interpolated desk-plane surface stored for the isolux figure [m].
 DESK_SURFACE_STEP_M = 0.25
@@ -133,25 +134,33 @@ def room_glare(room: Classroom, readings: Sequence[AnyReading]) -> glare.RoomUgr
                 )
             backgrounds[r.observer] = r
 
-    def not_measured(reason: str) -> glare.RoomUgr:
-        return glare.RoomUgr(math.nan, "", (), "path a: luminance readings", reason)
+    def unmeasured(reason: Message) -> glare.RoomUgr:
+        return glare.RoomUgr(math.nan, "", (), "path a: luminance readings", not_measured(reason))
 
     if not luminaires:
-        return not_measured("not measured: no luminaire luminance readings")
+        return unmeasured(Message(_n("no luminaire luminance readings")))
     length, width = room.luminaire_luminous_length_m, room.luminaire_luminous_width_m
     if length is None or width is None:
-        return not_measured(
-            "not measured: the luminous size of the luminaires is not given "
-            "(luminaire_luminous_length_m, luminaire_luminous_width_m)"
+        return unmeasured(
+            Message(
+                _n(
+                    "the luminous size of the luminaires is not given "
+                    "(luminaire_luminous_length_m, luminaire_luminous_width_m)"
+                )
+            )
         )
     n = room.luminaire_count
     per_observer: dict[str, list[float]] = defaultdict(lambda: [math.nan] * n)
     for r in luminaires:
         index = _luminaire_index(r.luminaire, n)
         if index is None:
-            return not_measured(
-                f"not measured: reading {r.reading_id} names luminaire {r.luminaire!r}, "
-                f"expected L1…L{n}"
+            return unmeasured(
+                Message(
+                    _n("reading {reading} names luminaire {luminaire!r}, expected L1…L{n}"),
+                    reading=r.reading_id,
+                    luminaire=r.luminaire,
+                    n=n,
+                )
             )
         if not math.isnan(per_observer[r.observer][index]):
             raise InputError(
@@ -162,11 +171,15 @@ def room_glare(room: Classroom, readings: Sequence[AnyReading]) -> glare.RoomUgr
         per_observer[r.observer][index] = r.luminance_cd_m2
     missing_bg = sorted(set(per_observer) - set(backgrounds))
     if missing_bg:
-        return not_measured(f"not measured: no background luminance for {', '.join(missing_bg)}")
+        return unmeasured(
+            Message(_n("no background luminance for {names}"), names=", ".join(missing_bg))
+        )
     known = {o.name: o for o in glare.standard_observers(room)}
     unknown = sorted(set(per_observer) - set(known))
     if unknown:
-        return not_measured(f"not measured: unknown observer position(s) {', '.join(unknown)}")
+        return unmeasured(
+            Message(_n("unknown observer position(s) {names}"), names=", ".join(unknown))
+        )
     measured = glare.MeasuredGlare(
         luminance_cd_m2=dict(per_observer),
         indirect_illuminance_lx={
@@ -223,7 +236,11 @@ def power_part(room: Classroom, readings: Sequence[AnyReading]) -> RoomMetrics:
     else:
         out.add(
             {"luminaire_height_above_desk_m": math.nan},
-            {"luminaire_height_above_desk_m": "not measured: no mounting-height reading"},
+            {
+                "luminaire_height_above_desk_m": not_measured(
+                    Message(_n("no mounting-height reading"))
+                )
+            },
         )
     board = [r for r in positions if r.luminaire.startswith("B")]
     board_top = room.board_bottom_m + room.board_height_m
@@ -233,31 +250,35 @@ def power_part(room: Classroom, readings: Sequence[AnyReading]) -> RoomMetrics:
         out,
         "board_luminaire_height_above_board",
         [r.height_m - board_top for r in board],
-        "no blackboard-lamp height",
+        Word(_n("blackboard-lamp height")),
     )
     unmeasured = sorted(r.luminaire for r in board if r.horizontal_distance_m is None)
     if board and unmeasured and len(unmeasured) < len(board):
         # a lamp without its distance is not judged by the others' distances
         names = ("board_luminaire_distance_min_m", "board_luminaire_distance_max_m")
-        why = f"not measured: no horizontal distance for {', '.join(unmeasured)}"
+        why = not_measured(
+            Message(_n("no horizontal distance for {names}"), names=", ".join(unmeasured))
+        )
         out.add(dict.fromkeys(names, math.nan), dict.fromkeys(names, why))
     else:
         _extremes(
             out,
             "board_luminaire_distance",
             [r.horizontal_distance_m for r in board if r.horizontal_distance_m is not None],
-            "no blackboard-lamp distance",
+            Word(_n("blackboard-lamp distance")),
         )
     return out
 
 
-def _extremes(out: RoomMetrics, stem: str, values: Sequence[float], missing: str) -> None:
-    """``{stem}_min_m`` and ``{stem}_max_m`` over the lamps, or both not measured."""
+def _extremes(out: RoomMetrics, stem: str, values: Sequence[float], missing: Word) -> None:
+    """``{stem}_min_m`` and ``{stem}_max_m`` over the lamps, or both not measured (no
+    ``missing``)."""
     names = (f"{stem}_min_m", f"{stem}_max_m")
     if values:
         out.add({names[0]: float(min(values)), names[1]: float(max(values))}, {})
     else:
-        out.add(dict.fromkeys(names, math.nan), dict.fromkeys(names, f"not measured: {missing}"))
+        why = not_measured(Message(_n("no {word}"), word=missing))
+        out.add(dict.fromkeys(names, math.nan), dict.fromkeys(names, why))
 
 
 # --------------------------------------------------------------------------- batched parts
@@ -292,10 +313,11 @@ def flicker_part(
         metrics = out[room.classroom_id]
         for prefix in ("", "board_"):
             if f"{prefix}flicker_percent" not in metrics.values:
-                which = "blackboard lamp" if prefix else "general luminaire"
+                which = Word(_n("blackboard lamp") if prefix else _n("general luminaire"))
+                why = not_measured(Message(_n("no {word} waveform"), word=which))
                 for metric_id in _flicker_ids(prefix):
                     metrics.values[metric_id] = math.nan
-                    metrics.reasons[metric_id] = f"not measured: no {which} waveform"
+                    metrics.reasons[metric_id] = why
     return out
 
 
@@ -366,7 +388,7 @@ def _refused(without_readings: RoomMetrics, exc: InputError) -> RoomMetrics:
     """Every metric the part gives (those it gives without readings) not measured, with the
     error as the reason."""
     out = RoomMetrics(without_readings.classroom_id)
-    why = f"not measured: the analysis refused the readings ({exc})"
+    why = not_measured(Message(_n("the analysis refused the readings ({error})"), error=str(exc)))
     out.add(
         dict.fromkeys(without_readings.values, math.nan),
         dict.fromkeys(without_readings.values, why),
@@ -446,7 +468,7 @@ def analyse_campaign(
         with store.transaction():
             for room_id, (metrics, digest) in results.items():
                 store.put_metrics(
-                    room_id, metrics.values, input_hash=digest, reasons=metrics.reasons
+                    room_id, metrics.values, input_hash=digest, reasons=metrics.stored_reasons()
                 )
                 store.put_figure_data(room_id, metrics.points, metrics.surfaces)
         done += len(results)

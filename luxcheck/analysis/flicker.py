@@ -13,6 +13,7 @@ from luxcheck.compliance.curves import ieee1789_curves
 from luxcheck.errors import InputError
 from luxcheck.kernels.flicker import FlickerMetrics, ieee1789_class
 from luxcheck.kernels.piecewise import PiecewiseLinear
+from luxcheck.messages import Message
 from luxcheck.vocabulary import METRICS
 
 #: FlickerMetrics field → metric id.
@@ -32,7 +33,7 @@ def flicker_metric_dict(
     *,
     prefix: str = "",
     ieee1789: tuple[PiecewiseLinear, PiecewiseLinear] | None = None,
-) -> tuple[dict[str, float | str], dict[str, str]]:
+) -> tuple[dict[str, float | str], dict[str, Message]]:
     """One waveform's metrics keyed by metric id, with the reasons of the missing ones.
 
     Parameters
@@ -56,19 +57,20 @@ def flicker_metric_dict(
     class, a string; ``reasons[id]`` says why a value is missing (only missing ids appear).
     """
     values: dict[str, float | str] = {}
-    why: dict[str, str] = {}
+    why: dict[str, Message] = {}
     for name, metric_id in _METRIC_IDS.items():
         key = f"{prefix}{metric_id}"
         if key not in METRICS:
             continue
         value: float | str
+        reason: Message | None
         if name == "ieee1789":
             value, reason = _ieee1789(result, index, ieee1789)
         else:
             value = float(getattr(result, name)[index])
-            reason = str(result.reasons[name][index])
+            reason = result.reasons[name][index]
         values[key] = value
-        if reason:
+        if reason is not None:
             why[key] = reason
     if not values:
         raise InputError(f"prefix {prefix!r} gives no known metric id", column="prefix")
@@ -79,7 +81,7 @@ def _ieee1789(
     result: FlickerMetrics,
     index: int | tuple[int, ...],
     curves: tuple[PiecewiseLinear, PiecewiseLinear] | None,
-) -> tuple[str, str]:
+) -> tuple[str, Message | None]:
     """The IEEE 1789 class of one waveform and, where it is ``''``, why (the reason of the
     frequency or of the percent flicker, as the kernel gives it)."""
     low_risk, no_effect = curves if curves is not None else ieee1789_curves()
@@ -87,6 +89,6 @@ def _ieee1789(
     percent = result.percent_flicker[index]
     value = str(ieee1789_class(frequency, percent, low_risk, no_effect)[()])
     if value:
-        return value, ""
-    reasons = (str(result.reasons[name][index]) for name in ("frequency_hz", "percent_flicker"))
-    return value, next((r for r in reasons if r), "")
+        return value, None
+    reasons = (result.reasons[name][index] for name in ("frequency_hz", "percent_flicker"))
+    return value, next((r for r in reasons if r is not None), None)

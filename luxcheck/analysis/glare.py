@@ -46,6 +46,7 @@ from luxcheck.kernels.glare import (
     ugr,
     ugr_from_sum,
 )
+from luxcheck.messages import Message, _n, joined, not_measured
 from luxcheck.model import Classroom, LuminanceReading
 from luxcheck.readers.photometry import Photometry
 
@@ -343,7 +344,7 @@ class ObserverUgr:
     n_sources: int
     n_formula_position_index: int
     n_excluded: int
-    reason: str = ""
+    reason: Message | None = None
 
 
 @dataclass(frozen=True)
@@ -354,8 +355,8 @@ class RoomUgr:
     worst_observer: str
     per_observer: tuple[ObserverUgr, ...]
     method: str
-    reason: str = ""
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    reason: Message | None = None
+    notes: tuple[Message, ...] = field(default_factory=tuple)
 
 
 def room_ugr(
@@ -420,9 +421,12 @@ def room_ugr(
         if reflectances is None:
             raise InputError("path (b) needs the room reflectances", column="reflectances")
         if source.luminous_area_m2 >= LUMINOUS_CEILING_AREA_M2:
-            reason = (
-                f"luminous area {source.luminous_area_m2:.2f} m² ≥ 1.5 m²: GB/T 50034-2024 "
-                "A.0.1-3 limits luminance and illuminance by Table A.0.1-2 instead of UGR"
+            reason: Message | None = Message(
+                _n(
+                    "luminous area {area:.2f} m² ≥ 1.5 m²: GB/T 50034-2024 A.0.1-3 limits "
+                    "luminance and illuminance by Table A.0.1-2 instead of UGR"
+                ),
+                area=float(source.luminous_area_m2),
             )
             return RoomUgr(math.nan, "", (), "path b: photometric file " + source.source, reason)
         batch = ugr_photometric_batch(
@@ -441,16 +445,19 @@ def room_ugr(
         h = float(np.mean(lum[:, 2])) - eye[:, 2]
         k = classroom.width_m * classroom.length_m / (h * (classroom.width_m + classroom.length_m))
         for i, o in enumerate(obs):
-            reason = ""
+            reason = None
             if h[i] <= 0:
-                reason = "the luminaires are not above the observer's eye"
+                reason = Message(_n("the luminaires are not above the observer's eye"))
             elif not np.isfinite(lb[i]):
-                reason = (
-                    f"room index k = {k[i]:.2f} outside the CIE 190 Table 4 range "
-                    "1.0–4.8: background luminance not determined"
+                reason = Message(
+                    _n(
+                        "room index k = {k:.2f} outside the CIE 190 Table 4 range 1.0–4.8: "
+                        "background luminance not determined"
+                    ),
+                    k=float(k[i]),
                 )
             elif terms.n_sources[i] == 0:
-                reason = "no luminaire in the field of view"
+                reason = Message(_n("no luminaire in the field of view"))
             results.append(
                 ObserverUgr(
                     o,
@@ -508,7 +515,9 @@ def _measured(
                     0,
                     0,
                     0,
-                    f"not measured: no luminance readings for observer {o.name!r}",
+                    not_measured(
+                        Message(_n("no luminance readings for observer {name!r}"), name=o.name)
+                    ),
                 )
             )
             continue
@@ -530,7 +539,11 @@ def _measured(
                     int(used.sum()),
                     0,
                     0,
-                    f"{missing} of {int(used.sum())} luminaire luminances missing",
+                    Message(
+                        _n("{k} of {n} luminaire luminances missing"),
+                        k=missing,
+                        n=int(used.sum()),
+                    ),
                 )
             )
             continue
@@ -551,21 +564,41 @@ def _measured(
 def _summarise(results: list[ObserverUgr], method: str) -> RoomUgr:
     bad = [r for r in results if not math.isfinite(r.ugr)]
     notes = tuple(
-        f"{r.observer.name}: {r.n_formula_position_index} source(s) beyond the position-index "
-        "table (closed form used)"
+        _labelled(
+            r.observer.name,
+            Message(
+                _n("{n} source(s) beyond the position-index table (closed form used)"),
+                n=r.n_formula_position_index,
+            ),
+        )
         for r in results
         if r.n_formula_position_index
     ) + tuple(
-        f"{r.observer.name}: {r.n_excluded} source(s) left out (beyond the position-index table "
-        "or seen at a grazing angle)"
+        _labelled(
+            r.observer.name,
+            Message(
+                _n(
+                    "{n} source(s) left out (beyond the position-index table or seen at a "
+                    "grazing angle)"
+                ),
+                n=r.n_excluded,
+            ),
+        )
         for r in results
         if r.n_excluded
     )
     if bad:
-        reason = "; ".join(f"{r.observer.name}: {r.reason or 'not computed'}" for r in bad)
+        reason = joined(
+            _labelled(r.observer.name, r.reason or Message(_n("not computed"))) for r in bad
+        )
         return RoomUgr(math.nan, "", tuple(results), method, reason, notes)
     worst = max(results, key=lambda r: r.ugr)
-    return RoomUgr(worst.ugr, worst.observer.name, tuple(results), method, "", notes)
+    return RoomUgr(worst.ugr, worst.observer.name, tuple(results), method, None, notes)
+
+
+def _labelled(label: str, why: Message) -> Message:
+    """An observer's message: "O1: …"."""
+    return Message(_n("{label}: {why}"), label=label, why=why)
 
 
 def cie190_table(
@@ -658,13 +691,15 @@ def ugr_from_readings(readings: Iterable[LuminanceReading]) -> RoomUgr:
             r.reading_id for r in sources if r.solid_angle_sr is None or r.position_index is None
         ]
         if background is None or background.luminance_cd_m2 <= 0:
-            reason = "not measured: no background luminance reading > 0"
+            reason = not_measured(Message(_n("no background luminance reading > 0")))
         elif not sources:
-            reason = "not measured: no luminaire luminance readings"
+            reason = not_measured(Message(_n("no luminaire luminance readings")))
         elif incomplete:
-            reason = (
-                f"not measured: reading(s) {', '.join(incomplete)} lack the solid angle "
-                "or position index"
+            reason = not_measured(
+                Message(
+                    _n("reading(s) {names} lack the solid angle or position index"),
+                    names=", ".join(incomplete),
+                )
             )
         else:
             value = ugr(
@@ -681,13 +716,17 @@ def ugr_from_readings(readings: Iterable[LuminanceReading]) -> RoomUgr:
         results.append(ObserverUgr(observer, math.nan, lb, len(sources), 0, 0, reason))
     if not results:
         return RoomUgr(
-            math.nan, "", (), "path a: luminance readings", "not measured: no glare readings"
+            math.nan,
+            "",
+            (),
+            "path a: luminance readings",
+            not_measured(Message(_n("no glare readings"))),
         )
     return _summarise(results, "path a: luminance readings with recorded ω and p; L_b measured")
 
 
-def glare_metrics(result: RoomUgr) -> tuple[dict[str, float], dict[str, str]]:
+def glare_metrics(result: RoomUgr) -> tuple[dict[str, float], dict[str, Message]]:
     """Map a room's UGR result to the metric id ``ugr`` (worst observer), with its reason."""
     if math.isfinite(result.worst_ugr):
         return {"ugr": result.worst_ugr}, {}
-    return {"ugr": math.nan}, {"ugr": result.reason or "not measured"}
+    return {"ugr": math.nan}, {"ugr": result.reason or not_measured()}

@@ -27,6 +27,7 @@ from scipy.interpolate import RegularGridInterpolator
 
 from luxcheck.errors import InputError
 from luxcheck.kernels.grids import check_illuminance, daylight_subtract, illuminance_stats
+from luxcheck.messages import Message, Word, _n, not_measured
 from luxcheck.model import Classroom, IlluminanceReading
 
 FloatArray = npt.NDArray[np.float64]
@@ -258,7 +259,7 @@ def values_from_readings(
 class GridMetrics(dict[str, float]):
     """Metric id → value, with ``reasons`` (metric id → why it is NaN) for the not-measured."""
 
-    def __init__(self, values: dict[str, float], reasons: dict[str, str]) -> None:
+    def __init__(self, values: dict[str, float], reasons: dict[str, Message]) -> None:
         super().__init__(values)
         self.reasons = reasons
 
@@ -286,12 +287,13 @@ def _surface_metrics(
     ids: dict[str, str],
     name: str,
     out: dict[str, float],
-    reasons: dict[str, str],
+    reasons: dict[str, Message],
 ) -> None:
     if plan is None or values is None:
+        why = not_measured(Message(_n("no {word} grid"), word=Word(name)))
         for metric in ids.values():
             out[metric] = math.nan
-            reasons[metric] = f"not measured: no {name} grid"
+            reasons[metric] = why
         return
     arr = np.asarray(values, dtype=float)
     if arr.shape != (plan.n_points,):
@@ -301,11 +303,11 @@ def _surface_metrics(
     if daylight is not None:
         arr = daylight_subtract(arr, daylight)
     stats = illuminance_stats(arr, plan.weights)
-    reason = str(stats.reason)
+    reason = stats.reason.item()
     for field_name, metric in ids.items():
         out[metric] = float(getattr(stats, field_name))
         if not math.isfinite(out[metric]):
-            reasons[metric] = f"not measured: {reason}" if reason else "not measured"
+            reasons[metric] = not_measured(reason)
 
 
 def grid_metrics(
@@ -337,9 +339,9 @@ def grid_metrics(
         ``.reasons``.
     """
     out: dict[str, float] = {}
-    reasons: dict[str, str] = {}
-    _surface_metrics(desk_plan, desk_lx, desk_daylight_lx, _DESK_IDS, "desk", out, reasons)
-    _surface_metrics(board_plan, board_lx, board_daylight_lx, _BOARD_IDS, "board", out, reasons)
+    reasons: dict[str, Message] = {}
+    _surface_metrics(desk_plan, desk_lx, desk_daylight_lx, _DESK_IDS, _n("desk"), out, reasons)
+    _surface_metrics(board_plan, board_lx, board_daylight_lx, _BOARD_IDS, _n("board"), out, reasons)
     return GridMetrics(out, reasons)
 
 

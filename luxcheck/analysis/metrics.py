@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from luxcheck.journal.store import FigurePoint, Surface
+from luxcheck.messages import Message
 
 MetricValues = dict[str, float | str | None]
 
@@ -17,15 +18,19 @@ class RoomMetrics:
 
     classroom_id: str
     values: MetricValues = field(default_factory=dict)
-    reasons: dict[str, str] = field(default_factory=dict)
+    reasons: dict[str, Message] = field(default_factory=dict)
     #: What the report's figures need besides the metrics
     #: (:meth:`~luxcheck.journal.store.CampaignStore.put_figure_data`).
     points: dict[str, list[FigurePoint]] = field(default_factory=dict)
     surfaces: dict[str, Surface] = field(default_factory=dict)
 
-    def add(self, values: Mapping[str, float | str | None], reasons: Mapping[str, str]) -> None:
+    def add(self, values: Mapping[str, float | str | None], reasons: Mapping[str, Message]) -> None:
         self.values.update(values)
         self.reasons.update(reasons)
+
+    def stored_reasons(self) -> dict[str, str]:
+        """The reasons as the campaign file keeps them (serialised messages)."""
+        return {metric_id: why.to_json() for metric_id, why in self.reasons.items()}
 
     def merge(self, other: RoomMetrics) -> None:
         """Add another part's metrics, reasons and figure data."""

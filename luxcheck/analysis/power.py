@@ -13,10 +13,11 @@ from collections.abc import Iterable
 
 from luxcheck.errors import InputError
 from luxcheck.kernels.power import lpd_w_per_m2, room_index
+from luxcheck.messages import Message, _n, not_measured
 from luxcheck.model import Classroom, PowerReading
 
 
-def general_lighting_power_w(readings: Iterable[PowerReading]) -> tuple[float, str]:
+def general_lighting_power_w(readings: Iterable[PowerReading]) -> tuple[float, Message | None]:
     """Get the general-lighting input power from a room's power readings [W].
 
     ``general`` readings are summed (one per circuit). Without one, ``total − board`` is used
@@ -26,7 +27,7 @@ def general_lighting_power_w(readings: Iterable[PowerReading]) -> tuple[float, s
     Returns
     -------
     (power_w, reason)
-        ``reason`` is "" when the power is determined.
+        ``reason`` (a message) is None when the power is determined.
 
     Raises
     ------
@@ -38,7 +39,7 @@ def general_lighting_power_w(readings: Iterable[PowerReading]) -> tuple[float, s
     board = [r for r in readings if r.circuit == "board"]
     total = [r for r in readings if r.circuit == "total"]
     if general:
-        return float(sum(general)), ""
+        return float(sum(general)), None
     if total and board:
         t = sum(r.power_w for r in total)
         b = sum(r.power_w for r in board)
@@ -48,13 +49,12 @@ def general_lighting_power_w(readings: Iterable[PowerReading]) -> tuple[float, s
                 f"(readings {', '.join(r.reading_id for r in board + total)})",
                 column="power_w",
             )
-        return float(t - b), ""
+        return float(t - b), None
     if total:
-        return (
-            math.nan,
-            "not measured: only the total power was measured; blackboard lamps cannot be excluded",
+        return math.nan, not_measured(
+            Message(_n("only the total power was measured; blackboard lamps cannot be excluded"))
         )
-    return math.nan, "not measured: no power reading"
+    return math.nan, not_measured(Message(_n("no power reading")))
 
 
 def power_metrics(
@@ -62,7 +62,7 @@ def power_metrics(
     readings: Iterable[PowerReading],
     *,
     reference_plane_m: float | None = None,
-) -> tuple[dict[str, float], dict[str, str]]:
+) -> tuple[dict[str, float], dict[str, Message]]:
     """Get ``lpd_w_per_m2`` and ``room_index`` of a classroom.
 
     The room index uses the luminaire mounting height above the desk plane (``desk_height_m``,
@@ -75,9 +75,9 @@ def power_metrics(
     """
     readings = list(readings)
     values: dict[str, float] = {}
-    reasons: dict[str, str] = {}
+    reasons: dict[str, Message] = {}
     power, reason = general_lighting_power_w(readings)
-    if math.isfinite(power):
+    if reason is None:
         values["lpd_w_per_m2"] = float(lpd_w_per_m2(power, classroom.floor_area_m2))
     else:
         values["lpd_w_per_m2"] = math.nan
@@ -86,7 +86,7 @@ def power_metrics(
     mh = classroom.luminaire_mounting_height_m
     if mh is None:
         values["room_index"] = math.nan
-        reasons["room_index"] = "not measured: luminaire mounting height not given"
+        reasons["room_index"] = not_measured(Message(_n("luminaire mounting height not given")))
     elif mh <= plane:
         raise InputError(
             f"luminaire mounting height {mh:g} m is not above the reference plane {plane:g} m",

@@ -34,6 +34,7 @@ from luxcheck.analysis.metrics import RoomMetrics
 from luxcheck.compliance.curves import risk_group_limits
 from luxcheck.kernels.colorimetry import SpectralMetrics, spectral_metrics
 from luxcheck.kernels.photobiology import BlueLight, Melanopic, blue_light, melanopic, risk_group
+from luxcheck.messages import Message, Word, _n, not_measured
 from luxcheck.model import AnyReading, Classroom, LuminanceReading, SpectrumReading
 
 _COLOUR_IDS = [
@@ -58,13 +59,14 @@ class SpectralIds:
         Per spectrum (in row-major order of the leading axes): metric id → value, NaN where
         not computed.
     reasons
-        Per spectrum: metric id → why its value is NaN (the kernel's reason; only NaN ids).
+        Per spectrum: metric id → why its value is NaN (the kernel's reason, None if it gives
+        none; only NaN ids).
     colour, blue, mel
         The kernel results (for what is not a metric id: u′v′, Y, the reasons by kernel).
     """
 
     values: list[dict[str, float]]
-    reasons: list[dict[str, str]]
+    reasons: list[dict[str, Message | None]]
     colour: SpectralMetrics
     blue: BlueLight
     mel: Melanopic
@@ -105,17 +107,17 @@ def spectral_metric_ids(
     blue = blue_light(wavelength_nm, spd, source=source)
     mel = melanopic(wavelength_nm, spd, spectral_irradiance=spectral_irradiance, source=source)
     values: list[dict[str, float]] = []
-    reasons: list[dict[str, str]] = []
+    reasons: list[dict[str, Message | None]] = []
     for index in np.ndindex(colour.shape):
         ids = spectral_metric_dict(colour, index)
         ids["chromaticity_x"] = float(colour.x[index])
         ids["chromaticity_y"] = float(colour.y[index])
         ids.update(photobiology_metric_dict(blue, mel, index))
         kernel_reason = {
-            "tm30": str(colour.tm30_reason[index]),
-            "mela": str(mel.reason[index]),  # melanopic_edi_lx, the only melanopic id NaN
+            "tm30": colour.tm30_reason.item(index),
+            "mela": mel.reason.item(index),  # melanopic_edi_lx, the only melanopic id NaN
         }
-        colour_reason = str(colour.reason[index])
+        colour_reason = colour.reason.item(index)
         reasons.append(
             {
                 metric_id: kernel_reason.get(metric_id[:4], colour_reason)
@@ -234,26 +236,31 @@ def spectral_part(
                 metrics.values.update(values)
                 for metric_id in _COLOUR_IDS:
                     if metric_id in reasons:
-                        why = reasons[metric_id]
-                        metrics.reasons[metric_id] = (
-                            f"not measured: {why}" if why else "not measured"
-                        )
+                        metrics.reasons[metric_id] = not_measured(reasons[metric_id])
                 # mel-EDI of the room: mel-DER times the desk mean illuminance
                 if math.isfinite(desk):
                     metrics.values["melanopic_edi_lx"] = values["melanopic_der"] * desk
                 else:
                     metrics.values["melanopic_edi_lx"] = math.nan
-                    metrics.reasons["melanopic_edi_lx"] = (
-                        "not measured: no desk illuminance to scale mel-DER"
+                    metrics.reasons["melanopic_edi_lx"] = not_measured(
+                        Message(_n("no desk illuminance to scale mel-DER"))
                     )
-                _put_group(metrics, "blue_light_risk_group", str(groups_rg[i]), lv[i], "general")
+                _put_group(
+                    metrics, "blue_light_risk_group", str(groups_rg[i]), lv[i], _n("general")
+                )
             else:
                 metrics.values["board_cri_ra"] = values["cri_ra"]
                 if math.isnan(values["cri_ra"]):
-                    metrics.reasons["board_cri_ra"] = f"not measured: {reasons['cri_ra']}"
+                    metrics.reasons["board_cri_ra"] = not_measured(reasons["cri_ra"])
                 _put_group(
-                    metrics, "board_blue_light_risk_group", str(groups_rg[i]), lv[i], "blackboard"
+                    metrics,
+                    "board_blue_light_risk_group",
+                    str(groups_rg[i]),
+                    lv[i],
+                    _n("blackboard"),
                 )
+    no_general = not_measured(Message(_n("no spectrum of the general luminaires")))
+    no_board = not_measured(Message(_n("no spectrum of the blackboard lamps")))
     for room, _ in rooms:
         metrics = out[room.classroom_id]
         if "cri_ra" not in metrics.values:
@@ -265,11 +272,11 @@ def spectral_part(
                 "blue_light_risk_group",
             ]:
                 metrics.values[metric_id] = math.nan
-                metrics.reasons[metric_id] = "not measured: no spectrum of the general luminaires"
+                metrics.reasons[metric_id] = no_general
         if "board_cri_ra" not in metrics.values:
             for metric_id in ("board_cri_ra", "board_blue_light_risk_group"):
                 metrics.values[metric_id] = math.nan
-                metrics.reasons[metric_id] = "not measured: no spectrum of the blackboard lamps"
+                metrics.reasons[metric_id] = no_board
     return out
 
 
@@ -283,8 +290,11 @@ def _number(metrics: RoomMetrics | None, metric_id: str) -> float:
 def _put_group(metrics: RoomMetrics, metric_id: str, group: str, lv: float, which: str) -> None:
     if group == "not-measured" or not math.isfinite(lv):
         metrics.values[metric_id] = math.nan
-        metrics.reasons[metric_id] = (
-            f"not measured: no luminance reading of the {which} luminaires for L_B = K_B,v·L_v"
+        metrics.reasons[metric_id] = not_measured(
+            Message(
+                _n("no luminance reading of the {word} luminaires for L_B = K_B,v·L_v"),
+                word=Word(which),
+            )
         )
     else:
         metrics.values[metric_id] = group

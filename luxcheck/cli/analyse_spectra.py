@@ -78,11 +78,12 @@ def analyse_file(
     for i, name in enumerate(data.names):
         metrics: dict[str, float | None] = {k: _clean(v) for k, v in ids.values[i].items()}
         reasons = {}
-        if res.reason[i]:
+        # reasons in English (the message's English rendering)
+        if res.reason[i] is not None:
             reasons["cct_K, duv, cri" if math.isnan(res.cct_K[i]) else "cri"] = str(res.reason[i])
-        if res.tm30_reason[i]:
+        if res.tm30_reason[i] is not None:
             reasons["tm30"] = str(res.tm30_reason[i])
-        if mel.reason[i]:
+        if mel.reason[i] is not None:
             reasons["melanopic_edi_lx"] = str(mel.reason[i])
         spectra.append(
             {

@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
                 k: (None if isinstance(v, float) and math.isnan(v) else v)
                 for k, v in values.items()
             },
-            "reasons": reasons,
+            "reasons": {k: str(why) for k, why in reasons.items()},  # in English
         }
         print(json.dumps(doc, ensure_ascii=False, indent=2))
         return EXIT_OK

@@ -21,6 +21,7 @@ from luxcheck.compliance.packs import Registry, check_profile_references, load_r
 from luxcheck.compliance.schema import Limit, LoadedFile, Standard, load_file, normalise_id
 from luxcheck.errors import EXIT_OK, InputError
 from luxcheck.kernels.piecewise import PiecewiseLinear
+from luxcheck.report.format import Formatter
 from luxcheck.vocabulary import METRICS
 
 _OBLIGATION = {
@@ -140,10 +141,9 @@ def limit_text(limit: Limit, lang: str = "zh") -> str:
         return "∈ {" + ", ".join(limit.allowed) + "}"
     if limit.function is not None:
         fn = limit.function
-        of = METRICS[fn.of]
-        name = of.name_zh if lang == "zh" else of.name_en
+        name = Formatter(lang).metric_name(fn.of)
         return (
-            f"{symbol[limit.comparator]} g(f), f = {name} [{of.unit}]: "
+            f"{symbol[limit.comparator]} g(f), f = {name} [{METRICS[fn.of].unit}]: "
             f"{'; '.join(function_bands(fn, limit.unit, lang))}"
         )
     assert limit.value is not None
@@ -155,13 +155,13 @@ def limit_text(limit: Limit, lang: str = "zh") -> str:
 
 def _limit_rows(limits: Sequence[Limit], lang: str) -> list[list[str]]:
     rows = [list(_HEAD[lang])]
+    fmt = Formatter(lang)
     for lim in limits:
-        info = METRICS[lim.metric]
         rooms = ", ".join(_ROOMS_ZH[r] if lang == "zh" else r for r in lim.room_types)
         rows.append(
             [
                 lim.id,
-                info.name_zh if lang == "zh" else info.name_en,
+                fmt.metric_name(lim.metric),
                 limit_text(lim, lang),
                 rooms,
                 _OBLIGATION[lang][lim.obligation],

@@ -44,6 +44,7 @@ from luxcheck.compliance.packs import clear_cache, get_limit, get_profile, load_
 from luxcheck.compliance.schema import DECISION_RULES, AcceptancePolicy, Limit, clean_limit
 from luxcheck.compliance.verdict import Status, Verdict
 from luxcheck.errors import InputError
+from luxcheck.messages import Message, MetricId, _n, joined, not_measured, stored
 from luxcheck.model import ROOM_TYPES
 from luxcheck.vocabulary import METRICS, TEXT_VALUES, metric_bounds
 
@@ -190,7 +191,7 @@ def _verdict(
     measured: float | str | None,
     threshold: float | tuple[float, float] | tuple[str, ...] | None,
     margin: float | None,
-    reason: str,
+    reason: Message | None,
     rule: str,
 ) -> Verdict:
     return Verdict(
@@ -219,22 +220,24 @@ def _judge(
     policy: AcceptancePolicy,
     rule: str,
     uncertainty: Mapping[str, float],
-    reasons: Mapping[str, str],
+    reasons: Mapping[str, Message | str],
 ) -> Verdict:
     measured = values.get(limit.metric)
     if measured is None:
-        why = reasons.get(limit.metric, "not measured")
-        return _verdict(limit, "not-measured", None, None, None, f"{limit.metric}: {why}", rule)
+        why = Message(
+            _n("{metric}: {why}"), metric=MetricId(limit.metric), why=_reason(reasons, limit.metric)
+        )
+        return _verdict(limit, "not-measured", None, None, None, why, rule)
 
     if limit.comparator == "in":
         assert isinstance(measured, str)
         ok = measured in limit.allowed
         return _verdict(
-            limit, "pass" if ok else "fail", measured, limit.allowed, None, "", "simple"
+            limit, "pass" if ok else "fail", measured, limit.allowed, None, None, "simple"
         )
 
     assert isinstance(measured, float)
-    notes: list[str] = []
+    notes: list[Message] = []
     threshold: float | tuple[float, float]
     if limit.comparator == "range":
         assert limit.min is not None
@@ -244,16 +247,12 @@ def _judge(
         of = limit.function.of
         argument = values.get(of)
         if argument is None:
-            why = reasons.get(of, "not measured")
-            return _verdict(
-                limit,
-                "not-measured",
-                measured,
-                None,
-                None,
-                f"{of}: {why} (the limit depends on it)",
-                rule,
+            why = Message(
+                _n("{metric}: {why} (the limit depends on it)"),
+                metric=MetricId(of),
+                why=_reason(reasons, of),
             )
+            return _verdict(limit, "not-measured", measured, None, None, why, rule)
         assert isinstance(argument, float)
         value = limit.threshold(argument)
         if value is None:
@@ -263,11 +262,23 @@ def _judge(
                 measured,
                 None,
                 None,
-                f"no limit at {of} = {argument:g} {METRICS[of].unit}",
+                Message(
+                    _n("no limit at {metric} = {value:g} {unit}"),
+                    metric=MetricId(of),
+                    value=argument,
+                    unit=METRICS[of].unit,
+                ),
                 rule,
             )
         threshold = clean_limit(value)
-        notes.append(f"limit at {of} = {argument:g} {METRICS[of].unit}")
+        notes.append(
+            Message(
+                _n("limit at {metric} = {value:g} {unit}"),
+                metric=MetricId(of),
+                value=argument,
+                unit=METRICS[of].unit,
+            )
+        )
     else:
         assert limit.value is not None
         threshold = limit.value
@@ -275,29 +286,50 @@ def _judge(
             mf = policy.maintenance_factor
             assert mf is not None
             threshold = clean_limit(limit.value / mf)
-            notes.append(f"initial ≥ maintained {limit.value:g} {limit.unit} / MF {mf:g}")
+            notes.append(
+                Message(
+                    _n("initial ≥ maintained {value:g} {unit} / MF {mf:g}"),
+                    value=limit.value,
+                    unit=limit.unit,
+                    mf=mf,
+                )
+            )
 
     u = 0.0
     used_rule = rule
     if rule == "guarded":
         if limit.metric in uncertainty:
             u = uncertainty[limit.metric]
-            notes.append(f"guard band U = {u:g} {limit.unit}")
+            notes.append(Message(_n("guard band U = {value:g} {unit}"), value=u, unit=limit.unit))
         else:
             used_rule = "simple"
-            notes.append(f"no expanded uncertainty given for {limit.metric}: simple acceptance")
+            notes.append(
+                Message(
+                    _n("no expanded uncertainty given for {metric}: simple acceptance"),
+                    metric=MetricId(limit.metric),
+                )
+            )
     status = _judge_number(limit, measured, threshold, u)
     if status == "indeterminate":
-        notes.insert(0, "measured value within the guard band")
+        notes.insert(0, Message(_n("measured value within the guard band")))
     return _verdict(
         limit,
         status,
         measured,
         threshold,
         _margin(limit, measured, threshold),
-        "; ".join(notes),
+        joined(notes),
         used_rule,
     )
+
+
+def _reason(reasons: Mapping[str, Message | str], metric_id: str) -> Message | str:
+    """Why ``metric_id`` was not measured: the given reason (a stored one deserialised, an
+    old text as written), else "not measured"."""
+    why = reasons.get(metric_id)
+    if why is None or why == "":
+        return not_measured()
+    return stored(why) if isinstance(why, str) else why
 
 
 # --------------------------------------------------------------------------- public API
@@ -309,7 +341,7 @@ def evaluate(
     uncertainty: Mapping[str, float] | None = None,
     standards_dir: Path | None = None,
     decision_rule: str | None = None,
-    reasons: Mapping[str, str] | None = None,
+    reasons: Mapping[str, Message | str] | None = None,
 ) -> list[Verdict]:
     """Judge one classroom's metrics against every applicable requirement of a profile.
 
@@ -333,7 +365,8 @@ def evaluate(
     decision_rule
         ``"simple"`` or ``"guarded"`` to override the profile's rule (None: the profile's).
     reasons
-        Metric id → why it was not measured (printed in the not-measured verdict).
+        Metric id → why it was not measured (printed in the not-measured verdict): a message,
+        or a reason as the campaign file keeps it (:func:`luxcheck.messages.stored`).
 
     Returns
     -------

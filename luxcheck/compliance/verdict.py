@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from luxcheck.messages import Message
+
 Status = Literal["pass", "fail", "indeterminate", "not-measured", "not-applicable"]
 STATUSES: tuple[Status, ...] = ("pass", "fail", "indeterminate", "not-measured", "not-applicable")
 Obligation = Literal["shall", "should", "advisory"]
@@ -27,8 +29,10 @@ class Verdict:
     when the limit does not apply at the measured argument (``not-applicable``). ``margin`` is
     measured minus limit in the direction that passes (positive = passes with room; for a range
     the distance to the nearer bound), in ``unit``; None where it has no meaning. ``reason``
-    says why a verdict is not-measured, not-applicable or indeterminate. ``clause`` is the
-    clause reference in English, ``clause_zh`` in Chinese (empty when the pack gives none).
+    (a :class:`~luxcheck.messages.Message`, None when there is nothing to say) says why a
+    verdict is not-measured, not-applicable or indeterminate, or how its limit was taken.
+    ``clause`` is the clause reference in English, ``clause_zh`` in Chinese (empty when the pack
+    gives none).
     """
 
     requirement_id: str
@@ -43,7 +47,7 @@ class Verdict:
     clause: str
     obligation: Obligation
     confidence: Confidence
-    reason: str = ""
+    reason: Message | None = None
     applies_to: str = "room"
     decision_rule: str = "simple"
     clause_zh: str = ""

@@ -471,12 +471,11 @@ def run_demo(
     causes = Counter(rollup.metric_failures)
     if causes:
         say("top failure causes (classrooms failing a shall-requirement on):")
-        from luxcheck.vocabulary import METRICS
+        from luxcheck.report.format import Formatter
 
+        fmt = Formatter(lang)
         for metric_id, count in causes.most_common(8):
-            info = METRICS.get(metric_id)
-            name = (info.name_zh if lang == "zh" else info.name_en) if info else metric_id
-            say(f"  {count:5d}  {name} ({metric_id})")
+            say(f"  {count:5d}  {fmt.metric_name(metric_id)} ({metric_id})")
     if index is not None:
         say(f"dashboard: {index}")
     say(f"campaign file: {path}  ({time.perf_counter() - clock:.1f} s in all)")

@@ -57,10 +57,13 @@ from scipy.interpolate import CubicSpline
 
 from luxcheck.errors import InputError
 from luxcheck.kernels import cie_tables as tables
+from luxcheck.messages import Message, _n
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 StrArray = npt.NDArray[np.str_]
+#: Per spectrum, a :class:`~luxcheck.messages.Message` or None.
+ReasonArray = npt.NDArray[np.object_]
 
 __all__ = [
     "CCT_MAX_K",
@@ -761,13 +764,14 @@ class SpectralMetrics:
         CIE 13.3 Ra and R1-R14 (``ri`` has a trailing axis of 14); NaN where ``cri_valid`` is
         False.
     rf, rg
-        ANSI/IES TM-30-18 Rf and Rg; NaN where ``tm30_reason`` is not empty.
+        ANSI/IES TM-30-18 Rf and Rg; NaN where ``tm30_reason`` is set.
     cri_valid
         True where |Duv| ≤ 5.4×10⁻³ and the CCT lies in 1000-25 000 K (CIE 13.3).
     reason
-        Why CCT/CRI are not given ('' where they are), e.g. "|Duv| 0.0072 > 5.4e-3".
+        Why CCT/CRI are not given, a :class:`~luxcheck.messages.Message` (None where they
+        are), e.g. "|Duv| 0.0072 > 0.0054 (CIE 13.3 tolerance)".
     tm30_reason
-        Why Rf/Rg are not given ('' where they are).
+        Why Rf/Rg are not given (None where they are).
     """
 
     X: FloatArray
@@ -784,8 +788,8 @@ class SpectralMetrics:
     rf: FloatArray
     rg: FloatArray
     cri_valid: BoolArray
-    reason: StrArray
-    tm30_reason: StrArray = field(repr=False)
+    reason: ReasonArray
+    tm30_reason: ReasonArray = field(repr=False)
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -795,7 +799,7 @@ class SpectralMetrics:
 
 def _metrics_chunk(
     spd: FloatArray, with_tm30: bool
-) -> dict[str, FloatArray | BoolArray | StrArray]:
+) -> dict[str, FloatArray | BoolArray | ReasonArray]:
     XYZ = xyz(spd)
     X, Y, Z = XYZ[:, 0], XYZ[:, 1], XYZ[:, 2]
     total = X + Y + Z
@@ -806,30 +810,40 @@ def _metrics_chunk(
     in_range = (cct >= CCT_MIN_K) & (cct <= CCT_MAX_K)
     near_locus = np.abs(duv) <= CRI_DUV_TOLERANCE
     valid = in_range & near_locus
-    reason = np.full(spd.shape[0], "", dtype=object)
+    reason = np.full(spd.shape[0], None, dtype=object)
     for i in np.flatnonzero(~in_range):
-        reason[i] = (
-            f"CCT {cct[i]:.0f} K outside {CCT_MIN_K:.0f}-{CCT_MAX_K:.0f} K (Ohno 2013 range)"
+        reason[i] = Message(
+            _n("CCT {cct:.0f} K outside {low:.0f}-{high:.0f} K (Ohno 2013 range)"),
+            cct=float(cct[i]),
+            low=CCT_MIN_K,
+            high=CCT_MAX_K,
         )
     for i in np.flatnonzero(in_range & ~near_locus):
-        reason[i] = f"|Duv| {abs(duv[i]):.4f} > {CRI_DUV_TOLERANCE} (CIE 13.3 tolerance)"
+        reason[i] = Message(
+            _n("|Duv| {duv:.4f} > {tol} (CIE 13.3 tolerance)"),
+            duv=float(abs(duv[i])),
+            tol=CRI_DUV_TOLERANCE,
+        )
     ra, ri, _ = cri_cie133(spd)
     ra = np.where(valid, ra, np.nan)
     ri = np.where(valid[:, None], ri, np.nan)
-    tm30_reason = np.full(spd.shape[0], "", dtype=object)
+    tm30_reason = np.full(spd.shape[0], None, dtype=object)
     if with_tm30:
         rf, rg, cct10 = tm30(spd)
         ok = (cct10 >= CCT_MIN_K) & (cct10 <= CCT_MAX_K)
         for i in np.flatnonzero(~ok):
-            tm30_reason[i] = (
-                f"CCT {cct10[i]:.0f} K outside {CCT_MIN_K:.0f}-{CCT_MAX_K:.0f} K (TM-30)"
+            tm30_reason[i] = Message(
+                _n("CCT {cct:.0f} K outside {low:.0f}-{high:.0f} K (TM-30)"),
+                cct=float(cct10[i]),
+                low=CCT_MIN_K,
+                high=CCT_MAX_K,
             )
         rf = np.where(ok, rf, np.nan)
         rg = np.where(ok, rg, np.nan)
     else:
         rf = np.full(spd.shape[0], np.nan)
         rg = np.full(spd.shape[0], np.nan)
-        tm30_reason[:] = "TM-30 not computed (tm30=False)"
+        tm30_reason.fill(Message(_n("TM-30 not computed (tm30=False)")))
     return {
         "X": X,
         "Y": Y,
@@ -845,8 +859,8 @@ def _metrics_chunk(
         "rf": rf,
         "rg": rg,
         "cri_valid": valid,
-        "reason": reason.astype(str),
-        "tm30_reason": tm30_reason.astype(str),
+        "reason": reason,
+        "tm30_reason": tm30_reason,
     }
 
 
@@ -897,7 +911,7 @@ def spectral_metrics(
     lead = values.shape[:-1]
     flat = values.reshape(-1, wl.size)
     matrix = _resampling_matrix(wl.tobytes(), WAVELENGTH_NM.tobytes())
-    parts: list[dict[str, FloatArray | BoolArray | StrArray]] = []
+    parts: list[dict[str, FloatArray | BoolArray | ReasonArray]] = []
     for start in range(0, max(flat.shape[0], 1), _CHUNK):
         chunk = flat[start : start + _CHUNK] @ matrix.T
         parts.append(_metrics_chunk(chunk, tm30))

@@ -88,6 +88,7 @@ from scipy import signal
 
 from luxcheck.errors import InputError
 from luxcheck.kernels.piecewise import PiecewiseLinear
+from luxcheck.messages import Message, _n
 
 __all__ = [
     "FIELDS",
@@ -205,7 +206,8 @@ class FlickerMetrics:
     duration_s
         Record length ``n / sample_rate_hz`` [s].
     reasons
-        Per metric field (see :data:`FIELDS`): why it is NaN (``''`` where it was measured).
+        Per metric field (see :data:`FIELDS`): why it is NaN, a
+        :class:`~luxcheck.messages.Message` (None where it was measured).
     """
 
     frequency_hz: FloatArray
@@ -217,7 +219,7 @@ class FlickerMetrics:
     clipped: npt.NDArray[np.bool_]
     sample_rate_hz: float
     duration_s: float
-    reasons: dict[str, npt.NDArray[np.str_]] = field(default_factory=dict)
+    reasons: dict[str, npt.NDArray[np.object_]] = field(default_factory=dict)
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -238,6 +240,31 @@ def _as_rows(samples: npt.ArrayLike) -> tuple[FloatArray, tuple[int, ...]]:
     return x.reshape(-1, x.shape[-1]), lead
 
 
+def _clip_reason(full_scale: float | None, zero_scale: float | None) -> Message | None:
+    """Why a waveform at an ADC rail has no shape metrics (None: no rail given)."""
+    if full_scale is not None and zero_scale is not None:
+        return Message(
+            _n("clipped: samples at full scale {fs:g} or the lower rail {low:g}"),
+            fs=float(full_scale),
+            low=float(zero_scale),
+        )
+    if full_scale is not None:
+        return Message(_n("clipped: samples at full scale {fs:g}"), fs=float(full_scale))
+    if zero_scale is not None:
+        return Message(_n("clipped: samples at the lower rail {low:g}"), low=float(zero_scale))
+    return None
+
+
+def _rate_reason(rate: float, needed: float) -> Message:
+    return Message(_n("sampling {rate:g} Hz < {needed:g} Hz required"), rate=rate, needed=needed)
+
+
+def _record_reason(seconds: float, needed: float) -> Message:
+    return Message(
+        _n("record {seconds:g} s < {needed:g} s required"), seconds=seconds, needed=needed
+    )
+
+
 def _check_rate(sample_rate_hz: float) -> float:
     fs = float(sample_rate_hz)
     if not math.isfinite(fs) or fs <= 0:
@@ -248,16 +275,28 @@ def _check_rate(sample_rate_hz: float) -> float:
     return fs
 
 
-def _reason_array(n: int) -> npt.NDArray[np.str_]:
-    return np.full(n, "", dtype=object)
+def _reason_array(n: int) -> npt.NDArray[np.object_]:
+    return np.full(n, None, dtype=object)
+
+
+def _unset(reasons: npt.NDArray[np.object_]) -> npt.NDArray[np.bool_]:
+    """Where no reason is set."""
+    return np.array([r is None for r in reasons.flat], dtype=bool).reshape(reasons.shape)
 
 
 def _set_reason(
-    reasons: npt.NDArray[np.str_], where: npt.NDArray[np.bool_], text: str | npt.NDArray[np.str_]
+    reasons: npt.NDArray[np.object_],
+    where: npt.NDArray[np.bool_],
+    message: Message | npt.NDArray[np.object_],
 ) -> None:
-    """Fill the reason where ``where`` and no earlier reason is set (``text`` may be per row)."""
-    fill = where & (reasons == "")
-    reasons[fill] = text[fill] if isinstance(text, np.ndarray) else text
+    """Fill the reason where ``where`` and no earlier reason is set (``message`` may be per
+    row)."""
+    fill = where & _unset(reasons)
+    if isinstance(message, np.ndarray):
+        reasons[fill] = message[fill]
+    else:
+        for i in np.flatnonzero(fill):
+            reasons[i] = message
 
 
 # ============================================================================ percent flicker
@@ -747,15 +786,11 @@ def flicker_metrics(
     duration = n / fs
 
     clipped = np.zeros(nrow, dtype=bool)
-    clip_text = ""
     if full_scale is not None:
         clipped |= np.any(raw >= float(full_scale), axis=-1)
-        clip_text = f"at full scale {float(full_scale):g}"
     if zero_scale is not None:
         clipped |= np.any(raw <= float(zero_scale), axis=-1)
-        clip_text = (
-            clip_text + " or " if clip_text else "at "
-        ) + f"the lower rail {float(zero_scale):g}"
+    clip_reason = _clip_reason(full_scale, zero_scale)
 
     freq = np.full(nrow, np.nan)
     pf = np.full(nrow, np.nan)
@@ -792,47 +827,33 @@ def flicker_metrics(
     few_periods = ~constant_all & (np.isnan(freq) | (freq * duration < 2))
 
     # frequency
-    _set_reason(reasons["frequency_hz"], no_light, "no light: mean <= 0 after dark subtraction")
-    _set_reason(reasons["frequency_hz"], few_periods, f"fewer than two periods in {duration:g} s")
+    no_light_reason = Message(_n("no light: mean <= 0 after dark subtraction"))
+    few_periods_reason = Message(_n("fewer than two periods in {seconds:g} s"), seconds=duration)
+    every = np.ones(nrow, bool)
+    _set_reason(reasons["frequency_hz"], no_light, no_light_reason)
+    _set_reason(reasons["frequency_hz"], few_periods, few_periods_reason)
     # shape metrics
-    corrupt_reasons = [
-        (no_light, "no light: mean <= 0 after dark subtraction"),
-        (clipped, f"clipped: samples {clip_text}"),
-        (negative, "negative light after dark subtraction (check the dark level)"),
-    ]
+    negative_reason = Message(_n("negative light after dark subtraction (check the dark level)"))
+    corrupt_reasons = [(no_light, no_light_reason), (negative, negative_reason)]
+    if clip_reason is not None:
+        corrupt_reasons.insert(1, (clipped, clip_reason))
     for name in ("percent_flicker", "flicker_index", "svm", "pst_lm"):
-        for mask, text in corrupt_reasons:
-            _set_reason(reasons[name], mask, text)
-    _set_reason(reasons["flicker_index"], few_periods, f"fewer than two periods in {duration:g} s")
+        for mask, message in corrupt_reasons:
+            _set_reason(reasons[name], mask, message)
+    _set_reason(reasons["flicker_index"], few_periods, few_periods_reason)
     if fs < SVM_MIN_SAMPLE_RATE_HZ:
-        _set_reason(
-            reasons["svm"],
-            np.ones(nrow, bool),
-            f"sampling {fs:g} Hz < {SVM_MIN_SAMPLE_RATE_HZ:g} Hz required",
-        )
+        _set_reason(reasons["svm"], every, _rate_reason(fs, SVM_MIN_SAMPLE_RATE_HZ))
     if duration < SVM_MIN_RECORD_S:
-        _set_reason(
-            reasons["svm"],
-            np.ones(nrow, bool),
-            f"record {duration:g} s < {SVM_MIN_RECORD_S:g} s required",
-        )
+        _set_reason(reasons["svm"], every, _record_reason(duration, SVM_MIN_RECORD_S))
 
     # PstLM on the rows that can support it
     if not pst:
-        _set_reason(reasons["pst_lm"], np.ones(nrow, bool), "not requested")
+        _set_reason(reasons["pst_lm"], every, Message(_n("not requested")))
     elif fs < PSTLM_MIN_SAMPLE_RATE_HZ:
-        _set_reason(
-            reasons["pst_lm"],
-            np.ones(nrow, bool),
-            f"sampling {fs:g} Hz < {PSTLM_MIN_SAMPLE_RATE_HZ:g} Hz required",
-        )
+        _set_reason(reasons["pst_lm"], every, _rate_reason(fs, PSTLM_MIN_SAMPLE_RATE_HZ))
     elif duration < PSTLM_MIN_RECORD_S:
-        _set_reason(
-            reasons["pst_lm"],
-            np.ones(nrow, bool),
-            f"record {duration:g} s < {PSTLM_MIN_RECORD_S:g} s required",
-        )
-    ok = reasons["pst_lm"] == ""
+        _set_reason(reasons["pst_lm"], every, _record_reason(duration, PSTLM_MIN_RECORD_S))
+    ok = _unset(reasons["pst_lm"])
     if pst and np.any(ok):
         idx = np.flatnonzero(ok & ~constant_all)
         pst_values[ok & constant_all] = 0.0
@@ -841,11 +862,11 @@ def flicker_metrics(
             pst_values[rows_i] = pst_lm(raw[rows_i] - dark[rows_i, None], fs)
 
     # apply reasons as NaN
-    freq = np.where(reasons["frequency_hz"] == "", freq, np.nan)
-    pf = np.where(reasons["percent_flicker"] == "", pf, np.nan)
-    fi = np.where(reasons["flicker_index"] == "", fi, np.nan)
-    sv = np.where(reasons["svm"] == "", sv, np.nan)
-    pst_values = np.where(reasons["pst_lm"] == "", pst_values, np.nan)
+    freq = np.where(_unset(reasons["frequency_hz"]), freq, np.nan)
+    pf = np.where(_unset(reasons["percent_flicker"]), pf, np.nan)
+    fi = np.where(_unset(reasons["flicker_index"]), fi, np.nan)
+    sv = np.where(_unset(reasons["svm"]), sv, np.nan)
+    pst_values = np.where(_unset(reasons["pst_lm"]), pst_values, np.nan)
 
     if ieee1789 is not None:
         ieee = ieee1789_class(freq, pf, *ieee1789)
@@ -854,8 +875,8 @@ def flicker_metrics(
         unmodulated = (pf == 0) & ~np.isnan(freq)
         ieee = np.asarray(np.where(unmodulated, "no-effect", ""), dtype=object)
     for name in ("frequency_hz", "percent_flicker"):
-        _set_reason(reasons["ieee1789"], (ieee == "") & (reasons[name] != ""), reasons[name])
-    _set_reason(reasons["ieee1789"], ieee == "", "not requested")
+        _set_reason(reasons["ieee1789"], (ieee == "") & ~_unset(reasons[name]), reasons[name])
+    _set_reason(reasons["ieee1789"], ieee == "", Message(_n("not requested")))
 
     def shaped(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
         return a.reshape(lead)

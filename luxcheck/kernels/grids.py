@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from luxcheck.errors import InputError
+from luxcheck.messages import Message, _n
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -27,8 +28,8 @@ FloatArray = npt.NDArray[np.float64]
 class IlluminanceStats:
     """Grid statistics over the leading axes of the input.
 
-    ``reason`` is "" where the statistics are valid, else why they are NaN
-    (e.g. "3 of 56 points missing").
+    ``reason`` is None where the statistics are valid, else a :class:`~luxcheck.messages.Message`
+    saying why they are NaN (e.g. "3 of 56 points missing").
     """
 
     mean_lx: FloatArray
@@ -38,7 +39,7 @@ class IlluminanceStats:
     u_min_max: FloatArray
     n_points: int
     n_missing: npt.NDArray[np.int_]
-    reason: npt.NDArray[np.str_]
+    reason: npt.NDArray[np.object_]
 
 
 def check_illuminance(values: FloatArray, name: str) -> None:
@@ -113,13 +114,12 @@ def illuminance_stats(
         hi = np.where(bad, np.nan, np.max(np.where(missing, -np.inf, filled), axis=-1))
         u0 = np.where(mean > 0, lo / np.where(mean > 0, mean, 1.0), np.nan)
         umm = np.where(hi > 0, lo / np.where(hi > 0, hi, 1.0), np.nan)
-    flat = [
-        f"{k} of {n} points missing"
-        if k
-        else ("mean illuminance is 0 lx: uniformity undefined" if m == 0 else "")
-        for k, m in zip(np.ravel(n_missing), np.ravel(mean), strict=True)
-    ]
-    reason = np.array(flat, dtype=str).reshape(np.shape(n_missing))
+    reason = np.full(np.shape(n_missing), None, dtype=object)
+    for index, k in np.ndenumerate(n_missing):
+        if k:
+            reason[index] = Message(_n("{k} of {n} points missing"), k=int(k), n=n)
+        elif mean[index] == 0:
+            reason[index] = Message(_n("mean illuminance is 0 lx: uniformity undefined"))
     return IlluminanceStats(
         mean_lx=np.asarray(mean, dtype=float),
         min_lx=np.asarray(lo, dtype=float),
@@ -128,7 +128,7 @@ def illuminance_stats(
         u_min_max=np.asarray(umm, dtype=float),
         n_points=n,
         n_missing=np.asarray(n_missing),
-        reason=np.asarray(reason, dtype=str),
+        reason=reason,
     )
 
 

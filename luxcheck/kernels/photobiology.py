@@ -40,6 +40,7 @@ import numpy.typing as npt
 from luxcheck.errors import InputError
 from luxcheck.kernels import cie_tables as tables
 from luxcheck.kernels import colorimetry
+from luxcheck.messages import Message, _n
 
 FloatArray = npt.NDArray[np.float64]
 StrArray = npt.NDArray[np.str_]
@@ -202,13 +203,13 @@ class Melanopic:
     edi_lx
         Melanopic equivalent daylight (D65) illuminance [lx]; NaN when no illuminance is known.
     reason
-        Why ``edi_lx`` is NaN ('' where it is given).
+        Why ``edi_lx`` is NaN, a :class:`~luxcheck.messages.Message` (None where it is given).
     """
 
     k_mel_v_w_per_lm: FloatArray
     der: FloatArray
     edi_lx: FloatArray
-    reason: StrArray
+    reason: npt.NDArray[np.object_]
 
 
 def melanopic(
@@ -252,11 +253,12 @@ def melanopic(
         if np.any(ev < 0) or not np.all(np.isfinite(ev)):
             raise InputError("illuminance must be a finite, non-negative number [lx]")
         edi = der * ev
-        reason = np.full(der.shape, "", dtype="<U64")
+        reason = np.full(der.shape, None, dtype=object)
     elif spectral_irradiance:
         edi = der * K_M_LM_PER_W * v
-        reason = np.full(der.shape, "", dtype="<U64")
+        reason = np.full(der.shape, None, dtype=object)
     else:
         edi = np.full(der.shape, np.nan)
-        reason = np.full(der.shape, "illuminance not known (relative spectrum)", dtype="<U64")
+        reason = np.full(der.shape, None, dtype=object)
+        reason.fill(Message(_n("illuminance not known (relative spectrum)")))
     return Melanopic(k_mel, der, edi, reason)

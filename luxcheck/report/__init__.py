@@ -5,9 +5,9 @@
   analysis' figure data) and the profile's context, resolved once.
 - :mod:`~luxcheck.report.provenance`: the SHA-256 over the raw readings and packs, the
   provenance string, ``luxcheck verify``.
-- :mod:`~luxcheck.report.format`: gettext catalogs and locale formatting.
+- :mod:`~luxcheck.report.format`: gettext catalogs and locale formatting; reasons and verdict
+  notes (:mod:`luxcheck.messages`) rendered in the report's language.
 - :mod:`~luxcheck.report.advice`: rectification advice per metric advice family.
-- :mod:`~luxcheck.report.reason_text`: stored reasons in the report's language.
 - :mod:`~luxcheck.report.templates`: the Jinja2 environment and the templates' fingerprint.
 - :mod:`~luxcheck.report.files`: safe names, contained paths, atomic writes, content keys.
 - :mod:`~luxcheck.report.figures`, :mod:`~luxcheck.report.svg`, :mod:`~luxcheck.report.charts`:

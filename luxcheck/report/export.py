@@ -45,8 +45,8 @@ def export_rows(
     classrooms: Iterable[ClassroomSummary],
     lang: str = "zh",
 ) -> list[list[str]]:
-    """One row per verdict of every classroom: machine values (``reason`` as stored, in
-    English), with the metric name and the reason (``reason_text``) in ``lang``."""
+    """One row per verdict of every classroom: machine values (``reason`` in English, metric
+    ids as ids), with the metric name and the reason (``reason_text``) in ``lang``."""
     fmt = Formatter(lang)
     rows = []
     for c in classrooms:
@@ -86,7 +86,7 @@ def export_rows(
                     v.obligation,
                     v.confidence,
                     v.decision_rule,
-                    v.reason,
+                    "" if v.reason is None else str(v.reason),
                     fmt.reason(v.reason),
                 ]
             )

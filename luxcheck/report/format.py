@@ -10,7 +10,7 @@ from functools import cache
 
 from luxcheck.compliance.verdict import Verdict
 from luxcheck.errors import InputError
-from luxcheck.report.reason_text import reason_text
+from luxcheck.messages import Message, stored
 from luxcheck.resources import reports_dir
 from luxcheck.vocabulary import METRICS
 
@@ -103,10 +103,12 @@ class Formatter:
         return info.decimals if info is not None else 2
 
     def metric_name(self, metric_id: str) -> str:
+        """A metric's name in the report's language (its English name is the msgid; an id
+        outside the metric table is shown as it is)."""
         info = METRICS.get(metric_id)
         if info is None:
             return metric_id
-        return info.name_zh if self.lang == "zh" else info.name_en
+        return self._(info.name_en)
 
     def metric_value(self, metric_id: str, value: object, unit: str | None = None) -> str:
         """A stored metric value with its unit ('—' if absent)."""
@@ -119,9 +121,16 @@ class Formatter:
             return "—"
         return self.with_unit(self.number(number, self.decimals(metric_id)), unit)
 
-    def reason(self, text: str) -> str:
-        """A stored reason or a verdict note in the report's language."""
-        return reason_text(text, self.lang)
+    def reason(self, reason: Message | str | None) -> str:
+        """A reason or a verdict note in the report's language: a message (or one as the
+        campaign file keeps it) translated through the catalog, its metric ids by name; a
+        stored text that is not a message (an old campaign) as written; None → ''."""
+        if reason is None:
+            return ""
+        message = stored(reason) if isinstance(reason, str) else reason
+        if isinstance(message, str):
+            return message
+        return message.render(self._, self.metric_name)
 
     # ---- verdict fields
     def status(self, status: str) -> str:

@@ -22,6 +22,7 @@ from luxcheck.compliance.engine import evaluate
 from luxcheck.demo.plan import plan_campaign
 from luxcheck.demo.runner import measure_campaign, prepare_store
 from luxcheck.journal.store import CampaignStore
+from luxcheck.messages import stored
 from luxcheck.model import (
     HeightReading,
     IlluminanceReading,
@@ -30,7 +31,7 @@ from luxcheck.model import (
     SpectrumReading,
     WaveformReading,
 )
-from luxcheck.report.reason_text import reason_text
+from luxcheck.report.format import Formatter
 from luxcheck.vocabulary import METRICS
 from tests.support.builders import T0, make_classroom
 
@@ -62,7 +63,9 @@ def test_every_metric_known_and_every_gap_explained(demo_store: Path, tmp_path: 
             for metric_id, value in values.items():
                 if value is None:
                     gaps += 1
-                    assert reasons.get(metric_id, "").startswith("not measured"), metric_id
+                    assert str(stored(reasons.get(metric_id, ""))).startswith("not measured"), (
+                        metric_id
+                    )
             verdicts = evaluate(values, store.campaign.profile, room.room_type, reasons=reasons)
             assert verdicts
         assert gaps >= len(METRICS) // 2  # the empty classroom's metrics at least
@@ -119,11 +122,11 @@ def test_analytic_room(store: CampaignStore) -> None:
     assert values["desk_illuminance_mean_lx"] == pytest.approx(400.0)
     assert values["desk_uniformity"] == pytest.approx(1.0)
     assert values["board_uniformity"] is None
-    assert "no board grid" in reasons["board_uniformity"]
+    assert "no board grid" in str(stored(reasons["board_uniformity"]))
     assert values["lpd_w_per_m2"] == pytest.approx(5.0)
     assert values["luminaire_height_above_desk_m"] == pytest.approx(2.10)
     assert values["cri_ra"] is None
-    assert "no spectrum" in reasons["cri_ra"]
+    assert "no spectrum" in str(stored(reasons["cri_ra"]))
 
 
 def test_every_blackboard_lamp_is_judged(store: CampaignStore) -> None:
@@ -162,7 +165,7 @@ def test_every_blackboard_lamp_is_judged(store: CampaignStore) -> None:
     analyse_campaign(store, jobs=1)
     values, reasons = store.metrics("R101")
     assert values["board_luminaire_distance_max_m"] is None
-    assert reasons["board_luminaire_distance_max_m"] == (
+    assert str(stored(reasons["board_luminaire_distance_max_m"])) == (
         "not measured: no horizontal distance for B3"
     )
     assert values["board_luminaire_height_above_board_max_m"] == pytest.approx(0.25)
@@ -206,12 +209,12 @@ def test_refused_readings_are_not_measured_and_spare_the_other_rooms() -> None:
     refused = results["R101"]
     for metric_id in ("cri_ra", "cct_K", "flicker_percent", "ugr"):
         assert math.isnan(refused.values[metric_id]), metric_id
-        assert refused.reasons[metric_id].startswith(
+        assert str(refused.reasons[metric_id]).startswith(
             "not measured: the analysis refused the readings"
         ), metric_id
     assert refused.values["lpd_w_per_m2"] == pytest.approx(5.0)
     assert results["R102"].values["cct_K"] == pytest.approx(5455, abs=5)  # equal-energy E
-    assert reason_text(refused.reasons["cri_ra"], "zh").startswith("未测量：分析拒绝了读数(")
+    assert Formatter("zh").reason(refused.reasons["cri_ra"]).startswith("未测量：分析拒绝了读数(")
 
 
 def test_two_readings_of_one_glare_quantity_are_refused_not_overwritten() -> None:
@@ -236,10 +239,10 @@ def test_two_readings_of_one_glare_quantity_are_refused_not_overwritten() -> Non
     twice_lum = [*base, lum("B1", "background", 20.0), lum("L5b", "luminaire", 50000.0, "L5")]
     results = analyse_rooms([(room, twice_bg)])
     assert math.isnan(results["R101"].values["ugr"])
-    assert "B1 and B2" in results["R101"].reasons["ugr"]
+    assert "B1 and B2" in str(results["R101"].reasons["ugr"])
     results = analyse_rooms([(room, twice_lum)])
     assert math.isnan(results["R101"].values["ugr"])
-    assert "two readings of luminaire L5" in results["R101"].reasons["ugr"]
+    assert "two readings of luminaire L5" in str(results["R101"].reasons["ugr"])
 
 
 def test_ugr_needs_the_luminous_size_of_the_luminaires() -> None:
@@ -267,7 +270,7 @@ def test_ugr_needs_the_luminous_size_of_the_luminaires() -> None:
     unknown = make_classroom(luminaire_luminous_length_m=None, luminaire_luminous_width_m=None)
     result = analyse_rooms([(unknown, readings)])["R101"]
     assert math.isnan(result.values["ugr"])
-    assert "luminous size of the luminaires is not given" in result.reasons["ugr"]
+    assert "luminous size of the luminaires is not given" in str(result.reasons["ugr"])
     small = analyse_rooms([(make_classroom(), readings)])["R101"].values["ugr"]
     panel = make_classroom(luminaire_luminous_length_m=0.6, luminaire_luminous_width_m=0.6)
     large = analyse_rooms([(panel, readings)])["R101"].values["ugr"]
@@ -297,7 +300,7 @@ def test_missing_point_is_not_a_smaller_grid(store: CampaignStore) -> None:
     analyse_campaign(store, jobs=1)
     values, reasons = store.metrics("R101")
     assert values["desk_illuminance_mean_lx"] is None
-    assert "1 of 56 points missing" in reasons["desk_illuminance_mean_lx"]
+    assert "1 of 56 points missing" in str(stored(reasons["desk_illuminance_mean_lx"]))
 
 
 def test_cli_analyse_campaign(demo_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -325,4 +328,4 @@ def test_board_waveform_is_judged_as_the_board_lamp(store: CampaignStore) -> Non
     assert values["board_flicker_percent"] == pytest.approx(20.0, rel=1e-3)
     assert values["board_flicker_frequency_hz"] == pytest.approx(100.0, rel=1e-3)
     assert values["flicker_percent"] is None
-    assert "no general luminaire waveform" in reasons["flicker_percent"]
+    assert "no general luminaire waveform" in str(stored(reasons["flicker_percent"]))

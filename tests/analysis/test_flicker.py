@@ -52,7 +52,7 @@ def test_metric_dict_and_board_prefix() -> None:
     }
     assert values["flicker_percent"] == pytest.approx(50.0)
     assert values["flicker_ieee1789_class"] == "high-risk"
-    assert reasons == {"flicker_pst_lm": "not requested"}
+    assert {k: str(v) for k, v in reasons.items()} == {"flicker_pst_lm": "not requested"}
     board, _ = flicker_metric_dict(r, 0, prefix="board_")
     assert set(board) == {"board_flicker_frequency_hz", "board_flicker_percent"}
     assert board["board_flicker_percent"] == pytest.approx(2.0)

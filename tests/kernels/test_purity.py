@@ -1,7 +1,7 @@
 """The kernels are pure: no module of luxcheck.kernels imports any luxcheck module but
-luxcheck.errors, luxcheck.resources and other luxcheck.kernels modules (top-level or lazy
-imports inside functions alike), so that limits, the readings model and the metric vocabulary
-reach a kernel only as arguments."""
+luxcheck.errors, luxcheck.resources, luxcheck.messages and other luxcheck.kernels modules
+(top-level or lazy imports inside functions alike), so that limits, the readings model and the
+metric vocabulary reach a kernel only as arguments."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 import luxcheck.kernels
 
 KERNELS = Path(luxcheck.kernels.__file__).parent
-ALLOWED = ("luxcheck.errors", "luxcheck.resources", "luxcheck.kernels")
+ALLOWED = ("luxcheck.errors", "luxcheck.resources", "luxcheck.messages", "luxcheck.kernels")
 
 
 def _luxcheck_imports(path: Path) -> list[tuple[int, str]]:

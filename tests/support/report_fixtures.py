@@ -14,6 +14,7 @@ import numpy as np
 
 from luxcheck.compliance.verdict import Verdict
 from luxcheck.journal.store import CampaignStore
+from luxcheck.messages import Message, not_measured
 from luxcheck.model import (
     Campaign,
     IlluminanceReading,
@@ -177,7 +178,7 @@ def verdicts_not_measured() -> list[Verdict]:
             v.clause,
             v.obligation,
             v.confidence,
-            reason="not measured",
+            reason=not_measured(),
         )
         for v in verdicts_full()
     ]
@@ -248,7 +249,11 @@ def fill_store(store: CampaignStore, *, school_name: str | None = None) -> None:
         "R101",
         metrics,
         input_hash="h1",
-        reasons={"flicker_svm": "sampling 2000 Hz < 4000 Hz required"},
+        reasons={
+            "flicker_svm": Message(
+                "sampling {rate:g} Hz < {needed:g} Hz required", rate=2000.0, needed=4000.0
+            ).to_json()
+        },
     )
     store.add_classroom(make_classroom("R102", name="教室 R102"))
     store.add_instrument(
