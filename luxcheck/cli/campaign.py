@@ -7,6 +7,7 @@ import contextlib
 import os
 from pathlib import Path
 
+from luxcheck.cli.campaign_file import open_campaign
 from luxcheck.errors import EXIT_OK
 from luxcheck.journal.exchange import export_folder, import_folder, read_folder
 from luxcheck.journal.store import CampaignStore
@@ -62,7 +63,7 @@ def _init(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     target: Path = args.store
     if target.exists():
-        with CampaignStore.open(target) as store:
+        with open_campaign(target) as store:
             plan = import_folder(store, args.folder)
     else:
         # A new campaign file is built beside the target and renamed into place only when the
@@ -83,7 +84,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    with CampaignStore.open(args.store) as store:
+    with open_campaign(args.store) as store:
         counts = export_folder(store, args.out)
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "no readings"
     print(f"exported {args.store} to {args.out}: {summary}")

@@ -33,6 +33,7 @@ from luxcheck.acquire.session import (
     run_session,
 )
 from luxcheck.analysis import grids
+from luxcheck.cli.campaign_file import open_campaign
 from luxcheck.drivers import DRIVERS, driver_class, models_for
 from luxcheck.errors import EXIT_DEVICE, EXIT_OK, InputError
 from luxcheck.journal.store import CampaignStore
@@ -151,7 +152,7 @@ def _run(args: argparse.Namespace) -> int:
     else:
         console = InteractiveConsole()
 
-    with CampaignStore.open(args.campaign) as store:
+    with open_campaign(args.campaign) as store:
         room = store.classroom(args.classroom)
         session = _session(store, args)
         desk = grids.point_plan(room, "desk")
