@@ -78,8 +78,12 @@ def _import(args: argparse.Namespace) -> int:
             for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
                 with contextlib.suppress(FileNotFoundError):
                     leftover.unlink()
-    summary = ", ".join(f"{n} {what}" for what, n in plan.counts.items())
-    print(f"imported into {target}: {summary}")
+    added = ", ".join(f"{n} {what}" for what, n in plan.new_counts.items() if n)
+    known = ", ".join(f"{n} {what}" for what, n in plan.known_counts.items() if n)
+    print(
+        f"imported into {target}: {added or 'nothing'} new"
+        + (f"; already stored (unchanged): {known}" if known else "")
+    )
     return EXIT_OK
 
 

@@ -355,6 +355,14 @@ class CampaignStore:
         row = self._db.execute("SELECT campaign_id, name, profile, client FROM campaign").fetchone()
         return Campaign(*row)
 
+    def fill_campaign_field(self, name: str, value: str) -> None:
+        """Fill an empty text field of the campaign row (name, profile or client); a field
+        that holds a value is never changed."""
+        if name not in ("name", "profile", "client"):
+            raise StoreError(f"{self.path}: the campaign has no field {name!r} to fill")
+        with self.transaction():
+            self._db.execute(f"UPDATE campaign SET {name} = ? WHERE {name} = ''", (value,))
+
     def add_school(self, school: School) -> None:
         """Add a school."""
         self._write(
