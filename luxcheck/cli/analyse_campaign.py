@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from luxcheck.analysis.campaign import analyse_campaign
+from luxcheck.cli.arguments import whole_at_least_one
 from luxcheck.cli.campaign_file import open_campaign
 from luxcheck.errors import EXIT_OK
 from luxcheck.journal.store import CampaignStore
@@ -34,6 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Analyse the campaign and print what was done."""
+    whole_at_least_one(args.jobs, "--jobs")
     start = time.perf_counter()
     store: CampaignStore
     with open_campaign(args.campaign) as store:

@@ -7,6 +7,7 @@ import contextlib
 import os
 from pathlib import Path
 
+from luxcheck.cli.arguments import output_folder
 from luxcheck.cli.campaign_file import open_campaign
 from luxcheck.errors import EXIT_OK
 from luxcheck.journal.exchange import export_folder, import_folder, read_folder
@@ -88,6 +89,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    output_folder(args.out)
     with open_campaign(args.store) as store:
         counts = export_folder(store, args.out)
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "no readings"

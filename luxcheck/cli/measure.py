@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from luxcheck.acquire.session import (
     run_session,
 )
 from luxcheck.analysis import grids
+from luxcheck.cli.arguments import positive
 from luxcheck.cli.campaign_file import open_campaign
 from luxcheck.drivers import DRIVERS, driver_class, models_for
 from luxcheck.errors import EXIT_DEVICE, EXIT_OK, InputError
@@ -131,6 +133,16 @@ def _roles(text: str) -> list[Role]:
 
 def _run(args: argparse.Namespace) -> int:
     roles = _roles(args.roles)
+    positive(args.timeout, "--timeout", "s")
+    positive(args.flicker_seconds, "--flicker-seconds", "s")
+    if not (math.isfinite(args.wait_scale) and args.wait_scale >= 0):
+        raise InputError(
+            f"expected a finite factor ≥ 0, got {args.wait_scale!r}", source="argument --wait-scale"
+        )
+    if not args.classroom.strip():
+        raise InputError(
+            "expected a classroom id, got an empty text", source="argument --classroom"
+        )
     instruments: dict[str, str] = {}
     for item in args.instrument:
         role, _, iid = item.partition("=")

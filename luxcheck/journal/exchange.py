@@ -675,6 +675,8 @@ def export_folder(store: CampaignStore, folder: str | Path) -> dict[str, int]:
     The folder is created; existing layout files in it are refused rather than overwritten.
     """
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError("a file is already there; export into a folder", source=str(folder))
     folder.mkdir(parents=True, exist_ok=True)
     clash = [spec.name for spec in LAYOUT.values() if (folder / spec.name).exists()]
     if clash:
