@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -552,7 +552,7 @@ def import_folder(
             return False
         return True
 
-    _check_links(Path(folder), plan, known_rooms, known_sessions, store)
+    _check_links(Path(folder), plan, store)
     plan.known_ids = (
         set(known_schools) & {s.school_id for s in plan.schools}
         | set(known_rooms) & {c.classroom_id for c in plan.classrooms}
@@ -599,37 +599,46 @@ def import_folder(
     return plan
 
 
-def _check_links(
-    folder: Path,
-    plan: ImportPlan,
-    known_rooms: Mapping[str, Classroom],
-    known_sessions: Mapping[str, MeasurementSession],
-    store: CampaignStore,
-) -> None:
-    """Refuse, located at its file, line and field, a session naming an unknown classroom and
-    a reading naming an unknown session (before anything is written)."""
-    rooms = set(known_rooms) | {c.classroom_id for c in plan.classrooms}
+def _check_links(folder: Path, plan: ImportPlan, store: CampaignStore) -> None:
+    """Refuse, located at its file, line and field, a reference to an id that is neither in the
+    folder nor in the campaign (the database would only say "FOREIGN KEY constraint failed"):
+    a classroom's school, a session's classroom and instruments, a reading's session and
+    instrument. Nothing is written before this check."""
+    known = {
+        "schools.csv": {s.school_id for s in store.schools()} | {s.school_id for s in plan.schools},
+        "classrooms.csv": {c.classroom_id for c in store.classrooms()}
+        | {c.classroom_id for c in plan.classrooms},
+        "sessions.csv": {s.session_id for s in store.sessions()}
+        | {s.session_id for s in plan.sessions},
+        "instruments.csv": {i.instrument_id for i in store.instruments()}
+        | {i.instrument_id for i in plan.instruments},
+    }
+    reading_files = [LAYOUT[k].name for k in LAYOUT if k not in _ID_COLUMN]
+
+    def check(file: str, object_id: str, column: str, target: str, names: Iterable[str]) -> None:
+        what = {"classrooms.csv": "classroom", "sessions.csv": "session"}.get(file, "reading")
+        for name in names:
+            if name not in known[target]:
+                raise InputError(
+                    f"{what} {object_id!r} names {column.removesuffix('s').removesuffix('_id')} "
+                    f"{name!r}, which is neither in {target} nor in the campaign",
+                    source=str(folder / file),
+                    line=plan.line(file, object_id),
+                    column=column,
+                )
+
+    for room in plan.classrooms:
+        check("classrooms.csv", room.classroom_id, "school_id", "schools.csv", [room.school_id])
     for session in plan.sessions:
-        if session.classroom_id not in rooms:
-            raise InputError(
-                f"session {session.session_id!r} names classroom {session.classroom_id!r}, "
-                "which is neither in classrooms.csv nor in the campaign",
-                source=str(folder / LAYOUT["sessions"].name),
-                line=plan.line(LAYOUT["sessions"].name, session.session_id),
-                column="classroom_id",
-            )
-    sessions = set(known_sessions) | {s.session_id for s in plan.sessions}
-    files = [LAYOUT[k].name for k in LAYOUT if k not in _ID_COLUMN]
+        sid = session.session_id
+        check("sessions.csv", sid, "classroom_id", "classrooms.csv", [session.classroom_id])
+        check("sessions.csv", sid, "instrument_ids", "instruments.csv", session.instrument_ids)
     for reading in plan.readings:
-        if reading.session_id not in sessions:
-            name = next((f for f in files if (f, reading.reading_id) in plan.lines), None)
-            raise InputError(
-                f"reading {reading.reading_id!r} names session {reading.session_id!r}, which is "
-                "neither in sessions.csv nor in the campaign",
-                source=str(folder / name) if name else str(folder),
-                line=plan.line(name, reading.reading_id) if name else None,
-                column="session_id",
-            )
+        rid = reading.reading_id
+        file = next((f for f in reading_files if (f, rid) in plan.lines), "")
+        check(file, rid, "session_id", "sessions.csv", [reading.session_id])
+        instrument = [reading.instrument_id] if reading.instrument_id else []
+        check(file, rid, "instrument_id", "instruments.csv", instrument)
 
 
 def _known_reading(store: CampaignStore, reading: AnyReading, folder: Path | str) -> bool:

@@ -626,3 +626,35 @@ def test_duplicate_ids_name_the_file_and_both_lines(store: CampaignStore, tmp_pa
         match=rf"reading id '{first}' appears twice: illuminance.csv line 2 and power.csv line 2",
     ):
         read_folder(tmp_path / "x")
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "column", "message"),
+    [
+        ("classrooms.csv", ",S01,", ",S99,", "school_id", "classroom 'R101' names school 'S99'"),
+        ("sessions.csv", ",T10A-1,", ",T99,", "instrument_ids", "names instrument 'T99'"),
+        ("power.csv", ",SE1,", ",SE9,", "session_id", "names session 'SE9'"),
+        ("power.csv", ",297.25,,", ",297.25,T99,", "instrument_id", "names instrument 'T99'"),
+    ],
+)
+def test_unknown_references_are_located(
+    store: CampaignStore,
+    tmp_path: Path,
+    file: str,
+    old: str,
+    new: str,
+    column: str,
+    message: str,
+) -> None:
+    """The database's "FOREIGN KEY constraint failed" named no file, line or field."""
+    edited_export(store, tmp_path / "x", file, old, new)
+    target = CampaignStore.create(tmp_path / "n.lux", store.campaign)
+    with pytest.raises(InputError) as info, target:
+        import_folder(target, tmp_path / "x")
+    assert (info.value.source, info.value.line, info.value.column) == (
+        str(tmp_path / "x" / file),
+        2,
+        column,
+    )
+    assert message in info.value.message
+    assert "which is neither in" in info.value.message
