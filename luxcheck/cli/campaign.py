@@ -84,6 +84,7 @@ def _import(args: argparse.Namespace) -> int:
     print(
         f"imported into {target}: {added or 'nothing'} new"
         + (f"; already stored (unchanged): {known}" if known else "")
+        + "".join(f"; campaign {name} (was empty) set to {v!r}" for name, v in plan.filled.items())
     )
     return EXIT_OK
 

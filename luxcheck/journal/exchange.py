@@ -176,6 +176,8 @@ class ImportPlan:
     lines: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     #: the ids :func:`import_folder` found already stored (so skipped)
     known_ids: set[str] = field(default_factory=set)
+    #: the empty campaign fields :func:`import_folder` filled from campaign.csv
+    filled: dict[str, str] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -562,6 +564,7 @@ def import_folder(
     with store.transaction():
         for name, value in fill.items():
             store.fill_campaign_field(name, value)
+        plan.filled = fill
         for s in plan.schools:
             if same_or_new(known_schools, s.school_id, s, "school"):
                 store.add_school(s)

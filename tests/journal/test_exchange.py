@@ -545,7 +545,9 @@ def test_readme_sequence_init_then_import_fills_the_client(
     target.write_text("campaign_id,name,profile,client\nC1,测试活动,cn-classroom,南京市教育局\n")
     lux = tmp_path / "n.lux"
     assert main(["campaign", "init", str(lux), "--id", "C1", "--name", "测试活动"]) == 0
+    capsys.readouterr()
     assert main(["campaign", "import", str(tmp_path / "x"), "--into", str(lux)]) == 0
+    assert "; campaign client (was empty) set to '南京市教育局'" in capsys.readouterr().out
     with CampaignStore.open(lux) as b:
         assert b.campaign.client == "南京市教育局"
     # a different non-empty value is still refused
