@@ -27,6 +27,7 @@ from typing import Any, Literal, Protocol
 
 import numpy as np
 
+from luxcheck.acquire.advice import device_message
 from luxcheck.errors import DeviceError, InputError
 from luxcheck.journal.store import CampaignStore
 from luxcheck.model import (
@@ -438,6 +439,7 @@ def run_session(
     reconnect_wait_s: float = 0.5,
     interactive_reconnect: bool = False,
     max_refusals: int | None = 3,
+    verbose: bool = False,
 ) -> SessionOutcome:
     """Run (or resume) a guided session. The session row is created if it is not stored yet.
 
@@ -447,6 +449,7 @@ def run_session(
     cleanly (resumable) if it does not. A reading the model refuses (e.g. out of range) is
     taken again; after ``max_refusals`` refusals of the same step the step is skipped (it stays
     "not measured"). ``None`` asks again until the inspector skips (a person at the prompt).
+    Device errors are told in the session's language (the driver's detail with ``verbose``).
     """
     if "." in session.session_id:
         raise InputError("a guided session id must not contain '.'", column="session_id")
@@ -523,12 +526,19 @@ def run_session(
             index += 1
             continue
         except DeviceError as exc:
-            console.say(f"meter error: {exc}")
+            said = device_message(exc, lang, verbose=verbose)
+            console.say(f"meter error: {said}" if lang == "en" else f"仪器错误:{said}")
             if not _wait_for_meter(
-                meter, console, reconnect_attempts, reconnect_wait_s, interactive_reconnect, lang
+                meter,
+                console,
+                reconnect_attempts,
+                reconnect_wait_s,
+                interactive_reconnect,
+                lang,
+                verbose,
             ):
                 return SessionOutcome(
-                    sid, taken, skipped, [s.key for s in pending[index:]], True, str(exc)
+                    sid, taken, skipped, [s.key for s in pending[index:]], True, said
                 )
             continue  # ask again for the same step
         attempt = counts.get(step.key, 0) + 1
@@ -559,7 +569,13 @@ def run_session(
 
 
 def _wait_for_meter(
-    meter: FieldMeter, console: Console, attempts: int, wait_s: float, interactive: bool, lang: str
+    meter: FieldMeter,
+    console: Console,
+    attempts: int,
+    wait_s: float,
+    interactive: bool,
+    lang: Literal["zh", "en"],
+    verbose: bool,
 ) -> bool:
     for _ in range(attempts):
         if interactive:
@@ -575,7 +591,8 @@ def _wait_for_meter(
         try:
             meter.reconnect()
         except DeviceError as exc:
-            console.say(f"still not connected: {exc}")
+            said = device_message(exc, lang, verbose=verbose)
+            console.say(f"still not connected: {said}" if lang == "en" else f"仍未连接:{said}")
             continue
         console.say("meter reconnected" if lang == "en" else "仪器已重新连接")
         return True

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -60,12 +61,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LuxcheckError as exc:
         print(f"luxcheck: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except sqlite3.DatabaseError as exc:
+        # a damage the check on opening could not see (CampaignStore.open refuses the rest)
+        print(f"luxcheck: error: the campaign file is damaged ({exc})", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):  # output piped into e.g. `head`, which stopped
+            sys.stderr.close()
+            return 0
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"luxcheck: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("luxcheck: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
-        sys.stderr.close()
-        return 0
     return int(code)
 
 

@@ -7,6 +7,8 @@ import time
 from pathlib import Path
 
 from luxcheck.analysis.campaign import analyse_campaign
+from luxcheck.cli.arguments import whole_at_least_one
+from luxcheck.cli.campaign_file import open_campaign
 from luxcheck.errors import EXIT_OK
 from luxcheck.journal.store import CampaignStore
 
@@ -33,8 +35,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Analyse the campaign and print what was done."""
+    whole_at_least_one(args.jobs, "--jobs")
     start = time.perf_counter()
-    with CampaignStore.open(args.campaign) as store:
+    store: CampaignStore
+    with open_campaign(args.campaign) as store:
         summary = analyse_campaign(
             store, force=args.force, classroom_ids=args.classroom, jobs=args.jobs
         )

@@ -7,6 +7,8 @@ import contextlib
 import os
 from pathlib import Path
 
+from luxcheck.cli.arguments import output_folder
+from luxcheck.cli.campaign_file import open_campaign
 from luxcheck.errors import EXIT_OK
 from luxcheck.journal.exchange import export_folder, import_folder, read_folder
 from luxcheck.journal.store import CampaignStore
@@ -62,7 +64,7 @@ def _init(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     target: Path = args.store
     if target.exists():
-        with CampaignStore.open(target) as store:
+        with open_campaign(target) as store:
             plan = import_folder(store, args.folder)
     else:
         # A new campaign file is built beside the target and renamed into place only when the
@@ -77,13 +79,19 @@ def _import(args: argparse.Namespace) -> int:
             for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
                 with contextlib.suppress(FileNotFoundError):
                     leftover.unlink()
-    summary = ", ".join(f"{n} {what}" for what, n in plan.counts.items())
-    print(f"imported into {target}: {summary}")
+    added = ", ".join(f"{n} {what}" for what, n in plan.new_counts.items() if n)
+    known = ", ".join(f"{n} {what}" for what, n in plan.known_counts.items() if n)
+    print(
+        f"imported into {target}: {added or 'nothing'} new"
+        + (f"; already stored (unchanged): {known}" if known else "")
+        + "".join(f"; campaign {name} (was empty) set to {v!r}" for name, v in plan.filled.items())
+    )
     return EXIT_OK
 
 
 def _export(args: argparse.Namespace) -> int:
-    with CampaignStore.open(args.store) as store:
+    output_folder(args.out)
+    with open_campaign(args.store) as store:
         counts = export_folder(store, args.out)
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "no readings"
     print(f"exported {args.store} to {args.out}: {summary}")

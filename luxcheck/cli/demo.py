@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from luxcheck.cli.arguments import output_folder, whole_at_least_one
 from luxcheck.errors import EXIT_OK
 
 
@@ -36,6 +37,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _run(args: argparse.Namespace) -> int:
     from luxcheck.demo.runner import run_demo
 
+    whole_at_least_one(args.classrooms, "--classrooms")
+    whole_at_least_one(args.jobs, "--jobs")
+    output_folder(args.out)
     run_demo(
         args.out,
         n_classrooms=args.classrooms,

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import sys
 from pathlib import Path
 from typing import Any
 
+from luxcheck.acquire.advice import device_message
 from luxcheck.acquire.meters import DriverMeter, ManualMeter
 from luxcheck.acquire.session import (
     Console,
@@ -33,8 +35,10 @@ from luxcheck.acquire.session import (
     run_session,
 )
 from luxcheck.analysis import grids
+from luxcheck.cli.arguments import positive
+from luxcheck.cli.campaign_file import open_campaign
 from luxcheck.drivers import DRIVERS, driver_class, models_for
-from luxcheck.errors import EXIT_DEVICE, EXIT_OK, InputError
+from luxcheck.errors import EXIT_DEVICE, EXIT_OK, DeviceError, InputError
 from luxcheck.journal.store import CampaignStore
 from luxcheck.model import MeasurementSession
 
@@ -109,6 +113,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         + " (1 for real meters; emulators need none)",
     )
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument(
+        "--verbose", action="store_true", help="add the driver's detail to device errors"
+    )
     p.set_defaults(func=_run)
 
 
@@ -130,6 +137,16 @@ def _roles(text: str) -> list[Role]:
 
 def _run(args: argparse.Namespace) -> int:
     roles = _roles(args.roles)
+    positive(args.timeout, "--timeout", "s")
+    positive(args.flicker_seconds, "--flicker-seconds", "s")
+    if not (math.isfinite(args.wait_scale) and args.wait_scale >= 0):
+        raise InputError(
+            f"expected a finite factor ≥ 0, got {args.wait_scale!r}", source="argument --wait-scale"
+        )
+    if not args.classroom.strip():
+        raise InputError(
+            "expected a classroom id, got an empty text", source="argument --classroom"
+        )
     instruments: dict[str, str] = {}
     for item in args.instrument:
         role, _, iid = item.partition("=")
@@ -151,7 +168,7 @@ def _run(args: argparse.Namespace) -> int:
     else:
         console = InteractiveConsole()
 
-    with CampaignStore.open(args.campaign) as store:
+    with open_campaign(args.campaign) as store:
         room = store.classroom(args.classroom)
         session = _session(store, args)
         desk = grids.point_plan(room, "desk")
@@ -168,9 +185,14 @@ def _run(args: argparse.Namespace) -> int:
                 if role in roles and url:
                     record = {"duration_s": args.flicker_seconds} if role == "flicker" else {}
                     options = driver_class(model).accepted(offered | record)
-                    meter = DriverMeter(
-                        url, model, instruments.get(role), timeout_s=args.timeout, **options
-                    )
+                    try:
+                        meter = DriverMeter(
+                            url, model, instruments.get(role), timeout_s=args.timeout, **options
+                        )
+                    except DeviceError as exc:
+                        raise DeviceError(
+                            device_message(exc, args.lang, verbose=args.verbose)
+                        ) from exc
                     opened.append(meter)
                     meters[role] = meter  # type: ignore[index]
             # typed-in quantities need answers: --auto alone has none to give (they are
@@ -205,6 +227,7 @@ def _run(args: argparse.Namespace) -> int:
                 lang=args.lang,
                 interactive_reconnect=interactive,
                 max_refusals=None if interactive else MAX_TRIES,
+                verbose=args.verbose,
             )
         finally:
             for meter in opened:
@@ -216,7 +239,9 @@ def _run(args: argparse.Namespace) -> int:
     )
     if outcome.device_error:
         print(
-            f"luxcheck: error: {outcome.device_error} (the session is saved; resume with --resume)",
+            f"luxcheck: error: {outcome.device_error} (the session is saved; resume with --resume)"
+            if args.lang == "en"
+            else f"luxcheck: 错误:{outcome.device_error}(本次测量已保存;使用 --resume 继续)",
             file=sys.stderr,
         )
         return EXIT_DEVICE

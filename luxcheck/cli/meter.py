@@ -51,6 +51,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         + ")",
     )
     read.add_argument("--timeout", type=float, default=2.0, help="reply timeout [s]")
+    read.add_argument(
+        "--verbose", action="store_true", help="add the driver's detail to a device error"
+    )
     read.set_defaults(func=_read)
 
 
@@ -60,8 +63,9 @@ def _span(numbers: range | None) -> str:
 
 
 def _read(args: argparse.Namespace) -> int:
+    from luxcheck.acquire.advice import device_message
     from luxcheck.drivers import driver_class, open_meter
-    from luxcheck.errors import InputError
+    from luxcheck.errors import DeviceError, InputError
 
     options: dict[str, Any] = {}
     heads = driver_class(args.model).head_numbers
@@ -71,8 +75,11 @@ def _read(args: argparse.Namespace) -> int:
         options["heads"] = (args.head,)
     if not (math.isfinite(args.timeout) and args.timeout > 0):
         raise InputError(f"expected a timeout > 0 s, got {args.timeout}", column="--timeout")
-    with open_meter(args.port, args.model, timeout_s=args.timeout, **options) as meter:
-        reading = meter.read()
+    try:
+        with open_meter(args.port, args.model, timeout_s=args.timeout, **options) as meter:
+            reading = meter.read()
+    except DeviceError as exc:  # what to check, in plain words (the detail with --verbose)
+        raise DeviceError(device_message(exc, "en", verbose=args.verbose)) from exc
     data = reading.to_json()
     if not args.raw:
         data.pop("raw_hex", None)

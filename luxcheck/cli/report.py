@@ -14,9 +14,10 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from luxcheck.cli.arguments import output_folder
+from luxcheck.cli.campaign_file import open_campaign
 from luxcheck.compliance.judge import judge_campaign
 from luxcheck.errors import EXIT_OK, InputError
-from luxcheck.journal.store import CampaignStore
 from luxcheck.report.assemble import classroom_reports, report_context
 from luxcheck.report.format import LANGUAGES
 from luxcheck.report.render import render_campaign
@@ -84,7 +85,8 @@ def run(args: argparse.Namespace) -> int:
     """Run ``luxcheck report``: judge every classroom, then render."""
     if args.jobs < 1:
         raise InputError(f"--jobs {args.jobs}: expected a whole number ≥ 1", source="--jobs")
-    with CampaignStore.open(args.campaign) as store:
+    output_folder(args.out)
+    with open_campaign(args.campaign) as store:
         # the profile and decision rule are resolved once; judging and the reports share them
         context = report_context(
             args.profile or store.campaign.profile, decision_rule=args.decision_rule

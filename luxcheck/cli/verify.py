@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from luxcheck.cli.campaign_file import open_campaign
 from luxcheck.errors import EXIT_CHECK_FAILED, EXIT_OK
-from luxcheck.journal.store import CampaignStore
 from luxcheck.report.provenance import verify_report
 
 
@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``luxcheck verify``."""
-    with CampaignStore.open(args.campaign) as store:
+    with open_campaign(args.campaign) as store:
         result = verify_report(args.report, store)
     print(result.message)
     return EXIT_OK if result.ok else EXIT_CHECK_FAILED

@@ -196,16 +196,29 @@ def raw_csv(path: Path, spec: FileSpec) -> Generator[tuple[int, list[str], list[
                     )
                 yield line, header, cells
         except UnicodeDecodeError as exc:
+            # the text is decoded in blocks ahead of the parser: find the line in the bytes
+            bad_line, byte = _first_non_utf8(path)
             raise InputError(
-                f"not UTF-8 text ({exc.reason}); save the file as CSV UTF-8",
+                f"not UTF-8 text (byte 0x{byte:02x}: {exc.reason}); save the file as CSV UTF-8",
                 source=str(path),
-                line=line + 1,
+                line=bad_line or line + 1,
             ) from None
         except csv.Error as exc:
             message = f"malformed CSV ({exc})"
             if "field limit" in str(exc):
                 message = f"a cell is longer than {csv.field_size_limit()} characters ({exc})"
             raise InputError(message, source=str(path), line=reader.line_num) from None
+
+
+def _first_non_utf8(path: Path) -> tuple[int | None, int]:
+    """The physical line (1-based) and value of the first byte that is not UTF-8."""
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return number, raw[exc.start]
+    return None, 0
 
 
 def _row(path: Path, line: int, header: list[str], cells: list[str]) -> Row:

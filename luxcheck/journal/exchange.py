@@ -37,8 +37,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import MISSING, dataclass, fields
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -172,19 +172,49 @@ class ImportPlan:
     sessions: list[MeasurementSession]
     readings: list[AnyReading]
     campaign_line: int = 2  # the line of the campaign row in campaign.csv
+    #: where each object was read: (file name, id) -> the lines
+    lines: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    #: the ids :func:`import_folder` found already stored (so skipped)
+    known_ids: set[str] = field(default_factory=set)
+    #: the empty campaign fields :func:`import_folder` filled from campaign.csv
+    filled: dict[str, str] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
-        kinds: dict[str, int] = {}
-        for r in self.readings:
+        """How many objects of each kind the folder holds."""
+        return _counts(self, lambda _id: True)
+
+    @property
+    def new_counts(self) -> dict[str, int]:
+        """How many of them the import added (not already stored)."""
+        return _counts(self, lambda i: i not in self.known_ids)
+
+    @property
+    def known_counts(self) -> dict[str, int]:
+        """How many of them were already stored (identical), so skipped."""
+        return _counts(self, lambda i: i in self.known_ids)
+
+    def line(self, file: str, object_id: str) -> int | None:
+        """The (first) line an object was read from."""
+        found = self.lines.get((file, object_id))
+        return found[0] if found else None
+
+
+def _counts(plan: ImportPlan, wanted: Callable[[str], bool]) -> dict[str, int]:
+    kinds: dict[str, int] = {}
+    for r in plan.readings:
+        if wanted(r.reading_id):
             kinds[r.kind] = kinds.get(r.kind, 0) + 1
-        return {
-            "schools": len(self.schools),
-            "classrooms": len(self.classrooms),
-            "instruments": len(self.instruments),
-            "sessions": len(self.sessions),
-            **{f"{k} readings": v for k, v in sorted(kinds.items())},
-        }
+    groups = {
+        "schools": [s.school_id for s in plan.schools],
+        "classrooms": [c.classroom_id for c in plan.classrooms],
+        "instruments": [i.instrument_id for i in plan.instruments],
+        "sessions": [s.session_id for s in plan.sessions],
+    }
+    return {
+        **{what: sum(1 for i in ids if wanted(i)) for what, ids in groups.items()},
+        **{f"{k} readings": v for k, v in sorted(kinds.items())},
+    }
 
 
 def _given(**cells: Any) -> dict[str, Any]:
@@ -193,7 +223,7 @@ def _given(**cells: Any) -> dict[str, Any]:
     return {name: value for name, value in cells.items() if value is not None}
 
 
-def _rows(folder: Path, key: str, *, required: bool = False) -> Iterator[Row]:
+def _file_rows(folder: Path, key: str, *, required: bool = False) -> Iterator[Row]:
     """The rows of a layout file, streamed (a campaign has ~10⁵ illuminance rows)."""
     spec = LAYOUT[key]
     path = folder / spec.name
@@ -215,11 +245,37 @@ def _common(row: Row) -> dict[str, Any]:
     }
 
 
+_ID_COLUMN = {
+    "schools": "school_id",
+    "classrooms": "classroom_id",
+    "instruments": "instrument_id",
+    "sessions": "session_id",
+}
+
+
+def _located(
+    rows: Iterator[Row], key: str, lines: dict[tuple[str, str], list[int]]
+) -> Iterator[Row]:
+    """The rows, each one's id recorded with its line (for errors found after reading)."""
+    name = LAYOUT[key].name
+    column = _ID_COLUMN.get(key, "reading_id")
+    for row in rows:
+        lines.setdefault((name, row.text(column)), []).append(row.line)
+        yield row
+
+
 def read_folder(folder: str | Path) -> ImportPlan:
     """Read and validate a campaign folder without touching any store."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError("not a folder of campaign CSV files", source=str(folder))
+    lines: dict[tuple[str, str], list[int]] = {}
+
+    def _rows(folder: Path, key: str, *, required: bool = False) -> Iterator[Row]:
+        if key in ("campaign", "spectrum_values", "waveform_samples"):
+            return _file_rows(folder, key, required=required)
+        return _located(_file_rows(folder, key, required=required), key, lines)
+
     campaign_rows = list(_rows(folder, "campaign", required=True))
     if len(campaign_rows) != 1:
         raise InputError(
@@ -315,11 +371,11 @@ def read_folder(folder: str | Path) -> ImportPlan:
                 horizontal_distance_m=r.opt_number("horizontal_distance_m"),
             )
         )
-    readings += _array_readings(folder)
+    readings += _array_readings(folder, lines)
     for r in _rows(folder, "voids"):
         readings.append(r.build(VoidReading, **_common(r)))
-    _check_references(folder, schools, classrooms, instruments, sessions, readings)
-    return ImportPlan(campaign, schools, classrooms, instruments, sessions, readings, c.line)
+    _check_duplicates(folder, lines)
+    return ImportPlan(campaign, schools, classrooms, instruments, sessions, readings, c.line, lines)
 
 
 def _classroom(r: Row) -> Classroom:
@@ -387,9 +443,9 @@ def _long(folder: Path, key: str, x_col: str, meta: list[Row]) -> dict[str, Long
     )
 
 
-def _array_readings(folder: Path) -> list[AnyReading]:
+def _array_readings(folder: Path, lines: dict[tuple[str, str], list[int]]) -> list[AnyReading]:
     out: list[AnyReading] = []
-    spectra = list(_rows(folder, "spectra"))
+    spectra = list(_located(_file_rows(folder, "spectra"), "spectra", lines))
     values = _long(folder, "spectrum_values", "wavelength_nm", spectra)
     for r in spectra:
         long, spd = _matched_values(r, values, "spectrum_values.csv")
@@ -407,7 +463,7 @@ def _array_readings(folder: Path) -> list[AnyReading]:
             )
         )
     _no_orphans(values, "spectra.csv")
-    waveforms = list(_rows(folder, "waveforms"))
+    waveforms = list(_located(_file_rows(folder, "waveforms"), "waveforms", lines))
     samples = _long(folder, "waveform_samples", "index", waveforms)
     for r in waveforms:
         long, counts = _matched_values(r, samples, "waveform_samples.csv")
@@ -429,26 +485,26 @@ def _array_readings(folder: Path) -> list[AnyReading]:
     return out
 
 
-def _check_references(
-    folder: Path,
-    schools: Sequence[School],
-    classrooms: Sequence[Classroom],
-    instruments: Sequence[Instrument],
-    sessions: Sequence[MeasurementSession],
-    readings: Sequence[AnyReading],
-) -> None:
-    def dupes(ids: list[str], file: str) -> None:
-        seen: set[str] = set()
-        for i in ids:
-            if i in seen:
-                raise InputError(f"id {i!r} appears twice", source=str(folder / file))
-            seen.add(i)
-
-    dupes([s.school_id for s in schools], "schools.csv")
-    dupes([c.classroom_id for c in classrooms], "classrooms.csv")
-    dupes([i.instrument_id for i in instruments], "instruments.csv")
-    dupes([s.session_id for s in sessions], "sessions.csv")
-    dupes([r.reading_id for r in readings], "(reading files)")
+def _check_duplicates(folder: Path, lines: Mapping[tuple[str, str], list[int]]) -> None:
+    """Refuse an id that appears twice, naming the file(s) and both lines."""
+    readings: dict[str, list[tuple[str, int]]] = {}
+    for (name, object_id), found in lines.items():
+        if len(found) > 1:
+            raise InputError(
+                f"id {object_id!r} appears twice: on lines {found[0]} and {found[1]}",
+                source=str(folder / name),
+                line=found[1],
+            )
+        if name not in {LAYOUT[k].name for k in _ID_COLUMN}:
+            readings.setdefault(object_id, []).append((name, found[0]))
+    for object_id, places in readings.items():
+        if len(places) > 1:
+            (a, la), (b, lb) = places[:2]
+            raise InputError(
+                f"reading id {object_id!r} appears twice: {a} line {la} and {b} line {lb}",
+                source=str(folder / b),
+                line=lb,
+            )
 
 
 def import_folder(
@@ -469,9 +525,12 @@ def import_folder(
             source=str(Path(folder) / "campaign.csv"),
         )
     known = store.campaign
+    fill: dict[str, str] = {}
     for f in fields(Campaign):
         ours, theirs = getattr(plan.campaign, f.name), getattr(known, f.name)
-        if ours != theirs:
+        if theirs == "" and ours != "":
+            fill[f.name] = ours  # an empty stored field is filled from the folder
+        elif ours != theirs:
             raise InputError(
                 f"campaign {known.campaign_id!r} is already in the store with {f.name} "
                 f"{theirs!r}, the folder has {ours!r}; a different value under a known id is "
@@ -495,7 +554,17 @@ def import_folder(
             return False
         return True
 
+    _check_links(Path(folder), plan, store)
+    plan.known_ids = (
+        set(known_schools) & {s.school_id for s in plan.schools}
+        | set(known_rooms) & {c.classroom_id for c in plan.classrooms}
+        | set(known_instruments) & {i.instrument_id for i in plan.instruments}
+        | set(known_sessions) & {s.session_id for s in plan.sessions}
+    )
     with store.transaction():
+        for name, value in fill.items():
+            store.fill_campaign_field(name, value)
+        plan.filled = fill
         for s in plan.schools:
             if same_or_new(known_schools, s.school_id, s, "school"):
                 store.add_school(s)
@@ -509,6 +578,7 @@ def import_folder(
             if same_or_new(known_sessions, session.session_id, session, "session"):
                 store.add_session(session)
         pending = [r for r in plan.readings if not _known_reading(store, r, folder)]
+        plan.known_ids |= {r.reading_id for r in plan.readings} - {r.reading_id for r in pending}
         inserted = {r.reading_id for r in plan.readings} - {r.reading_id for r in pending}
         while pending:
             ready = [
@@ -530,6 +600,48 @@ def import_folder(
             ready_ids = {r.reading_id for r in ready}
             pending = [r for r in pending if r.reading_id not in ready_ids]
     return plan
+
+
+def _check_links(folder: Path, plan: ImportPlan, store: CampaignStore) -> None:
+    """Refuse, located at its file, line and field, a reference to an id that is neither in the
+    folder nor in the campaign (the database would only say "FOREIGN KEY constraint failed"):
+    a classroom's school, a session's classroom and instruments, a reading's session and
+    instrument. Nothing is written before this check."""
+    known = {
+        "schools.csv": {s.school_id for s in store.schools()} | {s.school_id for s in plan.schools},
+        "classrooms.csv": {c.classroom_id for c in store.classrooms()}
+        | {c.classroom_id for c in plan.classrooms},
+        "sessions.csv": {s.session_id for s in store.sessions()}
+        | {s.session_id for s in plan.sessions},
+        "instruments.csv": {i.instrument_id for i in store.instruments()}
+        | {i.instrument_id for i in plan.instruments},
+    }
+    reading_files = [LAYOUT[k].name for k in LAYOUT if k not in _ID_COLUMN]
+
+    def check(file: str, object_id: str, column: str, target: str, names: Iterable[str]) -> None:
+        what = {"classrooms.csv": "classroom", "sessions.csv": "session"}.get(file, "reading")
+        for name in names:
+            if name not in known[target]:
+                raise InputError(
+                    f"{what} {object_id!r} names {column.removesuffix('s').removesuffix('_id')} "
+                    f"{name!r}, which is neither in {target} nor in the campaign",
+                    source=str(folder / file),
+                    line=plan.line(file, object_id),
+                    column=column,
+                )
+
+    for room in plan.classrooms:
+        check("classrooms.csv", room.classroom_id, "school_id", "schools.csv", [room.school_id])
+    for session in plan.sessions:
+        sid = session.session_id
+        check("sessions.csv", sid, "classroom_id", "classrooms.csv", [session.classroom_id])
+        check("sessions.csv", sid, "instrument_ids", "instruments.csv", session.instrument_ids)
+    for reading in plan.readings:
+        rid = reading.reading_id
+        file = next((f for f in reading_files if (f, rid) in plan.lines), "")
+        check(file, rid, "session_id", "sessions.csv", [reading.session_id])
+        instrument = [reading.instrument_id] if reading.instrument_id else []
+        check(file, rid, "instrument_id", "instruments.csv", instrument)
 
 
 def _known_reading(store: CampaignStore, reading: AnyReading, folder: Path | str) -> bool:
@@ -575,6 +687,8 @@ def export_folder(store: CampaignStore, folder: str | Path) -> dict[str, int]:
     The folder is created; existing layout files in it are refused rather than overwritten.
     """
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError("a file is already there; export into a folder", source=str(folder))
     folder.mkdir(parents=True, exist_ok=True)
     clash = [spec.name for spec in LAYOUT.values() if (folder / spec.name).exists()]
     if clash:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sqlite3
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, cast
@@ -179,6 +179,11 @@ CREATE TABLE figure_surface (
 
 MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 
+#: The possible range (minimum, maximum; None: unbounded) of a metric id.
+MetricBounds = Callable[[str], tuple[float | None, float | None]]
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
 #: A labelled point of a figure layer: label, x [m], y [m], value (NaN if none).
 FigurePoint = tuple[str, float, float, float]
 #: An interpolated surface: x [m] (nx), y [m] (ny), value[iy, ix].
@@ -201,11 +206,19 @@ class CampaignStore:
     not at all.
     """
 
-    def __init__(self, connection: sqlite3.Connection, path: Path, *, read_only: bool = False):
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        path: Path,
+        *,
+        read_only: bool = False,
+        bounds: MetricBounds | None = None,
+    ):
         self._db = connection
         self.path = path
         self._depth = 0
         self._read_only = read_only
+        self._bounds = bounds
 
     # ----------------------------------------------------------------- opening
     @staticmethod
@@ -241,31 +254,23 @@ class CampaignStore:
         return store
 
     @classmethod
-    def open(cls, path: str | Path) -> CampaignStore:
-        """Open an existing campaign file, migrating its schema if it is older."""
+    def open(cls, path: str | Path, *, bounds: MetricBounds | None = None) -> CampaignStore:
+        """Open an existing campaign file, migrating its schema if it is older.
+
+        Every command opens a campaign here. The file is checked first, read-only (its SQLite
+        header, its length, ``PRAGMA quick_check`` and the schema version): a damaged, truncated
+        or foreign file is refused with a :class:`StoreError` naming it, and nothing is written
+        into it. ``bounds`` gives the possible range of a metric id (see :meth:`metrics`).
+        """
         path = Path(path)
         if not path.is_file():
             raise InputError(
                 "no campaign file there (create one with 'luxcheck campaign init')",
                 source=str(path),
             )
-        try:
-            db = cls._connect(path)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{path}: not a luxcheck campaign file ({exc})") from exc
-        try:
-            row = db.execute("SELECT max(version) FROM schema_version").fetchone()
-        except sqlite3.DatabaseError as exc:
-            db.close()
-            raise StoreError(f"{path}: not a luxcheck campaign file ({exc})") from exc
-        version = int(row[0] or 0)
-        if version > SCHEMA_VERSION:
-            db.close()
-            raise StoreError(
-                f"{path}: schema version {version} is newer than this luxcheck "
-                f"({SCHEMA_VERSION}); upgrade luxcheck"
-            )
-        store = cls(db, path)
+        version = _checked_version(path)
+        db = cls._connect(path)
+        store = cls(db, path, bounds=bounds)
         if version < SCHEMA_VERSION:
             with store.transaction():
                 store._migrate(version)
@@ -349,6 +354,14 @@ class CampaignStore:
         """The campaign this file holds."""
         row = self._db.execute("SELECT campaign_id, name, profile, client FROM campaign").fetchone()
         return Campaign(*row)
+
+    def fill_campaign_field(self, name: str, value: str) -> None:
+        """Fill an empty text field of the campaign row (name, profile or client); a field
+        that holds a value is never changed."""
+        if name not in ("name", "profile", "client"):
+            raise StoreError(f"{self.path}: the campaign has no field {name!r} to fill")
+        with self.transaction():
+            self._db.execute(f"UPDATE campaign SET {name} = ? WHERE {name} = ''", (value,))
 
     def add_school(self, school: School) -> None:
         """Add a school."""
@@ -715,6 +728,15 @@ class CampaignStore:
             values[metric_id] = text if text is not None else value
             if reason:
                 reasons[metric_id] = reason
+            if value is not None and self._bounds is not None:
+                outside = _outside(value, self._bounds(metric_id))
+                if outside:
+                    # kept in the file as computed, never clipped; judged as not measured
+                    values[metric_id] = None
+                    reasons[metric_id] = (
+                        f"classroom {classroom_id}: the computed {metric_id} {outside}; "
+                        "re-analyse after checking its readings"
+                    )
         return values, reasons
 
     def metrics_hash(self, classroom_id: str) -> str | None:
@@ -779,6 +801,76 @@ class CampaignStore:
             return None
         x, y, value = (np.frombuffer(blob, dtype="<f8").astype(float) for blob in row)
         return x, y, value.reshape(y.size, x.size)
+
+
+def _outside(value: float, bounds: tuple[float | None, float | None]) -> str:
+    """Why a computed value is outside its possible range, or "" if it is inside."""
+    low, high = bounds
+    if (low is None or value >= low) and (high is None or value <= high):
+        return ""
+    lo = "-inf" if low is None else f"{low:g}"
+    hi = "inf" if high is None else f"{high:g}"
+    return f"{value!r} is outside the possible range [{lo}, {hi}]"
+
+
+def _damaged(path: Path, detail: str) -> StoreError:
+    return StoreError(
+        f"{path}: the campaign file is damaged ({detail}); nothing was read from it or written "
+        "into it. Restore it from a backup (or a copy the inspector's laptop holds)."
+    )
+
+
+def _checked_version(path: Path) -> int:
+    """Check a campaign file without writing into it; return its schema version.
+
+    Refuses (``StoreError``, naming the file) a file that is not SQLite, is shorter than its
+    header says (truncated), fails SQLite's ``quick_check`` (damaged pages), has no luxcheck
+    schema, or has a schema newer than this luxcheck.
+    """
+    with path.open("rb") as handle:
+        header = handle.read(100)
+    if len(header) < 100 or not header.startswith(_SQLITE_HEADER):
+        raise StoreError(
+            f"{path}: not a luxcheck campaign file (it is not an SQLite database); "
+            "give the .lux file 'luxcheck campaign init' or 'campaign import' made"
+        )
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    header_valid = header[24:28] == header[92:96]  # "in-header database size" is valid
+    size = path.stat().st_size
+    if header_valid and size < pages * page_size:
+        raise _damaged(path, f"truncated: {size} bytes, its header says {pages * page_size}")
+    side = [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm")]
+    existed = [p.exists() for p in side]
+    ok = False
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30.0)
+    try:
+        problems = [str(r[0]) for r in db.execute("PRAGMA quick_check(5)").fetchall()]
+        if problems != ["ok"]:
+            lines = [t for p in problems for t in p.splitlines() if not t.startswith("***")]
+            raise _damaged(path, "SQLite integrity check: " + "; ".join(lines[:2]))
+        try:
+            row = db.execute("SELECT max(version) FROM schema_version").fetchone()
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{path}: not a luxcheck campaign file ({exc})") from None
+        ok = True
+    except sqlite3.DatabaseError as exc:
+        raise _damaged(path, str(exc)) from None
+    finally:
+        db.close()
+        if not ok:  # leave no side file behind that this check created
+            for side_file, was_there in zip(side, existed, strict=True):
+                if not was_there:
+                    with contextlib.suppress(OSError):
+                        side_file.unlink()
+    version = int(row[0] or 0)
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: schema version {version} is newer than this luxcheck "
+            f"({SCHEMA_VERSION}); upgrade luxcheck"
+        )
+    return version
 
 
 def _split_sql(script: str) -> list[str]:

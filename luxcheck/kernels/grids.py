@@ -112,7 +112,17 @@ def illuminance_stats(
     with np.errstate(invalid="ignore", divide="ignore"):
         lo = np.where(bad, np.nan, np.min(np.where(missing, np.inf, filled), axis=-1))
         hi = np.where(bad, np.nan, np.max(np.where(missing, -np.inf, filled), axis=-1))
-        u0 = np.where(mean > 0, lo / np.where(mean > 0, mean, 1.0), np.nan)
+        # U0 = Σw / Σ w·(E/Emin), the same ratio as Emin/Ē: every E/Emin is ≥ 1 exactly in
+        # floating point and both sums add the same number of terms in the same order, so
+        # U0 ≤ 1 holds (rounding is monotonic) and equal values give exactly 1 (Emin/Ē itself
+        # can come out as 1.0000000000000002)
+        wide = np.broadcast_to(w, filled.shape)
+        ratio_sum = np.sum(filled / np.where(lo > 0, lo, 1.0)[..., None] * wide, axis=-1)
+        u0 = np.where(
+            mean > 0,
+            np.where(lo > 0, np.sum(wide, axis=-1) / ratio_sum, lo / np.where(mean > 0, mean, 1.0)),
+            np.nan,
+        )
         umm = np.where(hi > 0, lo / np.where(hi > 0, hi, 1.0), np.nan)
     reason = np.full(np.shape(n_missing), None, dtype=object)
     for index, k in np.ndenumerate(n_missing):

@@ -31,6 +31,24 @@ _SPLIT = re.compile(r"[,;\t ]+")
 #: A sample may sit at most this fraction of a step away from the uniform grid (time stamps are
 #: printed with limited digits, so they jitter; a missing or doubled sample moves one step).
 _GRID_TOLERANCE_STEPS = 0.5
+#: Jitter: a time stamp may sit at most this fraction of a step off the uniform grid, beyond the
+#: resolution it is printed with (a scope printing 4 digits rounds every stamp to that).
+_JITTER_TOLERANCE_STEPS = 0.01
+#: Largest magnitude of a value or time stamp: the statistics of a record (sums of squares
+#: over up to 10⁸ samples) stay finite in float64 below it.
+_MAX_MAGNITUDE = 1e150
+
+
+def _plain(x: float) -> str:
+    """A number for a message: ``0.0``, never ``np.float64(0.0)``."""
+    return repr(float(x))
+
+
+def _printed_resolution(part: str) -> float:
+    """The resolution a number is printed with: ``0.0125`` → 1e-4, ``1.25e-3`` → 1e-5."""
+    mantissa, _, exponent = part.lower().partition("e")
+    decimals = len(mantissa.partition(".")[2])
+    return 10.0 ** ((int(exponent) if exponent else 0) - decimals)
 
 
 @dataclass(frozen=True)
@@ -87,6 +105,11 @@ def read_waveform_csv(path: str | Path, *, sample_rate_hz: float | None = None) 
         a one-column file without a sampling rate, or a rate that disagrees with the file.
     """
     src = str(path)
+    if sample_rate_hz is not None and not (math.isfinite(sample_rate_hz) and sample_rate_hz > 0):
+        raise InputError(
+            f"{_plain(sample_rate_hz)}: expected a positive, finite number of Hz",
+            source="--sample-rate",
+        )
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as exc:
@@ -96,6 +119,7 @@ def read_waveform_csv(path: str | Path, *, sample_rate_hz: float | None = None) 
 
     rows: list[list[float]] = []
     line_numbers: list[int] = []
+    resolution: list[float] = []
     ncol = 0
     for lineno, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
@@ -127,6 +151,16 @@ def read_waveform_csv(path: str | Path, *, sample_rate_hz: float | None = None) 
                     else f"{part!r} is not a number (expected ASCII digits, e.g. 1.25)"
                 )
                 raise InputError(message, source=src, line=lineno, column=col) from None
+            if abs(values[-1]) > _MAX_MAGNITUDE:
+                raise InputError(
+                    f"{part!r}: magnitude above {_MAX_MAGNITUDE:g}, too large to analyse "
+                    "(its statistics overflow); check the column's scale",
+                    source=src,
+                    line=lineno,
+                    column=col,
+                )
+        if ncol == 2:
+            resolution.append(_printed_resolution(parts[0]))
         rows.append(values)
         line_numbers.append(lineno)
 
@@ -140,8 +174,6 @@ def read_waveform_csv(path: str | Path, *, sample_rate_hz: float | None = None) 
                 "a value-only file needs the sampling rate (--sample-rate HZ)", source=src
             )
         fs = float(sample_rate_hz)
-        if not math.isfinite(fs) or fs <= 0:
-            raise InputError(f"sample rate {sample_rate_hz!r}: expected a positive number of Hz")
         return Waveform(samples=data[:, 0].copy(), sample_rate_hz=fs, source=src)
 
     t = data[:, 0]
@@ -150,7 +182,7 @@ def read_waveform_csv(path: str | Path, *, sample_rate_hz: float | None = None) 
     if bad.size:
         i = int(bad[0]) + 1
         raise InputError(
-            f"time {t[i]!r} s does not increase (previous {t[i - 1]!r} s)",
+            f"time {_plain(t[i])} s does not increase (previous {_plain(t[i - 1])} s)",
             source=src,
             line=line_numbers[i],
             column=1,
@@ -161,8 +193,24 @@ def read_waveform_csv(path: str | Path, *, sample_rate_hz: float | None = None) 
     worst = int(np.argmax(offset))
     if offset[worst] > _GRID_TOLERANCE_STEPS:
         raise InputError(
-            f"non-uniform time steps: sample at {t[worst]!r} s is {offset[worst]:.2f} steps off "
+            f"non-uniform time steps: sample at {_plain(t[worst])} s is {offset[worst]:.2f} "
+            "steps off "
             f"the uniform grid of {dt:.6g} s (gaps or jitter; resample before analysis)",
+            source=src,
+            line=line_numbers[worst],
+            column=1,
+        )
+    # jitter: off the grid by more than the tolerance plus the printed resolution
+    allowed = _JITTER_TOLERANCE_STEPS + np.asarray(resolution) / dt
+    excess = offset - allowed
+    worst = int(np.argmax(excess))
+    if excess[worst] > 0:
+        raise InputError(
+            f"jittered time stamps: sample at {_plain(t[worst])} s is {offset[worst]:.3g} steps "
+            f"off the uniform grid of {dt:.6g} s (time steps range from {steps.min():.6g} s to "
+            f"{steps.max():.6g} s, a spread of {(steps.max() - steps.min()) / dt:.3g} steps); "
+            f"the tolerance is {_JITTER_TOLERANCE_STEPS:g} step beyond the printed resolution "
+            "of the time stamps: the record is not uniformly sampled",
             source=src,
             line=line_numbers[worst],
             column=1,
@@ -170,7 +218,8 @@ def read_waveform_csv(path: str | Path, *, sample_rate_hz: float | None = None) 
     fs = 1.0 / dt
     if sample_rate_hz is not None and abs(float(sample_rate_hz) - fs) > 1e-3 * fs:
         raise InputError(
-            f"--sample-rate {sample_rate_hz!r} Hz disagrees with the time column ({fs:.6g} Hz)",
+            f"--sample-rate {_plain(sample_rate_hz)} Hz disagrees with the time column "
+            f"({fs:.6g} Hz)",
             source=src,
         )
     return Waveform(samples=data[:, 1].copy(), sample_rate_hz=fs, source=src, start_s=float(t[0]))

@@ -146,6 +146,7 @@ def test_disconnect_waits_and_reconnects(store: CampaignStore) -> None:
         {"lux": meter},
         ScriptedConsole(out=lines.append),
         reconnect_wait_s=0.0,
+        lang="en",  # (a Chinese session tells device errors in Chinese: test_advice.py)
     )
     assert out.complete and meter.reconnects == 3
     assert any("disconnected" in line for line in lines)

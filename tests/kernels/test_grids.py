@@ -101,3 +101,37 @@ def test_initial_required() -> None:
     np.testing.assert_allclose(grids.initial_required([300.0, 500.0], 0.8), [375.0, 625.0])
     with pytest.raises(InputError, match="maintenance_factor"):
         grids.initial_required(300.0, 1.2)
+
+
+# ---------------------------------------------------------------------------- U0 in floating point
+_POSITIVE = st.floats(min_value=1e-3, max_value=1e6, allow_nan=False, allow_infinity=False)
+
+
+@given(value=_POSITIVE, n=st.integers(min_value=1, max_value=60))
+def test_u0_of_equal_values_is_exactly_one(value: float, n: int) -> None:
+    stats = grids.illuminance_stats(np.full(n, value))
+    assert stats.u0 == 1.0
+    assert stats.u_min_max == 1.0
+
+
+def test_u0_of_512_lx_over_the_blackboard_is_one() -> None:
+    """A constant meter (emu://t-10a?lux=512) over a 6-point board gave 1.0000000000000002."""
+    assert grids.illuminance_stats(np.full(6, 512.0)).u0 == 1.0
+    corner = grids.illuminance_stats(np.full((3, 9), 512.0), [1, 2, 1, 2, 4, 2, 1, 2, 1])
+    assert np.all(corner.u0 == 1.0)
+
+
+@given(values=st.lists(_POSITIVE, min_size=1, max_size=60))
+def test_u0_of_positive_values_is_in_0_1(values: list[float]) -> None:
+    stats = grids.illuminance_stats(values)
+    assert 0.0 < stats.u0 <= 1.0
+    assert stats.u0 == pytest.approx(min(values) / stats.mean_lx, rel=1e-12)
+
+
+@given(
+    values=st.lists(_POSITIVE, min_size=4, max_size=4),
+    weights=st.lists(st.floats(min_value=0.1, max_value=4.0), min_size=4, max_size=4),
+)
+def test_weighted_u0_is_in_0_1(values: list[float], weights: list[float]) -> None:
+    stats = grids.illuminance_stats(values, weights)
+    assert 0.0 < stats.u0 <= 1.0

@@ -169,3 +169,61 @@ def test_numbers_other_than_ascii_decimal_refused(
     assert (info.value.line, info.value.column) == (line, column)
     assert shown in str(info.value)
     assert "wide.csv" in str(info.value)
+
+
+# --------------------------------------------------------------------------- robustness issue
+def _write(tmp_path: Path, t: np.ndarray, v: np.ndarray, fmt: str = "{:.9f}") -> Path:
+    p = tmp_path / "wave.csv"
+    p.write_text(
+        "".join(f"{fmt.format(a)},{float(b)!r}\n" for a, b in zip(t, v, strict=True)),
+        encoding="utf-8",
+    )
+    return p
+
+
+def test_jittered_time_stamps_refused_with_line_and_spread(tmp_path: Path) -> None:
+    """Sampling with a ±20 % jitter per stamp stayed under the 0.5-step gap check: accepted."""
+    n = 400
+    t = np.arange(n) / 10_000.0
+    t[137] += 0.2e-4  # 0.2 steps late
+    p = _write(tmp_path, t, np.ones(n))
+    with pytest.raises(InputError) as info:
+        read_waveform_csv(p)
+    assert info.value.line == 138
+    assert "jittered time stamps: sample at 0.01372 s is 0.2 steps off" in str(info.value)
+    assert "a spread of 0.4 steps" in str(info.value)
+
+
+def test_stamps_rounded_to_their_printed_digits_are_accepted(tmp_path: Path) -> None:
+    t = np.arange(300) / 3000.0  # 0.000333… printed with 5 decimals: ±0.015 steps of rounding
+    wave = read_waveform_csv(_write(tmp_path, t, np.ones(300), "{:.5f}"))
+    assert wave.sample_rate_hz == pytest.approx(3000.0, rel=1e-4)
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("value", ["1e308", "-1.7e308", "1e151"])
+def test_huge_values_refused_without_overflow(tmp_path: Path, value: str) -> None:
+    p = tmp_path / "huge.csv"
+    p.write_text(f"0.0,1\n0.001,{value}\n0.002,1\n", encoding="utf-8")
+    with pytest.raises(InputError, match="too large to analyse") as info:
+        read_waveform_csv(p)
+    assert (info.value.line, info.value.column) == (2, 2)
+
+
+@pytest.mark.parametrize("rate", [float("nan"), float("inf"), -5.0, 0.0])
+def test_bad_sample_rate_refused_for_every_layout(tmp_path: Path, rate: float) -> None:
+    """nan was accepted silently for a time-column file (nan compares false)."""
+    p = tmp_path / "w.csv"
+    p.write_text("0.0,1\n0.001,2\n", encoding="utf-8")
+    with pytest.raises(InputError, match="expected a positive, finite number of Hz") as info:
+        read_waveform_csv(p, sample_rate_hz=rate)
+    assert info.value.source == "--sample-rate"
+
+
+def test_messages_print_numbers_plainly(tmp_path: Path) -> None:
+    p = tmp_path / "w.csv"
+    p.write_text("0.0,1\n0.001,2\n0.0,3\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_waveform_csv(p)
+    assert "time 0.0 s does not increase (previous 0.001 s)" in str(info.value)
+    assert "np." not in str(info.value)
