@@ -10,7 +10,6 @@ from luxcheck.analysis.campaign import analyse_campaign
 from luxcheck.cli.arguments import whole_at_least_one
 from luxcheck.cli.campaign_file import open_campaign
 from luxcheck.errors import EXIT_OK
-from luxcheck.journal.store import CampaignStore
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,7 +36,6 @@ def run(args: argparse.Namespace) -> int:
     """Analyse the campaign and print what was done."""
     whole_at_least_one(args.jobs, "--jobs")
     start = time.perf_counter()
-    store: CampaignStore
     with open_campaign(args.campaign) as store:
         summary = analyse_campaign(
             store, force=args.force, classroom_ids=args.classroom, jobs=args.jobs
