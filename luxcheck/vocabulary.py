@@ -1,4 +1,4 @@
-"""The metric vocabulary: one id per quantity, with its unit (DESIGN §4).
+"""The metric vocabulary: one id per quantity, with its unit in its name (``_lx``, ``_hz``, ``_K``).
 
 Kernels produce these ids, standards packs limit them, the compliance engine compares them and
 reports print them. A pack that limits an unknown id, or gives another unit, is refused.

@@ -1,4 +1,6 @@
-"""The compliance engine: judge a classroom's metrics against a profile (DESIGN §5–§6).
+"""The compliance engine: judge a classroom's metrics against a profile.
+
+The rules are those of the README, "How results are decided".
 
 :func:`evaluate` gives one :class:`~luxcheck.compliance.verdict.Verdict` per requirement of the
 profile
@@ -27,7 +29,8 @@ Semantics
 References
 ----------
 .. [1] ISO/IEC 17025:2017 §7.8.6 (statements of conformity) and ILAC-G8:09/2019.
-.. [2] ``shared/DESIGN.md`` §5–§6; ``shared/reference/standards.md`` §3.3 (initial vs maintained).
+.. [2] GB/T 50034-2024 §4.1 and Table 4.1.4 (maintained illuminance, maintenance factor 0.8:
+   initial ≥ maintained / MF where a programme requires it).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The verdict on one requirement for one classroom (DESIGN §5–6).
+"""The verdict on one requirement for one classroom: status, margin, clause, obligation.
 
 Produced by :func:`luxcheck.compliance.engine.evaluate`, printed by the reports. A frozen record:
 the

@@ -1,6 +1,6 @@
 """Read spectra from files: a generic CSV and the exports of handheld spectrometers.
 
-Formats (``shared/reference/meters.md`` §5), detected automatically by :func:`detect_format`:
+Formats (the makers' export files, see ``docs/meters.md``), detected by :func:`detect_format`:
 
 ``csv``
     A wavelength column followed by one column per spectrum; comma, semicolon or tab separated;

@@ -1,6 +1,6 @@
 """Read light waveforms from CSV files (oscilloscope exports and sensor logs).
 
-Accepted layouts (meters.md §4.3):
+Accepted layouts (oscilloscope CSV exports; ``docs/meters.md``):
 
 - two columns ``time, value`` (seconds, any light-proportional unit), with or without header
   lines, e.g. the oscilloscope export ``-0.014,1.136``; the sampling rate is derived from the

@@ -1,6 +1,6 @@
 """Report figures with matplotlib's object-oriented API (Agg; PNG or SVG bytes).
 
-Speed (reference/anchors.md §5.5): no pyplot, no ``bbox_inches="tight"``; the figures whose
+Speed: no pyplot, no ``bbox_inches="tight"``; the figures whose
 artists only change data (spectrum, CRI bars, waveform) are built once per renderer and updated
 in place; the CIE 1931 diagram and the flicker limit chart are drawn once as *backgrounds* whose
 axes geometry is returned, so that the measured point is overlaid in the HTML (an inline SVG
