@@ -225,7 +225,7 @@ def test_cn_classroom_should_failure_does_not_fail_room() -> None:
 
 def test_cn_classroom_art_room_uses_the_2024_room_table() -> None:
     """An art room: GB/T 50034-2024 Table 5.3.8 (美术教室) Ē ≥ 500 lx and Ra ≥ 90 apply;
-    GB/T 36876 and GB 40070 (ordinary classrooms only) do not (GB/T 50034-2024 Table 5.3.8)."""
+    GB/T 36876 and GB 40070 do not (their scopes cover ordinary classrooms only)."""
     v = judge("cn-classroom", "art", desk_illuminance_mean_lx=450.0, cri_ra=85.0)
     assert v["gb50034-2024.art.illuminance"].status == "fail"
     assert v["gb50034-2024.art.illuminance"].clause == "Table 5.3.8 (art room)"
