@@ -3,7 +3,7 @@
 Sources: issue 7 — "kill -9 the measuring process at random points of a scripted session
 against an emulator → every reading acknowledged before the kill is in the store exactly once
 and the session resumes; pull the emulator's pty mid-read → clean error, store intact"; and
-DESIGN §9 (one transaction per reading, committed before the next prompt).
+issue 2 (one transaction per reading, committed before the next prompt).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The guided field session engine (issue 7): journal before the next prompt, undo, skip, resume,
-disconnects. Source: issue 7's reliability requirements and DESIGN §9; the meter here is a
-scripted fake so that each behaviour is exercised exactly (the driver-backed path is tested in
+disconnects. Source: issue 7's reliability requirements and issue 2's store rules; the meter here is
+a scripted fake so that each behaviour is exercised exactly (the driver-backed path is tested in
 tests/acquire/test_measure_cli.py)."""
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Campaign analysis (issue 9): readings → metric ids, incremental, parallel equals serial.
 
 Sources: analytic cases (a uniform grid has U0 = 1; LPD = general power / floor area,
-GB/T 50034-2024 2.0.61 as in standards.md §4.5; height above the desk = mounting height −
-desk height), DESIGN §4 (metric vocabulary), and properties of the pipeline.
+GB/T 50034-2024 2.0.61; height above the desk = mounting height −
+desk height), luxcheck.vocabulary (metric ids), and properties of the pipeline.
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ def test_analytic_room(store: CampaignStore) -> None:
 
 
 def test_every_blackboard_lamp_is_judged(store: CampaignStore) -> None:
-    """GB/T 36876-2018 ch. 6 (standards.md §1a row 17) sets d in 0.7–1.0 m and h in 0.1–0.2 m
+    """GB/T 36876-2018 ch. 6 sets d in 0.7–1.0 m and h in 0.1–0.2 m
     for the blackboard lamps: with lamps at d = 0.6 and 1.1 m the mean (0.85 m) is inside the
     range but both lamps are outside, so the extremes are stored and both bounds fail.
     A lamp without its distance makes the distance not measured, never judged by the other."""
@@ -172,11 +172,11 @@ def test_every_blackboard_lamp_is_judged(store: CampaignStore) -> None:
 
 
 def test_refused_readings_are_not_measured_and_spare_the_other_rooms() -> None:
-    """DESIGN §6 (a metric that cannot be computed is not measured, with a reason): a
-    spectrum that stops at 700 nm (CIE 13.3 needs 380–780 nm), a one-sample waveform and a
-    background luminance of 0 cd/m² are each refused by a kernel. That room's colour, flicker
-    and UGR metrics are not measured with the kernel's message; its grid and power metrics, and
-    the other room of the batch, are analysed as usual (the batch used to stop as a whole)."""
+    """README, How results are decided (a metric that cannot be computed is not measured, with a
+    reason): a spectrum that stops at 700 nm (CIE 13.3 needs 380–780 nm), a one-sample waveform and
+    a background luminance of 0 cd/m² are each refused by a kernel. That room's colour, flicker and
+    UGR metrics are not measured with the kernel's message; its grid and power metrics, and the
+    other room of the batch, are analysed as usual (the batch used to stop as a whole)."""
     bad, good = make_classroom("R101"), make_classroom("R102")
     wl = np.arange(380.0, 701.0, 5.0)
     readings = [
@@ -313,7 +313,7 @@ def test_cli_analyse_campaign(demo_store: Path, capsys: pytest.CaptureFixture[st
 def test_board_waveform_is_judged_as_the_board_lamp(store: CampaignStore) -> None:
     """A waveform taken under the blackboard lamps (``luminaire='board'``) gives the board_
     flicker metrics and leaves the general luminaires' flicker not measured (analytic case:
-    a 100 Hz sine of modulation 0.2 → percent flicker 20 %, standards.md §5.4)."""
+    a 100 Hz sine of modulation 0.2 → percent flicker 20 %, analytic)."""
     import numpy as np
 
     from luxcheck.model import WaveformReading

@@ -263,7 +263,7 @@ def _lum(rid: str, target: str, value: float, observer: str, **kw: float) -> Lum
 def test_ugr_from_luminance_readings_into_metric_id() -> None:
     """Readings with recorded ω and p → per-observer UGR → metric id ``ugr`` (worst).
 
-    Observer A reproduces the standards.md §5.6 worked example (25.551).
+    Observer A reproduces the analytic CIE 117 case (25.551).
     """
     readings = [
         _lum("a1", "luminaire", 5000.0, "A", solid_angle_sr=0.01, position_index=1.0),

@@ -19,8 +19,9 @@ T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 
 # ---------------------------------------------------------------------------- plans
 def test_desk_centre_plan_of_standard_classroom() -> None:
-    """Desk area = first-row front edge to last-row back edge, full width (DESIGN §7);
-    cells ⌈side/1 m⌉: 7.2 m → 8 columns, 6.2 m → 7 rows, near-square (R rule, module doc)."""
+    """Desk area = first-row front edge to last-row back edge, full width (README, How results are
+    decided: Grids); cells ⌈side/1 m⌉: 7.2 m → 8 columns, 6.2 m → 7 rows, near-square (R rule,
+    module doc)."""
     plan = grids.point_plan(make_classroom(), "desk")
     assert (plan.x_min_m, plan.x_max_m, plan.y_min_m, plan.y_max_m) == (0.0, 7.2, 2.2, 8.4)
     assert (plan.rows, plan.cols, plan.n_points) == (7, 8, 56)
@@ -40,7 +41,7 @@ def test_desk_centre_plan_of_standard_classroom() -> None:
 
 
 def test_four_corner_weights_are_1_2_4() -> None:
-    """standards.md §3.2: corners 1, other edge points 2, interior 4, over 4·M·N."""
+    """GB/T 5700 four-corner method: corners 1, other edge points 2, interior 4, over 4·M·N."""
     plan = grids.point_plan(make_classroom(), "desk", "four-corner")
     assert (plan.rows, plan.cols) == (8, 9)
     w = plan.weights.reshape(plan.rows, plan.cols) * 4 * plan.cell_rows * plan.cell_cols

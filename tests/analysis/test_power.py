@@ -20,7 +20,8 @@ def _p(rid: str, circuit: str, watts: float) -> PowerReading:
 
 
 def test_general_power_excludes_board_lamps() -> None:
-    """[P-localtab], [P-gy515]: blackboard lamps are excluded from LPD."""
+    """A local classroom acceptance table and a tender requirements list: blackboard lamps are
+    excluded from LPD."""
     assert power.general_lighting_power_w(
         [_p("a", "general", 200.0), _p("b", "general", 130.0), _p("c", "board", 80.0)]
     ) == (330.0, None)

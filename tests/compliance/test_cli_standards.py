@@ -1,4 +1,5 @@
-"""``luxcheck standards list | show | validate`` (issue 3 CLI; exit codes DESIGN §5)."""
+"""``luxcheck standards list | show | validate`` (issue 3 CLI; exit codes as in README, Exit
+codes)."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def test_show_cn_classroom_prints_the_full_table_in_chinese(
     assert "课桌面平均照度" in out
     assert "应" in out
     assert "宜" in out
-    # GB 40070 波动深度 table printed as the standard's bands (standards.md §1a row 10)
+    # GB 40070 波动深度 table printed as the standard's bands (GB 40070-2021)
     assert "f ≤ 10: 0.1 %; 10 < f ≤ 90: 0.01·f %; 90 < f ≤ 3125: 0.032·f %; f > 3125: 不限" in out
 
 

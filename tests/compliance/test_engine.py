@@ -22,8 +22,8 @@ from tests.support.user_packs import write_profile
 
 PROFILES = ("cn-classroom", "cn-classroom-2013", "jiangsu-2021", "en-12464-1-2021")
 
-#: A classroom that meets every shall-requirement of cn-classroom (standards.md §1a values
-#: with room to spare), as the analysis would hand it over.
+#: A classroom that meets every shall-requirement of cn-classroom (GB 7793-2010 / GB/T 36876-2018 /
+#: GB 40070-2021 values with room to spare), as the analysis would hand it over.
 GOOD: dict[str, float | str | None] = {
     "desk_illuminance_mean_lx": 420.0,
     "desk_uniformity": 0.75,
@@ -117,7 +117,7 @@ def test_exactly_at_every_limit(profile: str, room: str, limit: schema.Limit) ->
 
 
 def test_range_limits_are_inclusive_at_both_ends() -> None:
-    """GB 40070-2021: 3300 K ≤ CCT ≤ 5300 K (standards.md §1a row 8); both ends pass."""
+    """GB 40070-2021: 3300 K ≤ CCT ≤ 5300 K; both ends pass."""
     for cct, expected in ((3299.9, "fail"), (3300.0, "pass"), (5300.0, "pass"), (5300.1, "fail")):
         assert judge("cn-classroom", cct_K=cct)["gb40070.cct"].status == expected
 
@@ -140,8 +140,8 @@ def test_cn_classroom_good_room_passes() -> None:
 
 
 def test_cn_classroom_desk_300_lx() -> None:
-    """GB 7793-2010 and GB/T 36876-2018 §4.1: desk Ē ≥ 300 lx, compared directly (standards.md
-    §1a row 1, §3.3 practice 1)."""
+    """GB 7793-2010 and GB/T 36876-2018 §4.1: desk Ē ≥ 300 lx, compared directly (common
+    laboratory practice: the field reading against the maintained value)."""
     v = judge("cn-classroom", desk_illuminance_mean_lx=300.0)
     assert v["gb7793.desk-illuminance"].status == "pass"
     assert v["gb36876.desk-illuminance"].status == "pass"
@@ -153,7 +153,7 @@ def test_cn_classroom_desk_300_lx() -> None:
 
 def test_cn_classroom_ra_and_r9() -> None:
     """GB 40070-2021: Ra ≥ 80 (80 passes) and LED R9 > 0 (0 fails, 0.1 passes)
-    (standards.md §1a rows 6, 7)."""
+    (GB 7793-2010 Ra; GB 40070-2021 Ra and R9)."""
     v = judge("cn-classroom", cri_ra=80.0, cri_r9=0.0)
     assert v["gb40070.cri-ra"].status == "pass"
     assert v["gb40070.cri-r9"].status == "fail"
@@ -165,7 +165,7 @@ def test_cn_classroom_ra_and_r9() -> None:
 
 def test_cn_classroom_cct_clauses_differ() -> None:
     """CCT 5400 K: fails GB 40070-2021 (≤ 5300 K, shall) and GB/T 36876 (should) but passes
-    GB 7793-2010 (3300–5500 K): each clause reported on its own (standards.md §1a rows 8–8c)."""
+    GB 7793-2010 (3300–5500 K): each clause reported on its own."""
     v = judge("cn-classroom", cct_K=5400.0)
     assert v["gb40070.cct"].status == "fail"
     assert v["gb36876.cct"].status == "fail"
@@ -176,7 +176,7 @@ def test_cn_classroom_cct_clauses_differ() -> None:
 
 
 def test_cn_classroom_flicker_table() -> None:
-    """GB 40070-2021 波动深度 (standards.md §1a row 10, §5.4): at 100 Hz the limit is 3.2 %;
+    """GB 40070-2021 波动深度 table: at 100 Hz the limit is 3.2 %;
     at exactly 90 Hz 0.9 %; above 3125 Hz there is no limit (not-applicable)."""
     v = judge("cn-classroom", flicker_percent=3.2)["gb40070.flicker-percent"]
     assert (v.status, v.limit, v.confidence) == ("pass", 3.2, "to-be-confirmed")
@@ -194,7 +194,7 @@ def test_cn_classroom_flicker_table() -> None:
 
 
 def test_cn_classroom_pst_and_svm() -> None:
-    """GB/T 50034-2024 §4.4.1 PstLM ≤ 1 and §4.4.2 SVM ≤ 1.3 (standards.md §1a rows 11, 12)."""
+    """GB/T 50034-2024 §4.4.1 PstLM ≤ 1 and §4.4.2 SVM ≤ 1.3."""
     v = judge("cn-classroom", flicker_pst_lm=1.0, flicker_svm=1.3)
     assert v["gb50034-2024.pst-lm"].status == "pass"
     assert v["gb50034-2024.svm"].status == "pass"
@@ -203,7 +203,7 @@ def test_cn_classroom_pst_and_svm() -> None:
 
 def test_cn_classroom_blue_light_risk_groups() -> None:
     """GB 40070-2021: RG0 for general luminaires, RG0 or RG1 for blackboard luminaires
-    (standards.md §1a rows 9, 9b)."""
+    (GB 40070-2021, assessed per IEC TR 62778)."""
     v = judge("cn-classroom", blue_light_risk_group="RG1", board_blue_light_risk_group="RG1")
     assert v["gb40070.blue-light-risk-group"].status == "fail"
     assert v["gb40070.blue-light-risk-group"].limit == ("RG0",)
@@ -214,7 +214,8 @@ def test_cn_classroom_blue_light_risk_groups() -> None:
 
 def test_cn_classroom_should_failure_does_not_fail_room() -> None:
     """GB 7793-2010 UGR 不宜大于 19 is a should-clause: UGR 20 is listed as a failed should
-    item (DESIGN §6); the room fails only on GB 55016-2021 §3.3.4 (不应高于 19, shall)."""
+    item (README, How results are decided); the room fails only on GB 55016-2021 §3.3.4
+    (不应高于 19, shall)."""
     verdicts = C.evaluate({**GOOD, "ugr": 20.0}, "cn-classroom")
     result = C.room_result(verdicts)
     assert result.status == "fail"
@@ -224,7 +225,7 @@ def test_cn_classroom_should_failure_does_not_fail_room() -> None:
 
 def test_cn_classroom_art_room_uses_the_2024_room_table() -> None:
     """An art room: GB/T 50034-2024 Table 5.3.8 (美术教室) Ē ≥ 500 lx and Ra ≥ 90 apply;
-    GB/T 36876 and GB 40070 (ordinary classrooms only) do not (standards.md §1b, §2)."""
+    GB/T 36876 and GB 40070 do not (their scopes cover ordinary classrooms only)."""
     v = judge("cn-classroom", "art", desk_illuminance_mean_lx=450.0, cri_ra=85.0)
     assert v["gb50034-2024.art.illuminance"].status == "fail"
     assert v["gb50034-2024.art.illuminance"].clause == "Table 5.3.8 (art room)"
@@ -236,7 +237,7 @@ def test_cn_classroom_art_room_uses_the_2024_room_table() -> None:
 
 def test_jiangsu_initial_over_maintenance_factor() -> None:
     """Jiangsu 2021: initial Ē ≥ maintained / 0.8, so 375 lx desk and 625 lx board
-    (standards.md §1c, §3.3)."""
+    (Jiangsu 2021 操作规程 technical indicators)."""
     v = judge("jiangsu-2021", desk_illuminance_mean_lx=375.0, board_illuminance_mean_lx=625.0)
     desk = v["jiangsu2021.desk-illuminance"]
     assert (desk.status, desk.limit) == ("pass", 375.0)
@@ -253,7 +254,7 @@ def test_jiangsu_initial_over_maintenance_factor() -> None:
 
 def test_jiangsu_strict_comparators() -> None:
     """Jiangsu 2021: Ra > 90 (90 fails), UGR < 19 (19 fails), CCT 4300–5300 K, U0 ≥ 0.7,
-    board U0 ≥ 0.8 (standards.md §1c)."""
+    board U0 ≥ 0.8 (Jiangsu 2021 操作规程)."""
     v = judge("jiangsu-2021", cri_ra=90.0, ugr=19.0, cct_K=4299.0, desk_uniformity=0.7)
     assert v["jiangsu2021.cri-ra"].status == "fail"
     assert v["jiangsu2021.ugr"].status == "fail"
@@ -269,7 +270,7 @@ def test_jiangsu_strict_comparators() -> None:
 
 def test_en_12464_classroom() -> None:
     """EN 12464-1:2021: classroom Ēm 500 lx, UGR_L 19, U0 0.60, Ra 80; boards 500 lx,
-    U0 0.70 (standards.md §1d). 420 lx passes the Chinese 300 lx but fails EN."""
+    U0 0.70 (EN 12464-1:2021 education table). 420 lx passes the Chinese 300 lx but fails EN."""
     v = judge("en-12464-1-2021")
     assert v["en12464.classroom.illuminance"].status == "fail"
     assert v["en12464.classroom.illuminance-modified"].obligation == "advisory"
@@ -284,7 +285,7 @@ def test_en_12464_classroom() -> None:
 
 def test_cn_classroom_2013_board_uniformity() -> None:
     """GB 50034-2013 board U0 0.70 (R, to-be-confirmed) vs GB 7793-2010 0.8: board U0 0.75
-    passes the 2013 clause and fails the GB 7793 clause (standards.md §1a row 4)."""
+    passes the 2013 clause and fails the GB 7793-2010 clause (board U0 0.8)."""
     v = judge("cn-classroom-2013", board_uniformity=0.75)
     assert v["gb50034-2013.board.uniformity"].status == "pass"
     assert v["gb50034-2013.board.uniformity"].confidence == "to-be-confirmed"
@@ -296,8 +297,8 @@ def test_cn_classroom_2013_board_uniformity() -> None:
 # --------------------------------------------------------------------------- not measured
 @pytest.mark.parametrize("missing", [None, math.nan, "absent"])
 def test_missing_metric_is_not_measured(missing: float | str | None) -> None:
-    """DESIGN §6: a missing, None or NaN metric is not-measured, never a pass, and the room
-    is incomplete."""
+    """README, How results are decided: a missing, None or NaN metric is not-measured, never a pass,
+    and the room is incomplete."""
     metrics = dict(GOOD)
     if missing == "absent":
         del metrics["desk_uniformity"]
@@ -371,7 +372,7 @@ def test_guarded_range_and_room_result() -> None:
 
 
 def test_guarded_profile_from_standards_dir(tmp_path: Path) -> None:
-    """A profile may set rule = "guarded" itself (DESIGN §6)."""
+    """A profile may set rule = "guarded" itself (README, How results are decided)."""
     write_profile(
         tmp_path, "guarded", [("gb-t-36876-2018", ["gb36876.desk-illuminance"])], rule="guarded"
     )
@@ -421,7 +422,7 @@ def test_bad_arguments_are_input_errors() -> None:
 
 
 def test_profile_lookup_is_punctuation_insensitive() -> None:
-    """DESIGN §5: 'CN Classroom' names cn-classroom."""
+    """Property: 'CN Classroom' names cn-classroom (ids ignore case and punctuation)."""
     assert C.evaluate(GOOD, "CN Classroom") == C.evaluate(GOOD, "cn-classroom")
 
 
@@ -433,8 +434,8 @@ def _v(status: str, obligation: str = "shall", metric: str = "ugr", rid: str = "
 
 
 def test_room_result_rules() -> None:
-    """DESIGN §6 / brief: pass only if every applicable shall passes; fail if any shall fails;
-    otherwise incomplete. Should failures are listed separately; advisory never counts;
+    """README, How results are decided: pass only if every applicable shall passes; fail if any
+    shall fails; otherwise incomplete. Should failures are listed separately; advisory never counts;
     not-applicable shall-requirements are satisfied; no shall-requirement → incomplete."""
     assert C.room_result([_v("pass"), _v("not-applicable")]).status == "pass"
     assert C.room_result([_v("pass"), _v("fail", "should")]).status == "pass"

@@ -1,5 +1,6 @@
-"""Judging stored metrics with the instruments' uncertainty (DESIGN §6, ILAC-G8 guarded
-acceptance): analytic cases with the T-10A's 4 % expanded uncertainty of the fixture."""
+"""Judging stored metrics with the instruments' uncertainty (README, How results are decided;
+ILAC-G8 guarded acceptance): analytic cases with the T-10A's 4 % expanded uncertainty of the
+fixture."""
 
 from __future__ import annotations
 

@@ -46,7 +46,7 @@ def _fresh_cache() -> None:
 
 # --------------------------------------------------------------------------- shipped files
 def test_every_pack_and_profile_is_shipped() -> None:
-    """Issue 3 list of packs and DESIGN §5 list of profiles."""
+    """Issue 3 list of packs and the profiles of README, Standards and profiles."""
     reg = S.load_registry()
     assert set(reg.standards) == EXPECTED_PACKS
     assert set(reg.profiles) == EXPECTED_PROFILES
@@ -74,8 +74,8 @@ def test_every_profile_resolves_and_has_shall_requirements() -> None:
 
 
 def test_confidence_is_never_higher_than_the_reference() -> None:
-    """standards.md legend: C2/C1 -> verified, R -> to-be-confirmed. A basis that carries an
-    R mark must be to-be-confirmed; a verified limit must cite C1 or C2."""
+    """Confidence marks of the packs (standards/README.md): C2/C1 -> verified, R -> to-be-confirmed.
+    A basis that carries an R mark must be to-be-confirmed; a verified limit must cite C1 or C2."""
     reg = S.load_registry()
     for lim in reg.limits.values():
         marks = re.findall(r"\b(C2|C1|R)\b", lim.basis.split("(")[0])
@@ -87,7 +87,7 @@ def test_confidence_is_never_higher_than_the_reference() -> None:
 
 
 def test_flicker_table_is_to_be_confirmed() -> None:
-    """standards.md §1a row 10: the GB 40070 波动深度 table is C1 + R."""
+    """GB 40070-2021 波动深度 table: C1 + R (its table number unverified)."""
     lim = S.get_limit("gb40070.flicker-percent")
     assert lim.confidence == "to-be-confirmed"
     assert lim.obligation == "shall"
@@ -207,7 +207,7 @@ def test_missing_file_is_an_input_error(tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------- lookup, cache
 def test_lookup_ignores_case_and_punctuation() -> None:
-    """DESIGN §5: ids are looked up case- and punctuation-insensitively."""
+    """Property: ids are looked up case- and punctuation-insensitively."""
     reg = S.load_registry()
     assert reg.standard("GB/T 50034-2024").slug == "gb-t-50034-2024"
     assert reg.standard("gbt50034_2024").slug == "gb-t-50034-2024"
@@ -236,8 +236,8 @@ def test_registry_is_cached_until_cleared() -> None:
 
 
 def test_profile_accessor_reports_policy_and_rule() -> None:
-    """standards.md §3.3: cn-classroom compares directly; Jiangsu requires initial ≥
-    maintained / 0.8. DESIGN §6: simple acceptance by default. Reports print the text."""
+    """Jiangsu 2021 操作规程 (MF 0.8): cn-classroom compares directly; Jiangsu requires initial ≥
+    maintained / 0.8. ILAC-G8: simple acceptance by default (README). Reports print the text."""
     cn = S.get_profile("cn-classroom")
     assert cn.acceptance.policy == "direct"
     assert cn.acceptance.maintenance_factor is None
@@ -324,7 +324,7 @@ def test_unit_alias_is_accepted(tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------- limit functions
 GB40070 = [
-    # standards.md §1a row 10 and §5.4 limit checks: (frequency Hz, limit %)
+    # GB 40070-2021 波动深度 table, analytic limit checks: (frequency Hz, limit %)
     (0.0, 0.1),
     (5.0, 0.1),
     (10.0, 0.1),
@@ -339,7 +339,7 @@ GB40070 = [
 
 @pytest.mark.parametrize(("freq", "expected"), GB40070)
 def test_gb40070_flicker_table(freq: float, expected: float) -> None:
-    """GB 40070 波动深度 table (standards.md §1a row 10, §5.4): ≤ 10 Hz 0.1 %; 0.01·f to
+    """GB 40070 波动深度 table (GB 40070-2021; analytic checks): ≤ 10 Hz 0.1 %; 0.01·f to
     90 Hz (0.9 % at exactly 90 Hz, the band ending there); 0.032·f to 3125 Hz."""
     lim = S.get_limit("gb40070.flicker-percent")
     assert lim.threshold(freq) == pytest.approx(expected, rel=1e-12)
@@ -358,8 +358,8 @@ def test_gb40070_flicker_limit_above_3125_hz_is_none() -> None:
 
 
 def test_ieee1789_curves() -> None:
-    """standards.md §5.4: IEEE 1789 at 100 Hz 8 % (low risk) and 3.33 % (NOEL); the low-risk
-    curve reaches 100 % at 1250 Hz."""
+    """IEEE 1789-2015 clause 8.1.1 (Figure 20): at 100 Hz 8 % (low risk) and 3.33 % (NOEL); the
+    low-risk curve reaches 100 % at 1250 Hz."""
     low = S.get_limit("ieee1789.low-risk")
     noel = S.get_limit("ieee1789.no-effect")
     assert low.threshold(100.0) == pytest.approx(8.0)

@@ -1,6 +1,7 @@
 """CL-200A driver: exchange test from the published captures, status codes, emulator physics.
 
-Sources: meters.md §1.4 (status), §1.5 (captures), §1.6 (sequence), §1.7 (bytes);
+Sources: "Konica Minolta CL-200A Communication Specifications" (status, sequence, bytes), the
+real captures of the cl200a_controller project's tests;
 colour-science 0.4.7 as the oracle for the emulator's chromaticity (Ohno 2013 CCT/Duv).
 """
 
@@ -45,7 +46,7 @@ def measure_pairs() -> list[tuple[bytes | None, bytes | None]]:
 
 
 def test_exchange_from_the_published_captures() -> None:
-    """meters.md §1.5/§1.7: the exact request bytes; readings decoded as in §1.5."""
+    """CL-200A Communication Specifications: the exact request bytes; readings as captured."""
     with expected_exchange(CL200A, handshake_pairs() + measure_pairs(), wait_scale=0) as meter:
         reading = meter.read()
     assert reading.illuminance_lx == pytest.approx(27.3)  # from the 02 reply

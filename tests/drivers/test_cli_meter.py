@@ -1,5 +1,5 @@
-"""``luxcheck meter read`` and ``luxcheck emulate``: in-process and end to end (DESIGN §5 exit
-codes: 0 ok, 3 device error; JSON keys in the metric vocabulary, DESIGN §4)."""
+"""``luxcheck meter read`` and ``luxcheck emulate``: in-process and end to end (README exit
+codes: 0 ok, 3 device error; JSON keys in the metric vocabulary, luxcheck.vocabulary)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
-"""Emulator contract (style.md §9 layer 3): every driver against its emulator, emu:// and pty.
+"""Emulator contract (pvlib's one-suite-two-backends habit): every driver against its emulator,
+emu:// and pty.
 
-Source: the behaviour each emulator documents (meters.md §1.9, §2, §2b, §3.5, §4.1 and the
-waveform record format) — the same checks run on the in-process handler and on a real
-pseudo-terminal through pyserial's POSIX code (meters.md §6.5 point 2).
+Source: the behaviour each emulator documents (the emulator modules' docstrings,
+after the makers' documents and the waveform record format) — the same checks run on the in-process
+handler and on a real pseudo-terminal through pyserial's POSIX code.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def test_driver_reads_its_emulator_on_a_pty(model: str) -> None:
 
 @pytest.mark.parametrize("model", MODELS)
 def test_construction_sends_nothing(model: str) -> None:
-    """Opening a meter does not talk to it (pymeasure's empty-protocol test, style.md §4c)."""
+    """Opening a meter does not talk to it (pymeasure's empty-protocol test)."""
     with open_emulated(model) as meter:
         emulator = meter.link.transport.emulator  # type: ignore[attr-defined]
         assert not emulator._inbuf

@@ -1,4 +1,4 @@
-"""Every emulator fault against its driver (meters.md §1.9, §3.5, §6.5 point 3).
+"""Every emulator fault against its driver (the faults each emulator module documents).
 
 Each row: model, fault options, and the driver's documented answer — a reading (the driver
 copes: resync, retry once, skip stale frames) or one typed MeterError. The same faults are then

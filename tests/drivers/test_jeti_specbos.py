@@ -1,6 +1,7 @@
 """JETI specbos driver: the §3.5 exchange, NAK → error code, spectrum block, emulator spectrum.
 
-Sources: meters.md §3.2 (ACK/NAK/BEL/ENQ), §3.4 (error codes), §3.5 (example exchange);
+Sources: JETI's "specbos 1211 firmware command reference" (ACK/NAK/BEL/ENQ); error codes as in
+ArgyllCMS spectro/specbos.h; the example exchange of PySpecbos1211 and its FakeSerial test;
 colour-science 0.4.7 as oracle for the emulated white LED (illuminance, CCT).
 """
 

@@ -1,4 +1,9 @@
-"""Konica Minolta framing, BCC and number format (meters.md §1.2, §1.5, §1.7, §2.2, §2.3)."""
+"""Konica Minolta framing, BCC and number format.
+
+Sources: "Konica Minolta CL-200A Communication Specifications" (framing, BCC, number format,
+example exchange), "Konica Minolta T-10A Communication Specifications" (command table, reply
+status) and the real CL-200A captures of the cl200a_controller project's tests.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +25,7 @@ from luxcheck.drivers.konica import (
 
 from .helpers import corrupted
 
-# meters.md §1.7: the CL-200A example exchange, PC → meter, every frame BCC-checked there.
+# CL-200A Communication Specifications example exchange, PC → meter (BCCs recomputed).
 EXAMPLE_REQUESTS = [
     ((0, "54", "1   "), "02 30 30 35 34 31 20 20 20 03 31 33 0D 0A"),
     ((99, "55", "1  0"), "02 39 39 35 35 31 20 20 30 03 30 32 0D 0A"),
@@ -34,7 +39,7 @@ EXAMPLE_REQUESTS = [
 def test_encode_matches_the_published_example_exchange(
     args: tuple[int, str, str], hexbytes: str
 ) -> None:
-    """meters.md §1.7: byte-exact requests 54, 55, 40 10, 40 21, 02."""
+    """CL-200A Communication Specifications: byte-exact requests 54, 55, 40 10, 40 21, 02."""
     assert encode_command(*args) == bytes.fromhex(hexbytes)
 
 
@@ -45,19 +50,19 @@ def test_encode_matches_the_published_example_exchange(
         ((0, "01", "1200"), b"01"),
         ((0, "03", "1200"), b"03"),
         ((0, "15", "1200"), b"04"),
-        ((0, "10", "0200"), b"00"),  # T-10A, §2.2
+        ((0, "10", "0200"), b"00"),  # T-10A command table
         ((0, "11", "0200"), b"01"),
         ((0, "28", "    "), b"09"),
         ((99, "55", "0  0"), b"03"),
-        ((28, "10", "0200"), b"0A"),  # needs an upper-case hex digit, not decimal (§1.2 pitfall)
+        ((28, "10", "0200"), b"0A"),  # needs an upper-case hex digit, not decimal (BCC rule)
     ],
 )
 def test_bcc_of_published_frames(args: tuple[int, str, str], expected_bcc: bytes) -> None:
-    """meters.md §1.7 (other read requests) and the §2.2 T-10A table."""
+    """CL-200A Communication Specifications (other read requests) and the T-10A command table."""
     assert encode_command(*args)[-4:-2] == expected_bcc
 
 
-# meters.md §1.5: real CL-200A captures (cl200a_controller tests), decoded there.
+# Real CL-200A captures (the cl200a_controller project's tests), decoded there.
 CAPTURES = [
     (b"\x0200021 10+ 2733+45450+44990\x031F\r\n", "02", (27.3, 0.4545, 0.4499)),
     (b"\x0200011 10+ 2693+ 2673+  563\x0307\r\n", "01", (26.9, 26.7, 5.6)),
@@ -68,7 +73,7 @@ CAPTURES = [
 
 @pytest.mark.parametrize(("frame", "command", "values"), CAPTURES)
 def test_parse_real_captures(frame: bytes, command: str, values: tuple[float, ...]) -> None:
-    """meters.md §1.5: status hold, no error, range 1, battery OK; values as decoded there."""
+    """Real captures: status hold, no error, range 1, battery OK; values as decoded there."""
     reply = parse_frame(frame)
     assert (reply.head, reply.command) == (0, command)
     assert reply.hold
@@ -79,10 +84,11 @@ def test_parse_real_captures(frame: bytes, command: str, values: tuple[float, ..
 
 
 def test_t10a_synthetic_frame_decodes_by_the_number_rule() -> None:
-    """meters.md §2.3 synthetic T-10A frame: BCC 1F checks; blank Δ and % fields are None.
+    """Synthetic T-10A frame (T-10A Communication Specifications layout): BCC 1F checks; blank Δ and
+    % fields are None.
 
-    The field ``+ 5123`` is 512 × 10^(3−4) = 51.2 lx by the §1.5 rule that the four real
-    captures confirm [H]; the note's "Ev = 512 lx" contradicts that rule, so the rule wins.
+    The field ``+ 5123`` is 512 × 10^(3−4) = 51.2 lx by the CL-200A number rule that the four
+    real captures confirm; reading it as 512 lx would contradict that rule, so the rule wins.
     """
     reply = parse_frame(b"\x0200100 30+ 5123            \x031F\r\n")
     assert (reply.command, reply.rng, reply.battery) == ("10", "3", "0")
@@ -92,7 +98,7 @@ def test_t10a_synthetic_frame_decodes_by_the_number_rule() -> None:
 
 
 def test_lower_case_bcc_is_accepted() -> None:
-    """meters.md §1.2: send upper case, accept either case."""
+    """CL-200A Communication Specifications BCC: send upper case, accept either case."""
     body = b"28100200\x03"
     frame = b"\x02" + body + bcc(body).lower() + b"\r\n"
     assert parse_frame(frame).head == 28
@@ -179,7 +185,8 @@ VALID_FRAMES = st.builds(
 
 
 def test_parse_frame_on_arbitrary_bytes_returns_or_raises_protocol_error() -> None:
-    """Hypothesis fuzzing: a parsed frame or MeterProtocolError, nothing else (style.md §9).
+    """Hypothesis fuzzing: a parsed frame or MeterProtocolError, nothing else (InstrumentKit's
+    habit).
 
     Arbitrary bytes and valid frames with 0-3 random edits, so both the refusals at every check
     and the parsed path (data fields decoded) are reached; some examples must parse.

@@ -1,4 +1,7 @@
-"""Lutron-type 16-byte stream: the manual's example frame, field checks, fuzzing (meters.md §2b)."""
+"""Lutron-type 16-byte stream: the manual's example frame, field checks, fuzzing.
+
+Source: the "RS-232 PC serial interface" section of the Lutron LX-1108 operation manual.
+"""
 
 from __future__ import annotations
 

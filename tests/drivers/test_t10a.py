@@ -1,4 +1,8 @@
-"""T-10A driver: exchange test with the §2.2 frames, status decoding (meters.md §2.2-§2.4)."""
+"""T-10A driver: exchange test with the command-10 frames, status decoding.
+
+Source: "Konica Minolta T-10A Communication Specifications" (commands 54 and 10, reply
+status, timing).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from luxcheck.drivers.konica import encode_command, parse_frame
 from luxcheck.drivers.konica_t10a import parse_measurement
 from luxcheck.drivers.testing import expected_exchange
 
-SYNTHETIC = b"\x0200100 30+ 5123            \x031F\r\n"  # meters.md §2.3
+SYNTHETIC = b"\x0200100 30+ 5123            \x031F\r\n"  # synthetic, T-10A reply layout
 
 
 def test_exchange_54_then_10() -> None:
@@ -65,7 +69,7 @@ def test_err7_and_battery_2_are_normal() -> None:
 def test_emulator_sequence_scripts_successive_measurements() -> None:
     """Emulator option ``sequence`` (an inspector walking a point plan): successive reads give
     the scripted values in order, the last repeating; the condition-setting first command 10
-    of the handshake (meters.md §2.2) does not consume a value."""
+    of the handshake (T-10A Communication Specifications, command 10) does not consume a value."""
     from luxcheck.drivers import open_meter
 
     url = "emu://t-10a?sequence=412.3,455.1,612.8&time_scale=0.01"

@@ -1,5 +1,6 @@
 """luxcheck waveform stream: record format, checks, gaps, capture exchange (waveform_stream.py
-docstring; modelled on the 12-byte record of meters.md §4.1)."""
+docstring; modelled on the 12-byte record of the TU Liberec open-hardware flickermeter,
+ProchyMicrochip/Flicker)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Hardware tests: the emulator contract against a real meter (style.md §9 layer 4).
+"""Hardware tests: the emulator contract against a real meter (pymeasure's connected-device
+fixture).
 
 Skipped unless ``--meter-url`` is given, e.g.::
 

@@ -1,6 +1,6 @@
 """The campaign store: append-only journal, supersede/void, exact array round-trip, atomicity.
 
-Source of the rules: DESIGN §9 and issue 2 (WAL, synchronous=FULL, one transaction per reading,
+Source of the rules: issue 2 (WAL, synchronous=FULL, one transaction per reading,
 raw readings append-only, a correction supersedes, schema version table).
 """
 

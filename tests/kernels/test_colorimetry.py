@@ -43,7 +43,7 @@ CIE_ILLUMINANTS = [
     "LED-V2",
 ]
 
-#: CIE 15:2018 Table (F-series), rounded CCT [K] and Ra (standards.md §5.1 right column).
+#: CIE 15:2018 Table (F-series), rounded CCT [K] and Ra as published.
 CIE15_FL = {
     "FL1": (6430, 76),
     "FL2": (4230, 64),
@@ -256,7 +256,7 @@ def test_chunking_does_not_change_results(monkeypatch: pytest.MonkeyPatch) -> No
 @pytest.mark.parametrize(("name", "published"), sorted(CIE15_FL.items()))
 def test_cie15_fluorescent_values_reproduced(name: str, published: tuple[int, int]) -> None:
     """CIE 15 tabulated Ra of FL1-FL12 is reproduced after rounding, and the tabulated CCT
-    (given to 10 K with the CIE's older CCT method) within 10 K (standards.md §5.1)."""
+    (given to 10 K with the CIE's older CCT method) within 10 K (cross-method tolerance)."""
     sd = colour.SDS_ILLUMINANTS[name]
     cct_pub, ra_pub = published
     m = C.spectral_metrics(sd.wavelengths, sd.values, tm30=False)
@@ -318,7 +318,7 @@ def test_cri_gate_refuses_sources_off_the_locus() -> None:
 
 def test_cct_outside_range_is_refused() -> None:
     """Narrow-band red and blue LEDs lie outside 1000-25 000 K: CCT, Duv, Ra, Rf NaN with a
-    reason, never a number (anchors.md §5.2 edge cases)."""
+    reason, never a number (colour-science and luxpy return meaningless CCTs and Ra < 0 here)."""
     wl = np.arange(380.0, 781.0)
     red = np.exp(-0.5 * ((wl - 630) / 8) ** 2)
     blue = np.exp(-0.5 * ((wl - 450) / 8) ** 2)
@@ -333,7 +333,8 @@ def test_cct_outside_range_is_refused() -> None:
 
 
 def test_tm30_can_be_skipped() -> None:
-    """tm30=False leaves Rf/Rg NaN and says why (DESIGN §5)."""
+    """tm30=False leaves Rf/Rg NaN and says why (docs/architecture.md, spectral_metrics
+    contract)."""
     wl = np.arange(380.0, 781.0)
     m = C.spectral_metrics(wl, white_led_spd(wl, 3500.0), tm30=False)
     assert np.isnan(m.rf)

@@ -2,7 +2,7 @@
 against the IEC 61000-4-15 response tables and an independent steady-state oracle, record
 rules, limits from data, and properties.
 
-Sources are named in each docstring (standards.md = shared/reference/standards.md).
+Sources are named in each docstring.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from luxcheck.kernels.piecewise import PiecewiseLinear
 
 FS = 20000.0
 
-# GB 40070-2021 波动深度 limit as standards.md §1a row 10 (C1 [G-arduino] + R): 0.1 % up to
+# GB 40070-2021 波动深度 limit table (C1 + R): 0.1 % up to
 # 10 Hz, 0.01·f % to 90 Hz, 0.032·f % to 3125 Hz, no limit above.
 GB40070 = PiecewiseLinear(
     of="flicker_frequency_hz",
@@ -41,7 +41,7 @@ def sine(m: float, f: float, duration: float = 1.0, fs: float = FS, phase: float
 # ----------------------------------------------------------------------------- analytic cases
 @pytest.mark.parametrize("m", [1.0, 0.3, 0.05])
 def test_sine_percent_flicker_and_index(m: float) -> None:
-    """Analytic (standards.md §5.4): L0(1 + m sin 2πft) → percent flicker 100·m, FI m/π."""
+    """Analytic: L0(1 + m sin 2πft) → percent flicker 100·m, FI m/π."""
     r = fl.flicker_metrics(sine(m, 100.0), FS, pst=False)
     assert r.frequency_hz == pytest.approx(100.0, abs=1e-6)
     assert r.percent_flicker == pytest.approx(100 * m, rel=1e-9)
@@ -51,7 +51,7 @@ def test_sine_percent_flicker_and_index(m: float) -> None:
 
 @pytest.mark.parametrize("duty", [0.25, 0.5, 0.1])
 def test_rectangular_percent_and_index(duty: float) -> None:
-    """Analytic (standards.md §5.4): rectangular 0 ↔ L, duty D → 100 % and FI = 1 − D."""
+    """Analytic: rectangular 0 ↔ L, duty D → 100 % and FI = 1 − D."""
     x = sw.pwm(1.0, FS, frequency_hz=100.0, duty=duty, high=3.0)
     r = fl.flicker_metrics(x, FS, pst=False)
     assert r.frequency_hz == pytest.approx(100.0, abs=1e-6)
@@ -95,7 +95,7 @@ def test_non_integer_periods() -> None:
     ],
 )
 def test_svm_threshold_table(f: float, t_cie: float, t_aalto: float) -> None:
-    """standards.md §5.5 (COMP with the §4.2 formula): T(f) for c = 7.10 Hz and c = 10 Hz."""
+    """CIE TN 006:2016 T(f) formula, evaluated by hand: T(f) for c = 7.10 Hz and c = 10 Hz."""
     assert fl.svm_threshold(f) == pytest.approx(t_cie, abs=6e-5)
     assert fl.svm_threshold(f, c_hz=fl.SVM_C_HZ_AALTO) == pytest.approx(t_aalto, abs=6e-5)
 
@@ -104,14 +104,14 @@ def test_svm_threshold_table(f: float, t_cie: float, t_aalto: float) -> None:
     ("f", "svm_cie", "svm_aalto"), [(100.0, 3.916, 3.902), (120.0, 3.629, 3.627)]
 )
 def test_svm_of_full_sine(f: float, svm_cie: float, svm_aalto: float) -> None:
-    """standards.md §5.5: SVM of a pure sine with m = 1 is C/T(f) = 1/T(f)."""
+    """CIE TN 006:2016: SVM of a pure sine with m = 1 is C/T(f) = 1/T(f)."""
     x = sine(1.0, f, phase=0.2)
     assert fl.svm(x, FS) == pytest.approx(svm_cie, abs=6e-4)
     assert fl.svm(x, FS, c_hz=fl.SVM_C_HZ_AALTO) == pytest.approx(svm_aalto, abs=6e-4)
 
 
 def test_svm_of_square_wave() -> None:
-    """standards.md §5.5: 100 Hz square, 50 % duty, 0 ↔ 2·mean → SVM 4.988 (c 7.10) and
+    """CIE TN 006:2016 formula: 100 Hz square, 50 % duty, 0 ↔ 2·mean → SVM 4.988 (c 7.10) and
     4.970 (c 10); closed form from the odd harmonics 4/(nπ) up to 2 kHz."""
     x = sw.pwm(1.0, FS, frequency_hz=100.0, duty=0.5, high=2.0)
     assert fl.svm(x, FS) == pytest.approx(4.988, abs=1e-3)
@@ -119,13 +119,13 @@ def test_svm_of_square_wave() -> None:
 
 
 def test_svm_threshold_modulation_at_100hz() -> None:
-    """standards.md §5.5: a 100 Hz sine with m = 25.5 % gives SVM = 1 (c = 7.10 Hz)."""
+    """CIE TN 006:2016 formula: a 100 Hz sine with m = 25.5 % gives SVM = 1 (c = 7.10 Hz)."""
     assert fl.svm(sine(0.255, 100.0), FS) == pytest.approx(1.0, abs=2e-3)
 
 
 @pytest.mark.parametrize("duty", [0.1, 0.25, 0.7])
 def test_svm_rectangular_closed_form(duty: float) -> None:
-    """Independent closed form (standards.md §4.2 formula): a rectangular wave of duty D has
+    """Independent closed form (CIE TN 006:2016 formula): a rectangular wave of duty D has
     harmonics C_n = 2|sin(πnD)|/(πnD) relative to its mean; SVM = (Σ (C_n/T(nf))^3.7)^(1/3.7)
     over nf ≤ 2 kHz."""
     f = 250.0
@@ -152,9 +152,10 @@ def _analog_chain(freq_hz: np.ndarray) -> np.ndarray:
 def _w_light(s: np.ndarray) -> np.ndarray:
     """IEC TR 61547-1 eq. (A.5) eye weighting W(s), coefficients as in the Philips reference
     implementation (P. Beeckman 2017, light_flickermeter_metric_PstLM.m, MATLAB Central 63445),
-    which agree with the Aalto 2022 implementation that standards.md §4.2 quotes: two
-    independent transcriptions of the TR. The response-table tests below only check the rest of
-    the chain around W(s) (it cancels in the reference lamp G = W_voltage / W_light)."""
+    which agree with the Aalto 2022 implementation
+    (MantelV/Aalto-implementations-for-flickermeter-and-SVM-meter): two independent transcriptions
+    of the TR. The response-table tests below only check the rest of the chain around W(s) (it
+    cancels in the reference lamp G = W_voltage / W_light)."""
     return np.polyval([0.041661, 44.758, 2715.6, 29839, 0], s) / np.polyval(
         [1, 196.32, 11781, 534820, 3505380], s
     )
@@ -199,8 +200,8 @@ def _shape(kind: str, delta: float, t_cycles: np.ndarray) -> np.ndarray:
 
 
 def test_pst_calibration_point() -> None:
-    """IEC TR 61547-1 calibration as coded in [G-aalto] (standards.md §4.2 step 5): a 8.8 Hz
-    sine of ΔL/L = 0.630 % peak-to-peak gives P_inst,max = 1."""
+    """IEC TR 61547-1 calibration as coded in the Aalto MATLAB implementation (scaling after
+    Mombauer 1998): a 8.8 Hz sine of ΔL/L = 0.630 % peak-to-peak gives P_inst,max = 1."""
     fs = 4000.0
     x = sine(0.0063 / 2, 8.8, duration=20.0, fs=fs)
     p = fl.pst_lm_instantaneous(x, fs)
@@ -238,7 +239,7 @@ def test_pst_derived_response_table(kind: str) -> None:
 # ------------------------------------------- PstLM against the IEC 61000-4-15 response tables
 # IEC TR 61547-1 builds the light flickermeter from the IEC 61000-4-15 voltage flickermeter by
 # removing the 60 W reference lamp: both weighting filters share one denominator
-# (standards.md §4.2), so the ratio G(s) = W_voltage(s) / W_light(s) is the lamp's light
+# (IEC 61000-4-15 denominator), so the ratio G(s) = W_voltage(s) / W_light(s) is the lamp's light
 # response to the squared (demodulated) voltage. Feeding the light flickermeter the light that
 # G makes of a voltage test signal must therefore reproduce the voltage flickermeter's own
 # response tables. The one free gain is fixed by the TR's calibration point (8.8 Hz sine of
@@ -347,7 +348,7 @@ def test_pst_of_high_frequency_ripple_is_small() -> None:
 
 # ----------------------------------------------------------------------------- record rules
 def test_svm_needs_4khz() -> None:
-    """DESIGN §7 / CIE TN 006 ([P-svmdef]): SVM below 4 kHz sampling is NaN with a reason."""
+    """CIE TN 006:2016 (≥ 4 kHz sampling): SVM below 4 kHz sampling is NaN with a reason."""
     r = fl.flicker_metrics(sine(0.2, 100.0, fs=2000.0), 2000.0, pst=False)
     assert np.isnan(r.svm)
     assert str(r.reasons["svm"].item()) == "sampling 2000 Hz < 4000 Hz required"
@@ -355,7 +356,7 @@ def test_svm_needs_4khz() -> None:
 
 
 def test_pst_needs_20s() -> None:
-    """DESIGN §7 / issue 5: PstLM below 20 s of record is NaN with a reason."""
+    """IEC TR 61547-1 / issue 5: PstLM below 20 s of record is NaN with a reason."""
     r = fl.flicker_metrics(sine(0.2, 100.0, duration=1.0, fs=4000.0), 4000.0)
     assert np.isnan(r.pst_lm)
     assert str(r.reasons["pst_lm"].item()) == "record 1 s < 20 s required"
@@ -477,12 +478,12 @@ def test_pst_batch_equals_loop() -> None:
     [(100.0, 3.2), (200.0, 6.4), (50.0, 0.5), (3125.0, 100.0), (90.0, 0.9), (5.0, 0.1)],
 )
 def test_gb40070_limit_at_frequency(f: float, limit: float) -> None:
-    """standards.md §1a row 10 and §5.4 limit checks: GB 40070 波动深度 limit at f."""
+    """GB 40070-2021 table, analytic limit checks: GB 40070 波动深度 limit at f."""
     assert fl.percent_flicker_limit(f, GB40070) == pytest.approx(limit, rel=1e-12)
 
 
 def test_gb40070_no_limit_above_3125() -> None:
-    """standards.md §1a row 10: no limit above 3125 Hz (NaN = nothing to comply with)."""
+    """GB 40070-2021 table: no limit above 3125 Hz (NaN = nothing to comply with)."""
     assert np.isnan(fl.percent_flicker_limit(4000.0, GB40070))
 
 
@@ -564,7 +565,8 @@ def test_one_sample_pulses_do_not_report_nyquist() -> None:
 
 
 def test_standalone_kernels_keep_leading_shape() -> None:
-    """Vectorisation (DESIGN §5): the single-metric kernels take (..., n) and return (...)."""
+    """Vectorisation (docs/architecture.md, kernels take arrays): the single-metric kernels take
+    (..., n) and return (...)."""
     x = np.stack([[sine(0.2, 100.0), sine(0.4, 120.0, phase=0.3)]] * 3)  # (3, 2, n)
     f = fl.flicker_frequency(x, FS)
     assert f.shape == (3, 2)
@@ -577,7 +579,7 @@ def test_standalone_kernels_keep_leading_shape() -> None:
 
 
 def test_pst_needs_2khz() -> None:
-    """IEC TR 61547-1 implementations ([G-aalto], Philips 2017): fs >= 2 kHz for PstLM."""
+    """IEC TR 61547-1 implementations (Aalto 2022 MATLAB, Philips 2017): fs >= 2 kHz for PstLM."""
     r = fl.flicker_metrics(sine(0.01, 8.8, duration=25.0, fs=1000.0), 1000.0)
     assert np.isnan(r.pst_lm)
     assert str(r.reasons["pst_lm"].item()) == "sampling 1000 Hz < 2000 Hz required"

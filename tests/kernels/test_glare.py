@@ -40,7 +40,7 @@ def _csv(name: str) -> tuple[list[str], np.ndarray]:
 def test_position_index_matches_printed_cells(
     t_over_r: float, h_over_r: float, expected: float
 ) -> None:
-    """GB/T 50034-2024 Table A.0.1-1 sample cells as printed (standards.md §5.6)."""
+    """GB/T 50034-2024 Table A.0.1-1 sample cells as printed."""
     p, flag = glare.position_index_flagged(t_over_r, h_over_r)
     assert float(p) == pytest.approx(expected, abs=1e-9)
     assert not bool(flag)
@@ -60,7 +60,7 @@ def test_position_index_matches_printed_cells(
     ],
 )
 def test_levin_closed_form(t_over_r: float, h_over_r: float, expected: float) -> None:
-    """Radiance glarendx.c closed form, values computed in standards.md §5.6 (COMP)."""
+    """Radiance glarendx.c closed form (LBNL-ETA/Radiance src/util/glarendx.c)."""
     assert float(glare.levin_position_index(t_over_r, h_over_r)) == pytest.approx(
         expected, abs=0.006
     )
@@ -110,7 +110,7 @@ def test_position_table_shape_and_order() -> None:
 
 # ---------------------------------------------------------------------------- UGR kernels
 def test_ugr_worked_example() -> None:
-    """standards.md §5.6: L 5000 cd/m², ω 0.01 sr, p 1, L_b 40 cd/m² → 25.551."""
+    """Analytic, CIE 117:1995 formula: L 5000 cd/m², ω 0.01 sr, p 1, L_b 40 cd/m² → 25.551."""
     value = glare.ugr([5000.0], [0.01], [1.0], 40.0)
     assert float(value) == pytest.approx(25.551, abs=5e-4)
 

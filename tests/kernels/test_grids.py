@@ -16,7 +16,7 @@ from luxcheck.kernels import grids
 
 # ---------------------------------------------------------------------------- statistics
 def test_stats_known_values() -> None:
-    """standards.md §4.5: U0 = Emin/Ē and Emin/Emax, kept apart."""
+    """GB/T 50034-2024 2.0.39: U0 = Emin/Ē; Emin/Emax kept apart."""
     s = grids.illuminance_stats([300.0, 400.0, 500.0])
     assert (float(s.mean_lx), float(s.min_lx), float(s.max_lx)) == (400.0, 300.0, 500.0)
     assert float(s.u0) == pytest.approx(0.75)
@@ -87,7 +87,8 @@ def test_stats_properties(values: np.ndarray, scale: float, seed: int) -> None:
 
 
 def test_daylight_subtraction() -> None:
-    """[P-zhongke]: lights-on minus lights-off per point; a negative difference is refused."""
+    """Test laboratories' acceptance practice: lights-on minus lights-off per point; a negative
+    difference is refused."""
     np.testing.assert_allclose(
         grids.daylight_subtract([520.0, 480.0, math.nan], [120.0, 80.0, 50.0]),
         [400.0, 400.0, math.nan],
@@ -97,7 +98,7 @@ def test_daylight_subtraction() -> None:
 
 
 def test_initial_required() -> None:
-    """standards.md §3.3 (Jiangsu 2021): 300 lx / MF 0.8 = 375 lx; 500 / 0.8 = 625."""
+    """Jiangsu 2021 操作规程: 300 lx / MF 0.8 = 375 lx; 500 / 0.8 = 625."""
     np.testing.assert_allclose(grids.initial_required([300.0, 500.0], 0.8), [375.0, 625.0])
     with pytest.raises(InputError, match="maintenance_factor"):
         grids.initial_required(300.0, 1.2)

@@ -3,7 +3,7 @@ melanopic).
 
 The independent computations below use the tabulated functions directly on the 5 nm grid of the
 CIE illuminants (no resampling), coded separately from the module: B(λ) from the IEC 62471
-Table 4.2 values in standards.md §4.7, V(λ) from colour-science's CIE 1924 photopic table and
+Table 4.2 values, V(λ) from colour-science's CIE 1924 photopic table and
 s_mel(λ) from the CIE S 026 Table 2 source file.
 """
 
@@ -22,7 +22,7 @@ from luxcheck.kernels import photobiology as P
 
 ROOT = Path(__file__).resolve().parents[2]
 
-#: IEC 62471:2006 Table 4.2 B(λ), 380-495 nm at 5 nm (standards.md §4.7).
+#: IEC 62471:2006 Table 4.2 B(λ), 380-495 nm at 5 nm.
 B_380_495 = [
     0.01, 0.013, 0.025, 0.05, 0.10, 0.20, 0.40, 0.80, 0.90, 0.95, 0.98, 1.00,
     1.00, 0.97, 0.94, 0.90, 0.80, 0.70, 0.62, 0.55, 0.45, 0.40, 0.22, 0.16,
@@ -111,7 +111,7 @@ def test_synthetic_leds_at_1nm_match_an_independent_computation() -> None:
 )
 def test_kbv_reference_values(name: str, kbv: float, tol: float) -> None:
     """K_B,v of CIE illuminants: luxpy 1.11.4's 0.000307 (A) and 0.000985 (D65) and the
-    standards.md §5.1 table (FL2, LED-B3), each to the digits given."""
+    colour-science 0.4.7 / luxpy 1.11.4 values (FL2, LED-B3), each to the digits given."""
     sd = colour.SDS_ILLUMINANTS[name]
     got = float(P.blue_light(sd.wavelengths, sd.values).kbv_w_per_lm)
     assert got == pytest.approx(kbv, abs=tol)
@@ -119,7 +119,7 @@ def test_kbv_reference_values(name: str, kbv: float, tol: float) -> None:
 
 def test_melanopic_reference_values() -> None:
     """CIE S 026: K_mel,v(D65) = 1.3262 mW/lm (so mel-DER(D65) = 1) and mel-DER(A) = 0.4957
-    (standards.md §4.8, §5.7); this also checks the transcribed action spectrum."""
+    (CIE S 026:2018; luxpy 1.11.4 as oracle); this also checks the transcribed action spectrum."""
     for name, der in (("D65", 1.0), ("A", 0.4957)):
         sd = colour.SDS_ILLUMINANTS[name]
         mel = P.melanopic(sd.wavelengths, sd.values)
@@ -131,7 +131,7 @@ def test_melanopic_reference_values() -> None:
 
 def test_blue_light_hazard_table_is_iec62471() -> None:
     """The shipped B(λ) equals IEC 62471 Table 4.2 at its 5 nm points, the 500-600 nm formula,
-    0.001 up to 700 nm and 0 beyond (standards.md §4.7)."""
+    0.001 up to 700 nm and 0 beyond (IEC 62471:2006 Table 4.2)."""
     lines = (ROOT / "luxcheck" / "data" / "iec62471_blue_light_hazard.csv").read_text().splitlines()
     rows = np.array([[float(v) for v in line.split(",")] for line in lines if line[0].isdigit()])
     table = dict(zip(rows[:, 0], rows[:, 1], strict=True))

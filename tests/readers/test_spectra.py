@@ -57,7 +57,8 @@ def test_sample_files_read_with_the_right_scale(name: str) -> None:
 
 
 def test_sekonic_uses_the_one_nm_block() -> None:
-    """A Sekonic export has 5 nm and 1 nm blocks; the finer one is read (meters.md §5.2)."""
+    """A Sekonic export has 5 nm and 1 nm blocks; the finer one is read (layout of colour-science's
+    Sekonic test file)."""
     data = spectra_io.read_spectra(DATA / "sekonic_c7000_synthetic.csv")
     assert np.all(np.diff(data.wavelength_nm) == 1.0)
     assert data.meter_values[0]["SSI1"] == "---"

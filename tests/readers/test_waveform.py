@@ -1,7 +1,8 @@
 """Tests of luxcheck.readers.waveform (waveform CSV reader) and ``luxcheck analyse waveform``.
 
-Formats per meters.md §4.3 (oscilloscope CSV: seconds and volts, with or without header); the
-files in tests/data/waveforms are synthetic (luxcheck.demo.synth_waveforms constructions).
+Formats per yeutterg/beautiful-flicker's CSVs/Example_Waveform.csv (oscilloscope CSV: seconds and
+volts, with or without header); the files in tests/data/waveforms are synthetic
+(luxcheck.demo.synth_waveforms constructions).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ DATA = Path(__file__).parents[1] / "data" / "waveforms"
 
 
 def test_scope_file_with_header() -> None:
-    """meters.md §4.3: 'time,value' with a header line and a comment → 10 kHz, 500 samples."""
+    """Generic waveform CSV: 'time,value' with a header line and a comment → 10 kHz, 500 samples."""
     w = read_waveform_csv(DATA / "scope_header_100hz.csv")
     assert w.sample_rate_hz == pytest.approx(10000.0, rel=1e-9)
     assert w.samples.size == 500
@@ -30,8 +31,8 @@ def test_scope_file_with_header() -> None:
 
 
 def test_scope_file_without_header_negative_start() -> None:
-    """meters.md §4.3: oscilloscope export without header, starting at −0.05 s, time stamps
-    printed to 0.1 ms → 2 kHz and the start time kept."""
+    """beautiful-flicker Example_Waveform.csv layout: oscilloscope export without header, starting
+    at −0.05 s, time stamps printed to 0.1 ms → 2 kHz and the start time kept."""
     w = read_waveform_csv(DATA / "scope_noheader_pwm.csv")
     assert w.sample_rate_hz == pytest.approx(2000.0, rel=1e-9)
     assert w.start_s == pytest.approx(-0.05)
@@ -105,8 +106,8 @@ def _run(argv: list[str]) -> int:
 
 
 def test_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
-    """CLI: --json keys the metrics by id (DESIGN §4), carries sample rate and record length,
-    and gives the reason of each metric the 50 ms record cannot support."""
+    """CLI: --json keys the metrics by id (luxcheck.vocabulary), carries sample rate and record
+    length, and gives the reason of each metric the 50 ms record cannot support."""
     assert _run([str(DATA / "scope_header_100hz.csv"), "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["sample_rate_hz"] == pytest.approx(10000.0)

@@ -123,9 +123,10 @@ def filled(store: CampaignStore) -> CampaignStore:
 
 # --------------------------------------------------------------------------- digest
 def test_digest_covers_readings_and_pack_versions(filled: CampaignStore) -> None:
-    """Analytic property of the integrity hash (DESIGN §10): it changes with any raw reading,
-    including a correction that supersedes another, and with a pack version; pack order does
-    not matter; recomputation from the store gives the same value."""
+    """Analytic property of the integrity hash (README: SHA-256 over the raw readings and pack
+    versions): it changes with any raw reading, including a correction that supersedes another, and
+    with a pack version; pack order does not matter; recomputation from the store gives the same
+    value."""
     first = store_digest(filled, "R101", PACKS)
     assert first == store_digest(filled, "R101", tuple(reversed(PACKS)))
     assert first != store_digest(filled, "R101", (PACKS[0], PackRef("gb-40070-2021", "2")))
@@ -163,8 +164,9 @@ def test_digest_distinguishes_rows(a: list, b: list) -> None:
 
 # --------------------------------------------------------------------------- outcome
 def test_overall_pass_is_refused_when_verdicts_contradict_it() -> None:
-    """DESIGN §6: a room passes only when every applicable shall-requirement passes; not
-    measured is never a pass. The report model refuses a 'pass' the verdicts contradict."""
+    """README, How results are decided: a room passes only when every applicable shall-requirement
+    passes; not measured is never a pass. The report model refuses a 'pass' the verdicts
+    contradict."""
     with pytest.raises(InputError, match=r"gb7793\.desk-u0"):
         RoomOutcome.from_verdicts("pass", tuple(verdicts_full()))
     with pytest.raises(InputError, match=r"gb7793\.desk-mean"):
@@ -177,9 +179,10 @@ def test_overall_pass_is_refused_when_verdicts_contradict_it() -> None:
 
 
 def test_pass_with_an_unmeasured_should_item_is_reported() -> None:
-    """DESIGN §6: only shall-requirements decide the room. A room whose shall-items all pass
-    and whose should-item (UGR, 宜) was not measured passes, and the report lists the
-    unmeasured item (the report model once refused this and stopped the whole report run)."""
+    """README, How results are decided: only shall-requirements decide the room. A room whose
+    shall-items all pass and whose should-item (UGR, 宜) was not measured passes, and the report
+    lists the unmeasured item (the report model once refused this and stopped the whole report
+    run)."""
     ugr = next(v for v in verdicts_full() if v.obligation == "should")
     unmeasured = dataclasses.replace(ugr, status="not-measured", measured=None, margin=None)
     others = [v for v in verdicts_pass() if v.requirement_id != ugr.requirement_id]
@@ -488,7 +491,7 @@ def test_missing_measurements_render_not_measured_never_pass(
     filled: CampaignStore, tmp_path: Path
 ) -> None:
     """A classroom without readings renders with 'not measured' items and an 'incomplete'
-    outcome, no crash and no pass anywhere in its verdict table (DESIGN §6)."""
+    outcome, no crash and no pass anywhere in its verdict table (not-measured is never a pass)."""
     report = empty_report(filled, "R102")
     assert report.figures.desk is None
     assert report.figures.spectrum is None

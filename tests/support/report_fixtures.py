@@ -1,7 +1,7 @@
 """Report fixtures: a small campaign with real readings and hand-built Verdict records.
 
 The verdicts are constructed here (the compliance engine is another module); their limits are
-the GB 7793-2010 / GB 40070-2021 values of shared/reference/standards.md §1a, used only as
+the GB 7793-2010 / GB 40070-2021 values, used only as
 realistic data to print.
 """
 
