@@ -18,37 +18,10 @@ from luxcheck.compliance.verdict import Verdict
 from luxcheck.errors import InputError
 from luxcheck.model import ROOM_TYPES
 from luxcheck.vocabulary import metric_bounds
+from tests.support.rooms import GOOD
 from tests.support.user_packs import write_profile
 
 PROFILES = ("cn-classroom", "cn-classroom-2013", "jiangsu-2021", "en-12464-1-2021")
-
-#: A classroom that meets every shall-requirement of cn-classroom (GB 7793-2010 / GB/T 36876-2018 /
-#: GB 40070-2021 values with room to spare), as the analysis would hand it over.
-GOOD: dict[str, float | str | None] = {
-    "desk_illuminance_mean_lx": 420.0,
-    "desk_uniformity": 0.75,
-    "board_illuminance_mean_lx": 650.0,
-    "board_uniformity": 0.85,
-    "ugr": 16.0,
-    "cri_ra": 92.0,
-    "cri_r9": 40.0,
-    "board_cri_ra": 92.0,
-    "cct_K": 5000.0,
-    "luminaire_height_above_desk_m": 1.9,
-    "lpd_w_per_m2": 6.0,
-    "board_luminaire_distance_min_m": 0.8,
-    "board_luminaire_distance_max_m": 0.9,
-    "board_luminaire_height_above_board_min_m": 0.15,
-    "board_luminaire_height_above_board_max_m": 0.16,
-    "flicker_frequency_hz": 100.0,
-    "flicker_percent": 1.0,
-    "board_flicker_frequency_hz": 100.0,
-    "board_flicker_percent": 1.0,
-    "flicker_pst_lm": 0.3,
-    "flicker_svm": 0.4,
-    "blue_light_risk_group": "RG0",
-    "board_blue_light_risk_group": "RG1",
-}
 
 
 @pytest.fixture(autouse=True)
