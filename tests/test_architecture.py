@@ -28,6 +28,7 @@ ALLOWED: dict[str, set[str]] = {
     "data": set(),
     "vocabulary": {"messages"},
     "numbers": {"errors"},
+    "lab": {"errors"},
     "model": {"errors", "numbers"},
     "drivers": {"errors"},
     "kernels": {"errors", "resources", "messages"},
@@ -42,11 +43,11 @@ ALLOWED: dict[str, set[str]] = {
     },
     "acquire": {"errors", "numbers", "model", "drivers", "journal", "kernels", "analysis"},
     "report": {
-        "errors", "numbers", "model", "vocabulary", "kernels", "journal", "analysis",
+        "errors", "lab", "numbers", "model", "vocabulary", "kernels", "journal", "analysis",
         "compliance", "resources", "messages",
     },
     "demo": {
-        "errors", "numbers", "model", "vocabulary", "kernels", "readers", "journal", "analysis",
+        "errors", "lab", "numbers", "model", "vocabulary", "kernels", "readers", "journal", "analysis",
         "compliance", "report", "acquire", "drivers", "resources", "messages",
     },
 }  # fmt: skip
