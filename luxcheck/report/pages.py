@@ -138,7 +138,6 @@ class ClassroomPages(ReportFigures):
                 for i, (x, y, e) in enumerate(zip(d.x_m, d.y_m, d.value_lx, strict=True))
             ]
         policy = report.policy
-        zh = self.lang == "zh"
         packs_text = ", ".join(f"{p.pack_id} {p.version}" for p in report.packs) or "—"
         return {
             "doc": self._doc(
@@ -157,8 +156,8 @@ class ClassroomPages(ReportFigures):
             },
             "verdicts": rows,
             "policy": {
-                "acceptance": policy.acceptance_policy_zh if zh else policy.acceptance_policy_en,
-                "decision": policy.decision_rule_zh if zh else policy.decision_rule_en,
+                "acceptance": f.reason(policy.acceptance_policy),
+                "decision": f.reason(policy.decision_rule),
             },
             "figures": figures,
             "desk_points": desk_points,
