@@ -33,7 +33,7 @@ ALLOWED: dict[str, set[str]] = {
     "model": {"errors", "numbers"},
     "drivers": {"errors"},
     "kernels": {"errors", "resources", "messages"},
-    "readers": {"errors", "numbers", "kernels"},
+    "readers": {"errors", "numbers", "model", "kernels"},
     "journal": {"errors", "numbers", "model"},
     "compliance": {
         "errors", "numbers", "model", "vocabulary", "kernels", "journal", "resources", "messages",

@@ -230,15 +230,18 @@ class CampaignStore:
         return db
 
     @classmethod
-    def create(cls, path: str | Path, campaign: Campaign) -> CampaignStore:
-        """Create a new campaign file at ``path``; refuse to overwrite an existing file."""
+    def create(
+        cls, path: str | Path, campaign: Campaign, *, bounds: MetricBounds | None = None
+    ) -> CampaignStore:
+        """Create a new campaign file at ``path``; refuse to overwrite an existing file.
+        ``bounds`` as for :meth:`open`."""
         path = Path(path)
         if path.exists():
             raise InputError("a file already exists there; choose another path", source=str(path))
         if not path.parent.is_dir():
             raise InputError("the folder does not exist", source=str(path))
         db = cls._connect(path)
-        store = cls(db, path)
+        store = cls(db, path, bounds=bounds)
         with store.transaction():
             store._migrate(0)
             db.execute(
