@@ -27,7 +27,7 @@ from luxcheck.compliance.verdict import Comparator, Confidence, Obligation
 from luxcheck.errors import InputError
 from luxcheck.kernels.piecewise import PiecewiseLinear
 from luxcheck.messages import Message, _n
-from luxcheck.model import ROOM_TYPES
+from luxcheck.model import LUMINAIRE_TECHNOLOGIES, ROOM_TYPES
 from luxcheck.vocabulary import METRICS, TEXT_VALUES, UNIT_ALIASES, metric_bounds
 
 SCHEMA_VERSION = 1
@@ -124,6 +124,9 @@ class Limit:
     function: PiecewiseLinear | None = None
     maintained: bool = False
     surface: str | None = None
+    #: The luminaire technologies the limit speaks of (``luxcheck.model.LUMINAIRE_TECHNOLOGIES``;
+    #: empty: every technology), e.g. GB 40070-2021's R9 > 0 for LED luminaires.
+    technologies: tuple[str, ...] = ()
 
     def applies_to_room(self, room_type: str) -> bool:
         """Whether the limit applies to a room of ``room_type``."""
@@ -456,6 +459,7 @@ _LIMIT_OPTIONAL = (
     "maintained",
     "surface",
     "clause_zh",
+    "technologies",
 )
 _FUNCTION_KEYS = ("of", "points", "step_side", "beyond")
 _MF_KEYS = ("value", "clause", "clause_zh", "confidence", "basis")
@@ -575,6 +579,19 @@ def _limit_from_data(raw: Any, index: int, slug: str, standard_id: str, check: _
             name="room_types",
             **kw,
         )
+    technologies = (
+        check.string_list(raw, "technologies", where, **kw) if "technologies" in raw else ()
+    )
+    if "technologies" in raw and (
+        not technologies or any(t not in LUMINAIRE_TECHNOLOGIES for t in technologies)
+    ):
+        raise check.error(
+            f"technologies {list(technologies)!r}: expected a non-empty list of "
+            f"{', '.join(LUMINAIRE_TECHNOLOGIES)}",
+            where + "technologies",
+            name="technologies",
+            **kw,
+        )
     applies_to = check.choice(raw, "applies_to", where, APPLIES_TO, **kw)
     obligation = cast(Obligation, check.choice(raw, "obligation", where, OBLIGATIONS, **kw))
     confidence = cast(Confidence, check.choice(raw, "confidence", where, CONFIDENCES, **kw))
@@ -692,6 +709,7 @@ def _limit_from_data(raw: Any, index: int, slug: str, standard_id: str, check: _
         function=function,
         maintained=maintained,
         surface=surface,
+        technologies=technologies,
     )
 
 

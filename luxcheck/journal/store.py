@@ -38,7 +38,7 @@ from luxcheck.model import (
     School,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _READING_COMMON = ("reading_id", "session_id", "taken_at", "instrument_id", "supersedes", "note")
 
@@ -177,7 +177,15 @@ CREATE TABLE figure_surface (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+#: Version 4: the luminaires' light source technology and their assessed blue-light risk
+#: groups (IEC 62471 / IEC TR 62778, from the luminaire's test report or marking).
+_V4 = """
+ALTER TABLE classroom ADD COLUMN luminaire_technology TEXT;
+ALTER TABLE classroom ADD COLUMN luminaire_risk_group TEXT;
+ALTER TABLE classroom ADD COLUMN board_luminaire_risk_group TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 
 #: The possible range (minimum, maximum; None: unbounded) of a metric id.
 MetricBounds = Callable[[str], tuple[float | None, float | None]]
