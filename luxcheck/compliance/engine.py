@@ -143,6 +143,11 @@ def _check_uncertainty(uncertainty: Mapping[str, float] | None) -> dict[str, flo
     return out
 
 
+#: Why a verdict is not measured: the metric and the reason (a report's row of that metric
+#: prints the reason alone).
+NAMED_REASON = _n("{metric}: {why}")
+
+
 # --------------------------------------------------------------------------- judging one limit
 def _complies(limit: Limit, x: float, threshold: float | tuple[float, float]) -> bool:
     c = limit.comparator
@@ -228,7 +233,7 @@ def _judge(
     measured = values.get(limit.metric)
     if measured is None:
         why = Message(
-            _n("{metric}: {why}"), metric=MetricId(limit.metric), why=_reason(reasons, limit.metric)
+            NAMED_REASON, metric=MetricId(limit.metric), why=_reason(reasons, limit.metric)
         )
         # the limit the value would have been judged against, where it does not depend on
         # another quantity (a report prints the requirement of an unmeasured item too)

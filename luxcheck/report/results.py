@@ -14,7 +14,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from luxcheck.compliance.engine import NAMED_REASON
 from luxcheck.compliance.items import Citation, ItemResult, LimitLine
+from luxcheck.messages import Message, MetricId
 from luxcheck.report.advice import advice_msgid
 from luxcheck.report.format import Formatter, pass_rate
 
@@ -43,6 +45,16 @@ def _line_mark(fmt: Formatter, line: LimitLine) -> str:
     return fmt.status(line.status)
 
 
+def _item_reason(fmt: Formatter, item: ItemResult, reason: Message) -> str:
+    """A reason in an item's row, without the item's own name in front ("Ra: not measured:
+    …" is "not measured: …" in the Ra row)."""
+    if reason.msgid == NAMED_REASON and reason.param("metric") == MetricId(item.metric):
+        why = reason.param("why")
+        if isinstance(why, Message | str):
+            return fmt.reason(why)
+    return fmt.reason(reason)
+
+
 def result_rows(fmt: Formatter, items: Sequence[ItemResult]) -> list[dict[str, Any]]:
     """The classroom results table: one entry per quantity with its limit lines (each limit
     once, with every clause that sets it; each line marked with its own result where the lines
@@ -58,7 +70,7 @@ def result_rows(fmt: Formatter, items: Sequence[ItemResult]) -> list[dict[str, A
                 "measured": fmt.measured(item),
                 "status": item.status,
                 "status_word": status_word(fmt, item),
-                "reasons": [fmt.reason(r) for r in item.reasons],
+                "reasons": [_item_reason(fmt, item, r) for r in item.reasons],
                 "span": str(len(item.lines)),
                 "lines": [
                     {
@@ -187,8 +199,8 @@ def quantity_rates(fmt: Formatter, rooms: Iterable[Sequence[ItemResult]]) -> lis
             counts.setdefault(item.metric, Counter())[item.status] += 1
             decided.setdefault(item.metric, set()).add(item.decided_by)
             for line in item.lines:
-                for c in line.citations:
-                    clauses.setdefault(item.metric, {})[citation_text(fmt, c)] = None
+                for citation in line.citations:
+                    clauses.setdefault(item.metric, {})[citation_text(fmt, citation)] = None
     order = {metric_id: i for i, metric_id in enumerate(counts)}
     rows = []
     for metric_id in sorted(counts, key=order.__getitem__):
