@@ -219,12 +219,15 @@ class Formatter:
         )
 
     def limit_decimals(self, metric_id: str, limit: float) -> int:
-        """Decimals of a printed limit: the quantity's resolution, or more where the pack's
-        value has more (a limit of 0.125 is never printed as 0.13); a derived limit
-        (interpolated, 3.2000044 %) is read at six significant digits, as packs write them."""
-        written = f"{limit:.6g}"
-        own = len(written.split(".")[1]) if "." in written and "e" not in written else 0
-        return max(self.decimals(metric_id), own)
+        """Decimals of a printed limit: the quantity's resolution, or up to two more where the
+        pack's value has them (a limit of 0.125 is never printed as 0.13). A limit that needs
+        still more is a derived one (interpolated at the measured frequency: 3.2000266 %) and
+        is printed at the quantity's resolution; judging uses it unrounded."""
+        base = self.decimals(metric_id)
+        for decimals in range(base, base + 3):
+            if math.isclose(round(limit, decimals), limit, rel_tol=1e-9, abs_tol=1e-12):
+                return decimals
+        return base
 
     def measured_decimals(self, metric_id: str, measured: float, bounds: Iterable[float]) -> int:
         """Decimals of a measured value: the quantity's resolution, one more (up to six) as

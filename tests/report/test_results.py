@@ -141,7 +141,8 @@ def test_deciding_digit_only_where_rounding_would_read_as_the_limit() -> None:
     assert f.measured_decimals("desk_uniformity", 0.7, [0.7]) == 2  # at the limit: as it is
     assert f.limit_decimals("desk_uniformity", 0.7) == 2
     assert f.limit_decimals("desk_uniformity", 0.125) == 3  # a pack's digit is never dropped
-    assert f.limit_decimals("flicker_percent", 3.2000043640) == 2  # derived: six digits
+    assert f.limit_decimals("flicker_percent", 3.2000266) == 2  # derived (interpolated)
+    assert f.limit_decimals("desk_illuminance_mean_lx", 375.0) == 0  # 300 lx / MF 0.8
 
 
 @settings(max_examples=300, deadline=None)
