@@ -242,3 +242,22 @@ def test_pdf_results_one_row_per_quantity(tmp_path: Path) -> None:
     for clause in ("GB 7793-2010 5.2（应）", "GB/T 36876-2018 4.1（应）", "GB 55016-2021 3.3.5"):
         assert clause in results, clause
     assert "（宜）" in results
+
+
+def test_limits_that_differ_are_each_marked_in_the_row(
+    store: CampaignStore, tmp_path: Path
+) -> None:
+    """Desk U0 0.65 fails ≥ 0.70 (GB 7793-2010 §5.2, GB/T 36876-2018 §4.1, 应) and meets ≥ 0.60
+    (GB 55016-2021 §3.3.3 item 1, 应): one row, both limits, each marked with its own result,
+    and the single-item verdict is a fail (any shall-limit failing fails the item)."""
+    fill_store(store)
+    report = _report(store, {**GOOD, "desk_uniformity": 0.65})
+    items = result_items(ClassroomPages(tmp_path, "zh").render_classroom(report))
+    u0 = next(i for i in items if i.metric_id == "desk_uniformity")
+    assert [(limit, mark) for limit, _clauses, mark in u0.lines] == [
+        ("≥ 0.70", "不合格"),
+        ("≥ 0.60", "合格"),
+    ]
+    assert (u0.measured, u0.verdict) == ("0.65", "不合格")
+    mean = next(i for i in items if i.metric_id == "desk_illuminance_mean_lx")
+    assert [mark for _limit, _clauses, mark in mean.lines] == [""]  # one limit: no mark
