@@ -305,7 +305,7 @@ _ALL = [
         "1",
         _n("Blackboard lamp colour rendering index Ra"),
         bounds=(None, 100.0),
-        decimals=2,
+        decimals=1,  # as the general Ra (cri_ra)
         advice="board_cri",
     ),
     _m(

@@ -42,7 +42,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from numbers import Real
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 from luxcheck.compliance.packs import clear_cache, get_limit, get_profile, load_registry
 from luxcheck.compliance.schema import DECISION_RULES, AcceptancePolicy, Limit, clean_limit
@@ -142,6 +142,11 @@ def _check_uncertainty(uncertainty: Mapping[str, float] | None) -> dict[str, flo
             )
         out[key] = u
     return out
+
+
+#: Why a verdict is not measured: the metric and the reason (a report's row of that metric
+#: prints the reason alone).
+NAMED_REASON = _n("{metric}: {why}")
 
 
 # --------------------------------------------------------------------------- judging one limit
@@ -274,9 +279,12 @@ def _judge(
         return _judge_assessed(limit, declared[limit.metric], measured, rule)
     if measured is None:
         why = Message(
-            _n("{metric}: {why}"), metric=MetricId(limit.metric), why=_reason(reasons, limit.metric)
+            NAMED_REASON, metric=MetricId(limit.metric), why=_reason(reasons, limit.metric)
         )
-        return _verdict(limit, "not-measured", None, None, None, why, rule)
+        # the limit the value would have been judged against, where it does not depend on
+        # another quantity (a report prints the requirement of an unmeasured item too)
+        fixed = None if limit.function is not None else _fixed_threshold(limit, policy)[0]
+        return _verdict(limit, "not-measured", None, fixed, None, why, rule)
 
     if limit.comparator == "in":
         assert isinstance(measured, str)
@@ -288,11 +296,7 @@ def _judge(
     assert isinstance(measured, float)
     notes: list[Message] = []
     threshold: float | tuple[float, float]
-    if limit.comparator == "range":
-        assert limit.min is not None
-        assert limit.max is not None
-        threshold = (limit.min, limit.max)
-    elif limit.function is not None:
+    if limit.function is not None:
         of = limit.function.of
         argument = values.get(of)
         if argument is None:
@@ -329,20 +333,10 @@ def _judge(
             )
         )
     else:
-        assert limit.value is not None
-        threshold = limit.value
-        if limit.maintained and policy.policy == "initial-over-mf":
-            mf = policy.maintenance_factor
-            assert mf is not None
-            threshold = clean_limit(limit.value / mf)
-            notes.append(
-                Message(
-                    _n("initial ≥ maintained {value:g} {unit} / MF {mf:g}"),
-                    value=limit.value,
-                    unit=limit.unit,
-                    mf=mf,
-                )
-            )
+        fixed, note = _fixed_threshold(limit, policy)
+        threshold = cast("float | tuple[float, float]", fixed)  # not an "in" limit here
+        if note is not None:
+            notes.append(note)
 
     u = 0.0
     used_rule = rule
@@ -370,6 +364,32 @@ def _judge(
         joined(notes),
         used_rule,
     )
+
+
+def _fixed_threshold(
+    limit: Limit, policy: AcceptancePolicy
+) -> tuple[float | tuple[float, float] | tuple[str, ...], Message | None]:
+    """The threshold of a limit that is not a function of another metric, under the
+    acceptance policy (a maintained value over the MF for ``initial-over-mf``), with the note
+    that says how it was taken (None when it is the pack's value as written)."""
+    if limit.comparator == "in":
+        return limit.allowed, None
+    if limit.comparator == "range":
+        assert limit.min is not None
+        assert limit.max is not None
+        return (limit.min, limit.max), None
+    assert limit.value is not None
+    if limit.maintained and policy.policy == "initial-over-mf":
+        mf = policy.maintenance_factor
+        assert mf is not None
+        note = Message(
+            _n("initial ≥ maintained {value:g} {unit} / MF {mf:g}"),
+            value=limit.value,
+            unit=limit.unit,
+            mf=mf,
+        )
+        return clean_limit(limit.value / mf), note
+    return limit.value, None
 
 
 def _reason(reasons: Mapping[str, Message | str], metric_id: str) -> Message | str:

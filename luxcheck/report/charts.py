@@ -340,7 +340,7 @@ class ReportFigures:
         caption = _(
             "Spectral distribution as measured, relative to its peak ({peak} {unit} "
             "at {wavelength} nm)."
-        ).format(peak=f.number(peak, 4), unit=data.unit, wavelength=f.number(at, 0))
+        ).format(peak=f.significant(peak), unit=data.unit, wavelength=f.number(at, 0))
         overlay(bg, _("Spectrum"), [svg.polyline(px, py, "#1f77b4")], caption)
 
     def _cri_chart(self, data: CriData, overlay: Callable[..., None]) -> None:
@@ -400,7 +400,7 @@ class ReportFigures:
         px, py = bg[1].map_arrays(t_ms, relative)
         caption = _(
             "An excerpt of the measured light waveform, relative to its mean ({mean} {unit})."
-        ).format(mean=f.number(mean, 4), unit=data.unit)
+        ).format(mean=f.significant(mean), unit=data.unit)
         overlay(bg, _("Light waveform"), [svg.polyline(px, py, "#ff7f0e")], caption)
 
     def _outside_plan(self, g: AxesGeometry, points: PlanePoints) -> str:
@@ -441,7 +441,7 @@ class ReportFigures:
         ]
 
     def _list(self, items: Iterable[str]) -> str:
-        return ("、" if self.lang == "zh" else ", ").join(items)
+        return self.fmt.join(items)
 
     def _distributions(self, data: CampaignDashboardData) -> list[dict[str, str]]:
         f = self.fmt

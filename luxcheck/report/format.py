@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 
+from luxcheck.compliance.items import Citation, ItemResult, LimitLine
 from luxcheck.compliance.verdict import Verdict
 from luxcheck.i18n import LANGUAGES, translations
 from luxcheck.messages import Message, stored
@@ -50,11 +52,23 @@ class Formatter:
         text = f"{value:,.{decimals}f}"
         return text.replace("-", "−")
 
+    def significant(self, value: float, digits: int = 4) -> str:
+        """A number with ``digits`` significant digits and no more (a mean of 2,400 counts,
+        not 2,400.0000; a spectral peak of 0.01235 W/(m²·nm))."""
+        if not math.isfinite(value) or value == 0:
+            return self.number(value, 0)
+        decimals = max(0, digits - 1 - math.floor(math.log10(abs(value))))
+        return self.number(value, decimals)
+
     def signed(self, value: float, decimals: int) -> str:
         """A number with its sign (+ or −)."""
         if not math.isfinite(value):
             return "—"
         return ("+" if value >= 0 else "") + self.number(value, decimals)
+
+    def join(self, parts: Iterable[str]) -> str:
+        """Items of a list in one line: 、 between them in Chinese, ", " in English."""
+        return ("、" if self.lang == "zh" else ", ").join(parts)
 
     def date(self, value: dt.date) -> str:
         """A calendar date: 2026年11月2日 / 2 November 2026."""
@@ -128,16 +142,18 @@ class Formatter:
         }
         return words[status]
 
-    def clause(self, v: Verdict) -> str:
-        """The standard and clause of a verdict in the report's language."""
+    def clause(self, v: Verdict | Citation) -> str:
+        """The standard and clause of a verdict or citation in the report's language."""
         text = v.clause_zh if self.lang == "zh" and v.clause_zh else v.clause
         return f"{v.standard} {text}".strip()
 
     def obligation(self, obligation: str) -> str:
+        """The obligation as the clause words it: 应 / 宜 (shall / should); advisory texts
+        (参考). Never "mandatory": a recommended standard (GB/T) has shall-clauses too."""
         words = {
-            "shall": self._("Shall"),
-            "should": self._("Should"),
-            "advisory": self._("Advisory"),
+            "shall": self._("shall"),
+            "should": self._("should"),
+            "advisory": self._("advisory"),
         }
         return words[obligation]
 
@@ -155,50 +171,65 @@ class Formatter:
         }
         return words.get(room_type, room_type)
 
-    def measured(self, v: Verdict) -> str:
-        if v.measured is None:
+    # ---- measured values and limits (GB/T 8170-2008: display rounding, full-value judging)
+    def measured(self, item: ItemResult) -> str:
+        """The measured value of an item at the quantity's resolution, with the deciding
+        digit where the rounded value would read as a limit or on its other side
+        (:meth:`measured_decimals`)."""
+        if item.measured is None:
             return "—"
-        if isinstance(v.measured, str):
-            return v.measured
-        decimals = self._distinct_decimals(v)
-        return self.with_unit(self.number(float(v.measured), decimals), v.unit)
+        if isinstance(item.measured, str):
+            return item.measured
+        bounds = [b for line in item.lines for b in _numeric_bounds(line.limit)]
+        decimals = self.measured_decimals(item.metric, float(item.measured), bounds)
+        return self.with_unit(self.number(float(item.measured), decimals), item.unit)
 
-    def limit(self, v: Verdict) -> str:
-        if v.limit is None:
+    def limit(self, line: LimitLine, metric_id: str) -> str:
+        """A limit as the pack gives it, at the quantity's resolution (more decimals only
+        where the pack's value has them): ≥ 0.70, 3,300–5,300 K, RG0 / RG1."""
+        if line.limit is None:
             return "—"
-        decimals = self._distinct_decimals(v)
-        if v.comparator == "in" and isinstance(v.limit, tuple):
-            return " / ".join(str(item) for item in v.limit)
-        if v.comparator == "range" and isinstance(v.limit, tuple):
-            low, high = (float(x) for x in v.limit)
-            return self.with_unit(
-                f"{self.number(low, decimals)}–{self.number(high, decimals)}", v.unit
-            )
-        symbol = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}.get(v.comparator, v.comparator)
-        assert isinstance(v.limit, int | float)
-        return f"{symbol} " + self.with_unit(self.number(float(v.limit), decimals), v.unit)
+        if line.comparator == "in" and isinstance(line.limit, tuple):
+            return " / ".join(str(item) for item in line.limit)
+        if line.comparator == "range" and isinstance(line.limit, tuple):
+            low, high = (float(x) for x in line.limit)
+            d = max(self.limit_decimals(metric_id, low), self.limit_decimals(metric_id, high))
+            return self.with_unit(f"{self.number(low, d)}–{self.number(high, d)}", line.unit)
+        symbol = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}.get(line.comparator, line.comparator)
+        assert isinstance(line.limit, int | float)
+        value = float(line.limit)
+        return f"{symbol} " + self.with_unit(
+            self.number(value, self.limit_decimals(metric_id, value)), line.unit
+        )
 
-    def margin(self, v: Verdict) -> str:
-        if v.margin is None or not math.isfinite(v.margin):
-            return "—"
-        return self.with_unit(self.signed(v.margin, self._distinct_decimals(v)), v.unit)
+    def limit_decimals(self, metric_id: str, limit: float) -> int:
+        """Decimals of a printed limit: the quantity's resolution, or up to two more where the
+        pack's value has them (a limit of 0.125 is never printed as 0.13). A limit that needs
+        still more is a derived one (interpolated at the measured frequency: 3.2000266 %) and
+        is printed at the quantity's resolution; judging uses it unrounded."""
+        base = self.decimals(metric_id)
+        for decimals in range(base, base + 3):
+            if math.isclose(round(limit, decimals), limit, rel_tol=1e-9, abs_tol=1e-12):
+                return decimals
+        return base
 
-    def _distinct_decimals(self, v: Verdict) -> int:
-        """Display decimals, more where rounding would hide the difference between the
-        measured value and a limit it is compared with: a margin that is not zero must not
-        print as zero, nor the measured value as one of the limit's bounds (U0 0.698 against
-        ≥ 0.70; CCT 5,300.4 K against 3,300–5,300 K). The same rule for every comparator."""
-        decimals = self.decimals(v.metric)
-        if not isinstance(v.measured, int | float):
-            return decimals
-        pairs = [(float(v.measured), bound) for bound in _numeric_bounds(v.limit)]
-        if v.margin is not None and math.isfinite(v.margin):
-            pairs.append((v.margin, 0.0))
+    def measured_decimals(self, metric_id: str, measured: float, bounds: Iterable[float]) -> int:
+        """Decimals of a measured value: the quantity's resolution, one more (up to six) as
+        long as the rounded value would sit on another side of a limit than the value itself
+        (equal to it, or across it). Judging compares the unrounded value (GB/T 8170-2008
+        §4.3, full-value comparison); this rule only keeps the printed value from
+        contradicting the verdict: U0 0.6996 against ≥ 0.70 prints 0.6996, not 0.70."""
+        decimals = self.decimals(metric_id)
+        limits = list(bounds)
         while decimals < 6 and any(
-            a != b and round(a, decimals) == round(b, decimals) for a, b in pairs
+            _side(round(measured, decimals), b) != _side(measured, b) for b in limits
         ):
             decimals += 1
         return decimals
+
+
+def _side(value: float, bound: float) -> int:
+    return (value > bound) - (value < bound)
 
 
 def _numeric_bounds(limit: object) -> tuple[float, ...]:

@@ -16,11 +16,13 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
+from luxcheck.compliance.items import ItemResult, group_verdicts
 from luxcheck.compliance.verdict import Verdict
 from luxcheck.errors import InputError
 from luxcheck.messages import Message
@@ -328,6 +330,12 @@ class ClassroomReportData:
         if len(self.digest) != 64 or any(c not in "0123456789abcdef" for c in self.digest):
             raise InputError("expected a SHA-256 hex digest", column="digest")
 
+    @cached_property
+    def items(self) -> tuple[ItemResult, ...]:
+        """The results by quantity: one item per metric with every limit and clause on it
+        (:func:`luxcheck.compliance.items.group_verdicts`)."""
+        return group_verdicts(self.verdicts)
+
 
 @dataclass(frozen=True)
 class ClassroomSummary:
@@ -343,6 +351,11 @@ class ClassroomSummary:
     verdicts: tuple[Verdict, ...]
     metrics: Mapping[str, float | str | None]
     report_date: dt.date
+
+    @cached_property
+    def items(self) -> tuple[ItemResult, ...]:
+        """The results by quantity (:func:`luxcheck.compliance.items.group_verdicts`)."""
+        return group_verdicts(self.verdicts)
 
     @classmethod
     def from_report(cls, report: ClassroomReportData) -> ClassroomSummary:

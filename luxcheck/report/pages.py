@@ -13,9 +13,8 @@ import jinja2
 
 from luxcheck import __version__
 from luxcheck.analysis.grids import point_plan
-from luxcheck.compliance.verdict import Verdict
 from luxcheck.model import Classroom, Instrument
-from luxcheck.report.advice import advice_msgid
+from luxcheck.report import results
 from luxcheck.report.charts import ReportFigures
 from luxcheck.report.files import inside, safe_component
 from luxcheck.report.format import pass_rate
@@ -58,35 +57,16 @@ class ClassroomPages(ReportFigures):
         f, _ = self.fmt, self._
         room = report.classroom
         rel = "../../"
-        rows = [self._verdict_row(v) for v in report.verdicts]
         outcome = report.outcome
-        names = {v.requirement_id: f.metric_name(v.metric) for v in report.verdicts}
         headline = {
-            "pass": _("The classroom lighting meets every mandatory requirement."),
+            "pass": _("The classroom lighting meets every shall-clause of the judgement basis."),
             "fail": _("The classroom lighting does not meet the requirements."),
             "incomplete": _("The result is incomplete: some required items were not measured."),
         }[outcome.status]
-        details = [
-            sentence.format(items=self._list(names[i] for i in ids))
-            for ids, sentence in (
-                (outcome.failed_shall, _("Mandatory (shall) items failed: {items}")),
-                (outcome.not_measured, _("Not measured: {items}")),
-                (
-                    outcome.indeterminate,
-                    _("Indeterminate within the measurement uncertainty: {items}"),
-                ),
-                (outcome.failed_should, _("Recommended (should) items not met: {items}")),
-            )
-            if ids
-        ]
+        details = results.conclusion_details(f, report.items)
         advice = [
-            {
-                "metric": f.metric_name(v.metric),
-                "status": f.status(v.status),
-                "text": _(advice_msgid(v)),
-            }
-            for v in report.verdicts
-            if v.status in ("fail", "not-measured", "indeterminate")
+            {"metric": e["metric"], "status": e["status_word"], "text": e["advice"]}
+            for e in results.rectification_entries(f, report.items)
         ]
         ident = [
             (_("Campaign"), report.campaign.name),
@@ -140,7 +120,6 @@ class ClassroomPages(ReportFigures):
             ]
         plans = [self._plan_text(room, surface) for surface in ("desk", "board")]
         policy = report.policy
-        packs_text = ", ".join(f"{p.pack_id} {p.version}" for p in report.packs) or "—"
         return {
             "doc": self._doc(
                 title=f"{room.name} — {report.school.name}",
@@ -156,10 +135,14 @@ class ClassroomPages(ReportFigures):
                 "headline": headline,
                 "details": details,
             },
-            "verdicts": rows,
+            "results": results.result_rows(f, report.items),
             "policy": {
                 "acceptance": f.reason(policy.acceptance_policy),
                 "decision": f.reason(policy.decision_rule),
+            },
+            "annex": {
+                "confidence": results.confidence_rows(f, report.items),
+                "packs": [{"id": p.pack_id, "version": p.version} for p in report.packs],
             },
             "figures": figures,
             "desk_points": desk_points,
@@ -171,7 +154,6 @@ class ClassroomPages(ReportFigures):
             "integrity": {
                 "digest": report.digest,
                 "count": str(report.raw_reading_count),
-                "packs": packs_text,
                 "command": "luxcheck verify {room}.html --campaign <{file}>".format(
                     room=room.classroom_id,
                     file=_("campaign file"),  # outside the f-string, where Babel sees it
@@ -181,23 +163,6 @@ class ClassroomPages(ReportFigures):
                 "school": "index.html",
                 "dashboard": rel + "index.html",
             },
-        }
-
-    def _verdict_row(self, v: Verdict) -> dict[str, str]:
-        f = self.fmt
-        clause = f.clause(v)
-        return {
-            "requirement": v.requirement_id,
-            "metric": f.metric_name(v.metric),
-            "measured": f.measured(v),
-            "limit": f.limit(v),
-            "margin": f.margin(v),
-            "status": v.status,
-            "status_word": f.status(v.status),
-            "clause": clause,
-            "obligation": f.obligation(v.obligation),
-            "confidence": f.confidence(v.confidence),
-            "reason": f.reason(v.reason),
         }
 
     def _plan_text(self, room: Classroom, surface: str) -> tuple[str, str]:
@@ -299,6 +264,7 @@ class ClassroomPages(ReportFigures):
                 provenance=f"{PROVENANCE_PREFIX};campaign={data.campaign.campaign_id};"
                 f"school={data.school.school_id}",
                 running=f"{data.campaign.name} · {data.school.name}",
+                script=True,
             ),
             "school": {
                 "name": data.school.name,
@@ -313,8 +279,6 @@ class ClassroomPages(ReportFigures):
 
     def _summary_row(self, c: ClassroomSummary, href: str) -> dict[str, str]:
         f = self.fmt
-        failed = [v for v in c.verdicts if v.status == "fail"]
-        missing = [v for v in c.verdicts if v.status == "not-measured"]
         return {
             "id": c.classroom_id,
             "name": c.name,
@@ -322,11 +286,10 @@ class ClassroomPages(ReportFigures):
             "type": f.room_type(c.room_type),
             "status": c.outcome.status,
             "status_word": f.status(c.outcome.status),
-            "failed": self._list(
-                f"{f.metric_name(v.metric)} ({f.measured(v)}; {f.limit(v)})" for v in failed
-            )
-            or "—",
-            "missing": self._list(f.metric_name(v.metric) for v in missing) or "—",
+            # sorts the worst first: failed, incomplete, passed
+            "status_sort": str(("fail", "incomplete", "pass").index(c.outcome.status)),
+            "failed": results.failed_text(f, c.items),
+            "missing": results.missing_text(f, c.items),
             "date": f.date(c.report_date),
             "date_sort": c.report_date.isoformat(),
             "href": href,
@@ -370,58 +333,25 @@ class ClassroomPages(ReportFigures):
                     "rate_sort": "-1" if math.isnan(rate) else f"{rate:.4f}",
                 }
             )
-        metric_counts: dict[str, Counter[str]] = defaultdict(Counter)
-        for c in data.classrooms:
-            for v in c.verdicts:
-                metric_counts[v.requirement_id][v.status] += 1
-        requirement_info = {v.requirement_id: v for c in data.classrooms for v in c.verdicts}
-        metric_rows = []
-        for req_id in sorted(metric_counts):
-            counts = metric_counts[req_id]
-            # every room the requirement applies to, measured or not (not-measured and
-            # indeterminate rooms count as not passing, as in the school and campaign rates)
-            applicable = sum(counts.values()) - counts["not-applicable"]
-            rate = pass_rate(counts["pass"], applicable)
-            v = requirement_info[req_id]
-            metric_rows.append(
-                {
-                    "requirement": req_id,
-                    "metric": f.metric_name(v.metric),
-                    "clause": f.clause(v),
-                    "obligation": f.obligation(v.obligation),
-                    "pass": str(counts["pass"]),
-                    "fail": str(counts["fail"]),
-                    "not_measured": str(counts["not-measured"]),
-                    "indeterminate": str(counts["indeterminate"]),
-                    "applicable": str(applicable),
-                    "rate": f.with_unit(f.number(rate, 1), "%"),
-                    "rate_sort": "-1" if math.isnan(rate) else f"{rate:.4f}",
-                }
-            )
+        # lowest pass rate first, as the bureau works through them (the page reads the same
+        # without JavaScript; with it, any heading sorts)
+        school_rows.sort(key=lambda r: (float(r["rate_sort"]), r["name"]))
+        metric_rows = results.quantity_rates(f, (c.items for c in data.classrooms))
         rect_rows = []
         school_names = {s.school_id: s.name for s in data.schools}
         for c in data.classrooms:
             href = f"schools/{safe_component(c.school_id)}/{safe_component(c.classroom_id)}.html"
-            for v in c.verdicts:
-                if v.status not in ("fail", "not-measured", "indeterminate"):
-                    continue
+            for entry in results.rectification_entries(f, c.items):
                 rect_rows.append(
                     {
                         "school": school_names.get(c.school_id, c.school_id),
                         "classroom": f"{c.name} ({c.classroom_id})",
                         "href": href,
-                        "metric": f.metric_name(v.metric),
-                        "status": v.status,
-                        "status_word": f.status(v.status),
-                        "measured": f.measured(v),
-                        "limit": f.limit(v),
-                        "obligation": f.obligation(v.obligation),
-                        "advice": _(advice_msgid(v)),
+                        **entry,
                     }
                 )
         counts_all: Counter[str] = Counter(str(c.outcome.status) for c in data.classrooms)
         distributions = self._distributions(data)
-        packs_text = ", ".join(f"{p.pack_id} {p.version}" for p in data.packs) or "—"
         return {
             "doc": self._doc(
                 title=data.campaign.name,
@@ -435,7 +365,6 @@ class ClassroomPages(ReportFigures):
                 "name": data.campaign.name,
                 "client": data.campaign.client or "—",
                 "profile": data.profile_id,
-                "packs": packs_text,
                 "schools": str(len(data.schools)),
             },
             "totals": self._totals(counts_all, len(data.classrooms)),
@@ -446,6 +375,7 @@ class ClassroomPages(ReportFigures):
             "rectification": sorted(rect_rows, key=lambda r: (r["school"], r["classroom"])),
             "school_names": sorted({r["school"] for r in rect_rows}),
             "status_options": [(s, f.status(s)) for s in ("fail", "not-measured", "indeterminate")],
+            "packs": [{"id": p.pack_id, "version": p.version} for p in data.packs],
             "links": {"csv": "verdicts.csv", "xlsx": "verdicts.xlsx"},
         }
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import jinja2
 
 from luxcheck import __version__
+from luxcheck.compliance import items
 from luxcheck.report.figures import FIGURE_STYLE_VERSION
 from luxcheck.report.format import translations
 from luxcheck.resources import reports_dir
@@ -33,11 +34,13 @@ def environment(lang: str) -> jinja2.Environment:
 
 @cache
 def templates_fingerprint() -> str:
-    """Hash of the templates, static files, catalogs and the rendering code: part of every
+    """Hash of the templates, static files, catalogs and the rendering code (with the
+    single-item rule of :mod:`luxcheck.compliance.items`): part of every
     content key, so a change to any of them re-renders (no stale report survives)."""
     h = hashlib.sha256(__version__.encode() + FIGURE_STYLE_VERSION.encode())
     here = Path(__file__).resolve().parent
-    for module in sorted(here.glob("*.py")):  # every module of the report stage
+    # every module of the report stage, and the grouping of verdicts into the rows it prints
+    for module in (*sorted(here.glob("*.py")), Path(items.__file__).resolve()):
         h.update(module.name.encode())
         h.update(module.read_bytes())
     root = reports_dir()

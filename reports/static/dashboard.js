@@ -1,17 +1,19 @@
-// luxcheck dashboard: sort any table.sortable by clicking a header; filter the rectification
-// list. Vanilla JavaScript, no network, no dependencies.
+// luxcheck dashboard and school summaries: sort any table.sortable by clicking a header (the
+// tables come pre-sorted, so the pages read the same without JavaScript); filter the
+// rectification list. Vanilla JavaScript, no network, no dependencies.
 (function () {
   "use strict";
 
+  // A cell's sort key: its data-value where it has one (a rate, an ISO date), else its text.
   function cellValue(row, index, kind) {
     var cell = row.cells[index];
     if (!cell) { return kind === "number" ? -Infinity : ""; }
+    var raw = cell.getAttribute("data-value");
     if (kind === "number") {
-      var raw = cell.getAttribute("data-value");
       var number = parseFloat(raw === null ? cell.textContent : raw);
       return isNaN(number) ? -Infinity : number;
     }
-    return cell.textContent.trim();
+    return raw === null ? cell.textContent.trim() : raw;
   }
 
   function sortTable(table, header) {

@@ -54,6 +54,7 @@ from tests.support.report_fixtures import (
     verdicts_not_measured,
     verdicts_pass,
 )
+from tests.support.results_table import result_items
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -202,8 +203,8 @@ def _summary(room: str, verdicts: list[Verdict]) -> ClassroomSummary:
     )
 
 
-def test_requirement_pass_rate_counts_every_room_it_applies_to(tmp_path: Path) -> None:
-    """The pass rate by requirement is passed / classrooms the requirement applies to: 1 pass
+def test_quantity_pass_rate_counts_every_room_it_applies_to(tmp_path: Path) -> None:
+    """The pass rate by quantity is passed / classrooms the quantity applies to: 1 pass
     and 99 not measured is 1.0 %, never 100 %; a not-applicable room is left out, and the
     school and campaign rates count rooms the same way (1 pass out of 101 rooms)."""
     not_applicable = [
@@ -225,11 +226,11 @@ def test_requirement_pass_rate_counts_every_room_it_applies_to(tmp_path: Path) -
         PACKS,
     )
     view = ClassroomPages(tmp_path, "en").dashboard_view(data)
-    metrics = {m["requirement"]: m for m in view["metrics"]}
-    mean = metrics["gb7793.desk-mean"]
+    metrics = {m["metric_id"]: m for m in view["metrics"]}
+    mean = metrics["desk_illuminance_mean_lx"]
     assert (mean["applicable"], mean["pass"], mean["not_measured"]) == ("100", "1", "99")
     assert mean["rate"] == "1.0 %"
-    assert metrics["gb7793.desk-u0"]["rate"] == "0.0 %"  # 99 not measured, 1 room without
+    assert metrics["desk_uniformity"]["rate"] == "0.0 %"  # 99 not measured, 1 room without
     assert view["totals"]["rate"] == view["schools"][0]["rate"] == "1.0 %"  # 1 / 101
     assert pass_rate(0, 0) != pass_rate(0, 0)  # nothing to rate: NaN
     text = ClassroomPages(tmp_path, "zh").render_dashboard(data)
@@ -269,86 +270,53 @@ def test_every_template_renders_under_strict_undefined(
         env.get_template("classroom.html.j2").render(**view)
 
 
-def test_verdict_table_golden_zh_and_en(filled: CampaignStore, tmp_path: Path) -> None:
-    """Golden check of the verdict table: measured, limit (≥, range, set), margin with a true
-    minus sign, one more decimal where rounding would hide a failure (U0 0.698 vs ≥ 0.70), the
-    clause, shall/should and the threshold confidence, in Chinese and English."""
+def test_results_table_golden_zh_and_en(filled: CampaignStore, tmp_path: Path) -> None:
+    """Golden check of the results table: measured at the quantity's resolution with the
+    deciding digit where the rounded value would read as the limit (U0 0.698 against ≥ 0.70,
+    GB/T 8170-2008 §4.3 full-value comparison), limits (≥, range, set) at the quantity's
+    resolution, the clause with its obligation as the clause words it (应 / 宜, "shall" /
+    "should"), the single-item verdict, in Chinese and English; the threshold confidence is
+    not in the table (it is in Annex A)."""
     report = report_of(filled, "R101", verdicts_full(), "fail")
-    zh = table_rows(ClassroomPages(tmp_path, "zh").render_classroom(report), "verdicts")
+    zh = [
+        (i.n, i.item, i.measured, i.lines, i.verdict)
+        for i in result_items(ClassroomPages(tmp_path, "zh").render_classroom(report))
+    ]
     assert zh == [
-        [
-            "课桌面平均照度",
-            "431 lx",
-            "≥ 300 lx",
-            "+131 lx",
-            "合格",
-            "GB 7793-2010 5.1",
-            "应（强制）",
-            "已核实",
-        ],
-        [
-            "课桌面照度均匀度",
-            "0.698",
-            "≥ 0.700",
-            "−0.002",
-            "不合格",
-            "GB 7793-2010 5.1",
-            "应（强制）",
-            "已核实",
-        ],
-        [
+        ("1", "课桌面平均照度", "431 lx", [("≥ 300 lx", ["GB 7793-2010 5.1（应）"], "")], "合格"),
+        ("2", "课桌面照度均匀度", "0.698", [("≥ 0.70", ["GB 7793-2010 5.1（应）"], "")], "不合格"),
+        ("3", "统一眩光值", "16.3", [("≤ 19.0", ["GB 7793-2010 5.2（宜）"], "")], "合格"),
+        (
+            "4",
             "相关色温",
             "5,003 K",
-            "3,300–5,300 K",
-            "+297 K",
+            [("3,300–5,300 K", ["GB 40070-2021 4.3（应）"], "")],
             "合格",
-            "GB 40070-2021 4.3",
-            "应（强制）",
-            "已核实",
-        ],
-        [
-            "波动深度",
-            "5.00%",
-            "≤ 3.20%",
-            "−1.80%",
-            "不合格",
-            "GB 40070-2021 Table 2",
-            "应（强制）",
-            "待核实",
-        ],
-        [
-            "统一眩光值",
-            "16.3",
-            "≤ 19.0",
-            "+2.7",
-            "合格",
-            "GB 7793-2010 5.2",
-            "宜（推荐）",
-            "已核实",
-        ],
-        [
+        ),
+        ("5", "波动深度", "5.00%", [("≤ 3.20%", ["GB 40070-2021 Table 2（应）"], "")], "不合格"),
+        (
+            "6",
             "蓝光危害类别(一般照明灯具)",
             "RG0",
-            "RG0",
-            "—",
+            [("RG0", ["GB 40070-2021 4.4（应）"], "")],
             "合格",
-            "GB 40070-2021 4.4",
-            "应（强制）",
-            "已核实",
-        ],
+        ),
     ]
-    en = table_rows(ClassroomPages(tmp_path, "en").render_classroom(report), "verdicts")
-    assert en[1] == [
+    text = ClassroomPages(tmp_path, "en").render_classroom(report)
+    en = result_items(text)
+    assert (en[1].item, en[1].measured, en[1].lines, en[1].verdict) == (
         "Desk uniformity U0 (Emin/Eavg)",
         "0.698",
-        "≥ 0.700",
-        "−0.002",
+        [("≥ 0.70", ["GB 7793-2010 5.1 (shall)"], "")],
         "Fail",
-        "GB 7793-2010 5.1",
-        "Shall",
-        "Verified",
-    ]
-    assert en[3][1:4] == ["5.00 %", "≤ 3.20 %", "−1.80 %"]
+    )
+    assert en[2].lines[0][1] == ["GB 7793-2010 5.2 (should)"]
+    assert (en[4].measured, en[4].lines[0][0]) == ("5.00 %", "≤ 3.20 %")
+    table = text[text.index('<table class="results">') : text.index("</table>")]
+    assert "Verified" not in table and "To be confirmed" not in table
+    annex = table_rows(text, "annex-confidence")
+    flicker = ["GB 40070-2021 Table 2", "Percent flicker (modulation depth)", "≤ 3.20 %"]
+    assert [*flicker, "shall", "To be confirmed"] in annex
 
 
 def test_outcome_first_in_plain_words(filled: CampaignStore, tmp_path: Path) -> None:
@@ -358,7 +326,8 @@ def test_outcome_first_in_plain_words(filled: CampaignStore, tmp_path: Path) -> 
     )
     assert text.index('id="outcome"') < text.index('id="identification"')
     assert "总体结论：<strong>不合格</strong>" in text.replace(": ", "：")
-    assert "不符合的强制性（应）项目：课桌面照度均匀度、波动深度" in text
+    assert "不符合“应”条款要求的项目：课桌面照度均匀度、波动深度" in text
+    assert "强制" not in text
     advice = table_rows(text, "advice")
     assert [row[0] for row in advice] == ["课桌面照度均匀度", "波动深度"]
     assert advice[0][2].startswith("改善课桌面照度均匀度")
@@ -496,12 +465,12 @@ def test_missing_measurements_render_not_measured_never_pass(
     assert report.figures.desk is None
     assert report.figures.spectrum is None
     text = ClassroomPages(tmp_path, "zh").render_classroom(report)
-    rows = table_rows(text, "verdicts")
-    assert len(rows) == 6
-    assert {row[4] for row in rows} == {"未测量"}
-    assert all(row[1] == "—" for row in rows)
+    items = result_items(text)
+    assert len(items) == 6
+    assert {i.verdict for i in items} == {"未测量"}
+    assert all(i.measured == "—" for i in items)
     assert "总体结论：<strong>未完成</strong>" in text.replace(": ", "：")
-    assert "合格" not in "".join(row[4] for row in rows)
+    assert "合格" not in "".join(i.verdict for i in items)
     assert "无图表" in text
 
 
@@ -565,22 +534,25 @@ def test_formatter_locale_rules() -> None:
 
 def test_failing_value_against_a_range_is_never_printed_as_compliant() -> None:
     """Decimals are added for a range limit as for ≥/≤ (one rule): CCT 5,300.4 K against
-    3,300–5,300 K (the compliance engine's verdict) prints out of range with a negative,
-    non-zero margin, not as "5,300 K | 3,300–5,300 K | −0 K | Fail"; 3,299.6 K likewise at the
-    lower bound. A value well inside keeps the metric's decimals."""
+    3,300–5,300 K (GB 40070-2021, a shall-clause; the engine's verdict) prints out of range,
+    not as "5,300 K", and the item fails although GB 7793-2010's wider 3,300–5,500 K (宜) is
+    met; 3,299.6 K likewise at the lower bound. A value well inside keeps the quantity's
+    resolution, and the limits keep theirs (never "3,300.0–5,300.0 K")."""
     from luxcheck.compliance.engine import evaluate
+    from luxcheck.compliance.items import group_verdicts
 
-    def shown(cct: float) -> tuple[str, str, str, str]:
-        v = next(
-            v for v in evaluate({"cct_K": cct}, "cn-classroom") if v.requirement_id == "gb40070.cct"
+    def shown(cct: float) -> tuple[str, list[str], str]:
+        (item,) = group_verdicts(
+            v for v in evaluate({"cct_K": cct}, "cn-classroom") if v.metric == "cct_K"
         )
         f = Formatter("en")
-        return f.measured(v), f.limit(v), f.margin(v), v.status
+        return f.measured(item), [f.limit(line, item.metric) for line in item.lines], item.status
 
-    assert shown(5300.4) == ("5,300.4 K", "3,300.0–5,300.0 K", "−0.4 K", "fail")
-    assert shown(3299.6) == ("3,299.6 K", "3,300.0–5,300.0 K", "−0.4 K", "fail")
-    assert shown(5300.0) == ("5,300 K", "3,300–5,300 K", "+0 K", "pass")
-    assert shown(5003.0) == ("5,003 K", "3,300–5,300 K", "+297 K", "pass")
+    limits = ["3,300–5,500 K", "3,300–5,300 K"]
+    assert shown(5300.4) == ("5,300.4 K", limits, "fail")
+    assert shown(3299.6) == ("3,299.6 K", limits, "fail")
+    assert shown(5300.0) == ("5,300 K", limits, "pass")
+    assert shown(5003.0) == ("5,003 K", limits, "pass")
 
 
 # --------------------------------------------------------------------------- safe paths
