@@ -388,7 +388,8 @@ class MeasurementSession:
 
 
 #: The environmental conditions of a classroom's measurement (a test report states them where
-#: they bear on the results, ISO/IEC 17025 §7.8.3.1 a)): field, unit, plausible range. A condition not recorded is None, never a guess.
+#: they bear on the results, ISO/IEC 17025 §7.8.3.1 a)): field, unit, plausible range. A
+#: condition not recorded is None, never a guess.
 ENVIRONMENT_FIELDS: tuple[tuple[str, str, float, float], ...] = (
     ("temperature_C", "°C", -30.0, 60.0),
     ("relative_humidity_percent", "%", 0.0, 100.0),
