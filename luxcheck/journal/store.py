@@ -538,7 +538,16 @@ class CampaignStore(RecordsMixin):
     def _instrument(row: Sequence[Any]) -> Instrument:
         due = None if row[9] is None else dt.date.fromisoformat(row[9])
         return Instrument(
-            row[0], row[1], row[2], dt.date.fromisoformat(row[3]), *row[4:9], calibration_due=due
+            row[0],
+            row[1],
+            row[2],
+            dt.date.fromisoformat(row[3]),
+            row[4],
+            row[5],
+            row[6],
+            name=row[7],
+            calibration_certificate=row[8],
+            calibration_due=due,
         )
 
     def sessions(self, classroom_id: str | None = None) -> list[MeasurementSession]:

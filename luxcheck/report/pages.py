@@ -13,9 +13,9 @@ import jinja2
 
 from luxcheck import __version__
 from luxcheck.compliance.verdict import Verdict
-from luxcheck.model import Instrument
 from luxcheck.report.advice import advice_msgid
 from luxcheck.report.charts import ReportFigures
+from luxcheck.report.document import DocumentView
 from luxcheck.report.files import inside, safe_component
 from luxcheck.report.format import pass_rate
 from luxcheck.report.model import (
@@ -114,7 +114,6 @@ class ClassroomPages(ReportFigures):
         ]
         if room.notes:
             ident.append((_("Notes"), room.notes))
-        instruments = [self._instrument_row(i) for i in report.instruments]
         sessions = [
             {
                 "id": s.session_id,
@@ -140,14 +139,16 @@ class ClassroomPages(ReportFigures):
         policy = report.policy
         zh = self.lang == "zh"
         packs_text = ", ".join(f"{p.pack_id} {p.version}" for p in report.packs) or "—"
+        document = DocumentView(f, _).view(report, f.status(outcome.status), headline)
         return {
             "doc": self._doc(
                 title=f"{room.name} — {report.school.name}",
                 heading=_("Classroom lighting acceptance report"),
                 rel=rel,
                 provenance=provenance_string(report),
-                running=f"{report.campaign.name} · {report.school.name} · {room.name}",
+                running=f"{document['header']} · {report.school.name} · {room.name}",
             ),
+            "document": document,
             "ident": ident,
             "outcome": {
                 "status": outcome.status,
@@ -163,7 +164,6 @@ class ClassroomPages(ReportFigures):
             "figures": figures,
             "desk_points": desk_points,
             "flicker_facts": self._flicker_facts(report),
-            "instruments": instruments,
             "sessions": sessions,
             "advice": advice,
             "integrity": {
@@ -196,18 +196,6 @@ class ClassroomPages(ReportFigures):
             "obligation": f.obligation(v.obligation),
             "confidence": f.confidence(v.confidence),
             "reason": f.reason(v.reason),
-        }
-
-    def _instrument_row(self, i: Instrument) -> dict[str, str]:
-        f = self.fmt
-        return {
-            "id": i.instrument_id,
-            "model": i.model,
-            "serial": i.serial_number,
-            "kind": i.kind,
-            "calibrated": f.date(i.calibration_date),
-            "uncertainty": f"{f.with_unit(f.number(i.expanded_uncertainty_percent, 1), '%')} "
-            f"(k = {f.number(i.coverage_factor, 0)})",
         }
 
     def _flicker_facts(self, report: ClassroomReportData) -> list[tuple[str, str]]:
