@@ -71,7 +71,6 @@ class DocumentView:
             mark = ""
         lab_name = (lab.name if zh or not lab.name_en else lab.name_en) if lab else "—"
         cover = [
-            (_("Report number"), number),
             (_("Client"), report.campaign.client or "—"),
             (_("Object tested"), f"{school.name} {room.name} ({room.classroom_id})"),
             (_("Address"), school.address or "—"),
@@ -172,6 +171,7 @@ class DocumentView:
             "mark": mark,
             "watermark": _("DRAFT") if mark else "",
             "title": _("Test report"),
+            "lab_name": lab_name,
             "number": number,
             "header": f"{lab_name if lab else _('DRAFT')} · {number_word}"
             + ("：" if zh else ": ")
