@@ -126,7 +126,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             flag,
             type=float,
             dest=field,
-            metavar=unit.replace("%", "%%"),
+            metavar="PERCENT" if unit == "%" else unit,
             help=f"environmental condition: {PROMPTS[field][1]} [{unit.replace('%', '%%')}] "
             "(asked at the start when a person is at the prompt; not recorded if not given)",
         )
