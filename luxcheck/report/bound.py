@@ -22,10 +22,22 @@ _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S)
 _DROP = re.compile(r'<script\b[^>]*>.*?</script>|<div class="watermark"[^>]*>.*?</div>', re.S)
 
 
-def _body(html_text: str) -> str:
+_ID = re.compile(r' (id|href)="#?([^"]+)"')
+
+
+def _body(html_text: str, prefix: str) -> str:
+    """The body of a rendered page without its scripts and watermark, its element ids (and
+    in-page links) prefixed so that the parts of one document do not share an anchor."""
     match = _BODY.search(html_text)
-    body = match.group(1) if match else html_text
-    return _DROP.sub("", body)
+    body = _DROP.sub("", match.group(1) if match else html_text)
+
+    def rename(m: re.Match[str]) -> str:
+        attr, value = m.group(1), m.group(2)
+        if attr == "href" and not m.group(0).startswith(' href="#'):
+            return m.group(0)
+        return f' {attr}="{"#" if attr == "href" else ""}{prefix}-{value}"'
+
+    return _ID.sub(rename, body)
 
 
 def bound_html(
@@ -37,7 +49,7 @@ def bound_html(
     """The bound report of a school as one HTML document (to be saved beside the school page)."""
     f, _ = pages.fmt, pages._
     zh = pages.lang == "zh"
-    parts = [{"label": _("School summary"), "html": _body(school_html)}]
+    parts = [{"label": _("School summary"), "html": _body(school_html, "school")}]
     contents = []
     status_words = {
         "issued": _("issued"),
@@ -50,7 +62,8 @@ def bound_html(
         number = issue.report_number or _("(not numbered)")
         path = pages.classroom_path(school.school.school_id, room.classroom_id)
         label = f"{room.name} ({room.classroom_id}) · {number}"
-        parts.append({"label": label, "html": _body(Path(path).read_text(encoding="utf-8"))})
+        html_text = Path(path).read_text(encoding="utf-8")
+        parts.append({"label": label, "html": _body(html_text, f"room-{len(parts)}")})
         contents.append(
             {
                 "classroom": f"{room.name} ({room.classroom_id})",
