@@ -167,8 +167,7 @@ def run(args: argparse.Namespace) -> int:
             todo = [r for r in reports if not r.document.issue.report_number]
             for report in todo:
                 sign_off(store, report, lab, "prepare", args.prepared_by)
-            if todo:
-                reports = _reports(store, args, lab)
+            reports = [with_document(store, r, lab) for r in reports]  # numbers read back
     summary = render_campaign(
         reports,
         args.out,

@@ -14,7 +14,7 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from luxcheck.errors import StoreError
 from luxcheck.model import (
@@ -23,6 +23,8 @@ from luxcheck.model import (
     ReportRevision,
     ReportSignoff,
 )
+
+_T = TypeVar("_T")
 
 _ENV_COLUMNS = (
     "record_id",
@@ -94,17 +96,32 @@ class RecordsMixin:
 
     def environments(self, classroom_id: str | None = None) -> list[EnvironmentRecord]:
         """The environment records (of one classroom's sessions, if given), in journal order."""
-        sql = f"SELECT {', '.join('e.' + c for c in _ENV_COLUMNS)} FROM environment e"
-        params: tuple[str, ...] = ()
+        join = ""
         if classroom_id is not None:
-            sql += " JOIN session s ON s.session_id = e.session_id WHERE s.classroom_id = ?"
-            params = (classroom_id,)
-        rows = self._db.execute(sql + " ORDER BY e.seq", params).fetchall()
+            join = " JOIN session s ON s.session_id = e.session_id WHERE s.classroom_id = ?"
+        return self._select(
+            EnvironmentRecord,
+            f"SELECT {', '.join('e.' + c for c in _ENV_COLUMNS)} FROM environment e{join} "
+            "ORDER BY e.seq",
+            () if classroom_id is None else (classroom_id,),
+            _ENV_COLUMNS,
+            "recorded_at",
+        )
+
+    def _select(
+        self,
+        cls: type[_T],
+        sql: str,
+        params: Sequence[str],
+        columns: Sequence[str],
+        time_column: str,
+    ) -> list[_T]:
+        """The rows of a query as records of ``cls`` (``time_column`` parsed to a datetime)."""
         records = []
-        for row in rows:
-            values = dict(zip(_ENV_COLUMNS, row, strict=True))
-            values["recorded_at"] = dt.datetime.fromisoformat(values["recorded_at"])
-            records.append(EnvironmentRecord(**values))
+        for row in self._db.execute(sql, params).fetchall():
+            values = dict(zip(columns, row, strict=True))
+            values[time_column] = dt.datetime.fromisoformat(values[time_column])
+            records.append(cls(**values))
         return records
 
     # ----------------------------------------------------------------- report numbers
@@ -119,18 +136,14 @@ class RecordsMixin:
 
     def report_revisions(self, classroom_id: str | None = None) -> list[ReportRevision]:
         """The report numbers given (of one classroom, if given), oldest first."""
-        sql = f"SELECT {', '.join(_REVISION_COLUMNS)} FROM report_revision"
-        params: tuple[str, ...] = ()
-        if classroom_id is not None:
-            sql += " WHERE classroom_id = ?"
-            params = (classroom_id,)
-        rows = self._db.execute(sql + " ORDER BY year, seq", params).fetchall()
-        revisions = []
-        for row in rows:
-            values = dict(zip(_REVISION_COLUMNS, row, strict=True))
-            values["assigned_at"] = dt.datetime.fromisoformat(values["assigned_at"])
-            revisions.append(ReportRevision(**values))
-        return revisions
+        where = "" if classroom_id is None else " WHERE classroom_id = ?"
+        return self._select(
+            ReportRevision,
+            f"SELECT {', '.join(_REVISION_COLUMNS)} FROM report_revision{where} ORDER BY year, seq",
+            () if classroom_id is None else (classroom_id,),
+            _REVISION_COLUMNS,
+            "assigned_at",
+        )
 
     def next_report_seq(self, year: int) -> int:
         """The next number in the sequence of ``year``'s reports (1 for the first)."""
@@ -151,14 +164,11 @@ class RecordsMixin:
 
     def signoffs(self, report_number: str) -> list[ReportSignoff]:
         """The sign-offs of a report revision, in the order they were made."""
-        rows = self._db.execute(
+        return self._select(
+            ReportSignoff,
             f"SELECT {', '.join(_SIGNOFF_COLUMNS)} FROM report_signoff WHERE report_number = ? "
             "ORDER BY seq",
             (report_number,),
-        ).fetchall()
-        result = []
-        for row in rows:
-            values = dict(zip(_SIGNOFF_COLUMNS, row, strict=True))
-            values["signed_at"] = dt.datetime.fromisoformat(values["signed_at"])
-            result.append(ReportSignoff(**values))
-        return result
+            _SIGNOFF_COLUMNS,
+            "signed_at",
+        )

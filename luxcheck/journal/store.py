@@ -208,6 +208,7 @@ CREATE TABLE environment (
     stray_light_lx REAL, warmup_min REAL,
     note TEXT NOT NULL
 );
+CREATE INDEX environment_session ON environment(session_id);
 CREATE TRIGGER environment_no_update BEFORE UPDATE ON environment
 BEGIN SELECT RAISE(ABORT, 'environment records are append-only: add a new record'); END;
 CREATE TRIGGER environment_no_delete BEFORE DELETE ON environment

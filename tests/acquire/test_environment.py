@@ -10,7 +10,6 @@ reading).
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -19,8 +18,9 @@ from luxcheck.acquire.environment import ask_environment, record_environment
 from luxcheck.acquire.session import ScriptedConsole
 from luxcheck.cli import main
 from luxcheck.journal.store import CampaignStore
-from luxcheck.model import Campaign, Instrument, MeasurementSession, School
-from tests.support.builders import T0, make_classroom
+from luxcheck.model import MeasurementSession
+from tests.acquire.test_measure_cli import _campaign
+from tests.support.builders import T0
 
 EMU = "emu://t-10a?lux=512&time_scale=0.01"
 
@@ -55,15 +55,6 @@ def test_nothing_given_writes_no_record(store: CampaignStore) -> None:
     """An all-empty record would say nothing: none is written (the report says not recorded)."""
     assert record_environment(store, store.sessions()[0], {}) is None
     assert store.environments() == []
-
-
-def _campaign(tmp_path: Path) -> Path:
-    path = tmp_path / "c.lux"
-    with CampaignStore.create(path, Campaign("C1", "测试")) as store:
-        store.add_school(School("S01", "第一中学"))
-        store.add_classroom(make_classroom())
-        store.add_instrument(Instrument("LUX-1", "T-10A", "1", dt.date(2026, 1, 1), 4.0))
-    return path
 
 
 @pytest.mark.parametrize("resume", [False, True])
