@@ -248,3 +248,31 @@ def test_without_a_lab_profile_reports_are_plain_drafts(
     assert "21.5 °C" in html and "20.0 min" in html
     env = html[html.index('id="environment"') : html.index('id="verdicts"')]
     assert env.count("未记录") == 3  # humidity, voltage, stray light
+
+
+def test_logo_seal_and_english_cover(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The profile's logo and seal images are inlined on the cover (self-contained HTML, no
+    file link); the English report carries the same document in English."""
+    from PIL import Image
+
+    for name, colour in (("logo.png", "navy"), ("seal.png", "red")):
+        Image.new("RGB", (8, 8), colour).save(tmp_path / name)
+    text = Path(LAB).read_text(encoding="utf-8")
+    text = text.replace("[[person]]", 'logo = "logo.png"\nseal = "seal.png"\n\n[[person]]', 1)
+    (tmp_path / "lab.toml").write_text(text, encoding="utf-8")
+    campaign = _campaign(tmp_path / "c.lux")
+    code, _out, err = _run(
+        capsys, "report", str(campaign), "--out", str(tmp_path / "r"), "--lang", "en",
+        "--lab", str(tmp_path / "lab.toml"), "--jobs", "1",
+    )  # fmt: skip
+    assert code == 0, err
+    html = (tmp_path / "r" / "schools" / "S01" / "R101.html").read_text(encoding="utf-8")
+    cover = html[html.index('id="cover"') : html.index('id="statements"')]
+    assert cover.count('src="data:image/png;base64,') == 2
+    for text in (
+        "Test report", "Report number", "(not numbered)", "Example Lighting Test Laboratory",
+        "within 15 days of its receipt", "Prepared by", "Reviewed by", "Approved by",
+        "(blank below)", "GB/T 5700-2008", "Calibration due", "28 February 2027",
+        "DRAFT — not approved",
+    ):  # fmt: skip
+        assert text in html, text
