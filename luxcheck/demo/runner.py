@@ -460,7 +460,7 @@ def issue_reports(
     with store.transaction():
         for report in data:
             for role, person in zip(("prepare", "review", "approve"), staff, strict=True):
-                sign_off(store, report, lab, role, person)
+                sign_off(store, report, lab, role, person, digest=report.document.issue.digest)
     names = ", ".join(lab.person(p).name for p in staff)
     issued = [with_document(store, r, lab, context) for r in data]  # the sign-offs read back
     say(

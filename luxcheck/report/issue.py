@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Sequence
 
 from luxcheck.errors import InputError
 from luxcheck.journal.store import CampaignStore
 from luxcheck.lab import LabProfile
 from luxcheck.model import ReportRevision, ReportSignoff
-from luxcheck.report.files import content_key
 from luxcheck.report.model import (
     ClassroomReportData,
     IssueState,
@@ -51,23 +51,27 @@ _DONE = {"prepare": "prepared", "review": "reviewed", "approve": "approved"}
 def content_digest(report: ClassroomReportData) -> str:
     """A SHA-256 over what a report says: the raw readings and packs (``report.digest``), the
     campaign, school and classroom, the rules, the verdicts, the instruments, the environmental
-    conditions and the judgement basis. Sign-offs and the report date are not part of it."""
+    conditions and the judgement basis. Sign-offs and the report date are not part of it.
+
+    The records hashed are frozen dataclasses of texts, numbers and dates (no arrays), so their
+    ``repr`` is exact (floats print their shortest round-trip form) and one C-speed pass; the
+    digest belongs to this luxcheck's records (a release that changes them makes reports
+    drafts again until signed off anew, which is what a changed report should be)."""
     doc = report.document
-    return content_key(
-        (
-            report.digest,
-            report.campaign,
-            report.school,
-            report.classroom,
-            report.profile_id,
-            report.policy,
-            report.verdicts,
-            report.instruments,
-            doc.environment,
-            doc.basis,
-            doc.lab.lab_id if doc.lab else "",
-        )
+    content = (
+        report.digest,
+        report.campaign,
+        report.school,
+        report.classroom,
+        report.profile_id,
+        report.policy,
+        report.verdicts,
+        report.instruments,
+        doc.environment,
+        doc.basis,
+        doc.lab.lab_id if doc.lab else "",
     )
+    return hashlib.sha256(repr(content).encode("utf-8")).hexdigest()
 
 
 def calibration_problems(report: ClassroomReportData) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -138,17 +142,20 @@ def issue_state(
     was prepared, reviewed and approved, ``draft`` otherwise (with its number, if one was given
     to this content)."""
     expired, undated = calibration_problems(report)
+    digest = content_digest(report)
     if lab is None:
-        return IssueState("no-lab", expired=expired, undated=undated)
+        return IssueState("no-lab", expired=expired, undated=undated, digest=digest)
     latest = _latest(store, report.classroom.classroom_id)
     if latest is None:
-        return IssueState("draft", expired=expired, undated=undated)
+        return IssueState("draft", expired=expired, undated=undated, digest=digest)
     signoffs = store.signoffs(latest.report_number)
-    if latest.digest != content_digest(report):
+    if latest.digest != digest:
         # changed since it was numbered: a correction not yet prepared
         issued = any(s.role == "approve" for s in signoffs)
         replaces = latest.report_number if issued else latest.replaces
-        return IssueState("draft", replaces=replaces, expired=expired, undated=undated)
+        return IssueState(
+            "draft", replaces=replaces, expired=expired, undated=undated, digest=digest
+        )
     roles = {s.role for s in signoffs}
     status: IssueStatus = "issued" if {"prepare", "review", "approve"} <= roles else "draft"
     return IssueState(
@@ -159,6 +166,7 @@ def issue_state(
         _signatures(lab, signoffs),
         expired,
         undated,
+        digest,
     )
 
 
@@ -206,12 +214,14 @@ def sign_off(
     person_id: str,
     *,
     now: dt.datetime | None = None,
+    digest: str | None = None,
 ) -> ReportRevision:
     """Record that ``person_id`` prepared, reviewed or approved a classroom report's current
     content; return the revision signed (a new one with a new number when preparing content
     that has none). Refused (:class:`InputError`, nothing written): a person not in the
     profile or without the role, the same person signing twice, a review before preparation,
-    an approval before review, a role already signed, an expired or undated calibration."""
+    an approval before review, a role already signed, an expired or undated calibration.
+    ``digest``: the report's :func:`content_digest` when the caller has it at hand."""
     if role not in _DONE:
         raise InputError(f"{role!r}: expected prepare, review or approve", column="role")
     name = _check_person(lab, person_id, role)
@@ -220,7 +230,7 @@ def sign_off(
         raise problem
     room = report.classroom.classroom_id
     now = now or dt.datetime.now(dt.UTC)
-    digest = content_digest(report)
+    digest = digest or content_digest(report)
     latest = _latest(store, room)
     signoffs = store.signoffs(latest.report_number) if latest else []
     current = latest is not None and latest.digest == digest

@@ -348,6 +348,8 @@ class IssueState:
     signatures: tuple[Signature, ...] = ()
     expired: tuple[str, ...] = ()
     undated: tuple[str, ...] = ()
+    #: the content digest the state was found for (:func:`luxcheck.report.issue.content_digest`)
+    digest: str = ""
 
 
 @dataclass(frozen=True)
