@@ -64,6 +64,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``report`` command (and its sign-off forms)."""
     parser = sub.add_parser(
         "report",
+        usage="luxcheck report CAMPAIGN --out DIR [--lab FILE] [--prepared-by PERSON] [options]\n"
+        "       luxcheck report {prepare,review,approve} CAMPAIGN (--classroom ID | --all) "
+        "--by PERSON [--lab FILE]",
         help="write the acceptance reports of a campaign (HTML, optionally PDF); "
         "prepare, review and approve them",
         description="Write the classroom reports, school summaries, the campaign dashboard and "
@@ -81,15 +84,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     parser.add_argument("--out", type=Path, help="output folder (writing reports)")
     parser.add_argument(
-        "--lab", default=None, help=f"laboratory profile (TOML; default: ${LAB_ENV})"
+        "--lab",
+        default=None,
+        metavar="FILE",
+        help=f"laboratory profile (TOML; default: ${LAB_ENV})",
     )
     parser.add_argument(
-        "--classroom", action="append", default=[], help="classroom id to sign off (repeatable)"
+        "--classroom",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="classroom id to sign off (repeatable)",
     )
     parser.add_argument("--all", action="store_true", help="sign off every classroom")
-    parser.add_argument("--by", help="who signs off: a person id of the laboratory profile")
+    parser.add_argument(
+        "--by", metavar="PERSON", help="who signs off: a person id of the laboratory profile"
+    )
     parser.add_argument(
         "--prepared-by",
+        metavar="PERSON",
         help="writing reports: record this person as preparer of every report whose content "
         "has not been prepared yet",
     )
