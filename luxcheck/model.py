@@ -349,6 +349,11 @@ class Instrument:
     expanded_uncertainty_percent: float
     coverage_factor: float = 2.0
     kind: str = "illuminance"
+    #: what the instrument is (e.g. 照度计), its calibration certificate number and the date
+    #: its calibration runs out (empty / None: not given; a report cannot be issued without)
+    name: str = ""
+    calibration_certificate: str = ""
+    calibration_due: dt.date | None = None
 
     def __post_init__(self) -> None:
         check_id(self.instrument_id, "instrument_id")
@@ -367,6 +372,21 @@ class Instrument:
             "kind",
             ("illuminance", "chroma", "spectrum", "flicker", "luminance", "power", "distance"),
         )
+        check_text(self.name, "name")
+        check_text(self.calibration_certificate, "calibration_certificate")
+        if self.calibration_due is not None:
+            check_date(self.calibration_due, "calibration_due")
+            if self.calibration_due <= self.calibration_date:
+                raise InputError(
+                    f"{self.calibration_due} is not after the calibration date "
+                    f"{self.calibration_date}",
+                    column="calibration_due",
+                )
+
+    def expired_on(self, day: dt.date) -> bool:
+        """Whether the calibration had run out on ``day`` (its due date was before it); False
+        when no due date is recorded (the issuing checks refuse that separately)."""
+        return self.calibration_due is not None and day > self.calibration_due
 
 
 @dataclass(frozen=True)
@@ -392,6 +412,94 @@ class MeasurementSession:
         if len(set(self.instrument_ids)) != len(self.instrument_ids):
             raise InputError("instrument listed twice", column="instrument_ids")
         check_text(self.notes, "notes")
+
+
+#: The environmental conditions of a classroom's measurement (a test report states them where
+#: they bear on the results, ISO/IEC 17025 §7.8.3.1 a)): field, unit, plausible range. A
+#: condition not recorded is None, never a guess.
+ENVIRONMENT_FIELDS: tuple[tuple[str, str, float, float], ...] = (
+    ("temperature_C", "°C", -30.0, 60.0),
+    ("relative_humidity_percent", "%", 0.0, 100.0),
+    ("supply_voltage_V", "V", 0.0, 1000.0),
+    ("stray_light_lx", "lx", 0.0, 100_000.0),
+    ("warmup_min", "min", 0.0, 1440.0),
+)
+
+
+@dataclass(frozen=True)
+class EnvironmentRecord:
+    """The conditions of one measurement session, as the inspector recorded them
+    (append-only: a later record of the same session supersedes the earlier in the report)."""
+
+    record_id: str
+    session_id: str
+    recorded_at: dt.datetime
+    temperature_C: float | None = None
+    relative_humidity_percent: float | None = None
+    supply_voltage_V: float | None = None
+    stray_light_lx: float | None = None
+    warmup_min: float | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        check_id(self.record_id, "record_id")
+        check_id(self.session_id, "session_id")
+        check_timestamp(self.recorded_at, "recorded_at")
+        for name, _unit, low, high in ENVIRONMENT_FIELDS:
+            value = getattr(self, name)
+            if value is not None:
+                check_number(value, name, minimum=low, maximum=high)
+        check_text(self.note, "note")
+
+
+#: The steps of issuing a report, in order (编制 / 审核 / 批准).
+SIGNOFF_ROLES: tuple[str, ...] = ("prepare", "review", "approve")
+
+
+@dataclass(frozen=True)
+class ReportRevision:
+    """A report number given to one revision of a classroom's report (append-only). ``digest``
+    is the content the number was given to; ``replaces`` the number of the issued report this
+    revision corrects (ISO/IEC 17025 §7.8.8), empty for a first issue."""
+
+    report_number: str
+    classroom_id: str
+    revision: int
+    year: int
+    seq: int
+    digest: str
+    assigned_at: dt.datetime
+    replaces: str = ""
+
+    def __post_init__(self) -> None:
+        check_text(self.report_number, "report_number", allow_empty=False)
+        check_id(self.classroom_id, "classroom_id")
+        check_int(self.revision, "revision", minimum=1)
+        check_int(self.year, "year", minimum=1900, maximum=9999)
+        check_int(self.seq, "seq", minimum=1)
+        check_text(self.digest, "digest", allow_empty=False)
+        check_timestamp(self.assigned_at, "assigned_at")
+        check_text(self.replaces, "replaces")
+
+
+@dataclass(frozen=True)
+class ReportSignoff:
+    """Who prepared, reviewed or approved a report revision, and when (append-only)."""
+
+    report_number: str
+    role: str
+    person_id: str
+    person_name: str
+    signed_at: dt.datetime
+    digest: str
+
+    def __post_init__(self) -> None:
+        check_text(self.report_number, "report_number", allow_empty=False)
+        check_choice(self.role, "role", SIGNOFF_ROLES)
+        check_text(self.person_id, "person_id", allow_empty=False)
+        check_text(self.person_name, "person_name", allow_empty=False)
+        check_timestamp(self.signed_at, "signed_at")
+        check_text(self.digest, "digest", allow_empty=False)
 
 
 # --------------------------------------------------------------------------- readings

@@ -31,6 +31,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--no-reports", action="store_true", help="stop after the analysis")
     p.add_argument("--pdf", action="store_true", help="also render PDF reports")
     p.add_argument("--jobs", type=whole, default=None, help="report worker processes")
+    p.add_argument(
+        "--lab",
+        type=Path,
+        default=None,
+        help="laboratory profile that issues the reports (default: the fictitious demo lab)",
+    )
     p.set_defaults(func=_run)
 
 
@@ -49,5 +55,6 @@ def _run(args: argparse.Namespace) -> int:
         reports=not args.no_reports,
         pdf=args.pdf,
         jobs=args.jobs,
+        lab_path=args.lab,
     )
     return EXIT_OK

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from luxcheck.acquire.advice import device_message
+from luxcheck.acquire.environment import PROMPTS, ask_environment, record_environment
 from luxcheck.acquire.meters import DriverMeter, ManualMeter
 from luxcheck.acquire.session import (
     Console,
@@ -42,6 +43,14 @@ from luxcheck.errors import EXIT_DEVICE, EXIT_OK, DeviceError, InputError
 from luxcheck.journal.store import CampaignStore
 from luxcheck.model import MeasurementSession
 
+#: The environmental conditions a scripted session takes from the command line.
+ENVIRONMENT_OPTIONS: tuple[tuple[str, str, str], ...] = (
+    ("--temperature", "temperature_C", "°C"),
+    ("--humidity", "relative_humidity_percent", "%"),
+    ("--voltage", "supply_voltage_V", "V"),
+    ("--stray-light", "stray_light_lx", "lx"),
+    ("--warm-up", "warmup_min", "min"),
+)
 ALL_ROLES: tuple[Role, ...] = ("lux", "spectrum", "flicker", "power", "height", "luminance")
 #: The roles a meter on a port measures: role, URL option, model option, what the meter is.
 METERS: tuple[tuple[Role, str, str, str], ...] = (
@@ -112,6 +121,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         + ", ".join(m for m, cls in DRIVERS.items() if cls.option("wait_scale"))
         + " (1 for real meters; emulators need none)",
     )
+    for flag, field, unit in ENVIRONMENT_OPTIONS:
+        p.add_argument(
+            flag,
+            type=float,
+            dest=field,
+            metavar="PERCENT" if unit == "%" else unit,
+            help=f"environmental condition: {PROMPTS[field][1]} [{unit.replace('%', '%%')}] "
+            "(asked at the start when a person is at the prompt; not recorded if not given)",
+        )
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument(
         "--verbose", action="store_true", help="add the driver's detail to device errors"
@@ -218,6 +236,20 @@ def _run(args: argparse.Namespace) -> int:
                 f"({desk.rows}×{desk.cols}), board {board.n_points} points; "
                 f"session {session.session_id}"
             )
+            if store.session(session.session_id) is None:
+                store.add_session(session)
+            if not any(
+                r.session_id == session.session_id for r in store.environments(room.classroom_id)
+            ):
+                given = {field: getattr(args, field) for _flag, field, _unit in ENVIRONMENT_OPTIONS}
+                env_record = record_environment(
+                    store, session, ask_environment(console, args.lang, given, ask=interactive)
+                )
+                console.say(
+                    f"environment: {env_record.record_id if env_record else 'not recorded'}"
+                    if args.lang == "en"
+                    else f"环境条件:{env_record.record_id if env_record else '未记录'}"
+                )
             outcome = run_session(
                 store,
                 session,

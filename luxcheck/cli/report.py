@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
@@ -18,8 +19,12 @@ from luxcheck.cli.arguments import output_folder, whole
 from luxcheck.cli.campaign_file import open_campaign
 from luxcheck.compliance.judge import judge_campaign
 from luxcheck.errors import EXIT_OK, InputError
+from luxcheck.journal.store import CampaignStore
+from luxcheck.lab import LAB_ENV, LabProfile, load_lab_profile, resolve_lab_path
 from luxcheck.report.assemble import classroom_reports, report_context
 from luxcheck.report.format import LANGUAGES
+from luxcheck.report.issue import sign_off, with_document
+from luxcheck.report.model import ClassroomReportData
 from luxcheck.report.render import render_campaign
 
 
@@ -51,16 +56,56 @@ class ProgressBar:
             self.stream.flush()
 
 
+#: The sign-off commands: ``luxcheck report prepare|review|approve CAMPAIGN``.
+ACTIONS = ("prepare", "review", "approve")
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``report`` command."""
+    """Add the ``report`` command (and its sign-off forms)."""
     parser = sub.add_parser(
         "report",
-        help="write the acceptance reports of a campaign (HTML, optionally PDF)",
+        usage="luxcheck report CAMPAIGN --out DIR [--lab FILE] [--prepared-by PERSON] [options]\n"
+        "       luxcheck report {prepare,review,approve} CAMPAIGN (--classroom ID | --all) "
+        "--by PERSON [--lab FILE]",
+        help="write the acceptance reports of a campaign (HTML, optionally PDF); "
+        "prepare, review and approve them",
         description="Write the classroom reports, school summaries, the campaign dashboard and "
-        "a CSV of all verdicts into --out. Unchanged classrooms are not re-rendered.",
+        "a CSV of all verdicts into --out. Unchanged classrooms are not re-rendered. With a "
+        "laboratory profile (--lab or LUXCHECK_LAB) the reports are the laboratory's; they are "
+        "issued once prepared, reviewed and approved by three different people of the profile: "
+        "'luxcheck report prepare|review|approve CAMPAIGN (--classroom ID | --all) --by PERSON'. "
+        "Without a profile the reports are drafts.",
     )
-    parser.add_argument("campaign", type=Path, help="campaign file")
-    parser.add_argument("--out", type=Path, required=True, help="output folder")
+    parser.add_argument(
+        "words",
+        nargs="+",
+        metavar="[prepare|review|approve] CAMPAIGN",
+        help="campaign file, after a sign-off step to record",
+    )
+    parser.add_argument("--out", type=Path, help="output folder (writing reports)")
+    parser.add_argument(
+        "--lab",
+        default=None,
+        metavar="FILE",
+        help=f"laboratory profile (TOML; default: ${LAB_ENV})",
+    )
+    parser.add_argument(
+        "--classroom",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="classroom id to sign off (repeatable)",
+    )
+    parser.add_argument("--all", action="store_true", help="sign off every classroom")
+    parser.add_argument(
+        "--by", metavar="PERSON", help="who signs off: a person id of the laboratory profile"
+    )
+    parser.add_argument(
+        "--prepared-by",
+        metavar="PERSON",
+        help="writing reports: record this person as preparer of every report whose content "
+        "has not been prepared yet",
+    )
     parser.add_argument("--pdf", action="store_true", help="also write PDF (needs WeasyPrint)")
     parser.add_argument("--lang", choices=sorted(LANGUAGES), default="zh", help="language")
     parser.add_argument(
@@ -81,20 +126,61 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(func=run)
 
 
+def _lab(option: str | None) -> LabProfile | None:
+    path = resolve_lab_path(option)
+    return None if path is None else load_lab_profile(path)
+
+
+def _reports(
+    store: CampaignStore, args: argparse.Namespace, lab: LabProfile | None
+) -> list[ClassroomReportData]:
+    # the profile and decision rule are resolved once; judging and the reports share them
+    context = report_context(
+        args.profile or store.campaign.profile, decision_rule=args.decision_rule
+    )
+    judged, _ = judge_campaign(
+        store, profile=context.profile_id, decision_rule=context.decision_rule
+    )
+    return [
+        with_document(store, report, lab, context)
+        for report in classroom_reports(store, judged, context)
+    ]
+
+
 def run(args: argparse.Namespace) -> int:
-    """Run ``luxcheck report``: judge every classroom, then render."""
+    """Run ``luxcheck report``: judge every classroom, then render (or record a sign-off)."""
+    if args.words[0] in ACTIONS:
+        if len(args.words) != 2:
+            raise InputError(
+                f"expected 'luxcheck report {args.words[0]} CAMPAIGN', got {len(args.words) - 1} "
+                "campaign files",
+                source="arguments",
+            )
+        return _sign_off(args.words[0], Path(args.words[1]), args)
+    if len(args.words) != 1:
+        raise InputError(
+            f"{args.words[0]!r}: expected one campaign file, or one of {', '.join(ACTIONS)} "
+            "and a campaign file",
+            source="arguments",
+        )
+    if args.out is None:
+        raise InputError("--out is required when writing reports", source="--out")
     if args.jobs < 1:
         raise InputError(f"--jobs {args.jobs}: expected a whole number ≥ 1", source="--jobs")
     output_folder(args.out)
-    with open_campaign(args.campaign) as store:
-        # the profile and decision rule are resolved once; judging and the reports share them
-        context = report_context(
-            args.profile or store.campaign.profile, decision_rule=args.decision_rule
-        )
-        judged, _ = judge_campaign(
-            store, profile=context.profile_id, decision_rule=context.decision_rule
-        )
-        reports = list(classroom_reports(store, judged, context))
+    lab = _lab(args.lab)
+    with open_campaign(Path(args.words[0])) as store:
+        reports = _reports(store, args, lab)
+        if args.prepared_by:
+            if lab is None:
+                raise InputError(
+                    "--prepared-by needs a laboratory profile (--lab or $" + LAB_ENV + ")",
+                    source="--prepared-by",
+                )
+            todo = [r for r in reports if not r.document.issue.report_number]
+            for report in todo:
+                sign_off(store, report, lab, "prepare", args.prepared_by)
+            reports = [with_document(store, r, lab) for r in reports]  # numbers read back
     summary = render_campaign(
         reports,
         args.out,
@@ -105,9 +191,38 @@ def run(args: argparse.Namespace) -> int:
         force=args.force,
         progress=ProgressBar("reports"),
     )
+    states = Counter(r.document.issue.status for r in reports)
     print(
         f"{summary.classrooms} classroom reports ({summary.rendered} rendered, "
         f"{summary.skipped} unchanged){' with PDF' if summary.pdf else ''}; "
-        f"dashboard: {summary.dashboard}"
+        f"issued: {states['issued']}, drafts: {states['draft'] + states['no-lab']}"
+        f"{' (no laboratory profile)' if lab is None else ''}; dashboard: {summary.dashboard}"
     )
+    return EXIT_OK
+
+
+def _sign_off(role: str, campaign: Path, args: argparse.Namespace) -> int:
+    if not args.by:
+        raise InputError(f"who {role}s? give --by PERSON (an id of the laboratory profile)")
+    if bool(args.classroom) == bool(args.all):
+        raise InputError("give --classroom ID (repeatable) or --all", source="--classroom")
+    lab = _lab(args.lab)
+    if lab is None:
+        raise InputError(
+            f"signing off needs a laboratory profile: --lab FILE or ${LAB_ENV}", source="--lab"
+        )
+    with open_campaign(campaign) as store:
+        reports = {r.classroom.classroom_id: r for r in _reports(store, args, lab)}
+        wanted = sorted(reports) if args.all else args.classroom
+        for room in wanted:
+            if room not in reports:
+                raise InputError(f"no classroom {room!r} in the campaign", source=str(campaign))
+        with store.transaction():  # all of them or none
+            for room in wanted:
+                revision = sign_off(store, reports[room], lab, role, args.by)
+                print(
+                    f"{room}: report {revision.report_number} (revision {revision.revision}"
+                    f"{', replaces ' + revision.replaces if revision.replaces else ''}) "
+                    f"{role}: {lab.person(args.by).name} ({args.by})"
+                )
     return EXIT_OK

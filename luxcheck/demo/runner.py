@@ -18,38 +18,85 @@ Everything printed is computed from the campaign file the demo wrote.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from luxcheck.acquire.session import Step, classroom_steps
+from luxcheck.compliance.judge import JudgedRoom
 from luxcheck.demo.plan import RoomPlan
 from luxcheck.demo.scene import RESOLUTION, Scene, quantise
+from luxcheck.errors import InputError
 from luxcheck.journal.store import CampaignStore
-from luxcheck.model import AnyReading, Instrument, MeasurementSession
+from luxcheck.lab import LabProfile
+from luxcheck.model import AnyReading, EnvironmentRecord, Instrument, MeasurementSession
+from luxcheck.report.model import ClassroomReportData
 
 #: The instruments of the simulated inspection team (calibration data printed on the reports).
-DEMO_INSTRUMENTS: tuple[Instrument, ...] = (
+DEMO_INSTRUMENTS: tuple[Instrument, ...] = tuple(
     Instrument(
-        "LUX-1", "Konica Minolta T-10A", "10011234", dt.date(2026, 3, 12), 4.0, kind="illuminance"
-    ),
-    Instrument(
-        "SPEC-1", "JETI specbos 1211", "121100457", dt.date(2026, 2, 20), 3.0, kind="spectrum"
-    ),
-    Instrument(
-        "FLK-1",
-        "luxcheck waveform sensor (12-bit, 20 kHz)",
-        "WS-0042",
-        dt.date(2026, 4, 2),
-        2.0,
-        kind="flicker",
-    ),
-    Instrument(
-        "LUM-1", "Konica Minolta LS-150", "60023311", dt.date(2026, 1, 15), 3.0, kind="luminance"
-    ),
-    Instrument("PWR-1", "Yokogawa WT310E", "C2T1B3001", dt.date(2026, 5, 8), 0.5, kind="power"),
-    Instrument("DIST-1", "Leica DISTO D2", "1433092", dt.date(2026, 6, 1), 0.2, kind="distance"),
+        iid,
+        model,
+        serial,
+        calibrated,
+        uncertainty,
+        kind=kind,
+        name=name,
+        # fictitious certificate numbers of a fictitious calibration laboratory
+        calibration_certificate=f"JZ{calibrated:%Y}-{index + 1:04d}（演示）",
+        calibration_due=calibrated.replace(year=calibrated.year + 1) - dt.timedelta(days=1),
+    )
+    for index, (iid, name, model, serial, calibrated, uncertainty, kind) in enumerate(
+        (
+            (
+                "LUX-1",
+                "照度计",
+                "Konica Minolta T-10A",
+                "10011234",
+                dt.date(2026, 3, 12),
+                4.0,
+                "illuminance",
+            ),
+            (
+                "SPEC-1",
+                "光谱辐射计",
+                "JETI specbos 1211",
+                "121100457",
+                dt.date(2026, 2, 20),
+                3.0,
+                "spectrum",
+            ),
+            (
+                "FLK-1",
+                "频闪测试仪",
+                "luxcheck waveform sensor (12-bit, 20 kHz)",
+                "WS-0042",
+                dt.date(2026, 4, 2),
+                2.0,
+                "flicker",
+            ),
+            (
+                "LUM-1",
+                "亮度计",
+                "Konica Minolta LS-150",
+                "60023311",
+                dt.date(2026, 1, 15),
+                3.0,
+                "luminance",
+            ),
+            ("PWR-1", "功率计", "Yokogawa WT310E", "C2T1B3001", dt.date(2026, 5, 8), 0.5, "power"),
+            (
+                "DIST-1",
+                "激光测距仪",
+                "Leica DISTO D2",
+                "1433092",
+                dt.date(2026, 6, 1),
+                0.2,
+                "distance",
+            ),
+        )
+    )
 )
 ROLE_INSTRUMENT = {
     "lux": "LUX-1",
@@ -87,6 +134,27 @@ def session_for(plan: RoomPlan, index: int, start: dt.datetime) -> MeasurementSe
         inspector=INSPECTORS[index % len(INSPECTORS)],
         started_at=when,
         instrument_ids=tuple(i.instrument_id for i in DEMO_INSTRUMENTS),
+    )
+
+
+def demo_environment(plan: RoomPlan, session: MeasurementSession) -> EnvironmentRecord:
+    """The conditions the simulated inspector records (synthetic, from the room's seed): a
+    November school day; the supply voltage is left not recorded in one room in eight, as an
+    inspector without a voltmeter at hand would."""
+    import numpy as np
+
+    rng = np.random.default_rng([plan.seed, 7793])
+    voltage = None if plan.seed % 8 == 0 else round(float(rng.normal(224.0, 3.0)), 1)
+    return EnvironmentRecord(
+        f"{session.session_id}.env.1",
+        session.session_id,
+        session.started_at,
+        temperature_C=round(float(rng.uniform(14.0, 22.0)), 1),
+        relative_humidity_percent=round(float(rng.uniform(45.0, 70.0)), 0),
+        supply_voltage_V=voltage,
+        stray_light_lx=round(float(rng.uniform(0.0, 3.0)), 1),
+        warmup_min=float(rng.choice([15.0, 20.0, 30.0])),
+        note="演示数据",
     )
 
 
@@ -170,6 +238,7 @@ def measure_campaign(
         readings = fast_readings(plan, session)
         with store.transaction():
             store.add_session(session)
+            store.add_environment(demo_environment(plan, session))
             store.add_readings(readings)
         total += len(readings)
         if progress is not None:
@@ -274,6 +343,8 @@ def measure_room_with_drivers(
     ]
     meters["lux"], meters["spectrum"], meters["flicker"] = opened
     try:
+        store.add_session(session)
+        store.add_environment(demo_environment(plan, session))
         outcome = run_session(
             store,
             session,
@@ -352,6 +423,58 @@ def _pty_ports(settings: Mapping[str, Mapping[str, str]]) -> tuple[dict[str, str
     return ports, procs
 
 
+def demo_staff(lab: LabProfile) -> tuple[str, str, str]:
+    """Three different people of the laboratory who prepare, review and approve."""
+    chosen: list[str] = []
+    for role in ("prepare", "review", "approve"):
+        person = next(
+            (p for p in lab.people if role in p.roles and p.person_id not in chosen), None
+        )
+        if person is None:
+            raise InputError(
+                f"the laboratory profile has no one else who may {role} reports (the demo "
+                "needs three different people)",
+                source=str(lab.path),
+            )
+        chosen.append(person.person_id)
+    return chosen[0], chosen[1], chosen[2]
+
+
+def issue_reports(
+    store: CampaignStore,
+    judged: Sequence[JudgedRoom],
+    lab_path: Path | None,
+    say: Callable[[str], None] = print,
+) -> list[ClassroomReportData]:
+    """The demo's classroom reports, prepared, reviewed and approved by the laboratory's staff
+    (recorded in the campaign file like any sign-off), with their laboratory document."""
+    from luxcheck.lab import load_lab_profile
+    from luxcheck.report.assemble import classroom_reports, report_context
+    from luxcheck.report.issue import sign_off, with_document
+    from luxcheck.resources import data_dir
+
+    lab = load_lab_profile(lab_path or data_dir() / "demo-lab.toml")
+    context = report_context(store.campaign.profile)
+
+    import time
+
+    clock = time.perf_counter()
+    assembled = classroom_reports(store, judged, context)
+    data = [with_document(store, r, lab, context) for r in assembled]
+    staff = demo_staff(lab)
+    with store.transaction():
+        for report in data:
+            for role, person in zip(("prepare", "review", "approve"), staff, strict=True):
+                sign_off(store, report, lab, role, person, digest=report.document.issue.digest)
+    names = ", ".join(lab.person(p).name for p in staff)
+    issued = [with_document(store, r, lab, context) for r in data]  # the sign-offs read back
+    say(
+        f"    {len(data)} reports prepared, reviewed and approved by {names} ({lab.name}) "
+        f"in {time.perf_counter() - clock:.1f} s"
+    )
+    return issued
+
+
 def run_demo(
     out: Path,
     *,
@@ -363,8 +486,11 @@ def run_demo(
     pdf: bool = False,
     jobs: int | None = None,
     say: Callable[[str], None] = print,
+    lab_path: Path | None = None,
 ) -> Path:
-    """Run the demo campaign into ``out``; return the campaign file's path."""
+    """Run the demo campaign into ``out``; return the campaign file's path. The reports are
+    issued by the laboratory of ``lab_path`` (default: the fictitious demo laboratory), whose
+    staff prepare, review and approve every classroom report."""
     import time
     import urllib.parse
     from collections import Counter
@@ -422,11 +548,10 @@ def run_demo(
             t = time.perf_counter()
             import os
 
-            from luxcheck.report.assemble import classroom_reports
             from luxcheck.report.render import render_campaign
 
             workers = jobs or min(4, os.cpu_count() or 1)
-            data = list(classroom_reports(store, judged))
+            data = issue_reports(store, judged, lab_path, say)
             other = "en" if lang == "zh" else "zh"
             rendered = render_campaign(data, out / "reports", lang=lang, pdf=pdf, jobs=workers)
             render_campaign(data, out / f"reports-{other}", lang=other, jobs=workers)

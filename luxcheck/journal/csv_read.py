@@ -121,6 +121,9 @@ class Row:
         except ValueError:
             raise self.error(name, f"expected a date YYYY-MM-DD, got {raw!r}") from None
 
+    def opt_date(self, name: str) -> dt.date | None:
+        return None if self.cells.get(name, "") == "" else self.date(name)
+
     def timestamp(self, name: str) -> dt.datetime:
         raw = self.cells.get(name, "")
         try:

@@ -10,8 +10,10 @@ file                   one row per
 campaign.csv           the campaign (exactly one row)
 schools.csv            school
 classrooms.csv         classroom (geometry, luminaires, installed power)
-instruments.csv        instrument with calibration date and expanded uncertainty
+instruments.csv        instrument with calibration (date, certificate, due date) and expanded
+                       uncertainty
 sessions.csv           measurement session (``instrument_ids`` separated by ``;``)
+environment.csv        environmental conditions of a session (empty cell: not recorded)
 illuminance.csv        illuminance point (``lights`` is ``on`` or ``off``)
 luminance.csv          luminance reading
 power.csv              power reading (circuit ``general`` or ``board``)
@@ -56,9 +58,11 @@ from luxcheck.journal.csv_read import (
 )
 from luxcheck.journal.store import CampaignStore
 from luxcheck.model import (
+    ENVIRONMENT_FIELDS,
     AnyReading,
     Campaign,
     Classroom,
+    EnvironmentRecord,
     HeightReading,
     IlluminanceReading,
     Instrument,
@@ -96,12 +100,17 @@ LAYOUT: dict[str, FileSpec] = {
             "calibration_date",
             "expanded_uncertainty_percent",
         ),
-        ("coverage_factor", "kind"),
+        ("coverage_factor", "kind", "name", "calibration_certificate", "calibration_due"),
     ),
     "sessions": FileSpec(
         "sessions.csv",
         ("session_id", "classroom_id", "inspector", "started_at"),
         ("instrument_ids", "notes"),
+    ),
+    "environment": FileSpec(
+        "environment.csv",
+        ("record_id", "session_id", "recorded_at"),
+        (*(name for name, *_ in ENVIRONMENT_FIELDS), "note"),
     ),
     "illuminance": FileSpec(
         "illuminance.csv",
@@ -178,6 +187,8 @@ class ImportPlan:
     known_ids: set[str] = field(default_factory=set)
     #: the empty campaign fields :func:`import_folder` filled from campaign.csv
     filled: dict[str, str] = field(default_factory=dict)
+    #: the environmental conditions of the sessions (environment.csv)
+    environment: list[EnvironmentRecord] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -210,6 +221,7 @@ def _counts(plan: ImportPlan, wanted: Callable[[str], bool]) -> dict[str, int]:
         "classrooms": [c.classroom_id for c in plan.classrooms],
         "instruments": [i.instrument_id for i in plan.instruments],
         "sessions": [s.session_id for s in plan.sessions],
+        "environment records": [e.record_id for e in plan.environment],
     }
     return {
         **{what: sum(1 for i in ids if wanted(i)) for what, ids in groups.items()},
@@ -250,6 +262,7 @@ _ID_COLUMN = {
     "classrooms": "classroom_id",
     "instruments": "instrument_id",
     "sessions": "session_id",
+    "environment": "record_id",
 }
 
 
@@ -309,7 +322,13 @@ def read_folder(folder: str | Path) -> ImportPlan:
             serial_number=r.text("serial_number"),
             calibration_date=r.date("calibration_date"),
             expanded_uncertainty_percent=r.number("expanded_uncertainty_percent"),
-            **_given(coverage_factor=r.opt_number("coverage_factor"), kind=r.opt_text("kind")),
+            **_given(
+                coverage_factor=r.opt_number("coverage_factor"),
+                kind=r.opt_text("kind"),
+                name=r.opt_text("name"),
+                calibration_certificate=r.opt_text("calibration_certificate"),
+                calibration_due=r.opt_date("calibration_due"),
+            ),
         )
         for r in _rows(folder, "instruments")
     ]
@@ -326,6 +345,17 @@ def read_folder(folder: str | Path) -> ImportPlan:
             notes=r.text("notes"),
         )
         for r in _rows(folder, "sessions")
+    ]
+    environment = [
+        r.build(
+            EnvironmentRecord,
+            record_id=r.text("record_id"),
+            session_id=r.text("session_id"),
+            recorded_at=r.timestamp("recorded_at"),
+            note=r.text("note"),
+            **{name: r.opt_number(name) for name, *_ in ENVIRONMENT_FIELDS},
+        )
+        for r in _rows(folder, "environment")
     ]
     readings: list[AnyReading] = []
     on_off = {"on": True, "off": False}
@@ -375,7 +405,17 @@ def read_folder(folder: str | Path) -> ImportPlan:
     for r in _rows(folder, "voids"):
         readings.append(r.build(VoidReading, **_common(r)))
     _check_duplicates(folder, lines)
-    return ImportPlan(campaign, schools, classrooms, instruments, sessions, readings, c.line, lines)
+    return ImportPlan(
+        campaign,
+        schools,
+        classrooms,
+        instruments,
+        sessions,
+        readings,
+        c.line,
+        lines,
+        environment=environment,
+    )
 
 
 def _classroom(r: Row) -> Classroom:
@@ -577,6 +617,11 @@ def import_folder(
         for session in plan.sessions:
             if same_or_new(known_sessions, session.session_id, session, "session"):
                 store.add_session(session)
+        known_env = {e.record_id: e for e in store.environments()}
+        plan.known_ids |= set(known_env) & {e.record_id for e in plan.environment}
+        for record in plan.environment:
+            if same_or_new(known_env, record.record_id, record, "environment record"):
+                store.add_environment(record)
         pending = [r for r in plan.readings if not _known_reading(store, r, folder)]
         plan.known_ids |= {r.reading_id for r in plan.readings} - {r.reading_id for r in pending}
         inserted = {r.reading_id for r in plan.readings} - {r.reading_id for r in pending}
@@ -619,7 +664,11 @@ def _check_links(folder: Path, plan: ImportPlan, store: CampaignStore) -> None:
     reading_files = [LAYOUT[k].name for k in LAYOUT if k not in _ID_COLUMN]
 
     def check(file: str, object_id: str, column: str, target: str, names: Iterable[str]) -> None:
-        what = {"classrooms.csv": "classroom", "sessions.csv": "session"}.get(file, "reading")
+        what = {
+            "classrooms.csv": "classroom",
+            "sessions.csv": "session",
+            "environment.csv": "environment record",
+        }.get(file, "reading")
         for name in names:
             if name not in known[target]:
                 raise InputError(
@@ -636,6 +685,10 @@ def _check_links(folder: Path, plan: ImportPlan, store: CampaignStore) -> None:
         sid = session.session_id
         check("sessions.csv", sid, "classroom_id", "classrooms.csv", [session.classroom_id])
         check("sessions.csv", sid, "instrument_ids", "instruments.csv", session.instrument_ids)
+    for record in plan.environment:
+        check(
+            "environment.csv", record.record_id, "session_id", "sessions.csv", [record.session_id]
+        )
     for reading in plan.readings:
         rid = reading.reading_id
         file = next((f for f in reading_files if (f, rid) in plan.lines), "")
@@ -717,6 +770,10 @@ def export_folder(store: CampaignStore, folder: str | Path) -> dict[str, int]:
             row = {f.name: _fmt(getattr(session, f.name)) for f in fields(session)}
             row["instrument_ids"] = ";".join(session.instrument_ids)
             writers["sessions"].writerow(row)
+        for record in store.environments():
+            writers["environment"].writerow(
+                {f.name: _fmt(getattr(record, f.name)) for f in fields(record)}
+            )
         counts: dict[str, int] = {}
         for r in store.readings(include_superseded=True):
             counts[r.kind] = counts.get(r.kind, 0) + 1

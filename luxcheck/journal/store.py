@@ -27,6 +27,7 @@ from typing import Any, cast
 import numpy as np
 
 from luxcheck.errors import InputError, StoreError
+from luxcheck.journal.records import RecordsMixin
 from luxcheck.model import (
     READING_CLASSES,
     AnyReading,
@@ -38,7 +39,7 @@ from luxcheck.model import (
     School,
 )
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _READING_COMMON = ("reading_id", "session_id", "taken_at", "instrument_id", "supersedes", "note")
 
@@ -60,6 +61,18 @@ _KIND_COLUMNS: dict[str, tuple[str, ...]] = {
     "void": (),
 }
 _ARRAY_FIELDS = {"wavelength_nm", "values", "samples"}
+_INSTRUMENT_COLUMNS = (
+    "instrument_id",
+    "model",
+    "serial_number",
+    "calibration_date",
+    "expanded_uncertainty_percent",
+    "coverage_factor",
+    "kind",
+    "name",
+    "calibration_certificate",
+    "calibration_due",
+)
 
 _V1 = """
 CREATE TABLE campaign (
@@ -185,7 +198,64 @@ ALTER TABLE classroom ADD COLUMN luminaire_risk_group TEXT;
 ALTER TABLE classroom ADD COLUMN board_luminaire_risk_group TEXT;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+#: Version 5: the laboratory's document (ISO/IEC 17025 §7.8): the instruments' name,
+#: calibration certificate and due date; the environmental conditions of each session; the
+#: report numbers given to each revision of a classroom's report and who prepared, reviewed
+#: and approved it. The three record tables are append-only.
+_V5 = """
+ALTER TABLE instrument ADD COLUMN name TEXT NOT NULL DEFAULT '';
+ALTER TABLE instrument ADD COLUMN calibration_certificate TEXT NOT NULL DEFAULT '';
+ALTER TABLE instrument ADD COLUMN calibration_due TEXT;
+-- record table: record_id
+CREATE TABLE environment (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    record_id TEXT NOT NULL UNIQUE,
+    session_id TEXT NOT NULL REFERENCES session(session_id),
+    recorded_at TEXT NOT NULL,
+    temperature_C REAL, relative_humidity_percent REAL, supply_voltage_V REAL,
+    stray_light_lx REAL, warmup_min REAL,
+    note TEXT NOT NULL
+);
+CREATE INDEX environment_session ON environment(session_id);
+CREATE TRIGGER environment_no_update BEFORE UPDATE ON environment
+BEGIN SELECT RAISE(ABORT, 'environment records are append-only: add a new record'); END;
+CREATE TRIGGER environment_no_delete BEFORE DELETE ON environment
+BEGIN SELECT RAISE(ABORT, 'environment records are append-only'); END;
+-- record table: report_number
+CREATE TABLE report_revision (
+    report_number TEXT PRIMARY KEY,
+    classroom_id TEXT NOT NULL REFERENCES classroom(classroom_id),
+    revision INTEGER NOT NULL,
+    year INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    digest TEXT NOT NULL,
+    assigned_at TEXT NOT NULL,
+    replaces TEXT NOT NULL,
+    UNIQUE (classroom_id, revision),
+    UNIQUE (year, seq)
+);
+CREATE TRIGGER report_revision_no_update BEFORE UPDATE ON report_revision
+BEGIN SELECT RAISE(ABORT, 'report numbers are append-only: a correction is a new revision'); END;
+CREATE TRIGGER report_revision_no_delete BEFORE DELETE ON report_revision
+BEGIN SELECT RAISE(ABORT, 'report numbers are append-only'); END;
+-- record table: (report_number, role)
+CREATE TABLE report_signoff (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    report_number TEXT NOT NULL REFERENCES report_revision(report_number),
+    role TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    person_name TEXT NOT NULL,
+    signed_at TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    UNIQUE (report_number, role)
+);
+CREATE TRIGGER report_signoff_no_update BEFORE UPDATE ON report_signoff
+BEGIN SELECT RAISE(ABORT, 'sign-offs are append-only'); END;
+CREATE TRIGGER report_signoff_no_delete BEFORE DELETE ON report_signoff
+BEGIN SELECT RAISE(ABORT, 'sign-offs are append-only'); END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 
 #: The possible range (minimum, maximum; None: unbounded) of a metric id.
 MetricBounds = Callable[[str], tuple[float | None, float | None]]
@@ -206,7 +276,7 @@ def _parse_ts(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
 
 
-class CampaignStore:
+class CampaignStore(RecordsMixin):
     """A campaign file. Open with :meth:`create` or :meth:`open`; close with :meth:`close`.
 
     Every ``add_*`` call is its own transaction, committed (and fsynced) before it returns, unless
@@ -393,8 +463,10 @@ class CampaignStore:
 
     def add_instrument(self, instrument: Instrument) -> None:
         """Add an instrument with its calibration."""
+        due = instrument.calibration_due
         self._write(
-            "INSERT INTO instrument VALUES (?,?,?,?,?,?,?)",
+            f"INSERT INTO instrument ({', '.join(_INSTRUMENT_COLUMNS)}) VALUES "
+            f"({', '.join('?' * len(_INSTRUMENT_COLUMNS))})",
             (
                 instrument.instrument_id,
                 instrument.model,
@@ -403,6 +475,9 @@ class CampaignStore:
                 instrument.expanded_uncertainty_percent,
                 instrument.coverage_factor,
                 instrument.kind,
+                instrument.name,
+                instrument.calibration_certificate,
+                None if due is None else _iso(due),
             ),
             f"instrument {instrument.instrument_id}",
         )
@@ -458,20 +533,33 @@ class CampaignStore:
 
     def instruments(self) -> list[Instrument]:
         """All instruments, by id."""
-        rows = self._db.execute("SELECT * FROM instrument ORDER BY instrument_id").fetchall()
+        rows = self._db.execute(
+            f"SELECT {', '.join(_INSTRUMENT_COLUMNS)} FROM instrument ORDER BY instrument_id"
+        ).fetchall()
         return [self._instrument(r) for r in rows]
 
     def instrument(self, instrument_id: str) -> Instrument | None:
         """One instrument, or None."""
         row = self._db.execute(
-            "SELECT * FROM instrument WHERE instrument_id = ?", (instrument_id,)
+            f"SELECT {', '.join(_INSTRUMENT_COLUMNS)} FROM instrument WHERE instrument_id = ?",
+            (instrument_id,),
         ).fetchone()
         return None if row is None else self._instrument(row)
 
     @staticmethod
     def _instrument(row: Sequence[Any]) -> Instrument:
+        due = None if row[9] is None else dt.date.fromisoformat(row[9])
         return Instrument(
-            row[0], row[1], row[2], dt.date.fromisoformat(row[3]), row[4], row[5], row[6]
+            row[0],
+            row[1],
+            row[2],
+            dt.date.fromisoformat(row[3]),
+            row[4],
+            row[5],
+            row[6],
+            name=row[7],
+            calibration_certificate=row[8],
+            calibration_due=due,
         )
 
     def sessions(self, classroom_id: str | None = None) -> list[MeasurementSession]:

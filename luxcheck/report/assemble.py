@@ -49,6 +49,7 @@ from luxcheck.report.model import (
     ReportContext,
     RoomOutcome,
     SpectrumData,
+    StandardRef,
     UgrObserver,
     WaveformExcerpt,
 )
@@ -257,6 +258,7 @@ def report_context(
     rule = DecisionRule(decision_rule) if decision_rule else profile.decision  # type: ignore[arg-type]
     statement = PolicyStatement(acceptance_policy=policy.describe(), decision_rule=rule.describe())
     packs = []
+    basis = []
     seen = set()
     limits = profile_limits(profile_id, standards_dir)
     for limit in limits:
@@ -266,10 +268,11 @@ def report_context(
         seen.add(std.slug)
         version = hashlib.sha256(std.path.read_bytes()).hexdigest()[:16]
         packs.append(PackRef(std.slug, version))
+        basis.append(StandardRef(std.id, std.title_zh, std.title))
     profile_version = hashlib.sha256(profile.path.read_bytes()).hexdigest()[:16]
     packs.append(PackRef(f"profile:{profile.id}", profile_version))
     curves = {room_type: flicker_curves(limits, room_type) for room_type in ROOM_TYPES}
-    return ReportContext(profile.id, statement, tuple(packs), curves, rule.rule)
+    return ReportContext(profile.id, statement, tuple(packs), curves, rule.rule, tuple(basis))
 
 
 def _chromaticity(values: dict[str, float | str | None]) -> ChromaticityPoint | None:

@@ -25,8 +25,16 @@ import numpy.typing as npt
 from luxcheck.compliance.items import ItemResult, group_verdicts
 from luxcheck.compliance.verdict import Verdict
 from luxcheck.errors import InputError
+from luxcheck.lab import LabProfile
 from luxcheck.messages import Message
-from luxcheck.model import Campaign, Classroom, Instrument, MeasurementSession, School
+from luxcheck.model import (
+    Campaign,
+    Classroom,
+    EnvironmentRecord,
+    Instrument,
+    MeasurementSession,
+    School,
+)
 
 OverallStatus = Literal["pass", "fail", "incomplete"]
 OVERALL_STATUSES: tuple[str, ...] = ("pass", "fail", "incomplete")
@@ -294,6 +302,64 @@ class FigureInputs:
     luminaires_m: tuple[tuple[float, float], ...] = ()
 
 
+# --------------------------------------------------------------------------- the lab's document
+@dataclass(frozen=True)
+class StandardRef:
+    """A standard of the judgement basis, with its edition in the id (e.g. GB 7793-2010)."""
+
+    standard_id: str
+    title_zh: str
+    title_en: str
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A sign-off in the signature block: 编制 (prepare) / 审核 (review) / 批准 (approve)."""
+
+    role: str
+    name: str
+    title: str
+    signed_on: dt.date
+
+
+IssueStatus = Literal["no-lab", "draft", "issued"]
+
+
+@dataclass(frozen=True)
+class IssueState:
+    """Where a classroom report stands on its way to being issued.
+
+    ``no-lab``: rendered without a laboratory profile, a draft that is no test report;
+    ``draft``: the laboratory's report, not (yet) approved for its current content;
+    ``issued``: prepared, reviewed and approved by three different people for this content.
+    ``replaces`` names the issued report a corrected revision replaces (ISO/IEC 17025 §7.8.8);
+    ``expired`` / ``undated`` the instruments whose calibration had run out on the test date or
+    has no due date recorded (either keeps the report from being issued).
+    """
+
+    status: IssueStatus = "no-lab"
+    report_number: str = ""
+    revision: int = 0
+    replaces: str = ""
+    signatures: tuple[Signature, ...] = ()
+    expired: tuple[str, ...] = ()
+    undated: tuple[str, ...] = ()
+    #: the content digest the state was found for (:func:`luxcheck.report.issue.content_digest`)
+    digest: str = ""
+
+
+@dataclass(frozen=True)
+class LabDocument:
+    """What makes a classroom report the laboratory's document: the laboratory, the judgement
+    basis (the profile's standards with their editions), the environmental conditions of the
+    sessions, and the report's number and sign-offs."""
+
+    lab: LabProfile | None = None
+    basis: tuple[StandardRef, ...] = ()
+    environment: tuple[EnvironmentRecord, ...] = ()
+    issue: IssueState = field(default_factory=IssueState)
+
+
 # --------------------------------------------------------------------------- report records
 @dataclass(frozen=True, eq=False)
 class ClassroomReportData:
@@ -319,6 +385,7 @@ class ClassroomReportData:
     raw_reading_count: int
     figures: FigureInputs = field(default_factory=FigureInputs)
     issued_on: dt.date = field(default_factory=dt.date.today)
+    document: LabDocument = field(default_factory=LabDocument)
 
     def __post_init__(self) -> None:
         if self.classroom.school_id != self.school.school_id:
@@ -409,3 +476,4 @@ class ReportContext:
     packs: tuple[PackRef, ...]
     flicker_limits: Mapping[str, tuple[LimitCurve, ...]] = field(default_factory=dict)
     decision_rule: str = "simple"
+    basis: tuple[StandardRef, ...] = ()

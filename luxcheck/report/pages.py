@@ -13,9 +13,10 @@ import jinja2
 
 from luxcheck import __version__
 from luxcheck.analysis.grids import point_plan
-from luxcheck.model import Classroom, Instrument
+from luxcheck.model import Classroom
 from luxcheck.report import results
 from luxcheck.report.charts import ReportFigures
+from luxcheck.report.document import DocumentView
 from luxcheck.report.files import inside, safe_component
 from luxcheck.report.format import pass_rate
 from luxcheck.report.model import (
@@ -95,7 +96,6 @@ class ClassroomPages(ReportFigures):
         ]
         if room.notes:
             ident.append((_("Notes"), room.notes))
-        instruments = [self._instrument_row(i) for i in report.instruments]
         sessions = [
             {
                 "id": s.session_id,
@@ -120,14 +120,16 @@ class ClassroomPages(ReportFigures):
             ]
         plans = [self._plan_text(room, surface) for surface in ("desk", "board")]
         policy = report.policy
+        document = DocumentView(f, _).view(report, f.status(outcome.status), headline)
         return {
             "doc": self._doc(
                 title=f"{room.name} — {report.school.name}",
                 heading=_("Classroom lighting acceptance report"),
                 rel=rel,
                 provenance=provenance_string(report),
-                running=f"{report.campaign.name} · {report.school.name} · {room.name}",
+                running=f"{document['header']} · {report.school.name} · {room.name}",
             ),
+            "document": document,
             "ident": ident,
             "outcome": {
                 "status": outcome.status,
@@ -148,7 +150,6 @@ class ClassroomPages(ReportFigures):
             "desk_points": desk_points,
             "grid_plans": plans,
             "flicker_facts": self._flicker_facts(report),
-            "instruments": instruments,
             "sessions": sessions,
             "advice": advice,
             "integrity": {
@@ -188,18 +189,6 @@ class ClassroomPages(ReportFigures):
             y1=f.number(plan.y_max_m, 2),
         )
         return (_("Desk plane") if surface == "desk" else _("Blackboard"), text)
-
-    def _instrument_row(self, i: Instrument) -> dict[str, str]:
-        f = self.fmt
-        return {
-            "id": i.instrument_id,
-            "model": i.model,
-            "serial": i.serial_number,
-            "kind": i.kind,
-            "calibrated": f.date(i.calibration_date),
-            "uncertainty": f"{f.with_unit(f.number(i.expanded_uncertainty_percent, 1), '%')} "
-            f"(k = {f.number(i.coverage_factor, 0)})",
-        }
 
     def _flicker_facts(self, report: ClassroomReportData) -> list[tuple[str, str]]:
         f, _ = self.fmt, self._

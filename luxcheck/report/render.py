@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from luxcheck.errors import InputError
+from luxcheck.report.bound import write_bound_pdf
 from luxcheck.report.export import export_rows, write_csv, write_xlsx
 from luxcheck.report.figures import AxesGeometry
 from luxcheck.report.files import content_key, inside, write_atomic
@@ -208,8 +209,9 @@ def render_campaign(
         text = pages.render_school(data)
         path = pages.school_path(school_id)
         write_atomic(path, text.encode("utf-8"))
-        if pdf:
-            write_pdf(text, path, pages.school_path(school_id, ".pdf"))
+        if pdf:  # the bound report: cover, school summary, every classroom report
+            rooms = [r for r in items if r.school.school_id == school_id]
+            write_bound_pdf(pages, data, text, rooms)
     dashboard = CampaignDashboardData(
         campaign,
         tuple(school for _sid, school in sorted(schools.items())),

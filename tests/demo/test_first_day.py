@@ -21,6 +21,7 @@ import pytest
 
 from luxcheck.acquire.session import classroom_steps
 from luxcheck.cli import COMMAND_MODULES, build_parser
+from luxcheck.resources import data_dir
 from tests.support.builders import make_classroom
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -87,18 +88,28 @@ def write_schools(folder: Path) -> None:
             "calibration_date",
             "expanded_uncertainty_percent",
             "kind",
+            "name",
+            "calibration_certificate",
+            "calibration_due",
         ],
         [
-            ["LUX-1", "Konica Minolta T-10A", "10011234", "2026-03-12", "4", "illuminance"],
-            ["SPEC-1", "JETI specbos 1211", "121100457", "2026-02-20", "3", "spectrum"],
+            ["LUX-1", "Konica Minolta T-10A", "10011234", "2026-03-12", "4", "illuminance",
+             "照度计", "JZ2026-0101", "2099-03-11"],
+            ["SPEC-1", "JETI specbos 1211", "121100457", "2026-02-20", "3", "spectrum",
+             "光谱辐射计", "JZ2026-0102", "2099-02-19"],
         ],
-    )
+    )  # fmt: skip
+    # the laboratory profile the README names (my-lab.toml, beside the campaign)
+    lab = (data_dir() / "demo-lab.toml").read_text(encoding="utf-8")
+    lab = lab.replace('id = "li.ming"', 'id = "wang.gong"')
+    (folder.parent / "my-lab.toml").write_text(lab, encoding="utf-8")
 
 
 def inspector_answers() -> str:
     """What the inspector types: Enter at every step, then the typed-in readings."""
     steps = classroom_steps(make_classroom("S001-101", "S001"))
-    lines = []
+    # the environmental conditions first: temperature, humidity, voltage, stray light, warm-up
+    lines = ["22.5", "55", "", "0.4", "20"]
     for step in steps:
         lines.append("")
         if step.role == "power":
@@ -133,6 +144,11 @@ def test_inspectors_day_from_the_readme(tmp_path: Path) -> None:
             assert "remaining" in done.stdout and ", 0 remaining" in done.stdout, done.stdout[-500:]
     assert (tmp_path / "reports" / "index.html").is_file()
     assert list((tmp_path / "reports-en").rglob("*.pdf"))
+    # issued: the three signatures, no draft mark; the conditions as typed, none invented
+    html = (tmp_path / "reports" / "schools" / "S001" / "S001-101.html").read_text("utf-8")
+    assert 'class="watermark"' not in html
+    assert all(name in html for name in ("李明", "赵红", "陈军"))
+    assert "22.5 °C" in html and "0.4 lx" in html and "未记录" in html
 
 
 def test_campaign_files_block_runs(tmp_path: Path) -> None:

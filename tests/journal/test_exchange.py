@@ -23,8 +23,10 @@ from luxcheck.journal.exchange import LAYOUT, export_folder, import_folder, read
 from luxcheck.journal.store import CampaignStore
 from luxcheck.model import (
     Campaign,
+    EnvironmentRecord,
     HeightReading,
     IlluminanceReading,
+    Instrument,
     LuminanceReading,
     PowerReading,
     SpectrumReading,
@@ -682,3 +684,40 @@ def test_spectrum_finer_than_the_model_allows_is_refused_at_import(
     assert f"spectrum_values.csv, line {len(kept) + 1}, column wavelength_nm" in err
     assert "more than 2001" in err
     assert not (tmp_path / "n.lux").exists()
+
+
+def test_round_trip_carries_calibration_and_environment(
+    store: CampaignStore, tmp_path: Path
+) -> None:
+    """Issue 16: instruments.csv carries name, certificate number and calibration due date, and
+    environment.csv the conditions of each session (an empty cell stays not recorded, None);
+    import → export → import changes no value, and a bad cell is located."""
+    fill(store)
+    store.add_instrument(
+        Instrument(
+            "LS-1", "Konica Minolta LS-150", "60023311", dt.date(2026, 1, 15), 3.0,
+            kind="luminance", name="亮度计", calibration_certificate="JZ2026-0004",
+            calibration_due=dt.date(2027, 1, 14),
+        )
+    )  # fmt: skip
+    store.add_environment(
+        EnvironmentRecord(
+            "SE1.env.1", "SE1", T0, temperature_C=21.5, relative_humidity_percent=55.0,
+            stray_light_lx=0.4, warmup_min=20.0, note="门窗关闭",
+        )
+    )  # fmt: skip
+    export_folder(store, tmp_path / "x1")
+    text = (tmp_path / "x1" / "environment.csv").read_text(encoding="utf-8")
+    assert text.splitlines()[1].count(",,") == 1  # supply voltage not recorded: empty
+    assert (
+        main(["campaign", "import", str(tmp_path / "x1"), "--into", str(tmp_path / "b.lux")]) == 0
+    )
+    with CampaignStore.open(tmp_path / "b.lux") as b:
+        assert b.instruments() == store.instruments()
+        assert b.environments() == store.environments()
+        assert b.environments()[0].supply_voltage_V is None
+    path = tmp_path / "x1" / "environment.csv"
+    path.write_text(text.replace(",55.0,", ",155.0,"), encoding="utf-8")
+    with pytest.raises(InputError, match="≤ 100") as caught:
+        read_folder(tmp_path / "x1")
+    assert caught.value.line == 2 and caught.value.column == "relative_humidity_percent"

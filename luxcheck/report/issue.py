@@ -1,0 +1,288 @@
+"""Issuing classroom reports as the laboratory's documents (ISO/IEC 17025 §7.8, CMA practice).
+
+A classroom report is issued only when three different people of the laboratory profile have
+signed off its current content: one who may prepare (编制), one who may review (审核), one who
+may approve (批准), in that order. The records are append-only in the campaign file
+(:mod:`luxcheck.journal.records`):
+
+- preparing gives the report a number from the profile's pattern and the campaign file's
+  sequence of the year; the number belongs to one content (:func:`content_digest`);
+- when the content changes after a number was given (a correction), preparing again gives a new
+  revision with its own number, which names the issued report it replaces (§7.8.8); the old
+  revision and its sign-offs stay in the file;
+- an instrument whose calibration had run out on a measurement date (or that has no calibration
+  due date recorded) keeps the report from being prepared, reviewed or approved.
+
+:func:`issue_state` tells a report where it stands; :func:`with_document` attaches that and the
+laboratory to the report data before it is rendered.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+
+from luxcheck.errors import InputError
+from luxcheck.journal.store import CampaignStore
+from luxcheck.lab import LabProfile
+from luxcheck.model import ReportRevision, ReportSignoff
+from luxcheck.report.model import (
+    ClassroomReportData,
+    IssueState,
+    IssueStatus,
+    LabDocument,
+    ReportContext,
+    Signature,
+)
+
+__all__ = [
+    "calibration_problems",
+    "content_digest",
+    "issue_state",
+    "sign_off",
+    "with_document",
+]
+
+_DONE = {"prepare": "prepared", "review": "reviewed", "approve": "approved"}
+
+
+def content_digest(report: ClassroomReportData) -> str:
+    """A SHA-256 over what a report says: the raw readings and packs (``report.digest``), the
+    campaign, school and classroom, the rules, the verdicts, the instruments, the environmental
+    conditions and the judgement basis. Sign-offs and the report date are not part of it.
+
+    The records hashed are frozen dataclasses of texts, numbers and dates (no arrays), so their
+    ``repr`` is exact (floats print their shortest round-trip form) and one C-speed pass; the
+    digest belongs to this luxcheck's records (a release that changes them makes reports
+    drafts again until signed off anew, which is what a changed report should be)."""
+    doc = report.document
+    content = (
+        report.digest,
+        report.campaign,
+        report.school,
+        report.classroom,
+        report.profile_id,
+        report.policy,
+        report.verdicts,
+        report.instruments,
+        doc.environment,
+        doc.basis,
+        doc.lab.lab_id if doc.lab else "",
+    )
+    return hashlib.sha256(repr(content).encode("utf-8")).hexdigest()
+
+
+def calibration_problems(report: ClassroomReportData) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The instruments of a report whose calibration had run out on the date of a session that
+    used them, and those with no calibration due date recorded: ``(expired, undated)``."""
+    by_id = {i.instrument_id: i for i in report.instruments}
+    expired: set[str] = set()
+    undated: set[str] = set()
+    for session in report.sessions:
+        day = session.started_at.date()
+        for iid in session.instrument_ids:
+            instrument = by_id.get(iid)
+            if instrument is None:
+                continue
+            if instrument.calibration_due is None:
+                undated.add(iid)
+            elif instrument.expired_on(day):
+                expired.add(iid)
+    return tuple(sorted(expired)), tuple(sorted(undated))
+
+
+def _calibration_error(report: ClassroomReportData) -> InputError | None:
+    expired, undated = calibration_problems(report)
+    room = report.classroom.classroom_id
+    by_id = {i.instrument_id: i for i in report.instruments}
+    if expired:
+        named = "; ".join(
+            f"{iid} ({by_id[iid].model}, serial {by_id[iid].serial_number}, calibration due "
+            f"{by_id[iid].calibration_due})"
+            for iid in expired
+        )
+        return InputError(
+            f"classroom {room}: the calibration of {named} had expired on the measurement date; "
+            "the report cannot be issued (measure again with a calibrated instrument)",
+            column="instrument",
+        )
+    if undated:
+        return InputError(
+            f"classroom {room}: no calibration due date recorded for {', '.join(undated)}; the "
+            "report cannot be issued (add calibration_due to instruments.csv)",
+            column="instrument",
+        )
+    return None
+
+
+def _latest(store: CampaignStore, classroom_id: str) -> ReportRevision | None:
+    revisions = store.report_revisions(classroom_id)
+    return max(revisions, key=lambda r: r.revision) if revisions else None
+
+
+def _signatures(lab: LabProfile, signoffs: Iterable[ReportSignoff]) -> tuple[Signature, ...]:
+    titles = {p.person_id: p.title for p in lab.people}
+    return tuple(
+        Signature(
+            s.role,
+            s.person_name,
+            titles.get(s.person_id, ""),
+            s.signed_at.astimezone().date(),
+        )
+        for s in signoffs
+    )
+
+
+def issue_state(
+    store: CampaignStore, report: ClassroomReportData, lab: LabProfile | None
+) -> IssueState:
+    """Where a report stands: ``no-lab`` without a profile, ``issued`` when its current content
+    was prepared, reviewed and approved, ``draft`` otherwise (with its number, if one was given
+    to this content)."""
+    expired, undated = calibration_problems(report)
+    digest = content_digest(report)
+    if lab is None:
+        return IssueState("no-lab", expired=expired, undated=undated, digest=digest)
+    latest = _latest(store, report.classroom.classroom_id)
+    if latest is None:
+        return IssueState("draft", expired=expired, undated=undated, digest=digest)
+    signoffs = store.signoffs(latest.report_number)
+    if latest.digest != digest:
+        # changed since it was numbered: a correction not yet prepared
+        issued = any(s.role == "approve" for s in signoffs)
+        replaces = latest.report_number if issued else latest.replaces
+        return IssueState(
+            "draft", replaces=replaces, expired=expired, undated=undated, digest=digest
+        )
+    roles = {s.role for s in signoffs}
+    status: IssueStatus = "issued" if {"prepare", "review", "approve"} <= roles else "draft"
+    return IssueState(
+        status,
+        latest.report_number,
+        latest.revision,
+        latest.replaces,
+        _signatures(lab, signoffs),
+        expired,
+        undated,
+        digest,
+    )
+
+
+def with_document(
+    store: CampaignStore,
+    report: ClassroomReportData,
+    lab: LabProfile | None,
+    context: ReportContext | None = None,
+) -> ClassroomReportData:
+    """The report with its laboratory document: the lab, the judgement basis, the sessions'
+    environmental conditions and the issue state of its content."""
+    basis = context.basis if context is not None else report.document.basis
+    document = LabDocument(
+        lab=lab,
+        basis=basis,
+        environment=tuple(store.environments(report.classroom.classroom_id)),
+    )
+    report = dataclasses.replace(report, document=document)
+    state = issue_state(store, report, lab)
+    document = dataclasses.replace(document, issue=state)
+    issued_on = report.issued_on
+    approved = [s.signed_on for s in state.signatures if s.role == "approve"]
+    if state.status == "issued" and approved:
+        issued_on = approved[-1]
+    return dataclasses.replace(report, document=document, issued_on=issued_on)
+
+
+def _check_person(lab: LabProfile, person_id: str, role: str) -> str:
+    person = lab.person(person_id)
+    if role not in person.roles:
+        raise InputError(
+            f"{person.name} ({person_id}) may not {role} reports: the laboratory profile gives "
+            f"them the role(s) {', '.join(person.roles)}",
+            source=str(lab.path),
+            column="person",
+        )
+    return person.name
+
+
+def sign_off(
+    store: CampaignStore,
+    report: ClassroomReportData,
+    lab: LabProfile,
+    role: str,
+    person_id: str,
+    *,
+    now: dt.datetime | None = None,
+    digest: str | None = None,
+) -> ReportRevision:
+    """Record that ``person_id`` prepared, reviewed or approved a classroom report's current
+    content; return the revision signed (a new one with a new number when preparing content
+    that has none). Refused (:class:`InputError`, nothing written): a person not in the
+    profile or without the role, the same person signing twice, a review before preparation,
+    an approval before review, a role already signed, an expired or undated calibration.
+    ``digest``: the report's :func:`content_digest` when the caller has it at hand."""
+    if role not in _DONE:
+        raise InputError(f"{role!r}: expected prepare, review or approve", column="role")
+    name = _check_person(lab, person_id, role)
+    problem = _calibration_error(report)
+    if problem is not None:
+        raise problem
+    room = report.classroom.classroom_id
+    now = now or dt.datetime.now(dt.UTC)
+    digest = digest or content_digest(report)
+    latest = _latest(store, room)
+    signoffs = store.signoffs(latest.report_number) if latest else []
+    current = latest is not None and latest.digest == digest
+    with store.transaction():
+        if role == "prepare" and not current:
+            issued = any(s.role == "approve" for s in signoffs)
+            year = now.astimezone().year
+            seq = store.next_report_seq(year)
+            revision = ReportRevision(
+                report_number=lab.report_number(year, seq),
+                classroom_id=room,
+                revision=latest.revision + 1 if latest else 1,
+                year=year,
+                seq=seq,
+                digest=digest,
+                assigned_at=now,
+                replaces=(latest.report_number if issued else latest.replaces) if latest else "",
+            )
+            store.add_report_revision(revision)
+            latest, signoffs = revision, []
+        elif not current or latest is None:
+            raise InputError(
+                f"classroom {room}: no report of its current content was prepared; prepare it "
+                "first ('luxcheck report prepare')",
+                column="role",
+            )
+        _check_order(room, latest.report_number, role, person_id, signoffs)
+        store.add_signoff(ReportSignoff(latest.report_number, role, person_id, name, now, digest))
+    return latest
+
+
+def _check_order(
+    room: str, number: str, role: str, person_id: str, signoffs: Sequence[ReportSignoff]
+) -> None:
+    done = {s.role: s for s in signoffs}
+    if role in done:
+        raise InputError(
+            f"classroom {room}: report {number} was already {_DONE[role]} by "
+            f"{done[role].person_name} ({done[role].person_id})",
+            column="role",
+        )
+    needed = {"review": "prepare", "approve": "review"}.get(role)
+    if needed is not None and needed not in done:
+        raise InputError(
+            f"classroom {room}: report {number} cannot be {_DONE[role]} before it is "
+            f"{_DONE[needed]}",
+            column="role",
+        )
+    for other in signoffs:
+        if other.person_id == person_id:
+            raise InputError(
+                f"classroom {room}: {other.person_name} ({person_id}) already {_DONE[other.role]} "
+                f"report {number}; prepare, review and approve need three different people",
+                column="person",
+            )
