@@ -11,7 +11,8 @@ campaign.csv           the campaign (exactly one row)
 schools.csv            school
 classrooms.csv         classroom (geometry, luminaires, installed power)
 instruments.csv        instrument with calibration date and expanded uncertainty
-sessions.csv           measurement session (``instrument_ids`` separated by ``;``)
+sessions.csv           measurement session (``instrument_ids`` separated by ``;``; ``kind`` first or
+                       retest, with ``retest_reason``)
 illuminance.csv        illuminance point (``lights`` is ``on`` or ``off``)
 luminance.csv          luminance reading
 power.csv              power reading (circuit ``general`` or ``board``)
@@ -101,7 +102,7 @@ LAYOUT: dict[str, FileSpec] = {
     "sessions": FileSpec(
         "sessions.csv",
         ("session_id", "classroom_id", "inspector", "started_at"),
-        ("instrument_ids", "notes"),
+        ("instrument_ids", "notes", "kind", "retest_reason"),
     ),
     "illuminance": FileSpec(
         "illuminance.csv",
@@ -324,6 +325,8 @@ def read_folder(folder: str | Path) -> ImportPlan:
                 i.strip() for i in r.text("instrument_ids").split(";") if i.strip()
             ),
             notes=r.text("notes"),
+            kind=r.text("kind") or "first",
+            retest_reason=r.text("retest_reason"),
         )
         for r in _rows(folder, "sessions")
     ]

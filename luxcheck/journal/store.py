@@ -27,6 +27,7 @@ from typing import Any, cast
 import numpy as np
 
 from luxcheck.errors import InputError, StoreError
+from luxcheck.journal.records import SessionRecords
 from luxcheck.model import (
     READING_CLASSES,
     AnyReading,
@@ -38,7 +39,19 @@ from luxcheck.model import (
     School,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+
+_SESSION_COLUMNS = (
+    "session_id",
+    "classroom_id",
+    "inspector",
+    "started_at",
+    "instrument_ids",
+    "notes",
+    "kind",
+    "retest_reason",
+)
+
 
 _READING_COMMON = ("reading_id", "session_id", "taken_at", "instrument_id", "supersedes", "note")
 
@@ -177,7 +190,58 @@ CREATE TABLE figure_surface (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+#: Version 4: sessions as first-class objects (issue 18). A session's kind (first test or
+#: re-test, 复测) and the reason of a re-test; who holds a classroom's session open (host, user,
+#: process), so that two sessions at once on one classroom are refused at start; sessions
+#: withdrawn (voided) with the reason, who and when, and undone the same way; and, per stored
+#: metric, the session its value comes from and the first test's value of a re-tested metric.
+_V4 = """
+ALTER TABLE session ADD COLUMN kind TEXT NOT NULL DEFAULT 'first';
+ALTER TABLE session ADD COLUMN retest_reason TEXT NOT NULL DEFAULT '';
+-- record table: hold_id
+CREATE TABLE session_hold (
+    hold_id TEXT PRIMARY KEY,
+    classroom_id TEXT NOT NULL REFERENCES classroom(classroom_id),
+    session_id TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('take', 'release')),
+    host TEXT NOT NULL,
+    user TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX session_hold_classroom ON session_hold(classroom_id);
+CREATE TRIGGER session_hold_no_update BEFORE UPDATE ON session_hold
+BEGIN SELECT RAISE(ABORT, 'session holds are append-only'); END;
+CREATE TRIGGER session_hold_no_delete BEFORE DELETE ON session_hold
+BEGIN SELECT RAISE(ABORT, 'session holds are append-only'); END;
+-- record table: void_id
+CREATE TABLE session_void (
+    void_id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES session(session_id),
+    reason TEXT NOT NULL,
+    by TEXT NOT NULL,
+    at TEXT NOT NULL,
+    undoes TEXT REFERENCES session_void(void_id)
+);
+CREATE INDEX session_void_session ON session_void(session_id);
+CREATE TRIGGER session_void_no_update BEFORE UPDATE ON session_void
+BEGIN SELECT RAISE(ABORT, 'session voids are append-only: add one that undoes it'); END;
+CREATE TRIGGER session_void_no_delete BEFORE DELETE ON session_void
+BEGIN SELECT RAISE(ABORT, 'session voids are append-only: add one that undoes it'); END;
+CREATE TABLE metric_source (
+    classroom_id TEXT NOT NULL REFERENCES classroom(classroom_id),
+    metric_id TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    retested INTEGER NOT NULL,
+    first_value REAL,
+    first_text TEXT,
+    first_reason TEXT,
+    first_session_id TEXT,
+    PRIMARY KEY (classroom_id, metric_id)
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 
 #: The possible range (minimum, maximum; None: unbounded) of a metric id.
 MetricBounds = Callable[[str], tuple[float | None, float | None]]
@@ -198,7 +262,7 @@ def _parse_ts(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
 
 
-class CampaignStore:
+class CampaignStore(SessionRecords):
     """A campaign file. Open with :meth:`create` or :meth:`open`; close with :meth:`close`.
 
     Every ``add_*`` call is its own transaction, committed (and fsynced) before it returns, unless
@@ -405,7 +469,8 @@ class CampaignStore:
                     "which is not in the campaign"
                 )
         self._write(
-            "INSERT INTO session VALUES (?,?,?,?,?,?)",
+            f"INSERT INTO session ({', '.join(_SESSION_COLUMNS)}) VALUES "
+            f"({', '.join('?' * len(_SESSION_COLUMNS))})",
             (
                 session.session_id,
                 session.classroom_id,
@@ -413,6 +478,8 @@ class CampaignStore:
                 _iso(session.started_at),
                 ";".join(session.instrument_ids),
                 session.notes,
+                session.kind,
+                session.retest_reason,
             ),
             f"session {session.session_id}",
         )
@@ -465,36 +532,23 @@ class CampaignStore:
 
     def sessions(self, classroom_id: str | None = None) -> list[MeasurementSession]:
         """All measurement sessions (of one classroom, if given), by start time."""
-        sql = "SELECT * FROM session"
+        sql = f"SELECT {', '.join(_SESSION_COLUMNS)} FROM session"
         params: tuple[str, ...] = ()
         if classroom_id is not None:
             sql += " WHERE classroom_id = ?"
             params = (classroom_id,)
         rows = self._db.execute(sql, params).fetchall()
-        sessions = [
-            MeasurementSession(
-                r[0], r[1], r[2], _parse_ts(r[3]), tuple(i for i in r[4].split(";") if i), r[5]
-            )
-            for r in rows
-        ]
+        sessions = [_session(r) for r in rows]
         # by the instant, not the text: 09:00+08:00 is before 02:00+00:00
         return sorted(sessions, key=lambda s: (s.started_at, s.session_id))
 
     def session(self, session_id: str) -> MeasurementSession | None:
         """One session, or None."""
         row = self._db.execute(
-            "SELECT * FROM session WHERE session_id = ?", (session_id,)
+            f"SELECT {', '.join(_SESSION_COLUMNS)} FROM session WHERE session_id = ?",
+            (session_id,),
         ).fetchone()
-        if row is None:
-            return None
-        return MeasurementSession(
-            row[0],
-            row[1],
-            row[2],
-            _parse_ts(row[3]),
-            tuple(i for i in row[4].split(";") if i),
-            row[5],
-        )
+        return None if row is None else _session(row)
 
     # ----------------------------------------------------------------- readings
     def add_reading(self, reading: AnyReading) -> None:
@@ -715,6 +769,7 @@ class CampaignStore:
             )
         with self.transaction():
             self._db.execute("DELETE FROM metric WHERE classroom_id = ?", (classroom_id,))
+            self._db.execute("DELETE FROM metric_source WHERE classroom_id = ?", (classroom_id,))
             self._db.executemany("INSERT INTO metric VALUES (?,?,?,?,?,?,?)", rows)
 
     def metrics(self, classroom_id: str) -> tuple[dict[str, float | str | None], dict[str, str]]:
@@ -801,6 +856,19 @@ class CampaignStore:
             return None
         x, y, value = (np.frombuffer(blob, dtype="<f8").astype(float) for blob in row)
         return x, y, value.reshape(y.size, x.size)
+
+
+def _session(row: Sequence[Any]) -> MeasurementSession:
+    return MeasurementSession(
+        row[0],
+        row[1],
+        row[2],
+        _parse_ts(row[3]),
+        tuple(i for i in row[4].split(";") if i),
+        row[5],
+        row[6],
+        row[7],
+    )
 
 
 def _outside(value: float, bounds: tuple[float | None, float | None]) -> str:
