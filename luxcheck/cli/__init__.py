@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "luxcheck.cli.demo",
     "luxcheck.cli.campaign",
     "luxcheck.cli.measure",
+    "luxcheck.cli.session",
     "luxcheck.cli.analyse",
     "luxcheck.cli.report",
     "luxcheck.cli.verify",

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from luxcheck.acquire.advice import device_message
+from luxcheck.acquire.holds import RETEST_REASONS, measured_sessions, retest_reason
 from luxcheck.acquire.meters import DriverMeter, ManualMeter
 from luxcheck.acquire.session import (
     Console,
@@ -96,6 +97,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--roles",
         default=",".join(ALL_ROLES),
         help=f"what to measure, comma-separated from {', '.join(ALL_ROLES)}",
+    )
+    p.add_argument(
+        "--retest-reason",
+        metavar="TEXT",
+        help="why a classroom already measured is measured again (复测): e.g. "
+        + ", ".join(f"'{r}'" for r in RETEST_REASONS)
+        + " (asked at the prompt when not given; --auto records it as not given)",
+    )
+    p.add_argument(
+        "--take-over",
+        action="store_true",
+        help="start although another session holds the classroom (only when that laptop or "
+        "terminal crashed: two sessions at once on one classroom are refused otherwise)",
     )
     p.add_argument(
         "--auto", action="store_true", help="no prompts: take every reading (scripted runs, tests)"
@@ -170,7 +184,7 @@ def _run(args: argparse.Namespace) -> int:
 
     with open_campaign(args.campaign) as store:
         room = store.classroom(args.classroom)
-        session = _session(store, args)
+        session = _session(store, args, console if interactive else None)
         desk = grids.point_plan(room, "desk")
         board = grids.point_plan(room, "board")
         steps = classroom_steps(room, roles=roles)
@@ -228,6 +242,7 @@ def _run(args: argparse.Namespace) -> int:
                 interactive_reconnect=interactive,
                 max_refusals=None if interactive else MAX_TRIES,
                 verbose=args.verbose,
+                take_over=args.take_over,
             )
         finally:
             for meter in opened:
@@ -252,14 +267,44 @@ def _print(text: str) -> None:
     print(text, flush=True)
 
 
-def _session(store: CampaignStore, args: argparse.Namespace) -> MeasurementSession:
+def _session(
+    store: CampaignStore, args: argparse.Namespace, asker: Console | None
+) -> MeasurementSession:
+    """The session to run: the classroom's latest (not voided) one with ``--resume``, else a
+    new one — a re-test (复测) when the classroom already has readings, with its reason (from
+    ``--retest-reason``, asked of a person at the prompt, never asked in a scripted run)."""
     if args.resume:
-        sessions = store.sessions(args.classroom)
+        voided = store.session_voids()
+        sessions = [s for s in store.sessions(args.classroom) if s.session_id not in voided]
         if not sessions:
             raise InputError(
-                f"classroom {args.classroom} has no session to resume", source="argument --resume"
+                f"classroom {args.classroom} has no session to resume (none was stored, or "
+                "every one is void; see 'luxcheck session list'); start a new one without "
+                "--resume",
+                source="argument --resume",
             )
         return sessions[-1]
+    earlier = measured_sessions(store, args.classroom)
+    reason = (args.retest_reason or "").strip()
+    if earlier:
+        first = earlier[0]
+        _print(
+            f"re-test (复测) of classroom {args.classroom}: first tested "
+            f"{first.started_at:%Y-%m-%d} (session {first.session_id}, {first.inspector}); "
+            f"{len(earlier)} earlier session(s) with readings. For each quantity measured now, "
+            "the re-test's readings replace the earlier ones (see 'luxcheck session list')."
+        )
+        if not reason and asker is not None:
+            options = ", ".join(f"{i} {r}" for i, r in enumerate(RETEST_REASONS, 1))
+            reason = retest_reason(asker.ask(f"reason for the re-test ({options}, or type it):"))
+        if not reason:
+            _print("re-test reason not given (record it with --retest-reason)")
+    elif reason:
+        raise InputError(
+            f"classroom {args.classroom} has no readings yet: this is its first test, not a "
+            "re-test; leave out --retest-reason",
+            source="argument --retest-reason",
+        )
     now = dt.datetime.now(dt.UTC).astimezone()
     session_id = args.session or f"{args.classroom}-{now:%Y%m%dT%H%M%S}"
     stored = store.session(session_id)
@@ -276,6 +321,8 @@ def _session(store: CampaignStore, args: argparse.Namespace) -> MeasurementSessi
         args.inspector,
         now,
         tuple(sorted(set(_known_instruments(store, args)))),
+        kind="retest" if earlier else "first",
+        retest_reason=reason if earlier else "",
     )
 
 
