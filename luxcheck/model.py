@@ -379,6 +379,14 @@ class MeasurementSession:
 #: The kinds of a measurement session: the first test of a classroom, or a re-test (复测).
 SESSION_KINDS = ("first", "retest")
 
+#: The re-test reasons an inspector picks by number at the prompt (free text is accepted too);
+#: the reports translate these texts (``luxcheck.report.retest``).
+RETEST_REASONS = (
+    "after rectification",
+    "on the client's request",
+    "suspected measurement error",
+)
+
 
 # --------------------------------------------------------------------------- readings
 @dataclass(frozen=True)

@@ -25,15 +25,7 @@ from dataclasses import dataclass
 from luxcheck.errors import InputError
 from luxcheck.journal.records import SessionHold, SessionVoid
 from luxcheck.journal.store import CampaignStore
-from luxcheck.model import MeasurementSession
-
-#: The re-test reasons an inspector picks by number at the prompt (free text is accepted too);
-#: the reports translate these texts.
-RETEST_REASONS = (
-    "after rectification",
-    "on the client's request",
-    "suspected measurement error",
-)
+from luxcheck.model import RETEST_REASONS, MeasurementSession
 
 
 def _user() -> str:

@@ -509,14 +509,15 @@ def _run(
     counts, current = _attempts(store, sid)
     if current:
         found = [s.key for s in steps if s.key in current]
-        last = store.readings(session_id=sid)[-1]
+        latest = store.readings(session_id=sid)[-1]
         console.say(
             f"session {sid}: {len(current)} readings already stored ({stored_steps(found)}); "
-            f"the last is {last.reading_id} {_describe(last)} at "
-            f"{last.taken_at.astimezone():%H:%M:%S}"
+            f"the last is {latest.reading_id} {_describe(latest)} at "
+            f"{latest.taken_at.astimezone():%H:%M:%S}"
             if lang == "en"
             else f"测量 {sid}:已保存 {len(current)} 个读数({stored_steps(found)});"
-            f"最后一个是 {last.reading_id} {_describe(last)},{last.taken_at.astimezone():%H:%M:%S}"
+            f"最后一个是 {latest.reading_id} {_describe(latest)},"
+            f"{latest.taken_at.astimezone():%H:%M:%S}"
         )
     taken: list[str] = []
     skipped: list[str] = []

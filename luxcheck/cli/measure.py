@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from luxcheck.acquire.advice import device_message
-from luxcheck.acquire.holds import RETEST_REASONS, measured_sessions, retest_reason
+from luxcheck.acquire.holds import measured_sessions, retest_reason
 from luxcheck.acquire.meters import DriverMeter, ManualMeter
 from luxcheck.acquire.session import (
     Console,
@@ -41,7 +41,7 @@ from luxcheck.cli.campaign_file import open_campaign
 from luxcheck.drivers import DRIVERS, driver_class, models_for
 from luxcheck.errors import EXIT_DEVICE, EXIT_OK, DeviceError, InputError
 from luxcheck.journal.store import CampaignStore
-from luxcheck.model import MeasurementSession
+from luxcheck.model import RETEST_REASONS, MeasurementSession
 
 ALL_ROLES: tuple[Role, ...] = ("lux", "spectrum", "flicker", "power", "height", "luminance")
 #: The roles a meter on a port measures: role, URL option, model option, what the meter is.

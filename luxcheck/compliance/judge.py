@@ -71,6 +71,10 @@ class JudgedRoom:
     classroom: Classroom
     verdicts: tuple[Verdict, ...]
     result: RoomResult
+    #: For a re-tested classroom (复测): the verdicts and result of its first test, from the
+    #: first test's values of the re-tested metrics; None for a classroom not re-tested.
+    first_verdicts: tuple[Verdict, ...] | None = None
+    first_result: RoomResult | None = None
 
 
 def judge_room(
@@ -87,16 +91,36 @@ def judge_room(
     profile's, or ``decision_rule``) uses them.
     """
     values, reasons = store.metrics(classroom.classroom_id)
-    verdicts = evaluate(
-        values,
-        profile or store.campaign.profile,
-        classroom.room_type,
-        reasons=reasons,
-        standards_dir=standards_dir,
-        uncertainty=measurement_uncertainty(store, classroom.classroom_id, values),
-        decision_rule=decision_rule,
+
+    def judge(
+        values: Mapping[str, float | str | None], reasons: Mapping[str, str]
+    ) -> list[Verdict]:
+        return evaluate(
+            values,
+            profile or store.campaign.profile,
+            classroom.room_type,
+            reasons=reasons,
+            standards_dir=standards_dir,
+            uncertainty=measurement_uncertainty(store, classroom.classroom_id, values),
+            decision_rule=decision_rule,
+        )
+
+    verdicts = judge(values, reasons)
+    retested = {
+        m: source
+        for m, source in store.metric_sources(classroom.classroom_id).items()
+        if source.retested
+    }
+    if not retested:
+        return JudgedRoom(classroom, tuple(verdicts), room_result(verdicts))
+    # the first test: the same metrics, with the first test's value of each re-tested one
+    first_values = dict(values) | {m: s.first_value for m, s in retested.items()}
+    first_reasons = {m: r for m, r in reasons.items() if m not in retested}
+    first_reasons |= {m: s.first_reason for m, s in retested.items() if s.first_reason}
+    first = judge(first_values, first_reasons)
+    return JudgedRoom(
+        classroom, tuple(verdicts), room_result(verdicts), tuple(first), room_result(first)
     )
-    return JudgedRoom(classroom, tuple(verdicts), room_result(verdicts))
 
 
 def judge_campaign(
