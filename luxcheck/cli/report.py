@@ -11,15 +11,17 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from luxcheck.cli.arguments import output_folder
 from luxcheck.cli.campaign_file import open_campaign
-from luxcheck.compliance.judge import judge_campaign
-from luxcheck.errors import EXIT_OK, InputError
+from luxcheck.compliance.judge import judge_room
+from luxcheck.errors import EXIT_INCOMPLETE, EXIT_OK, InputError, LuxcheckError
 from luxcheck.report.assemble import classroom_reports, report_context
 from luxcheck.report.format import LANGUAGES
+from luxcheck.report.model import ClassroomReportData
 from luxcheck.report.render import render_campaign
 
 
@@ -91,10 +93,20 @@ def run(args: argparse.Namespace) -> int:
         context = report_context(
             args.profile or store.campaign.profile, decision_rule=args.decision_rule
         )
-        judged, _ = judge_campaign(
-            store, profile=context.profile_id, decision_rule=context.decision_rule
-        )
-        reports = list(classroom_reports(store, judged, context))
+        # one classroom's problem never stops the campaign: it is reported as incomplete
+        unreported: list[tuple[str, str]] = []
+        reports: list[ClassroomReportData] = []
+        for room in store.classrooms():
+            try:
+                judged = judge_room(
+                    store, room, profile=context.profile_id, decision_rule=context.decision_rule
+                )
+                reports += classroom_reports(store, [judged], context)
+            except LuxcheckError as exc:
+                unreported.append((room.classroom_id, str(exc)))
+    if not reports and unreported:
+        _tell_unreported(unreported)
+        return EXIT_INCOMPLETE
     summary = render_campaign(
         reports,
         args.out,
@@ -104,10 +116,24 @@ def run(args: argparse.Namespace) -> int:
         figure_format=args.figure_format,
         force=args.force,
         progress=ProgressBar("reports"),
+        unreported=unreported,
     )
     print(
         f"{summary.classrooms} classroom reports ({summary.rendered} rendered, "
         f"{summary.skipped} unchanged){' with PDF' if summary.pdf else ''}; "
         f"dashboard: {summary.dashboard}"
     )
+    if summary.unreported:
+        _tell_unreported(summary.unreported)
+        return EXIT_INCOMPLETE
     return EXIT_OK
+
+
+def _tell_unreported(unreported: Sequence[tuple[str, str]]) -> None:
+    for room, reason in unreported:
+        print(f"luxcheck: classroom {room} not reported (incomplete): {reason}", file=sys.stderr)
+    print(
+        f"luxcheck: {len(unreported)} classroom(s) not reported; exit code {EXIT_INCOMPLETE} "
+        "(README, 'Exit codes')",
+        file=sys.stderr,
+    )

@@ -25,6 +25,12 @@ from luxcheck.report.model import (
     SchoolSummaryData,
 )
 from luxcheck.report.provenance import PROVENANCE_PREFIX, provenance_string
+from luxcheck.report.retest import (
+    classroom_sessions_view,
+    dashboard_retest_totals,
+    retest_passed_rows,
+    unreported_rows,
+)
 from luxcheck.report.templates import environment
 
 
@@ -165,6 +171,7 @@ class ClassroomPages(ReportFigures):
             "flicker_facts": self._flicker_facts(report),
             "instruments": instruments,
             "sessions": sessions,
+            "history": classroom_sessions_view(f, _, report, self._list),
             "advice": advice,
             "integrity": {
                 "digest": report.digest,
@@ -393,6 +400,7 @@ class ClassroomPages(ReportFigures):
                         "advice": _(advice_msgid(v)),
                     }
                 )
+        rect_rows += retest_passed_rows(f, _, data.classrooms, school_names)
         counts_all: Counter[str] = Counter(str(c.outcome.status) for c in data.classrooms)
         distributions = self._distributions(data)
         packs_text = ", ".join(f"{p.pack_id} {p.version}" for p in data.packs) or "—"
@@ -413,13 +421,16 @@ class ClassroomPages(ReportFigures):
                 "schools": str(len(data.schools)),
             },
             "totals": self._totals(counts_all, len(data.classrooms)),
+            "retest_totals": dashboard_retest_totals(f, _, data.classrooms),
+            "unreported": unreported_rows(_, data.unreported),
             "schools": school_rows,
             "metrics": metric_rows,
             "distributions": distributions,
             # 整改清单 grouped by school (then classroom), as the bureau works through it
             "rectification": sorted(rect_rows, key=lambda r: (r["school"], r["classroom"])),
             "school_names": sorted({r["school"] for r in rect_rows}),
-            "status_options": [(s, f.status(s)) for s in ("fail", "not-measured", "indeterminate")],
+            "status_options": [(s, f.status(s)) for s in ("fail", "not-measured", "indeterminate")]
+            + [("retest-pass", _("Re-tested, passed"))],
             "links": {"csv": "verdicts.csv", "xlsx": "verdicts.xlsx"},
         }
 
