@@ -284,8 +284,13 @@ def _session(
                 source="argument --resume",
             )
         return sessions[-1]
+    if args.session is not None:
+        named = store.session(args.session)
+        if named is not None and named.classroom_id == args.classroom:
+            return named  # continuing that session
     earlier = measured_sessions(store, args.classroom)
     reason = (args.retest_reason or "").strip()
+    en = args.lang == "en"
     if earlier:
         first = earlier[0]
         _print(
@@ -293,12 +298,26 @@ def _session(
             f"{first.started_at:%Y-%m-%d} (session {first.session_id}, {first.inspector}); "
             f"{len(earlier)} earlier session(s) with readings. For each quantity measured now, "
             "the re-test's readings replace the earlier ones (see 'luxcheck session list')."
+            if en
+            else f"教室 {args.classroom} 复测:首次检测 {first.started_at:%Y-%m-%d}"
+            f"(测量记录 {first.session_id},{first.inspector});已有 {len(earlier)} 次测量。"
+            "本次测量的项目将取代此前的读数(见 'luxcheck session list')。"
         )
         if not reason and asker is not None:
             options = ", ".join(f"{i} {r}" for i, r in enumerate(RETEST_REASONS, 1))
-            reason = retest_reason(asker.ask(f"reason for the re-test ({options}, or type it):"))
+            reason = retest_reason(
+                asker.ask(
+                    f"reason for the re-test ({options}, or type it):"
+                    if en
+                    else f"复测原因({options},或直接输入):"
+                )
+            )
         if not reason:
-            _print("re-test reason not given (record it with --retest-reason)")
+            _print(
+                "re-test reason not given (record it with --retest-reason)"
+                if en
+                else "未给出复测原因(可用 --retest-reason 记录)"
+            )
     elif reason:
         raise InputError(
             f"classroom {args.classroom} has no readings yet: this is its first test, not a "
