@@ -22,6 +22,8 @@ spectrum_values.csv    (reading_id, wavelength_nm, value) — one row per wavele
 waveforms.csv          waveform (metadata); samples in waveform_samples.csv
 waveform_samples.csv   (reading_id, index, value) — one row per sample
 voids.csv              withdrawn reading (``supersedes`` names it)
+session_voids.csv      withdrawn session (``void_id``, ``session_id``, ``reason``, ``by``, ``at``;
+                       an undo names the void it undoes in ``undoes``)
 =====================  ==========================================================
 
 Rules: numbers are plain ASCII decimals (digits ``0-9``, ``.`` as the decimal point, an optional
@@ -55,6 +57,7 @@ from luxcheck.journal.csv_read import (
     read_rows,
     typed_values,
 )
+from luxcheck.journal.records import SessionVoid
 from luxcheck.journal.store import CampaignStore
 from luxcheck.model import (
     AnyReading,
@@ -158,6 +161,9 @@ LAYOUT: dict[str, FileSpec] = {
         ("reading_id", "session_id", "taken_at", "supersedes"),
         ("instrument_id", "note"),
     ),
+    "session_voids": FileSpec(
+        "session_voids.csv", ("void_id", "session_id", "reason", "by", "at"), ("undoes",)
+    ),
 }
 
 
@@ -179,6 +185,8 @@ class ImportPlan:
     known_ids: set[str] = field(default_factory=set)
     #: the empty campaign fields :func:`import_folder` filled from campaign.csv
     filled: dict[str, str] = field(default_factory=dict)
+    #: sessions withdrawn (and withdrawals undone), in the order they were recorded
+    session_voids: list[SessionVoid] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -251,6 +259,7 @@ _ID_COLUMN = {
     "classrooms": "classroom_id",
     "instruments": "instrument_id",
     "sessions": "session_id",
+    "session_voids": "void_id",
 }
 
 
@@ -377,8 +386,21 @@ def read_folder(folder: str | Path) -> ImportPlan:
     readings += _array_readings(folder, lines)
     for r in _rows(folder, "voids"):
         readings.append(r.build(VoidReading, **_common(r)))
+    session_voids = [
+        SessionVoid(
+            r.text("void_id"),
+            r.text("session_id"),
+            r.text("reason"),
+            r.text("by"),
+            r.timestamp("at"),
+            r.opt_text("undoes"),
+        )
+        for r in _rows(folder, "session_voids")
+    ]
     _check_duplicates(folder, lines)
-    return ImportPlan(campaign, schools, classrooms, instruments, sessions, readings, c.line, lines)
+    plan = ImportPlan(campaign, schools, classrooms, instruments, sessions, readings, c.line, lines)
+    plan.session_voids = session_voids
+    return plan
 
 
 def _classroom(r: Row) -> Classroom:
@@ -602,6 +624,10 @@ def import_folder(
             inserted.update(r.reading_id for r in ready)
             ready_ids = {r.reading_id for r in ready}
             pending = [r for r in pending if r.reading_id not in ready_ids]
+        known_voids = {v.void_id: v for v in store.session_void_records()}
+        for void in plan.session_voids:
+            if same_or_new(known_voids, void.void_id, void, "session void"):
+                store.add_session_void(void)
     return plan
 
 
@@ -622,7 +648,11 @@ def _check_links(folder: Path, plan: ImportPlan, store: CampaignStore) -> None:
     reading_files = [LAYOUT[k].name for k in LAYOUT if k not in _ID_COLUMN]
 
     def check(file: str, object_id: str, column: str, target: str, names: Iterable[str]) -> None:
-        what = {"classrooms.csv": "classroom", "sessions.csv": "session"}.get(file, "reading")
+        what = {
+            "classrooms.csv": "classroom",
+            "sessions.csv": "session",
+            "session_voids.csv": "session void",
+        }.get(file, "reading")
         for name in names:
             if name not in known[target]:
                 raise InputError(
@@ -645,6 +675,8 @@ def _check_links(folder: Path, plan: ImportPlan, store: CampaignStore) -> None:
         check(file, rid, "session_id", "sessions.csv", [reading.session_id])
         instrument = [reading.instrument_id] if reading.instrument_id else []
         check(file, rid, "instrument_id", "instruments.csv", instrument)
+    for void in plan.session_voids:
+        check("session_voids.csv", void.void_id, "session_id", "sessions.csv", [void.session_id])
 
 
 def _known_reading(store: CampaignStore, reading: AnyReading, folder: Path | str) -> bool:
@@ -720,6 +752,8 @@ def export_folder(store: CampaignStore, folder: str | Path) -> dict[str, int]:
             row = {f.name: _fmt(getattr(session, f.name)) for f in fields(session)}
             row["instrument_ids"] = ";".join(session.instrument_ids)
             writers["sessions"].writerow(row)
+        for v in store.session_void_records():
+            writers["session_voids"].writerow({f.name: _fmt(getattr(v, f.name)) for f in fields(v)})
         counts: dict[str, int] = {}
         for r in store.readings(include_superseded=True):
             counts[r.kind] = counts.get(r.kind, 0) + 1

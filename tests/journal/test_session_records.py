@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from luxcheck.errors import StoreError
+from luxcheck.errors import InputError, StoreError
 from luxcheck.journal import store as store_module
 from luxcheck.journal.exchange import export_folder, import_folder
 from luxcheck.journal.records import MetricSource, SessionHold, SessionVoid
@@ -142,3 +142,31 @@ def test_previous_schema_is_migrated(tmp_path: Path) -> None:
         session = store.session("SE1")
         assert session is not None and session.kind == "first" and session.retest_reason == ""
         assert store.session_voids() == {} and store.open_holds("R101") == []
+
+
+def test_session_voids_round_trip_through_the_csv_folder(
+    store: CampaignStore, tmp_path: Path
+) -> None:
+    """Import/export round-trips without loss (DESIGN §9): a withdrawn session stays withdrawn,
+    its undo stays undone, in order; a void naming an unknown session is refused at its line."""
+    store.add_session_void(_void(1))
+    store.add_session_void(_void(2, undoes="SE1.void.1"))
+    store.add_session_void(_void(3))
+    export_folder(store, tmp_path / "out")
+    with CampaignStore.create(tmp_path / "copy.lux", Campaign("C1", "测试活动")) as copy:
+        import_folder(copy, tmp_path / "out")
+        assert copy.session_void_records() == store.session_void_records()
+        assert set(copy.session_voids()) == {"SE1"}
+        import_folder(copy, tmp_path / "out")  # again: known records are skipped
+        assert len(copy.session_void_records()) == 3
+    bad = tmp_path / "out" / "session_voids.csv"
+    bad.write_text(
+        "void_id,session_id,reason,by,at,undoes\nX.void.1,NOPE,r,b,2026-12-01T09:00:00+00:00,\n",
+        encoding="utf-8",
+    )
+    with CampaignStore.create(tmp_path / "bad.lux", Campaign("C1", "测试活动")) as target:
+        with pytest.raises(
+            InputError, match=r"session void 'X\.void\.1' names session 'NOPE'"
+        ) as e:
+            import_folder(target, tmp_path / "out")
+        assert e.value.line == 2 and target.session_void_records() == []
