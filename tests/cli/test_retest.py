@@ -104,12 +104,18 @@ def test_retest_is_analysed_and_reported(
     text = _text(out / "schools/S001" / f"{A}.html")
     assert "Re-test: first tested on 2 November 2026" in text
     assert "Reason for the re-test: after rectification" in text
+    assert "Re-tested items: Desk mean illuminance" in text
     assert "First test and re-test" in text and "512 lx" in text
     desk_first = f"{first['desk_illuminance_mean_lx']:.0f} lx"
     assert re.search(rf"Desk mean illuminance GB 7793-2010 \S+ {desk_first} {A}-V1", text)
     assert "Where the results come from" in text
     dashboard = _text(out / "index.html")
     assert "first-pass rate" in dashboard and "pass rate after re-test (1 re-tested)" in dashboard
+    # the demo's first room failed its blackboard uniformity; the uniform re-test passes it
+    rows = re.findall(r'<tr data-school[^>]*data-status="retest-pass">(.*?)</tr>', (
+        out / "index.html"
+    ).read_text("utf-8"), re.S)  # fmt: skip
+    assert any("Blackboard uniformity" in row and "Re-tested, passed" in row for row in rows)
 
 
 def test_session_list_shows_both_sessions(
