@@ -47,7 +47,10 @@ def measurement_uncertainty(
     instruments of one kind, the largest U_rel is taken, so the guard band is never narrower
     than any instrument's."""
     relative: dict[str, float] = {}
+    voided = store.session_voids()  # a withdrawn session's readings are not used
     for session in store.sessions(classroom_id):
+        if session.session_id in voided:
+            continue
         for instrument_id in session.instrument_ids:
             instrument = store.instrument(instrument_id)
             if instrument is not None and instrument.kind in UNCERTAINTY_FROM:
