@@ -69,7 +69,9 @@ def classroom_sessions_view(
             dict.fromkeys(reason_text(_, s.retest_reason) for s in history.retests)
         ),
         "first_result": f.status(history.first_status),
-        "items": list_items(dict.fromkeys(f.metric_name(r.retest.metric) for r in history.results))
+        "retested": list_items(
+            dict.fromkeys(f.metric_name(r.retest.metric) for r in history.results)
+        )
         or "—",
         "rows": [
             {

@@ -104,7 +104,9 @@ def test_retest_is_analysed_and_reported(
     text = _text(out / "schools/S001" / f"{A}.html")
     assert "Re-test: first tested on 2 November 2026" in text
     assert "Reason for the re-test: after rectification" in text
-    assert "Re-tested items: Desk mean illuminance" in text
+    items = text.split("Re-tested items:")[1].split("Identification")[0]
+    assert "Desk mean illuminance" in items and "Blackboard uniformity" in items
+    assert "Colour rendering" not in items  # the spectrum was not re-tested
     assert "First test and re-test" in text and "512 lx" in text
     desk_first = f"{first['desk_illuminance_mean_lx']:.0f} lx"
     assert re.search(rf"Desk mean illuminance GB 7793-2010 \S+ {desk_first} {A}-V1", text)
@@ -116,6 +118,11 @@ def test_retest_is_analysed_and_reported(
         out / "index.html"
     ).read_text("utf-8"), re.S)  # fmt: skip
     assert any("Blackboard uniformity" in row and "Re-tested, passed" in row for row in rows)
+    # the Chinese report (the default) says 复测 with the first test's date
+    zh = tmp_path / "reports-zh"
+    assert main(["report", str(campaign), "--out", str(zh), "--jobs", "1"]) == 0
+    text_zh = _text(zh / "schools/S001" / f"{A}.html")
+    assert "复测:首次检测于 2026年11月2日" in text_zh and "复测原因: 整改后复测" in text_zh
 
 
 def test_session_list_shows_both_sessions(
