@@ -5,7 +5,8 @@
   further record naming the void it undoes. Append-only (triggers refuse UPDATE and DELETE).
 - ``session_hold``: a process takes or releases a classroom's session (host, user, process
   id), so that a second session started at once on the same classroom is refused naming who
-  holds the other. Append-only.
+  holds the other. Append-only. Its ``session_id`` is not a foreign key: a session is taken
+  before its row exists (the row is written with the session's first reading).
 - ``metric_source``: computed with the metrics (replaced with them): the session each metric's
   value comes from, and the first test's value of a re-tested metric.
 """

@@ -195,6 +195,8 @@ CREATE TABLE figure_surface (
 #: process), so that two sessions at once on one classroom are refused at start; sessions
 #: withdrawn (voided) with the reason, who and when, and undone the same way; and, per stored
 #: metric, the session its value comes from and the first test's value of a re-tested metric.
+# record table: session_hold (hold_id)
+# record table: session_void (void_id)
 _V4 = """
 ALTER TABLE session ADD COLUMN kind TEXT NOT NULL DEFAULT 'first';
 ALTER TABLE session ADD COLUMN retest_reason TEXT NOT NULL DEFAULT '';
