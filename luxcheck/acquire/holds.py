@@ -137,8 +137,11 @@ def measured_sessions(store: CampaignStore, classroom_id: str) -> list[Measureme
 
 def retest_reason(answer: str) -> str:
     """The reason an inspector gave at the prompt: a number picks one of
-    :data:`RETEST_REASONS`, anything else is kept as typed."""
+    :data:`RETEST_REASONS`, ``q`` or the end of the input gives none (the session's first
+    prompt then stops it), anything else is kept as typed."""
     text = answer.strip()
+    if text.lower() == "q":
+        return ""
     if text.isdigit() and 1 <= int(text) <= len(RETEST_REASONS):
         return RETEST_REASONS[int(text) - 1]
     return text

@@ -125,6 +125,7 @@ def test_retest_reason_by_number_or_text() -> None:
     assert retest_reason("1") == RETEST_REASONS[0]
     assert retest_reason(" 3 ") == RETEST_REASONS[2]
     assert retest_reason("9") == "9"
+    assert retest_reason("q") == ""  # the console's answer at the end of the input
     assert retest_reason("灯具重新调整后") == "灯具重新调整后"
 
 
