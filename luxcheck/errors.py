@@ -1,7 +1,8 @@
 """The error hierarchy shared by the library and the command line.
 
 Every error that reaches the command line maps to one exit code (the README's "Exit codes"):
-0 ok, 1 a check failed, 2 bad input or usage, 3 device error.
+0 ok, 1 a check failed, 2 bad input or usage, 3 device error, 4 a report run wrote the reports it
+could but some classroom could not be reported (it is listed, with the reason).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_DEVICE = 3
+EXIT_INCOMPLETE = 4
 
 
 class LuxcheckError(Exception):

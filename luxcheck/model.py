@@ -391,7 +391,12 @@ class Instrument:
 
 @dataclass(frozen=True)
 class MeasurementSession:
-    """One visit of one or more inspectors to one classroom with a set of instruments."""
+    """One visit of one or more inspectors to one classroom with a set of instruments.
+
+    ``kind`` is ``first`` (the first test of the classroom) or ``retest`` (复测: a later visit
+    of a classroom that was already measured, with ``retest_reason``: after rectification, on
+    the client's request, a suspected error, ...).
+    """
 
     session_id: str
     classroom_id: str
@@ -399,6 +404,8 @@ class MeasurementSession:
     started_at: dt.datetime
     instrument_ids: tuple[str, ...] = ()
     notes: str = ""
+    kind: str = "first"
+    retest_reason: str = ""
 
     def __post_init__(self) -> None:
         check_id(self.session_id, "session_id")
@@ -412,6 +419,20 @@ class MeasurementSession:
         if len(set(self.instrument_ids)) != len(self.instrument_ids):
             raise InputError("instrument listed twice", column="instrument_ids")
         check_text(self.notes, "notes")
+        check_choice(self.kind, "kind", SESSION_KINDS)
+        check_text(self.retest_reason, "retest_reason")
+
+
+#: The kinds of a measurement session: the first test of a classroom, or a re-test (复测).
+SESSION_KINDS = ("first", "retest")
+
+#: The re-test reasons an inspector picks by number at the prompt (free text is accepted too);
+#: the reports translate these texts (``luxcheck.report.retest``).
+RETEST_REASONS = (
+    "after rectification",
+    "on the client's request",
+    "suspected measurement error",
+)
 
 
 #: The environmental conditions of a classroom's measurement (a test report states them where

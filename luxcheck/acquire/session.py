@@ -28,6 +28,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 
 from luxcheck.acquire.advice import device_message
+from luxcheck.acquire.holds import release_classroom, stored_steps, take_classroom
 from luxcheck.errors import DeviceError, InputError
 from luxcheck.journal.store import CampaignStore
 from luxcheck.model import (
@@ -440,6 +441,8 @@ def run_session(
     interactive_reconnect: bool = False,
     max_refusals: int | None = 3,
     verbose: bool = False,
+    take_over: bool = False,
+    on_start: Callable[[], object] | None = None,
 ) -> SessionOutcome:
     """Run (or resume) a guided session. The session row is created if it is not stored yet.
 
@@ -450,20 +453,76 @@ def run_session(
     taken again; after ``max_refusals`` refusals of the same step the step is skipped (it stays
     "not measured"). ``None`` asks again until the inspector skips (a person at the prompt).
     Device errors are told in the session's language (the driver's detail with ``verbose``).
+
+    The session row is written with its first reading (in one transaction), so a start that
+    is aborted before any reading leaves no empty session behind. While it runs the session
+    holds its classroom (:func:`luxcheck.acquire.holds.take_classroom`): a second session of
+    the classroom started meanwhile is refused, naming who holds this one (``take_over``
+    takes over a hold whose process is known to be gone). A resumed session first tells the
+    readings it found stored. ``on_start`` (e.g. recording the environmental conditions asked
+    at the start) runs with the first reading, in the same transaction.
     """
     if "." in session.session_id:
         raise InputError("a guided session id must not contain '.'", column="session_id")
     stored = store.session(session.session_id)
-    if stored is None:
-        store.add_session(session)
-    elif stored.classroom_id != session.classroom_id:
+    if stored is not None and stored.classroom_id != session.classroom_id:
         raise InputError(
             f"session {session.session_id!r} belongs to classroom {stored.classroom_id!r}, "
             f"not {session.classroom_id!r}",
             column="session_id",
         )
+    taken = take_classroom(store, session, take_over=take_over)
+    for notice in taken.notices:
+        console.say(notice)
+    try:
+        return _run(
+            store,
+            session,
+            stored is not None,
+            steps,
+            meters,
+            console,
+            lang,
+            reconnect_attempts,
+            reconnect_wait_s,
+            interactive_reconnect,
+            max_refusals,
+            verbose,
+            on_start,
+        )
+    finally:
+        release_classroom(store, taken.hold)
+
+
+def _run(
+    store: CampaignStore,
+    session: MeasurementSession,
+    created: bool,
+    steps: Sequence[Step],
+    meters: Mapping[Role, FieldMeter],
+    console: Console,
+    lang: Literal["zh", "en"],
+    reconnect_attempts: int,
+    reconnect_wait_s: float,
+    interactive_reconnect: bool,
+    max_refusals: int | None,
+    verbose: bool,
+    on_start: Callable[[], object] | None,
+) -> SessionOutcome:
     sid = session.session_id
     counts, current = _attempts(store, sid)
+    if current:
+        found = [s.key for s in steps if s.key in current]
+        latest = store.readings(session_id=sid)[-1]
+        console.say(
+            f"session {sid}: {len(current)} readings already stored ({stored_steps(found)}); "
+            f"the last is {latest.reading_id} {_describe(latest)} at "
+            f"{latest.taken_at.astimezone():%H:%M:%S}"
+            if lang == "en"
+            else f"测量 {sid}:已保存 {len(current)} 个读数({stored_steps(found)});"
+            f"最后一个是 {latest.reading_id} {_describe(latest)},"
+            f"{latest.taken_at.astimezone():%H:%M:%S}"
+        )
     taken: list[str] = []
     skipped: list[str] = []
     refusals: dict[str, int] = {}
@@ -559,7 +618,14 @@ def run_session(
                 skipped.append(step.key)
                 index += 1
             continue
-        store.add_reading(reading)  # committed and fsynced before the acknowledgement
+        with store.transaction():  # committed and fsynced before the acknowledgement
+            if not created:  # the session is stored with its first reading
+                store.add_session(session)
+                created = True
+            if on_start is not None:  # and what was asked at its start
+                on_start()
+                on_start = None
+            store.add_reading(reading)
         counts[step.key] = attempt
         history.append(reading_id)
         taken.append(reading_id)

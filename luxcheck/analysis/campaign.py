@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from luxcheck.analysis import glare, grids, power
+from luxcheck.analysis import sessions as sessions_rule
 from luxcheck.analysis.flicker import flicker_metric_dict
 from luxcheck.analysis.metrics import RoomMetrics
 from luxcheck.analysis.spectral import spectral_part
@@ -47,29 +48,37 @@ from luxcheck.model import (
     HeightReading,
     IlluminanceReading,
     LuminanceReading,
+    MeasurementSession,
     PowerReading,
     SpectrumReading,
     WaveformReading,
 )
 
 #: Bumped when the analysis changes, so that stored metrics are recomputed.
-ANALYSIS_VERSION = "4"
+ANALYSIS_VERSION = "5"
 
 #: Spacing of the interpolated desk-plane surface stored for the isolux figure [m].
 DESK_SURFACE_STEP_M = 0.25
 
 
-def input_hash(classroom: Classroom, reading_ids: Iterable[str]) -> str:
-    """A hash of what a classroom's metrics depend on: its geometry and its current readings.
+def input_hash(
+    classroom: Classroom, reading_ids: Iterable[str], voided_sessions: Iterable[str] = ()
+) -> str:
+    """A hash of what a classroom's metrics depend on: its geometry, its current readings and
+    its withdrawn (voided) sessions.
 
     Readings are append-only and ids unique, so the set of current reading ids identifies the
-    readings' state; the analysis version is included so that a new analysis recomputes.
+    readings' state; sessions are never changed, so with the voided ones it identifies which
+    readings the resolution rule (:mod:`luxcheck.analysis.sessions`) keeps. The analysis
+    version is included so that a new analysis recomputes.
     """
     digest = hashlib.sha256()
     digest.update(ANALYSIS_VERSION.encode())
     digest.update(repr(classroom).encode())
     for reading_id in sorted(reading_ids):
         digest.update(b"\0" + reading_id.encode())
+    for session_id in sorted(voided_sessions):
+        digest.update(b"\1" + session_id.encode())
     return digest.hexdigest()
 
 
@@ -403,15 +412,43 @@ def analyse_chunk(
     """Load the current readings of ``rooms`` and analyse them: metrics and the input hash of
     the readings actually used (a reading journalled meanwhile is in both or in neither)."""
     by_room = store.readings_by_classroom([room.classroom_id for room in rooms])
-    pairs = [(room, by_room.get(room.classroom_id, [])) for room in rooms]
-    results = analyse_rooms(pairs)
-    return {
-        room.classroom_id: (
-            results[room.classroom_id],
-            input_hash(room, (r.reading_id for r in readings)),
+    sessions = _sessions_by_room(store)
+    voided = set(store.session_voids())
+    resolved = {
+        room.classroom_id: sessions_rule.resolve(
+            by_room.get(room.classroom_id, []), sessions.get(room.classroom_id, []), voided
         )
-        for room, readings in pairs
+        for room in rooms
     }
+    results = analyse_rooms([(room, resolved[room.classroom_id].readings) for room in rooms])
+    out = {}
+    for room in rooms:
+        room_id = room.classroom_id
+        readings = by_room.get(room_id, [])
+        room_sessions = sessions.get(room_id, [])
+
+        def analyse(chosen: Sequence[AnyReading], room: Classroom = room) -> RoomMetrics:
+            return analyse_rooms([(room, chosen)])[room.classroom_id]
+
+        results[room_id].sources = sessions_rule.metric_sources(
+            readings, room_sessions, voided, results[room_id], analyse
+        )
+        out[room_id] = (
+            results[room_id],
+            input_hash(
+                room,
+                (r.reading_id for r in readings),
+                (s.session_id for s in room_sessions if s.session_id in voided),
+            ),
+        )
+    return out
+
+
+def _sessions_by_room(store: CampaignStore) -> dict[str, list[MeasurementSession]]:
+    grouped: dict[str, list[MeasurementSession]] = defaultdict(list)
+    for session in store.sessions():
+        grouped[session.classroom_id].append(session)
+    return grouped
 
 
 def _analyse_chunk_in_worker(
@@ -452,12 +489,21 @@ def analyse_campaign(
     wanted = set(classroom_ids) if classroom_ids is not None else None
     rooms = [r for r in store.classrooms() if wanted is None or r.classroom_id in wanted]
     ids_by_room = store.current_reading_ids()
+    voided_by_room: dict[str, list[str]] = defaultdict(list)
+    voids = store.session_voids()
+    for session in store.sessions() if voids else ():
+        if session.session_id in voids:
+            voided_by_room[session.classroom_id].append(session.session_id)
     todo = [
         room
         for room in rooms
         if force
         or store.metrics_hash(room.classroom_id)
-        != input_hash(room, ids_by_room.get(room.classroom_id, []))
+        != input_hash(
+            room,
+            ids_by_room.get(room.classroom_id, []),
+            voided_by_room.get(room.classroom_id, ()),
+        )
     ]
     chunks = [todo[start : start + chunk] for start in range(0, len(todo), chunk)]
     workers = max(1, min(jobs if jobs is not None else (os.cpu_count() or 1), len(chunks)))
@@ -470,6 +516,7 @@ def analyse_campaign(
                 store.put_metrics(
                     room_id, metrics.values, input_hash=digest, reasons=metrics.stored_reasons()
                 )
+                store.put_metric_sources(room_id, metrics.sources)
                 store.put_figure_data(room_id, metrics.points, metrics.surfaces)
         done += len(results)
         if progress is not None:

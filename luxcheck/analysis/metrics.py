@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from luxcheck.journal.session_records import MetricSource
 from luxcheck.journal.store import FigurePoint, Surface
 from luxcheck.messages import Message
 
@@ -23,6 +24,9 @@ class RoomMetrics:
     #: (:meth:`~luxcheck.journal.store.CampaignStore.put_figure_data`).
     points: dict[str, list[FigurePoint]] = field(default_factory=dict)
     surfaces: dict[str, Surface] = field(default_factory=dict)
+    #: The session each metric comes from, and the first test's value of a re-tested one
+    #: (:func:`luxcheck.analysis.sessions.metric_sources`).
+    sources: dict[str, MetricSource] = field(default_factory=dict)
 
     def add(self, values: Mapping[str, float | str | None], reasons: Mapping[str, Message]) -> None:
         self.values.update(values)

@@ -2,7 +2,8 @@
 
 Each subcommand lives in its own module of this package and exposes ``register(subparsers)``,
 which adds its parser and sets ``func`` to a callable ``(args) -> int``. Exit codes (the
-README's "Exit codes"): 0 ok, 1 a check failed, 2 bad input or usage, 3 device error.
+README's "Exit codes"): 0 ok, 1 a check failed, 2 bad input or usage, 3 device error, 4 a
+report run could not report some classroom (the others were written).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "luxcheck.cli.demo",
     "luxcheck.cli.campaign",
     "luxcheck.cli.measure",
+    "luxcheck.cli.session",
     "luxcheck.cli.analyse",
     "luxcheck.cli.report",
     "luxcheck.cli.verify",

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import math
 import sys
 from pathlib import Path
@@ -26,6 +27,7 @@ from typing import Any
 
 from luxcheck.acquire.advice import device_message
 from luxcheck.acquire.environment import PROMPTS, ask_environment, record_environment
+from luxcheck.acquire.holds import measured_sessions, retest_reason
 from luxcheck.acquire.meters import DriverMeter, ManualMeter
 from luxcheck.acquire.session import (
     Console,
@@ -41,7 +43,7 @@ from luxcheck.cli.campaign_file import open_campaign
 from luxcheck.drivers import DRIVERS, driver_class, models_for
 from luxcheck.errors import EXIT_DEVICE, EXIT_OK, DeviceError, InputError
 from luxcheck.journal.store import CampaignStore
-from luxcheck.model import MeasurementSession
+from luxcheck.model import RETEST_REASONS, MeasurementSession
 
 #: The environmental conditions a scripted session takes from the command line.
 ENVIRONMENT_OPTIONS: tuple[tuple[str, str, str], ...] = (
@@ -105,6 +107,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--roles",
         default=",".join(ALL_ROLES),
         help=f"what to measure, comma-separated from {', '.join(ALL_ROLES)}",
+    )
+    p.add_argument(
+        "--retest-reason",
+        metavar="TEXT",
+        help="why a classroom already measured is measured again (复测): e.g. "
+        + ", ".join(f"'{r}'" for r in RETEST_REASONS)
+        + " (asked at the prompt when not given; --auto records it as not given)",
+    )
+    p.add_argument(
+        "--take-over",
+        action="store_true",
+        help="start although another session holds the classroom (only when that laptop or "
+        "terminal crashed: two sessions at once on one classroom are refused otherwise)",
     )
     p.add_argument(
         "--auto", action="store_true", help="no prompts: take every reading (scripted runs, tests)"
@@ -188,7 +203,7 @@ def _run(args: argparse.Namespace) -> int:
 
     with open_campaign(args.campaign) as store:
         room = store.classroom(args.classroom)
-        session = _session(store, args)
+        session = _session(store, args, console if interactive else None)
         desk = grids.point_plan(room, "desk")
         board = grids.point_plan(room, "board")
         steps = classroom_steps(room, roles=roles)
@@ -236,20 +251,14 @@ def _run(args: argparse.Namespace) -> int:
                 f"({desk.rows}×{desk.cols}), board {board.n_points} points; "
                 f"session {session.session_id}"
             )
-            if store.session(session.session_id) is None:
-                store.add_session(session)
+            # the conditions are asked now and recorded with the first reading (an aborted
+            # start leaves nothing behind), once per session
+            environment = None
             if not any(
                 r.session_id == session.session_id for r in store.environments(room.classroom_id)
             ):
                 given = {field: getattr(args, field) for _flag, field, _unit in ENVIRONMENT_OPTIONS}
-                env_record = record_environment(
-                    store, session, ask_environment(console, args.lang, given, ask=interactive)
-                )
-                console.say(
-                    f"environment: {env_record.record_id if env_record else 'not recorded'}"
-                    if args.lang == "en"
-                    else f"环境条件:{env_record.record_id if env_record else '未记录'}"
-                )
+                environment = ask_environment(console, args.lang, given, ask=interactive)
             outcome = run_session(
                 store,
                 session,
@@ -260,6 +269,10 @@ def _run(args: argparse.Namespace) -> int:
                 interactive_reconnect=interactive,
                 max_refusals=None if interactive else MAX_TRIES,
                 verbose=args.verbose,
+                take_over=args.take_over,
+                on_start=None
+                if environment is None
+                else functools.partial(record_environment, store, session, environment),
             )
         finally:
             for meter in opened:
@@ -284,14 +297,63 @@ def _print(text: str) -> None:
     print(text, flush=True)
 
 
-def _session(store: CampaignStore, args: argparse.Namespace) -> MeasurementSession:
+def _session(
+    store: CampaignStore, args: argparse.Namespace, asker: Console | None
+) -> MeasurementSession:
+    """The session to run: the classroom's latest (not voided) one with ``--resume``, else a
+    new one — a re-test (复测) when the classroom already has readings, with its reason (from
+    ``--retest-reason``, asked of a person at the prompt, never asked in a scripted run)."""
     if args.resume:
-        sessions = store.sessions(args.classroom)
+        voided = store.session_voids()
+        sessions = [s for s in store.sessions(args.classroom) if s.session_id not in voided]
         if not sessions:
             raise InputError(
-                f"classroom {args.classroom} has no session to resume", source="argument --resume"
+                f"classroom {args.classroom} has no session to resume (none was stored, or "
+                "every one is void; see 'luxcheck session list'); start a new one without "
+                "--resume",
+                source="argument --resume",
             )
         return sessions[-1]
+    if args.session is not None:
+        named = store.session(args.session)
+        if named is not None and named.classroom_id == args.classroom:
+            return named  # continuing that session
+    earlier = measured_sessions(store, args.classroom)
+    reason = (args.retest_reason or "").strip()
+    en = args.lang == "en"
+    if earlier:
+        first = earlier[0]
+        _print(
+            f"re-test (复测) of classroom {args.classroom}: first tested "
+            f"{first.started_at:%Y-%m-%d} (session {first.session_id}, {first.inspector}); "
+            f"{len(earlier)} earlier session(s) with readings. For each quantity measured now, "
+            "the re-test's readings replace the earlier ones (see 'luxcheck session list')."
+            if en
+            else f"教室 {args.classroom} 复测:首次检测 {first.started_at:%Y-%m-%d}"
+            f"(测量记录 {first.session_id},{first.inspector});已有 {len(earlier)} 次测量。"
+            "本次测量的项目将取代此前的读数(见 'luxcheck session list')。"
+        )
+        if not reason and asker is not None:
+            options = ", ".join(f"{i} {r}" for i, r in enumerate(RETEST_REASONS, 1))
+            reason = retest_reason(
+                asker.ask(
+                    f"reason for the re-test ({options}, or type it):"
+                    if en
+                    else f"复测原因({options},或直接输入):"
+                )
+            )
+        if not reason:
+            _print(
+                "re-test reason not given (record it with --retest-reason)"
+                if en
+                else "未给出复测原因(可用 --retest-reason 记录)"
+            )
+    elif reason:
+        raise InputError(
+            f"classroom {args.classroom} has no readings yet: this is its first test, not a "
+            "re-test; leave out --retest-reason",
+            source="argument --retest-reason",
+        )
     now = dt.datetime.now(dt.UTC).astimezone()
     session_id = args.session or f"{args.classroom}-{now:%Y%m%dT%H%M%S}"
     stored = store.session(session_id)
@@ -308,6 +370,8 @@ def _session(store: CampaignStore, args: argparse.Namespace) -> MeasurementSessi
         args.inspector,
         now,
         tuple(sorted(set(_known_instruments(store, args)))),
+        kind="retest" if earlier else "first",
+        retest_reason=reason if earlier else "",
     )
 
 

@@ -12,13 +12,14 @@ import os
 import sys
 import time
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from luxcheck.cli.arguments import output_folder, whole
 from luxcheck.cli.campaign_file import open_campaign
-from luxcheck.compliance.judge import judge_campaign
-from luxcheck.errors import EXIT_OK, InputError
+from luxcheck.compliance.judge import judge_room
+from luxcheck.errors import EXIT_INCOMPLETE, EXIT_OK, InputError, LuxcheckError
 from luxcheck.journal.store import CampaignStore
 from luxcheck.lab import LAB_ENV, LabProfile, load_lab_profile, resolve_lab_path
 from luxcheck.report.assemble import classroom_reports, report_context
@@ -133,18 +134,27 @@ def _lab(option: str | None) -> LabProfile | None:
 
 def _reports(
     store: CampaignStore, args: argparse.Namespace, lab: LabProfile | None
-) -> list[ClassroomReportData]:
+) -> tuple[list[ClassroomReportData], list[tuple[str, str]]]:
+    """The classroom reports, and the classrooms that could not be reported with the reason:
+    one classroom's problem never stops the campaign (it is reported as incomplete)."""
     # the profile and decision rule are resolved once; judging and the reports share them
     context = report_context(
         args.profile or store.campaign.profile, decision_rule=args.decision_rule
     )
-    judged, _ = judge_campaign(
-        store, profile=context.profile_id, decision_rule=context.decision_rule
-    )
-    return [
-        with_document(store, report, lab, context)
-        for report in classroom_reports(store, judged, context)
-    ]
+    unreported: list[tuple[str, str]] = []
+    reports: list[ClassroomReportData] = []
+    for room in store.classrooms():
+        try:
+            judged = judge_room(
+                store, room, profile=context.profile_id, decision_rule=context.decision_rule
+            )
+            reports += [
+                with_document(store, report, lab, context)
+                for report in classroom_reports(store, [judged], context)
+            ]
+        except LuxcheckError as exc:
+            unreported.append((room.classroom_id, str(exc)))
+    return reports, unreported
 
 
 def run(args: argparse.Namespace) -> int:
@@ -170,7 +180,10 @@ def run(args: argparse.Namespace) -> int:
     output_folder(args.out)
     lab = _lab(args.lab)
     with open_campaign(Path(args.words[0])) as store:
-        reports = _reports(store, args, lab)
+        reports, unreported = _reports(store, args, lab)
+        if not reports and unreported:
+            _tell_unreported(unreported)
+            return EXIT_INCOMPLETE
         if args.prepared_by:
             if lab is None:
                 raise InputError(
@@ -190,6 +203,7 @@ def run(args: argparse.Namespace) -> int:
         figure_format=args.figure_format,
         force=args.force,
         progress=ProgressBar("reports"),
+        unreported=unreported,
     )
     states = Counter(r.document.issue.status for r in reports)
     print(
@@ -198,7 +212,20 @@ def run(args: argparse.Namespace) -> int:
         f"issued: {states['issued']}, drafts: {states['draft'] + states['no-lab']}"
         f"{' (no laboratory profile)' if lab is None else ''}; dashboard: {summary.dashboard}"
     )
+    if summary.unreported:
+        _tell_unreported(summary.unreported)
+        return EXIT_INCOMPLETE
     return EXIT_OK
+
+
+def _tell_unreported(unreported: Sequence[tuple[str, str]]) -> None:
+    for room, reason in unreported:
+        print(f"luxcheck: classroom {room} not reported (incomplete): {reason}", file=sys.stderr)
+    print(
+        f"luxcheck: {len(unreported)} classroom(s) not reported; exit code {EXIT_INCOMPLETE} "
+        "(README, 'Exit codes')",
+        file=sys.stderr,
+    )
 
 
 def _sign_off(role: str, campaign: Path, args: argparse.Namespace) -> int:
@@ -212,7 +239,10 @@ def _sign_off(role: str, campaign: Path, args: argparse.Namespace) -> int:
             f"signing off needs a laboratory profile: --lab FILE or ${LAB_ENV}", source="--lab"
         )
     with open_campaign(campaign) as store:
-        reports = {r.classroom.classroom_id: r for r in _reports(store, args, lab)}
+        built, unreported = _reports(store, args, lab)
+        for room, reason in unreported:
+            raise InputError(f"classroom {room} cannot be reported: {reason}", source=str(campaign))
+        reports = {r.classroom.classroom_id: r for r in built}
         wanted = sorted(reports) if args.all else args.classroom
         for room in wanted:
             if room not in reports:

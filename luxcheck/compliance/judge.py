@@ -47,7 +47,10 @@ def measurement_uncertainty(
     instruments of one kind, the largest U_rel is taken, so the guard band is never narrower
     than any instrument's."""
     relative: dict[str, float] = {}
+    voided = store.session_voids()  # a withdrawn session's readings are not used
     for session in store.sessions(classroom_id):
+        if session.session_id in voided:
+            continue
         for instrument_id in session.instrument_ids:
             instrument = store.instrument(instrument_id)
             if instrument is not None and instrument.kind in UNCERTAINTY_FROM:
@@ -71,6 +74,10 @@ class JudgedRoom:
     classroom: Classroom
     verdicts: tuple[Verdict, ...]
     result: RoomResult
+    #: For a re-tested classroom (复测): the verdicts and result of its first test, from the
+    #: first test's values of the re-tested metrics; None for a classroom not re-tested.
+    first_verdicts: tuple[Verdict, ...] | None = None
+    first_result: RoomResult | None = None
 
 
 #: Metrics whose judged value is declared in the classroom record (the luminaires' blue-light
@@ -97,18 +104,38 @@ def judge_room(
     technology and their assessed blue-light risk groups (:data:`DECLARED`).
     """
     values, reasons = store.metrics(classroom.classroom_id)
-    verdicts = evaluate(
-        values,
-        profile or store.campaign.profile,
-        classroom.room_type,
-        reasons=reasons,
-        standards_dir=standards_dir,
-        uncertainty=measurement_uncertainty(store, classroom.classroom_id, values),
-        decision_rule=decision_rule,
-        technology=classroom.luminaire_technology,
-        declared={metric: getattr(classroom, field) for metric, field in DECLARED.items()},
+
+    def judge(
+        values: Mapping[str, float | str | None], reasons: Mapping[str, str]
+    ) -> list[Verdict]:
+        return evaluate(
+            values,
+            profile or store.campaign.profile,
+            classroom.room_type,
+            reasons=reasons,
+            standards_dir=standards_dir,
+            uncertainty=measurement_uncertainty(store, classroom.classroom_id, values),
+            decision_rule=decision_rule,
+            technology=classroom.luminaire_technology,
+            declared={metric: getattr(classroom, field) for metric, field in DECLARED.items()},
+        )
+
+    verdicts = judge(values, reasons)
+    retested = {
+        m: source
+        for m, source in store.metric_sources(classroom.classroom_id).items()
+        if source.retested
+    }
+    if not retested:
+        return JudgedRoom(classroom, tuple(verdicts), room_result(verdicts))
+    # the first test: the same metrics, with the first test's value of each re-tested one
+    first_values = dict(values) | {m: s.first_value for m, s in retested.items()}
+    first_reasons = {m: r for m, r in reasons.items() if m not in retested}
+    first_reasons |= {m: s.first_reason for m, s in retested.items() if s.first_reason}
+    first = judge(first_values, first_reasons)
+    return JudgedRoom(
+        classroom, tuple(verdicts), room_result(verdicts), tuple(first), room_result(first)
     )
-    return JudgedRoom(classroom, tuple(verdicts), room_result(verdicts))
 
 
 def judge_campaign(

@@ -12,7 +12,8 @@ schools.csv            school
 classrooms.csv         classroom (geometry, luminaires, installed power)
 instruments.csv        instrument with calibration (date, certificate, due date) and expanded
                        uncertainty
-sessions.csv           measurement session (``instrument_ids`` separated by ``;``)
+sessions.csv           measurement session (``instrument_ids`` separated by ``;``; ``kind`` first or
+                       retest, with ``retest_reason``)
 environment.csv        environmental conditions of a session (empty cell: not recorded)
 illuminance.csv        illuminance point (``lights`` is ``on`` or ``off``)
 luminance.csv          luminance reading
@@ -23,6 +24,8 @@ spectrum_values.csv    (reading_id, wavelength_nm, value) — one row per wavele
 waveforms.csv          waveform (metadata); samples in waveform_samples.csv
 waveform_samples.csv   (reading_id, index, value) — one row per sample
 voids.csv              withdrawn reading (``supersedes`` names it)
+session_voids.csv      withdrawn session (``void_id``, ``session_id``, ``reason``, ``by``, ``at``;
+                       an undo names the void it undoes in ``undoes``)
 =====================  ==========================================================
 
 Rules: numbers are plain ASCII decimals (digits ``0-9``, ``.`` as the decimal point, an optional
@@ -56,6 +59,7 @@ from luxcheck.journal.csv_read import (
     read_rows,
     typed_values,
 )
+from luxcheck.journal.session_records import SessionVoid
 from luxcheck.journal.store import CampaignStore
 from luxcheck.model import (
     ENVIRONMENT_FIELDS,
@@ -105,7 +109,7 @@ LAYOUT: dict[str, FileSpec] = {
     "sessions": FileSpec(
         "sessions.csv",
         ("session_id", "classroom_id", "inspector", "started_at"),
-        ("instrument_ids", "notes"),
+        ("instrument_ids", "notes", "kind", "retest_reason"),
     ),
     "environment": FileSpec(
         "environment.csv",
@@ -166,6 +170,9 @@ LAYOUT: dict[str, FileSpec] = {
         ("reading_id", "session_id", "taken_at", "supersedes"),
         ("instrument_id", "note"),
     ),
+    "session_voids": FileSpec(
+        "session_voids.csv", ("void_id", "session_id", "reason", "by", "at"), ("undoes",)
+    ),
 }
 
 
@@ -189,6 +196,8 @@ class ImportPlan:
     filled: dict[str, str] = field(default_factory=dict)
     #: the environmental conditions of the sessions (environment.csv)
     environment: list[EnvironmentRecord] = field(default_factory=list)
+    #: sessions withdrawn (and withdrawals undone), in the order they were recorded
+    session_voids: list[SessionVoid] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -263,6 +272,7 @@ _ID_COLUMN = {
     "instruments": "instrument_id",
     "sessions": "session_id",
     "environment": "record_id",
+    "session_voids": "void_id",
 }
 
 
@@ -343,6 +353,8 @@ def read_folder(folder: str | Path) -> ImportPlan:
                 i.strip() for i in r.text("instrument_ids").split(";") if i.strip()
             ),
             notes=r.text("notes"),
+            kind=r.text("kind") or "first",
+            retest_reason=r.text("retest_reason"),
         )
         for r in _rows(folder, "sessions")
     ]
@@ -404,6 +416,17 @@ def read_folder(folder: str | Path) -> ImportPlan:
     readings += _array_readings(folder, lines)
     for r in _rows(folder, "voids"):
         readings.append(r.build(VoidReading, **_common(r)))
+    session_voids = [
+        SessionVoid(
+            r.text("void_id"),
+            r.text("session_id"),
+            r.text("reason"),
+            r.text("by"),
+            r.timestamp("at"),
+            r.opt_text("undoes"),
+        )
+        for r in _rows(folder, "session_voids")
+    ]
     _check_duplicates(folder, lines)
     return ImportPlan(
         campaign,
@@ -415,6 +438,7 @@ def read_folder(folder: str | Path) -> ImportPlan:
         c.line,
         lines,
         environment=environment,
+        session_voids=session_voids,
     )
 
 
@@ -644,6 +668,10 @@ def import_folder(
             inserted.update(r.reading_id for r in ready)
             ready_ids = {r.reading_id for r in ready}
             pending = [r for r in pending if r.reading_id not in ready_ids]
+        known_voids = {v.void_id: v for v in store.session_void_records()}
+        for void in plan.session_voids:
+            if same_or_new(known_voids, void.void_id, void, "session void"):
+                store.add_session_void(void)
     return plan
 
 
@@ -668,6 +696,7 @@ def _check_links(folder: Path, plan: ImportPlan, store: CampaignStore) -> None:
             "classrooms.csv": "classroom",
             "sessions.csv": "session",
             "environment.csv": "environment record",
+            "session_voids.csv": "session void",
         }.get(file, "reading")
         for name in names:
             if name not in known[target]:
@@ -695,6 +724,8 @@ def _check_links(folder: Path, plan: ImportPlan, store: CampaignStore) -> None:
         check(file, rid, "session_id", "sessions.csv", [reading.session_id])
         instrument = [reading.instrument_id] if reading.instrument_id else []
         check(file, rid, "instrument_id", "instruments.csv", instrument)
+    for void in plan.session_voids:
+        check("session_voids.csv", void.void_id, "session_id", "sessions.csv", [void.session_id])
 
 
 def _known_reading(store: CampaignStore, reading: AnyReading, folder: Path | str) -> bool:
@@ -774,6 +805,8 @@ def export_folder(store: CampaignStore, folder: str | Path) -> dict[str, int]:
             writers["environment"].writerow(
                 {f.name: _fmt(getattr(record, f.name)) for f in fields(record)}
             )
+        for v in store.session_void_records():
+            writers["session_voids"].writerow({f.name: _fmt(getattr(v, f.name)) for f in fields(v)})
         counts: dict[str, int] = {}
         for r in store.readings(include_superseded=True):
             counts[r.kind] = counts.get(r.kind, 0) + 1

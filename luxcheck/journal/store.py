@@ -28,6 +28,8 @@ import numpy as np
 
 from luxcheck.errors import InputError, StoreError
 from luxcheck.journal.records import RecordsMixin
+from luxcheck.journal.schema import MIGRATIONS, SCHEMA_VERSION
+from luxcheck.journal.session_records import SessionRecords
 from luxcheck.model import (
     READING_CLASSES,
     AnyReading,
@@ -39,7 +41,17 @@ from luxcheck.model import (
     School,
 )
 
-SCHEMA_VERSION = 5
+_SESSION_COLUMNS = (
+    "session_id",
+    "classroom_id",
+    "inspector",
+    "started_at",
+    "instrument_ids",
+    "notes",
+    "kind",
+    "retest_reason",
+)
+
 
 _READING_COMMON = ("reading_id", "session_id", "taken_at", "instrument_id", "supersedes", "note")
 
@@ -74,188 +86,6 @@ _INSTRUMENT_COLUMNS = (
     "calibration_due",
 )
 
-_V1 = """
-CREATE TABLE campaign (
-    campaign_id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    profile TEXT NOT NULL,
-    client TEXT NOT NULL,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE school (
-    school_id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    district TEXT NOT NULL,
-    address TEXT NOT NULL
-);
-CREATE TABLE classroom (
-    classroom_id TEXT PRIMARY KEY,
-    school_id TEXT NOT NULL REFERENCES school(school_id),
-    name TEXT NOT NULL,
-    room_type TEXT NOT NULL,
-    length_m REAL NOT NULL, width_m REAL NOT NULL, height_m REAL NOT NULL,
-    desk_rows INTEGER NOT NULL, desk_front_m REAL NOT NULL, desk_back_m REAL NOT NULL,
-    desk_height_m REAL NOT NULL,
-    board_width_m REAL NOT NULL, board_height_m REAL NOT NULL, board_bottom_m REAL NOT NULL,
-    luminaire_count INTEGER NOT NULL, luminaire_rows INTEGER NOT NULL,
-    luminaire_columns INTEGER NOT NULL, board_luminaire_count INTEGER NOT NULL,
-    luminaire_mounting_height_m REAL, installed_power_w REAL,
-    building TEXT NOT NULL, floor TEXT NOT NULL, notes TEXT NOT NULL
-);
-CREATE INDEX classroom_school ON classroom(school_id);
-CREATE TABLE instrument (
-    instrument_id TEXT PRIMARY KEY,
-    model TEXT NOT NULL, serial_number TEXT NOT NULL, calibration_date TEXT NOT NULL,
-    expanded_uncertainty_percent REAL NOT NULL, coverage_factor REAL NOT NULL,
-    kind TEXT NOT NULL
-);
-CREATE TABLE session (
-    session_id TEXT PRIMARY KEY,
-    classroom_id TEXT NOT NULL REFERENCES classroom(classroom_id),
-    inspector TEXT NOT NULL,
-    started_at TEXT NOT NULL,
-    instrument_ids TEXT NOT NULL,
-    notes TEXT NOT NULL
-);
-CREATE INDEX session_classroom ON session(classroom_id);
-CREATE TABLE reading (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    reading_id TEXT NOT NULL UNIQUE,
-    kind TEXT NOT NULL,
-    session_id TEXT NOT NULL REFERENCES session(session_id),
-    classroom_id TEXT NOT NULL REFERENCES classroom(classroom_id),
-    taken_at TEXT NOT NULL,
-    instrument_id TEXT REFERENCES instrument(instrument_id),
-    supersedes TEXT REFERENCES reading(reading_id),
-    note TEXT NOT NULL,
-    -- illuminance
-    surface TEXT, x_m REAL, y_m REAL, lights_on INTEGER, illuminance_lx REAL, point INTEGER,
-    -- spectrum / waveform arrays (raw bytes + numpy dtype string)
-    wavelength_nm_blob BLOB, wavelength_nm_dtype TEXT,
-    values_blob BLOB, values_dtype TEXT,
-    samples_blob BLOB, samples_dtype TEXT,
-    unit TEXT, luminaire TEXT,
-    sample_rate_hz REAL, dark_level REAL, full_scale REAL,
-    -- luminance
-    target TEXT, luminance_cd_m2 REAL, observer TEXT, solid_angle_sr REAL, position_index REAL,
-    -- power / height
-    circuit TEXT, power_w REAL, height_m REAL, horizontal_distance_m REAL
-);
-CREATE INDEX reading_classroom ON reading(classroom_id, kind);
-CREATE INDEX reading_supersedes ON reading(supersedes);
-CREATE TRIGGER reading_no_update BEFORE UPDATE ON reading
-BEGIN SELECT RAISE(ABORT, 'readings are append-only: add a correction that supersedes it'); END;
-CREATE TRIGGER reading_no_delete BEFORE DELETE ON reading
-BEGIN SELECT RAISE(ABORT, 'readings are append-only: add a void reading to withdraw it'); END;
-CREATE TABLE metric (
-    classroom_id TEXT NOT NULL REFERENCES classroom(classroom_id),
-    metric_id TEXT NOT NULL,
-    value REAL,
-    text_value TEXT,
-    reason TEXT,
-    computed_at TEXT NOT NULL,
-    input_hash TEXT NOT NULL,
-    PRIMARY KEY (classroom_id, metric_id)
-);
-"""
-
-#: Ordered migrations: MIGRATIONS[i] brings schema version i to version i + 1.
-#: Version 2: the luminous opening of the general luminaires (for UGR from luminances).
-_V2 = """
-ALTER TABLE classroom ADD COLUMN luminaire_luminous_length_m REAL;
-ALTER TABLE classroom ADD COLUMN luminaire_luminous_width_m REAL;
-"""
-
-#: Version 3: what the analysis computed for the reports' figures besides the metrics, replaced
-#: with them: labelled points (the UGR at each observer position, the luminaire layout) and
-#: interpolated surfaces (the desk plane), arrays as little-endian float64 bytes.
-_V3 = """
-CREATE TABLE figure_point (
-    classroom_id TEXT NOT NULL REFERENCES classroom(classroom_id),
-    layer TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    label TEXT NOT NULL,
-    x_m REAL NOT NULL,
-    y_m REAL NOT NULL,
-    value REAL,
-    PRIMARY KEY (classroom_id, layer, seq)
-);
-CREATE TABLE figure_surface (
-    classroom_id TEXT NOT NULL REFERENCES classroom(classroom_id),
-    surface TEXT NOT NULL,
-    x_m BLOB NOT NULL,
-    y_m BLOB NOT NULL,
-    value BLOB NOT NULL,
-    PRIMARY KEY (classroom_id, surface)
-);
-"""
-
-#: Version 4: the luminaires' light source technology and their assessed blue-light risk
-#: groups (IEC 62471 / IEC TR 62778, from the luminaire's test report or marking).
-_V4 = """
-ALTER TABLE classroom ADD COLUMN luminaire_technology TEXT;
-ALTER TABLE classroom ADD COLUMN luminaire_risk_group TEXT;
-ALTER TABLE classroom ADD COLUMN board_luminaire_risk_group TEXT;
-"""
-
-#: Version 5: the laboratory's document (ISO/IEC 17025 §7.8): the instruments' name,
-#: calibration certificate and due date; the environmental conditions of each session; the
-#: report numbers given to each revision of a classroom's report and who prepared, reviewed
-#: and approved it. The three record tables are append-only.
-_V5 = """
-ALTER TABLE instrument ADD COLUMN name TEXT NOT NULL DEFAULT '';
-ALTER TABLE instrument ADD COLUMN calibration_certificate TEXT NOT NULL DEFAULT '';
-ALTER TABLE instrument ADD COLUMN calibration_due TEXT;
--- record table: record_id
-CREATE TABLE environment (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    record_id TEXT NOT NULL UNIQUE,
-    session_id TEXT NOT NULL REFERENCES session(session_id),
-    recorded_at TEXT NOT NULL,
-    temperature_C REAL, relative_humidity_percent REAL, supply_voltage_V REAL,
-    stray_light_lx REAL, warmup_min REAL,
-    note TEXT NOT NULL
-);
-CREATE INDEX environment_session ON environment(session_id);
-CREATE TRIGGER environment_no_update BEFORE UPDATE ON environment
-BEGIN SELECT RAISE(ABORT, 'environment records are append-only: add a new record'); END;
-CREATE TRIGGER environment_no_delete BEFORE DELETE ON environment
-BEGIN SELECT RAISE(ABORT, 'environment records are append-only'); END;
--- record table: report_number
-CREATE TABLE report_revision (
-    report_number TEXT PRIMARY KEY,
-    classroom_id TEXT NOT NULL REFERENCES classroom(classroom_id),
-    revision INTEGER NOT NULL,
-    year INTEGER NOT NULL,
-    seq INTEGER NOT NULL,
-    digest TEXT NOT NULL,
-    assigned_at TEXT NOT NULL,
-    replaces TEXT NOT NULL,
-    UNIQUE (classroom_id, revision),
-    UNIQUE (year, seq)
-);
-CREATE TRIGGER report_revision_no_update BEFORE UPDATE ON report_revision
-BEGIN SELECT RAISE(ABORT, 'report numbers are append-only: a correction is a new revision'); END;
-CREATE TRIGGER report_revision_no_delete BEFORE DELETE ON report_revision
-BEGIN SELECT RAISE(ABORT, 'report numbers are append-only'); END;
--- record table: (report_number, role)
-CREATE TABLE report_signoff (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    report_number TEXT NOT NULL REFERENCES report_revision(report_number),
-    role TEXT NOT NULL,
-    person_id TEXT NOT NULL,
-    person_name TEXT NOT NULL,
-    signed_at TEXT NOT NULL,
-    digest TEXT NOT NULL,
-    UNIQUE (report_number, role)
-);
-CREATE TRIGGER report_signoff_no_update BEFORE UPDATE ON report_signoff
-BEGIN SELECT RAISE(ABORT, 'sign-offs are append-only'); END;
-CREATE TRIGGER report_signoff_no_delete BEFORE DELETE ON report_signoff
-BEGIN SELECT RAISE(ABORT, 'sign-offs are append-only'); END;
-"""
-
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 
 #: The possible range (minimum, maximum; None: unbounded) of a metric id.
 MetricBounds = Callable[[str], tuple[float | None, float | None]]
@@ -276,7 +106,7 @@ def _parse_ts(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
 
 
-class CampaignStore(RecordsMixin):
+class CampaignStore(RecordsMixin, SessionRecords):
     """A campaign file. Open with :meth:`create` or :meth:`open`; close with :meth:`close`.
 
     Every ``add_*`` call is its own transaction, committed (and fsynced) before it returns, unless
@@ -491,7 +321,8 @@ class CampaignStore(RecordsMixin):
                     "which is not in the campaign"
                 )
         self._write(
-            "INSERT INTO session VALUES (?,?,?,?,?,?)",
+            f"INSERT INTO session ({', '.join(_SESSION_COLUMNS)}) VALUES "
+            f"({', '.join('?' * len(_SESSION_COLUMNS))})",
             (
                 session.session_id,
                 session.classroom_id,
@@ -499,6 +330,8 @@ class CampaignStore(RecordsMixin):
                 _iso(session.started_at),
                 ";".join(session.instrument_ids),
                 session.notes,
+                session.kind,
+                session.retest_reason,
             ),
             f"session {session.session_id}",
         )
@@ -564,36 +397,23 @@ class CampaignStore(RecordsMixin):
 
     def sessions(self, classroom_id: str | None = None) -> list[MeasurementSession]:
         """All measurement sessions (of one classroom, if given), by start time."""
-        sql = "SELECT * FROM session"
+        sql = f"SELECT {', '.join(_SESSION_COLUMNS)} FROM session"
         params: tuple[str, ...] = ()
         if classroom_id is not None:
             sql += " WHERE classroom_id = ?"
             params = (classroom_id,)
         rows = self._db.execute(sql, params).fetchall()
-        sessions = [
-            MeasurementSession(
-                r[0], r[1], r[2], _parse_ts(r[3]), tuple(i for i in r[4].split(";") if i), r[5]
-            )
-            for r in rows
-        ]
+        sessions = [_session(r) for r in rows]
         # by the instant, not the text: 09:00+08:00 is before 02:00+00:00
         return sorted(sessions, key=lambda s: (s.started_at, s.session_id))
 
     def session(self, session_id: str) -> MeasurementSession | None:
         """One session, or None."""
         row = self._db.execute(
-            "SELECT * FROM session WHERE session_id = ?", (session_id,)
+            f"SELECT {', '.join(_SESSION_COLUMNS)} FROM session WHERE session_id = ?",
+            (session_id,),
         ).fetchone()
-        if row is None:
-            return None
-        return MeasurementSession(
-            row[0],
-            row[1],
-            row[2],
-            _parse_ts(row[3]),
-            tuple(i for i in row[4].split(";") if i),
-            row[5],
-        )
+        return None if row is None else _session(row)
 
     # ----------------------------------------------------------------- readings
     def add_reading(self, reading: AnyReading) -> None:
@@ -814,6 +634,7 @@ class CampaignStore(RecordsMixin):
             )
         with self.transaction():
             self._db.execute("DELETE FROM metric WHERE classroom_id = ?", (classroom_id,))
+            self._db.execute("DELETE FROM metric_source WHERE classroom_id = ?", (classroom_id,))
             self._db.executemany("INSERT INTO metric VALUES (?,?,?,?,?,?,?)", rows)
 
     def metrics(self, classroom_id: str) -> tuple[dict[str, float | str | None], dict[str, str]]:
@@ -900,6 +721,19 @@ class CampaignStore(RecordsMixin):
             return None
         x, y, value = (np.frombuffer(blob, dtype="<f8").astype(float) for blob in row)
         return x, y, value.reshape(y.size, x.size)
+
+
+def _session(row: Sequence[Any]) -> MeasurementSession:
+    return MeasurementSession(
+        row[0],
+        row[1],
+        row[2],
+        _parse_ts(row[3]),
+        tuple(i for i in row[4].split(";") if i),
+        row[5],
+        row[6],
+        row[7],
+    )
 
 
 def _outside(value: float, bounds: tuple[float | None, float | None]) -> str:

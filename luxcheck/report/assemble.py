@@ -28,12 +28,22 @@ from pathlib import Path
 
 import numpy as np
 
+from luxcheck.analysis.sessions import resolve
+from luxcheck.compliance.engine import room_result
 from luxcheck.compliance.judge import JudgedRoom
 from luxcheck.compliance.packs import get_profile, load_registry, profile_limits
 from luxcheck.compliance.schema import DecisionRule, Limit
 from luxcheck.compliance.verdict import Verdict
+from luxcheck.journal.session_records import MetricSource
 from luxcheck.journal.store import CampaignStore
-from luxcheck.model import ROOM_TYPES, IlluminanceReading, SpectrumReading, WaveformReading
+from luxcheck.model import (
+    ROOM_TYPES,
+    AnyReading,
+    IlluminanceReading,
+    MeasurementSession,
+    SpectrumReading,
+    WaveformReading,
+)
 from luxcheck.report.format import as_number
 from luxcheck.report.model import (
     ChromaticityPoint,
@@ -47,6 +57,9 @@ from luxcheck.report.model import (
     PlanePoints,
     PolicyStatement,
     ReportContext,
+    ResultSource,
+    RetestedResult,
+    RetestHistory,
     RoomOutcome,
     SpectrumData,
     StandardRef,
@@ -72,6 +85,7 @@ def build_classroom_report(
     packs: Sequence[PackRef],
     figures: FigureInputs | None = None,
     issued_on: dt.date | None = None,
+    first_verdicts: Sequence[Verdict] | None = None,
 ) -> ClassroomReportData:
     """Assemble a classroom report from the store, the verdicts and the room result.
 
@@ -98,11 +112,22 @@ def build_classroom_report(
         luminaire layout).
     issued_on
         Report date (default: today). Not part of the content key for re-rendering.
+    first_verdicts
+        For a re-tested classroom, the verdicts of its first test
+        (:attr:`luxcheck.compliance.judge.JudgedRoom.first_verdicts`): the report then says
+        it is a re-test and shows the re-tested requirements side by side.
+
+    The sessions and readings are those of the resolution rule
+    (:mod:`luxcheck.analysis.sessions`): voided sessions are left out, and each quantity's
+    figures show the readings of the session its results come from.
     """
     room = store.classroom(classroom_id)
     schools = {s.school_id: s for s in store.schools()}
     school = schools[room.school_id]
-    sessions = tuple(store.sessions(classroom_id))
+    voided = store.session_voids()
+    all_sessions = store.sessions(classroom_id)
+    sessions = tuple(s for s in all_sessions if s.session_id not in voided)
+    resolved = resolve(store.readings(classroom_id), all_sessions, voided).readings
     wanted = {iid for s in sessions for iid in s.instrument_ids}
     instruments = tuple(i for i in store.instruments() if i.instrument_id in wanted)
     metrics, reasons = store.metrics(classroom_id)
@@ -113,7 +138,16 @@ def build_classroom_report(
         else RoomOutcome.from_verdicts(room_result, verdict_tuple)
     )
     raw = store.raw_reading_rows(classroom_id)
-    merged = _merge_figures(_figures_from_store(store, classroom_id, metrics), figures)
+    merged = _merge_figures(_figures_from_store(store, classroom_id, metrics, resolved), figures)
+    metric_sources = store.metric_sources(classroom_id)
+    by_session: dict[str, list[str]] = {}
+    for metric_id, source in sorted(metric_sources.items()):
+        by_session.setdefault(source.session_id, []).append(metric_id)
+    sources = tuple(
+        ResultSource(s, tuple(by_session[s.session_id]))
+        for s in sessions
+        if s.session_id in by_session
+    )
     return ClassroomReportData(
         campaign=store.campaign,
         school=school,
@@ -131,17 +165,56 @@ def build_classroom_report(
         raw_reading_count=len(raw),
         figures=merged,
         issued_on=issued_on or dt.date.today(),
+        sources=sources,
+        retest=_retest_history(sessions, metric_sources, verdict_tuple, first_verdicts),
+    )
+
+
+def _retest_history(
+    sessions: Sequence[MeasurementSession],
+    sources: Mapping[str, MetricSource],
+    verdicts: Sequence[Verdict],
+    first_verdicts: Sequence[Verdict] | None,
+) -> RetestHistory | None:
+    """The re-test history of a classroom whose results come partly from a re-test."""
+    if first_verdicts is None:
+        return None
+    used = {source.session_id for source in sources.values()}
+    retests = tuple(s for s in sessions if s.kind == "retest" and s.session_id in used)
+    firsts = [s for s in sessions if s.kind == "first"] or list(sessions)
+    if not retests or not firsts:
+        return None
+    first_by_requirement = {v.requirement_id: v for v in first_verdicts}
+    results = tuple(
+        RetestedResult(
+            first_by_requirement[v.requirement_id],
+            sources[v.metric].first_session_id or "",
+            v,
+            sources[v.metric].session_id,
+        )
+        for v in verdicts
+        if v.metric in sources
+        and sources[v.metric].retested
+        and v.requirement_id in first_by_requirement
+    )
+    return RetestHistory(
+        min(s.started_at for s in firsts).date(),
+        room_result(first_verdicts).status,
+        retests,
+        results,
     )
 
 
 def _figures_from_store(
-    store: CampaignStore, classroom_id: str, metrics: Mapping[str, float | str | None]
+    store: CampaignStore,
+    classroom_id: str,
+    metrics: Mapping[str, float | str | None],
+    readings: Sequence[AnyReading],
 ) -> FigureInputs:
     desk: list[tuple[float, float, float]] = []
     board: list[tuple[float, float, float]] = []
-    for reading in store.readings(classroom_id, kind="illuminance"):
-        assert isinstance(reading, IlluminanceReading)
-        if not reading.lights_on:
+    for reading in readings:
+        if not isinstance(reading, IlluminanceReading) or not reading.lights_on:
             continue
         target = (
             desk if reading.surface == "desk" else board if reading.surface == "board" else None
@@ -149,20 +222,18 @@ def _figures_from_store(
         if target is not None:
             target.append((reading.x_m, reading.y_m, reading.illuminance_lx))
     spectrum = None
-    spectra = store.readings(classroom_id, kind="spectrum")
+    spectra = [r for r in readings if isinstance(r, SpectrumReading)]
     if spectra:
         first = spectra[0]
-        assert isinstance(first, SpectrumReading)
         spectrum = SpectrumData(
             np.asarray(first.wavelength_nm, dtype=float),
             np.asarray(first.values, dtype=float),
             first.unit,
         )
     waveform = None
-    waves = store.readings(classroom_id, kind="waveform")
+    waves = [r for r in readings if isinstance(r, WaveformReading)]
     if waves:
         w = waves[0]
-        assert isinstance(w, WaveformReading)
         count = max(WAVEFORM_EXCERPT_MIN_SAMPLES, round(WAVEFORM_EXCERPT_S * w.sample_rate_hz))
         excerpt = np.asarray(w.samples[:count], dtype=float) - w.dark_level
         waveform = WaveformExcerpt(excerpt, w.sample_rate_hz, w.duration_s, w.unit)
@@ -313,4 +384,5 @@ def classroom_reports(
             profile_id=context.profile_id,
             packs=context.packs,
             figures=figures,
+            first_verdicts=room.first_verdicts,
         )

@@ -360,6 +360,38 @@ class LabDocument:
     issue: IssueState = field(default_factory=IssueState)
 
 
+# --------------------------------------------------------------------------- sessions, re-tests
+@dataclass(frozen=True)
+class ResultSource:
+    """A session whose readings give results of the report (the resolution rule of
+    :mod:`luxcheck.analysis.sessions`), with the metric ids it gives."""
+
+    session: MeasurementSession
+    metric_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RetestedResult:
+    """A requirement on a re-tested quantity: its verdict at the first test and after the
+    re-test (side by side in the report), with the sessions they come from."""
+
+    first: Verdict
+    first_session_id: str
+    retest: Verdict
+    retest_session_id: str
+
+
+@dataclass(frozen=True)
+class RetestHistory:
+    """A re-tested classroom (复测): the first test's date and overall result, the re-test
+    sessions, and the requirements on the re-tested quantities, first and re-test."""
+
+    first_tested_on: dt.date
+    first_status: OverallStatus
+    retests: tuple[MeasurementSession, ...]
+    results: tuple[RetestedResult, ...]
+
+
 # --------------------------------------------------------------------------- report records
 @dataclass(frozen=True, eq=False)
 class ClassroomReportData:
@@ -386,6 +418,9 @@ class ClassroomReportData:
     figures: FigureInputs = field(default_factory=FigureInputs)
     issued_on: dt.date = field(default_factory=dt.date.today)
     document: LabDocument = field(default_factory=LabDocument)
+    #: The sessions the results come from (the resolution rule), and the re-test history.
+    sources: tuple[ResultSource, ...] = ()
+    retest: RetestHistory | None = None
 
     def __post_init__(self) -> None:
         if self.classroom.school_id != self.school.school_id:
@@ -418,6 +453,10 @@ class ClassroomSummary:
     verdicts: tuple[Verdict, ...]
     metrics: Mapping[str, float | str | None]
     report_date: dt.date
+    #: A re-tested classroom's result at its first test (None: not re-tested), and the
+    #: requirements that failed at the first test and pass after the re-test.
+    first_status: str | None = None
+    retest_passed: tuple[str, ...] = ()
 
     @cached_property
     def items(self) -> tuple[ItemResult, ...]:
@@ -440,6 +479,12 @@ class ClassroomSummary:
             report.verdicts,
             dict(report.metrics),
             max(dates) if dates else report.issued_on,
+            report.retest.first_status if report.retest else None,
+            tuple(
+                r.retest.requirement_id
+                for r in (report.retest.results if report.retest else ())
+                if r.first.status != "pass" and r.retest.status == "pass"
+            ),
         )
 
 
@@ -461,6 +506,8 @@ class CampaignDashboardData:
     classrooms: tuple[ClassroomSummary, ...]
     profile_id: str
     packs: tuple[PackRef, ...]
+    #: Classrooms that could not be reported, with the reason (the others were rendered).
+    unreported: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,12 @@ from luxcheck.report.model import (
     SchoolSummaryData,
 )
 from luxcheck.report.provenance import PROVENANCE_PREFIX, provenance_string
+from luxcheck.report.retest import (
+    classroom_sessions_view,
+    dashboard_retest_totals,
+    retest_passed_rows,
+    unreported_rows,
+)
 from luxcheck.report.templates import environment
 
 
@@ -151,6 +157,7 @@ class ClassroomPages(ReportFigures):
             "grid_plans": plans,
             "flicker_facts": self._flicker_facts(report),
             "sessions": sessions,
+            "history": classroom_sessions_view(f, _, report, self._list),
             "advice": advice,
             "integrity": {
                 "digest": report.digest,
@@ -339,6 +346,7 @@ class ClassroomPages(ReportFigures):
                         **entry,
                     }
                 )
+        rect_rows += retest_passed_rows(f, _, data.classrooms, school_names)
         counts_all: Counter[str] = Counter(str(c.outcome.status) for c in data.classrooms)
         distributions = self._distributions(data)
         return {
@@ -357,13 +365,16 @@ class ClassroomPages(ReportFigures):
                 "schools": str(len(data.schools)),
             },
             "totals": self._totals(counts_all, len(data.classrooms)),
+            "retest_totals": dashboard_retest_totals(f, _, data.classrooms),
+            "unreported": unreported_rows(_, data.unreported),
             "schools": school_rows,
             "metrics": metric_rows,
             "distributions": distributions,
             # 整改清单 grouped by school (then classroom), as the bureau works through it
             "rectification": sorted(rect_rows, key=lambda r: (r["school"], r["classroom"])),
             "school_names": sorted({r["school"] for r in rect_rows}),
-            "status_options": [(s, f.status(s)) for s in ("fail", "not-measured", "indeterminate")],
+            "status_options": [(s, f.status(s)) for s in ("fail", "not-measured", "indeterminate")]
+            + [("retest-pass", _("Re-tested, passed"))],
             "packs": [{"id": p.pack_id, "version": p.version} for p in data.packs],
             "links": {"csv": "verdicts.csv", "xlsx": "verdicts.xlsx"},
         }

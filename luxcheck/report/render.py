@@ -14,11 +14,11 @@ import functools
 import json
 import multiprocessing
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from luxcheck.errors import InputError
+from luxcheck.errors import InputError, LuxcheckError
 from luxcheck.report.bound import write_bound_pdf
 from luxcheck.report.export import export_rows, write_csv, write_xlsx
 from luxcheck.report.figures import AxesGeometry
@@ -53,6 +53,8 @@ class RenderSummary:
     skipped: int
     pdf: bool
     dashboard: Path
+    #: Classrooms that could not be reported (id, reason); the others were rendered.
+    unreported: tuple[tuple[str, str], ...] = ()
 
 
 _WORKER: ClassroomPages | None = None
@@ -72,7 +74,16 @@ def _init_worker(
 
 def _render_task(report: ClassroomReportData) -> str:
     assert _WORKER is not None
-    return _render_classroom(_WORKER, report, _WORKER_PDF)
+    return _render_or_reason(_WORKER, report, _WORKER_PDF)
+
+
+def _render_or_reason(pages: ClassroomPages, report: ClassroomReportData, pdf: bool) -> str:
+    """Render one classroom; "" when done, else why it could not be (the campaign goes on)."""
+    try:
+        _render_classroom(pages, report, pdf)
+    except LuxcheckError as exc:
+        return str(exc)
+    return ""
 
 
 def _render_classroom(pages: ClassroomPages, report: ClassroomReportData, pdf: bool) -> str:
@@ -129,6 +140,7 @@ def render_campaign(
     figure_format: str = "png",
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    unreported: Sequence[tuple[str, str]] = (),
 ) -> RenderSummary:
     """Write every report of a campaign into ``out_dir``.
 
@@ -145,6 +157,9 @@ def render_campaign(
         Worker processes; 1 renders in this process.
     progress
         Called as ``progress(done, total)`` after each classroom.
+    unreported
+        Classrooms the caller could not assemble (id, reason): listed on the dashboard as
+        incomplete, as is a classroom whose report fails to render; the others are written.
     """
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
@@ -181,9 +196,11 @@ def render_campaign(
     total, done = len(items), len(items) - len(todo)
     if progress:
         progress(done, total)
+    failed: list[tuple[str, str]] = list(unreported)
     if jobs <= 1 or len(todo) <= 1:
+        reasons = []
         for report in todo:
-            _render_classroom(pages, report, pdf)
+            reasons.append(_render_or_reason(pages, report, pdf))
             done += 1
             if progress:
                 progress(done, total)
@@ -196,10 +213,19 @@ def render_campaign(
             initargs=(str(out), lang, figure_format, backgrounds, pdf),
             max_tasks_per_child=200 if pdf else None,
         ) as pool:
-            for _room in pool.map(_render_task, todo, chunksize=4):
+            reasons = []
+            for reason in pool.map(_render_task, todo, chunksize=4):
+                reasons.append(reason)
                 done += 1
                 if progress:
                     progress(done, total)
+    for report, reason in zip(todo, reasons, strict=True):
+        if reason:
+            failed.append((report.classroom.classroom_id, reason))
+            rel = pages.classroom_path(report.school.school_id, report.classroom.classroom_id)
+            keys.pop(str(rel.relative_to(out.resolve())), None)  # rendered again next run
+    bad = {room for room, _ in failed}
+    items = [r for r in items if r.classroom.classroom_id not in bad]
     summaries = [ClassroomSummary.from_report(r) for r in items]
     schools = {r.school.school_id: r.school for r in items}
     for school_id, school in sorted(schools.items()):
@@ -216,8 +242,9 @@ def render_campaign(
         campaign,
         tuple(school for _sid, school in sorted(schools.items())),
         tuple(summaries),
-        items[0].profile_id,
-        items[0].packs,
+        items[0].profile_id if items else "",
+        items[0].packs if items else (),
+        tuple(failed),
     )
     text = pages.render_dashboard(dashboard)
     index = inside(out, "index.html")
@@ -230,4 +257,4 @@ def render_campaign(
     write_csv(inside(out, "verdicts.csv"), rows)
     write_xlsx(inside(out, "verdicts.xlsx"), rows)
     write_atomic(manifest_path, json.dumps(keys, indent=0, sort_keys=True).encode())
-    return RenderSummary(out, total, len(todo), total - len(todo), pdf, index)
+    return RenderSummary(out, total, len(todo), total - len(todo), pdf, index, tuple(failed))

@@ -347,6 +347,8 @@ def test_campaign_file_that_is_not_sqlite(
     make(p)
     refused(["analyse", str(p)], capsys, str(p))
     refused(["campaign", "export", str(p), "--out", str(tmp_path / "e")], capsys, str(p))
+    refused(["session", "list", str(p)], capsys, str(p))
+    refused(["session", "void", str(p), "S1", "--reason", "r", "--by", "b"], capsys, str(p))
 
 
 def test_subprocess_runs_print_no_traceback(tmp_path: Path) -> None:

@@ -58,3 +58,31 @@ def test_a_later_session_without_the_lux_meter_keeps_its_uncertainty(
     assert measurement_uncertainty(store, "R101", values) == {
         "desk_illuminance_mean_lx": pytest.approx(305.0 * 0.06)
     }
+
+
+def test_first_test_verdicts_of_a_retested_room(store: CampaignStore) -> None:
+    """Issue 18: a re-tested room is judged twice — on its current metrics and on the first
+    test's values of the re-tested ones (GB 7793-2010 §5.2: desk mean ≥ 300 lx); 280 lx at
+    the first test fails, 320 lx at the re-test passes. A room not re-tested has no first
+    verdicts."""
+    from luxcheck.journal.session_records import MetricSource
+
+    room = store.classroom("R101")
+    store.put_metrics("R101", {"desk_illuminance_mean_lx": 320.0}, input_hash="h")
+    assert judge_room(store, room).first_verdicts is None
+    store.put_metric_sources(
+        "R101", {"desk_illuminance_mean_lx": MetricSource("SE2", True, 280.0, None, "SE1")}
+    )
+    judged = judge_room(store, room)
+    assert set(_desk(judged.verdicts)) == {"pass"}
+    assert judged.first_verdicts is not None and set(_desk(judged.first_verdicts)) == {"fail"}
+    assert judged.first_result is not None and judged.first_result.status == "fail"
+
+
+def test_a_voided_session_brings_no_uncertainty(store: CampaignStore) -> None:
+    """A withdrawn session's readings are not used, so its instruments' uncertainty is not
+    applied (the fixture's only session SE1 carries the T-10A's 4 %)."""
+    from luxcheck.journal.session_records import SessionVoid
+
+    store.add_session_void(SessionVoid("SE1.void.1", "SE1", "wrong meter", "王工", T0))
+    assert measurement_uncertainty(store, "R101", {"desk_illuminance_mean_lx": 305.0}) == {}
