@@ -234,7 +234,9 @@ def _create_table(conn: psycopg.Connection[Any], table: str, columns: Sequence[C
     ):
         lead = [first] + (["campaign_id"] if first == "push_id" else [])
         key_cols = [k for k in key if k not in lead]
-        defs = [sql.SQL("{} bigint GENERATED ALWAYS AS IDENTITY").format(_ident(seq))]
+        defs: list[sql.Composable] = [
+            sql.SQL("{} bigint GENERATED ALWAYS AS IDENTITY").format(_ident(seq))
+        ]
         defs += [sql.SQL("{} text NOT NULL").format(_ident(c)) for c in lead]
         defs += [sql.SQL("{} {} NOT NULL").format(_ident(k), types[k]) for k in key_cols]
         defs += [sql.SQL("row_digest bytea NOT NULL")]
@@ -337,6 +339,11 @@ def push(
             " nothing of this push is published yet. Run the same command again: it resumes, "
             "keeping what was already sent, and adds nothing twice"
         ) from None
+    except psycopg.Error as exc:
+        raise StoreError(
+            f"{report.target}: the central store refused the push ({str(exc).strip()}); "
+            "nothing of it is published"
+        ) from None
     return report
 
 
@@ -401,7 +408,7 @@ def _send_table(
         if key in staged:
             resumed += 1
             continue
-        batch.append((pid, campaign_id, digest, *row))
+        batch.append((pid, *_campaign_cell(columns, campaign_id), digest, *row))
         if len(batch) >= batch_rows:
             batches = _copy_batch(conn, table, columns, batch, batches, after_batch)
             batch = []
@@ -414,6 +421,12 @@ def _send_table(
     return counts, conflicts, resumed, batches
 
 
+def _campaign_cell(columns: Sequence[str], value: str) -> tuple[str, ...]:
+    """The bookkeeping campaign id cell of a row, unless the record has that column itself
+    (the campaign table)."""
+    return () if "campaign_id" in columns else (value,)
+
+
 def _copy_batch(
     conn: psycopg.Connection[Any],
     table: str,
@@ -422,7 +435,7 @@ def _copy_batch(
     batches: int,
     after_batch: Callable[[int], None] | None,
 ) -> int:
-    names = ["push_id", "campaign_id", "row_digest", *columns]
+    names = ["push_id", *_campaign_cell(columns, "campaign_id"), "row_digest", *columns]
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         _ident(SCHEMA, _stage(table)), sql.SQL(", ").join(_ident(n) for n in names)
     )
@@ -512,7 +525,9 @@ def _publish(
                 )
                 for row in clash
             ]  # fmt: skip
-            names = sql.SQL(", ").join(_ident(c) for c in ("campaign_id", "row_digest", *columns))
+            names = sql.SQL(", ").join(
+                _ident(c) for c in (*_campaign_cell(columns, "campaign_id"), "row_digest", *columns)
+            )
             cur = conn.execute(
                 sql.SQL(
                     "INSERT INTO {} ({}) SELECT {} FROM {} s WHERE s.push_id = %s AND NOT EXISTS "
@@ -578,13 +593,18 @@ def pull(
                 _pull_rows(conn, store, schema, campaign_id, schools, report)
         if path.exists():
             with CampaignStore.open(path) as target:
-                report.merged = merge_into(target, [partial])
+                report.merged = merge_into(target, [partial], names=[report.source])
         else:
             os.replace(partial, path)
     except psycopg.OperationalError as exc:
         raise StoreError(
             f"{shown(url)}: the connection was lost ({str(exc).strip()}); nothing was written "
             f"to {path}. Run the same command again"
+        ) from None
+    except psycopg.Error as exc:
+        raise StoreError(
+            f"{shown(url)}: the central store refused the pull ({str(exc).strip()}); nothing "
+            f"was written to {path}"
         ) from None
     finally:
         for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
@@ -647,7 +667,7 @@ def _pull_rows(
     for table in RECORD_TABLES:
         columns = [c.name for c in schema[table]]
         defaults = {c.name: c.default for c in schema[table]}
-        where = [sql.SQL("campaign_id = %s")]
+        where: list[sql.Composable] = [sql.SQL("campaign_id = %s")]
         params: list[Any] = [campaign_id]
         scope = _scope(table) if schools else None
         if scope is not None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -128,12 +128,10 @@ def record_columns(db: sqlite3.Connection, table: str) -> list[str]:
     return [n for n in names if n != spec.order]
 
 
-def source_rows(
-    db: sqlite3.Connection, table: str, columns: Sequence[str]
-) -> Iterator[tuple[Any, ...]]:
-    """Every row of a record table, in journal order."""
+def source_rows(db: sqlite3.Connection, table: str, columns: Sequence[str]) -> sqlite3.Cursor:
+    """Every row of a record table, in journal order (a cursor: rows are read as consumed)."""
     order = RECORD_TABLES[table].order or "rowid"
-    yield from db.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}")
+    return db.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}")
 
 
 def compared(spec: RecordTable, columns: Sequence[str]) -> list[int]:
@@ -194,17 +192,20 @@ def copy_rows(
     return counts, conflicts
 
 
-def merge_into(target: CampaignStore, sources: Sequence[str | Path]) -> MergeReport:
+def merge_into(
+    target: CampaignStore, sources: Sequence[str | Path], *, names: Sequence[str] = ()
+) -> MergeReport:
     """Merge the records of field files into ``target``: all of them, or (on any conflict or
     error) none. Each source file is checked (and its schema brought up to date) as every
-    command opens a campaign file."""
+    command opens a campaign file. ``names``: how the report calls the sources (default:
+    their paths)."""
     if not sources:
         raise InputError("give at least one campaign file to merge from")
     report = MergeReport(target.path)
     seen: list[Path] = [target.path.resolve()]
     opened: list[tuple[str, CampaignStore]] = []
     try:
-        for source in sources:
+        for index, source in enumerate(sources):
             path = Path(source)
             if path.resolve() in seen or any(
                 p.exists() and path.exists() and path.samefile(p) for p in seen
@@ -214,7 +215,8 @@ def merge_into(target: CampaignStore, sources: Sequence[str | Path]) -> MergeRep
                     source=str(path),
                 )
             seen.append(path.resolve())
-            opened.append((str(path), CampaignStore.open(path)))
+            label = names[index] if index < len(names) else str(path)
+            opened.append((label, CampaignStore.open(path)))
         arrived_rooms: set[str] = set()
         conflicts: list[Conflict] = []
         with target.transaction():
