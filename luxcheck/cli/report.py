@@ -78,6 +78,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="override the profile's decision rule (guarded: the instruments' expanded "
         "uncertainty makes values inside the guard band indeterminate)",
     )
+    parser.add_argument(
+        "--laboratory",
+        action="append",
+        default=[],
+        help="only the classrooms this laboratory measured (repeatable; a campaign pulled from "
+        "the central store holds many laboratories)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -91,8 +98,13 @@ def run(args: argparse.Namespace) -> int:
         context = report_context(
             args.profile or store.campaign.profile, decision_rule=args.decision_rule
         )
+        laboratories = store.classroom_laboratories()
+        rooms = _measured_by(laboratories, args.laboratory) if args.laboratory else None
         judged, _ = judge_campaign(
-            store, profile=context.profile_id, decision_rule=context.decision_rule
+            store,
+            profile=context.profile_id,
+            decision_rule=context.decision_rule,
+            classroom_ids=rooms,
         )
         reports = list(classroom_reports(store, judged, context))
     summary = render_campaign(
@@ -104,6 +116,7 @@ def run(args: argparse.Namespace) -> int:
         figure_format=args.figure_format,
         force=args.force,
         progress=ProgressBar("reports"),
+        laboratories=laboratories,
     )
     print(
         f"{summary.classrooms} classroom reports ({summary.rendered} rendered, "
@@ -111,3 +124,16 @@ def run(args: argparse.Namespace) -> int:
         f"dashboard: {summary.dashboard}"
     )
     return EXIT_OK
+
+
+def _measured_by(laboratories: dict[str, tuple[str, ...]], wanted: list[str]) -> set[str]:
+    """The classrooms measured by any of the wanted laboratories (an unknown one is refused)."""
+    known = {lab for labs in laboratories.values() for lab in labs}
+    unknown = sorted(set(wanted) - known)
+    if unknown:
+        raise InputError(
+            f"no session of laboratory {', '.join(unknown)} in the campaign "
+            f"(laboratories recorded: {', '.join(sorted(known)) or 'none'})",
+            source="argument --laboratory",
+        )
+    return {room for room, labs in laboratories.items() if set(labs) & set(wanted)}

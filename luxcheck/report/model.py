@@ -349,9 +349,13 @@ class ClassroomSummary:
     verdicts: tuple[Verdict, ...]
     metrics: Mapping[str, float | str | None]
     report_date: dt.date
+    #: the laboratories whose teams measured the classroom (a campaign of many laboratories)
+    laboratories: tuple[str, ...] = ()
 
     @classmethod
-    def from_report(cls, report: ClassroomReportData) -> ClassroomSummary:
+    def from_report(
+        cls, report: ClassroomReportData, laboratories: tuple[str, ...] = ()
+    ) -> ClassroomSummary:
         """Summarise a classroom report."""
         room = report.classroom
         dates = [s.started_at.date() for s in report.sessions]
@@ -366,6 +370,7 @@ class ClassroomSummary:
             report.verdicts,
             dict(report.metrics),
             max(dates) if dates else report.issued_on,
+            laboratories,
         )
 
 

@@ -381,6 +381,8 @@ class ClassroomPages(ReportFigures):
                     continue
                 rect_rows.append(
                     {
+                        "laboratory": ", ".join(c.laboratories) or "—",
+                        "labs": " ".join(c.laboratories),
                         "school": school_names.get(c.school_id, c.school_id),
                         "classroom": f"{c.name} ({c.classroom_id})",
                         "href": href,
@@ -419,6 +421,8 @@ class ClassroomPages(ReportFigures):
             # 整改清单 grouped by school (then classroom), as the bureau works through it
             "rectification": sorted(rect_rows, key=lambda r: (r["school"], r["classroom"])),
             "school_names": sorted({r["school"] for r in rect_rows}),
+            # a campaign of many laboratories: a column and a filter (none recorded: neither)
+            "laboratories": sorted({lab for c in data.classrooms for lab in c.laboratories}),
             "status_options": [(s, f.status(s)) for s in ("fail", "not-measured", "indeterminate")],
             "links": {"csv": "verdicts.csv", "xlsx": "verdicts.xlsx"},
         }

@@ -14,7 +14,7 @@ import functools
 import json
 import multiprocessing
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,6 +128,7 @@ def render_campaign(
     figure_format: str = "png",
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    laboratories: Mapping[str, tuple[str, ...]] | None = None,
 ) -> RenderSummary:
     """Write every report of a campaign into ``out_dir``.
 
@@ -144,6 +145,9 @@ def render_campaign(
         Worker processes; 1 renders in this process.
     progress
         Called as ``progress(done, total)`` after each classroom.
+    laboratories
+        The laboratories that measured each classroom (by id), for the dashboard's laboratory
+        column and filter (a campaign of many laboratories).
     """
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
@@ -199,7 +203,10 @@ def render_campaign(
                 done += 1
                 if progress:
                     progress(done, total)
-    summaries = [ClassroomSummary.from_report(r) for r in items]
+    labs = laboratories or {}
+    summaries = [
+        ClassroomSummary.from_report(r, labs.get(r.classroom.classroom_id, ())) for r in items
+    ]
     schools = {r.school.school_id: r.school for r in items}
     for school_id, school in sorted(schools.items()):
         data = SchoolSummaryData(

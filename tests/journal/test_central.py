@@ -10,6 +10,7 @@ pushed file itself (its records and its CSV export)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -325,3 +326,36 @@ def test_credentials_never_on_the_command_line(tmp_path: Path) -> None:
     assert main(["campaign", "push", str(path), "postgresql://u:pw@localhost/x"]) == 2
     assert main(["campaign", "pull", "postgresql://u:pw@localhost/x", str(tmp_path / "b.lux")]) == 2
     assert not (tmp_path / "b.lux").exists()
+
+
+def test_bureau_dashboard_from_a_pulled_campaign_of_two_laboratories(
+    pg: str, tmp_path: Path
+) -> None:
+    """Two laboratories push their files of one campaign; the bureau pulls it, analyses it and
+    renders the dashboard: its rectification list has a laboratory column and filter naming
+    both, and ``report --laboratory`` reports only that laboratory's classrooms."""
+    rooms = teams.plans(4)
+    for lab, indexes in (("LAB-A", (0, 1)), ("LAB-B", (2, 3))):
+        path = teams.base_file(tmp_path / f"{lab}.lux", rooms, laboratory=lab)
+        teams.measured(path, rooms, indexes)
+        assert main(["campaign", "push", str(path), pg]) == 0
+    bureau = tmp_path / "bureau.lux"
+    assert main(["campaign", "pull", pg, str(bureau)]) == 0
+    assert main(["analyse", str(bureau)]) == 0
+    out = tmp_path / "dash"
+    main(["report", str(bureau), "--out", str(out), "--jobs", "1"])
+    html = (out / "index.html").read_text("utf-8")
+    assert 'id="rect-lab"' in html
+    assert '<option value="LAB-A">LAB-A</option>' in html
+    assert '<option value="LAB-B">LAB-B</option>' in html
+    # each rectification row names the laboratory of its classroom
+    lab_of = {rooms[i].classroom.classroom_id: "LAB-A" if i < 2 else "LAB-B" for i in range(4)}
+    rows = re.findall(r'data-labs="([^"]*)"><td>([^<]*)</td>.*?href="[^"]*/([^/"]+)\.html"', html)
+    assert rows
+    for labs, shown_lab, room in rows:
+        assert labs == shown_lab == lab_of[room]
+    only = tmp_path / "only-a"
+    main(["report", str(bureau), "--out", str(only), "--jobs", "1", "--laboratory", "LAB-A"])
+    reported = {p.stem for p in (only / "schools").rglob("*.html") if p.stem != "index"}
+    assert reported == {rooms[i].classroom.classroom_id for i in (0, 1)}
+    assert main(["report", str(bureau), "--out", str(only), "--laboratory", "LAB-Z"]) == 2
