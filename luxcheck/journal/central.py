@@ -374,13 +374,17 @@ def _send_table(
     spec = RECORD_TABLES[table]
     defaults = {c.name: c.default for c in schema}
     key_at = [columns.index(k) for k in spec.key]
+    # only the store's records in the file's scope (its schools, classrooms, sessions): a
+    # team's push compares against its own share of a province's campaign, not all of it; a
+    # record the store holds outside that scope is still caught when publishing
+    where, params = _file_scope(store, table)
     central = {
         tuple(row[:-1]): bytes(row[-1])
         for row in conn.execute(
-            sql.SQL("SELECT {}, row_digest FROM {} WHERE campaign_id = %s").format(
-                _key_sql(table), _ident(SCHEMA, table)
+            sql.SQL("SELECT {}, row_digest FROM {} WHERE campaign_id = %s{}").format(
+                _key_sql(table), _ident(SCHEMA, table), where
             ),
-            (campaign_id,),
+            (campaign_id, *params),
         )
     }
     staged = {
@@ -419,6 +423,18 @@ def _send_table(
         for row in conflicting
     ]
     return counts, conflicts, resumed, batches
+
+
+def _file_scope(store: CampaignStore, table: str) -> tuple[sql.Composable, list[Any]]:
+    """A condition selecting the records in the scope of the file's own records: those
+    referencing (through :func:`_scope`) the schools, classrooms or sessions the file holds."""
+    scope = _scope(table)
+    if scope is None:
+        return sql.SQL(""), []
+    column, ref = scope
+    key = RECORD_TABLES[ref].key[0]
+    held = [r[0] for r in store.connection.execute(f"SELECT {key} FROM {ref}")]
+    return sql.SQL(" AND {} = ANY(%s)").format(_ident(column)), [held]
 
 
 def _campaign_cell(columns: Sequence[str], value: str) -> tuple[str, ...]:
@@ -521,7 +537,7 @@ def _publish(
             conflicts += [
                 _central_conflict(
                     conn, table, columns, campaign_id, [_plain(v) for v in row],
-                    "the central store (published by another push meanwhile)",
+                    "the central store",
                 )
                 for row in clash
             ]  # fmt: skip

@@ -152,6 +152,29 @@ def test_conflicting_records_refuse_the_whole_push(pg: str, tmp_path: Path) -> N
     assert main(["campaign", "push", str(other), pg]) == 2
 
 
+def test_a_conflict_outside_the_files_scope_is_caught_when_publishing(
+    pg: str, tmp_path: Path
+) -> None:
+    """A push compares only against the store's records of its own sessions; a reading id the
+    store holds under another session is still a conflict, found when publishing in the same
+    transaction, and the push is refused whole (store and stage as before)."""
+    with CampaignStore.open(_small(tmp_path / "a.lux", 512.0)) as store:
+        push(store, pg)
+    before = {t: _count(pg, t) for t in RECORD_TABLES}
+    other = tmp_path / "b.lux"
+    with CampaignStore.create(other, Campaign("C1", "测试活动")) as s:
+        s.add_school(School("S01", "第一中学", "玄武区"))
+        s.add_classroom(make_classroom())
+        s.add_session(MeasurementSession("SE2", "R101", "李工", T0))
+        s.add_reading(
+            IlluminanceReading("SE1.d1.1", "SE2", T0, surface="desk", illuminance_lx=512.0, point=1)
+        )
+        with pytest.raises(ConflictError, match=r"reading SE1\.d1\.1:\n    session_id"):
+            push(s, pg)
+    assert {t: _count(pg, t) for t in RECORD_TABLES} == before
+    assert all(_count(pg, f"stage_{t}") == 0 for t in RECORD_TABLES)
+
+
 def test_concurrent_pushes_from_several_processes(
     pg: str, field: dict[str, Path], tmp_path: Path
 ) -> None:
