@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from luxcheck.errors import InputError, StoreError
-from luxcheck.journal.store import RECORD_TABLES, CampaignStore, RecordTable
+from luxcheck.journal.records import RecordTable
+from luxcheck.journal.store import RECORD_TABLES, CampaignStore
 
 #: How many conflicts an error message lists in full (all are counted).
 SHOWN_CONFLICTS = 20

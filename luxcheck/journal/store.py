@@ -20,13 +20,14 @@ import contextlib
 import datetime as dt
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 from pathlib import Path
 from typing import Any, cast
 
 import numpy as np
 
 from luxcheck.errors import InputError, StoreError
+from luxcheck.journal.records import RecordTable
 from luxcheck.model import (
     READING_CLASSES,
     AnyReading,
@@ -186,27 +187,6 @@ ALTER TABLE session ADD COLUMN laboratory TEXT NOT NULL DEFAULT '';
 """
 
 MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
-
-
-@dataclass(frozen=True)
-class RecordTable:
-    """How a table of journalled records is merged (``campaign merge``) and pushed to or pulled
-    from the central store: rows are append-only and identified by ``key``; the same key with
-    other content is a conflict.
-
-    ``references``: column -> the record table whose (single-column) key it names (used to
-    order the tables and to select one school's records). ``local``: columns that describe one
-    file rather than the record (the first arrival is kept; never compared). ``order``: a
-    storage column giving the journal order, never copied (the target numbers its own).
-    ``one_row``: the table holds exactly one row (the campaign): a file whose row has another
-    key belongs to another campaign.
-    """
-
-    key: tuple[str, ...]
-    references: Mapping[str, str] = field(default_factory=dict)
-    local: tuple[str, ...] = ()
-    order: str | None = None
-    one_row: bool = False
 
 
 #: Every table of append-only records, referenced tables first. A new record table is merged,

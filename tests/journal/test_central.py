@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from luxcheck.cli import main
@@ -31,8 +32,6 @@ from luxcheck.journal.store import RECORD_TABLES, SCHEMA_VERSION, CampaignStore
 from luxcheck.model import Campaign, IlluminanceReading, MeasurementSession, School
 from tests.support import teams
 from tests.support.builders import T0, make_classroom, skip_unless_required
-
-psycopg = pytest.importorskip("psycopg")
 
 LUXCHECK = [sys.executable, "-m", "luxcheck"]
 

@@ -21,7 +21,8 @@ from luxcheck.compliance.judge import judge_campaign
 from luxcheck.errors import InputError, StoreError
 from luxcheck.journal import store as store_module
 from luxcheck.journal.merge import ConflictError, merge_into
-from luxcheck.journal.store import DERIVED_TABLES, RECORD_TABLES, CampaignStore, RecordTable
+from luxcheck.journal.records import RecordTable
+from luxcheck.journal.store import DERIVED_TABLES, RECORD_TABLES, CampaignStore
 from luxcheck.model import Campaign, IlluminanceReading, MeasurementSession, School
 from tests.support import teams
 from tests.support.builders import T0, make_classroom
