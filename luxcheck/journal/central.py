@@ -388,9 +388,9 @@ def _send_table(
         )
     }
     staged = {
-        tuple(row)
+        tuple(row[:-1]): bytes(row[-1])
         for row in conn.execute(
-            sql.SQL("SELECT {} FROM {} WHERE push_id = %s").format(
+            sql.SQL("SELECT {}, row_digest FROM {} WHERE push_id = %s").format(
                 _key_sql(table), _ident(SCHEMA, _stage(table))
             ),
             (pid,),
@@ -409,9 +409,12 @@ def _send_table(
                 conflicting.append(row)
             continue
         counts.new += 1
-        if key in staged:
+        was = staged.get(key)
+        if was == digest:
             resumed += 1
             continue
+        if was is not None:  # staged from another file once at this path: send it anew
+            _unstage(conn, table, pid, key)
         batch.append((pid, *_campaign_cell(columns, campaign_id), digest, *row))
         if len(batch) >= batch_rows:
             batches = _copy_batch(conn, table, columns, batch, batches, after_batch)
@@ -435,6 +438,18 @@ def _file_scope(store: CampaignStore, table: str) -> tuple[sql.Composable, list[
     key = RECORD_TABLES[ref].key[0]
     held = [r[0] for r in store.connection.execute(f"SELECT {key} FROM {ref}")]
     return sql.SQL(" AND {} = ANY(%s)").format(_ident(column)), [held]
+
+
+def _unstage(conn: psycopg.Connection[Any], table: str, pid: str, key: tuple[Any, ...]) -> None:
+    conn.execute(
+        sql.SQL("DELETE FROM {} WHERE push_id = %s AND {}").format(
+            _ident(SCHEMA, _stage(table)),
+            sql.SQL(" AND ").join(
+                sql.SQL("{} = %s").format(_ident(k)) for k in RECORD_TABLES[table].key
+            ),
+        ),
+        (pid, *key),
+    )
 
 
 def _campaign_cell(columns: Sequence[str], value: str) -> tuple[str, ...]:

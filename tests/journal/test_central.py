@@ -381,3 +381,31 @@ def test_bureau_dashboard_from_a_pulled_campaign_of_two_laboratories(
     reported = {p.stem for p in (only / "schools").rglob("*.html") if p.stem != "index"}
     assert reported == {rooms[i].classroom.classroom_id for i in (0, 1)}
     assert main(["report", str(bureau), "--out", str(only), "--laboratory", "LAB-Z"]) == 2
+
+
+def test_a_stale_stage_never_publishes_other_content(pg: str, tmp_path: Path) -> None:
+    """An interrupted push leaves a reading staged; the file at that path is then replaced by
+    one whose reading of that id has another value. The next push publishes the file's value,
+    never the staged one (property: what is published is what the pushed file holds)."""
+
+    def drop(batch: int) -> None:
+        if batch == 5:  # campaign, school, classroom, session, then the first reading
+            with psycopg.connect(pg, autocommit=True) as other:
+                other.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE application_name = 'luxcheck' AND datname = current_database()"
+                )
+
+    path = _small(tmp_path / "a.lux", 512.0)
+    with CampaignStore.open(path) as store, pytest.raises(StoreError, match="connection"):
+        push(store, pg, batch_rows=1, after_batch=drop)
+    assert _count(pg, "stage_reading") == 1
+    path.unlink()
+    _small(path, 498.0)
+    with CampaignStore.open(path) as store:
+        push(store, pg, batch_rows=1)
+    with psycopg.connect(pg) as conn:
+        value = conn.execute(
+            "SELECT illuminance_lx FROM luxcheck.reading WHERE reading_id = 'SE1.d1.1'"
+        ).fetchone()
+    assert value == (498.0,)
