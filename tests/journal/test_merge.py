@@ -258,3 +258,31 @@ def test_version_3_file_gains_the_laboratory_columns(tmp_path: Path) -> None:
         store.add_classroom(make_classroom())
         store.add_session(MeasurementSession("SE9", "R101", "张工", T0 + dt.timedelta(hours=1)))
         assert store.classroom_laboratories() == {"R101": ("LAB-A",)}
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["campaign", "merge", "{into}", "{tmp}/missing.lux"], "no campaign file there"),
+        (["campaign", "merge", "{into}", "{tmp}/junk.lux"], "not a luxcheck campaign file"),
+        (["campaign", "push", "{into}", "postgresql://u@/x?host={tmp}/nosocket"], "cannot connect"),
+        (["campaign", "push", "{into}", "postgresql://u@/x", "--batch-rows", "0"], "--batch-rows"),
+        (["campaign", "pull", "postgresql://u@/x", "{tmp}/no/such/dir/p.lux"], "does not exist"),
+        (["campaign", "pull", "bureau.example/x", "{tmp}/p.lux"], "expected a PostgreSQL URL"),
+    ],
+)
+def test_bad_merge_push_pull_input_exits_2_with_a_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], says: str
+) -> None:
+    """Bad input (a missing or foreign file, an unreachable server, a bad option or URL) is
+    refused with exit 2 and a message, never a traceback, and nothing is written (robustness
+    rule of the command line)."""
+    into = _small(tmp_path / "into.lux", 500.0)
+    (tmp_path / "junk.lux").write_bytes(b"not a database" * 20)
+    before = teams.record_rows(into)
+    args = [a.format(into=into, tmp=tmp_path) for a in argv]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert says in err and "Traceback" not in err
+    assert teams.record_rows(into) == before
+    assert not (tmp_path / "p.lux").exists()
