@@ -99,6 +99,15 @@ class MeterDisconnected(MeterError):  # noqa: N818 - public names of the driver 
         super().__init__(message, port=port)
 
 
+class MeterPortBusy(MeterError):  # noqa: N818 - public names of the driver API
+    """Another program holds the port (another luxcheck session, a terminal program): the
+    port is opened exclusively (an advisory ``flock`` on POSIX), so two readers never
+    interleave their commands on one meter."""
+
+    def __init__(self, message: str, *, port: str | None = None) -> None:
+        super().__init__(message, port=port)
+
+
 # --------------------------------------------------------------------------- readings
 def utc_now() -> dt.datetime:
     """Get the current time, UTC (the time stamp of a reading)."""

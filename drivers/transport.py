@@ -12,7 +12,7 @@ import serial
 
 from luxcheck.errors import InputError
 
-from .base import LineSettings, MeterDisconnected, MeterError
+from .base import LineSettings, MeterDisconnected, MeterError, MeterPortBusy
 
 EMULATOR_PACKAGE = "luxcheck.drivers.emulators"
 
@@ -49,6 +49,8 @@ def open_transport(
         The URL is malformed or names an unknown scheme or emulator option.
     MeterDisconnected
         The port does not exist or cannot be opened.
+    MeterPortBusy
+        Another program holds the port (it is opened exclusively).
     MeterError
         The adapter refuses the line settings (some USB adapters reject 7-bit or parity).
     """
@@ -63,10 +65,13 @@ def open_transport(
             stopbits=line.stopbits,
             timeout=timeout_s,
             write_timeout=timeout_s if write_timeout_s is None else write_timeout_s,
+            exclusive=True,
         )
     except ValueError as exc:
         raise InputError(str(exc), source=url, column="port") from exc
     except serial.SerialException as exc:
+        if "exclusively lock" in str(exc):  # pyserial's words when flock(LOCK_EX) fails
+            raise MeterPortBusy(f"another program holds the port ({exc})", port=url) from exc
         raise MeterDisconnected(f"cannot open the port ({exc})", port=url) from exc
     except OSError as exc:  # termios.error is not an OSError; caught below
         raise MeterDisconnected(f"cannot open the port ({exc})", port=url) from exc

@@ -32,6 +32,13 @@ READING_KINDS: tuple[str, ...] = get_args(ReadingKind)
 
 SpectrumUnit = Literal["W/(m2 nm)", "mW/(m2 nm)", "uW/(cm2 nm)", "relative"]
 SPECTRUM_UNITS: tuple[str, ...] = get_args(SpectrumUnit)
+#: The light source technology of a classroom's luminaires (some limits apply to one only:
+#: GB 40070-2021's R9 > 0 to LED luminaires).
+LuminaireTechnology = Literal["led", "fluorescent", "other"]
+LUMINAIRE_TECHNOLOGIES: tuple[str, ...] = get_args(LuminaireTechnology)
+#: The photobiological risk groups of IEC 62471:2006 §6 (GB/T 20145-2006).
+RiskGroup = Literal["RG0", "RG1", "RG2", "RG3"]
+RISK_GROUPS: tuple[str, ...] = get_args(RiskGroup)
 
 PowerCircuit = Literal["general", "board", "total"]
 POWER_CIRCUITS: tuple[str, ...] = get_args(PowerCircuit)
@@ -47,6 +54,13 @@ MAX_ROWS = 50
 MAX_LUMINAIRES = 500
 MAX_BOARD_LAMPS = 20
 MAX_POINT = 10_000
+#: Most wavelengths a spectrum may have. Every spectrum is resampled to the 1 nm working grid
+#: through a dense (output × input) matrix (and, off a uniform grid, a spline through an
+#: input × input identity), so the memory grows with the square of the input size: 2001
+#: samples (0.2 nm over 380–780 nm, finer than any spectroradiometer's export) stay under
+#: 600 MB; 40 001 samples (0.01 nm) took more than 20 GB. Every way into the campaign file
+#: (guided session, ``analyse spectra``, ``campaign import``) is held to it here.
+MAX_WAVELENGTHS = 2001
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 
@@ -241,6 +255,14 @@ class Classroom:
     #: measured luminances); unknown → UGR path (a) is not measured.
     luminaire_luminous_length_m: float | None = None
     luminaire_luminous_width_m: float | None = None
+    #: The light source technology of the general and blackboard luminaires; unknown → the
+    #: LED rules apply (retrofits install LED) and the report says that it was assumed.
+    luminaire_technology: LuminaireTechnology | None = None
+    #: The blue-light risk group of the general / blackboard luminaires as assessed under
+    #: IEC 62471 / IEC TR 62778 (the luminaire's test report or marking): what GB 40070-2021
+    #: judges. A group derived from field readings is only an indication beside it.
+    luminaire_risk_group: RiskGroup | None = None
+    board_luminaire_risk_group: RiskGroup | None = None
 
     def __post_init__(self) -> None:
         check_id(self.classroom_id, "classroom_id")
@@ -308,6 +330,11 @@ class Classroom:
         check_text(self.building, "building")
         check_text(self.floor, "floor")
         check_text(self.notes, "notes")
+        if self.luminaire_technology is not None:
+            check_choice(self.luminaire_technology, "luminaire_technology", LUMINAIRE_TECHNOLOGIES)
+        for name in ("luminaire_risk_group", "board_luminaire_risk_group"):
+            if getattr(self, name) is not None:
+                check_choice(getattr(self, name), name, RISK_GROUPS)
 
     @property
     def floor_area_m2(self) -> float:
@@ -463,6 +490,12 @@ class SpectrumReading(Reading):
         vals = _as_array(self.values, "values")
         if wl.shape != vals.shape:
             raise InputError(f"{wl.size} wavelengths but {vals.size} values", column="values")
+        if wl.size > MAX_WAVELENGTHS:
+            raise InputError(
+                f"{wl.size} wavelengths: more than {MAX_WAVELENGTHS}, the most luxcheck analyses "
+                "(0.2 nm steps over 380–780 nm); export the spectrum at 1 nm steps",
+                column="wavelength_nm",
+            )
         if wl.size > 1 and not np.all(np.diff(wl) > 0):
             raise InputError("wavelengths must increase strictly", column="wavelength_nm")
         if wl[0] < 200 or wl[-1] > 1100:

@@ -29,10 +29,11 @@ ALLOWED: dict[str, set[str]] = {
     "vocabulary": {"messages"},
     "numbers": {"errors"},
     "lab": {"errors"},
+    "i18n": {"errors", "messages", "resources"},
     "model": {"errors", "numbers"},
     "drivers": {"errors"},
     "kernels": {"errors", "resources", "messages"},
-    "readers": {"errors", "numbers", "kernels"},
+    "readers": {"errors", "numbers", "model", "kernels"},
     "journal": {"errors", "numbers", "model"},
     "compliance": {
         "errors", "numbers", "model", "vocabulary", "kernels", "journal", "resources", "messages",
@@ -41,14 +42,17 @@ ALLOWED: dict[str, set[str]] = {
         "errors", "numbers", "model", "vocabulary", "kernels", "readers", "journal", "compliance",
         "resources", "messages",
     },
-    "acquire": {"errors", "numbers", "model", "drivers", "journal", "kernels", "analysis"},
+    "acquire": {
+        "errors", "numbers", "model", "drivers", "journal", "kernels", "analysis", "messages",
+        "i18n",
+    },
     "report": {
         "errors", "lab", "numbers", "model", "vocabulary", "kernels", "journal", "analysis",
-        "compliance", "resources", "messages",
+        "compliance", "resources", "messages", "i18n",
     },
     "demo": {
-        "errors", "lab", "numbers", "model", "vocabulary", "kernels", "readers", "journal", "analysis",
-        "compliance", "report", "acquire", "drivers", "resources", "messages",
+        "errors", "lab", "numbers", "model", "vocabulary", "kernels", "readers", "journal",
+        "analysis", "compliance", "report", "acquire", "drivers", "resources", "messages", "i18n",
     },
 }  # fmt: skip
 

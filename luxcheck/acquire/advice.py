@@ -15,6 +15,7 @@ from luxcheck.drivers.base import (
     MeterDisconnected,
     MeterLowBattery,
     MeterOverRange,
+    MeterPortBusy,
     MeterProtocolError,
     MeterTimeout,
 )
@@ -38,6 +39,11 @@ _ADVICE: dict[str, tuple[str, str]] = {
         "cannot reach the meter. Check the cable, that the meter is switched on, and the port "
         "name (e.g. /dev/ttyUSB0 or COM3)",
         "无法连接仪器。请检查连接线、仪器是否开机以及端口名称(如 /dev/ttyUSB0 或 COM3)",
+    ),
+    "busy": (
+        "another program is using this port (another luxcheck session or a terminal "
+        "program). Close it, then try again",
+        "另一个程序(另一个 luxcheck 会话或串口工具)正在使用此端口。请关闭它后重试",
     ),
     "garbled": (
         "the meter's replies are garbled. Check the cable and that the model option names this "
@@ -63,6 +69,8 @@ _ADVICE: dict[str, tuple[str, str]] = {
 def _kind(exc: DeviceError) -> str | None:
     if isinstance(exc, MeterTimeout):
         return "silent" if exc.message.startswith("no ") else "not-ready"
+    if isinstance(exc, MeterPortBusy):
+        return "busy"
     if isinstance(exc, MeterDisconnected):
         return "gone"
     if isinstance(exc, MeterProtocolError):

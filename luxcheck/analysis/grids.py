@@ -123,6 +123,7 @@ def point_plan(
     surface: SurfaceName,
     method: Method = "centre",
     spacing_m: float | None = None,
+    border_m: float = 0.0,
 ) -> PointPlan:
     """Lay out the measuring points on the desk plane or the blackboard.
 
@@ -138,6 +139,9 @@ def point_plan(
         corners, weighted 1 (area corners), 2 (other edge points), 4 (interior).
     spacing_m
         Largest cell side [m]; default :data:`DEFAULT_SPACING_M`.
+    border_m
+        Distance of the measured area from the side walls (desk) or the board's side edges
+        [m]; 0: the full width.
 
     Returns
     -------
@@ -146,7 +150,11 @@ def point_plan(
     Raises
     ------
     InputError
-        Unknown surface or method, or a spacing that is not a positive number.
+        Unknown surface or method, a spacing that is not a positive number, a border that
+        leaves no area, or a plan that puts points on the walls (the four-corner method
+        over the full room width: its outer points would lie in the side walls, where no
+        desk is and no meter can be held; the same room read 0.36 that way, 0.70 on the
+        centre grid).
     """
     if surface not in ("desk", "board"):
         raise InputError(f"{surface!r}: expected 'desk' or 'board'", column="surface")
@@ -157,12 +165,23 @@ def point_plan(
         raise InputError(f"expected a spacing > 0 m, got {spacing_m!r}", column="spacing_m")
     if not math.isfinite(spacing):
         raise InputError("expected a finite spacing", column="spacing_m")
+    width = classroom.width_m if surface == "desk" else classroom.board_width_m
+    if not (math.isfinite(border_m) and 0.0 <= border_m < width / 2):
+        raise InputError(
+            f"expected a border from 0 to under half the width ({width / 2:g} m), got {border_m!r}",
+            column="border_m",
+        )
+    if surface == "desk" and method == "four-corner" and border_m == 0.0:
+        raise InputError(
+            "the four-corner method over the full room width puts its outer points on the "
+            "side walls; use the centre method or give a border distance from the walls",
+            column="method",
+        )
+    x0, x1 = border_m, width - border_m
     if surface == "desk":
-        x0, x1 = 0.0, classroom.width_m
         y0, y1 = classroom.desk_front_m, classroom.desk_back_m
         prefix = "D"
     else:
-        x0, x1 = 0.0, classroom.board_width_m
         y0, y1 = 0.0, classroom.board_height_m
         prefix = "B"
     ncx, ncy = _cells(x1 - x0, spacing), _cells(y1 - y0, spacing)

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from luxcheck.analysis.campaign import analyse_campaign
-from luxcheck.cli.arguments import whole_at_least_one
+from luxcheck.cli.arguments import whole, whole_at_least_one
 from luxcheck.cli.campaign_file import open_campaign
 from luxcheck.errors import EXIT_OK
 
@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="analyse only this classroom (repeatable)",
     )
     parser.add_argument(
-        "--jobs", type=int, default=None, help="worker processes (default: the machine's cores)"
+        "--jobs", type=whole, default=None, help="worker processes (default: the machine's cores)"
     )
 
 

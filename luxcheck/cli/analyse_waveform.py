@@ -14,6 +14,7 @@ import json
 import math
 
 from luxcheck.analysis.flicker import flicker_metric_dict
+from luxcheck.cli.arguments import decimal, positive
 from luxcheck.errors import EXIT_OK
 from luxcheck.kernels.flicker import flicker_metrics
 from luxcheck.readers.waveform import read_waveform_csv
@@ -26,17 +27,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON keyed by metric id")
     parser.add_argument(
         "--sample-rate",
-        type=float,
+        type=decimal,
         default=None,
         metavar="HZ",
         help="sampling rate [Hz] (required for value-only files)",
     )
     parser.add_argument(
-        "--dark-level", type=float, default=0.0, help="sensor reading in darkness, subtracted"
+        "--dark-level", type=decimal, default=0.0, help="sensor reading in darkness, subtracted"
     )
     parser.add_argument(
         "--full-scale",
-        type=float,
+        type=decimal,
         default=None,
         help="sensor full-scale reading; samples at or above it are reported as clipping",
     )
@@ -53,6 +54,10 @@ def _format(value: float | str, unit: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Analyse one waveform file; print the result; return the exit code."""
+    if args.sample_rate is not None:
+        positive(args.sample_rate, "--sample-rate", "Hz")
+    if args.full_scale is not None:
+        positive(args.full_scale, "--full-scale")
     wave = read_waveform_csv(args.file, sample_rate_hz=args.sample_rate)
     result = flicker_metrics(
         wave.samples,

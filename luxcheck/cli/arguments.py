@@ -3,10 +3,34 @@ each refusal names the option (exit 2)."""
 
 from __future__ import annotations
 
+import argparse
 import math
 from pathlib import Path
 
 from luxcheck.errors import InputError
+from luxcheck.numbers import NumberSyntaxError, to_float, to_int
+
+
+def decimal(text: str) -> float:
+    """argparse type of a number option: a finite ASCII decimal number (``-12.5``, ``1e3``),
+    the grammar of every file the project reads; ``4_50``, full-width digits and ``nan`` are
+    refused (argparse names the option, exit 2)."""
+    try:
+        return to_float(text)
+    except NumberSyntaxError as exc:
+        raise argparse.ArgumentTypeError(
+            f"expected {exc.expected} in ASCII digits (e.g. 12.5 or 1e3), got {text!r}"
+        ) from exc
+
+
+def whole(text: str) -> int:
+    """argparse type of a whole-number option, in ASCII digits."""
+    try:
+        return to_int(text)
+    except NumberSyntaxError as exc:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number in ASCII digits, got {text!r}"
+        ) from exc
 
 
 def positive(value: float, flag: str, unit: str = "") -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from luxcheck.cli.arguments import output_folder, whole_at_least_one
+from luxcheck.cli.arguments import output_folder, whole, whole_at_least_one
 from luxcheck.errors import EXIT_OK
 
 
@@ -19,8 +19,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "emu://, the second over a pseudo-terminal, the rest through the emulators' fast "
         "in-process path), analyse, judge and report. Prints only what it computed.",
     )
-    p.add_argument("--classrooms", type=int, default=1000, help="number of classrooms")
-    p.add_argument("--seed", type=int, default=2026, help="random seed of the campaign plan")
+    p.add_argument("--classrooms", type=whole, default=1000, help="number of classrooms")
+    p.add_argument("--seed", type=whole, default=2026, help="random seed of the campaign plan")
     p.add_argument("--out", type=Path, default=Path("demo-out"), help="output folder")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language")
     p.add_argument(
@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--no-reports", action="store_true", help="stop after the analysis")
     p.add_argument("--pdf", action="store_true", help="also render PDF reports")
-    p.add_argument("--jobs", type=int, default=None, help="report worker processes")
+    p.add_argument("--jobs", type=whole, default=None, help="report worker processes")
     p.set_defaults(func=_run)
 
 

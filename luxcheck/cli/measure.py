@@ -35,7 +35,7 @@ from luxcheck.acquire.session import (
     run_session,
 )
 from luxcheck.analysis import grids
-from luxcheck.cli.arguments import positive
+from luxcheck.cli.arguments import decimal, positive
 from luxcheck.cli.campaign_file import open_campaign
 from luxcheck.drivers import DRIVERS, driver_class, models_for
 from luxcheck.errors import EXIT_DEVICE, EXIT_OK, DeviceError, InputError
@@ -81,7 +81,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         )
     p.add_argument(
         "--flicker-seconds",
-        type=float,
+        type=decimal,
         default=20.0,
         help="record length [s] (PstLM needs >= 20 s)",
     )
@@ -103,10 +103,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--script", type=Path, help="answers to the prompts, one per line (r, u, s, q or a number)"
     )
-    p.add_argument("--timeout", type=float, default=5.0, help="meter timeout [s]")
+    p.add_argument("--timeout", type=decimal, default=5.0, help="meter timeout [s]")
     p.add_argument(
         "--wait-scale",
-        type=float,
+        type=decimal,
         default=1.0,
         help="factor on the documented settling waits of "
         + ", ".join(m for m, cls in DRIVERS.items() if cls.option("wait_scale"))

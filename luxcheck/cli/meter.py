@@ -7,6 +7,7 @@ import json
 import math
 from typing import Any
 
+from luxcheck.cli.arguments import decimal, whole
 from luxcheck.errors import EXIT_OK
 
 _PHOTOMETRIC_ORDER = (
@@ -44,13 +45,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     multi_head = [cls for cls in DRIVERS.values() if cls.head_numbers is not None]
     read.add_argument(
         "--head",
-        type=int,
+        type=whole,
         default=0,
         help="receptor head ("
         + "; ".join(f"{cls.model}: {_span(cls.head_numbers)}" for cls in multi_head)
         + ")",
     )
-    read.add_argument("--timeout", type=float, default=2.0, help="reply timeout [s]")
+    read.add_argument("--timeout", type=decimal, default=2.0, help="reply timeout [s]")
     read.add_argument(
         "--verbose", action="store_true", help="add the driver's detail to a device error"
     )

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from luxcheck.cli.arguments import output_folder
+from luxcheck.cli.arguments import output_folder, whole
 from luxcheck.cli.campaign_file import open_campaign
 from luxcheck.compliance.judge import judge_campaign
 from luxcheck.errors import EXIT_OK, InputError
@@ -64,7 +64,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--pdf", action="store_true", help="also write PDF (needs WeasyPrint)")
     parser.add_argument("--lang", choices=sorted(LANGUAGES), default="zh", help="language")
     parser.add_argument(
-        "--jobs", type=int, default=min(4, os.cpu_count() or 1), help="worker processes"
+        "--jobs", type=whole, default=min(4, os.cpu_count() or 1), help="worker processes"
     )
     parser.add_argument("--profile", default=None, help="standards profile (default: campaign's)")
     parser.add_argument(

@@ -20,30 +20,15 @@ from pathlib import Path
 from luxcheck.compliance.packs import Registry, check_profile_references, load_registry
 from luxcheck.compliance.schema import Limit, LoadedFile, Standard, load_file, normalise_id
 from luxcheck.errors import EXIT_OK, InputError
+from luxcheck.i18n import gettext_for
 from luxcheck.kernels.piecewise import PiecewiseLinear
+from luxcheck.messages import _n
 from luxcheck.report.format import Formatter
 from luxcheck.vocabulary import METRICS
 
-_OBLIGATION = {
-    "zh": {"shall": "应", "should": "宜", "advisory": "参考"},
-    "en": {"shall": "shall", "should": "should", "advisory": "advisory"},
-}
-_CONFIDENCE = {
-    "zh": {"verified": "已核", "to-be-confirmed": "待核"},
-    "en": {"verified": "verified", "to-be-confirmed": "to be confirmed"},
-}
-_ROOMS_ZH = {
-    "any": "全部",
-    "ordinary": "普通教室",
-    "art": "美术教室",
-    "computer": "计算机教室",
-    "laboratory": "实验室",
-    "multimedia": "多媒体教室",
-}
-_HEAD = {
-    "zh": ("编号", "指标", "限值", "适用", "义务", "条款", "可信度"),
-    "en": ("id", "metric", "limit", "rooms", "obligation", "clause", "confidence"),
-}
+#: The column heads of a table of limits (msgids, translated when printed).
+_HEAD = (_n("id"), _n("metric"), _n("limit"), _n("rooms"), _n("obligation"), _n("clause"),
+         _n("confidence"))  # fmt: skip
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -124,7 +109,8 @@ def function_bands(fn: PiecewiseLinear, unit: str, lang: str = "zh") -> list[str
         else:
             value = f"{_num(y0)}→{_num(y1)}"
         out.append(f"{band}: {value} {unit}".rstrip())
-    beyond = {"zh": "不限", "en": "no limit"}[lang] if fn.beyond == "no-limit" else _num(ys[-1])
+    _ = gettext_for(lang)
+    beyond = _("no limit") if fn.beyond == "no-limit" else _num(ys[-1])
     out.append(f"f > {_num(xs[-1])}: {beyond}")
     return out
 
@@ -147,26 +133,28 @@ def limit_text(limit: Limit, lang: str = "zh") -> str:
             f"{'; '.join(function_bands(fn, limit.unit, lang))}"
         )
     assert limit.value is not None
-    maintained = " (维持值)" if lang == "zh" and limit.maintained else ""
-    if lang == "en" and limit.maintained:
-        maintained = " (maintained)"
+    _ = gettext_for(lang)
+    maintained = f" ({_('maintained value')})" if limit.maintained else ""
     return f"{symbol[limit.comparator]} {_num(limit.value)}{unit}{maintained}"
 
 
 def _limit_rows(limits: Sequence[Limit], lang: str) -> list[list[str]]:
-    rows = [list(_HEAD[lang])]
     fmt = Formatter(lang)
+    _ = gettext_for(lang)
+    rows = [[_(head) for head in _HEAD]]
     for lim in limits:
-        rooms = ", ".join(_ROOMS_ZH[r] if lang == "zh" else r for r in lim.room_types)
+        rooms = ", ".join(
+            _("All rooms") if r == "any" else fmt.room_type(r) for r in lim.room_types
+        )
         rows.append(
             [
                 lim.id,
                 fmt.metric_name(lim.metric),
                 limit_text(lim, lang),
                 rooms,
-                _OBLIGATION[lang][lim.obligation],
+                fmt.obligation(lim.obligation),
                 f"{lim.standard_id} {lim.clause_zh if lang == 'zh' else lim.clause}",
-                _CONFIDENCE[lang][lim.confidence],
+                fmt.confidence(lim.confidence),
             ]
         )
     return rows
@@ -178,10 +166,10 @@ def _standard_header(std: Standard, lang: str) -> list[str]:
     mf = std.maintenance_factor
     if mf is not None:
         clause = mf.clause_zh if lang == "zh" else mf.clause
-        label = "维护系数" if lang == "zh" else "maintenance factor"
-        out.append(
-            f"  {label} MF = {_num(mf.value)} ({clause}; {_CONFIDENCE[lang][mf.confidence]})"
-        )
+        _ = gettext_for(lang)
+        label = _("maintenance factor")
+        confidence = Formatter(lang).confidence(mf.confidence)
+        out.append(f"  {label} MF = {_num(mf.value)} ({clause}; {confidence})")
     return out
 
 
@@ -193,15 +181,14 @@ def _registry(args: argparse.Namespace) -> Registry:
 def _list(args: argparse.Namespace) -> int:
     reg = _registry(args)
     zh = args.lang == "zh"
-    rows = [["标准包" if zh else "pack", "编号" if zh else "id", "限值数" if zh else "limits", ""]]
+    _ = gettext_for(args.lang)
+    rows = [[_("pack"), _("id"), _("limits"), ""]]
     for std in sorted(reg.standards.values(), key=lambda s: s.slug):
         title = std.title_zh if zh and std.title_zh else std.title
         rows.append([std.slug, std.id, str(len(std.limit_ids)), title])
     print(_table(rows))
     print()
-    rows = [
-        ["配置" if zh else "profile", "标准包" if zh else "packs", "限值数" if zh else "limits", ""]
-    ]
+    rows = [[_("profile"), _("packs"), _("limits"), ""]]
     for prof in sorted(reg.profiles.values(), key=lambda p: p.id):
         title = prof.title_zh if zh and prof.title_zh else prof.title
         packs = ", ".join(reg.standard(i.pack).id for i in prof.includes)
@@ -219,11 +206,9 @@ def _show(args: argparse.Namespace) -> int:
         title = prof.title_zh if lang == "zh" and prof.title_zh else prof.title
         print(f"{prof.id}  {title}")
         policy = reg.acceptance(prof)
-        labels = (
-            ("验收方式", "判定规则") if lang == "zh" else ("Acceptance policy", "Decision rule")
-        )
-        print(f"{labels[0]}: {policy.policy} — {policy.describe(lang)}")
-        print(f"{labels[1]}: {prof.decision.rule} — {prof.decision.describe(lang)}")
+        _ = gettext_for(lang)
+        print(f"{_('Acceptance policy')}: {policy.policy} — {policy.describe().render(_)}")
+        print(f"{_('Decision rule')}: {prof.decision.rule} — {prof.decision.describe().render(_)}")
         limits = reg.profile_limits(prof)
         for inc in prof.includes:
             std = reg.standard(inc.pack)

@@ -35,6 +35,7 @@ References
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -47,8 +48,8 @@ from luxcheck.compliance.packs import clear_cache, get_limit, get_profile, load_
 from luxcheck.compliance.schema import DECISION_RULES, AcceptancePolicy, Limit, clean_limit
 from luxcheck.compliance.verdict import Status, Verdict
 from luxcheck.errors import InputError
-from luxcheck.messages import Message, MetricId, _n, joined, not_measured, stored
-from luxcheck.model import ROOM_TYPES
+from luxcheck.messages import Message, MetricId, Word, _n, joined, not_measured, stored
+from luxcheck.model import LUMINAIRE_TECHNOLOGIES, ROOM_TYPES
 from luxcheck.vocabulary import METRICS, TEXT_VALUES, metric_bounds
 
 __all__ = [
@@ -217,6 +218,48 @@ def _verdict(
     )
 
 
+#: The luminaire technologies as words of a verdict note (translated in the report).
+_TECHNOLOGY_WORDS = {"led": _n("LED"), "fluorescent": _n("fluorescent"), "other": _n("other")}
+
+
+def _either(technologies: tuple[str, ...]) -> Word | Message:
+    """The technologies as words: "LED", or "LED or fluorescent"."""
+    first = Word(_TECHNOLOGY_WORDS[technologies[0]])
+    if len(technologies) == 1:
+        return first
+    return Message(_n("{first} or {rest}"), first=first, rest=_either(technologies[1:]))
+
+
+def _judge_assessed(
+    limit: Limit, assessed: str | None, indication: float | str | None, rule: str
+) -> Verdict:
+    """A limit on a declared property (the luminaires' assessed risk group): the assessed
+    value is judged; the indication from the field readings is shown beside it."""
+    seen = indication if isinstance(indication, str) else None
+    if assessed is None:
+        why = Message(
+            _n(
+                "the luminaires' assessed group (IEC 62471 / IEC TR 62778 test report or "
+                "marking) is not recorded; field indication: {indication}"
+            ),
+            indication=seen or Message(_n("none")),
+        )
+        return _verdict(limit, "not-measured", None, None, None, why, rule)
+    ok = assessed in limit.allowed
+    note = None
+    if seen is not None:
+        note = (
+            Message(_n("field indication {indication}"), indication=seen)
+            if seen == assessed
+            else Message(
+                _n("field indication {indication} disagrees with the assessed group: check the "
+                   "luminaires against their test report"),
+                indication=seen,
+            )
+        )  # fmt: skip
+    return _verdict(limit, "pass" if ok else "fail", assessed, limit.allowed, None, note, "simple")
+
+
 def _judge(
     limit: Limit,
     values: Mapping[str, float | str | None],
@@ -224,8 +267,11 @@ def _judge(
     rule: str,
     uncertainty: Mapping[str, float],
     reasons: Mapping[str, Message | str],
+    declared: Mapping[str, str | None] | None,
 ) -> Verdict:
     measured = values.get(limit.metric)
+    if declared is not None and limit.metric in declared:
+        return _judge_assessed(limit, declared[limit.metric], measured, rule)
     if measured is None:
         why = Message(
             _n("{metric}: {why}"), metric=MetricId(limit.metric), why=_reason(reasons, limit.metric)
@@ -345,6 +391,8 @@ def evaluate(
     standards_dir: Path | None = None,
     decision_rule: str | None = None,
     reasons: Mapping[str, Message | str] | None = None,
+    technology: str | None = None,
+    declared: Mapping[str, str | None] | None = None,
 ) -> list[Verdict]:
     """Judge one classroom's metrics against every applicable requirement of a profile.
 
@@ -370,6 +418,16 @@ def evaluate(
     reasons
         Metric id → why it was not measured (printed in the not-measured verdict): a message,
         or a reason as the campaign file keeps it (:func:`luxcheck.messages.stored`).
+    technology
+        The luminaires' technology (``luxcheck.model.LUMINAIRE_TECHNOLOGIES``): a limit for
+        other technologies is not applicable; None (not recorded): LED is assumed (retrofits
+        install LED) and the verdict says so.
+    declared
+        Metric id → the value declared for the installation (the luminaires' assessed
+        blue-light risk group from their test report or marking; None: not recorded). A limit
+        on such a metric judges the declared value; the value in ``metrics`` (the indication
+        from the field readings) is shown beside it, a disagreement flagged. None: the
+        metrics are judged as given.
 
     Returns
     -------
@@ -389,15 +447,38 @@ def evaluate(
             f"unknown decision rule {rule!r}: expected one of {', '.join(DECISION_RULES)}",
             column="decision_rule",
         )
+    if technology is not None and technology not in LUMINAIRE_TECHNOLOGIES:
+        raise InputError(
+            f"unknown luminaire technology {technology!r}: expected one of "
+            f"{', '.join(LUMINAIRE_TECHNOLOGIES)}",
+            column="luminaire_technology",
+        )
     values = _check_metrics(metrics)
     u = _check_uncertainty(uncertainty)
     policy = registry.acceptance(prof)
     why = dict(reasons or {})
-    return [
-        _judge(limit, values, policy, rule, u, why)
-        for limit in registry.profile_limits(prof)
-        if limit.applies_to_room(room_type)
-    ]
+    verdicts = []
+    for limit in registry.profile_limits(prof):
+        if not limit.applies_to_room(room_type):
+            continue
+        if limit.technologies and technology is not None and technology not in limit.technologies:
+            only = Message(
+                _n("applies to {technologies} luminaires; these are {technology}"),
+                technologies=_either(limit.technologies),
+                technology=Word(_TECHNOLOGY_WORDS[technology]),
+            )
+            verdicts.append(_verdict(limit, "not-applicable", None, None, None, only, rule))
+            continue
+        verdict = _judge(limit, values, policy, rule, u, why, declared)
+        if limit.technologies and technology is None:
+            assumed = Message(
+                _n("luminaire technology not recorded: {technology} assumed"),
+                technology=Word(_TECHNOLOGY_WORDS[limit.technologies[0]]),
+            )
+            notes = [assumed] if verdict.reason is None else [assumed, verdict.reason]
+            verdict = dataclasses.replace(verdict, reason=joined(notes))
+        verdicts.append(verdict)
+    return verdicts
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,15 @@ class JudgedRoom:
     result: RoomResult
 
 
+#: Metrics whose judged value is declared in the classroom record (the luminaires' blue-light
+#: risk group as assessed under IEC 62471 / IEC TR 62778, GB 40070-2021), not derived from the
+#: field readings: metric id → the Classroom field.
+DECLARED = {
+    "blue_light_risk_group": "luminaire_risk_group",
+    "board_blue_light_risk_group": "board_luminaire_risk_group",
+}
+
+
 def judge_room(
     store: CampaignStore,
     classroom: Classroom,
@@ -84,7 +93,8 @@ def judge_room(
     """Evaluate one classroom's stored metrics against the profile (default: the campaign's).
 
     The instruments' expanded uncertainties are passed along; the guarded decision rule (the
-    profile's, or ``decision_rule``) uses them.
+    profile's, or ``decision_rule``) uses them. The classroom record gives the luminaires'
+    technology and their assessed blue-light risk groups (:data:`DECLARED`).
     """
     values, reasons = store.metrics(classroom.classroom_id)
     verdicts = evaluate(
@@ -95,6 +105,8 @@ def judge_room(
         standards_dir=standards_dir,
         uncertainty=measurement_uncertainty(store, classroom.classroom_id, values),
         decision_rule=decision_rule,
+        technology=classroom.luminaire_technology,
+        declared={metric: getattr(classroom, field) for metric, field in DECLARED.items()},
     )
     return JudgedRoom(classroom, tuple(verdicts), room_result(verdicts))
 

@@ -26,7 +26,8 @@ from typing import Any, Literal, cast
 from luxcheck.compliance.verdict import Comparator, Confidence, Obligation
 from luxcheck.errors import InputError
 from luxcheck.kernels.piecewise import PiecewiseLinear
-from luxcheck.model import ROOM_TYPES
+from luxcheck.messages import Message, _n
+from luxcheck.model import LUMINAIRE_TECHNOLOGIES, ROOM_TYPES
 from luxcheck.vocabulary import METRICS, TEXT_VALUES, UNIT_ALIASES, metric_bounds
 
 SCHEMA_VERSION = 1
@@ -123,6 +124,9 @@ class Limit:
     function: PiecewiseLinear | None = None
     maintained: bool = False
     surface: str | None = None
+    #: The luminaire technologies the limit speaks of (``luxcheck.model.LUMINAIRE_TECHNOLOGIES``;
+    #: empty: every technology), e.g. GB 40070-2021's R9 > 0 for LED luminaires.
+    technologies: tuple[str, ...] = ()
 
     def applies_to_room(self, room_type: str) -> bool:
         """Whether the limit applies to a room of ``room_type``."""
@@ -155,31 +159,25 @@ class ProfileInclude:
     exclude: tuple[str, ...] = ()
 
 
-_POLICY_TEXT: dict[str, tuple[str, str]] = {
-    "direct": (
-        "Measured initial illuminance is compared directly with the maintained value of the "
-        "standard (common laboratory practice).",
-        "实测(初始)照度直接与标准规定的维持平均照度值比较(检测机构常用做法)。",
+_POLICY_TEXT: dict[str, str] = {
+    "direct": _n(
+        "Measured initial illuminance is compared directly with the maintained value of "
+        "the standard (common laboratory practice)."
     ),
-    "initial-over-mf": (
+    "initial-over-mf": _n(
         "Measured initial illuminance must reach the maintained value divided by the "
-        "maintenance factor MF = {mf:g} ({source}).",
-        "实测初始照度应不低于维持平均照度值除以维护系数 MF = {mf:g}({source})。",
+        "maintenance factor MF = {mf:g} ({source})."
     ),
 }
-_RULE_TEXT: dict[str, tuple[str, str]] = {
-    "simple": (
-        "Simple acceptance (ILAC-G8:09/2019, ISO/IEC 17025 §7.8.6): the measured value "
-        "is compared with the limit; measurement uncertainty is stated but not subtracted.",
-        "简单接受规则(ILAC-G8:09/2019,ISO/IEC 17025 §7.8.6):测量值直接与限值比较,"
-        "测量不确定度予以说明但不扣减。",
+_RULE_TEXT: dict[str, str] = {
+    "simple": _n(
+        "Simple acceptance (ILAC-G8:09/2019, ISO/IEC 17025 §7.8.6): the measured value is "
+        "compared with the limit; measurement uncertainty is stated but not subtracted."
     ),
-    "guarded": (
+    "guarded": _n(
         "Guarded acceptance (ILAC-G8:09/2019, ISO/IEC 17025 §7.8.6): pass only if the "
-        "interval measured ± expanded uncertainty U lies within the limit, fail only if it lies "
-        "wholly outside; otherwise indeterminate.",
-        "保护带判定规则(ILAC-G8:09/2019,ISO/IEC 17025 §7.8.6):测量值 ± 扩展不确定度 U "
-        "的区间全部满足限值判为合格,全部不满足判为不合格,其余判为不确定。",
+        "interval measured ± expanded uncertainty U lies within the limit, fail only if "
+        "it lies wholly outside; otherwise indeterminate."
     ),
 }
 
@@ -193,12 +191,12 @@ class AcceptancePolicy:
     maintenance_factor_from: str | None = None
     maintenance_factor_clause: str = ""
 
-    def describe(self, lang: str = "zh") -> str:
-        """A sentence for reports, in Chinese (``zh``) or English (``en``)."""
-        en, zh = _POLICY_TEXT[self.policy]
-        text = zh if lang == "zh" else en
+    def describe(self) -> Message:
+        """The policy as a sentence for reports (a message, translated where it is shown)."""
+        if self.policy == "direct":
+            return Message(_POLICY_TEXT[self.policy])
         source = f"{self.maintenance_factor_from} {self.maintenance_factor_clause}".strip()
-        return text.format(mf=self.maintenance_factor or 0.0, source=source)
+        return Message(_POLICY_TEXT[self.policy], mf=self.maintenance_factor or 0.0, source=source)
 
 
 @dataclass(frozen=True)
@@ -207,10 +205,9 @@ class DecisionRule:
 
     rule: DecisionKind
 
-    def describe(self, lang: str = "zh") -> str:
-        """A sentence for reports, in Chinese (``zh``) or English (``en``)."""
-        en, zh = _RULE_TEXT[self.rule]
-        return zh if lang == "zh" else en
+    def describe(self) -> Message:
+        """The rule as a sentence for reports (a message, translated where it is shown)."""
+        return Message(_RULE_TEXT[self.rule])
 
 
 @dataclass(frozen=True)
@@ -462,6 +459,7 @@ _LIMIT_OPTIONAL = (
     "maintained",
     "surface",
     "clause_zh",
+    "technologies",
 )
 _FUNCTION_KEYS = ("of", "points", "step_side", "beyond")
 _MF_KEYS = ("value", "clause", "clause_zh", "confidence", "basis")
@@ -581,6 +579,19 @@ def _limit_from_data(raw: Any, index: int, slug: str, standard_id: str, check: _
             name="room_types",
             **kw,
         )
+    technologies = (
+        check.string_list(raw, "technologies", where, **kw) if "technologies" in raw else ()
+    )
+    if "technologies" in raw and (
+        not technologies or any(t not in LUMINAIRE_TECHNOLOGIES for t in technologies)
+    ):
+        raise check.error(
+            f"technologies {list(technologies)!r}: expected a non-empty list of "
+            f"{', '.join(LUMINAIRE_TECHNOLOGIES)}",
+            where + "technologies",
+            name="technologies",
+            **kw,
+        )
     applies_to = check.choice(raw, "applies_to", where, APPLIES_TO, **kw)
     obligation = cast(Obligation, check.choice(raw, "obligation", where, OBLIGATIONS, **kw))
     confidence = cast(Confidence, check.choice(raw, "confidence", where, CONFIDENCES, **kw))
@@ -698,6 +709,7 @@ def _limit_from_data(raw: Any, index: int, slug: str, standard_id: str, check: _
         function=function,
         maintained=maintained,
         surface=surface,
+        technologies=technologies,
     )
 
 

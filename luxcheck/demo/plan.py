@@ -259,11 +259,16 @@ def _room_plan(school: School, index: int, rng: np.random.Generator) -> RoomPlan
         elif defect == "unmeasured":
             unmeasured = (str(rng.choice(["spectrum", "waveform", "board"])),)
     # the classroom record states the luminous opening the simulated luminaires have (1.2 m
-    # long; the width gives the simulated area), as an inspector copies it from the data sheet
+    # long; the width gives the simulated area), as an inspector copies it from the data sheet,
+    # and the retrofit's LED luminaires with the risk group of their (fictitious) IEC 62471
+    # test reports
     room = dataclasses.replace(
         room,
         luminaire_luminous_length_m=LUMINOUS_LENGTH_M,
         luminaire_luminous_width_m=round(lighting.luminous_area_m2 / LUMINOUS_LENGTH_M, 4),
+        luminaire_technology="led",
+        luminaire_risk_group="RG0",
+        board_luminaire_risk_group="RG0",
     )
     return RoomPlan(
         school,

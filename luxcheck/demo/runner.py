@@ -180,9 +180,14 @@ def measure_campaign(
 def prepare_store(path: Path, plans: list[RoomPlan], campaign_name: str) -> CampaignStore:
     """Create the demo campaign file with its schools, classrooms and instruments."""
     from luxcheck.model import Campaign
+    from luxcheck.vocabulary import metric_bounds
 
+    # the metric ranges, as every command opens a campaign (luxcheck.cli.campaign_file): a
+    # computed value outside its possible range is a located problem of its classroom
     store = CampaignStore.create(
-        path, Campaign("DEMO-2026", campaign_name, "cn-classroom", "演示:市教育局")
+        path,
+        Campaign("DEMO-2026", campaign_name, "cn-classroom", "演示:市教育局"),
+        bounds=metric_bounds,
     )
     with store.transaction():
         seen = set()

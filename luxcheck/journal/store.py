@@ -39,7 +39,7 @@ from luxcheck.model import (
     School,
 )
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _READING_COMMON = ("reading_id", "session_id", "taken_at", "instrument_id", "supersedes", "note")
 
@@ -178,15 +178,22 @@ CREATE TABLE figure_surface (
 );
 """
 
-#: Version 4: the laboratory whose team measured (issue 22: one campaign, many laboratories):
+#: Version 4: the luminaires' light source technology and their assessed blue-light risk
+#: groups (IEC 62471 / IEC TR 62778, from the luminaire's test report or marking).
+_V4 = """
+ALTER TABLE classroom ADD COLUMN luminaire_technology TEXT;
+ALTER TABLE classroom ADD COLUMN luminaire_risk_group TEXT;
+ALTER TABLE classroom ADD COLUMN board_luminaire_risk_group TEXT;
+"""
+#: Version 5: the laboratory whose team measured (issue 22: one campaign, many laboratories):
 #: the campaign file's own laboratory (set by ``campaign init --laboratory``) and, copied from
 #: it when a session is journalled, each session's.
-_V4 = """
+_V5 = """
 ALTER TABLE campaign ADD COLUMN laboratory TEXT NOT NULL DEFAULT '';
 ALTER TABLE session ADD COLUMN laboratory TEXT NOT NULL DEFAULT '';
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 
 
 #: Every table of append-only records, referenced tables first. A new record table is merged,
@@ -268,19 +275,23 @@ class CampaignStore:
 
     @classmethod
     def create(
-        cls, path: str | Path, campaign: Campaign, *, created_at: str | None = None
+        cls,
+        path: str | Path,
+        campaign: Campaign,
+        *,
+        bounds: MetricBounds | None = None,
+        created_at: str | None = None,
     ) -> CampaignStore:
         """Create a new campaign file at ``path``; refuse to overwrite an existing file.
-
-        ``created_at`` (ISO 8601) keeps the creation time of a campaign copied from elsewhere
-        (``campaign pull``); by default it is now."""
+        ``bounds`` as for :meth:`open`; ``created_at`` (ISO 8601) keeps the creation time of a
+        campaign copied from elsewhere (``campaign pull``); by default it is now."""
         path = Path(path)
         if path.exists():
             raise InputError("a file already exists there; choose another path", source=str(path))
         if not path.parent.is_dir():
             raise InputError("the folder does not exist", source=str(path))
         db = cls._connect(path)
-        store = cls(db, path)
+        store = cls(db, path, bounds=bounds)
         with store.transaction():
             store._migrate(0)
             db.execute(

@@ -39,6 +39,7 @@ import numpy.typing as npt
 
 from luxcheck.errors import InputError
 from luxcheck.kernels import colorimetry
+from luxcheck.model import MAX_WAVELENGTHS
 from luxcheck.numbers import NumberSyntaxError, is_number, to_float
 
 FloatArray = npt.NDArray[np.float64]
@@ -200,14 +201,6 @@ def read_spectra(
         return readers[fmt](p)
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror})", source=str(p)) from exc
-
-
-#: Most wavelengths a spectrum may have. Every spectrum is resampled to the 1 nm working grid
-#: through a dense (output × input) matrix (and, off a uniform grid, a spline through an
-#: input × input identity), so the memory grows with the square of the input size: 2001
-#: samples (0.2 nm over 380–780 nm, finer than any spectroradiometer's export) stay under
-#: 600 MB; 40 001 samples (0.01 nm) took more than 20 GB.
-MAX_WAVELENGTHS = 2001
 
 
 def _too_many(source: str, line: int | None) -> InputError:

@@ -255,12 +255,7 @@ def report_context(
     registry = load_registry(standards_dir)
     policy = registry.acceptance(profile)
     rule = DecisionRule(decision_rule) if decision_rule else profile.decision  # type: ignore[arg-type]
-    statement = PolicyStatement(
-        acceptance_policy_zh=policy.describe("zh"),
-        acceptance_policy_en=policy.describe("en"),
-        decision_rule_zh=rule.describe("zh"),
-        decision_rule_en=rule.describe("en"),
-    )
+    statement = PolicyStatement(acceptance_policy=policy.describe(), decision_rule=rule.describe())
     packs = []
     seen = set()
     limits = profile_limits(profile_id, standards_dir)

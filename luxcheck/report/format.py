@@ -1,21 +1,17 @@
-"""Locale: the gettext catalogs and the formatting of numbers, dates, units and verdict
-fields ('zh' or 'en'). Templates only print the strings made here."""
+"""Locale: the formatting of numbers, dates, units and verdict fields ('zh' or 'en'), through
+the gettext catalogs of :mod:`luxcheck.i18n`. Templates only print the strings made here."""
 
 from __future__ import annotations
 
 import datetime as dt
-import gettext as gettext_module
 import math
-from functools import cache
 
 from luxcheck.compliance.verdict import Verdict
-from luxcheck.errors import InputError
+from luxcheck.i18n import LANGUAGES, translations
 from luxcheck.messages import Message, stored
-from luxcheck.resources import reports_dir
 from luxcheck.vocabulary import METRICS
 
-LANGUAGES: dict[str, str] = {"zh": "zh_CN", "en": "en"}
-DOMAIN = "luxcheck"
+__all__ = ["LANGUAGES", "Formatter", "as_number", "pass_rate", "translations"]
 
 
 def pass_rate(passed: int, of: int) -> float:
@@ -36,18 +32,6 @@ def as_number(value: object) -> float:
 
 
 # --------------------------------------------------------------------------- locale
-@cache
-def translations(lang: str) -> gettext_module.GNUTranslations:
-    """The compiled gettext catalog of ``lang`` ('zh' or 'en')."""
-    if lang not in LANGUAGES:
-        raise InputError(
-            f"language {lang!r}: expected one of {', '.join(LANGUAGES)}", source="argument --lang"
-        )
-    path = reports_dir() / "locale" / LANGUAGES[lang] / "LC_MESSAGES" / f"{DOMAIN}.mo"
-    with path.open("rb") as handle:
-        return gettext_module.GNUTranslations(handle)
-
-
 _UNIT_DISPLAY = {"1": "", "W/m2": "W/m²", "W/lm": "W/lm", "": ""}
 
 

@@ -23,6 +23,7 @@ import numpy.typing as npt
 
 from luxcheck.compliance.verdict import Verdict
 from luxcheck.errors import InputError
+from luxcheck.messages import Message
 from luxcheck.model import Campaign, Classroom, Instrument, MeasurementSession, School
 
 OverallStatus = Literal["pass", "fail", "incomplete"]
@@ -53,27 +54,20 @@ class PackRef:
 
 @dataclass(frozen=True)
 class PolicyStatement:
-    """The acceptance policy and the decision rule, as the profile states them (zh and en).
+    """The acceptance policy and the decision rule, as the profile states them (messages,
+    translated in the report's language).
 
     E.g. policy: "measured initial illuminance compared directly with the maintained value";
     decision rule: "simple acceptance (ILAC-G8), measurement uncertainty not applied".
     """
 
-    acceptance_policy_zh: str
-    acceptance_policy_en: str
-    decision_rule_zh: str
-    decision_rule_en: str
+    acceptance_policy: Message
+    decision_rule: Message
 
     def __post_init__(self) -> None:
-        for name in (
-            "acceptance_policy_zh",
-            "acceptance_policy_en",
-            "decision_rule_zh",
-            "decision_rule_en",
-        ):
-            value = getattr(self, name)
-            if not isinstance(value, str) or not value.strip():
-                raise InputError("must be a non-empty text", column=name)
+        for name in ("acceptance_policy", "decision_rule"):
+            if not isinstance(getattr(self, name), Message):
+                raise InputError("must be a message", column=name)
 
 
 @dataclass(frozen=True)

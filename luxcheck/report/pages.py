@@ -12,8 +12,9 @@ from typing import Any
 import jinja2
 
 from luxcheck import __version__
+from luxcheck.analysis.grids import point_plan
 from luxcheck.compliance.verdict import Verdict
-from luxcheck.model import Instrument
+from luxcheck.model import Classroom, Instrument
 from luxcheck.report.advice import advice_msgid
 from luxcheck.report.charts import ReportFigures
 from luxcheck.report.files import inside, safe_component
@@ -137,8 +138,8 @@ class ClassroomPages(ReportFigures):
                 }
                 for i, (x, y, e) in enumerate(zip(d.x_m, d.y_m, d.value_lx, strict=True))
             ]
+        plans = [self._plan_text(room, surface) for surface in ("desk", "board")]
         policy = report.policy
-        zh = self.lang == "zh"
         packs_text = ", ".join(f"{p.pack_id} {p.version}" for p in report.packs) or "—"
         return {
             "doc": self._doc(
@@ -157,11 +158,12 @@ class ClassroomPages(ReportFigures):
             },
             "verdicts": rows,
             "policy": {
-                "acceptance": policy.acceptance_policy_zh if zh else policy.acceptance_policy_en,
-                "decision": policy.decision_rule_zh if zh else policy.decision_rule_en,
+                "acceptance": f.reason(policy.acceptance_policy),
+                "decision": f.reason(policy.decision_rule),
             },
             "figures": figures,
             "desk_points": desk_points,
+            "grid_plans": plans,
             "flicker_facts": self._flicker_facts(report),
             "instruments": instruments,
             "sessions": sessions,
@@ -197,6 +199,30 @@ class ClassroomPages(ReportFigures):
             "confidence": f.confidence(v.confidence),
             "reason": f.reason(v.reason),
         }
+
+    def _plan_text(self, room: Classroom, surface: str) -> tuple[str, str]:
+        """The measuring-point plan of a surface as the analysis laid it out (GB/T 5700-2008:
+        method, lattice, cell size, measured area), so a reader can tell which plan the
+        uniformity belongs to (the same room reads differently on another plan)."""
+        f, _ = self.fmt, self._
+        plan = point_plan(room, surface)  # type: ignore[arg-type]
+        method = _("centre-point method") if plan.method == "centre" else _("four-corner method")
+        text = _(
+            "GB/T 5700-2008 {method}: {rows} × {cols} = {n} points, cells {dx} × {dy} m, "
+            "area x {x0}–{x1} m, y {y0}–{y1} m"
+        ).format(
+            method=method,
+            rows=plan.rows,
+            cols=plan.cols,
+            n=plan.n_points,
+            dx=f.number(plan.cell_x_m, 2),
+            dy=f.number(plan.cell_y_m, 2),
+            x0=f.number(plan.x_min_m, 2),
+            x1=f.number(plan.x_max_m, 2),
+            y0=f.number(plan.y_min_m, 2),
+            y1=f.number(plan.y_max_m, 2),
+        )
+        return (_("Desk plane") if surface == "desk" else _("Blackboard"), text)
 
     def _instrument_row(self, i: Instrument) -> dict[str, str]:
         f = self.fmt

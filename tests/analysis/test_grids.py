@@ -41,16 +41,37 @@ def test_desk_centre_plan_of_standard_classroom() -> None:
 
 
 def test_four_corner_weights_are_1_2_4() -> None:
-    """GB/T 5700 four-corner method: corners 1, other edge points 2, interior 4, over 4·M·N."""
-    plan = grids.point_plan(make_classroom(), "desk", "four-corner")
-    assert (plan.rows, plan.cols) == (8, 9)
+    """GB/T 5700 four-corner method: corners 1, other edge points 2, interior 4, over 4·M·N
+    (here 0.5 m from the side walls: 6.2 m wide in 7 cells)."""
+    plan = grids.point_plan(make_classroom(), "desk", "four-corner", border_m=0.5)
+    assert (plan.rows, plan.cols) == (8, 8)
     w = plan.weights.reshape(plan.rows, plan.cols) * 4 * plan.cell_rows * plan.cell_cols
     assert w[0, 0] == w[0, -1] == w[-1, 0] == w[-1, -1] == pytest.approx(1.0)
     np.testing.assert_allclose(w[0, 1:-1], 2.0)
     np.testing.assert_allclose(w[1:-1, 0], 2.0)
     np.testing.assert_allclose(w[1:-1, 1:-1], 4.0)
-    assert plan.points[0].x_m == 0.0
+    assert plan.points[0].x_m == 0.5
+    assert plan.points[-1].x_m == pytest.approx(7.2 - 0.5)
     assert plan.points[-1].y_m == pytest.approx(8.4)
+
+
+def test_no_plan_puts_points_on_the_walls() -> None:
+    """A desk plan's points lie inside the room: the four-corner method over the full width
+    (outer points in the side walls) is refused with the reason; with a border, or the centre
+    method, every point is strictly between the walls (GB/T 5700 measures on the working
+    plane; a wall has none)."""
+    room = make_classroom()
+    with pytest.raises(InputError, match="side walls") as info:
+        grids.point_plan(room, "desk", "four-corner")
+    assert info.value.column == "method"
+    for plan in (
+        grids.point_plan(room, "desk"),
+        grids.point_plan(room, "desk", "four-corner", border_m=0.5),
+        grids.point_plan(room, "desk", spacing_m=0.3),
+    ):
+        assert np.all((plan.x_m > 0.0) & (plan.x_m < room.width_m))
+    with pytest.raises(InputError, match="border"):
+        grids.point_plan(room, "desk", border_m=3.6)
 
 
 def test_board_plan_covers_writing_area_top_row_first() -> None:
@@ -86,7 +107,7 @@ def test_plan_means_integrate_linear_and_bilinear_fields_exactly() -> None:
     x_mid, y_mid = 3.6, (2.2 + 8.4) / 2
     stats = kgrids.illuminance_stats(field, centre.weights)
     assert float(stats.mean_lx) == pytest.approx(a + b * x_mid + c * y_mid)
-    corner = grids.point_plan(room, "desk", "four-corner")
+    corner = grids.point_plan(room, "desk", "four-corner", border_m=0.5)
     field = a + b * corner.x_m + c * corner.y_m + d * corner.x_m * corner.y_m
     exact = a + b * x_mid + c * y_mid + d * x_mid * y_mid
     assert float(kgrids.illuminance_stats(field, corner.weights).mean_lx) == pytest.approx(exact)

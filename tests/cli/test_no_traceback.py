@@ -244,8 +244,30 @@ def test_binary_waveform_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]
                 "--dark-level",
                 "nan",
             ],
-            "dark_level",  # analyse_waveform is another engineer's: its model check names it
+            "--dark-level",
         ),
+        (
+            [
+                "analyse",
+                "waveform",
+                str(WAVEFORMS / "scope_header_100hz.csv"),
+                "--dark-level",
+                "４５",  # full-width digits: float() takes them, the ASCII grammar does not
+            ],
+            "--dark-level",
+        ),
+        (
+            [
+                "analyse",
+                "waveform",
+                str(WAVEFORMS / "scope_header_100hz.csv"),
+                "--sample-rate",
+                "0",
+            ],
+            "--sample-rate",
+        ),
+        (["demo", "--classrooms", "1_0"], "--classrooms"),
+        (["demo", "--classrooms", "٣"], "--classrooms"),
         (
             [
                 "analyse",

@@ -47,3 +47,20 @@ def test_demo_never_deletes_a_real_campaign(tmp_path: Path) -> None:
         run_demo(tmp_path, n_classrooms=2, use_pty=False, say=lambda _: None)
     with CampaignStore.open(tmp_path / "demo.lux") as store:
         assert store.campaign.campaign_id == "NJ2026"
+
+
+def test_demo_store_holds_computed_values_to_their_possible_range(tmp_path: Path) -> None:
+    """The demo's campaign is checked like every command's (luxcheck.cli.campaign_file): a
+    uniformity (a ratio of a minimum to a mean, so in [0, 1] by definition, GB/T 5700-2023
+    §3) stored outside its range is read back as not measured with a reason naming the
+    classroom, never judged."""
+    from luxcheck.demo.plan import plan_campaign
+    from luxcheck.demo.runner import prepare_store
+
+    plans = plan_campaign(1, 7)
+    room = plans[0].classroom.classroom_id
+    with prepare_store(tmp_path / "d.lux", plans, "test") as store:
+        store.put_metrics(room, {"desk_uniformity": 1.5}, input_hash="x")
+        values, reasons = store.metrics(room)
+    assert values["desk_uniformity"] is None
+    assert room in reasons["desk_uniformity"]

@@ -179,3 +179,28 @@ def test_emulate_link_that_cannot_be_made_is_exit_2(tmp_path: Path, where: str) 
     assert "Traceback" not in done.stderr
     assert done.stdout == ""  # never announced a port
     assert not list(tmp_path.glob("**/*.tmp"))
+
+
+@pytest.mark.slow
+def test_two_processes_on_one_port_the_second_is_told_the_port_is_busy() -> None:
+    """Two programs reading one meter would interleave their commands and replies on one wire
+    (the Lutron-type meter streams a 16-byte frame that only one reader may consume, see
+    drivers/lutron16.py): the port is opened exclusively, so while this test holds the
+    emulator's pty, ``meter read`` from another process ends in exit 3 with one plain line
+    saying what to do; once released, the port reads again. (A 8N1 meter: this sandbox's
+    pseudo-terminals refuse a second 7E1 set-up, a limitation of the test bed, not of pyserial.)"""
+    from luxcheck.drivers.lutron16 import Lutron16
+    from luxcheck.drivers.transport import open_transport
+
+    argv = ("meter", "read", "--model", "lutron-16", "--timeout", "2")
+    with emulate("lutron-16", "--set", "time_scale=0.05") as path:
+        held = open_transport(path, line=Lutron16.line, timeout_s=1.0)
+        try:
+            busy = _run(*argv, "--port", path)
+        finally:
+            held.close()
+        free = _run(*argv, "--port", path)
+    assert busy.returncode == 3, busy.stderr
+    assert busy.stderr.count("\n") == 1
+    assert "another program is using this port" in busy.stderr
+    assert free.returncode == 0, free.stderr

@@ -660,3 +660,25 @@ def test_unknown_references_are_located(
     )
     assert message in info.value.message
     assert "which is neither in" in info.value.message
+
+
+def test_spectrum_finer_than_the_model_allows_is_refused_at_import(
+    store: CampaignStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A spectrum of 40 001 wavelengths (0.01 nm steps over 380–780 nm) in a campaign folder is
+    refused like one given to ``analyse spectra`` (the model's MAX_WAVELENGTHS, whose
+    resampling matrix would need > 20 GB): exit 2 at the reading's first row, no file left."""
+    folder = tmp_path / "x"
+    fill(store)
+    export_folder(store, folder)
+    values = folder / "spectrum_values.csv"
+    lines = values.read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if not line.startswith("S1,")]
+    fine = [f"S1,{380 + i * 0.01:.2f},0.5" for i in range(40_001)]  # 0.5: exact in float32
+    values.write_text("\n".join(kept + fine) + "\n", encoding="utf-8")
+    code = main(["campaign", "import", str(folder), "--into", str(tmp_path / "n.lux")])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert f"spectrum_values.csv, line {len(kept) + 1}, column wavelength_nm" in err
+    assert "more than 2001" in err
+    assert not (tmp_path / "n.lux").exists()

@@ -197,7 +197,7 @@ def test_a_registered_table_is_merged_without_other_change(
 
 def test_sessions_carry_their_laboratory(tmp_path: Path) -> None:
     """A session journalled in a laboratory's campaign file records that laboratory (schema
-    version 4); merged files of two laboratories keep each session's own."""
+    version 5); merged files of two laboratories keep each session's own."""
     rooms = teams.plans(2)
     files = []
     for lab, index in (("LAB-A", 0), ("LAB-B", 1)):

@@ -208,6 +208,11 @@ def test_version_1_file_is_migrated_and_keeps_its_classrooms(tmp_path: Path) -> 
     assert room.luminaire_luminous_length_m is None
     assert room.luminaire_luminous_width_m is None
     assert room.luminaire_mounting_height_m == 2.85
+    # version 4: technology and assessed risk groups not recorded (LED assumed, the groups'
+    # requirements not measured: luxcheck.compliance.judge)
+    assert room.luminaire_technology is None
+    assert room.luminaire_risk_group is None
+    assert room.board_luminaire_risk_group is None
 
 
 def test_metrics_replace_and_reasons(store: CampaignStore) -> None:

@@ -918,3 +918,19 @@ def test_report_figures_are_what_the_analysis_stored(filled: CampaignStore) -> N
         assert got[3] == want[3] or (math.isnan(got[3]) and math.isnan(want[3]))
     layout = glare.luminaire_layout(room)
     assert figs.luminaires_m == tuple((float(p[0]), float(p[1])) for p in layout)
+
+
+def test_report_states_the_measuring_point_plans(filled: CampaignStore, tmp_path: Path) -> None:
+    """The report names the plan the grid values belong to (issue 20 item 8: the same room
+    reads U0 0.87 on 9 points and 0.70 on the 56-point centre grid). Analytic case: the
+    7.2 m × 6.2 m desk area of make_classroom at the 1.0 m default spacing gives
+    ⌈7.2⌉ = 8 columns and ⌈6.2⌉ = 7 rows of cells, the 4.0 m × 1.2 m board at 0.5 m 8 × 3."""
+    text = ClassroomPages(tmp_path, "zh").render_classroom(
+        report_of(filled, "R101", verdicts_full(), "fail")
+    )
+    plans = text[text.index('class="facts plans"') :].split("</table>", 1)[0]
+    desk, board = plans.split("</tr>")[:2]
+    assert "课桌面" in desk and "黑板" in board
+    assert "GB/T 5700-2008 中心布点法：7 × 8 = 56 个测点" in desk.replace(":", "：")
+    assert "y 2.20–8.40 m" in desk
+    assert "3 × 8 = 24 个测点" in board

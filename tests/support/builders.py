@@ -43,6 +43,9 @@ def make_classroom(classroom_id: str = "R101", school_id: str = "S01", **kw: obj
         floor="2",
         luminaire_luminous_length_m=1.2,
         luminaire_luminous_width_m=0.15,
+        luminaire_technology="led",
+        luminaire_risk_group="RG0",
+        board_luminaire_risk_group="RG0",
     )
     base.update(kw)
     return Classroom(**base)  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from luxcheck.compliance.schema import AcceptancePolicy, DecisionRule
 from luxcheck.compliance.verdict import Verdict
 from luxcheck.journal.store import CampaignStore
 from luxcheck.messages import Message, not_measured
@@ -42,12 +43,7 @@ PACKS = (
     PackRef("gb-40070-2021", "1"),
     PackRef("profile:cn-classroom", "1f78bb6045bfc365"),  # as luxcheck.report.assemble writes
 )
-POLICY = PolicyStatement(
-    "实测初始照度直接与维持平均照度值比较。",
-    "Measured initial illuminance is compared directly with the maintained value.",
-    "简单接受规则（ILAC-G8）：判定时不计测量不确定度。",
-    "Simple acceptance (ILAC-G8): the measurement uncertainty is not applied.",
-)
+POLICY = PolicyStatement(AcceptancePolicy("direct").describe(), DecisionRule("simple").describe())
 CURVES = (
     LimitCurve(
         "GB 40070 波动深度限值",
