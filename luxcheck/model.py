@@ -189,12 +189,16 @@ class Campaign:
     name: str
     profile: str = "cn-classroom"
     client: str = ""
+    #: the laboratory (its lab id) whose campaign file this is; its sessions carry it
+    laboratory: str = ""
 
     def __post_init__(self) -> None:
         check_id(self.campaign_id, "campaign_id")
         check_text(self.name, "name", allow_empty=False)
         check_id(self.profile, "profile")
         check_text(self.client, "client")
+        if self.laboratory:
+            check_id(self.laboratory, "laboratory")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,9 @@ echo "== ruff (lint, format)"
 .venv/bin/ruff format --check .
 echo "== mypy"
 .venv/bin/python scripts/typecheck.py
+echo "== postgresql (a throw-away cluster for the central-store tests, stopped on exit)"
+eval "$(bash scripts/postgres.sh start)"
+trap 'bash scripts/postgres.sh stop "$LUXCHECK_TEST_PG_DIR"' EXIT
 echo "== pytest"
 # every tool is installed above, so a test may not skip for a missing one (tests/conftest.py)
 LUXCHECK_REQUIRE_ALL=1 MPLBACKEND=Agg .venv/bin/python -m pytest "$@"

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from luxcheck.cli.arguments import output_folder
+from luxcheck.cli.campaign_central import central_commands
 from luxcheck.cli.campaign_file import open_campaign
 from luxcheck.errors import EXIT_OK
 from luxcheck.journal.exchange import export_folder, import_folder, read_folder
@@ -29,6 +30,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--profile", default="cn-classroom", help="standards profile the campaign is judged against"
     )
     init.add_argument("--client", default="", help="client (e.g. the education bureau)")
+    init.add_argument(
+        "--laboratory",
+        default="",
+        help="id of the laboratory whose file this is (its sessions carry it; the bureau's "
+        "dashboard shows and filters by it)",
+    )
     init.set_defaults(func=_init)
 
     imp = actions.add_parser(
@@ -53,9 +60,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     exp.add_argument("--out", type=Path, required=True, help="folder to write (new or empty)")
     exp.set_defaults(func=_export)
 
+    merge = actions.add_parser(
+        "merge",
+        help="merge field files into one campaign (all or nothing)",
+        description="Bring every record (schools, classrooms, instruments, sessions, readings and "
+        "every other journalled record) of the FROM files into INTO. Records already there are "
+        "not added twice; a record whose id is taken by one with other content is a conflict, "
+        "reported with both versions, and then nothing is merged. Run 'luxcheck analyse' "
+        "afterwards: metrics are recomputed, not merged.",
+    )
+    merge.add_argument("into", type=Path, help="campaign file to merge into")
+    merge.add_argument("sources", type=Path, nargs="+", metavar="FROM", help="field files")
+    merge.set_defaults(func=_merge)
+    central_commands(actions)
+
 
 def _init(args: argparse.Namespace) -> int:
-    campaign = Campaign(args.campaign_id, args.name, args.profile, args.client)
+    campaign = Campaign(
+        args.campaign_id, args.name, args.profile, args.client, laboratory=args.laboratory
+    )
     CampaignStore.create(args.path, campaign).close()
     print(f"created campaign {campaign.campaign_id} in {args.path}")
     return EXIT_OK
@@ -95,4 +118,15 @@ def _export(args: argparse.Namespace) -> int:
         counts = export_folder(store, args.out)
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "no readings"
     print(f"exported {args.store} to {args.out}: {summary}")
+    return EXIT_OK
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from luxcheck.journal.merge import merge_into
+
+    with open_campaign(args.into) as store:
+        report = merge_into(store, args.sources)
+    for line in report.lines():
+        print(line)
+    print(f"merged into {args.into}; run 'luxcheck analyse {args.into}' to recompute its metrics")
     return EXIT_OK

@@ -124,6 +124,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="override the profile's decision rule (guarded: the instruments' expanded "
         "uncertainty makes values inside the guard band indeterminate)",
     )
+    parser.add_argument(
+        "--laboratory",
+        action="append",
+        default=[],
+        help="only the classrooms this laboratory measured (repeatable; a campaign pulled from "
+        "the central store holds many laboratories)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -143,7 +150,12 @@ def _reports(
     )
     unreported: list[tuple[str, str]] = []
     reports: list[ClassroomReportData] = []
+    wanted = None
+    if getattr(args, "laboratory", None):
+        wanted = set(_measured_by(store.classroom_laboratories(), args.laboratory))
     for room in store.classrooms():
+        if wanted is not None and room.classroom_id not in wanted:
+            continue
         try:
             judged = judge_room(
                 store, room, profile=context.profile_id, decision_rule=context.decision_rule
@@ -180,6 +192,7 @@ def run(args: argparse.Namespace) -> int:
     output_folder(args.out)
     lab = _lab(args.lab)
     with open_campaign(Path(args.words[0])) as store:
+        laboratories = store.classroom_laboratories()
         reports, unreported = _reports(store, args, lab)
         if not reports and unreported:
             _tell_unreported(unreported)
@@ -204,6 +217,7 @@ def run(args: argparse.Namespace) -> int:
         force=args.force,
         progress=ProgressBar("reports"),
         unreported=unreported,
+        laboratories=laboratories,
     )
     states = Counter(r.document.issue.status for r in reports)
     print(
@@ -256,3 +270,16 @@ def _sign_off(role: str, campaign: Path, args: argparse.Namespace) -> int:
                     f"{role}: {lab.person(args.by).name} ({args.by})"
                 )
     return EXIT_OK
+
+
+def _measured_by(laboratories: dict[str, tuple[str, ...]], wanted: list[str]) -> set[str]:
+    """The classrooms measured by any of the wanted laboratories (an unknown one is refused)."""
+    known = {lab for labs in laboratories.values() for lab in labs}
+    unknown = sorted(set(wanted) - known)
+    if unknown:
+        raise InputError(
+            f"no session of laboratory {', '.join(unknown)} in the campaign "
+            f"(laboratories recorded: {', '.join(sorted(known)) or 'none'})",
+            source="argument --laboratory",
+        )
+    return {room for room, labs in laboratories.items() if set(labs) & set(wanted)}

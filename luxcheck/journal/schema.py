@@ -7,7 +7,7 @@ version opens and is migrated in one transaction.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 _V1 = """
 CREATE TABLE campaign (
@@ -243,4 +243,12 @@ CREATE TABLE metric_source (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+#: Version 7: the laboratory whose team measured (issue 22: one campaign, many laboratories):
+#: the campaign file's own laboratory (set by ``campaign init --laboratory``) and, copied from
+#: it when a session is journalled, each session's.
+_V7 = """
+ALTER TABLE campaign ADD COLUMN laboratory TEXT NOT NULL DEFAULT '';
+ALTER TABLE session ADD COLUMN laboratory TEXT NOT NULL DEFAULT '';
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)

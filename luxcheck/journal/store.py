@@ -27,6 +27,7 @@ from typing import Any, cast
 import numpy as np
 
 from luxcheck.errors import InputError, StoreError
+from luxcheck.journal.record_tables import RecordTable
 from luxcheck.journal.records import RecordsMixin
 from luxcheck.journal.schema import MIGRATIONS, SCHEMA_VERSION
 from luxcheck.journal.session_records import SessionRecords
@@ -86,6 +87,46 @@ _INSTRUMENT_COLUMNS = (
     "calibration_due",
 )
 
+#: Every table of append-only records, referenced tables first. A new record table is merged,
+#: pushed and pulled by registering it here (tests/journal/test_merge.py fails on a table of the
+#: schema that is neither here nor in DERIVED_TABLES).
+RECORD_TABLES: dict[str, RecordTable] = {
+    "campaign": RecordTable(("campaign_id",), local=("created_at", "laboratory"), one_row=True),
+    "school": RecordTable(("school_id",)),
+    "classroom": RecordTable(("classroom_id",), {"school_id": "school"}),
+    "instrument": RecordTable(("instrument_id",)),
+    "session": RecordTable(("session_id",), {"classroom_id": "classroom"}),
+    "reading": RecordTable(
+        ("reading_id",),
+        {
+            "session_id": "session",
+            "classroom_id": "classroom",
+            "instrument_id": "instrument",
+            "supersedes": "reading",
+        },
+        order="seq",
+    ),
+    "environment": RecordTable(("record_id",), {"session_id": "session"}, order="seq"),
+    "report_revision": RecordTable(("report_number",), {"classroom_id": "classroom"}),
+    "report_signoff": RecordTable(
+        ("report_number", "role"), {"report_number": "report_revision"}, order="seq"
+    ),
+    "session_hold": RecordTable(("hold_id",), {"classroom_id": "classroom"}),
+    "session_void": RecordTable(("void_id",), {"session_id": "session", "undoes": "session_void"}),
+}
+
+#: Tables recomputed from the records (by ``luxcheck analyse``) or kept by the file itself:
+#: never merged, pushed or pulled.
+DERIVED_TABLES: frozenset[str] = frozenset(
+    {
+        "metric",
+        "metric_source",
+        "figure_point",
+        "figure_surface",
+        "schema_version",
+        "sqlite_sequence",
+    }
+)
 
 #: The possible range (minimum, maximum; None: unbounded) of a metric id.
 MetricBounds = Callable[[str], tuple[float | None, float | None]]
@@ -139,10 +180,16 @@ class CampaignStore(RecordsMixin, SessionRecords):
 
     @classmethod
     def create(
-        cls, path: str | Path, campaign: Campaign, *, bounds: MetricBounds | None = None
+        cls,
+        path: str | Path,
+        campaign: Campaign,
+        *,
+        bounds: MetricBounds | None = None,
+        created_at: str | None = None,
     ) -> CampaignStore:
         """Create a new campaign file at ``path``; refuse to overwrite an existing file.
-        ``bounds`` as for :meth:`open`."""
+        ``bounds`` as for :meth:`open`; ``created_at`` (ISO 8601) keeps the creation time of a
+        campaign copied from elsewhere (``campaign pull``); by default it is now."""
         path = Path(path)
         if path.exists():
             raise InputError("a file already exists there; choose another path", source=str(path))
@@ -153,13 +200,15 @@ class CampaignStore(RecordsMixin, SessionRecords):
         with store.transaction():
             store._migrate(0)
             db.execute(
-                "INSERT INTO campaign VALUES (?,?,?,?,?)",
+                "INSERT INTO campaign (campaign_id, name, profile, client, created_at, "
+                "laboratory) VALUES (?,?,?,?,?,?)",
                 (
                     campaign.campaign_id,
                     campaign.name,
                     campaign.profile,
                     campaign.client,
-                    _iso(dt.datetime.now(dt.UTC)),
+                    created_at or _iso(dt.datetime.now(dt.UTC)),
+                    campaign.laboratory,
                 ),
             )
         return store
@@ -263,13 +312,15 @@ class CampaignStore(RecordsMixin, SessionRecords):
     @property
     def campaign(self) -> Campaign:
         """The campaign this file holds."""
-        row = self._db.execute("SELECT campaign_id, name, profile, client FROM campaign").fetchone()
+        row = self._db.execute(
+            "SELECT campaign_id, name, profile, client, laboratory FROM campaign"
+        ).fetchone()
         return Campaign(*row)
 
     def fill_campaign_field(self, name: str, value: str) -> None:
-        """Fill an empty text field of the campaign row (name, profile or client); a field
-        that holds a value is never changed."""
-        if name not in ("name", "profile", "client"):
+        """Fill an empty text field of the campaign row (name, profile, client or laboratory);
+        a field that holds a value is never changed."""
+        if name not in ("name", "profile", "client", "laboratory"):
             raise StoreError(f"{self.path}: the campaign has no field {name!r} to fill")
         with self.transaction():
             self._db.execute(f"UPDATE campaign SET {name} = ? WHERE {name} = ''", (value,))
@@ -320,9 +371,10 @@ class CampaignStore(RecordsMixin, SessionRecords):
                     f"{self.path}: session {session.session_id} names instrument {iid}, "
                     "which is not in the campaign"
                 )
+        # the session is the laboratory's whose campaign file journals it
         self._write(
-            f"INSERT INTO session ({', '.join(_SESSION_COLUMNS)}) VALUES "
-            f"({', '.join('?' * len(_SESSION_COLUMNS))})",
+            f"INSERT INTO session ({', '.join(_SESSION_COLUMNS)}, laboratory) VALUES "
+            f"({', '.join('?' * len(_SESSION_COLUMNS))}, (SELECT laboratory FROM campaign))",
             (
                 session.session_id,
                 session.classroom_id,
@@ -414,6 +466,24 @@ class CampaignStore(RecordsMixin, SessionRecords):
             (session_id,),
         ).fetchone()
         return None if row is None else _session(row)
+
+    def classroom_laboratories(self) -> dict[str, tuple[str, ...]]:
+        """The laboratories whose teams measured each classroom (from its sessions), by id;
+        a classroom no laboratory is recorded for is left out."""
+        found: dict[str, tuple[str, ...]] = {}
+        for room, labs in self._db.execute(
+            "SELECT classroom_id, group_concat(DISTINCT laboratory) FROM session "
+            "WHERE laboratory != '' GROUP BY classroom_id"
+        ):
+            found[room] = tuple(sorted(labs.split(",")))
+        return found
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The SQLite connection, for the journal's own record copying (:mod:`.merge`,
+        :mod:`.central`), which goes through :data:`RECORD_TABLES`; write only inside
+        :meth:`transaction`."""
+        return self._db
 
     # ----------------------------------------------------------------- readings
     def add_reading(self, reading: AnyReading) -> None:

@@ -458,13 +458,18 @@ class ClassroomSummary:
     first_status: str | None = None
     retest_passed: tuple[str, ...] = ()
 
+    #: the laboratories whose teams measured the classroom (a campaign of many laboratories)
+    laboratories: tuple[str, ...] = ()
+
     @cached_property
     def items(self) -> tuple[ItemResult, ...]:
         """The results by quantity (:func:`luxcheck.compliance.items.group_verdicts`)."""
         return group_verdicts(self.verdicts)
 
     @classmethod
-    def from_report(cls, report: ClassroomReportData) -> ClassroomSummary:
+    def from_report(
+        cls, report: ClassroomReportData, laboratories: tuple[str, ...] = ()
+    ) -> ClassroomSummary:
         """Summarise a classroom report."""
         room = report.classroom
         dates = [s.started_at.date() for s in report.sessions]
@@ -485,6 +490,7 @@ class ClassroomSummary:
                 for r in (report.retest.results if report.retest else ())
                 if r.first.status != "pass" and r.retest.status == "pass"
             ),
+            laboratories,
         )
 
 

@@ -340,6 +340,8 @@ class ClassroomPages(ReportFigures):
             for entry in results.rectification_entries(f, c.items):
                 rect_rows.append(
                     {
+                        "laboratory": ", ".join(c.laboratories) or "—",
+                        "labs": " ".join(c.laboratories),
                         "school": school_names.get(c.school_id, c.school_id),
                         "classroom": f"{c.name} ({c.classroom_id})",
                         "href": href,
@@ -373,6 +375,8 @@ class ClassroomPages(ReportFigures):
             # 整改清单 grouped by school (then classroom), as the bureau works through it
             "rectification": sorted(rect_rows, key=lambda r: (r["school"], r["classroom"])),
             "school_names": sorted({r["school"] for r in rect_rows}),
+            # a campaign of many laboratories: a column and a filter (none recorded: neither)
+            "laboratories": sorted({lab for c in data.classrooms for lab in c.laboratories}),
             "status_options": [(s, f.status(s)) for s in ("fail", "not-measured", "indeterminate")]
             + [("retest-pass", _("Re-tested, passed"))],
             "packs": [{"id": p.pack_id, "version": p.version} for p in data.packs],

@@ -14,7 +14,7 @@ import functools
 import json
 import multiprocessing
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -141,6 +141,7 @@ def render_campaign(
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
     unreported: Sequence[tuple[str, str]] = (),
+    laboratories: Mapping[str, tuple[str, ...]] | None = None,
 ) -> RenderSummary:
     """Write every report of a campaign into ``out_dir``.
 
@@ -160,6 +161,9 @@ def render_campaign(
     unreported
         Classrooms the caller could not assemble (id, reason): listed on the dashboard as
         incomplete, as is a classroom whose report fails to render; the others are written.
+    laboratories
+        The laboratories that measured each classroom (by id), for the dashboard's laboratory
+        column and filter (a campaign of many laboratories).
     """
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
@@ -226,7 +230,10 @@ def render_campaign(
             keys.pop(str(rel.relative_to(out.resolve())), None)  # rendered again next run
     bad = {room for room, _ in failed}
     items = [r for r in items if r.classroom.classroom_id not in bad]
-    summaries = [ClassroomSummary.from_report(r) for r in items]
+    labs = laboratories or {}
+    summaries = [
+        ClassroomSummary.from_report(r, labs.get(r.classroom.classroom_id, ())) for r in items
+    ]
     schools = {r.school.school_id: r.school for r in items}
     for school_id, school in sorted(schools.items()):
         data = SchoolSummaryData(

@@ -129,6 +129,8 @@ def retest_passed_rows(
                     "classroom": f"{c.name} ({c.classroom_id})",
                     "href": f"schools/{safe_component(c.school_id)}/"
                     f"{safe_component(c.classroom_id)}.html",
+                    "laboratory": ", ".join(c.laboratories) or "—",
+                    "labs": " ".join(c.laboratories),
                     "metric": f.metric_name(v.metric),
                     "status": "retest-pass",
                     "status_word": _("Re-tested, passed"),

@@ -58,16 +58,19 @@
     var school = document.getElementById("rect-school");
     var status = document.getElementById("rect-status");
     var count = document.getElementById("rect-count");
+    var lab = document.getElementById("rect-lab");  // only in a campaign of many laboratories
     if (!table || !search || !school || !status) { return; }
     function apply() {
       var needle = search.value.trim().toLowerCase();
       var wantSchool = school.value;
       var wantStatus = status.value;
+      var wantLab = lab ? lab.value : "";
       var shown = 0;
       Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
         if (!row.hasAttribute("data-status")) { return; }
         var ok = (!wantSchool || row.getAttribute("data-school") === wantSchool) &&
           (!wantStatus || row.getAttribute("data-status") === wantStatus) &&
+          (!wantLab || (" " + row.getAttribute("data-labs") + " ").indexOf(" " + wantLab + " ") !== -1) &&
           (!needle || row.textContent.toLowerCase().indexOf(needle) !== -1);
         row.hidden = !ok;
         if (ok) { shown += 1; }
@@ -77,6 +80,7 @@
     search.addEventListener("input", apply);
     school.addEventListener("change", apply);
     status.addEventListener("change", apply);
+    if (lab) { lab.addEventListener("change", apply); }
     apply();
   }
 

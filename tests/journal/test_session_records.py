@@ -118,11 +118,11 @@ def test_previous_schema_is_migrated(tmp_path: Path) -> None:
     path = tmp_path / "old.lux"
     db = sqlite3.connect(path)
     db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL)")
-    for script in store_module.MIGRATIONS[: store_module.SCHEMA_VERSION - 1]:
+    # the version before the sessions' migration (the one creating session_hold)
+    before = next(i for i, m in enumerate(store_module.MIGRATIONS) if "session_hold" in m)
+    for script in store_module.MIGRATIONS[:before]:
         db.executescript(script)
-    db.execute(
-        "INSERT INTO schema_version VALUES (?, '2026-01-01')", (store_module.SCHEMA_VERSION - 1,)
-    )
+    db.execute("INSERT INTO schema_version VALUES (?, '2026-01-01')", (before,))
     db.execute("INSERT INTO campaign VALUES ('C1', 'x', 'cn-classroom', '', '2026-01-01')")
     db.execute("INSERT INTO school VALUES ('S01', 'x', '', '')")
     db.execute(
