@@ -84,13 +84,15 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import signal
+from scipy import signal, special
 
 from luxcheck.errors import InputError
 from luxcheck.kernels.piecewise import PiecewiseLinear
 from luxcheck.messages import Message, _n
 
 __all__ = [
+    "DETECTION_FALSE_ALARM",
+    "DYNAMIC_RANGE",
     "FIELDS",
     "FUNDAMENTAL_RATIO",
     "PSTLM_DISCARD_S",
@@ -164,6 +166,8 @@ _PST_TERMS: tuple[tuple[float, tuple[float, ...]], ...] = (
 #: Field names of :class:`FlickerMetrics` that carry a metric (keys of ``reasons``).
 FIELDS: tuple[str, ...] = (
     "frequency_hz",
+    "dominant_frequency_hz",
+    "noise_floor_percent",
     "percent_flicker",
     "flicker_index",
     "svm",
@@ -171,9 +175,20 @@ FIELDS: tuple[str, ...] = (
     "ieee1789",
 )
 
-#: A component counts as the fundamental if it is at least this fraction of the strongest one
-#: (algorithm constant of :func:`flicker_frequency`, not a limit).
+#: A component counts as the dominant one if it is at least this fraction of the strongest one
+#: (algorithm constant of :func:`_frequencies`, not a limit).
 FUNDAMENTAL_RATIO = 0.9
+#: Probability that white noise alone gives a detected component anywhere in a record
+#: (Scargle 1982 false-alarm probability; algorithm constant, not a limit).
+DETECTION_FALSE_ALARM = 1e-3
+#: A component weaker than this fraction of the strongest is window leakage or rounding, not
+#: a component (-60 dB; algorithm constant).
+DYNAMIC_RANGE = 1e-3
+# One-sided 95 % normal quantile: the floor is an upper limit at 95 % detection probability.
+_UPPER_LIMIT_Z = 1.6448536269514722
+# Peak-bin power of a unit-amplitude tone half a bin off (periodic Hann window, power scaled so
+# that the main-lobe energy of a tone of amplitude C is C**2): (2/3)·(sinc(1/2)/(3/4))**2.
+_WORST_PEAK_POWER = (2.0 / 3.0) * (2.0 / math.pi / 0.75) ** 2
 # Hann main lobe half-width in bins; the energy within it is > 99.9 % of a tone's energy.
 _HANN_LOBE_BINS = 2
 # Rows processed together (bounds the working memory of the FFT stage to ~ this many samples).
@@ -187,7 +202,15 @@ class FlickerMetrics:
     Attributes
     ----------
     frequency_hz
-        Flicker frequency [Hz] (fundamental, see the module notes); 0 for a constant waveform.
+        Flicker frequency [Hz]: the fundamental, the lowest-frequency component above the noise
+        floor (see the module notes); 0 for a constant waveform; NaN (with a reason) where no
+        periodic flicker is detected.
+    dominant_frequency_hz
+        The strongest component's frequency [Hz] (ties within :data:`FUNDAMENTAL_RATIO` go to
+        the lowest); equal to ``frequency_hz`` for PWM and rectified-mains light.
+    noise_floor_percent
+        The record's noise floor as a percent flicker [%]: the depth of the weakest sinusoidal
+        modulation the record detects with 95 % probability (see the module notes).
     percent_flicker
         Percent flicker = 波动深度 [%].
     flicker_index
@@ -220,6 +243,12 @@ class FlickerMetrics:
     sample_rate_hz: float
     duration_s: float
     reasons: dict[str, npt.NDArray[np.object_]] = field(default_factory=dict)
+    dominant_frequency_hz: FloatArray = field(default_factory=lambda: np.full((), np.nan))
+    noise_floor_percent: FloatArray = field(default_factory=lambda: np.full((), np.nan))
+    #: Per metric field: a note on a value that *is* given (None where there is nothing to
+    #: say), e.g. that a percent flicker is the noise floor because no periodic flicker was
+    #: detected.
+    notes: dict[str, npt.NDArray[np.object_]] = field(default_factory=dict)
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -373,28 +402,27 @@ def _components(
     return k, is_peak, np.sqrt(lobe_energy)
 
 
-def _dominant(
-    spec: npt.NDArray[np.complex128], window: FloatArray, sample_rate_hz: float
-) -> FloatArray:
-    """Flicker frequency [Hz] of each row: the lowest-frequency component whose amplitude is
-    at least :data:`FUNDAMENTAL_RATIO` of the strongest component's.
+def _noise_floor(power: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Noise power per bin and detection threshold of each row (see :func:`_frequencies`).
 
-    For a rectangular (PWM) wave the fundamental is never weaker than a harmonic
-    (``|sin(nx)| <= n |sin x|``), but at small duty the first harmonics are nearly as strong
-    (duty 5 %: 2nd = 0.99 × fundamental) and noise could promote one of them; the ratio keeps
-    the fundamental. The frequency between bins is the Grandke estimate for a Hann window
-    (exact for a pure tone). NaN where there is no component.
+    ``power`` is the scaled Hann periodogram of the searched bins. The noise power per bin is
+    the median over the bins divided by ln 2 (the periodogram of white Gaussian noise is
+    exponentially distributed, whose median is ln 2 times its mean; the median ignores the few
+    bins a periodic waveform occupies). The threshold is the level that the largest of ``M``
+    noise bins exceeds with probability :data:`DETECTION_FALSE_ALARM`:
+    ``z = −ln(1 − (1 − p)^(1/M))`` times the noise power (Scargle 1982, eq. 18 ff.).
     """
-    n = window.size
-    # stop a main lobe short of Nyquist, where the two sides of the spectrum fold together
-    k, is_peak, amp = _components(spec, window, spec.shape[-1] - 2 - _HANN_LOBE_BINS)
-    if k.size == 0:
-        return np.full(spec.shape[0], np.nan)
-    amp = np.where(is_peak, amp, 0.0)
-    strongest = amp.max(axis=-1)
-    candidate = is_peak & (amp >= FUNDAMENTAL_RATIO * strongest[:, None]) & (amp > 0)
-    has = candidate.any(axis=-1)
-    kk = k[np.argmax(candidate, axis=-1)]
+    m = max(power.shape[-1], 1)
+    noise = np.median(power, axis=-1) / math.log(2.0) if power.shape[-1] else np.zeros(0)
+    z = -math.log(-math.expm1(math.log1p(-DETECTION_FALSE_ALARM) / m))
+    return np.asarray(noise, dtype=np.float64), np.asarray(z * noise, dtype=np.float64)
+
+
+def _interpolated(
+    spec: npt.NDArray[np.complex128], kk: npt.NDArray[np.int64], sample_rate_hz: float, n: int
+) -> FloatArray:
+    """Frequency [Hz] of the component in bin ``kk`` of each row: the Grandke estimate for a
+    Hann window (exact for a pure tone between bins)."""
     rows = np.arange(spec.shape[0])
     peak = np.abs(spec[rows, kk])
     left = np.abs(spec[rows, kk - 1])
@@ -405,12 +433,75 @@ def _dominant(
         alpha = np.where(peak > 0, nb / np.where(peak > 0, peak, 1.0), 0.0)
         delta = (2.0 * alpha - 1.0) / (alpha + 1.0)
     delta = np.clip(delta, 0.0, 1.0) * np.where(use_right, 1.0, -1.0)
-    freq = np.where(has, (kk + delta) * sample_rate_hz / n, np.nan)
-    return np.asarray(freq, dtype=np.float64)
+    return np.asarray((kk + delta) * sample_rate_hz / n, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class _Periodic:
+    """What the spectrum of each row says about its periodic content (see :func:`_frequencies`)."""
+
+    fundamental_hz: FloatArray
+    dominant_hz: FloatArray
+    floor_amplitude: FloatArray  # relative amplitude (1 = the mean) of the noise floor
+    detected: npt.NDArray[np.bool_]
+    noise_power: FloatArray  # mean noise power per bin (scaled periodogram)
+
+
+def _frequencies(
+    spec: npt.NDArray[np.complex128], window: FloatArray, sample_rate_hz: float
+) -> _Periodic:
+    """Fundamental and dominant flicker frequency [Hz] of each row, and its noise floor.
+
+    A Fourier component (a local maximum of the Hann spectrum within its main lobe) is
+    *detected* when its peak bin rises above the noise threshold of :func:`_noise_floor` and
+    its amplitude is at least :data:`DYNAMIC_RANGE` of the strongest component's (below that a
+    "component" is window leakage or rounding). The **fundamental** is the lowest-frequency
+    detected component; the **dominant** one the lowest whose amplitude is at least
+    :data:`FUNDAMENTAL_RATIO` of the strongest (for a rectangular wave the fundamental is never
+    weaker than a harmonic, ``|sin(nx)| <= n |sin x|``, but at small duty the first harmonics
+    are nearly as strong and noise could promote one). Both are NaN where nothing is detected.
+
+    The floor is the relative amplitude of the sinusoidal modulation that is detected with 95 %
+    probability wherever it falls between bins: its peak bin, at the worst position (half a
+    bin off, Hann scalloping loss: power factor 0.4803 of the amplitude squared), must exceed
+    the threshold by 1.645 standard deviations of the noise projected on it (an upper limit
+    in the sense of Kashyap et al. 2010: the intensity that would have been detected with
+    probability 0.95). Percent flicker of a sinusoid of relative amplitude ``A`` is ``100 A``.
+    """
+    n = window.size
+    # stop a main lobe short of Nyquist, where the two sides of the spectrum fold together
+    k, is_peak, amp = _components(spec, window, spec.shape[-1] - 2 - _HANN_LOBE_BINS)
+    nrow = spec.shape[0]
+    if k.size == 0:
+        nan = np.full(nrow, np.nan)
+        none = np.zeros(nrow, dtype=bool)
+        return _Periodic(nan, nan.copy(), np.full(nrow, np.inf), none, np.full(nrow, np.inf))
+    head = spec[:, k]
+    power = (head.real**2 + head.imag**2) * (4.0 / (n * float(np.sum(window**2))))
+    noise, threshold = _noise_floor(power)
+    amp = np.where(is_peak, amp, 0.0)
+    strongest = amp.max(axis=-1)
+    detected = (
+        is_peak
+        & (power > threshold[:, None])
+        & (amp >= DYNAMIC_RANGE * strongest[:, None])
+        & (amp > 0)
+    )
+    has = detected.any(axis=-1)
+    loudest = np.where(detected, amp, 0.0).max(axis=-1)
+    dominant = detected & (amp >= FUNDAMENTAL_RATIO * loudest[:, None])
+    k_fund = k[np.argmax(detected, axis=-1)]
+    k_dom = k[np.argmax(dominant, axis=-1)]
+    fundamental = np.where(has, _interpolated(spec, k_fund, sample_rate_hz, n), np.nan)
+    dominant_hz = np.where(has, _interpolated(spec, k_dom, sample_rate_hz, n), np.nan)
+    floor = (np.sqrt(threshold) + _UPPER_LIMIT_Z * np.sqrt(noise / 2.0)) / math.sqrt(
+        _WORST_PEAK_POWER
+    )
+    return _Periodic(fundamental, dominant_hz, np.asarray(floor, dtype=np.float64), has, noise)
 
 
 def flicker_frequency(samples: npt.ArrayLike, sample_rate_hz: float) -> FloatArray:
-    """Flicker frequency: the fundamental (lowest component of at least 0.9 of the strongest) [Hz].
+    """Flicker frequency: the fundamental (lowest component above the noise floor) [Hz].
 
     Parameters
     ----------
@@ -421,14 +512,15 @@ def flicker_frequency(samples: npt.ArrayLike, sample_rate_hz: float) -> FloatArr
 
     Returns
     -------
-    Frequency [Hz], shape ``(...)``; 0 for a constant waveform. Components above the Nyquist
-    frequency alias; a record shorter than two periods cannot resolve its frequency (see
+    Frequency [Hz], shape ``(...)``; 0 for a constant waveform, NaN where no periodic
+    component rises above the noise floor. Components above the Nyquist frequency alias; a
+    record shorter than two periods cannot resolve its frequency (see
     :func:`flicker_metrics`, which reports NaN with a reason for it).
     """
     fs = _check_rate(sample_rate_hz)
     rows, lead = _as_rows(samples)
     spec, window = _spectrum(rows - rows.mean(axis=-1, keepdims=True))
-    freq = _dominant(spec, window, fs)
+    freq = _frequencies(spec, window, fs).fundamental_hz
     constant = rows.max(axis=-1) == rows.min(axis=-1)
     freq = np.where(constant, 0.0, freq)
     return np.asarray(freq.reshape(lead), dtype=np.float64)
@@ -793,11 +885,19 @@ def flicker_metrics(
     clip_reason = _clip_reason(full_scale, zero_scale)
 
     freq = np.full(nrow, np.nan)
+    dom = np.full(nrow, np.nan)
+    floor = np.full(nrow, np.nan)
+    noise_pf = np.full(nrow, np.nan)
+    detected = np.zeros(nrow, dtype=bool)
     pf = np.full(nrow, np.nan)
     fi = np.full(nrow, np.nan)
     sv = np.full(nrow, np.nan)
     pst_values = np.full(nrow, np.nan)
     reasons = {name: _reason_array(nrow) for name in FIELDS}
+    notes = {name: _reason_array(nrow) for name in FIELDS}
+    # union bound: no sample of white noise of RMS sigma strays more than t sigma from the mean
+    # (probability < DETECTION_FALSE_ALARM over the record)
+    t_noise = -float(special.ndtri(DETECTION_FALSE_ALARM / (2.0 * n)))
 
     no_light = np.zeros(nrow, dtype=bool)
     negative = np.zeros(nrow, dtype=bool)
@@ -814,9 +914,16 @@ def flicker_metrics(
         rel -= 1.0
         spec, window = _spectrum(rel)
         del rel
-        f_blk = _dominant(spec, window, fs)
-        f_blk = np.where(hi == lo, 0.0, f_blk)
+        periodic = _frequencies(spec, window, fs)
+        constant = hi == lo
+        f_blk = np.where(constant, 0.0, periodic.fundamental_hz)
         freq[sl] = f_blk
+        dom[sl] = np.where(constant, 0.0, periodic.dominant_hz)
+        floor[sl] = np.where(constant, 0.0, 100.0 * periodic.floor_amplitude)
+        detected[sl] = periodic.detected
+        # the percent flicker white noise of the record's level can give: t sigma, with sigma
+        # from the noise power per bin (E[power] = 4 sigma^2 / n for the scaling used)
+        noise_pf[sl] = 100.0 * t_noise * np.sqrt(periodic.noise_power * n / 4.0)
         pf[sl] = percent_flicker(light)
         fi[sl] = _flicker_index_rows(light, fs, np.where(np.isnan(f_blk), 0.0, f_blk))
         if fs >= SVM_MIN_SAMPLE_RATE_HZ and duration >= SVM_MIN_RECORD_S:
@@ -824,14 +931,34 @@ def flicker_metrics(
         del spec, light
 
     constant_all = freq == 0
-    few_periods = ~constant_all & (np.isnan(freq) | (freq * duration < 2))
+    # no periodic component above the floor, and no more variation than the noise explains
+    quiet = ~constant_all & ~detected & ~no_light & (pf <= noise_pf + floor)
+    few_periods = ~constant_all & ~quiet & (np.isnan(freq) | (freq * duration < 2))
 
     # frequency
     no_light_reason = Message(_n("no light: mean <= 0 after dark subtraction"))
     few_periods_reason = Message(_n("fewer than two periods in {seconds:g} s"), seconds=duration)
+    quiet_reason = np.full(nrow, None, dtype=object)
+    quiet_note = np.full(nrow, None, dtype=object)
+    for i in np.flatnonzero(quiet):
+        quiet_reason[i] = Message(
+            _n("no periodic flicker detected above the noise floor {floor:.2g} %"),
+            floor=float(floor[i]),
+        )
+        quiet_note[i] = Message(
+            _n(
+                "no periodic flicker detected: percent flicker at most the noise floor "
+                "{floor:.2g} % (the record's {raw:.2g} % is sensor noise)"
+            ),
+            floor=float(floor[i]),
+            raw=float(pf[i]),
+        )
     every = np.ones(nrow, bool)
-    _set_reason(reasons["frequency_hz"], no_light, no_light_reason)
-    _set_reason(reasons["frequency_hz"], few_periods, few_periods_reason)
+    for name in ("frequency_hz", "dominant_frequency_hz", "noise_floor_percent"):
+        _set_reason(reasons[name], no_light, no_light_reason)
+    for name in ("frequency_hz", "dominant_frequency_hz", "flicker_index"):
+        _set_reason(reasons[name], quiet, quiet_reason)
+        _set_reason(reasons[name], few_periods, few_periods_reason)
     # shape metrics
     negative_reason = Message(_n("negative light after dark subtraction (check the dark level)"))
     corrupt_reasons = [(no_light, no_light_reason), (negative, negative_reason)]
@@ -840,7 +967,6 @@ def flicker_metrics(
     for name in ("percent_flicker", "flicker_index", "svm", "pst_lm"):
         for mask, message in corrupt_reasons:
             _set_reason(reasons[name], mask, message)
-    _set_reason(reasons["flicker_index"], few_periods, few_periods_reason)
     if fs < SVM_MIN_SAMPLE_RATE_HZ:
         _set_reason(reasons["svm"], every, _rate_reason(fs, SVM_MIN_SAMPLE_RATE_HZ))
     if duration < SVM_MIN_RECORD_S:
@@ -861,8 +987,14 @@ def flicker_metrics(
             rows_i = idx[start : start + step]
             pst_values[rows_i] = pst_lm(raw[rows_i] - dark[rows_i, None], fs)
 
+    # below the floor, the percent flicker of the periodic part is at most the floor
+    pf = np.where(quiet, floor, pf)
+    _set_reason(notes["percent_flicker"], quiet & _unset(reasons["percent_flicker"]), quiet_note)
+
     # apply reasons as NaN
     freq = np.where(_unset(reasons["frequency_hz"]), freq, np.nan)
+    dom = np.where(_unset(reasons["dominant_frequency_hz"]), dom, np.nan)
+    floor = np.where(_unset(reasons["noise_floor_percent"]), floor, np.nan)
     pf = np.where(_unset(reasons["percent_flicker"]), pf, np.nan)
     fi = np.where(_unset(reasons["flicker_index"]), fi, np.nan)
     sv = np.where(_unset(reasons["svm"]), sv, np.nan)
@@ -892,4 +1024,7 @@ def flicker_metrics(
         sample_rate_hz=fs,
         duration_s=duration,
         reasons={k: shaped(v) for k, v in reasons.items()},
+        dominant_frequency_hz=shaped(dom),
+        noise_floor_percent=shaped(floor),
+        notes={k: shaped(v) for k, v in notes.items() if any(x is not None for x in v)},
     )
