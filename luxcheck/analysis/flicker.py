@@ -9,6 +9,8 @@ no-observable-effect regions) with the curves of the standards data
 
 from __future__ import annotations
 
+import math
+
 from luxcheck.compliance.curves import ieee1789_curves
 from luxcheck.errors import InputError
 from luxcheck.kernels.flicker import FlickerMetrics, ieee1789_class
@@ -57,10 +59,11 @@ def flicker_metric_dict(
     Returns
     -------
     ``(values, reasons)``: ``values[id]`` is a float (NaN when not measured) or, for the IEEE
-    class, a string; ``reasons[id]`` says why a value is missing, or, for a value that is
-    given, the kernel's note on it (the percent flicker of a record without periodic flicker
-    is its noise floor). The campaign file keeps both in the metric's ``reason``; the
-    compliance engine prints a note on a measured value in the verdict.
+    class, a string (NaN where it cannot be determined); ``reasons[id]`` says why a value is
+    missing, or, for a value that is given, the kernel's note on it (the percent flicker of a
+    record without periodic flicker is its noise floor). The campaign file keeps both in the
+    metric's ``reason``; the compliance engine prints a note on a measured value in the
+    verdict.
     """
     values: dict[str, float | str] = {}
     why: dict[str, Message] = {}
@@ -72,6 +75,8 @@ def flicker_metric_dict(
         reason: Message | None
         if name == "ieee1789":
             value, reason = _ieee1789(result, index, ieee1789)
+            if value == "":
+                value = math.nan  # not determined: not measured (the engine's and store's NaN)
         else:
             value = float(getattr(result, name)[index])
             reason = result.reasons[name][index]

@@ -948,7 +948,7 @@ def flicker_metrics(
         quiet_note[i] = Message(
             _n(
                 "no periodic flicker detected: percent flicker at most the noise floor "
-                "{floor:.2g} % (the record's {raw:.2g} % is sensor noise)"
+                "{floor:.2g} %; the record's extremes ({raw:.2g} %) are sensor noise"
             ),
             floor=float(floor[i]),
             raw=float(pf[i]),

@@ -215,6 +215,8 @@ class ClassroomPages(ReportFigures):
         facts: list[tuple[str, str]] = []
         for metric_id in (
             "flicker_frequency_hz",
+            "flicker_dominant_frequency_hz",
+            "flicker_noise_floor_percent",
             "flicker_percent",
             "flicker_index",
             "flicker_svm",
@@ -223,8 +225,8 @@ class ClassroomPages(ReportFigures):
             if metric_id in report.metrics:
                 value = f.metric_value(metric_id, report.metrics[metric_id])
                 reason = report.reasons.get(metric_id)
-                if value == "—" and reason:
-                    value = f"— ({f.reason(reason)})"
+                if reason:  # why it is missing, or a note on the value (e.g. the noise floor)
+                    value = f"{value} ({f.reason(reason)})"
                 facts.append((f.metric_name(metric_id), value))
         if wave is not None:
             facts.append((_("Sample rate"), f.with_unit(f.number(wave.sample_rate_hz, 0), "Hz")))
