@@ -52,6 +52,7 @@ from luxcheck.model import ROOM_TYPES
 from luxcheck.vocabulary import METRICS, TEXT_VALUES, metric_bounds
 
 __all__ = [
+    "SIMPLE_FALLBACK",
     "CampaignRollup",
     "RoomResult",
     "SchoolCounts",
@@ -64,6 +65,10 @@ __all__ = [
 ]
 
 RoomStatus = Literal["pass", "fail", "incomplete"]
+
+#: The note on a verdict judged by simple acceptance under the guarded rule because no
+#: expanded uncertainty is stated for its metric (ILAC-G8: the rule applied is reported).
+SIMPLE_FALLBACK = _n("no expanded uncertainty given for {metric}: simple acceptance")
 
 
 # --------------------------------------------------------------------------- input checks
@@ -287,12 +292,7 @@ def _guard(
         u = uncertainty[limit.metric]
         notes.append(Message(_n("guard band U = {value:g} {unit}"), value=u, unit=limit.unit))
         return u, rule
-    notes.append(
-        Message(
-            _n("no expanded uncertainty given for {metric}: simple acceptance"),
-            metric=MetricId(limit.metric),
-        )
-    )
+    notes.append(Message(SIMPLE_FALLBACK, metric=MetricId(limit.metric)))
     return 0.0, "simple"
 
 

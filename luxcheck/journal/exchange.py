@@ -11,6 +11,8 @@ campaign.csv           the campaign (exactly one row)
 schools.csv            school
 classrooms.csv         classroom (geometry, luminaires, installed power)
 instruments.csv        instrument with calibration date and expanded uncertainty
+instrument_uncertainty.csv  expanded uncertainty an instrument states for one metric id
+                       (``unit``: the metric's unit, or ``% of value``), append-only
 sessions.csv           measurement session (``instrument_ids`` separated by ``;``)
 illuminance.csv        illuminance point (``lights`` is ``on`` or ``off``)
 luminance.csv          luminance reading
@@ -62,6 +64,7 @@ from luxcheck.model import (
     HeightReading,
     IlluminanceReading,
     Instrument,
+    InstrumentUncertainty,
     LuminanceReading,
     MeasurementSession,
     PowerReading,
@@ -97,6 +100,11 @@ LAYOUT: dict[str, FileSpec] = {
             "expanded_uncertainty_percent",
         ),
         ("coverage_factor", "kind"),
+    ),
+    "uncertainties": FileSpec(
+        "instrument_uncertainty.csv",
+        ("instrument_id", "metric_id", "expanded_uncertainty", "unit"),
+        ("coverage_factor", "basis"),
     ),
     "sessions": FileSpec(
         "sessions.csv",
@@ -178,6 +186,8 @@ class ImportPlan:
     known_ids: set[str] = field(default_factory=set)
     #: the empty campaign fields :func:`import_folder` filled from campaign.csv
     filled: dict[str, str] = field(default_factory=dict)
+    #: the stated uncertainties per metric, with the line each was read from
+    uncertainties: list[tuple[InstrumentUncertainty, int]] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -210,6 +220,7 @@ def _counts(plan: ImportPlan, wanted: Callable[[str], bool]) -> dict[str, int]:
         "classrooms": [c.classroom_id for c in plan.classrooms],
         "instruments": [i.instrument_id for i in plan.instruments],
         "sessions": [s.session_id for s in plan.sessions],
+        "uncertainties": [f"{u.instrument_id}/{u.metric_id}" for u, _ in plan.uncertainties],
     }
     return {
         **{what: sum(1 for i in ids if wanted(i)) for what, ids in groups.items()},
@@ -375,7 +386,24 @@ def read_folder(folder: str | Path) -> ImportPlan:
     for r in _rows(folder, "voids"):
         readings.append(r.build(VoidReading, **_common(r)))
     _check_duplicates(folder, lines)
-    return ImportPlan(campaign, schools, classrooms, instruments, sessions, readings, c.line, lines)
+    plan = ImportPlan(campaign, schools, classrooms, instruments, sessions, readings, c.line, lines)
+    plan.uncertainties = [
+        (
+            r.build(
+                InstrumentUncertainty,
+                instrument_id=r.text("instrument_id"),
+                metric_id=r.text("metric_id"),
+                expanded_uncertainty=r.number("expanded_uncertainty"),
+                unit=r.text("unit"),
+                **_given(
+                    coverage_factor=r.opt_number("coverage_factor"), basis=r.opt_text("basis")
+                ),
+            ),
+            r.line,
+        )
+        for r in _file_rows(folder, "uncertainties")
+    ]
+    return plan
 
 
 def _classroom(r: Row) -> Classroom:
@@ -574,6 +602,8 @@ def import_folder(
         for i in plan.instruments:
             if same_or_new(known_instruments, i.instrument_id, i, "instrument"):
                 store.add_instrument(i)
+        for stated in _new_statements(store, plan):
+            store.add_instrument_uncertainty(stated)
         for session in plan.sessions:
             if same_or_new(known_sessions, session.session_id, session, "session"):
                 store.add_session(session)
@@ -600,6 +630,30 @@ def import_folder(
             ready_ids = {r.reading_id for r in ready}
             pending = [r for r in pending if r.reading_id not in ready_ids]
     return plan
+
+
+def _new_statements(store: CampaignStore, plan: ImportPlan) -> list[InstrumentUncertainty]:
+    """The folder's stated uncertainties the campaign does not hold yet, per (instrument,
+    metric) history: none where the campaign's history starts with the folder's (an import
+    again); the rest where the folder's continues the campaign's; where the two differ, the
+    folder's latest statement if it is not the one in use (so it becomes the one in use and
+    the campaign's own history stays on record)."""
+    folder: dict[tuple[str, str], list[InstrumentUncertainty]] = {}
+    for stated, _line in plan.uncertainties:
+        folder.setdefault((stated.instrument_id, stated.metric_id), []).append(stated)
+    held: dict[tuple[str, str], list[InstrumentUncertainty]] = {}
+    for stated in store.instrument_uncertainties(history=True):
+        held.setdefault((stated.instrument_id, stated.metric_id), []).append(stated)
+    out: list[InstrumentUncertainty] = []
+    for key, rows in folder.items():
+        have = held.get(key, [])
+        if have[: len(rows)] == rows:
+            continue
+        if rows[: len(have)] == have:
+            out += rows[len(have) :]
+        elif rows[-1] != have[-1]:
+            out.append(rows[-1])
+    return out
 
 
 def _check_links(folder: Path, plan: ImportPlan, store: CampaignStore) -> None:
@@ -632,6 +686,16 @@ def _check_links(folder: Path, plan: ImportPlan, store: CampaignStore) -> None:
 
     for room in plan.classrooms:
         check("classrooms.csv", room.classroom_id, "school_id", "schools.csv", [room.school_id])
+    for stated, line in plan.uncertainties:
+        if stated.instrument_id not in known["instruments.csv"]:
+            raise InputError(
+                f"the uncertainty of {stated.metric_id!r} names instrument "
+                f"{stated.instrument_id!r}, which is neither in instruments.csv nor in the "
+                "campaign",
+                source=str(folder / LAYOUT["uncertainties"].name),
+                line=line,
+                column="instrument_id",
+            )
     for session in plan.sessions:
         sid = session.session_id
         check("sessions.csv", sid, "classroom_id", "classrooms.csv", [session.classroom_id])
@@ -713,6 +777,10 @@ def export_folder(store: CampaignStore, folder: str | Path) -> dict[str, int]:
             )
         for i in store.instruments():
             writers["instruments"].writerow({f.name: _fmt(getattr(i, f.name)) for f in fields(i)})
+        for stated in store.instrument_uncertainties(history=True):
+            writers["uncertainties"].writerow(
+                {f.name: _fmt(getattr(stated, f.name)) for f in fields(stated)}
+            )
         for session in store.sessions():
             row = {f.name: _fmt(getattr(session, f.name)) for f in fields(session)}
             row["instrument_ids"] = ";".join(session.instrument_ids)

@@ -33,12 +33,13 @@ from luxcheck.model import (
     Campaign,
     Classroom,
     Instrument,
+    InstrumentUncertainty,
     MeasurementSession,
     Reading,
     School,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _READING_COMMON = ("reading_id", "session_id", "taken_at", "instrument_id", "supersedes", "note")
 
@@ -177,7 +178,28 @@ CREATE TABLE figure_surface (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+#: Version 4: the expanded uncertainty each instrument states per quantity (metric id), the
+#: guard bands of the guarded decision rule (ILAC-G8:09/2019). Append-only: a restated value is
+#: a new row; the latest row of an (instrument, metric) pair is the one in use.
+# record table: instrument_id, metric_id (seq orders restatements)
+_V4 = """
+CREATE TABLE instrument_uncertainty (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    instrument_id TEXT NOT NULL REFERENCES instrument(instrument_id),
+    metric_id TEXT NOT NULL,
+    expanded_uncertainty REAL NOT NULL,
+    unit TEXT NOT NULL,
+    coverage_factor REAL NOT NULL,
+    basis TEXT NOT NULL
+);
+CREATE INDEX instrument_uncertainty_instrument ON instrument_uncertainty(instrument_id);
+CREATE TRIGGER instrument_uncertainty_no_update BEFORE UPDATE ON instrument_uncertainty
+BEGIN SELECT RAISE(ABORT, 'uncertainties are append-only: add a restated row'); END;
+CREATE TRIGGER instrument_uncertainty_no_delete BEFORE DELETE ON instrument_uncertainty
+BEGIN SELECT RAISE(ABORT, 'uncertainties are append-only: add a restated row'); END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 
 #: The possible range (minimum, maximum; None: unbounded) of a metric id.
 MetricBounds = Callable[[str], tuple[float | None, float | None]]
@@ -398,6 +420,48 @@ class CampaignStore:
             ),
             f"instrument {instrument.instrument_id}",
         )
+
+    def add_instrument_uncertainty(self, stated: InstrumentUncertainty) -> None:
+        """Record the expanded uncertainty an instrument states for one metric (appended; the
+        instrument must exist)."""
+        if self.instrument(stated.instrument_id) is None:
+            raise StoreError(
+                f"{self.path}: an uncertainty names instrument {stated.instrument_id}, "
+                "which is not in the campaign"
+            )
+        self._write(
+            "INSERT INTO instrument_uncertainty (instrument_id, metric_id, expanded_uncertainty, "
+            "unit, coverage_factor, basis) VALUES (?,?,?,?,?,?)",
+            (
+                stated.instrument_id,
+                stated.metric_id,
+                stated.expanded_uncertainty,
+                stated.unit,
+                stated.coverage_factor,
+                stated.basis,
+            ),
+            f"uncertainty of instrument {stated.instrument_id} for {stated.metric_id}",
+        )
+
+    def instrument_uncertainties(
+        self, instrument_id: str | None = None, *, history: bool = False
+    ) -> list[InstrumentUncertainty]:
+        """The stated uncertainties (of one instrument, if given): the one in use per
+        (instrument, metric) pair, by instrument and metric; ``history=True`` gives every row
+        in the order it was recorded."""
+        sql = (
+            "SELECT instrument_id, metric_id, expanded_uncertainty, unit, coverage_factor, basis "
+            "FROM instrument_uncertainty"
+        )
+        params: tuple[str, ...] = ()
+        if instrument_id is not None:
+            sql += " WHERE instrument_id = ?"
+            params = (instrument_id,)
+        rows = [InstrumentUncertainty(*r) for r in self._db.execute(sql + " ORDER BY seq", params)]
+        if history:
+            return rows
+        latest = {(r.instrument_id, r.metric_id): r for r in rows}
+        return [latest[k] for k in sorted(latest)]
 
     def add_session(self, session: MeasurementSession) -> None:
         """Add a measurement session (classroom and instruments must exist)."""

@@ -12,7 +12,9 @@ from typing import Any
 import jinja2
 
 from luxcheck import __version__
+from luxcheck.compliance.engine import SIMPLE_FALLBACK
 from luxcheck.compliance.verdict import Verdict
+from luxcheck.messages import Message, _n
 from luxcheck.model import Instrument
 from luxcheck.report.advice import advice_msgid
 from luxcheck.report.charts import ReportFigures
@@ -157,7 +159,7 @@ class ClassroomPages(ReportFigures):
             "verdicts": rows,
             "policy": {
                 "acceptance": f.reason(policy.acceptance_policy),
-                "decision": f.reason(policy.decision_rule),
+                "decision": self._decision(report),
             },
             "figures": figures,
             "desk_points": desk_points,
@@ -179,6 +181,27 @@ class ClassroomPages(ReportFigures):
                 "dashboard": rel + "index.html",
             },
         }
+
+    def _decision(self, report: ClassroomReportData) -> str:
+        """The decision rule, and under the guarded rule the quantities judged by simple
+        acceptance because no instrument states their expanded uncertainty (ILAC-G8:09/2019:
+        the report says which rule each statement of conformity used)."""
+        f = self.fmt
+        text = f.reason(report.policy.decision_rule)
+        simple = sorted(
+            {
+                f.metric_name(v.metric)
+                for v in report.verdicts
+                if v.reason is not None and SIMPLE_FALLBACK in v.reason.msgids()
+            }
+        )
+        if simple:
+            note = Message(
+                _n("Judged by simple acceptance (no expanded uncertainty stated): {metrics}"),
+                metrics=self._list(simple),
+            )
+            text = f"{text} {f.reason(note)}"
+        return text
 
     def _verdict_row(self, v: Verdict) -> dict[str, str]:
         f = self.fmt
