@@ -12,12 +12,15 @@ Definitions and sources:
 - **Flicker index** (IES Lighting Handbook, 10th ed.): area of the waveform above its
   time-average divided by the total area, over a whole number of periods of the flicker
   frequency (at least two).
-- **Flicker frequency**: the fundamental, taken as the lowest-frequency Fourier component
-  whose amplitude is at least 0.9 of the strongest one (Hann window, Grandke interpolation
-  between bins). For rectangular (PWM) and rectified-mains waveforms the fundamental is the
-  strongest component (``|sin(nx)| <= n |sin x|``); the 0.9 keeps it when noise would let a
-  nearly equal harmonic of a small-duty PWM win. (GB 40070-2021 does not say whether it means
-  the fundamental or the dominant component; they coincide for these waveforms.)
+- **Noise floor and detection**: see :mod:`luxcheck.kernels.periodogram`.
+- **Flicker frequency**: the **fundamental**, the lowest-frequency detected component (the
+  repetition frequency of the waveform), Grandke interpolation between bins. The **dominant**
+  frequency is the strongest component's, taking the lowest component of at least 0.9 of the
+  strongest (for rectangular PWM the fundamental is never weaker than a harmonic,
+  ``|sin(nx)| <= n |sin x|``, and the 0.9 keeps it when noise would let a nearly equal
+  harmonic of a small-duty PWM win). The two coincide for PWM and rectified-mains light; GB
+  40070-2021 does not say (in the public material) which it means, so the packs read the
+  limit at both (``also_of``) and a disagreement is an indeterminate verdict.
 - **SVM** (CIE TN 006:2016, IEC TR 63158:2018): ``(Σ_m (C_m / T(f_m))^3.7)^(1/3.7)``
   over the Fourier components ``C_m`` (amplitudes relative to the DC value) up to 2 kHz, with
   ``T(f) = 1 / (1 + exp(−a (f − b))) + 20 exp(−f / c)``. Constants: ``a = 0.00518 /Hz``,
@@ -87,6 +90,15 @@ import numpy.typing as npt
 from scipy import signal, special
 
 from luxcheck.errors import InputError
+from luxcheck.kernels.periodogram import (
+    DETECTION_FALSE_ALARM,
+    DYNAMIC_RANGE,
+    FUNDAMENTAL_RATIO,
+    HANN_LOBE_BINS,
+    components,
+    frequencies,
+    spectrum,
+)
 from luxcheck.kernels.piecewise import PiecewiseLinear
 from luxcheck.messages import Message, _n
 
@@ -175,22 +187,6 @@ FIELDS: tuple[str, ...] = (
     "ieee1789",
 )
 
-#: A component counts as the dominant one if it is at least this fraction of the strongest one
-#: (algorithm constant of :func:`_frequencies`, not a limit).
-FUNDAMENTAL_RATIO = 0.9
-#: Probability that white noise alone gives a detected component anywhere in a record
-#: (Scargle 1982 false-alarm probability; algorithm constant, not a limit).
-DETECTION_FALSE_ALARM = 1e-3
-#: A component weaker than this fraction of the strongest is window leakage or rounding, not
-#: a component (-60 dB; algorithm constant).
-DYNAMIC_RANGE = 1e-3
-# One-sided 95 % normal quantile: the floor is an upper limit at 95 % detection probability.
-_UPPER_LIMIT_Z = 1.6448536269514722
-# Peak-bin power of a unit-amplitude tone half a bin off (periodic Hann window, power scaled so
-# that the main-lobe energy of a tone of amplitude C is C**2): (2/3)·(sinc(1/2)/(3/4))**2.
-_WORST_PEAK_POWER = (2.0 / 3.0) * (2.0 / math.pi / 0.75) ** 2
-# Hann main lobe half-width in bins; the energy within it is > 99.9 % of a tone's energy.
-_HANN_LOBE_BINS = 2
 # Rows processed together (bounds the working memory of the FFT stage to ~ this many samples).
 _BLOCK_SAMPLES = 1_000_000
 
@@ -356,150 +352,6 @@ def percent_flicker(samples: npt.ArrayLike) -> FloatArray:
 
 
 # ============================================================================ spectrum / frequency
-def _hann(n: int) -> FloatArray:
-    # periodic Hann: its DFT has exactly three non-zero bins (-1/4, 1/2, -1/4)
-    return np.asarray(0.5 - 0.5 * np.cos(2.0 * np.pi * np.arange(n) / n), dtype=np.float64)
-
-
-def _spectrum(rows: FloatArray) -> tuple[npt.NDArray[np.complex128], FloatArray]:
-    """Hann-windowed rfft of mean-normalised rows; returns (spectrum, window)."""
-    n = rows.shape[-1]
-    w = _hann(n)
-    return np.fft.rfft(rows * w, axis=-1), w
-
-
-def _components(
-    spec: npt.NDArray[np.complex128], window: FloatArray, kmax: int
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], FloatArray]:
-    """Fourier components of Hann-windowed rows, bins ``3 .. kmax``.
-
-    Returns the bin numbers ``k``, a mask of the bins that are components (the largest bin
-    within their own main lobe of ±2 bins; ties go to the lowest bin) and the amplitude of each
-    bin's main lobe: ``sqrt(Σ power)`` over ±2 bins, scaled so that a tone ``C cos(2πft)``
-    gives ``C`` wherever it falls between bins. DC and its leakage (bins 0-2) are skipped.
-    """
-    n = window.size
-    lobe = _HANN_LOBE_BINS
-    kmax = min(kmax, spec.shape[-1] - 1)
-    head = spec[:, : kmax + lobe + 1]
-    power = (head.real**2 + head.imag**2) * (4.0 / (n * float(np.sum(window**2))))
-    k = np.arange(1 + lobe, kmax + 1)
-    # bins k + d for |d| <= lobe all lie inside power (1 <= k + d <= kmax + lobe): slices are
-    # views, no copies
-    lo, hi = 1 + lobe, kmax + 1
-    centre = power[:, lo:hi]
-    is_peak = centre > power[:, lo - 1 : hi - 1]
-    lobe_energy = centre.copy()
-    for d in range(-lobe, lobe + 1):
-        if d == 0:
-            continue
-        neighbour = power[:, lo + d : hi + d]
-        lobe_energy += neighbour
-        if d > 0:
-            is_peak &= centre >= neighbour
-        else:
-            is_peak &= centre > neighbour
-    return k, is_peak, np.sqrt(lobe_energy)
-
-
-def _noise_floor(power: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Noise power per bin and detection threshold of each row (see :func:`_frequencies`).
-
-    ``power`` is the scaled Hann periodogram of the searched bins. The noise power per bin is
-    the median over the bins divided by ln 2 (the periodogram of white Gaussian noise is
-    exponentially distributed, whose median is ln 2 times its mean; the median ignores the few
-    bins a periodic waveform occupies). The threshold is the level that the largest of ``M``
-    noise bins exceeds with probability :data:`DETECTION_FALSE_ALARM`:
-    ``z = −ln(1 − (1 − p)^(1/M))`` times the noise power (Scargle 1982, eq. 18 ff.).
-    """
-    m = max(power.shape[-1], 1)
-    noise = np.median(power, axis=-1) / math.log(2.0) if power.shape[-1] else np.zeros(0)
-    z = -math.log(-math.expm1(math.log1p(-DETECTION_FALSE_ALARM) / m))
-    return np.asarray(noise, dtype=np.float64), np.asarray(z * noise, dtype=np.float64)
-
-
-def _interpolated(
-    spec: npt.NDArray[np.complex128], kk: npt.NDArray[np.int64], sample_rate_hz: float, n: int
-) -> FloatArray:
-    """Frequency [Hz] of the component in bin ``kk`` of each row: the Grandke estimate for a
-    Hann window (exact for a pure tone between bins)."""
-    rows = np.arange(spec.shape[0])
-    peak = np.abs(spec[rows, kk])
-    left = np.abs(spec[rows, kk - 1])
-    right = np.abs(spec[rows, np.minimum(kk + 1, spec.shape[-1] - 1)])
-    use_right = right >= left
-    nb = np.where(use_right, right, left)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        alpha = np.where(peak > 0, nb / np.where(peak > 0, peak, 1.0), 0.0)
-        delta = (2.0 * alpha - 1.0) / (alpha + 1.0)
-    delta = np.clip(delta, 0.0, 1.0) * np.where(use_right, 1.0, -1.0)
-    return np.asarray((kk + delta) * sample_rate_hz / n, dtype=np.float64)
-
-
-@dataclass(frozen=True)
-class _Periodic:
-    """What the spectrum of each row says about its periodic content (see :func:`_frequencies`)."""
-
-    fundamental_hz: FloatArray
-    dominant_hz: FloatArray
-    floor_amplitude: FloatArray  # relative amplitude (1 = the mean) of the noise floor
-    detected: npt.NDArray[np.bool_]
-    noise_power: FloatArray  # mean noise power per bin (scaled periodogram)
-
-
-def _frequencies(
-    spec: npt.NDArray[np.complex128], window: FloatArray, sample_rate_hz: float
-) -> _Periodic:
-    """Fundamental and dominant flicker frequency [Hz] of each row, and its noise floor.
-
-    A Fourier component (a local maximum of the Hann spectrum within its main lobe) is
-    *detected* when its peak bin rises above the noise threshold of :func:`_noise_floor` and
-    its amplitude is at least :data:`DYNAMIC_RANGE` of the strongest component's (below that a
-    "component" is window leakage or rounding). The **fundamental** is the lowest-frequency
-    detected component; the **dominant** one the lowest whose amplitude is at least
-    :data:`FUNDAMENTAL_RATIO` of the strongest (for a rectangular wave the fundamental is never
-    weaker than a harmonic, ``|sin(nx)| <= n |sin x|``, but at small duty the first harmonics
-    are nearly as strong and noise could promote one). Both are NaN where nothing is detected.
-
-    The floor is the relative amplitude of the sinusoidal modulation that is detected with 95 %
-    probability wherever it falls between bins: its peak bin, at the worst position (half a
-    bin off, Hann scalloping loss: power factor 0.4803 of the amplitude squared), must exceed
-    the threshold by 1.645 standard deviations of the noise projected on it (an upper limit
-    in the sense of Kashyap et al. 2010: the intensity that would have been detected with
-    probability 0.95). Percent flicker of a sinusoid of relative amplitude ``A`` is ``100 A``.
-    """
-    n = window.size
-    # stop a main lobe short of Nyquist, where the two sides of the spectrum fold together
-    k, is_peak, amp = _components(spec, window, spec.shape[-1] - 2 - _HANN_LOBE_BINS)
-    nrow = spec.shape[0]
-    if k.size == 0:
-        nan = np.full(nrow, np.nan)
-        none = np.zeros(nrow, dtype=bool)
-        return _Periodic(nan, nan.copy(), np.full(nrow, np.inf), none, np.full(nrow, np.inf))
-    head = spec[:, k]
-    power = (head.real**2 + head.imag**2) * (4.0 / (n * float(np.sum(window**2))))
-    noise, threshold = _noise_floor(power)
-    amp = np.where(is_peak, amp, 0.0)
-    strongest = amp.max(axis=-1)
-    detected = (
-        is_peak
-        & (power > threshold[:, None])
-        & (amp >= DYNAMIC_RANGE * strongest[:, None])
-        & (amp > 0)
-    )
-    has = detected.any(axis=-1)
-    loudest = np.where(detected, amp, 0.0).max(axis=-1)
-    dominant = detected & (amp >= FUNDAMENTAL_RATIO * loudest[:, None])
-    k_fund = k[np.argmax(detected, axis=-1)]
-    k_dom = k[np.argmax(dominant, axis=-1)]
-    fundamental = np.where(has, _interpolated(spec, k_fund, sample_rate_hz, n), np.nan)
-    dominant_hz = np.where(has, _interpolated(spec, k_dom, sample_rate_hz, n), np.nan)
-    floor = (np.sqrt(threshold) + _UPPER_LIMIT_Z * np.sqrt(noise / 2.0)) / math.sqrt(
-        _WORST_PEAK_POWER
-    )
-    return _Periodic(fundamental, dominant_hz, np.asarray(floor, dtype=np.float64), has, noise)
-
-
 def flicker_frequency(samples: npt.ArrayLike, sample_rate_hz: float) -> FloatArray:
     """Flicker frequency: the fundamental (lowest component above the noise floor) [Hz].
 
@@ -519,8 +371,8 @@ def flicker_frequency(samples: npt.ArrayLike, sample_rate_hz: float) -> FloatArr
     """
     fs = _check_rate(sample_rate_hz)
     rows, lead = _as_rows(samples)
-    spec, window = _spectrum(rows - rows.mean(axis=-1, keepdims=True))
-    freq = _frequencies(spec, window, fs).fundamental_hz
+    spec, window = spectrum(rows - rows.mean(axis=-1, keepdims=True))
+    freq = frequencies(spec, window, fs).fundamental_hz
     constant = rows.max(axis=-1) == rows.min(axis=-1)
     freq = np.where(constant, 0.0, freq)
     return np.asarray(freq.reshape(lead), dtype=np.float64)
@@ -620,8 +472,8 @@ def _svm_rows(
     """SVM from the Hann spectrum of mean-normalised rows (DC = 1)."""
     n = window.size
     # up to 2 kHz, but a main lobe short of Nyquist (at fs = 4 kHz: 1997 Hz for a 1 s record)
-    kmax = min(int(np.floor(SVM_MAX_FREQUENCY_HZ * n / fs)), spec.shape[-1] - 2 - _HANN_LOBE_BINS)
-    k, is_peak, amplitude = _components(spec, window, kmax)
+    kmax = min(int(np.floor(SVM_MAX_FREQUENCY_HZ * n / fs)), spec.shape[-1] - 2 - HANN_LOBE_BINS)
+    k, is_peak, amplitude = components(spec, window, kmax)
     if k.size == 0:
         return np.zeros(spec.shape[0])
     weight = (amplitude / svm_threshold(k * fs / n, c_hz=c_hz)) ** SVM_EXPONENT
@@ -651,7 +503,7 @@ def svm(samples: npt.ArrayLike, sample_rate_hz: float, *, c_hz: float = SVM_C_HZ
     mean = rows.mean(axis=-1, keepdims=True)
     if np.any(mean <= 0):
         raise InputError("SVM needs a positive mean light level", column="samples")
-    spec, w = _spectrum(rows / mean - 1.0)
+    spec, w = spectrum(rows / mean - 1.0)
     return _svm_rows(spec, w, fs, c_hz).reshape(lead)
 
 
@@ -912,9 +764,9 @@ def flicker_metrics(
         negative[sl] = lo < 0
         rel = light / np.where(mean <= 0, 1.0, mean)[:, None]
         rel -= 1.0
-        spec, window = _spectrum(rel)
+        spec, window = spectrum(rel)
         del rel
-        periodic = _frequencies(spec, window, fs)
+        periodic = frequencies(spec, window, fs)
         constant = hi == lo
         f_blk = np.where(constant, 0.0, periodic.fundamental_hz)
         freq[sl] = f_blk
