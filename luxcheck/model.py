@@ -389,11 +389,9 @@ class InstrumentUncertainty:
 
     def absolute(self, value: float) -> float:
         """U in the metric's unit at the measured ``value``."""
-        return (
-            abs(value) * self.expanded_uncertainty / 100.0
-            if self.relative
-            else self.expanded_uncertainty
-        )
+        if self.relative:
+            return abs(value) * (self.expanded_uncertainty / 100.0)
+        return self.expanded_uncertainty
 
 
 @dataclass(frozen=True)

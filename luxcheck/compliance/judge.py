@@ -74,7 +74,7 @@ def measurement_uncertainty(
         for metric_id in UNCERTAINTY_FROM.get(instrument.kind, ()):
             value = values.get(metric_id)
             if metric_id not in stated and isinstance(value, float):
-                widen(metric_id, abs(value) * instrument.expanded_uncertainty_percent / 100.0)
+                widen(metric_id, abs(value) * (instrument.expanded_uncertainty_percent / 100.0))
     return out
 
 
