@@ -393,6 +393,51 @@ class Instrument:
         return self.calibration_due is not None and day > self.calibration_due
 
 
+#: The unit of an expanded uncertainty stated relative to the measured value.
+RELATIVE_UNIT = "% of value"
+
+
+@dataclass(frozen=True)
+class InstrumentUncertainty:
+    """The expanded uncertainty an instrument states for one quantity (a metric id), used as
+    the guard band of the guarded decision rule (ILAC-G8:09/2019 §4.2.2).
+
+    ``unit`` is the metric's own unit (an absolute U, e.g. K for ``cct_K``, 1 for ``duv``, %
+    points for ``flicker_percent``) or :data:`RELATIVE_UNIT` (U in percent of the measured
+    value, as meter makers state illuminance and power accuracy); the compliance stage checks
+    the metric id and the unit against the metric table. ``basis`` says where the value comes
+    from (a calibration certificate, the maker's specification with the manual's title). The
+    campaign file keeps these rows append-only: a later row for the same instrument and metric
+    replaces an earlier one in use, and both stay on record.
+    """
+
+    instrument_id: str
+    metric_id: str
+    expanded_uncertainty: float
+    unit: str
+    coverage_factor: float = 2.0
+    basis: str = ""
+
+    def __post_init__(self) -> None:
+        check_id(self.instrument_id, "instrument_id")
+        check_id(self.metric_id, "metric_id")
+        check_number(self.expanded_uncertainty, "expanded_uncertainty", minimum=0.0)
+        check_text(self.unit, "unit", allow_empty=True)
+        check_number(self.coverage_factor, "coverage_factor", minimum=1.0, maximum=3.0)
+        check_text(self.basis, "basis")
+
+    @property
+    def relative(self) -> bool:
+        """Whether U is stated in percent of the measured value."""
+        return self.unit == RELATIVE_UNIT
+
+    def absolute(self, value: float) -> float:
+        """U in the metric's unit at the measured ``value``."""
+        if self.relative:
+            return abs(value) * (self.expanded_uncertainty / 100.0)
+        return self.expanded_uncertainty
+
+
 @dataclass(frozen=True)
 class MeasurementSession:
     """One visit of one or more inspectors to one classroom with a set of instruments.

@@ -9,6 +9,8 @@ no-observable-effect regions) with the curves of the standards data
 
 from __future__ import annotations
 
+import math
+
 from luxcheck.compliance.curves import ieee1789_curves
 from luxcheck.errors import InputError
 from luxcheck.kernels.flicker import FlickerMetrics, ieee1789_class
@@ -19,6 +21,8 @@ from luxcheck.vocabulary import METRICS
 #: FlickerMetrics field → metric id.
 _METRIC_IDS: dict[str, str] = {
     "frequency_hz": "flicker_frequency_hz",
+    "dominant_frequency_hz": "flicker_dominant_frequency_hz",
+    "noise_floor_percent": "flicker_noise_floor_percent",
     "percent_flicker": "flicker_percent",
     "flicker_index": "flicker_index",
     "svm": "flicker_svm",
@@ -45,7 +49,8 @@ def flicker_metric_dict(
     prefix
         Metric-id prefix: ``''`` for classroom luminaires; ``'board_'`` for blackboard lamps
         (only the ids that exist in :data:`luxcheck.vocabulary.METRICS` are produced:
-        ``board_flicker_frequency_hz`` and ``board_flicker_percent``).
+        ``board_flicker_frequency_hz``, ``board_flicker_dominant_frequency_hz``,
+        ``board_flicker_noise_floor_percent`` and ``board_flicker_percent``).
     ieee1789
         ``(low_risk, no_effect)`` curves for the IEEE 1789 class; default: those of the
         bundled IEEE 1789-2015 pack. The class is evaluated here, from the waveform's
@@ -54,7 +59,11 @@ def flicker_metric_dict(
     Returns
     -------
     ``(values, reasons)``: ``values[id]`` is a float (NaN when not measured) or, for the IEEE
-    class, a string; ``reasons[id]`` says why a value is missing (only missing ids appear).
+    class, a string (NaN where it cannot be determined); ``reasons[id]`` says why a value is
+    missing, or, for a value that is given, the kernel's note on it (the percent flicker of a
+    record without periodic flicker is its noise floor). The campaign file keeps both in the
+    metric's ``reason``; the compliance engine prints a note on a measured value in the
+    verdict.
     """
     values: dict[str, float | str] = {}
     why: dict[str, Message] = {}
@@ -66,9 +75,13 @@ def flicker_metric_dict(
         reason: Message | None
         if name == "ieee1789":
             value, reason = _ieee1789(result, index, ieee1789)
+            if value == "":
+                value = math.nan  # not determined: not measured (the engine's and store's NaN)
         else:
             value = float(getattr(result, name)[index])
             reason = result.reasons[name][index]
+            if reason is None and name in result.notes:
+                reason = result.notes[name][index]  # a note on a value that is given
         values[key] = value
         if reason is not None:
             why[key] = reason

@@ -49,6 +49,9 @@ _COLOUR_IDS = [
 ]
 
 
+_CRI_IDS = ["cri_ra", *[f"cri_r{i}" for i in range(1, 15)]]
+
+
 @dataclass(frozen=True)
 class SpectralIds:
     """Metric ids of a batch of spectra, with the kernel results they come from.
@@ -63,6 +66,9 @@ class SpectralIds:
         none; only NaN ids).
     colour, blue, mel
         The kernel results (for what is not a metric id: u′v′, Y, the reasons by kernel).
+    notes
+        Per spectrum: metric id → a note on a value that is given (Ra and R1-R14 outside the
+        CIE 13.3 Duv tolerance).
     """
 
     values: list[dict[str, float]]
@@ -70,6 +76,7 @@ class SpectralIds:
     colour: SpectralMetrics
     blue: BlueLight
     mel: Melanopic
+    notes: list[dict[str, Message]]
 
 
 def spectral_metric_ids(
@@ -108,6 +115,7 @@ def spectral_metric_ids(
     mel = melanopic(wavelength_nm, spd, spectral_irradiance=spectral_irradiance, source=source)
     values: list[dict[str, float]] = []
     reasons: list[dict[str, Message | None]] = []
+    notes: list[dict[str, Message]] = []
     for index in np.ndindex(colour.shape):
         ids = spectral_metric_dict(colour, index)
         ids["chromaticity_x"] = float(colour.x[index])
@@ -126,7 +134,9 @@ def spectral_metric_ids(
             }
         )
         values.append(ids)
-    return SpectralIds(values, reasons, colour, blue, mel)
+        note = colour.cri_note.item(index) if colour.cri_note.shape == colour.shape else None
+        notes.append({m: note for m in _CRI_IDS if note is not None and not math.isnan(ids[m])})
+    return SpectralIds(values, reasons, colour, blue, mel, notes)
 
 
 def spectral_metric_dict(
@@ -234,6 +244,7 @@ def spectral_part(
             if which == "general":
                 desk = _number(computed.get(room_id), "desk_illuminance_mean_lx")
                 metrics.values.update(values)
+                metrics.reasons.update(ids.notes[i])
                 for metric_id in _COLOUR_IDS:
                     if metric_id in reasons:
                         metrics.reasons[metric_id] = not_measured(reasons[metric_id])
@@ -250,6 +261,8 @@ def spectral_part(
                 )
             else:
                 metrics.values["board_cri_ra"] = values["cri_ra"]
+                if "cri_ra" in ids.notes[i]:
+                    metrics.reasons["board_cri_ra"] = ids.notes[i]["cri_ra"]
                 if math.isnan(values["cri_ra"]):
                     metrics.reasons["board_cri_ra"] = not_measured(reasons["cri_ra"])
                 _put_group(

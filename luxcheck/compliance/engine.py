@@ -53,6 +53,7 @@ from luxcheck.model import LUMINAIRE_TECHNOLOGIES, ROOM_TYPES
 from luxcheck.vocabulary import METRICS, TEXT_VALUES, metric_bounds
 
 __all__ = [
+    "SIMPLE_FALLBACK",
     "CampaignRollup",
     "RoomResult",
     "SchoolCounts",
@@ -65,6 +66,10 @@ __all__ = [
 ]
 
 RoomStatus = Literal["pass", "fail", "incomplete"]
+
+#: The note on a verdict judged by simple acceptance under the guarded rule because no
+#: expanded uncertainty is stated for its metric (ILAC-G8: the rule applied is reported).
+SIMPLE_FALLBACK = _n("no expanded uncertainty given for {metric}: simple acceptance")
 
 
 # --------------------------------------------------------------------------- input checks
@@ -295,74 +300,182 @@ def _judge(
 
     assert isinstance(measured, float)
     notes: list[Message] = []
-    threshold: float | tuple[float, float]
-    if limit.function is not None:
-        of = limit.function.of
-        argument = values.get(of)
-        if argument is None:
-            why = Message(
-                _n("{metric}: {why} (the limit depends on it)"),
-                metric=MetricId(of),
-                why=_reason(reasons, of),
-            )
-            return _verdict(limit, "not-measured", measured, None, None, why, rule)
-        assert isinstance(argument, float)
-        value = limit.threshold(argument)
-        if value is None:
-            return _verdict(
-                limit,
-                "not-applicable",
-                measured,
-                None,
-                None,
-                Message(
-                    _n("no limit at {metric} = {value:g} {unit}"),
-                    metric=MetricId(of),
-                    value=argument,
-                    unit=METRICS[of].unit,
-                ),
-                rule,
-            )
-        threshold = clean_limit(value)
+    note = reasons.get(limit.metric)
+    if note:  # a note on a measured value (e.g. the percent flicker is the noise floor)
         notes.append(
             Message(
-                _n("limit at {metric} = {value:g} {unit}"),
-                metric=MetricId(of),
-                value=argument,
-                unit=METRICS[of].unit,
+                _n("{metric}: {why}"),
+                metric=MetricId(limit.metric),
+                why=stored(note) if isinstance(note, str) else note,
             )
         )
-    else:
-        fixed, note = _fixed_threshold(limit, policy)
-        threshold = cast("float | tuple[float, float]", fixed)  # not an "in" limit here
-        if note is not None:
-            notes.append(note)
+    u, used_rule = _guard(limit, rule, uncertainty, notes)
+    threshold: float | tuple[float, float]
+    if limit.function is not None:
+        return _judge_function(limit, measured, values, reasons, u, used_rule, notes)
+    fixed, how = _fixed_threshold(limit, policy)
+    threshold = cast("float | tuple[float, float]", fixed)  # not an "in" limit here
+    if how is not None:
+        notes.append(how)
+    return _numeric_verdict(limit, measured, threshold, u, used_rule, notes)
 
-    u = 0.0
-    used_rule = rule
-    if rule == "guarded":
-        if limit.metric in uncertainty:
-            u = uncertainty[limit.metric]
-            notes.append(Message(_n("guard band U = {value:g} {unit}"), value=u, unit=limit.unit))
-        else:
-            used_rule = "simple"
-            notes.append(
-                Message(
-                    _n("no expanded uncertainty given for {metric}: simple acceptance"),
-                    metric=MetricId(limit.metric),
-                )
-            )
+
+def _guard(
+    limit: Limit, rule: str, uncertainty: Mapping[str, float], notes: list[Message]
+) -> tuple[float, str]:
+    """The guard band U and the rule actually used (guarded only where U is stated), with the
+    note that says which (appended to ``notes``)."""
+    if rule != "guarded":
+        return 0.0, rule
+    if limit.metric in uncertainty:
+        u = uncertainty[limit.metric]
+        notes.append(Message(_n("guard band U = {value:g} {unit}"), value=u, unit=limit.unit))
+        return u, rule
+    notes.append(Message(SIMPLE_FALLBACK, metric=MetricId(limit.metric)))
+    return 0.0, "simple"
+
+
+def _numeric_verdict(
+    limit: Limit,
+    measured: float,
+    threshold: float | tuple[float, float],
+    u: float,
+    rule: str,
+    notes: list[Message],
+) -> Verdict:
     status = _judge_number(limit, measured, threshold, u)
     if status == "indeterminate":
         notes.insert(0, Message(_n("measured value within the guard band")))
     return _verdict(
-        limit,
-        status,
-        measured,
-        threshold,
-        _margin(limit, measured, threshold),
-        joined(notes),
-        used_rule,
+        limit, status, measured, threshold, _margin(limit, measured, threshold), joined(notes), rule
+    )
+
+
+def _strictest(limit: Limit) -> float:
+    """The most demanding value of a limit function over its whole argument range."""
+    assert limit.function is not None
+    ys = limit.function.y
+    return clean_limit(min(ys) if limit.comparator in ("<=", "<") else max(ys))
+
+
+def _judge_function(
+    limit: Limit,
+    measured: float,
+    values: Mapping[str, float | str | None],
+    reasons: Mapping[str, Message | str],
+    u: float,
+    rule: str,
+    notes: list[Message],
+) -> Verdict:
+    """A limit that is a function of another metric (GB 40070 波动深度 of the frequency).
+
+    The argument may be read in several ways (``of`` and ``also_of``: the fundamental and the
+    dominant flicker frequency): the limit is evaluated at each reading given, and where they
+    give different verdicts the verdict is ``indeterminate`` and says so. Where no reading is
+    given, the value is judged against the strictest value of the function: it passes only if
+    it complies whatever the argument; otherwise it is ``not-measured`` (the limit depends on
+    the missing argument)."""
+    assert limit.function is not None
+    of = limit.function.of
+    readings = [
+        (metric_id, argument)
+        for metric_id in (of, *limit.also_of)
+        if isinstance(argument := values.get(metric_id), float)
+    ]
+    if not readings:
+        strict = _strictest(limit)
+        if _judge_number(limit, measured, strict, u) == "pass":
+            notes.append(
+                Message(
+                    _n(
+                        "{metric} not determined ({why}): judged against the strictest limit "
+                        "of the curve, {value:g} {unit}"
+                    ),
+                    metric=MetricId(of),
+                    why=_reason(reasons, of),
+                    value=strict,
+                    unit=limit.unit,
+                )
+            )
+            return _numeric_verdict(limit, measured, strict, u, rule, notes)
+        why = Message(
+            _n("{metric}: {why} (the limit depends on it)"),
+            metric=MetricId(of),
+            why=_reason(reasons, of),
+        )
+        return _verdict(limit, "not-measured", measured, None, None, why, rule)
+    outcomes: list[tuple[str, float, float | None, Status]] = []
+    for metric_id, argument in readings:
+        value = limit.threshold(argument)
+        status: Status = (
+            "not-applicable" if value is None else _judge_number(limit, measured, value, u)
+        )
+        outcomes.append((metric_id, argument, value, status))
+    first_id, first_arg, first_value, _ = outcomes[0]
+    # "no limit" complies: a reading without a limit agrees with a pass
+    kinds = {"pass" if o[3] == "not-applicable" else o[3] for o in outcomes}
+    if len(kinds) > 1:
+        parts = [_reading_note(limit, *o) for o in outcomes]
+        notes.insert(
+            0,
+            Message(
+                _n(
+                    "the verdict depends on which frequency the limit is read at "
+                    "(the standard does not say): {readings}"
+                ),
+                readings=joined(parts) or "",
+            ),
+        )
+        margin = None if first_value is None else _margin(limit, measured, first_value)
+        return _verdict(limit, "indeterminate", measured, first_value, margin, joined(notes), rule)
+    if first_value is None:
+        return _verdict(
+            limit,
+            "not-applicable",
+            measured,
+            None,
+            None,
+            Message(
+                _n("no limit at {metric} = {value:g} {unit}"),
+                metric=MetricId(first_id),
+                value=first_arg,
+                unit=METRICS[first_id].unit,
+            ),
+            rule,
+        )
+    for metric_id, argument, _value, _status in outcomes:
+        notes.append(
+            Message(
+                _n("limit at {metric} = {value:g} {unit}"),
+                metric=MetricId(metric_id),
+                value=argument,
+                unit=METRICS[metric_id].unit,
+            )
+        )
+    return _numeric_verdict(limit, measured, clean_limit(first_value), u, rule, notes)
+
+
+def _reading_note(
+    limit: Limit, metric_id: str, argument: float, value: float | None, status: Status
+) -> Message:
+    if value is None:
+        return Message(
+            _n("{metric} = {value:g} {unit}: no limit"),
+            metric=MetricId(metric_id),
+            value=argument,
+            unit=METRICS[metric_id].unit,
+        )
+    text = {
+        "pass": _n("{metric} = {value:g} {unit}: limit {limit:g} {lunit}, passes"),
+        "fail": _n("{metric} = {value:g} {unit}: limit {limit:g} {lunit}, fails"),
+    }.get(status, _n("{metric} = {value:g} {unit}: limit {limit:g} {lunit}, within the guard band"))
+    return Message(
+        text,
+        metric=MetricId(metric_id),
+        value=argument,
+        unit=METRICS[metric_id].unit,
+        limit=value,
+        lunit=limit.unit,
     )
 
 

@@ -19,12 +19,14 @@ from luxcheck.compliance.engine import (
     room_result,
 )
 from luxcheck.compliance.verdict import Verdict
+from luxcheck.errors import InputError
 from luxcheck.journal.store import CampaignStore
-from luxcheck.model import Classroom
+from luxcheck.model import RELATIVE_UNIT, Classroom, InstrumentUncertainty
+from luxcheck.vocabulary import METRICS
 
-#: Metrics whose expanded uncertainty follows from an instrument's relative uncertainty
-#: (instrument kind → metric ids). Other metrics carry no uncertainty into the guarded rule
-#: (their instruments' stated uncertainty is not an uncertainty of the derived quantity).
+#: Metrics whose expanded uncertainty follows from an instrument's calibrated relative
+#: uncertainty (instrument kind → metric ids) when the instrument states none for them. Other
+#: metrics get a guard band only from a stated uncertainty (``instrument_uncertainty``).
 UNCERTAINTY_FROM = {
     "illuminance": (
         "desk_illuminance_mean_lx",
@@ -40,31 +42,66 @@ def measurement_uncertainty(
     store: CampaignStore, classroom_id: str, values: Mapping[str, float | str | None]
 ) -> dict[str, float]:
     """Expanded uncertainty U (absolute, in the metric's unit) of a classroom's metrics from
-    the calibration data of the instruments of all its sessions (U = U_rel × value).
+    the instruments of all its sessions.
 
-    A classroom measured over several sessions (a revisit without the lux meter, say) keeps
-    the uncertainty of the instrument that took the readings; where sessions used different
-    instruments of one kind, the largest U_rel is taken, so the guard band is never narrower
-    than any instrument's."""
-    relative: dict[str, float] = {}
-    voided = store.session_voids()  # a withdrawn session's readings are not used
-    for session in store.sessions(classroom_id):
-        if session.session_id in voided:
-            continue
-        for instrument_id in session.instrument_ids:
-            instrument = store.instrument(instrument_id)
-            if instrument is not None and instrument.kind in UNCERTAINTY_FROM:
-                u_rel = instrument.expanded_uncertainty_percent / 100.0
-                relative[instrument.kind] = max(u_rel, relative.get(instrument.kind, 0.0))
+    Each instrument's stated uncertainty per metric (``instrument_uncertainty``: an absolute U
+    in the metric's unit, or a relative one in % of the value) comes first; an illuminance or
+    power instrument without a row for one of its metrics (:data:`UNCERTAINTY_FROM`) gives its
+    calibration's relative uncertainty (U = U_rel × value). A classroom measured over several
+    sessions (a revisit without the lux meter, say) keeps the uncertainty of the instrument
+    that took the readings; where sessions used different instruments, the largest U is
+    taken, so the guard band is never narrower than any instrument's. A metric no instrument
+    states an uncertainty for is absent: the engine judges it by simple acceptance and says so.
+
+    Raises :class:`~luxcheck.errors.InputError` for a stated uncertainty of an unknown or text
+    metric, or in a unit that is neither the metric's nor ``% of value``.
+    """
     out: dict[str, float] = {}
-    for kind, metric_ids in UNCERTAINTY_FROM.items():
-        if kind not in relative:
+
+    def widen(metric_id: str, u: float) -> None:
+        out[metric_id] = max(u, out.get(metric_id, 0.0))
+
+    for instrument_id in _session_instruments(store, classroom_id):
+        instrument = store.instrument(instrument_id)
+        if instrument is None:
             continue
-        for metric_id in metric_ids:
+        stated = {u.metric_id: u for u in store.instrument_uncertainties(instrument_id)}
+        for metric_id, row in stated.items():
+            _check_stated(store, row)
             value = values.get(metric_id)
             if isinstance(value, float):
-                out[metric_id] = abs(value) * relative[kind]
+                widen(metric_id, row.absolute(value))
+        for metric_id in UNCERTAINTY_FROM.get(instrument.kind, ()):
+            value = values.get(metric_id)
+            if metric_id not in stated and isinstance(value, float):
+                widen(metric_id, abs(value) * (instrument.expanded_uncertainty_percent / 100.0))
     return out
+
+
+def _session_instruments(store: CampaignStore, classroom_id: str) -> list[str]:
+    seen: dict[str, None] = {}
+    voided = store.session_voids()  # a withdrawn session's readings are not used
+    for session in store.sessions(classroom_id):
+        if session.session_id not in voided:
+            seen.update(dict.fromkeys(session.instrument_ids))
+    return list(seen)
+
+
+def _check_stated(store: CampaignStore, row: InstrumentUncertainty) -> None:
+    info = METRICS.get(row.metric_id)
+    where = f"instrument {row.instrument_id}, uncertainty of {row.metric_id!r}"
+    if info is None or info.kind != "number":
+        raise InputError(
+            f"{where}: not a numeric metric id (luxcheck.vocabulary)",
+            source=str(store.path),
+            column="metric_id",
+        )
+    if row.unit not in (info.unit, RELATIVE_UNIT):
+        raise InputError(
+            f"{where}: unit {row.unit!r}, expected {info.unit!r} (absolute) or {RELATIVE_UNIT!r}",
+            source=str(store.path),
+            column="unit",
+        )
 
 
 @dataclass(frozen=True)

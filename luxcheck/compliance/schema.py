@@ -127,6 +127,9 @@ class Limit:
     #: The luminaire technologies the limit speaks of (``luxcheck.model.LUMINAIRE_TECHNOLOGIES``;
     #: empty: every technology), e.g. GB 40070-2021's R9 > 0 for LED luminaires.
     technologies: tuple[str, ...] = ()
+    #: Other readings of a function's argument (``[limit.function] also_of``): the limit is
+    #: evaluated at each; where they give different verdicts the verdict is indeterminate.
+    also_of: tuple[str, ...] = ()
 
     def applies_to_room(self, room_type: str) -> bool:
         """Whether the limit applies to a room of ``room_type``."""
@@ -659,6 +662,7 @@ def _limit_from_data(raw: Any, index: int, slug: str, standard_id: str, check: _
     value = low = high = None
     allowed: tuple[str, ...] = ()
     function = None
+    also_of: tuple[str, ...] = ()
     if "value" in raw:
         value = check.number(
             raw["value"], where + "value", name="value", bounds=bounds, what=what, **kw
@@ -688,6 +692,7 @@ def _limit_from_data(raw: Any, index: int, slug: str, standard_id: str, check: _
             )
     else:
         function = _function_from_data(raw["function"], index, where, metric_id, check)
+        also_of = _also_of(raw["function"], index, where, function.of, check)
     return Limit(
         id=limit_id,
         standard=slug,
@@ -710,7 +715,30 @@ def _limit_from_data(raw: Any, index: int, slug: str, standard_id: str, check: _
         maintained=maintained,
         surface=surface,
         technologies=technologies,
+        also_of=also_of,
     )
+
+
+def _also_of(
+    raw: dict[str, Any], index: int, where: str, of: str, check: _Checker
+) -> tuple[str, ...]:
+    """``also_of``: other metric ids that read the same argument (same unit as ``of``)."""
+    if "also_of" not in raw:
+        return ()
+    w = where + "function."
+    kw: dict[str, Any] = {"table": "limit.function", "index": index}
+    ids = check.string_list(raw, "also_of", w, **kw)
+    for other in ids:
+        info = METRICS.get(other)
+        if info is None or info.kind != "number" or info.unit != METRICS[of].unit or other == of:
+            raise check.error(
+                f"also_of {other!r}: expected a numeric metric id in {METRICS[of].unit} "
+                f"other than {of!r}",
+                w + "also_of",
+                name="also_of",
+                **kw,
+            )
+    return ids
 
 
 def _function_from_data(
@@ -721,7 +749,7 @@ def _function_from_data(
     kw: dict[str, Any] = {"table": t, "index": index}
     if not isinstance(raw, dict):
         raise check.error("expected a table [limit.function]", w.rstrip("."), **kw)
-    check.keys(raw, w, ("of", "points"), ("step_side", "beyond"), **kw)
+    check.keys(raw, w, ("of", "points"), ("step_side", "beyond", "also_of"), **kw)
     of = check.choice(raw, "of", w, tuple(m for m in METRICS if METRICS[m].kind == "number"), **kw)
     if of == metric_id:
         raise check.error(

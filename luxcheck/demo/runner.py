@@ -30,7 +30,14 @@ from luxcheck.demo.scene import RESOLUTION, Scene, quantise
 from luxcheck.errors import InputError
 from luxcheck.journal.store import CampaignStore
 from luxcheck.lab import LabProfile
-from luxcheck.model import AnyReading, EnvironmentRecord, Instrument, MeasurementSession
+from luxcheck.model import (
+    RELATIVE_UNIT,
+    AnyReading,
+    EnvironmentRecord,
+    Instrument,
+    InstrumentUncertainty,
+    MeasurementSession,
+)
 from luxcheck.report.model import ClassroomReportData
 
 #: The instruments of the simulated inspection team (calibration data printed on the reports).
@@ -97,6 +104,45 @@ DEMO_INSTRUMENTS: tuple[Instrument, ...] = tuple(
             ),
         )
     )
+)
+_ILLUMINANCE_IDS = (
+    "desk_illuminance_mean_lx",
+    "desk_illuminance_min_lx",
+    "board_illuminance_mean_lx",
+    "board_illuminance_min_lx",
+)
+_T10A = (
+    "Konica Minolta T-10A instruction manual, specifications: accuracy ±2 % ±1 digit of the "
+    "displayed value (JIS C 1609-1:2006 general class AA), recalled (R); U = 4 % (k = 2) "
+    "from the instrument's calibration record"
+)
+_SPECBOS = (
+    "JETI specbos 1211 specification: chromaticity x, y ±0.002 (recalled, R); U(CCT) and "
+    "U(Duv) are the largest changes of Ohno 2013 CCT and Duv for a ±0.002 shift of x and y "
+    "between 3300 K and 5300 K on the locus (84 K, 0.0018, rounded up; computed with "
+    "luxcheck's kernel)"
+)
+_WT310E = (
+    "Yokogawa WT310E user's manual IM WT310E-02EN §7.3.2: active power ±(0.1 % of reading + "
+    "0.05 % of range) at 45-66 Hz (C1); U = 0.5 % of the LPD (k = 2) with the floor area"
+)
+_LS150 = (
+    "Konica Minolta LS-150 specification: luminance accuracy ±2 % ±1 digit (recalled, R); "
+    "U(UGR) = 8 lg(1.02²) = 0.14 for a common luminance error, rounded up to 0.2"
+)
+_SENSOR = "fictitious demo sensor: 12-bit, 20 kHz; stated by its (fictitious) maker"
+
+#: The expanded uncertainties the demo instruments state per quantity (ILAC-G8 guard bands).
+#: Ra, R9, SVM, PstLM and the uniformities have none: under the guarded rule they are judged
+#: by simple acceptance, and the reports say so.
+DEMO_UNCERTAINTIES: tuple[InstrumentUncertainty, ...] = (
+    *(InstrumentUncertainty("LUX-1", m, 4.0, RELATIVE_UNIT, 2.0, _T10A) for m in _ILLUMINANCE_IDS),
+    InstrumentUncertainty("SPEC-1", "cct_K", 85.0, "K", 2.0, _SPECBOS),
+    InstrumentUncertainty("SPEC-1", "duv", 0.0019, "1", 2.0, _SPECBOS),
+    InstrumentUncertainty("FLK-1", "flicker_percent", 0.1, "%", 2.0, _SENSOR),
+    InstrumentUncertainty("FLK-1", "board_flicker_percent", 0.1, "%", 2.0, _SENSOR),
+    InstrumentUncertainty("LUM-1", "ugr", 0.2, "1", 2.0, _LS150),
+    InstrumentUncertainty("PWR-1", "lpd_w_per_m2", 0.5, RELATIVE_UNIT, 2.0, _WT310E),
 )
 ROLE_INSTRUMENT = {
     "lux": "LUX-1",
@@ -268,6 +314,8 @@ def prepare_store(path: Path, plans: list[RoomPlan], campaign_name: str) -> Camp
             store.add_classroom(plan.classroom)
         for instrument in DEMO_INSTRUMENTS:
             store.add_instrument(instrument)
+        for stated in DEMO_UNCERTAINTIES:
+            store.add_instrument_uncertainty(stated)
     return store
 
 

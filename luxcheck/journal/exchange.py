@@ -12,6 +12,8 @@ schools.csv            school
 classrooms.csv         classroom (geometry, luminaires, installed power)
 instruments.csv        instrument with calibration (date, certificate, due date) and expanded
                        uncertainty
+instrument_uncertainty.csv  expanded uncertainty an instrument states for one metric id
+                       (``unit``: the metric's unit, or ``% of value``), append-only
 sessions.csv           measurement session (``instrument_ids`` separated by ``;``; ``kind`` first or
                        retest, with ``retest_reason``)
 environment.csv        environmental conditions of a session (empty cell: not recorded)
@@ -70,6 +72,7 @@ from luxcheck.model import (
     HeightReading,
     IlluminanceReading,
     Instrument,
+    InstrumentUncertainty,
     LuminanceReading,
     MeasurementSession,
     PowerReading,
@@ -105,6 +108,11 @@ LAYOUT: dict[str, FileSpec] = {
             "expanded_uncertainty_percent",
         ),
         ("coverage_factor", "kind", "name", "calibration_certificate", "calibration_due"),
+    ),
+    "uncertainties": FileSpec(
+        "instrument_uncertainty.csv",
+        ("instrument_id", "metric_id", "expanded_uncertainty", "unit"),
+        ("coverage_factor", "basis"),
     ),
     "sessions": FileSpec(
         "sessions.csv",
@@ -198,6 +206,8 @@ class ImportPlan:
     environment: list[EnvironmentRecord] = field(default_factory=list)
     #: sessions withdrawn (and withdrawals undone), in the order they were recorded
     session_voids: list[SessionVoid] = field(default_factory=list)
+    #: the stated uncertainties per metric, with the line each was read from
+    uncertainties: list[tuple[InstrumentUncertainty, int]] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -231,6 +241,7 @@ def _counts(plan: ImportPlan, wanted: Callable[[str], bool]) -> dict[str, int]:
         "instruments": [i.instrument_id for i in plan.instruments],
         "sessions": [s.session_id for s in plan.sessions],
         "environment records": [e.record_id for e in plan.environment],
+        "uncertainties": [f"{u.instrument_id}/{u.metric_id}" for u, _ in plan.uncertainties],
     }
     return {
         **{what: sum(1 for i in ids if wanted(i)) for what, ids in groups.items()},
@@ -428,7 +439,7 @@ def read_folder(folder: str | Path) -> ImportPlan:
         for r in _rows(folder, "session_voids")
     ]
     _check_duplicates(folder, lines)
-    return ImportPlan(
+    plan = ImportPlan(
         campaign,
         schools,
         classrooms,
@@ -440,6 +451,23 @@ def read_folder(folder: str | Path) -> ImportPlan:
         environment=environment,
         session_voids=session_voids,
     )
+    plan.uncertainties = [
+        (
+            r.build(
+                InstrumentUncertainty,
+                instrument_id=r.text("instrument_id"),
+                metric_id=r.text("metric_id"),
+                expanded_uncertainty=r.number("expanded_uncertainty"),
+                unit=r.text("unit"),
+                **_given(
+                    coverage_factor=r.opt_number("coverage_factor"), basis=r.opt_text("basis")
+                ),
+            ),
+            r.line,
+        )
+        for r in _file_rows(folder, "uncertainties")
+    ]
+    return plan
 
 
 def _classroom(r: Row) -> Classroom:
@@ -638,6 +666,8 @@ def import_folder(
         for i in plan.instruments:
             if same_or_new(known_instruments, i.instrument_id, i, "instrument"):
                 store.add_instrument(i)
+        for stated in _new_statements(store, plan):
+            store.add_instrument_uncertainty(stated)
         for session in plan.sessions:
             if same_or_new(known_sessions, session.session_id, session, "session"):
                 store.add_session(session)
@@ -675,6 +705,30 @@ def import_folder(
     return plan
 
 
+def _new_statements(store: CampaignStore, plan: ImportPlan) -> list[InstrumentUncertainty]:
+    """The folder's stated uncertainties the campaign does not hold yet, per (instrument,
+    metric) history: none where the campaign's history starts with the folder's (an import
+    again); the rest where the folder's continues the campaign's; where the two differ, the
+    folder's latest statement if it is not the one in use (so it becomes the one in use and
+    the campaign's own history stays on record)."""
+    folder: dict[tuple[str, str], list[InstrumentUncertainty]] = {}
+    for stated, _line in plan.uncertainties:
+        folder.setdefault((stated.instrument_id, stated.metric_id), []).append(stated)
+    held: dict[tuple[str, str], list[InstrumentUncertainty]] = {}
+    for stated in store.instrument_uncertainties(history=True):
+        held.setdefault((stated.instrument_id, stated.metric_id), []).append(stated)
+    out: list[InstrumentUncertainty] = []
+    for key, rows in folder.items():
+        have = held.get(key, [])
+        if have[: len(rows)] == rows:
+            continue
+        if rows[: len(have)] == have:
+            out += rows[len(have) :]
+        elif rows[-1] != have[-1]:
+            out.append(rows[-1])
+    return out
+
+
 def _check_links(folder: Path, plan: ImportPlan, store: CampaignStore) -> None:
     """Refuse, located at its file, line and field, a reference to an id that is neither in the
     folder nor in the campaign (the database would only say "FOREIGN KEY constraint failed"):
@@ -710,6 +764,16 @@ def _check_links(folder: Path, plan: ImportPlan, store: CampaignStore) -> None:
 
     for room in plan.classrooms:
         check("classrooms.csv", room.classroom_id, "school_id", "schools.csv", [room.school_id])
+    for stated, line in plan.uncertainties:
+        if stated.instrument_id not in known["instruments.csv"]:
+            raise InputError(
+                f"the uncertainty of {stated.metric_id!r} names instrument "
+                f"{stated.instrument_id!r}, which is neither in instruments.csv nor in the "
+                "campaign",
+                source=str(folder / LAYOUT["uncertainties"].name),
+                line=line,
+                column="instrument_id",
+            )
     for session in plan.sessions:
         sid = session.session_id
         check("sessions.csv", sid, "classroom_id", "classrooms.csv", [session.classroom_id])
@@ -797,6 +861,10 @@ def export_folder(store: CampaignStore, folder: str | Path) -> dict[str, int]:
             )
         for i in store.instruments():
             writers["instruments"].writerow({f.name: _fmt(getattr(i, f.name)) for f in fields(i)})
+        for stated in store.instrument_uncertainties(history=True):
+            writers["uncertainties"].writerow(
+                {f.name: _fmt(getattr(stated, f.name)) for f in fields(stated)}
+            )
         for session in store.sessions():
             row = {f.name: _fmt(getattr(session, f.name)) for f in fields(session)}
             row["instrument_ids"] = ";".join(session.instrument_ids)

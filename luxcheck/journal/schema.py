@@ -7,7 +7,7 @@ version opens and is migrated in one transaction.
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 _V1 = """
 CREATE TABLE campaign (
@@ -251,4 +251,25 @@ ALTER TABLE campaign ADD COLUMN laboratory TEXT NOT NULL DEFAULT '';
 ALTER TABLE session ADD COLUMN laboratory TEXT NOT NULL DEFAULT '';
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+#: Version 8: the expanded uncertainty each instrument states per quantity (metric id), the
+#: guard bands of the guarded decision rule (ILAC-G8:09/2019). Append-only: a restated value is
+#: a new row; the latest row of an (instrument, metric) pair is the one in use.
+# record table: instrument_id, metric_id (seq orders restatements)
+_V8 = """
+CREATE TABLE instrument_uncertainty (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    instrument_id TEXT NOT NULL REFERENCES instrument(instrument_id),
+    metric_id TEXT NOT NULL,
+    expanded_uncertainty REAL NOT NULL,
+    unit TEXT NOT NULL,
+    coverage_factor REAL NOT NULL,
+    basis TEXT NOT NULL
+);
+CREATE INDEX instrument_uncertainty_instrument ON instrument_uncertainty(instrument_id);
+CREATE TRIGGER instrument_uncertainty_no_update BEFORE UPDATE ON instrument_uncertainty
+BEGIN SELECT RAISE(ABORT, 'uncertainties are append-only: add a restated row'); END;
+CREATE TRIGGER instrument_uncertainty_no_delete BEFORE DELETE ON instrument_uncertainty
+BEGIN SELECT RAISE(ABORT, 'uncertainties are append-only: add a restated row'); END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)

@@ -37,6 +37,7 @@ from luxcheck.model import (
     Campaign,
     Classroom,
     Instrument,
+    InstrumentUncertainty,
     MeasurementSession,
     Reading,
     School,
@@ -113,6 +114,12 @@ RECORD_TABLES: dict[str, RecordTable] = {
     ),
     "session_hold": RecordTable(("hold_id",), {"classroom_id": "classroom"}),
     "session_void": RecordTable(("void_id",), {"session_id": "session", "undoes": "session_void"}),
+    # restatements are rows in journal order: keyed by their whole content
+    "instrument_uncertainty": RecordTable(
+        ("instrument_id", "metric_id", "expanded_uncertainty", "unit", "coverage_factor", "basis"),
+        {"instrument_id": "instrument"},
+        order="seq",
+    ),
 }
 
 #: Tables recomputed from the records (by ``luxcheck analyse``) or kept by the file itself:
@@ -362,6 +369,48 @@ class CampaignStore(RecordsMixin, SessionRecords):
             ),
             f"instrument {instrument.instrument_id}",
         )
+
+    def add_instrument_uncertainty(self, stated: InstrumentUncertainty) -> None:
+        """Record the expanded uncertainty an instrument states for one metric (appended; the
+        instrument must exist)."""
+        if self.instrument(stated.instrument_id) is None:
+            raise StoreError(
+                f"{self.path}: an uncertainty names instrument {stated.instrument_id}, "
+                "which is not in the campaign"
+            )
+        self._write(
+            "INSERT INTO instrument_uncertainty (instrument_id, metric_id, expanded_uncertainty, "
+            "unit, coverage_factor, basis) VALUES (?,?,?,?,?,?)",
+            (
+                stated.instrument_id,
+                stated.metric_id,
+                stated.expanded_uncertainty,
+                stated.unit,
+                stated.coverage_factor,
+                stated.basis,
+            ),
+            f"uncertainty of instrument {stated.instrument_id} for {stated.metric_id}",
+        )
+
+    def instrument_uncertainties(
+        self, instrument_id: str | None = None, *, history: bool = False
+    ) -> list[InstrumentUncertainty]:
+        """The stated uncertainties (of one instrument, if given): the one in use per
+        (instrument, metric) pair, by instrument and metric; ``history=True`` gives every row
+        in the order it was recorded."""
+        sql = (
+            "SELECT instrument_id, metric_id, expanded_uncertainty, unit, coverage_factor, basis "
+            "FROM instrument_uncertainty"
+        )
+        params: tuple[str, ...] = ()
+        if instrument_id is not None:
+            sql += " WHERE instrument_id = ?"
+            params = (instrument_id,)
+        rows = [InstrumentUncertainty(*r) for r in self._db.execute(sql + " ORDER BY seq", params)]
+        if history:
+            return rows
+        latest = {(r.instrument_id, r.metric_id): r for r in rows}
+        return [latest[k] for k in sorted(latest)]
 
     def add_session(self, session: MeasurementSession) -> None:
         """Add a measurement session (classroom and instruments must exist)."""

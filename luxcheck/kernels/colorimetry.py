@@ -29,8 +29,10 @@ Conventions (each is tested in ``tests/kernels/test_colorimetry.py``)
   interpolated from 5 nm as CIE 15 prescribes) at or above 5000 K. Von Kries adaptation in
   CIE 1960 UCS, CIE 1964 U*V*W*, ``Ri = 100 − 4.6 ΔE``, ``Ra`` the mean of the unrounded
   R1-R8. No rounding of xy or of the indices (report rounding is the caller's business).
-  **Validity gate** (CIE 13.3 DC ≤ 5.4×10⁻³): ``cri_valid`` is False, and ``ra``/``ri`` NaN,
-  when |Duv| > 5.4×10⁻³ or the CCT lies outside 1000-25 000 K.
+  **Validity flag** (CIE 13.3 DC ≤ 5.4×10⁻³): ``cri_valid`` is False when |Duv| > 5.4×10⁻³
+  or the CCT lies outside 1000-25 000 K. Ra and R1-R14 are NaN only outside that CCT range;
+  beyond the Duv tolerance they are computed (no Chinese clause gates Ra or R9 on Duv) and
+  ``cri_note`` carries the CIE 13.3 caveat to the verdict.
 - **TM-30-18.** 380-780 nm, CIE 1964 10°, 99 CES, CIECAM02 (L_A = 100 cd/m², Y_b = 20, average
   surround, illuminant discounted) and CAM02-UCS; reference chosen from the Ohno (2013) CCT of
   the test source: Planckian below 4000 K, D-series (Sprague-interpolated basis) above 5000 K and
@@ -761,15 +763,19 @@ class SpectralMetrics:
         Ohno (2013) CCT [K] and Duv [1] (positive above the Planckian locus); NaN outside
         1000-25 000 K.
     ra, ri
-        CIE 13.3 Ra and R1-R14 (``ri`` has a trailing axis of 14); NaN where ``cri_valid`` is
-        False.
+        CIE 13.3 Ra and R1-R14 (``ri`` has a trailing axis of 14); NaN only where the CCT is
+        outside 1000-25 000 K. Outside the CIE 13.3 Duv tolerance they are computed and
+        ``cri_note`` says so.
     rf, rg
         ANSI/IES TM-30-18 Rf and Rg; NaN where ``tm30_reason`` is set.
     cri_valid
         True where |Duv| ≤ 5.4×10⁻³ and the CCT lies in 1000-25 000 K (CIE 13.3).
     reason
         Why CCT/CRI are not given, a :class:`~luxcheck.messages.Message` (None where they
-        are), e.g. "|Duv| 0.0072 > 0.0054 (CIE 13.3 tolerance)".
+        are), e.g. "CCT 800 K outside 1000-25000 K (Ohno 2013 range)".
+    cri_note
+        A note on Ra/R1-R14 that are given outside the CIE 13.3 tolerance (|Duv| > 5.4×10⁻³:
+        CIE 13.3-1995 calls the index less meaningful there), None elsewhere.
     tm30_reason
         Why Rf/Rg are not given (None where they are).
     """
@@ -790,6 +796,7 @@ class SpectralMetrics:
     cri_valid: BoolArray
     reason: ReasonArray
     tm30_reason: ReasonArray = field(repr=False)
+    cri_note: ReasonArray = field(repr=False, default_factory=lambda: np.full((), None, object))
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -818,15 +825,21 @@ def _metrics_chunk(
             low=CCT_MIN_K,
             high=CCT_MAX_K,
         )
+    cri_note = np.full(spd.shape[0], None, dtype=object)
     for i in np.flatnonzero(in_range & ~near_locus):
-        reason[i] = Message(
-            _n("|Duv| {duv:.4f} > {tol} (CIE 13.3 tolerance)"),
+        cri_note[i] = Message(
+            _n(
+                "|Duv| {duv:.4f} > {tol}: outside the CIE 13.3-1995 tolerance, where CIE 13.3 "
+                "calls the colour rendering index less meaningful"
+            ),
             duv=float(abs(duv[i])),
             tol=CRI_DUV_TOLERANCE,
         )
     ra, ri, _ = cri_cie133(spd)
-    ra = np.where(valid, ra, np.nan)
-    ri = np.where(valid[:, None], ri, np.nan)
+    # computed wherever the CCT is in range: no Chinese clause gates Ra or R9 on Duv; the
+    # note travels with the values (cri_note) to the verdict and the report
+    ra = np.where(in_range, ra, np.nan)
+    ri = np.where(in_range[:, None], ri, np.nan)
     tm30_reason = np.full(spd.shape[0], None, dtype=object)
     if with_tm30:
         rf, rg, cct10 = tm30(spd)
@@ -861,6 +874,7 @@ def _metrics_chunk(
         "cri_valid": valid,
         "reason": reason,
         "tm30_reason": tm30_reason,
+        "cri_note": cri_note,
     }
 
 

@@ -12,12 +12,15 @@ Definitions and sources:
 - **Flicker index** (IES Lighting Handbook, 10th ed.): area of the waveform above its
   time-average divided by the total area, over a whole number of periods of the flicker
   frequency (at least two).
-- **Flicker frequency**: the fundamental, taken as the lowest-frequency Fourier component
-  whose amplitude is at least 0.9 of the strongest one (Hann window, Grandke interpolation
-  between bins). For rectangular (PWM) and rectified-mains waveforms the fundamental is the
-  strongest component (``|sin(nx)| <= n |sin x|``); the 0.9 keeps it when noise would let a
-  nearly equal harmonic of a small-duty PWM win. (GB 40070-2021 does not say whether it means
-  the fundamental or the dominant component; they coincide for these waveforms.)
+- **Noise floor and detection**: see :mod:`luxcheck.kernels.periodogram`.
+- **Flicker frequency**: the **fundamental**, the lowest-frequency detected component (the
+  repetition frequency of the waveform), Grandke interpolation between bins. The **dominant**
+  frequency is the strongest component's, taking the lowest component of at least 0.9 of the
+  strongest (for rectangular PWM the fundamental is never weaker than a harmonic,
+  ``|sin(nx)| <= n |sin x|``, and the 0.9 keeps it when noise would let a nearly equal
+  harmonic of a small-duty PWM win). The two coincide for PWM and rectified-mains light; GB
+  40070-2021 does not say (in the public material) which it means, so the packs read the
+  limit at both (``also_of``) and a disagreement is an indeterminate verdict.
 - **SVM** (CIE TN 006:2016, IEC TR 63158:2018): ``(Σ_m (C_m / T(f_m))^3.7)^(1/3.7)``
   over the Fourier components ``C_m`` (amplitudes relative to the DC value) up to 2 kHz, with
   ``T(f) = 1 / (1 + exp(−a (f − b))) + 20 exp(−f / c)``. Constants: ``a = 0.00518 /Hz``,
@@ -84,13 +87,24 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import signal
+from scipy import signal, special
 
 from luxcheck.errors import InputError
+from luxcheck.kernels.periodogram import (
+    DETECTION_FALSE_ALARM,
+    DYNAMIC_RANGE,
+    FUNDAMENTAL_RATIO,
+    HANN_LOBE_BINS,
+    components,
+    frequencies,
+    spectrum,
+)
 from luxcheck.kernels.piecewise import PiecewiseLinear
 from luxcheck.messages import Message, _n
 
 __all__ = [
+    "DETECTION_FALSE_ALARM",
+    "DYNAMIC_RANGE",
     "FIELDS",
     "FUNDAMENTAL_RATIO",
     "PSTLM_DISCARD_S",
@@ -164,6 +178,8 @@ _PST_TERMS: tuple[tuple[float, tuple[float, ...]], ...] = (
 #: Field names of :class:`FlickerMetrics` that carry a metric (keys of ``reasons``).
 FIELDS: tuple[str, ...] = (
     "frequency_hz",
+    "dominant_frequency_hz",
+    "noise_floor_percent",
     "percent_flicker",
     "flicker_index",
     "svm",
@@ -171,11 +187,6 @@ FIELDS: tuple[str, ...] = (
     "ieee1789",
 )
 
-#: A component counts as the fundamental if it is at least this fraction of the strongest one
-#: (algorithm constant of :func:`flicker_frequency`, not a limit).
-FUNDAMENTAL_RATIO = 0.9
-# Hann main lobe half-width in bins; the energy within it is > 99.9 % of a tone's energy.
-_HANN_LOBE_BINS = 2
 # Rows processed together (bounds the working memory of the FFT stage to ~ this many samples).
 _BLOCK_SAMPLES = 1_000_000
 
@@ -187,7 +198,15 @@ class FlickerMetrics:
     Attributes
     ----------
     frequency_hz
-        Flicker frequency [Hz] (fundamental, see the module notes); 0 for a constant waveform.
+        Flicker frequency [Hz]: the fundamental, the lowest-frequency component above the noise
+        floor (see the module notes); 0 for a constant waveform; NaN (with a reason) where no
+        periodic flicker is detected.
+    dominant_frequency_hz
+        The strongest component's frequency [Hz] (ties within :data:`FUNDAMENTAL_RATIO` go to
+        the lowest); equal to ``frequency_hz`` for PWM and rectified-mains light.
+    noise_floor_percent
+        The record's noise floor as a percent flicker [%]: the depth of the weakest sinusoidal
+        modulation the record detects with 95 % probability (see the module notes).
     percent_flicker
         Percent flicker = 波动深度 [%].
     flicker_index
@@ -220,6 +239,12 @@ class FlickerMetrics:
     sample_rate_hz: float
     duration_s: float
     reasons: dict[str, npt.NDArray[np.object_]] = field(default_factory=dict)
+    dominant_frequency_hz: FloatArray = field(default_factory=lambda: np.full((), np.nan))
+    noise_floor_percent: FloatArray = field(default_factory=lambda: np.full((), np.nan))
+    #: Per metric field: a note on a value that *is* given (None where there is nothing to
+    #: say), e.g. that a percent flicker is the noise floor because no periodic flicker was
+    #: detected.
+    notes: dict[str, npt.NDArray[np.object_]] = field(default_factory=dict)
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -327,90 +352,8 @@ def percent_flicker(samples: npt.ArrayLike) -> FloatArray:
 
 
 # ============================================================================ spectrum / frequency
-def _hann(n: int) -> FloatArray:
-    # periodic Hann: its DFT has exactly three non-zero bins (-1/4, 1/2, -1/4)
-    return np.asarray(0.5 - 0.5 * np.cos(2.0 * np.pi * np.arange(n) / n), dtype=np.float64)
-
-
-def _spectrum(rows: FloatArray) -> tuple[npt.NDArray[np.complex128], FloatArray]:
-    """Hann-windowed rfft of mean-normalised rows; returns (spectrum, window)."""
-    n = rows.shape[-1]
-    w = _hann(n)
-    return np.fft.rfft(rows * w, axis=-1), w
-
-
-def _components(
-    spec: npt.NDArray[np.complex128], window: FloatArray, kmax: int
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], FloatArray]:
-    """Fourier components of Hann-windowed rows, bins ``3 .. kmax``.
-
-    Returns the bin numbers ``k``, a mask of the bins that are components (the largest bin
-    within their own main lobe of ±2 bins; ties go to the lowest bin) and the amplitude of each
-    bin's main lobe: ``sqrt(Σ power)`` over ±2 bins, scaled so that a tone ``C cos(2πft)``
-    gives ``C`` wherever it falls between bins. DC and its leakage (bins 0-2) are skipped.
-    """
-    n = window.size
-    lobe = _HANN_LOBE_BINS
-    kmax = min(kmax, spec.shape[-1] - 1)
-    head = spec[:, : kmax + lobe + 1]
-    power = (head.real**2 + head.imag**2) * (4.0 / (n * float(np.sum(window**2))))
-    k = np.arange(1 + lobe, kmax + 1)
-    # bins k + d for |d| <= lobe all lie inside power (1 <= k + d <= kmax + lobe): slices are
-    # views, no copies
-    lo, hi = 1 + lobe, kmax + 1
-    centre = power[:, lo:hi]
-    is_peak = centre > power[:, lo - 1 : hi - 1]
-    lobe_energy = centre.copy()
-    for d in range(-lobe, lobe + 1):
-        if d == 0:
-            continue
-        neighbour = power[:, lo + d : hi + d]
-        lobe_energy += neighbour
-        if d > 0:
-            is_peak &= centre >= neighbour
-        else:
-            is_peak &= centre > neighbour
-    return k, is_peak, np.sqrt(lobe_energy)
-
-
-def _dominant(
-    spec: npt.NDArray[np.complex128], window: FloatArray, sample_rate_hz: float
-) -> FloatArray:
-    """Flicker frequency [Hz] of each row: the lowest-frequency component whose amplitude is
-    at least :data:`FUNDAMENTAL_RATIO` of the strongest component's.
-
-    For a rectangular (PWM) wave the fundamental is never weaker than a harmonic
-    (``|sin(nx)| <= n |sin x|``), but at small duty the first harmonics are nearly as strong
-    (duty 5 %: 2nd = 0.99 × fundamental) and noise could promote one of them; the ratio keeps
-    the fundamental. The frequency between bins is the Grandke estimate for a Hann window
-    (exact for a pure tone). NaN where there is no component.
-    """
-    n = window.size
-    # stop a main lobe short of Nyquist, where the two sides of the spectrum fold together
-    k, is_peak, amp = _components(spec, window, spec.shape[-1] - 2 - _HANN_LOBE_BINS)
-    if k.size == 0:
-        return np.full(spec.shape[0], np.nan)
-    amp = np.where(is_peak, amp, 0.0)
-    strongest = amp.max(axis=-1)
-    candidate = is_peak & (amp >= FUNDAMENTAL_RATIO * strongest[:, None]) & (amp > 0)
-    has = candidate.any(axis=-1)
-    kk = k[np.argmax(candidate, axis=-1)]
-    rows = np.arange(spec.shape[0])
-    peak = np.abs(spec[rows, kk])
-    left = np.abs(spec[rows, kk - 1])
-    right = np.abs(spec[rows, np.minimum(kk + 1, spec.shape[-1] - 1)])
-    use_right = right >= left
-    nb = np.where(use_right, right, left)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        alpha = np.where(peak > 0, nb / np.where(peak > 0, peak, 1.0), 0.0)
-        delta = (2.0 * alpha - 1.0) / (alpha + 1.0)
-    delta = np.clip(delta, 0.0, 1.0) * np.where(use_right, 1.0, -1.0)
-    freq = np.where(has, (kk + delta) * sample_rate_hz / n, np.nan)
-    return np.asarray(freq, dtype=np.float64)
-
-
 def flicker_frequency(samples: npt.ArrayLike, sample_rate_hz: float) -> FloatArray:
-    """Flicker frequency: the fundamental (lowest component of at least 0.9 of the strongest) [Hz].
+    """Flicker frequency: the fundamental (lowest component above the noise floor) [Hz].
 
     Parameters
     ----------
@@ -421,14 +364,15 @@ def flicker_frequency(samples: npt.ArrayLike, sample_rate_hz: float) -> FloatArr
 
     Returns
     -------
-    Frequency [Hz], shape ``(...)``; 0 for a constant waveform. Components above the Nyquist
-    frequency alias; a record shorter than two periods cannot resolve its frequency (see
+    Frequency [Hz], shape ``(...)``; 0 for a constant waveform, NaN where no periodic
+    component rises above the noise floor. Components above the Nyquist frequency alias; a
+    record shorter than two periods cannot resolve its frequency (see
     :func:`flicker_metrics`, which reports NaN with a reason for it).
     """
     fs = _check_rate(sample_rate_hz)
     rows, lead = _as_rows(samples)
-    spec, window = _spectrum(rows - rows.mean(axis=-1, keepdims=True))
-    freq = _dominant(spec, window, fs)
+    spec, window = spectrum(rows - rows.mean(axis=-1, keepdims=True))
+    freq = frequencies(spec, window, fs).fundamental_hz
     constant = rows.max(axis=-1) == rows.min(axis=-1)
     freq = np.where(constant, 0.0, freq)
     return np.asarray(freq.reshape(lead), dtype=np.float64)
@@ -528,8 +472,8 @@ def _svm_rows(
     """SVM from the Hann spectrum of mean-normalised rows (DC = 1)."""
     n = window.size
     # up to 2 kHz, but a main lobe short of Nyquist (at fs = 4 kHz: 1997 Hz for a 1 s record)
-    kmax = min(int(np.floor(SVM_MAX_FREQUENCY_HZ * n / fs)), spec.shape[-1] - 2 - _HANN_LOBE_BINS)
-    k, is_peak, amplitude = _components(spec, window, kmax)
+    kmax = min(int(np.floor(SVM_MAX_FREQUENCY_HZ * n / fs)), spec.shape[-1] - 2 - HANN_LOBE_BINS)
+    k, is_peak, amplitude = components(spec, window, kmax)
     if k.size == 0:
         return np.zeros(spec.shape[0])
     weight = (amplitude / svm_threshold(k * fs / n, c_hz=c_hz)) ** SVM_EXPONENT
@@ -559,7 +503,7 @@ def svm(samples: npt.ArrayLike, sample_rate_hz: float, *, c_hz: float = SVM_C_HZ
     mean = rows.mean(axis=-1, keepdims=True)
     if np.any(mean <= 0):
         raise InputError("SVM needs a positive mean light level", column="samples")
-    spec, w = _spectrum(rows / mean - 1.0)
+    spec, w = spectrum(rows / mean - 1.0)
     return _svm_rows(spec, w, fs, c_hz).reshape(lead)
 
 
@@ -793,11 +737,19 @@ def flicker_metrics(
     clip_reason = _clip_reason(full_scale, zero_scale)
 
     freq = np.full(nrow, np.nan)
+    dom = np.full(nrow, np.nan)
+    floor = np.full(nrow, np.nan)
+    noise_pf = np.full(nrow, np.nan)
+    detected = np.zeros(nrow, dtype=bool)
     pf = np.full(nrow, np.nan)
     fi = np.full(nrow, np.nan)
     sv = np.full(nrow, np.nan)
     pst_values = np.full(nrow, np.nan)
     reasons = {name: _reason_array(nrow) for name in FIELDS}
+    notes = {name: _reason_array(nrow) for name in FIELDS}
+    # union bound: no sample of white noise of RMS sigma strays more than t sigma from the mean
+    # (probability < DETECTION_FALSE_ALARM over the record)
+    t_noise = -float(special.ndtri(DETECTION_FALSE_ALARM / (2.0 * n)))
 
     no_light = np.zeros(nrow, dtype=bool)
     negative = np.zeros(nrow, dtype=bool)
@@ -812,11 +764,18 @@ def flicker_metrics(
         negative[sl] = lo < 0
         rel = light / np.where(mean <= 0, 1.0, mean)[:, None]
         rel -= 1.0
-        spec, window = _spectrum(rel)
+        spec, window = spectrum(rel)
         del rel
-        f_blk = _dominant(spec, window, fs)
-        f_blk = np.where(hi == lo, 0.0, f_blk)
+        periodic = frequencies(spec, window, fs)
+        constant = hi == lo
+        f_blk = np.where(constant, 0.0, periodic.fundamental_hz)
         freq[sl] = f_blk
+        dom[sl] = np.where(constant, 0.0, periodic.dominant_hz)
+        floor[sl] = np.where(constant, 0.0, 100.0 * periodic.floor_amplitude)
+        detected[sl] = periodic.detected
+        # the percent flicker white noise of the record's level can give: t sigma, with sigma
+        # from the noise power per bin (E[power] = 4 sigma^2 / n for the scaling used)
+        noise_pf[sl] = 100.0 * t_noise * np.sqrt(periodic.noise_power * n / 4.0)
         pf[sl] = percent_flicker(light)
         fi[sl] = _flicker_index_rows(light, fs, np.where(np.isnan(f_blk), 0.0, f_blk))
         if fs >= SVM_MIN_SAMPLE_RATE_HZ and duration >= SVM_MIN_RECORD_S:
@@ -824,14 +783,34 @@ def flicker_metrics(
         del spec, light
 
     constant_all = freq == 0
-    few_periods = ~constant_all & (np.isnan(freq) | (freq * duration < 2))
+    # no periodic component above the floor, and no more variation than the noise explains
+    quiet = ~constant_all & ~detected & ~no_light & (pf <= noise_pf + floor)
+    few_periods = ~constant_all & ~quiet & (np.isnan(freq) | (freq * duration < 2))
 
     # frequency
     no_light_reason = Message(_n("no light: mean <= 0 after dark subtraction"))
     few_periods_reason = Message(_n("fewer than two periods in {seconds:g} s"), seconds=duration)
+    quiet_reason = np.full(nrow, None, dtype=object)
+    quiet_note = np.full(nrow, None, dtype=object)
+    for i in np.flatnonzero(quiet):
+        quiet_reason[i] = Message(
+            _n("no periodic flicker detected above the noise floor {floor:.2g} %"),
+            floor=float(floor[i]),
+        )
+        quiet_note[i] = Message(
+            _n(
+                "no periodic flicker detected: percent flicker at most the noise floor "
+                "{floor:.2g} %; the record's extremes ({raw:.2g} %) are sensor noise"
+            ),
+            floor=float(floor[i]),
+            raw=float(pf[i]),
+        )
     every = np.ones(nrow, bool)
-    _set_reason(reasons["frequency_hz"], no_light, no_light_reason)
-    _set_reason(reasons["frequency_hz"], few_periods, few_periods_reason)
+    for name in ("frequency_hz", "dominant_frequency_hz", "noise_floor_percent"):
+        _set_reason(reasons[name], no_light, no_light_reason)
+    for name in ("frequency_hz", "dominant_frequency_hz", "flicker_index"):
+        _set_reason(reasons[name], quiet, quiet_reason)
+        _set_reason(reasons[name], few_periods, few_periods_reason)
     # shape metrics
     negative_reason = Message(_n("negative light after dark subtraction (check the dark level)"))
     corrupt_reasons = [(no_light, no_light_reason), (negative, negative_reason)]
@@ -840,7 +819,6 @@ def flicker_metrics(
     for name in ("percent_flicker", "flicker_index", "svm", "pst_lm"):
         for mask, message in corrupt_reasons:
             _set_reason(reasons[name], mask, message)
-    _set_reason(reasons["flicker_index"], few_periods, few_periods_reason)
     if fs < SVM_MIN_SAMPLE_RATE_HZ:
         _set_reason(reasons["svm"], every, _rate_reason(fs, SVM_MIN_SAMPLE_RATE_HZ))
     if duration < SVM_MIN_RECORD_S:
@@ -861,8 +839,14 @@ def flicker_metrics(
             rows_i = idx[start : start + step]
             pst_values[rows_i] = pst_lm(raw[rows_i] - dark[rows_i, None], fs)
 
+    # below the floor, the percent flicker of the periodic part is at most the floor
+    pf = np.where(quiet, floor, pf)
+    _set_reason(notes["percent_flicker"], quiet & _unset(reasons["percent_flicker"]), quiet_note)
+
     # apply reasons as NaN
     freq = np.where(_unset(reasons["frequency_hz"]), freq, np.nan)
+    dom = np.where(_unset(reasons["dominant_frequency_hz"]), dom, np.nan)
+    floor = np.where(_unset(reasons["noise_floor_percent"]), floor, np.nan)
     pf = np.where(_unset(reasons["percent_flicker"]), pf, np.nan)
     fi = np.where(_unset(reasons["flicker_index"]), fi, np.nan)
     sv = np.where(_unset(reasons["svm"]), sv, np.nan)
@@ -892,4 +876,7 @@ def flicker_metrics(
         sample_rate_hz=fs,
         duration_s=duration,
         reasons={k: shaped(v) for k, v in reasons.items()},
+        dominant_frequency_hz=shaped(dom),
+        noise_floor_percent=shaped(floor),
+        notes={k: shaped(v) for k, v in notes.items() if any(x is not None for x in v)},
     )

@@ -13,6 +13,8 @@ import jinja2
 
 from luxcheck import __version__
 from luxcheck.analysis.grids import point_plan
+from luxcheck.compliance.engine import SIMPLE_FALLBACK
+from luxcheck.messages import Message, _n
 from luxcheck.model import Classroom
 from luxcheck.report import results
 from luxcheck.report.charts import ReportFigures
@@ -146,7 +148,7 @@ class ClassroomPages(ReportFigures):
             "results": results.result_rows(f, report.items),
             "policy": {
                 "acceptance": f.reason(policy.acceptance_policy),
-                "decision": f.reason(policy.decision_rule),
+                "decision": self._decision(report),
             },
             "annex": {
                 "confidence": results.confidence_rows(f, report.items),
@@ -197,12 +199,35 @@ class ClassroomPages(ReportFigures):
         )
         return (_("Desk plane") if surface == "desk" else _("Blackboard"), text)
 
+    def _decision(self, report: ClassroomReportData) -> str:
+        """The decision rule, and under the guarded rule the quantities judged by simple
+        acceptance because no instrument states their expanded uncertainty (ILAC-G8:09/2019:
+        the report says which rule each statement of conformity used)."""
+        f = self.fmt
+        text = f.reason(report.policy.decision_rule)
+        simple = sorted(
+            {
+                f.metric_name(v.metric)
+                for v in report.verdicts
+                if v.reason is not None and SIMPLE_FALLBACK in v.reason.msgids()
+            }
+        )
+        if simple:
+            note = Message(
+                _n("Judged by simple acceptance (no expanded uncertainty stated): {metrics}"),
+                metrics=self._list(simple),
+            )
+            text = f"{text} {f.reason(note)}"
+        return text
+
     def _flicker_facts(self, report: ClassroomReportData) -> list[tuple[str, str]]:
         f, _ = self.fmt, self._
         wave = report.figures.waveform
         facts: list[tuple[str, str]] = []
         for metric_id in (
             "flicker_frequency_hz",
+            "flicker_dominant_frequency_hz",
+            "flicker_noise_floor_percent",
             "flicker_percent",
             "flicker_index",
             "flicker_svm",
@@ -211,8 +236,8 @@ class ClassroomPages(ReportFigures):
             if metric_id in report.metrics:
                 value = f.metric_value(metric_id, report.metrics[metric_id])
                 reason = report.reasons.get(metric_id)
-                if value == "—" and reason:
-                    value = f"— ({f.reason(reason)})"
+                if reason:  # why it is missing, or a note on the value (e.g. the noise floor)
+                    value = f"{value} ({f.reason(reason)})"
                 facts.append((f.metric_name(metric_id), value))
         if wave is not None:
             facts.append((_("Sample rate"), f.with_unit(f.number(wave.sample_rate_hz, 0), "Hz")))

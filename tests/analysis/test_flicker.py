@@ -45,6 +45,8 @@ def test_metric_dict_and_board_prefix() -> None:
     values, reasons = flicker_metric_dict(r, 1)
     assert set(values) == {
         "flicker_frequency_hz",
+        "flicker_dominant_frequency_hz",
+        "flicker_noise_floor_percent",
         "flicker_percent",
         "flicker_index",
         "flicker_svm",
@@ -55,5 +57,10 @@ def test_metric_dict_and_board_prefix() -> None:
     assert values["flicker_ieee1789_class"] == "high-risk"
     assert {k: str(v) for k, v in reasons.items()} == {"flicker_pst_lm": "not requested"}
     board, _ = flicker_metric_dict(r, 0, prefix="board_")
-    assert set(board) == {"board_flicker_frequency_hz", "board_flicker_percent"}
+    assert set(board) == {
+        "board_flicker_frequency_hz",
+        "board_flicker_dominant_frequency_hz",
+        "board_flicker_noise_floor_percent",
+        "board_flicker_percent",
+    }
     assert board["board_flicker_percent"] == pytest.approx(2.0)

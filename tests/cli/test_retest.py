@@ -96,7 +96,9 @@ def test_retest_is_analysed_and_reported(
     assert main(["analyse", str(campaign)]) == 0
     after = _metrics(campaign, A)
     assert after["desk_illuminance_mean_lx"] == pytest.approx(512.0)  # the emulator's value
-    assert after["cri_ra"] == first["cri_ra"] and after["ugr"] == first["ugr"]  # not re-tested
+    # not re-tested (analysed alone or in a batch, the last bit may differ)
+    assert after["cri_ra"] == pytest.approx(first["cri_ra"], rel=1e-12)
+    assert after["ugr"] == pytest.approx(first["ugr"], rel=1e-12)
     assert _metrics(campaign, B) == _metrics(campaign.parent / "copy.lux", B)
     code, printed, _ = _report(campaign, out, capsys)
     assert code == 0 and "(1 rendered, 1 unchanged)" in printed

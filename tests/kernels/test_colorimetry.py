@@ -302,18 +302,38 @@ def test_duv_is_positive_above_the_planckian_locus(duv: float) -> None:
     assert float(m.duv) == pytest.approx(duv, abs=2e-6)
 
 
-def test_cri_gate_refuses_sources_off_the_locus() -> None:
-    """CIE 13.3 DC ≤ 5.4e-3: FL1 (Duv +0.0072) gets no Ra, with the reason; FL11 gets one."""
+def test_cri_outside_the_duv_tolerance_is_computed_with_a_note() -> None:
+    """CIE 13.3 DC ≤ 5.4e-3 is a caveat, not a gate (no Chinese clause gates Ra or R9 on Duv):
+    FL1 (Duv +0.0071) gets its Ra and R1-R14, equal to colour-science's, with cri_valid False
+    and the CIE 13.3 note; FL11 gets no note."""
     wl = colour.SDS_ILLUMINANTS["FL1"].wavelengths
     spd = np.stack([colour.SDS_ILLUMINANTS[n].values for n in ("FL1", "FL11")])
     m = C.spectral_metrics(wl, spd)
     assert list(m.cri_valid) == [False, True]
-    assert np.isnan(m.ra[0])
-    assert np.all(np.isnan(m.ri[0]))
-    assert "Duv" in str(m.reason[0])
-    assert m.reason[1] is None
+    ref = _oracle(wl, spd[0])
+    assert abs(m.ra[0] - ref["ra"]) <= TOL["ra"]
+    assert np.max(np.abs(m.ri[0] - ref["ri"])) <= TOL["ri"]
+    assert "CIE 13.3" in str(m.cri_note[0]) and "0.0071" in str(m.cri_note[0])
+    assert m.cri_note[1] is None
+    assert m.reason[0] is None and m.reason[1] is None
     assert np.isfinite(m.cct_K[0])
     assert np.isfinite(m.rf[0])
+
+
+@pytest.mark.parametrize("duv", [-0.012, -0.01, 0.01, 0.015])
+def test_ra_and_r9_at_duv_0_01_equal_colour_science(duv: float) -> None:
+    """Issue 20 item 5, oracle colour-science 0.4.7 (colour_rendering_index, which applies no
+    Duv gate): a white LED built |Duv| ≈ 0.01 off the locus (synth_spectra) gets Ra and R9
+    within the oracle tolerances, and the note that CIE 13.3 calls them less meaningful."""
+    wl = np.arange(380.0, 781.0, 5.0)
+    spd = white_led_spd(wl, 4000.0, duv=duv)
+    m = C.spectral_metrics(wl, spd, tm30=False)
+    assert abs(float(m.duv) - duv) < 2e-4
+    ref = _oracle(wl, spd)
+    assert abs(float(m.ra) - ref["ra"]) <= TOL["ra"]
+    assert abs(float(m.ri[8]) - ref["ri"][8]) <= TOL["ri"]  # R9
+    assert not bool(m.cri_valid)
+    assert "less meaningful" in str(m.cri_note.item())
 
 
 def test_cct_outside_range_is_refused() -> None:

@@ -533,17 +533,21 @@ def test_dark_level_shape_mismatch() -> None:
 
 
 @pytest.mark.parametrize(
-    ("kind", "pf", "f"), [("dc", 2.0, 100.0), ("rectified", 30.0, 100.0), ("pwm", 100.0, 1000.0)]
+    ("kind", "pf", "f", "dominant"),
+    [("dc", 2.0, 100.0, 100.0), ("rectified", 30.0, 100.0, 100.0), ("pwm", 100.0, 100.0, 1000.0)],
 )
-def test_luminaire_generator(kind: str, pf: float, f: float) -> None:
+def test_luminaire_generator(kind: str, pf: float, f: float, dominant: float) -> None:
     """Analytic (constructions of synth_waveforms): each luminaire kind has its percent flicker
-    and its flicker frequency (PWM dimming: 100 % at the PWM frequency)."""
+    and its flicker frequency. PWM dimming at 1 kHz whose on-level carries a 3 % ripple at
+    100 Hz repeats every 10 ms: its fundamental is 100 Hz, its dominant component the PWM
+    frequency (100 % modulation)."""
     x = sw.luminaire(1.0, FS, kind=kind, mean=400.0, percent_flicker=pf if kind != "pwm" else 3.0)
     r = fl.flicker_metrics(x, FS, pst=False)
     # the cusp of |sin| falls between samples (phase 0.3 rad): the sampled minimum sits up to
     # b·sin(π/400) above a, i.e. < 0.5 % of the percent flicker at 200 samples per period
     assert r.percent_flicker == pytest.approx(pf, rel=5e-3)
     assert r.frequency_hz == pytest.approx(f, abs=0.01)
+    assert r.dominant_frequency_hz == pytest.approx(dominant, abs=0.01)
 
 
 def test_small_duty_pwm_reports_fundamental_under_noise() -> None:
