@@ -91,8 +91,8 @@ def _campaign(report: Path, campaign: Path, check: SignatureCheck) -> tuple[list
     """Problems and findings of the check against the campaign file."""
     problems: list[str] = []
     findings: list[str] = []
-    stated = read_provenance(report)
     with open_campaign(campaign) as store:
+        stated = read_provenance(report)
         digest = verify_report(report, store)
         (findings if digest.ok else problems).append(f"campaign: {digest.message}")
         if not digest.ok and stated.campaign_id != store.campaign.campaign_id:

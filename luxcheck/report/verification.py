@@ -243,13 +243,19 @@ def _shown_statement(page: ReadPage, base_dir: Path, check: SignatureCheck) -> S
     signed = page.block.statement
     found = dict(resource_digests([r for r, _d in signed.resources], base_dir))
     resources = []
+    absent = []
     for reference, digest in signed.resources:
         now = found.get(reference)
         if now is None:
             if digest is not None:
-                check.notes.append(f"not checked (not beside the report): {reference}")
+                absent.append(reference)
             now = digest
         resources.append((reference, now))
+    if absent:
+        check.notes.append(
+            f"{len(absent)} files the page draws on are not beside the report and were not "
+            f"checked: {', '.join(absent)}"
+        )
     # references added to the page are part of the structure digest, which then differs
     return Statement(
         report_number=signed.report_number,
