@@ -398,10 +398,8 @@ def check_signature(
     when = now or dt.datetime.now(dt.UTC)
     if data.startswith(b"%PDF"):
         return _check_pdf(data, path, trust, when)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = ""
+    # a damaged byte must not hide the rest of the page: undecodable bytes read as U+FFFD
+    text = data.decode("utf-8", errors="replace")
     if "<html" not in text[:2000].lower():
         raise InputError("not a report: expected an HTML or PDF file", source=str(path))
     return _check_html(text, path, trust, when)
