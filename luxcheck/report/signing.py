@@ -148,7 +148,7 @@ def load_signer(signing: Signing) -> LabSigner:
     if signing.pkcs12 is not None:
         source = str(signing.pkcs12)
         try:
-            signer = signers.SimpleSigner.load_pkcs12(
+            signer = signers.SimpleSigner.load_pkcs12(  # type: ignore[no-untyped-call]
                 str(signing.pkcs12), passphrase=_password(signing)
             )
         except InputError:
@@ -160,7 +160,9 @@ def load_signer(signing: Signing) -> LabSigner:
         assert signing.certificate is not None
         source = str(signing.key)
         try:
-            signer = signers.SimpleSigner.load(str(signing.key), str(signing.certificate))
+            signer = signers.SimpleSigner.load(  # type: ignore[no-untyped-call]
+                str(signing.key), str(signing.certificate)
+            )
         except Exception as exc:
             raise InputError(f"cannot read the key or certificate: {exc}", source=source) from exc
     if signer is None:

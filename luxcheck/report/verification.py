@@ -345,9 +345,10 @@ def _check_pdf(data: bytes, source: Path, trust: Trust, now: dt.datetime) -> Sig
     elif not status.valid:
         check.problems.append("the PDF signature is not valid (bad cryptographic signature)")
     if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+        coverage = status.coverage.name if status.coverage is not None else "unclear"
         check.problems.append(
             "the signature does not cover the whole file: the PDF was re-written or had content "
-            f"added after signing ({status.coverage.name.lower().replace('_', ' ')})"
+            f"added after signing ({coverage.lower().replace('_', ' ')})"
         )
     if len(signatures) > 1:
         check.problems.append(f"the PDF carries {len(signatures)} signatures; expected one")
