@@ -195,13 +195,23 @@ class SigningSetup:
     key themselves).
 
     ``report_numbers`` maps a classroom id to its issued report number; a classroom without
-    one is signed as a draft (its QR code says ``DRAFT``).
+    one is signed as a draft (its QR code says ``DRAFT``). ``signer_factory``
+    (``"module:function"``, a function returning a :class:`LabSigner`) replaces the key files
+    of ``signing``: the way to sign with a key on a hardware token through PKCS#11 (pyHanko's
+    ``PKCS11Signer``), opened once in each worker process.
     """
 
     signing: Signing
     lab_name: str
     verify_url: str | None = None
     report_numbers: tuple[tuple[str, str], ...] = ()
+    signer_factory: str | None = None
+
+    def signer(self) -> LabSigner:
+        """The signer of this process (the factory's, or the profile's key files)."""
+        if self.signer_factory:
+            return _from_factory(self.signer_factory)
+        return load_signer(self.signing)
 
     @staticmethod
     def from_lab(
@@ -222,7 +232,7 @@ class SigningSetup:
 
     def key(self, classroom_id: str) -> str:
         """What of the setup a classroom's rendered files depend on (part of its content key)."""
-        signer = load_signer(self.signing)
+        signer = self.signer()
         return f"{signer.fingerprint}|{self.verify_url}|{self.number(classroom_id)}"
 
     def sign_html(
@@ -231,7 +241,7 @@ class SigningSetup:
         """The classroom report ``text`` (to be saved at ``html_path``) signed, with its QR."""
         return sign_html(
             text,
-            load_signer(self.signing).sign_data,
+            self.signer().sign_data,
             base_dir=html_path.parent,
             report_number=self.number(classroom_id),
             verify_url=self.verify_url,
@@ -240,6 +250,21 @@ class SigningSetup:
 
     def sign_pdf(self, pdf: bytes) -> bytes:
         """A rendered PDF with the laboratory's PAdES signature."""
-        return load_signer(self.signing).sign_pdf(
+        return self.signer().sign_pdf(
             pdf, reason="Test report issued by the laboratory", name=self.lab_name
         )
+
+
+@cache
+def _from_factory(path: str) -> LabSigner:
+    """Call the ``module:function`` that builds the laboratory's signer (once per process)."""
+    import importlib
+
+    module_name, _sep, function = path.partition(":")
+    try:
+        made = getattr(importlib.import_module(module_name), function)()
+    except Exception as exc:
+        raise InputError(f"cannot build the signer: {exc}", source=path) from exc
+    if not isinstance(made, LabSigner):
+        raise InputError(f"expected a LabSigner, got {type(made).__name__}", source=path)
+    return made

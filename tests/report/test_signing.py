@@ -518,3 +518,71 @@ def test_visible_lines_read_blocks_and_cells_not_scripts() -> None:
     assert page_content(reformatted).structure == page_content(html).structure
     changed = html.replace("var x = '合格'", "var x = '不合格'")
     assert page_content(changed).structure != page_content(html).structure
+
+
+# --------------------------------------------------------------------------- keys
+def test_pkcs12_bundle_and_wrong_inputs(
+    issued: Issued, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key and certificate from a PKCS#12 bundle whose password is in the environment; a
+    wrong or missing password, and a key that does not belong to the certificate, are bad
+    input with the file named."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509 import load_pem_x509_certificate
+
+    from luxcheck.errors import InputError
+
+    key = serialization.load_pem_private_key(issued.lab_cert.with_suffix(".pem").read_bytes(), None)
+    cert = load_pem_x509_certificate(issued.lab_cert.read_bytes())
+    bundle = tmp_path / "lab.p12"
+    bundle.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            b"lab",
+            key,  # type: ignore[arg-type]
+            cert,
+            None,
+            serialization.BestAvailableEncryption(b"s3cret"),
+        )
+    )
+    signing = Signing(None, None, bundle, "LAB_P12_PASSWORD", None, ())
+    monkeypatch.setenv("LAB_P12_PASSWORD", "s3cret")
+    assert load_signer(signing).fingerprint == certificate_fingerprint(issued.lab_cert)
+    monkeypatch.setenv("LAB_P12_PASSWORD", "wrong")
+    load_signer.cache_clear()
+    with pytest.raises(InputError, match=r"lab\.p12"):
+        load_signer(signing)
+    monkeypatch.delenv("LAB_P12_PASSWORD")
+    with pytest.raises(InputError, match=r"\$LAB_P12_PASSWORD"):
+        load_signer(signing)
+    with pytest.raises(InputError, match="does not belong to the certificate"):
+        load_signer(Signing(issued.other_key, issued.lab_cert, None, None, None, ()))
+
+
+_FACTORY_KEYS: list[Path] = []
+
+
+def factory_signer() -> object:
+    """A signer built by the laboratory's own code (as a PKCS#11 token's would be)."""
+    from luxcheck.report.signing import LabSigner
+
+    made = load_signer(Signing(_FACTORY_KEYS[0], _FACTORY_KEYS[1], None, None, None, ()))
+    return LabSigner(made.signer, None, "factory")
+
+
+def test_signer_factory(issued: Issued, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """SigningSetup's signer_factory ("module:function") replaces the key files: the way a
+    hardware token's PKCS#11 signer is used. The reports it signs verify."""
+    _FACTORY_KEYS[:] = [issued.lab_cert.with_suffix(".pem"), issued.lab_cert]
+    store = CampaignStore.open(issued.campaign)
+    try:
+        setup = SigningSetup(
+            Signing(None, None, None, None, None, ()),
+            "测试实验室",
+            signer_factory="tests.report.test_signing:factory_signer",
+        )
+        assert _render(store, tmp_path / "out", setup, False) == 1
+    finally:
+        store.close()
+    code, out = _verify(capsys, tmp_path / "out" / f"{ROOM}.html", "--trust", str(issued.lab_cert))
+    assert code == 0, out
