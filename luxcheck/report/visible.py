@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from luxcheck.errors import InputError
+from luxcheck.report.format import LANGUAGES, translations
 
 #: Where the template asks for the signature block (replaced by it when signed).
 SIGNATURE_MARKER = "<!-- luxcheck:signature -->"
@@ -349,16 +350,20 @@ def qr_text(report_number: str, signature_digest: str, verify_url: str | None) -
     return f"luxcheck-report:v1;number={report_number};sig=sha256:{signature_digest}"
 
 
-def qr_markup(report_number: str, signature_digest: str, verify_url: str | None) -> str:
-    """The QR slot's content: the code as an SVG image and the number and digest in text."""
+def qr_markup(report_number: str, signature_digest: str, verify_url: str | None, lang: str) -> str:
+    """The QR slot's content: the code as an SVG image, and under it the report number (or
+    the word for a draft) and the start of the signature digest, in ``lang``."""
     import segno
 
+    _ = translations(lang if lang in LANGUAGES else "zh").gettext
     code = segno.make(qr_text(report_number, signature_digest, verify_url), error="m", micro=False)
     uri = code.svg_data_uri(scale=2, border=2)
-    short = f"{signature_digest[:16]}…"
+    number = _("Draft") if report_number == DRAFT else report_number
+    caption = _("Signature SHA-256 {digest}").format(digest=f"{signature_digest[:16]}…")
+    alt = _("Verification QR code")
     return (
-        f'<img class="qr" src="{html.escape(uri)}" alt="QR">'
-        f'<span class="qr-text">{html.escape(report_number)} · SHA-256 {short}</span>'
+        f'<img class="qr" src="{html.escape(uri)}" alt="{html.escape(alt)}">'
+        f'<span class="qr-text">{html.escape(number)} · {html.escape(caption)}</span>'
     )
 
 
@@ -402,7 +407,7 @@ def sign_html(
     signed = text.replace(
         QR_SLOT,
         QR_SLOT.replace("></div>", ">")
-        + qr_markup(statement.report_number, block.digest, verify_url)
+        + qr_markup(statement.report_number, block.digest, verify_url, hints.get("lang", "zh"))
         + "</div>",
     ).replace(
         SIGNATURE_MARKER,
@@ -436,7 +441,13 @@ def read_signed_html(text: str, source: str) -> ReadPage:
     block = SignatureBlock.from_json_text(blocks[0], source)
     original = _SIGNATURE_RE.sub(lambda _m: SIGNATURE_MARKER, text, count=1)
     slots = _QR_RE.findall(original)
-    expected = qr_markup(block.statement.report_number, block.digest, block.statement.verify_url)
+    statement = block.statement
+    expected = qr_markup(
+        statement.report_number,
+        block.digest,
+        statement.verify_url,
+        statement.hints.get("lang", "zh"),
+    )
     qr_ok = slots == [expected]
     if len(slots) == 1:
         original = _QR_RE.sub(lambda _m: QR_SLOT, original, count=1)
