@@ -25,7 +25,7 @@ from luxcheck.compliance.judge import judge_campaign
 from luxcheck.demo.lab_keys import certificate_fingerprint, make_self_signed
 from luxcheck.journal.store import CampaignStore
 from luxcheck.lab import Signing
-from luxcheck.model import Campaign, IlluminanceReading, Instrument, MeasurementSession, School
+from luxcheck.model import IlluminanceReading
 from luxcheck.report.assemble import classroom_reports, report_context
 from luxcheck.report.pdf import write_pdf
 from luxcheck.report.render import render_campaign
@@ -40,8 +40,8 @@ from luxcheck.report.visible import (
     sign_html,
     visible_lines,
 )
-from tests.support.builders import T0, make_classroom
-from tests.support.report_fixtures import fill_store
+from tests.support.builders import T0
+from tests.support.report_fixtures import fill_store, make_store
 
 pytestmark = pytest.mark.slow
 
@@ -71,13 +71,7 @@ class Issued:
 
 
 def _store(path: Path) -> CampaignStore:
-    store = CampaignStore.create(path, Campaign("C1", "测试活动"))
-    store.add_school(School("S01", "第一中学", "玄武区"))
-    store.add_classroom(make_classroom())
-    store.add_instrument(
-        Instrument("T10A-1", "Konica Minolta T-10A", "20311045", dt.date(2026, 3, 1), 4.0)
-    )
-    store.add_session(MeasurementSession("SE1", "R101", "张工", T0, ("T10A-1",)))
+    store = make_store(path)
     fill_store(store)
     return store
 
