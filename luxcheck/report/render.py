@@ -104,23 +104,42 @@ def _render_classroom(
     """Render (and sign) one classroom's files; their SHA-256s by path (relative to the output
     folder), for the manifest."""
     school_id, room_id = report.school.school_id, report.classroom.classroom_id
-    html_path = pages.classroom_path(school_id, room_id)
-    text = pages.render_classroom(report)
+    hints = {
+        "issued_on": report.issued_on.isoformat(),
+        "lang": pages.lang,
+        "profile": report.profile_id,
+    }
+    return _write_page(
+        pages.render_classroom(report),
+        pages.classroom_path(school_id, room_id),
+        pages.classroom_path(school_id, room_id, ".pdf") if pdf else None,
+        pages.out_dir,
+        signing,
+        signing.number(room_id) if signing is not None else None,
+        hints,
+    )
+
+
+def _write_page(
+    text: str,
+    html_path: Path,
+    pdf_path: Path | None,
+    out_dir: Path,
+    signing: SigningSetup | None,
+    report_number: str | None,
+    hints: dict[str, str],
+) -> dict[str, str]:
+    """Write a page as HTML (and PDF), signed by the laboratory when ``signing`` is given (the
+    PDF embeds the HTML's signed statement); the SHA-256s of the files by relative path."""
     attachments: dict[str, bytes] = {}
     if signing is not None:
-        hints = {
-            "issued_on": report.issued_on.isoformat(),
-            "lang": pages.lang,
-            "profile": report.profile_id,
-        }
-        text, block = signing.sign_html(text, html_path, room_id, hints)
+        text, block = signing.sign_html(text, html_path, report_number, hints)
         attachments[PDF_ATTACHMENT] = block.to_json_text().encode("utf-8")
     data = text.encode("utf-8")
     write_atomic(html_path, data)
-    root = pages.out_dir.resolve()
+    root = out_dir.resolve()
     written = {str(html_path.relative_to(root)): hashlib.sha256(data).hexdigest()}
-    if pdf:
-        pdf_path = pages.classroom_path(school_id, room_id, ".pdf")
+    if pdf_path is not None:
         pdf_data = write_pdf(
             text,
             html_path,
@@ -262,11 +281,15 @@ def render_campaign(
         data = SchoolSummaryData(
             campaign, school, tuple(s for s in summaries if s.school_id == school_id)
         )
-        text = pages.render_school(data)
-        path = pages.school_path(school_id)
-        write_atomic(path, text.encode("utf-8"))
-        if pdf:
-            write_pdf(text, path, pages.school_path(school_id, ".pdf"))
+        _write_page(
+            pages.render_school(data),
+            pages.school_path(school_id),
+            pages.school_path(school_id, ".pdf") if pdf else None,
+            out,
+            signing,
+            None,
+            {"lang": lang},
+        )
     dashboard = CampaignDashboardData(
         campaign,
         tuple(school for _sid, school in sorted(schools.items())),
@@ -274,11 +297,16 @@ def render_campaign(
         items[0].profile_id,
         items[0].packs,
     )
-    text = pages.render_dashboard(dashboard)
     index = inside(out, "index.html")
-    write_atomic(index, text.encode("utf-8"))
-    if pdf:
-        write_pdf(text, index, inside(out, "index.pdf"))
+    _write_page(
+        pages.render_dashboard(dashboard),
+        index,
+        inside(out, "index.pdf") if pdf else None,
+        out,
+        signing,
+        None,
+        {"lang": lang},
+    )
     rows = export_rows(
         campaign.campaign_id, {k: v.name for k, v in schools.items()}, summaries, lang
     )

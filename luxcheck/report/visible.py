@@ -3,10 +3,10 @@
 A report's *visible content* is the text a person reads, one line per block (a paragraph, a
 heading, a list item, a table row with its cells joined by `` | ``), whitespace normalised
 (:func:`visible_lines`). Script and style text is no reading matter, but it can change what the
-page shows, so it is covered by the *structure digest*: a SHA-256 over the parsed document (every
-tag with its attributes, every text with whitespace normalised, every script, style and
-comment). Local files the page draws on (stylesheets, figures, scripts) are covered by their
-SHA-256s.
+page shows, so it is covered by the *structure digest*: a SHA-256 over the whole document with
+every run of white space made one space (every tag, attribute, script, style and comment
+counts; only re-indentation does not). Local files the page draws on (stylesheets, figures,
+scripts) are covered by their SHA-256s.
 
 :func:`sign_html` builds the *statement* (the report number, date, language, provenance,
 structure digest, resource digests and visible lines), signs it with the laboratory's key
@@ -138,17 +138,10 @@ class _Reader(html.parser.HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.content = PageContent()
-        self._hash = hashlib.sha256()
         self._line: list[str] = []
         self._cells = 0
         self._unread = 0
         self._keys: list[tuple[str, str]] = []  # (tag, data-requirement)
-
-    # structure -------------------------------------------------------------------------
-    def _feed(self, kind: str, *parts: str) -> None:
-        for part in (kind, *parts):
-            data = part.encode("utf-8")
-            self._hash.update(len(data).to_bytes(8, "big") + data)
 
     # lines -----------------------------------------------------------------------------
     def _flush(self) -> None:
@@ -160,7 +153,6 @@ class _Reader(html.parser.HTMLParser):
         self._cells = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._feed("S", tag, *(f"{k}={v if v is not None else ''}" for k, v in sorted(attrs)))
         attributes = dict(attrs)
         wanted = _RESOURCE_ATTRS.get(tag)
         if wanted and attributes.get(wanted):
@@ -183,7 +175,6 @@ class _Reader(html.parser.HTMLParser):
             self.handle_endtag(tag)
 
     def handle_endtag(self, tag: str) -> None:
-        self._feed("E", tag)
         if tag in _UNREAD:
             self._unread = max(0, self._unread - 1)
             return
@@ -195,28 +186,12 @@ class _Reader(html.parser.HTMLParser):
                 break
 
     def handle_data(self, data: str) -> None:
-        if self._unread:
-            self._feed("R", data)  # script or style: every character counts
-            return
-        self._feed("T", _normal(data))
-        self._line.append(data)
-
-    def handle_comment(self, data: str) -> None:
-        self._feed("C", data)
-
-    def handle_decl(self, decl: str) -> None:
-        self._feed("D", decl)
-
-    def handle_pi(self, data: str) -> None:
-        self._feed("P", data)
-
-    def unknown_decl(self, data: str) -> None:
-        self._feed("U", data)
+        if not self._unread:  # script or style text: covered by the structure digest only
+            self._line.append(data)
 
     def result(self) -> PageContent:
         self.close()
         self._flush()
-        self.content.structure = self._hash.hexdigest()
         return self.content
 
 
@@ -224,7 +199,9 @@ def page_content(text: str) -> PageContent:
     """The visible lines, structure digest and local resources of ``text`` (an HTML document)."""
     reader = _Reader()
     reader.feed(text)
-    return reader.result()
+    content = reader.result()
+    content.structure = hashlib.sha256(_normal(text).encode("utf-8")).hexdigest()
+    return content
 
 
 def visible_lines(text: str) -> list[str]:
