@@ -13,7 +13,7 @@ import argparse
 from pathlib import Path
 
 from luxcheck.cli.campaign_file import open_campaign
-from luxcheck.errors import EXIT_CHECK_FAILED, EXIT_OK
+from luxcheck.errors import EXIT_CHECK_FAILED, EXIT_OK, InputError
 from luxcheck.lab import load_lab_profile, resolve_lab_path
 from luxcheck.report.provenance import read_provenance, verify_report
 from luxcheck.report.recompute import compare_with_campaign
@@ -76,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         check = check_signature(args.report, trust)
     except SignatureError as exc:
-        check = SignatureCheck("report", problems=[str(exc)])
+        kind = "PDF" if args.report.read_bytes()[:4] == b"%PDF" else "HTML"
+        check = SignatureCheck(kind, problems=[str(exc)])
     extra: list[str] = []
     campaign_lines: list[str] = []
     if args.campaign is not None:
@@ -92,7 +93,10 @@ def _campaign(report: Path, campaign: Path, check: SignatureCheck) -> tuple[list
     problems: list[str] = []
     findings: list[str] = []
     with open_campaign(campaign) as store:
-        stated = read_provenance(report)
+        try:
+            stated = read_provenance(report)
+        except InputError as exc:  # an HTML or PDF report whose provenance is gone or altered
+            return [f"campaign: {exc.message}"], findings
         digest = verify_report(report, store)
         (findings if digest.ok else problems).append(f"campaign: {digest.message}")
         if not digest.ok and stated.campaign_id != store.campaign.campaign_id:
@@ -100,8 +104,9 @@ def _campaign(report: Path, campaign: Path, check: SignatureCheck) -> tuple[list
         hints = check.statement.hints if check.statement is not None else {}
         if check.kind == "PDF" and check.statement is not None:
             lines = check.statement.lines  # the PDF's signed statement
-        elif check.kind != "PDF" and not report.read_bytes().startswith(b"%PDF"):
-            lines = reader_lines(report.read_text(encoding="utf-8"))  # what the reader sees now
+        elif check.kind == "HTML":
+            # what the reader sees now (a damaged byte reads as U+FFFD, as in the check)
+            lines = reader_lines(report.read_bytes().decode("utf-8", errors="replace"))
         else:
             problems.append("campaign: the PDF carries no signed statement to compare items with")
             return problems, findings
