@@ -580,3 +580,98 @@ def test_signer_factory(issued: Issued, tmp_path: Path, capsys: pytest.CaptureFi
         store.close()
     code, out = _verify(capsys, tmp_path / "out" / f"{ROOM}.html", "--trust", str(issued.lab_cert))
     assert code == 0, out
+
+
+# --------------------------------------------------------------------------- timestamps
+def _tsa(folder: Path) -> tuple[Path, object]:
+    """A timestamp authority's certificate (extended key usage timeStamping, RFC 3161 §2.3)
+    and pyHanko's in-process TSA signing with it."""
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # the test TSA is RSA
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test TSA")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    path = folder / "tsa.crt"
+    path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    stamper = DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+        tsa_key=asn1_keys.PrivateKeyInfo.load(
+            key.private_bytes(
+                serialization.Encoding.DER,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        ),
+    )
+    return path, stamper
+
+
+def test_timestamp_server_gives_pades_b_t(
+    issued: Issued, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With timestamp_url set, the PDF signature carries an RFC 3161 signature timestamp (PAdES
+    B-T) from the server (here pyHanko's test TSA behind an HTTP server on 127.0.0.1), and so
+    does the HTML's CMS signature; both verify."""
+    import http.server
+    import threading
+
+    from asn1crypto import cms, tsp
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    tsa_cert, stamper = _tsa(tmp_path)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
+            body = stamper.request_tsa_response(request).dump()  # type: ignore[attr-defined]
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        key = issued.lab_cert.with_suffix(".pem")
+        signer = load_signer(Signing(key, issued.lab_cert, None, None, url, ()))
+        unsigned = tmp_path / "unsigned.pdf"
+        write_pdf(issued.html.read_text("utf-8"), issued.html, unsigned)
+        signed = tmp_path / "R101.pdf"
+        signed.write_bytes(signer.sign_pdf(unsigned.read_bytes(), reason="x", name="x"))
+        cms_der = signer.sign_data(b"statement")
+    finally:
+        server.shutdown()
+        server.server_close()
+    signature = PdfFileReader(io.BytesIO(signed.read_bytes())).embedded_signatures[0]
+    for signer_info in (
+        signature.signer_info,
+        cms.ContentInfo.load(cms_der)["content"]["signer_infos"][0],
+    ):
+        kinds = [a["type"].native for a in signer_info["unsigned_attrs"]]
+        assert "signature_time_stamp_token" in kinds
+    trust = ["--trust", str(issued.lab_cert), "--trust", str(tsa_cert)]
+    code, out = _verify(capsys, signed, *trust)
+    assert code == 0, out
