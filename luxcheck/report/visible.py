@@ -281,7 +281,10 @@ def qr_markup(report_number: str, signature_digest: str, verify_url: str | None,
     import segno
 
     _ = translations(lang if lang in LANGUAGES else "zh").gettext
-    code = segno.make(qr_text(report_number, signature_digest, verify_url), error="m", micro=False)
+    # a fixed mask pattern (ISO/IEC 18004 allows any of the eight): segno's search for the best
+    # one is most of the time a code takes, and every mask reads alike on a printed page
+    content = qr_text(report_number, signature_digest, verify_url)
+    code = segno.make(content, error="m", micro=False, mask=0)
     uri = code.svg_data_uri(scale=2, border=2)
     number = _("Draft") if report_number == DRAFT else report_number
     caption = _("Signature SHA-256 {digest}").format(digest=f"{signature_digest[:16]}…")
