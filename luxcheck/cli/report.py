@@ -27,6 +27,7 @@ from luxcheck.report.format import LANGUAGES
 from luxcheck.report.issue import sign_off, with_document
 from luxcheck.report.model import ClassroomReportData
 from luxcheck.report.render import render_campaign
+from luxcheck.report.signing import SigningSetup
 
 
 class ProgressBar:
@@ -207,6 +208,17 @@ def run(args: argparse.Namespace) -> int:
             for report in todo:
                 sign_off(store, report, lab, "prepare", args.prepared_by)
             reports = [with_document(store, r, lab) for r in reports]  # numbers read back
+    # the laboratory signs (its profile's [signing] key); issued reports carry their number
+    signing = None
+    if lab is not None:
+        signing = SigningSetup.from_lab(
+            lab,
+            {
+                r.classroom.classroom_id: r.document.issue.report_number
+                for r in reports
+                if r.document.issue.status == "issued"
+            },
+        )
     summary = render_campaign(
         reports,
         args.out,
@@ -217,6 +229,7 @@ def run(args: argparse.Namespace) -> int:
         force=args.force,
         progress=ProgressBar("reports"),
         unreported=unreported,
+        signing=signing,
         laboratories=laboratories,
     )
     states = Counter(r.document.issue.status for r in reports)

@@ -1,4 +1,11 @@
-"""``luxcheck verify REPORT --campaign FILE``: recompute a report's SHA-256 from the store."""
+"""``luxcheck verify REPORT [--trust CERT] [--lab FILE] [--campaign FILE]``.
+
+Without the campaign file: the laboratory's signature (HTML: over the visible content; PDF:
+PAdES over the whole file), who signed, and whether that certificate is trusted. With
+``--campaign``: also the SHA-256 of the classroom's raw readings, and the results recomputed
+from the stored readings compared item by item with the report. Exit 0 only when everything
+checked holds, 1 with the reasons otherwise, 2 for input that cannot be read.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +13,113 @@ import argparse
 from pathlib import Path
 
 from luxcheck.cli.campaign_file import open_campaign
-from luxcheck.errors import EXIT_CHECK_FAILED, EXIT_OK
-from luxcheck.report.provenance import verify_report
+from luxcheck.errors import EXIT_CHECK_FAILED, EXIT_OK, InputError
+from luxcheck.lab import LabProfile, load_lab_profile, resolve_lab_path
+from luxcheck.report.provenance import read_provenance, verify_report
+from luxcheck.report.recompute import compare_with_campaign
+from luxcheck.report.verification import (
+    SignatureCheck,
+    SignatureError,
+    Trust,
+    check_signature,
+    describe,
+    load_trust,
+)
+from luxcheck.report.visible import reader_lines
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``verify`` command."""
     parser = sub.add_parser(
         "verify",
-        help="check a classroom report's SHA-256 against the campaign file",
-        description="Recompute the SHA-256 over the classroom's raw readings and the pack "
-        "versions the report names; exit 0 if it matches the report, 1 if not.",
+        help="check a report's laboratory signature (and, with --campaign, its results)",
+        description="Check the laboratory's signature on a classroom report (HTML: the text a "
+        "reader sees; PDF: the whole file), say who signed and whether that certificate is "
+        "trusted. With --campaign, also recompute the results from the stored readings and "
+        "compare them item by item with the report. Exit 0 if everything checked holds, 1 if "
+        "not, 2 if an input cannot be read.",
     )
     parser.add_argument("report", type=Path, help="classroom report (HTML or PDF)")
-    parser.add_argument("--campaign", type=Path, required=True, help="campaign file")
+    parser.add_argument(
+        "--trust",
+        action="append",
+        default=[],
+        metavar="CERT",
+        help="trust this certificate (PEM or DER file) or SHA-256 fingerprint; repeatable",
+    )
+    parser.add_argument(
+        "--lab",
+        default=None,
+        help="laboratory profile whose certificate and trusted_fingerprints to trust "
+        "(default: $LUXCHECK_LAB)",
+    )
+    parser.add_argument("--campaign", type=Path, default=None, help="campaign file")
     parser.set_defaults(func=run)
+
+
+def _trust(args: argparse.Namespace) -> Trust:
+    items = list(args.trust)
+    pinned: tuple[str, ...] = ()
+    lab_path = resolve_lab_path(args.lab)
+    if lab_path is not None:
+        lab = load_lab_profile(lab_path)
+        if lab.signing is not None:
+            pinned = lab.signing.trusted_fingerprints
+            if lab.signing.certificate is not None:
+                items.append(str(lab.signing.certificate))
+    return load_trust(items, pinned)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``luxcheck verify``."""
-    with open_campaign(args.campaign) as store:
-        result = verify_report(args.report, store)
-    print(result.message)
-    return EXIT_OK if result.ok else EXIT_CHECK_FAILED
+    trust = _trust(args)
+    try:
+        check = check_signature(args.report, trust)
+    except SignatureError as exc:
+        kind = "PDF" if args.report.read_bytes()[:4] == b"%PDF" else "HTML"
+        check = SignatureCheck(kind, problems=[str(exc)])
+    extra: list[str] = []
+    campaign_lines: list[str] = []
+    if args.campaign is not None:
+        lab_path = resolve_lab_path(args.lab)
+        lab = load_lab_profile(lab_path) if lab_path is not None else None
+        extra, campaign_lines = _campaign(args.report, args.campaign, check, lab)
+    print(describe(check, extra))
+    for line in campaign_lines:
+        print(f"  {line}")
+    return EXIT_OK if check.ok and not extra else EXIT_CHECK_FAILED
+
+
+def _campaign(
+    report: Path, campaign: Path, check: SignatureCheck, lab: LabProfile | None
+) -> tuple[list[str], list[str]]:
+    """Problems and findings of the check against the campaign file."""
+    problems: list[str] = []
+    findings: list[str] = []
+    with open_campaign(campaign) as store:
+        try:
+            stated = read_provenance(report)
+        except InputError as exc:  # an HTML or PDF report whose provenance is gone or altered
+            return [f"campaign: {exc.message}"], findings
+        digest = verify_report(report, store)
+        (findings if digest.ok else problems).append(f"campaign: {digest.message}")
+        if not digest.ok and stated.campaign_id != store.campaign.campaign_id:
+            return problems, findings
+        hints = check.statement.hints if check.statement is not None else {}
+        if check.kind == "PDF" and check.statement is not None:
+            lines = check.statement.lines  # the PDF's signed statement
+        elif check.kind == "HTML":
+            # what the reader sees now (a damaged byte reads as U+FFFD, as in the check)
+            lines = reader_lines(report.read_bytes().decode("utf-8", errors="replace"))
+        else:
+            problems.append("campaign: the PDF carries no signed statement to compare items with")
+            return problems, findings
+        result = compare_with_campaign(lines, store, stated, hints, lab)
+    if result.ok:
+        findings.append(
+            f"campaign: OK: the {result.items} items and {result.lines} other lines of the report "
+            "match the results recomputed from the campaign file"
+        )
+    else:
+        problems += [f"campaign: {p}" for p in result.problems]
+    return problems, findings

@@ -596,13 +596,29 @@ def run_demo(
             t = time.perf_counter()
             import os
 
+            from luxcheck.demo.lab_keys import demo_lab_profile
+            from luxcheck.lab import load_lab_profile
             from luxcheck.report.render import render_campaign
+            from luxcheck.report.signing import SigningSetup
 
             workers = jobs or min(4, os.cpu_count() or 1)
             data = issue_reports(store, judged, lab_path, say)
             other = "en" if lang == "zh" else "zh"
-            rendered = render_campaign(data, out / "reports", lang=lang, pdf=pdf, jobs=workers)
-            render_campaign(data, out / f"reports-{other}", lang=other, jobs=workers)
+            # the laboratory signs its issued reports: the fictitious demo lab with a
+            # self-signed key made on first use, or the --lab profile's [signing] key
+            lab = load_lab_profile(lab_path) if lab_path else demo_lab_profile(out)
+            numbers = {
+                r.classroom.classroom_id: r.document.issue.report_number
+                for r in data
+                if r.document.issue.status == "issued"
+            }
+            signing = SigningSetup.from_lab(lab, numbers)
+            rendered = render_campaign(
+                data, out / "reports", lang=lang, pdf=pdf, jobs=workers, signing=signing
+            )
+            render_campaign(
+                data, out / f"reports-{other}", lang=other, jobs=workers, signing=signing
+            )
             index: Path | None = rendered.dashboard
             say(
                 f"4/4 reports rendered in {time.perf_counter() - t:.1f} s: {rendered.rendered} "
@@ -629,6 +645,7 @@ def run_demo(
                         lang=language,
                         pdf=True,
                         jobs=workers,
+                        signing=signing,
                     )
                 say(
                     f"    PDF sample: {len(sample)} classrooms of {first_school} in both "
@@ -656,5 +673,9 @@ def run_demo(
             say(f"  {count:5d}  {fmt.metric_name(metric_id)} ({metric_id})")
     if index is not None:
         say(f"dashboard: {index}")
+        say(
+            f"reports signed by the fictitious demo lab ({out / 'lab'}); check one with: "
+            f"luxcheck verify REPORT --lab {out / 'lab' / 'lab.toml'} [--campaign {path}]"
+        )
     say(f"campaign file: {path}  ({time.perf_counter() - clock:.1f} s in all)")
     return path

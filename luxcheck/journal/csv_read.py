@@ -34,6 +34,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from luxcheck.errors import InputError
+from luxcheck.journal.csv_safe import restore
 from luxcheck.numbers import NumberSyntaxError, column_floats, column_naturals, to_float, to_int
 
 ALLOWED_DTYPES = ("float64", "float32", "int64", "int32", "int16", "uint16", "uint32", "uint8")
@@ -85,12 +86,14 @@ class Row:
         return InputError(message, source=str(self.path), line=self.line, column=column)
 
     def text(self, name: str, default: str = "") -> str:
+        """A text cell, with the export's spreadsheet-formula guard undone
+        (:func:`luxcheck.journal.csv_safe.restore`)."""
         value = self.cells.get(name)
-        return default if value is None else value
+        return default if value is None else restore(value)
 
     def opt_text(self, name: str) -> str | None:
         value = self.cells.get(name, "")
-        return value if value != "" else None
+        return restore(value) if value != "" else None
 
     def number(self, name: str) -> float:
         if self.cells.get(name, "") == "":

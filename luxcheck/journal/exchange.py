@@ -61,6 +61,7 @@ from luxcheck.journal.csv_read import (
     read_rows,
     typed_values,
 )
+from luxcheck.journal.csv_safe import SafeDictWriter
 from luxcheck.journal.session_records import SessionVoid
 from luxcheck.journal.store import CampaignStore
 from luxcheck.model import (
@@ -824,7 +825,8 @@ def _fmt(value: Any) -> str:
 def _writer(folder: Path, key: str) -> tuple[Any, csv.DictWriter[str]]:
     spec = LAYOUT[key]
     handle = (folder / spec.name).open("w", encoding="utf-8", newline="")
-    writer = csv.DictWriter(handle, fieldnames=list(spec.columns), lineterminator="\n")
+    # every cell neutralised against spreadsheet formulas; the importer restores text cells
+    writer = SafeDictWriter(handle, fieldnames=list(spec.columns), lineterminator="\n")
     writer.writeheader()
     return handle, writer
 

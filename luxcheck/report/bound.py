@@ -11,7 +11,7 @@ its reports is not issued.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from luxcheck.report.model import ClassroomReportData, SchoolSummaryData
@@ -107,9 +107,12 @@ def write_bound_pdf(
     school: SchoolSummaryData,
     school_html: str,
     reports: Sequence[ClassroomReportData],
+    *,
+    finish: Callable[[bytes], bytes] | None = None,
 ) -> Path:
-    """Write ``schools/<school>/index.pdf``, the school's bound report; return its path."""
+    """Write ``schools/<school>/index.pdf``, the school's bound report; return its path.
+    ``finish``: the laboratory's PDF signature (``SigningSetup.sign_pdf``)."""
     html_path = pages.school_path(school.school.school_id)
     pdf_path = pages.school_path(school.school.school_id, ".pdf")
-    write_pdf(bound_html(pages, school, school_html, reports), html_path, pdf_path)
+    write_pdf(bound_html(pages, school, school_html, reports), html_path, pdf_path, finish=finish)
     return pdf_path

@@ -8,6 +8,7 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from luxcheck.journal.csv_safe import safe_row
 from luxcheck.report.files import write_atomic
 from luxcheck.report.format import Formatter
 from luxcheck.report.model import ClassroomSummary
@@ -96,14 +97,15 @@ def export_rows(
 def write_csv(path: Path, rows: Iterable[Sequence[str]]) -> None:
     """CSV in UTF-8 with a byte-order mark (so that Excel opens Chinese text correctly).
 
-    A cell starting with ``= + - @`` is prefixed with ``'`` so that a spreadsheet never runs
-    it as a formula (CSV injection) — except plain numbers, which stay numbers.
+    A text cell starting with ``= + - @``, a tab or a carriage return is prefixed with ``'``
+    so that a spreadsheet never runs it as a formula (CSV injection) — plain numbers stay
+    numbers (:func:`luxcheck.journal.csv_safe.neutralise`).
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(EXPORT_COLUMNS)
     for row in rows:
-        writer.writerow([_csv_safe(cell) for cell in row])
+        writer.writerow(safe_row(row))
     write_atomic(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"))
 
 
@@ -140,12 +142,3 @@ def write_xlsx(path: Path, rows: Iterable[Sequence[str]]) -> None:
     buffer = io.BytesIO()
     book.save(buffer)
     write_atomic(path, buffer.getvalue())
-
-
-def _csv_safe(cell: str) -> str:
-    if cell and cell[0] in "=+-@\t\r":
-        try:
-            float(cell)
-        except ValueError:
-            return "'" + cell
-    return cell

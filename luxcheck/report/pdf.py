@@ -4,7 +4,7 @@ HTML to PDF with WeasyPrint."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from luxcheck.errors import InputError
@@ -41,10 +41,19 @@ def _css_string(text: str) -> str:
 
 
 # --------------------------------------------------------------------------- PDF
-def write_pdf(html_text: str, html_path: Path, pdf_path: Path) -> None:
+def write_pdf(
+    html_text: str,
+    html_path: Path,
+    pdf_path: Path,
+    *,
+    attachments: Mapping[str, bytes] | None = None,
+    finish: Callable[[bytes], bytes] | None = None,
+) -> bytes:
     """Render ``html_text`` (as if saved at ``html_path``) to ``pdf_path`` with WeasyPrint.
 
-    Needs the ``pdf`` extra (WeasyPrint) and, for speed, HarfBuzz-Subset
+    ``attachments`` (name to content) are embedded as files of the PDF; ``finish`` turns the
+    rendered bytes into the bytes written (the laboratory's signature). Returns what was
+    written. Needs the ``pdf`` extra (WeasyPrint) and, for speed, HarfBuzz-Subset
     (Debian ``libharfbuzz-subset0``).
     """
     try:
@@ -55,5 +64,13 @@ def write_pdf(html_text: str, html_path: Path, pdf_path: Path) -> None:
         ) from exc
     document = weasyprint.HTML(string=html_text, base_url=str(html_path))
     buffer = io.BytesIO()
-    document.write_pdf(buffer)
-    write_atomic(pdf_path, buffer.getvalue())
+    files = [
+        weasyprint.Attachment(file_obj=io.BytesIO(data), name=name)
+        for name, data in sorted((attachments or {}).items())
+    ]
+    document.write_pdf(buffer, attachments=files or None)
+    data = buffer.getvalue()
+    if finish is not None:
+        data = finish(data)
+    write_atomic(pdf_path, data)
+    return data

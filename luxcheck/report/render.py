@@ -11,6 +11,7 @@ import concurrent.futures
 import dataclasses
 import datetime as dt
 import functools
+import hashlib
 import json
 import multiprocessing
 import shutil
@@ -32,15 +33,28 @@ from luxcheck.report.model import (
 )
 from luxcheck.report.pages import ClassroomPages
 from luxcheck.report.pdf import page_css, write_pdf
+from luxcheck.report.signing import SigningSetup
 from luxcheck.report.templates import templates_fingerprint
+from luxcheck.report.verification import PDF_ATTACHMENT
 from luxcheck.resources import reports_dir
 
 MANIFEST_NAME = ".luxcheck-manifest.json"
 
 
-def _report_key(report: ClassroomReportData, lang: str, pdf: bool, fmt: str) -> str:
+def _report_key(
+    report: ClassroomReportData, lang: str, pdf: bool, fmt: str, signing: SigningSetup | None
+) -> str:
     keyed = dataclasses.replace(report, issued_on=dt.date(1970, 1, 1))
-    return content_key(keyed, lang, str(pdf), fmt, templates_fingerprint())
+    sealed = signing.key(report.classroom.classroom_id) if signing else "unsigned"
+    return content_key(keyed, lang, str(pdf), fmt, sealed, templates_fingerprint())
+
+
+def _sha256(path: Path) -> str | None:
+    """The SHA-256 of a file, or None when there is none."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -59,41 +73,99 @@ class RenderSummary:
 
 _WORKER: ClassroomPages | None = None
 _WORKER_PDF = False
+_WORKER_SIGNING: SigningSetup | None = None
 
 
 def _init_worker(
-    out_dir: str, lang: str, fmt: str, backgrounds: dict[str, tuple[str, AxesGeometry]], pdf: bool
+    out_dir: str,
+    lang: str,
+    fmt: str,
+    backgrounds: dict[str, tuple[str, AxesGeometry]],
+    pdf: bool,
+    signing: SigningSetup | None,
 ) -> None:
-    global _WORKER, _WORKER_PDF
+    global _WORKER, _WORKER_PDF, _WORKER_SIGNING
     import matplotlib
 
     matplotlib.use("Agg")
     _WORKER = ClassroomPages(Path(out_dir), lang, figure_format=fmt, backgrounds=backgrounds)
     _WORKER_PDF = pdf
+    _WORKER_SIGNING = signing
 
 
-def _render_task(report: ClassroomReportData) -> str:
+def _render_task(report: ClassroomReportData) -> tuple[str, dict[str, str]]:
     assert _WORKER is not None
-    return _render_or_reason(_WORKER, report, _WORKER_PDF)
+    return _render_or_reason(_WORKER, report, _WORKER_PDF, _WORKER_SIGNING)
 
 
-def _render_or_reason(pages: ClassroomPages, report: ClassroomReportData, pdf: bool) -> str:
-    """Render one classroom; "" when done, else why it could not be (the campaign goes on)."""
+def _render_or_reason(
+    pages: ClassroomPages,
+    report: ClassroomReportData,
+    pdf: bool,
+    signing: SigningSetup | None,
+) -> tuple[str, dict[str, str]]:
+    """Render one classroom: ("", the files written) when done, else why it could not be
+    (the campaign goes on)."""
     try:
-        _render_classroom(pages, report, pdf)
+        return "", _render_classroom(pages, report, pdf, signing)
     except LuxcheckError as exc:
-        return str(exc)
-    return ""
+        return str(exc), {}
 
 
-def _render_classroom(pages: ClassroomPages, report: ClassroomReportData, pdf: bool) -> str:
+def _render_classroom(
+    pages: ClassroomPages,
+    report: ClassroomReportData,
+    pdf: bool,
+    signing: SigningSetup | None = None,
+) -> dict[str, str]:
+    """Render (and sign) one classroom's files; their SHA-256s by path (relative to the output
+    folder), for the manifest."""
     school_id, room_id = report.school.school_id, report.classroom.classroom_id
-    html_path = pages.classroom_path(school_id, room_id)
-    text = pages.render_classroom(report)
-    write_atomic(html_path, text.encode("utf-8"))
-    if pdf:
-        write_pdf(text, html_path, pages.classroom_path(school_id, room_id, ".pdf"))
-    return room_id
+    hints = {
+        "issued_on": report.issued_on.isoformat(),
+        "lang": pages.lang,
+        "profile": report.profile_id,
+    }
+    return _write_page(
+        pages.render_classroom(report),
+        pages.classroom_path(school_id, room_id),
+        pages.classroom_path(school_id, room_id, ".pdf") if pdf else None,
+        pages.out_dir,
+        signing,
+        signing.number(room_id) if signing is not None else None,
+        hints,
+    )
+
+
+def _write_page(
+    text: str,
+    html_path: Path,
+    pdf_path: Path | None,
+    out_dir: Path,
+    signing: SigningSetup | None,
+    report_number: str | None,
+    hints: dict[str, str],
+) -> dict[str, str]:
+    """Write a page as HTML (and PDF), signed by the laboratory when ``signing`` is given (the
+    PDF embeds the HTML's signed statement); the SHA-256s of the files by relative path."""
+    attachments: dict[str, bytes] = {}
+    if signing is not None:
+        text, block = signing.sign_html(text, html_path, report_number, hints)
+        attachments[PDF_ATTACHMENT] = block.to_json_text().encode("utf-8")
+    data = text.encode("utf-8")
+    write_atomic(html_path, data)
+    root = out_dir.resolve()
+    written = {str(html_path.relative_to(root)): hashlib.sha256(data).hexdigest()}
+    if pdf_path is not None:
+        pdf_data = write_pdf(
+            text,
+            html_path,
+            pdf_path,
+            attachments=attachments,
+            finish=signing.sign_pdf if signing is not None else None,
+        )
+        written[str(pdf_path.relative_to(root))] = hashlib.sha256(pdf_data).hexdigest()
+    return written
 
 
 def _copy_static(out_dir: Path, pages: ClassroomPages) -> None:
@@ -142,13 +214,16 @@ def render_campaign(
     progress: Callable[[int, int], None] | None = None,
     unreported: Sequence[tuple[str, str]] = (),
     laboratories: Mapping[str, tuple[str, ...]] | None = None,
+    signing: SigningSetup | None = None,
 ) -> RenderSummary:
     """Write every report of a campaign into ``out_dir``.
 
     Output: ``index.html`` (dashboard), ``schools/<school>/index.html`` (school summaries),
     ``schools/<school>/<classroom>.html`` (+ ``.pdf`` with ``pdf=True``), ``figures/``,
     ``static/``, ``verdicts.csv``. A classroom whose content key (data, language, templates,
-    format) is unchanged since the last run is not re-rendered unless ``force``.
+    format, signing key and report number) is unchanged since the last run, and whose files are
+    byte for byte those the last run wrote (their SHA-256s are in the manifest: a truncated or
+    edited file is rendered again), is not re-rendered unless ``force``.
 
     Parameters
     ----------
@@ -164,6 +239,9 @@ def render_campaign(
     laboratories
         The laboratories that measured each classroom (by id), for the dashboard's laboratory
         column and filter (a campaign of many laboratories).
+    signing
+        Sign every classroom report (HTML: its visible content; PDF: PAdES) with the
+        laboratory's key, and put a QR code on it (:class:`SigningSetup`); None: unsigned.
     """
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
@@ -180,21 +258,23 @@ def render_campaign(
     _copy_static(out, pages)
     backgrounds = _backgrounds(pages, (r.figures for r in items))
     manifest_path = inside(out, MANIFEST_NAME)
-    manifest: dict[str, str] = {}
-    if manifest_path.exists() and not force:
-        try:
-            manifest = dict(json.loads(manifest_path.read_text(encoding="utf-8")))
-        except (ValueError, TypeError):
-            manifest = {}
+    old_keys, old_files = ({}, {}) if force else _read_manifest(manifest_path)
     todo: list[ClassroomReportData] = []
     keys: dict[str, str] = {}
+    files: dict[str, str] = {}
     for report in items:
         rel = pages.classroom_path(report.school.school_id, report.classroom.classroom_id)
         rel_name = str(rel.relative_to(out.resolve()))
-        key = _report_key(report, lang, pdf, figure_format)
+        key = _report_key(report, lang, pdf, figure_format, signing)
         keys[rel_name] = key
-        pdf_ok = not pdf or rel.with_suffix(".pdf").exists()
-        if manifest.get(rel_name) == key and rel.exists() and pdf_ok:
+        outputs = [rel, rel.with_suffix(".pdf")] if pdf else [rel]
+        names = [str(p.relative_to(out.resolve())) for p in outputs]
+        # trust no existing file: each must be byte for byte what the last run wrote
+        if old_keys.get(rel_name) == key and all(
+            old_files.get(n) is not None and _sha256(p) == old_files[n]
+            for n, p in zip(names, outputs, strict=True)
+        ):
+            files.update((n, old_files[n]) for n in names)
             continue
         todo.append(report)
     total, done = len(items), len(items) - len(todo)
@@ -204,7 +284,9 @@ def render_campaign(
     if jobs <= 1 or len(todo) <= 1:
         reasons = []
         for report in todo:
-            reasons.append(_render_or_reason(pages, report, pdf))
+            reason, written = _render_or_reason(pages, report, pdf, signing)
+            reasons.append(reason)
+            files.update(written)
             done += 1
             if progress:
                 progress(done, total)
@@ -214,12 +296,13 @@ def render_campaign(
             max_workers=jobs,
             mp_context=context,
             initializer=_init_worker,
-            initargs=(str(out), lang, figure_format, backgrounds, pdf),
+            initargs=(str(out), lang, figure_format, backgrounds, pdf, signing),
             max_tasks_per_child=200 if pdf else None,
         ) as pool:
             reasons = []
-            for reason in pool.map(_render_task, todo, chunksize=4):
+            for reason, written in pool.map(_render_task, todo, chunksize=4):
                 reasons.append(reason)
+                files.update(written)
                 done += 1
                 if progress:
                     progress(done, total)
@@ -240,11 +323,19 @@ def render_campaign(
             campaign, school, tuple(s for s in summaries if s.school_id == school_id)
         )
         text = pages.render_school(data)
-        path = pages.school_path(school_id)
-        write_atomic(path, text.encode("utf-8"))
+        files.update(
+            _write_page(
+                text, pages.school_path(school_id), None, out, signing, None, {"lang": lang}
+            )
+        )
         if pdf:  # the bound report: cover, school summary, every classroom report
             rooms = [r for r in items if r.school.school_id == school_id]
-            write_bound_pdf(pages, data, text, rooms)
+            bound = write_bound_pdf(
+                pages, data, text, rooms, finish=signing.sign_pdf if signing else None
+            )
+            files[str(bound.relative_to(out.resolve()))] = hashlib.sha256(
+                bound.read_bytes()
+            ).hexdigest()
     dashboard = CampaignDashboardData(
         campaign,
         tuple(school for _sid, school in sorted(schools.items())),
@@ -253,15 +344,32 @@ def render_campaign(
         items[0].packs if items else (),
         tuple(failed),
     )
-    text = pages.render_dashboard(dashboard)
     index = inside(out, "index.html")
-    write_atomic(index, text.encode("utf-8"))
-    if pdf:
-        write_pdf(text, index, inside(out, "index.pdf"))
+    _write_page(
+        pages.render_dashboard(dashboard),
+        index,
+        inside(out, "index.pdf") if pdf else None,
+        out,
+        signing,
+        None,
+        {"lang": lang},
+    )
     rows = export_rows(
         campaign.campaign_id, {k: v.name for k, v in schools.items()}, summaries, lang
     )
     write_csv(inside(out, "verdicts.csv"), rows)
     write_xlsx(inside(out, "verdicts.xlsx"), rows)
-    write_atomic(manifest_path, json.dumps(keys, indent=0, sort_keys=True).encode())
+    manifest = {"keys": keys, "files": files}
+    write_atomic(manifest_path, json.dumps(manifest, indent=0, sort_keys=True).encode())
     return RenderSummary(out, total, len(todo), total - len(todo), pdf, index, tuple(failed))
+
+
+def _read_manifest(path: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """The content keys and file SHA-256s of the last run (empty when unreadable or of an
+    older form, so that everything is rendered again)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        keys, files = data["keys"], data["files"]
+        return {str(k): str(v) for k, v in keys.items()}, {str(k): str(v) for k, v in files.items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}, {}

@@ -685,19 +685,23 @@ def test_cli_report_and_verify(
     filled: CampaignStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`luxcheck report` (judged by the compliance engine) writes the campaign; `luxcheck
-    verify` exits 0 on the untouched store and 1 after a new reading; a file without
-    provenance exits 2."""
+    verify` of an unsigned report checks the campaign (digest and items match) but exits 1,
+    since no laboratory signature holds; after a new reading the digest mismatches; a file
+    that is no report exits 2."""
     out = tmp_path / "out"
     assert main(["report", str(filled.path), "--out", str(out), "--jobs", "1"]) == 0
     assert "3 classroom reports (3 rendered, 0 unchanged)" in capsys.readouterr().out
     report = out / "schools/S01/R101.html"
-    assert main(["verify", str(report), "--campaign", str(filled.path)]) == 0
-    assert "OK: SHA-256" in capsys.readouterr().out
+    assert main(["verify", str(report), "--campaign", str(filled.path)]) == 1
+    printed = capsys.readouterr().out
+    assert "carries no laboratory signature" in printed
+    assert "campaign: OK: SHA-256" in printed
+    assert "items and" in printed and "match the results recomputed" in printed
     filled.add_reading(IlluminanceReading("late", "SE1", T0, None, illuminance_lx=1.0))
     assert main(["verify", str(report), "--campaign", str(filled.path)]) == 1
     assert "MISMATCH for classroom R101" in capsys.readouterr().out
     assert main(["verify", str(out / "verdicts.csv"), "--campaign", str(filled.path)]) == 2
-    assert "no luxcheck provenance" in capsys.readouterr().err
+    assert "not a report" in capsys.readouterr().err
 
 
 def test_report_renders_a_room_whose_glare_readings_are_refused(

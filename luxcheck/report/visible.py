@@ -1,0 +1,413 @@
+"""What a reader sees in an HTML report, and the laboratory's signature over it.
+
+A report's *visible content* is the text a person reads, one line per block (a paragraph, a
+heading, a list item, a table row with its cells joined by `` | ``), whitespace normalised
+(:func:`visible_lines`). Script and style text is no reading matter, but it can change what the
+page shows, so it is covered by the *structure digest*: a SHA-256 over the whole document with
+every run of white space made one space (every tag, attribute, script, style and comment
+counts; only re-indentation does not). Local files the page draws on (stylesheets, figures,
+scripts) are covered by their SHA-256s.
+
+:func:`sign_html` builds the *statement* (the report number, date, language, provenance,
+structure digest, resource digests and visible lines), signs it with the laboratory's key
+(a detached CMS signature, :mod:`luxcheck.report.signing`), fills the template's QR slot with a
+QR code of the report number, the signature's SHA-256 and the laboratory's verification URL,
+and puts the signature block (``<script type="application/json" id="luxcheck-signature">``) at
+the template's marker. :func:`read_signed_html` undoes exactly those two insertions and recomputes
+everything from the file as it is, so an edited verdict word or number no longer matches.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import html.parser
+import json
+import os
+import re
+import urllib.parse
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from luxcheck.errors import InputError
+from luxcheck.report.format import LANGUAGES, translations
+
+#: Where the template asks for the signature block (replaced by it when signed).
+SIGNATURE_MARKER = "<!-- luxcheck:signature -->"
+#: The QR slot the template leaves empty (filled when signed).
+QR_SLOT = '<div class="report-qr" id="luxcheck-qr"></div>'
+FORMAT = "luxcheck-visible-signature:v1"
+#: The report number of a report that is not (yet) issued.
+DRAFT = "DRAFT"
+
+_SIGNATURE_RE = re.compile(
+    r'<script type="application/json" id="luxcheck-signature">(.*?)</script>', re.S
+)
+_QR_RE = re.compile(r'<div class="report-qr" id="luxcheck-qr">(.*?)</div>', re.S)
+_SPACE_RE = re.compile(r"\s+")
+
+# fmt: off
+#: Elements that start and end a line of visible text.
+_BLOCKS = frozenset((
+    "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details",
+    "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3",
+    "h4", "h5", "h6", "head", "header", "hr", "html", "li", "main", "nav", "ol", "p", "pre",
+    "section", "summary", "table", "tbody", "tfoot", "thead", "title", "tr", "ul",
+))
+_CELLS = frozenset(("td", "th"))
+#: Elements whose text is not read (but is part of the structure digest).
+_UNREAD = frozenset(("script", "style", "template"))
+_VOID = frozenset((
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+    "source", "track", "wbr",
+))
+# fmt: on
+#: Attributes that name a local file the page draws on.
+_RESOURCE_ATTRS = {"link": "href", "script": "src", "img": "src", "image": "href"}
+
+
+def _normal(text: str) -> str:
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+@dataclass
+class PageContent:
+    """The visible lines, structure digest and local resources of an HTML document."""
+
+    lines: list[tuple[str, str]] = field(default_factory=list)  # (item key, text)
+    structure: str = ""
+    resources: list[str] = field(default_factory=list)
+
+
+class _Reader(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.content = PageContent()
+        self._line: list[str] = []
+        self._cells = 0
+        self._unread = 0
+        self._keys: list[tuple[str, str]] = []  # (tag, data-requirement)
+
+    # lines -----------------------------------------------------------------------------
+    def _flush(self) -> None:
+        text = _normal("".join(self._line))
+        if text:
+            key = next((k for _tag, k in reversed(self._keys) if k), "")
+            self.content.lines.append((key, text))
+        self._line = []
+        self._cells = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        wanted = _RESOURCE_ATTRS.get(tag)
+        if wanted and attributes.get(wanted):
+            self.content.resources.append(str(attributes[wanted]))
+        if tag in _UNREAD:
+            self._unread += 1
+            return
+        if tag in _BLOCKS:
+            self._flush()
+        elif tag in _CELLS:
+            if self._cells:
+                self._line.append(" | ")
+            self._cells += 1
+        if tag not in _VOID:
+            self._keys.append((tag, attributes.get("data-requirement") or ""))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _UNREAD:
+            self._unread = max(0, self._unread - 1)
+            return
+        if tag in _BLOCKS:
+            self._flush()
+        for index in range(len(self._keys) - 1, -1, -1):
+            if self._keys[index][0] == tag:
+                del self._keys[index:]
+                break
+
+    def handle_data(self, data: str) -> None:
+        if not self._unread:  # script or style text: covered by the structure digest only
+            self._line.append(data)
+
+    def result(self) -> PageContent:
+        self.close()
+        self._flush()
+        return self.content
+
+
+def page_content(text: str) -> PageContent:
+    """The visible lines, structure digest and local resources of ``text`` (an HTML document)."""
+    reader = _Reader()
+    reader.feed(text)
+    content = reader.result()
+    content.structure = hashlib.sha256(_normal(text).encode("utf-8")).hexdigest()
+    return content
+
+
+def visible_lines(text: str) -> list[str]:
+    """The text a person reads in an HTML document, one normalised line per block."""
+    return [line for _key, line in page_content(text).lines]
+
+
+def _local(reference: str) -> str | None:
+    """A reference to a file beside the page (no scheme, no data URI), without query."""
+    parsed = urllib.parse.urlsplit(reference)
+    if parsed.scheme or parsed.netloc or not parsed.path:
+        return None
+    return urllib.parse.unquote(parsed.path)
+
+
+def resource_digests(references: Iterable[str], base_dir: Path) -> list[tuple[str, str | None]]:
+    """``(reference, SHA-256 or None when the file is not there)`` of every local reference."""
+    out: list[tuple[str, str | None]] = []
+    for reference in dict.fromkeys(references):
+        path = _local(reference)
+        if path is None:
+            continue
+        # lexically (the page's folder may not exist yet when it is signed)
+        target = Path(os.path.normpath(base_dir / path))
+        out.append(
+            (
+                reference,
+                hashlib.sha256(target.read_bytes()).hexdigest() if target.is_file() else None,
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- the statement
+@dataclass(frozen=True)
+class Statement:
+    """What the laboratory signs for an HTML report (and attaches to its PDF)."""
+
+    report_number: str
+    verify_url: str | None
+    hints: Mapping[str, str]  # issued_on, lang, profile: what a recomputation needs
+    structure: str
+    resources: tuple[tuple[str, str | None], ...]
+    lines: tuple[tuple[str, str], ...]
+
+    def encode(self) -> bytes:
+        """The exact bytes signed: one field a line, every value JSON-quoted."""
+        out = [FORMAT, f"number {json.dumps(self.report_number)}"]
+        out.append(f"verify-url {json.dumps(self.verify_url)}")
+        out += [f"hint {json.dumps(k)} {json.dumps(v)}" for k, v in sorted(self.hints.items())]
+        out.append(f"structure {self.structure}")
+        out += [f"resource {json.dumps(r)} {json.dumps(d)}" for r, d in self.resources]
+        out += [f"line {json.dumps(k)} {json.dumps(t, ensure_ascii=False)}" for k, t in self.lines]
+        return ("\n".join(out) + "\n").encode("utf-8")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "report_number": self.report_number,
+            "verify_url": self.verify_url,
+            "hints": dict(sorted(self.hints.items())),
+            "structure": self.structure,
+            "resources": [list(r) for r in self.resources],
+            "lines": [list(line) for line in self.lines],
+        }
+
+    @staticmethod
+    def from_json(data: Any, source: str) -> Statement:
+        try:
+            if data["format"] != FORMAT:
+                raise InputError(f"unknown signature format {data['format']!r}", source=source)
+            return Statement(
+                report_number=str(data["report_number"]),
+                verify_url=None if data["verify_url"] is None else str(data["verify_url"]),
+                hints={str(k): str(v) for k, v in data["hints"].items()},
+                structure=str(data["structure"]),
+                resources=tuple(
+                    (str(r), None if d is None else str(d)) for r, d in data["resources"]
+                ),
+                lines=tuple((str(k), str(t)) for k, t in data["lines"]),
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            if isinstance(exc, InputError):
+                raise
+            raise InputError(f"the signature block is malformed ({exc!r})", source=source) from exc
+
+
+@dataclass(frozen=True)
+class SignatureBlock:
+    """The signed statement and its detached CMS signature, as embedded in a report."""
+
+    statement: Statement
+    cms: bytes
+
+    @property
+    def digest(self) -> str:
+        """The SHA-256 of the signature: what the QR code and ``verify`` print."""
+        return hashlib.sha256(self.cms).hexdigest()
+
+    def to_json_text(self) -> str:
+        data = self.statement.to_json()
+        data["signature_sha256"] = self.digest
+        data["cms"] = base64.b64encode(self.cms).decode("ascii")
+        # "<" escaped so that no text of the report can close the script element
+        return json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
+
+    @staticmethod
+    def from_json_text(text: str, source: str) -> SignatureBlock:
+        try:
+            data = json.loads(text)
+            cms = base64.b64decode(data["cms"], validate=True)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"the signature block is malformed ({exc})", source=source) from exc
+        return SignatureBlock(Statement.from_json(data, source), cms)
+
+
+def qr_text(report_number: str, signature_digest: str, verify_url: str | None) -> str:
+    """What the QR code says: the lab's verification URL with the report number and signature
+    digest as query, or (without a URL) a plain record of the two."""
+    if verify_url:
+        query = urllib.parse.urlencode({"report": report_number, "sig": signature_digest})
+        return f"{verify_url}{'&' if '?' in verify_url else '?'}{query}"
+    return f"luxcheck-report:v1;number={report_number};sig=sha256:{signature_digest}"
+
+
+def qr_markup(report_number: str, signature_digest: str, verify_url: str | None, lang: str) -> str:
+    """The QR slot's content: the code as an SVG image, and under it the report number (or
+    the word for a draft) and the start of the signature digest, in ``lang``."""
+    import segno
+
+    _ = translations(lang if lang in LANGUAGES else "zh").gettext
+    # a fixed mask pattern (ISO/IEC 18004 allows any of the eight): segno's search for the best
+    # one is most of the time a code takes, and every mask reads alike on a printed page
+    content = qr_text(report_number, signature_digest, verify_url)
+    code = segno.make(content, error="m", micro=False, mask=0)
+    uri = code.svg_data_uri(scale=2, border=2)
+    number = _("Draft") if report_number == DRAFT else report_number
+    caption = _("Signature SHA-256 {digest}").format(digest=f"{signature_digest[:16]}…")
+    alt = _("Verification QR code")
+    return (
+        f'<img class="qr" src="{html.escape(uri)}" alt="{html.escape(alt)}">'
+        f'<span class="qr-text">{html.escape(number)} · {html.escape(caption)}</span>'
+    )
+
+
+# --------------------------------------------------------------------------- sign / read
+def sign_html(
+    text: str,
+    sign: Any,
+    *,
+    base_dir: Path,
+    report_number: str | None,
+    verify_url: str | None,
+    hints: Mapping[str, str],
+) -> tuple[str, SignatureBlock]:
+    """Sign the visible content of ``text`` (an HTML report saved in ``base_dir``).
+
+    Parameters
+    ----------
+    sign
+        ``bytes -> CMS bytes`` (:meth:`luxcheck.report.signing.LabSigner.sign_data`).
+    report_number
+        The issued report number, or None for a draft (the QR code then says ``DRAFT``).
+    hints
+        What a recomputation from the campaign file needs (report date, language, profile).
+
+    Returns
+    -------
+    The signed HTML and its signature block.
+    """
+    if text.count(SIGNATURE_MARKER) != 1 or text.count(QR_SLOT) != 1:
+        raise InputError("the template lacks the signature marker or the QR slot (one each)")
+    content = page_content(text)
+    statement = Statement(
+        report_number=report_number or DRAFT,
+        verify_url=verify_url,
+        hints=dict(hints),
+        structure=content.structure,
+        resources=tuple(resource_digests(content.resources, base_dir)),
+        lines=tuple(content.lines),
+    )
+    block = SignatureBlock(statement, sign(statement.encode()))
+    signed = text.replace(
+        QR_SLOT,
+        QR_SLOT.replace("></div>", ">")
+        + qr_markup(statement.report_number, block.digest, verify_url, hints.get("lang", "zh"))
+        + "</div>",
+    ).replace(
+        SIGNATURE_MARKER,
+        f'<script type="application/json" id="luxcheck-signature">{block.to_json_text()}</script>',
+    )
+    return signed, block
+
+
+@dataclass(frozen=True)
+class ReadPage:
+    """An HTML report as found: its signature block and what it shows now."""
+
+    block: SignatureBlock
+    content: PageContent
+    qr_ok: bool
+
+
+def read_signed_html(text: str, source: str) -> ReadPage:
+    """Take the signature block and QR code out of ``text`` and recompute its content.
+
+    Raises
+    ------
+    InputError
+        No signature block (an unsigned report), or more than one.
+    """
+    blocks = _SIGNATURE_RE.findall(text)
+    if not blocks:
+        raise InputError("this HTML file carries no laboratory signature", source=source)
+    if len(blocks) > 1:
+        raise InputError("this HTML file carries more than one signature block", source=source)
+    block = SignatureBlock.from_json_text(blocks[0], source)
+    original = _SIGNATURE_RE.sub(lambda _m: SIGNATURE_MARKER, text, count=1)
+    slots = _QR_RE.findall(original)
+    statement = block.statement
+    expected = qr_markup(
+        statement.report_number,
+        block.digest,
+        statement.verify_url,
+        statement.hints.get("lang", "zh"),
+    )
+    qr_ok = slots == [expected]
+    if len(slots) == 1:
+        original = _QR_RE.sub(lambda _m: QR_SLOT, original, count=1)
+    return ReadPage(block, page_content(original), qr_ok)
+
+
+def reader_lines(text: str) -> tuple[tuple[str, str], ...]:
+    """The visible lines of an HTML report as a reader sees them, without the QR code's
+    caption (which is not part of what was signed)."""
+    try:
+        return tuple(read_signed_html(text, "report").content.lines)
+    except InputError:
+        return tuple(page_content(text).lines)
+
+
+def first_differences(
+    expected: Iterable[str],
+    shown: Iterable[str],
+    labels: tuple[str, str] = ("signed", "shown"),
+    limit: int = 6,
+) -> list[str]:
+    """The first lines that differ between what was expected (signed) and what the file shows,
+    each labelled (difflib)."""
+    import difflib
+
+    width = max(len(label) for label in labels)
+    out: list[str] = []
+    for line in difflib.unified_diff(list(expected), list(shown), lineterm="", n=0):
+        if line.startswith(("---", "+++", "@@")):
+            continue
+        label = labels[0] if line[0] == "-" else labels[1]
+        out.append(f"    {label:<{width}}: {line[1:]}")
+        if len(out) >= limit:
+            break
+    return out
