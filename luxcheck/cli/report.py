@@ -267,11 +267,14 @@ def _sign_off(role: str, campaign: Path, args: argparse.Namespace) -> int:
         )
     with open_campaign(campaign) as store:
         built, unreported = _reports(store, args, lab)
-        for room, reason in unreported:
-            raise InputError(f"classroom {room} cannot be reported: {reason}", source=str(campaign))
+        blocked = dict(unreported)
         reports = {r.classroom.classroom_id: r for r in built}
-        wanted = sorted(reports) if args.all else args.classroom
+        wanted = sorted([*reports, *blocked]) if args.all else args.classroom
         for room in wanted:
+            if room in blocked:  # nothing is signed off while a wanted report cannot be made
+                raise InputError(
+                    f"classroom {room} cannot be reported: {blocked[room]}", source=str(campaign)
+                )
             if room not in reports:
                 raise InputError(f"no classroom {room!r} in the campaign", source=str(campaign))
         with store.transaction():  # all of them or none

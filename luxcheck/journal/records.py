@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -57,11 +57,10 @@ def _cell(value: object) -> object:
 class RecordsMixin:
     """Environment records, report numbers and sign-offs of a campaign file."""
 
+    # the store's connection, path and transactions (luxcheck.journal.store.CampaignStore)
     _db: sqlite3.Connection
     path: Path
-
-    def transaction(self) -> contextlib.AbstractContextManager[None]:  # pragma: no cover
-        raise NotImplementedError  # provided by CampaignStore
+    transaction: Callable[[], contextlib.AbstractContextManager[None]]
 
     def _append(self, table: str, columns: Sequence[str], values: Sequence[Any], what: str) -> None:
         try:
