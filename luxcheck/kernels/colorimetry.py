@@ -53,7 +53,6 @@ from functools import cache, lru_cache
 
 import numpy as np
 import numpy.typing as npt
-from scipy.interpolate import CubicSpline
 
 from luxcheck.errors import InputError
 from luxcheck.kernels import cie_tables as tables
@@ -235,6 +234,8 @@ def _resampling_matrix(wl_key: bytes, target_key: bytes) -> FloatArray:
     if uniform:
         matrix[inside] = _sprague_matrix(wl, target[inside])
     else:
+        from scipy.interpolate import CubicSpline  # lazily: non-uniform grids only
+
         spline = CubicSpline(wl, np.eye(wl.size), axis=0, bc_type="not-a-knot")
         matrix[inside] = spline(target[inside])
     # Declared extrapolation: the edge value (constant), as colour-science does.

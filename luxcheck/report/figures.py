@@ -19,16 +19,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
 import numpy as np
 import numpy.typing as npt
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import Normalize
-from matplotlib.figure import Figure
-from matplotlib.path import Path as MplPath
-from matplotlib.tri import Triangulation
 
 from luxcheck.report.model import (
     GridSurface,
@@ -36,6 +30,9 @@ from luxcheck.report.model import (
     PlanePoints,
 )
 from luxcheck.resources import reports_dir
+
+if TYPE_CHECKING:  # matplotlib is imported where a figure is drawn (start-up time of the CLI)
+    from matplotlib.figure import Figure
 
 #: Bumped whenever a figure's look changes, so cached figure files are redrawn.
 FIGURE_STYLE_VERSION = "1"
@@ -65,6 +62,13 @@ def _register_font() -> str:
     path = reports_dir() / "fonts" / FONT_FILE
     font_manager.fontManager.addfont(str(path))
     return FONT_FAMILY
+
+
+def _rc_context() -> Any:
+    """matplotlib's rc context with the report style (imports matplotlib on first use)."""
+    import matplotlib
+
+    return matplotlib.rc_context(_rc())
 
 
 def _rc() -> Any:
@@ -160,6 +164,9 @@ def _save(fig: Figure, fmt: str) -> bytes:
 
 
 def _new_figure(width_in: float, height_in: float) -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(width_in, height_in), dpi=DPI, layout=None)
     FigureCanvasAgg(fig)
     return fig
@@ -197,6 +204,8 @@ def planckian_xy(cct_K: npt.ArrayLike) -> npt.NDArray[np.float64]:
 
 def _horseshoe_rgb(grid: int = 220) -> npt.NDArray[np.float64]:
     """An RGBA image of the chromaticity gamut (approximate sRGB, for orientation only)."""
+    from matplotlib.path import Path as MplPath
+
     xs = np.linspace(0.0, 0.8, grid)
     ys = np.linspace(0.0, 0.9, grid)
     xx, yy = np.meshgrid(xs, ys)
@@ -242,7 +251,7 @@ class FigureRenderer:
     def chromaticity_background(self) -> tuple[bytes, AxesGeometry]:
         """CIE 1931 (x, y) diagram with the spectral and the Planckian locus, drawn once."""
         _ = self._
-        with matplotlib.rc_context(_rc()):
+        with _rc_context():
             fig = _new_figure(4.0, 4.0)
             ax = fig.add_axes((0.14, 0.11, 0.82, 0.84))
             ax.imshow(_horseshoe_rgb(), origin="lower", extent=(0.0, 0.8, 0.0, 0.9), aspect="auto")
@@ -285,7 +294,7 @@ class FigureRenderer:
     def flicker_background(self, curves: Sequence[LimitCurve]) -> tuple[bytes, AxesGeometry]:
         """Percent flicker against frequency (log-log) with the caller's limit curves."""
         _ = self._
-        with matplotlib.rc_context(_rc()):
+        with _rc_context():
             fig = _new_figure(5.0, 3.2)
             ax = fig.add_axes((0.12, 0.14, 0.62, 0.76))
             ax.set_xscale("log")
@@ -327,7 +336,7 @@ class FigureRenderer:
         The room, the points and their values are overlaid in the HTML; the frame depends only
         on the (rounded) extent, so rooms of a size class share one image.
         """
-        with matplotlib.rc_context(_rc()):
+        with _rc_context():
             span_x = abs(xlim[1] - xlim[0])
             span_y = abs(ylim[1] - ylim[0])
             fig = _new_figure(width_in, 0.75 + (width_in - 0.9) * span_y / span_x)
@@ -349,6 +358,9 @@ class FigureRenderer:
     ) -> bytes | None:
         """Filled isolux bands and isolines over a plan's axes area (transparent PNG, no axes),
         to lay over :meth:`plan_background`; None when the points span no area."""
+        from matplotlib.colors import Normalize
+        from matplotlib.tri import Triangulation
+
         values = points.value_lx
         if surface is None and (points.x_m.size < 3 or not _triangulable(points)):
             return None
@@ -395,7 +407,7 @@ class FigureRenderer:
     ) -> tuple[bytes, AxesGeometry]:
         """An empty chart frame (grid, ticks, labels, a zero line) for data overlaid in the
         HTML: spectra, waveforms and the R1–R14 bars share frames of the same ranges."""
-        with matplotlib.rc_context(_rc()):
+        with _rc_context():
             fig = _new_figure(4.6, 2.5)
             ax = fig.add_axes((0.12, 0.17, 0.84, 0.78))
             ax.set_xlim(*xlim)
@@ -414,7 +426,7 @@ class FigureRenderer:
         """Distribution of one metric over the campaign; ``marks`` are limit values taken from
         the verdicts (drawn as dashed lines)."""
         _ = self._
-        with matplotlib.rc_context(_rc()):
+        with _rc_context():
             fig = _new_figure(3.6, 2.3)
             ax = fig.add_axes((0.15, 0.2, 0.8, 0.7))
             data = np.asarray([v for v in values if math.isfinite(v)], dtype=float)

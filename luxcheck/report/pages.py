@@ -7,9 +7,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from luxcheck import __version__
 from luxcheck.compliance.verdict import Verdict
@@ -26,6 +24,9 @@ from luxcheck.report.model import (
 )
 from luxcheck.report.provenance import PROVENANCE_PREFIX, provenance_string
 from luxcheck.report.templates import environment
+
+if TYPE_CHECKING:  # jinja2 is imported where a page is rendered (start-up time of the CLI)
+    import jinja2
 
 
 class ClassroomPages(ReportFigures):
