@@ -1,10 +1,10 @@
 """Report figures with matplotlib's object-oriented API (Agg; PNG or SVG bytes).
 
-Speed: no pyplot, no ``bbox_inches="tight"``; the figures whose
-artists only change data (spectrum, CRI bars, waveform) are built once per renderer and updated
-in place; the CIE 1931 diagram and the flicker limit chart are drawn once as *backgrounds* whose
-axes geometry is returned, so that the measured point is overlaid in the HTML (an inline SVG
-marker) without redrawing anything.
+Speed: the isolux layer is rasterised in numpy (:mod:`luxcheck.report.raster`); no pyplot, no
+``bbox_inches="tight"``; the figures whose artists only change data (spectrum, CRI bars,
+waveform) are built once per renderer and updated in place; the CIE 1931 diagram and the
+flicker limit chart are drawn once as *backgrounds* whose axes geometry is returned, so that the
+measured point is overlaid in the HTML (an inline SVG marker) without redrawing anything.
 
 Figures never hold thresholds: the flicker limit curves and the histogram marks come from the
 caller (the standards packs via the verdicts). Labels go through the ``gettext`` function the
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from luxcheck.report import raster
 from luxcheck.report.model import (
     GridSurface,
     LimitCurve,
@@ -35,7 +36,7 @@ if TYPE_CHECKING:  # matplotlib is imported where a figure is drawn (start-up ti
     from matplotlib.figure import Figure
 
 #: Bumped whenever a figure's look changes, so cached figure files are redrawn.
-FIGURE_STYLE_VERSION = "1"
+FIGURE_STYLE_VERSION = "2"
 FONT_FILE = "LuxcheckSansSC-Regular.otf"
 FONT_FAMILY = "LuxcheckSansSC"
 DPI = 100
@@ -357,40 +358,29 @@ class FigureRenderer:
         geometry: AxesGeometry,
     ) -> bytes | None:
         """Filled isolux bands and isolines over a plan's axes area (transparent PNG, no axes),
-        to lay over :meth:`plan_background`; None when the points span no area."""
-        from matplotlib.colors import Normalize
-        from matplotlib.tri import Triangulation
+        to lay over :meth:`plan_background`; None when the points span no area.
 
+        With the stored surface the layer is rasterised in numpy (:mod:`luxcheck.report.raster`,
+        the bands ``contourf(levels=8)`` would draw); from the points alone (no surface stored)
+        matplotlib triangulates them."""
         values = points.value_lx
         if surface is None and (points.x_m.size < 3 or not _triangulable(points)):
             return None
         width_px = geometry.right_px - geometry.left_px
         height_px = geometry.bottom_px - geometry.top_px
+        if surface is not None:
+            return _surface_raster(points, surface, geometry, width_px, height_px)
+        from matplotlib.colors import Normalize
+        from matplotlib.tri import Triangulation
+
         fig = _new_figure(width_px / DPI, height_px / DPI)
         ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
         ax.set_axis_off()
-        if surface is not None:
-            vmin = min(float(values.min()), float(np.nanmin(surface.value_lx)))
-            vmax = max(float(values.max()), float(np.nanmax(surface.value_lx)))
-            norm = Normalize(vmin, vmax if vmax > vmin else vmin + 1.0)
-            ax.contourf(
-                surface.x_m,
-                surface.y_m,
-                surface.value_lx,
-                levels=8,
-                cmap=_CMAP,
-                norm=norm,
-                alpha=0.8,
-            )
-            ax.contour(
-                surface.x_m, surface.y_m, surface.value_lx, levels=8, colors="0.3", linewidths=0.4
-            )
-        else:
-            vmin, vmax = float(values.min()), float(values.max())
-            norm = Normalize(vmin, vmax if vmax > vmin else vmin + 1.0)
-            tri = Triangulation(points.x_m, points.y_m)
-            ax.tricontourf(tri, values, levels=8, cmap=_CMAP, norm=norm, alpha=0.8)
-            ax.tricontour(tri, values, levels=8, colors="0.3", linewidths=0.4)
+        vmin, vmax = float(values.min()), float(values.max())
+        norm = Normalize(vmin, vmax if vmax > vmin else vmin + 1.0)
+        tri = Triangulation(points.x_m, points.y_m)
+        ax.tricontourf(tri, values, levels=8, cmap=_CMAP, norm=norm, alpha=raster.BAND_ALPHA)
+        ax.tricontour(tri, values, levels=8, colors="0.3", linewidths=0.4)
         ax.set_xlim(*geometry.xlim)
         ax.set_ylim(*geometry.ylim)
         buffer = io.BytesIO()
@@ -438,6 +428,30 @@ class FigureRenderer:
             ax.set_ylabel(_("Classrooms"))
             ax.set_title(_("n = {n}").format(n=int(data.size)), fontsize=7)
             return _save(fig, self.fmt)
+
+
+def _surface_raster(
+    points: PlanePoints,
+    surface: GridSurface,
+    geometry: AxesGeometry,
+    width_px: float,
+    height_px: float,
+) -> bytes | None:
+    """The isolux layer of a stored surface, rasterised in numpy at the axes' pixel size."""
+    finite = surface.value_lx[np.isfinite(surface.value_lx)]
+    if not finite.size:
+        return None
+    cols, rows = max(1, int(width_px)), max(1, int(height_px))  # as Agg sizes its canvas
+    (x0, x1), (y0, y1) = geometry.xlim, geometry.ylim
+    centres_x = x0 + (np.arange(cols) + 0.5) / cols * (x1 - x0)
+    centres_y = y1 - (np.arange(rows) + 0.5) / rows * (y1 - y0)  # image rows from the top
+    zmin, zmax = float(finite.min()), float(finite.max())
+    vmin = min(float(points.value_lx.min()), zmin)
+    vmax = max(float(points.value_lx.max()), zmax)
+    levels = raster.contour_levels(zmin, zmax)
+    colours = raster.band_colours(levels, vmin, vmax if vmax > vmin else vmin + 1.0, _CMAP)
+    field = raster.sample_surface(surface.x_m, surface.y_m, surface.value_lx, centres_x, centres_y)
+    return raster.png_indexed(raster.band_image(field, levels), raster.palette(colours))
 
 
 def _triangulable(points: PlanePoints) -> bool:
