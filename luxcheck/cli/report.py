@@ -94,17 +94,18 @@ def run(args: argparse.Namespace) -> int:
         judged, _ = judge_campaign(
             store, profile=context.profile_id, decision_rule=context.decision_rule
         )
-        reports = list(classroom_reports(store, judged, context))
-    summary = render_campaign(
-        reports,
-        args.out,
-        lang=args.lang,
-        pdf=args.pdf,
-        jobs=args.jobs,
-        figure_format=args.figure_format,
-        force=args.force,
-        progress=ProgressBar("reports"),
-    )
+        # assembled as the workers render (a generator), so the two overlap
+        summary = render_campaign(
+            classroom_reports(store, judged, context),
+            args.out,
+            lang=args.lang,
+            pdf=args.pdf,
+            jobs=args.jobs,
+            figure_format=args.figure_format,
+            force=args.force,
+            progress=ProgressBar("reports"),
+            total=len(judged),
+        )
     print(
         f"{summary.classrooms} classroom reports ({summary.rendered} rendered, "
         f"{summary.skipped} unchanged){' with PDF' if summary.pdf else ''}; "
