@@ -83,12 +83,13 @@ def main() -> None:
         parts += [out] if script == "bench_campaign.py" else ["```", out, "```"]
     load_after = os.getloadavg()
     parts.insert(
-        5,
+        4,
         f"Load average (1, 5, 15 min) at the start {', '.join(f'{x:.1f}' for x in load_before)} "
         f"and at the end {', '.join(f'{x:.1f}' for x in load_after)} on the 2 cores: other "
         "sessions ran on the machine, so wall times are noisy; CPU times and the ratios "
         "measured in one process are the comparable figures.",
     )
+    parts.insert(4, "")
     args.out.write_text("\n".join(parts) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
 
