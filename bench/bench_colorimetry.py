@@ -8,6 +8,10 @@ Prints, measured in this process:
 - colour-science 0.4.7: the per-spectrum loop (``sd_to_XYZ`` + Ohno 2013 ``uv_to_CCT`` +
   ``colour_rendering_index``; ``colour_fidelity_index(method="ANSI/IES TM-30-18")``) on a
   subset of fresh spectra (colour-science caches results), extrapolated per spectrum to N;
+- the floor of each kernel: the unavoidable array work, the products of N spectra (test and
+  reference) with tables of the kernel's shapes (CRI: 421 x 45, the CMF and 14 samples x 3;
+  TM-30: 401 x 300, the 10-degree CMF and 99 samples x 3), and the kernel's ratio to it;
+- luxpy in the same process where it imports with the installed numpy (else why not);
 - the ratio of the two, and the peak memory of ``spectral_metrics`` over 100 000 spectra
   (in a separate process, so its maximum RSS is the kernel's own).
 
@@ -68,6 +72,39 @@ def _colour_loop(spd: np.ndarray) -> tuple[float, float]:
     return t_cri, t_tm30
 
 
+def _floors(spd: np.ndarray) -> tuple[float, float]:
+    """Best time of the matrix products no kernel of these metrics can avoid (see above)."""
+    rng = np.random.default_rng(5)
+    grid = np.concatenate([np.repeat(spd[:, :1], 20, axis=1), spd], axis=1)  # 360-780 nm
+    w_cri, w_tm30 = rng.random((421, 45)), rng.random((401, 300))
+    t_cri = _best(lambda: (grid @ w_cri, grid @ w_cri))
+    t_tm30 = _best(lambda: (spd @ w_tm30, spd @ w_tm30))
+    return t_cri, t_tm30
+
+
+def _luxpy(spd: np.ndarray) -> tuple[str, float, float]:
+    """luxpy's CIE Ra and TM-30 Rf for the spectra (one call each), or why it cannot run."""
+    try:
+        import luxpy
+    except Exception as exc:  # luxpy runs code at import that may fail on a newer numpy
+        import importlib.metadata
+
+        try:
+            version = importlib.metadata.version("luxpy")
+        except importlib.metadata.PackageNotFoundError:
+            return "luxpy: not installed", float("nan"), float("nan")
+        return (
+            f"luxpy {version}: does not import with numpy {np.__version__} "
+            f"({type(exc).__name__}: {exc})",
+            float("nan"),
+            float("nan"),
+        )
+    data = np.vstack([WL, spd])
+    t_cri = _best(lambda: luxpy.cri.spd_to_ciera(data), repeat=1)
+    t_tm30 = _best(lambda: luxpy.cri.spd_to_iesrf(data), repeat=1)
+    return f"luxpy {luxpy.__version__}", t_cri, t_tm30
+
+
 def _memory(n: int) -> tuple[float, float, float]:
     rng = np.random.default_rng(99)
     spd = np.empty((n, WL.size))
@@ -108,6 +145,8 @@ def main() -> None:
     t_all = _best(lambda: colorimetry.spectral_metrics(WL, spd, tm30=True), repeat=3)
     t_tm30 = t_all - t_cri
 
+    f_cri, f_tm30 = _floors(spd)
+    lx_name, lx_cri, lx_tm30 = _luxpy(spd)
     ref_spd, _ = random_white_leds(WL, args.ref, np.random.default_rng(7))
     c_cri, c_tm30 = _colour_loop(ref_spd)
 
@@ -130,6 +169,19 @@ def main() -> None:
         f"colour-science TM-30 (per spec.): {c_tm30 * 1e3:8.2f} ms -> {c_tm30 * n:7.2f} s for {n}"
     )
     print(f"ratio TM-30                     : {c_tm30 * n / t_tm30:8.0f}x")
+    print(
+        f"floor (array products), CRI path: {f_cri * 1e3:8.1f} ms -> luxcheck / floor "
+        f"{t_cri / f_cri:5.1f}x"
+    )
+    print(
+        f"floor (array products), TM-30   : {f_tm30 * 1e3:8.1f} ms -> luxcheck / floor "
+        f"{t_tm30 / f_tm30:5.1f}x   (target <= 2x)"
+    )
+    if lx_cri == lx_cri:
+        print(f"{lx_name} Ra: {lx_cri * 1e3:8.1f} ms -> ratio {lx_cri / t_cri:6.1f}x")
+        print(f"{lx_name} TM-30 Rf: {lx_tm30 * 1e3:8.1f} ms -> ratio {lx_tm30 / t_tm30:6.1f}x")
+    else:
+        print(lx_name)
     if args.memory_n:  # in a fresh process, so its max RSS is the kernel's own
         cmd = [sys.executable, __file__, "--memory-only", "--memory-n", str(args.memory_n)]
         print(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip())

@@ -15,13 +15,15 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = [
-    ("colorimetry (issue 4)", "bench_colorimetry.py", []),
+    ("start-up (issue 21)", "bench_startup.py", []),
+    ("colorimetry (issues 4, 21)", "bench_colorimetry.py", []),
     ("flicker (issue 5)", "bench_flicker.py", []),
     ("grids and glare (issue 6)", "bench_grids.py", []),
     ("drivers (issue 7)", "bench_drivers.py", []),
     ("compliance (issue 3)", "bench_compliance.py", []),
-    ("reports (issue 8)", "bench_reports.py", []),
-    ("whole campaign (issue 9)", "bench_campaign.py", []),
+    # PDF samples kept small: WeasyPrint takes seconds of CPU a report on the shared machine
+    ("reports (issues 8, 21)", "bench_reports.py", ["--pdf-sample", "10"]),
+    ("whole campaign (issue 9)", "bench_campaign.py", ["--pdf-rooms", "10"]),
 ]
 
 
@@ -53,6 +55,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args()
+    load_before = os.getloadavg()
     parts = [
         "# Benchmark results",
         "",
@@ -78,6 +81,15 @@ def main() -> None:
             parts.append(f"**failed** (exit {proc.returncode}):")
         # the campaign table is markdown already; the others are plain text
         parts += [out] if script == "bench_campaign.py" else ["```", out, "```"]
+    load_after = os.getloadavg()
+    parts.insert(
+        4,
+        f"Load average (1, 5, 15 min) at the start {', '.join(f'{x:.1f}' for x in load_before)} "
+        f"and at the end {', '.join(f'{x:.1f}' for x in load_after)} on the 2 cores: other "
+        "sessions ran on the machine, so wall times are noisy; CPU times and the ratios "
+        "measured in one process are the comparable figures.",
+    )
+    parts.insert(4, "")
     args.out.write_text("\n".join(parts) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
 

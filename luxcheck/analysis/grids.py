@@ -23,7 +23,6 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy.interpolate import RegularGridInterpolator
 
 from luxcheck.errors import InputError
 from luxcheck.kernels.grids import check_illuminance, daylight_subtract, illuminance_stats
@@ -410,6 +409,8 @@ def isolux_surface(
         vals = np.interp(along, line_axis, line_vals)
         grid = vals[None, :] if py.size == 1 else vals[:, None]
         return xs, ys, np.asarray(grid, dtype=float)
+    from scipy.interpolate import RegularGridInterpolator  # lazily (CLI start-up time)
+
     interp = RegularGridInterpolator((py, px), lattice, method="linear")
     gy, gx = np.meshgrid(ys, xs, indexing="ij")
     grid = interp(np.stack([gy, gx], axis=-1))

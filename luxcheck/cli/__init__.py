@@ -40,8 +40,23 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the full argument parser with every registered subcommand."""
+def _modules_for(argv: Sequence[str]) -> tuple[str, ...]:
+    """The subcommand modules a command line needs: only its command's module when it names
+    one (each module imports its stages, so `luxcheck meter read` starts without the report
+    stage), none for a bare ``--version``, every one otherwise (help, usage errors)."""
+    for token in argv:
+        if token == "--version":
+            return ()
+        if not token.startswith("-"):
+            named = tuple(m for m in COMMAND_MODULES if m.rpartition(".")[2] == token)
+            return named or COMMAND_MODULES
+        if token not in ("-h", "--help"):
+            break
+    return COMMAND_MODULES
+
+
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
+    """Build the argument parser with the subcommands of ``modules`` (by default all)."""
     parser = _Parser(
         prog="luxcheck",
         description="Classroom-lighting acceptance testing: meter to verdict to report.",
@@ -49,14 +64,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"luxcheck {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    for name in COMMAND_MODULES:
+    for name in modules:
         importlib.import_module(name).register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(_modules_for(argv))
     args = parser.parse_args(argv)
     try:
         code = args.func(args)

@@ -27,15 +27,17 @@ import datetime as dt
 from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from luxcheck.errors import InputError
 from luxcheck.journal.csv_safe import restore
 from luxcheck.numbers import NumberSyntaxError, column_floats, column_naturals, to_float, to_int
+
+if TYPE_CHECKING:  # pandas is imported where a file is read (start-up time of the CLI)
+    import pandas as pd
 
 ALLOWED_DTYPES = ("float64", "float32", "int64", "int32", "int16", "uint16", "uint32", "uint8")
 
@@ -318,6 +320,8 @@ def _long_arrays_by_chunk(
     line break) and no line is blank (pandas keeps blank lines as empty rows here, which are
     refused): both send the file to the row reader.
     """
+    import pandas as pd  # lazily: only importing a CSV folder pays for it
+
     if _has_byte(path, b'"'):
         return None
     out: dict[str, LongArray] = {}

@@ -55,7 +55,6 @@ from functools import cache, lru_cache
 
 import numpy as np
 import numpy.typing as npt
-from scipy.interpolate import CubicSpline
 
 from luxcheck.errors import InputError
 from luxcheck.kernels import cie_tables as tables
@@ -237,6 +236,8 @@ def _resampling_matrix(wl_key: bytes, target_key: bytes) -> FloatArray:
     if uniform:
         matrix[inside] = _sprague_matrix(wl, target[inside])
     else:
+        from scipy.interpolate import CubicSpline  # lazily: non-uniform grids only
+
         spline = CubicSpline(wl, np.eye(wl.size), axis=0, bc_type="not-a-knot")
         matrix[inside] = spline(target[inside])
     # Declared extrapolation: the edge value (constant), as colour-science does.
@@ -250,6 +251,28 @@ def _resampling_matrix(wl_key: bytes, target_key: bytes) -> FloatArray:
     matrix[np.flatnonzero(exact), hit[exact]] = 1.0
     matrix.setflags(write=False)
     return matrix
+
+
+@lru_cache(maxsize=64)
+def _selection(wl_key: bytes, target_key: bytes) -> npt.NDArray[np.intp] | None:
+    """When every target wavelength is an input node or outside the input (constant edge
+    value), resampling only picks columns: their indices; None when it interpolates."""
+    matrix = _resampling_matrix(wl_key, target_key)
+    picked = np.argmax(matrix, axis=1)
+    one_hot = np.zeros_like(matrix)
+    one_hot[np.arange(matrix.shape[0]), picked] = 1.0
+    return picked if np.array_equal(matrix, one_hot) else None
+
+
+def _resampled(values: FloatArray, wl: FloatArray, target: FloatArray) -> FloatArray:
+    """``values @ matrix.T`` with the resampling matrix of ``wl`` → ``target``, or a column
+    selection when the spectra are already on the target's nodes (a 1 nm export)."""
+    wl_key, target_key = wl.tobytes(), np.ascontiguousarray(target, dtype=np.float64).tobytes()
+    picked = _selection(wl_key, target_key)
+    if picked is not None:
+        return np.ascontiguousarray(np.take(values, picked, axis=-1))
+    out: FloatArray = values @ _resampling_matrix(wl_key, target_key).T
+    return out
 
 
 def resample_spectra(
@@ -291,10 +314,7 @@ def resample_spectra(
     """
     wl = _validate_wavelengths(wavelength_nm, source)
     values = _validate_values(wl, spd, negative_tolerance, source)
-    target = np.ascontiguousarray(target_nm, dtype=np.float64)
-    matrix = _resampling_matrix(wl.tobytes(), target.tobytes())
-    out: FloatArray = values @ matrix.T
-    return out
+    return _resampled(values, wl, np.ascontiguousarray(target_nm, dtype=np.float64))
 
 
 # --------------------------------------------------------------------------------------------
@@ -735,11 +755,23 @@ def tm30(spd_1nm: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
     delta_e = np.linalg.norm(jab_t - jab_r, axis=-1)
     rf = 10 * np.log1p(np.exp((100 - 6.73 * delta_e.mean(axis=1)) / 10))
     bins = np.floor(hue / 22.5).astype(np.int64)  # reference hue (last loop pass)
-    onehot = (bins[..., None] == np.arange(16)).astype(np.float64)  # (N, 99, 16)
-    count = onehot.sum(axis=1)  # (N, 16)
+    n = bins.shape[0]
+    # per-spectrum hue-bin sums by one bincount over (spectrum, bin) cells: O(N·99), not the
+    # O(N·99·16) of a one-hot product
+    # (a hue that rounds to 360.0 falls in no bin, as in the one-hot form: a spare last cell)
+    inside = (bins >= 0) & (bins < 16)
+    cell = np.where(inside, np.arange(n)[:, None] * 16 + bins, n * 16).ravel()
+    count = np.bincount(cell, minlength=n * 16 + 1)[:-1].reshape(n, 16)
+
+    def bin_mean(jab_x: FloatArray) -> FloatArray:
+        sums = [
+            np.bincount(cell, weights=jab_x[..., c].ravel(), minlength=n * 16 + 1)[:-1]
+            for c in (1, 2)
+        ]
+        return np.stack(sums, axis=-1).reshape(n, 16, 2) / count[..., None]
+
     with np.errstate(invalid="ignore", divide="ignore"):
-        avg_t = np.einsum("nsb,nsc->nbc", onehot, jab_t[..., 1:]) / count[..., None]
-        avg_r = np.einsum("nsb,nsc->nbc", onehot, jab_r[..., 1:]) / count[..., None]
+        avg_t, avg_r = bin_mean(jab_t), bin_mean(jab_r)
         rg = 100 * _polygon_area(avg_t) / _polygon_area(avg_r)
     return rf, rg, cct
 
@@ -924,10 +956,9 @@ def spectral_metrics(
     values = _validate_values(wl, spd, negative_tolerance, source)
     lead = values.shape[:-1]
     flat = values.reshape(-1, wl.size)
-    matrix = _resampling_matrix(wl.tobytes(), WAVELENGTH_NM.tobytes())
     parts: list[dict[str, FloatArray | BoolArray | ReasonArray]] = []
     for start in range(0, max(flat.shape[0], 1), _CHUNK):
-        chunk = flat[start : start + _CHUNK] @ matrix.T
+        chunk = _resampled(flat[start : start + _CHUNK], wl, WAVELENGTH_NM)
         parts.append(_metrics_chunk(chunk, tm30))
     merged: dict[str, np.ndarray] = {}  # type: ignore[type-arg]
     for key in parts[0]:

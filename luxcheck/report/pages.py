@@ -7,9 +7,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from luxcheck import __version__
 from luxcheck.analysis.grids import point_plan
@@ -35,6 +33,9 @@ from luxcheck.report.retest import (
     unreported_rows,
 )
 from luxcheck.report.templates import environment
+
+if TYPE_CHECKING:  # jinja2 is imported where a page is rendered (start-up time of the CLI)
+    import jinja2
 
 
 class ClassroomPages(ReportFigures):

@@ -43,26 +43,36 @@ def digest(raw_rows: Iterable[Sequence[Any]], packs: Iterable[PackRef]) -> str:
     for pack in sorted(packs, key=lambda p: (p.pack_id, p.version)):
         _feed(h, b"P", pack.pack_id.encode())
         _feed(h, b"V", pack.version.encode())
+    # The same bytes as one update per value, gathered per row (hashlib calls dominate
+    # otherwise): R, the value count, then each value tagged and length-prefixed.
+    length, count = _LENGTH.pack, _COUNT.pack
     for row in raw_rows:
-        h.update(b"R" + struct.pack(">I", len(row)))
+        parts = [b"R", count(len(row))]
         for value in row:
             if value is None:
-                h.update(b"N")
-            elif isinstance(value, bool | int):
-                _feed(h, b"I", str(int(value)).encode())
+                parts.append(b"N")
+                continue
+            if isinstance(value, bool | int):
+                tag, data = b"I", str(int(value)).encode()
             elif isinstance(value, float):
-                _feed(h, b"F", value.hex().encode())
+                tag, data = b"F", value.hex().encode()
             elif isinstance(value, str):
-                _feed(h, b"S", value.encode())
+                tag, data = b"S", value.encode()
             elif isinstance(value, bytes | bytearray | memoryview):
-                _feed(h, b"B", bytes(value))
+                tag, data = b"B", bytes(value)
             else:
                 raise TypeError(f"cannot digest a {type(value).__name__} in a reading row")
+            parts += (tag, length(len(data)), data)
+        h.update(b"".join(parts))
     return h.hexdigest()
 
 
+_LENGTH = struct.Struct(">Q")
+_COUNT = struct.Struct(">I")
+
+
 def _feed(h: Any, tag: bytes, data: bytes) -> None:
-    h.update(tag + struct.pack(">Q", len(data)) + data)
+    h.update(tag + _LENGTH.pack(len(data)) + data)
 
 
 def store_digest(store: CampaignStore, classroom_id: str, packs: Iterable[PackRef]) -> str:

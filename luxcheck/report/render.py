@@ -23,7 +23,7 @@ from luxcheck.errors import InputError, LuxcheckError
 from luxcheck.report.bound import write_bound_pdf
 from luxcheck.report.export import export_rows, write_csv, write_xlsx
 from luxcheck.report.figures import AxesGeometry
-from luxcheck.report.files import content_key, inside, write_atomic
+from luxcheck.report.files import content_key, inside, record_key, write_atomic
 from luxcheck.report.model import (
     CampaignDashboardData,
     ClassroomReportData,
@@ -46,7 +46,7 @@ def _report_key(
 ) -> str:
     keyed = dataclasses.replace(report, issued_on=dt.date(1970, 1, 1))
     sealed = signing.key(report.classroom.classroom_id) if signing else "unsigned"
-    return content_key(keyed, lang, str(pdf), fmt, sealed, templates_fingerprint())
+    return record_key(keyed, lang, str(pdf), fmt, sealed, templates_fingerprint())
 
 
 def _sha256(path: Path) -> str | None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from markupsafe import Markup, escape
 
 from luxcheck.report.figures import AxesGeometry
 
@@ -15,12 +16,19 @@ SVG_FONT = "LuxcheckSansSC, sans-serif"
 
 
 def shape(tag: str, attrs: Mapping[str, float | str], content: str = "") -> dict[str, Any]:
-    """An SVG element for an overlay: tag, attributes (numbers formatted), text content."""
+    """An SVG element for an overlay: tag, attributes (numbers formatted), text content, and
+    ``markup``, the element escaped once here (as the template's autoescape would) so that the
+    template prints a classroom's few hundred shapes without a loop per attribute."""
     items = [
         (name.replace("_", "-"), f"{value:.1f}" if isinstance(value, float) else str(value))
         for name, value in attrs.items()
     ]
-    return {"tag": tag, "attrs": items, "text": content}
+    escaped = "".join(
+        f' {name}="{value if isinstance(raw, float) else escape(value)}"'
+        for (name, value), raw in zip(items, attrs.values(), strict=True)
+    )
+    markup = Markup(f"<{tag}{escaped}>{escape(content)}</{tag}>")
+    return {"tag": tag, "attrs": items, "text": content, "markup": markup}
 
 
 def rect(

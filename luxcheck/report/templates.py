@@ -6,8 +6,7 @@ from __future__ import annotations
 import hashlib
 from functools import cache
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from luxcheck import __version__
 from luxcheck.compliance import items
@@ -15,10 +14,15 @@ from luxcheck.report.figures import FIGURE_STYLE_VERSION
 from luxcheck.report.format import translations
 from luxcheck.resources import reports_dir
 
+if TYPE_CHECKING:  # jinja2 is imported where a page is rendered (start-up time of the CLI)
+    import jinja2
+
 
 @cache
 def environment(lang: str) -> jinja2.Environment:
     """The Jinja2 environment of ``lang``: autoescape, StrictUndefined, gettext installed."""
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(reports_dir() / "templates")),
         autoescape=True,
