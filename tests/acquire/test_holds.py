@@ -76,7 +76,7 @@ def test_second_session_at_once_is_refused_naming_the_holder(store: CampaignStor
     assert f"@{socket.gethostname()}" in text and f"process {os.getpid()}" in text
     assert "--take-over" in text
     taken = take_classroom(store, other, take_over=True)
-    assert any("taken over (--take-over)" in n for n in taken.notices)
+    assert any("taken over (--take-over)" in str(n) for n in taken.notices)
     release_classroom(store, first.hold)
     release_classroom(store, taken.hold)
     assert store.open_holds("R101") == []
@@ -94,7 +94,9 @@ def test_hold_of_a_dead_process_on_this_host_is_taken_over(store: CampaignStore)
     )  # fmt: skip
     lines: list[str] = []
     steps = plan_steps(make_classroom(), DESK, BOARD, roles=("lux",))
-    run_session(store, session(), steps, {"lux": FakeLux()}, ScriptedConsole(out=lines.append))
+    run_session(
+        store, session(), steps, {"lux": FakeLux()}, ScriptedConsole(out=lines.append), lang="en"
+    )
     assert any("process is gone" in line and "session SE1" in line for line in lines)
     rows = {r.session.session_id: r for r in session_rows(store, "R101")}
     assert rows["SE2"].state == "ended" and rows["SE2"].readings == 6

@@ -24,7 +24,7 @@ from luxcheck.model import Campaign, IlluminanceReading, Instrument, School
 from tests.support.builders import make_classroom
 
 EMU = "emu://t-10a?lux=512&time_scale=0.01"
-SAVED = re.compile(r"^saved (\S+) ")
+SAVED = re.compile(r"^(?:saved|已保存) (\S+) ")  # the session speaks Chinese by default
 
 
 def _campaign(tmp_path: Path) -> Path:
