@@ -123,7 +123,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--retest-reason",
         metavar="TEXT",
-        help="why a classroom already measured is measured again (复测): e.g. "
+        help="why a classroom already measured is measured again (a re-test): e.g. "
         + ", ".join(f"'{r}'" for r in RETEST_REASONS)
         + " (asked at the prompt when not given; --auto records it as not given)",
     )

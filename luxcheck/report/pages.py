@@ -14,6 +14,7 @@ import jinja2
 from luxcheck import __version__
 from luxcheck.analysis.grids import point_plan
 from luxcheck.compliance.engine import SIMPLE_FALLBACK
+from luxcheck.i18n import language_tag
 from luxcheck.messages import Message, _n
 from luxcheck.model import Classroom
 from luxcheck.report import results
@@ -255,7 +256,7 @@ class ClassroomPages(ReportFigures):
         script: bool = False,
     ) -> dict[str, Any]:
         return {
-            "lang": "zh-CN" if self.lang == "zh" else "en",
+            "lang": language_tag(self.lang),
             "title": title,
             "heading": heading,
             "css": rel + "static/report.css",
