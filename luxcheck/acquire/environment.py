@@ -15,16 +15,18 @@ import math
 from collections.abc import Mapping
 
 from luxcheck.acquire.session import Console
+from luxcheck.i18n import gettext_for
 from luxcheck.journal.store import CampaignStore
+from luxcheck.messages import _n
 from luxcheck.model import ENVIRONMENT_FIELDS, EnvironmentRecord, MeasurementSession
 
-#: What the prompt says for each condition (zh, en).
-PROMPTS: dict[str, tuple[str, str]] = {
-    "temperature_C": ("环境温度", "ambient temperature"),
-    "relative_humidity_percent": ("相对湿度", "relative humidity"),
-    "supply_voltage_V": ("电源电压", "supply voltage"),
-    "stray_light_lx": ("杂散光(关灯时桌面照度)", "stray light (desk illuminance, lamps off)"),
-    "warmup_min": ("光源预热时间", "lamp warm-up time"),
+#: What the prompt calls each condition (English msgids, translated when asked).
+PROMPTS: dict[str, str] = {
+    "temperature_C": _n("ambient temperature"),
+    "relative_humidity_percent": _n("relative humidity"),
+    "supply_voltage_V": _n("supply voltage"),
+    "stray_light_lx": _n("stray light (desk illuminance, lamps off)"),
+    "warmup_min": _n("lamp warm-up time"),
 }
 #: Answers that are no number this often leave a condition not recorded.
 MAX_TRIES = 3
@@ -41,17 +43,15 @@ def ask_environment(
 
     An empty answer (or ``s``) leaves a condition not recorded; a number outside its range or
     no number is asked again, at most :data:`MAX_TRIES` times."""
+    _ = gettext_for(lang)
     values: dict[str, float | None] = {}
     for name, unit, low, high in ENVIRONMENT_FIELDS:
         value = given.get(name)
         if value is not None or not ask:
             values[name] = value
             continue
-        zh, en = PROMPTS[name]
-        prompt = (
-            f"{zh} [{unit}](回车 = 不记录):"
-            if lang == "zh"
-            else f"{en} [{unit}] (Enter = not recorded):"
+        prompt = _("{condition} [{unit}] (Enter = not recorded):").format(
+            condition=_(PROMPTS[name]), unit=unit
         )
         values[name] = None
         for _try in range(MAX_TRIES):
@@ -66,9 +66,9 @@ def ask_environment(
                 values[name] = number
                 break
             console.say(
-                f"expected a number from {low:g} to {high:g} {unit}, got {answer!r}"
-                if lang == "en"
-                else f"应为 {low:g} 至 {high:g} {unit} 的数值,收到 {answer!r}"
+                _("expected a number from {low:g} to {high:g} {unit}, got {answer!r}").format(
+                    low=low, high=high, unit=unit, answer=answer
+                )
             )
     return values
 

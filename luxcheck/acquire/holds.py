@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from luxcheck.errors import InputError
 from luxcheck.journal.session_records import SessionHold, SessionVoid
 from luxcheck.journal.store import CampaignStore
+from luxcheck.messages import Message, _n
 from luxcheck.model import RETEST_REASONS, MeasurementSession
 
 
@@ -45,20 +46,30 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def describe_hold(hold: SessionHold) -> str:
+def hold_message(hold: SessionHold) -> Message:
     """Who holds a session: ``user@host (process N) since 2026-11-02 08:00 UTC``."""
-    return (
-        f"session {hold.session_id}, held by {hold.user}@{hold.host} (process {hold.pid}) since "
-        f"{hold.at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
+    return Message(
+        _n("session {session}, held by {user}@{host} (process {pid}) since {at} UTC"),
+        session=hold.session_id,
+        user=hold.user,
+        host=hold.host,
+        pid=hold.pid,
+        at=f"{hold.at.astimezone(dt.UTC):%Y-%m-%d %H:%M}",
     )
+
+
+def describe_hold(hold: SessionHold) -> str:
+    """:func:`hold_message` in English (the session list, errors)."""
+    return str(hold_message(hold))
 
 
 @dataclass(frozen=True)
 class Taken:
-    """A classroom taken for a session, and what was said about earlier holds."""
+    """A classroom taken for a session, and what was said about earlier holds (messages,
+    told in the session's language)."""
 
     hold: SessionHold
-    notices: tuple[str, ...]
+    notices: tuple[Message, ...]
 
 
 def take_classroom(
@@ -76,13 +87,18 @@ def take_classroom(
 
 def _take(store: CampaignStore, session: MeasurementSession, take_over: bool) -> Taken:
     host, user, pid = socket.gethostname(), _user(), os.getpid()
-    notices: list[str] = []
+    notices: list[Message] = []
     live: list[SessionHold] = []
     for hold in store.open_holds(session.classroom_id):
         if hold.host == host and not _alive(hold.pid):
-            notices.append(f"{describe_hold(hold)}: that process is gone (interrupted); taken over")
+            notices.append(
+                Message(
+                    _n("{hold}: that process is gone (interrupted); taken over"),
+                    hold=hold_message(hold),
+                )
+            )
         elif take_over:
-            notices.append(f"{describe_hold(hold)}: taken over (--take-over)")
+            notices.append(Message(_n("{hold}: taken over (--take-over)"), hold=hold_message(hold)))
         else:
             live.append(hold)
     if live:

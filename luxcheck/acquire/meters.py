@@ -13,6 +13,8 @@ import numpy as np
 
 from luxcheck.acquire.session import Console, Step, StepCommand
 from luxcheck.errors import DeviceError, InputError
+from luxcheck.i18n import gettext_for
+from luxcheck.messages import _n
 
 
 class DriverMeter:
@@ -64,10 +66,11 @@ class DriverMeter:
 class ManualMeter:
     """A quantity the inspector reads off an instrument without a driver and types in."""
 
-    _ASK: ClassVar[dict[str, tuple[str, str, str]]] = {
-        "power": ("power_w", "输入功率 [W]", "input power [W]"),
-        "height": ("height_m", "距地面高度 [m]", "height above the floor [m]"),
-        "luminance": ("luminance_cd_m2", "亮度 [cd/m²]", "luminance [cd/m²]"),
+    #: Per role: the field the value goes to, and what the prompt asks (an English msgid).
+    _ASK: ClassVar[dict[str, tuple[str, str]]] = {
+        "power": ("power_w", _n("input power [W]")),
+        "height": ("height_m", _n("height above the floor [m]")),
+        "luminance": ("luminance_cd_m2", _n("luminance [cd/m²]")),
     }
 
     def __init__(
@@ -76,39 +79,41 @@ class ManualMeter:
         self.console = console
         self.instrument_id = instrument_id
         self.lang = lang
+        self._ = gettext_for(lang)
         self.max_tries = max_tries  # None: ask until a number, s or q comes (a person types)
 
-    def _number(self, prompt: str) -> float:
+    def _number(self, what: str) -> float:
+        """A number typed in for ``what`` (a msgid)."""
+        _ = self._
         tries = 0
         while True:
-            answer = self.console.ask(prompt + " (s = skip, q = stop)").strip()
+            prompt = _("{what} (s = skip, q = stop)").format(what=_(what))
+            answer = self.console.ask(prompt).strip()
             if answer.lower() in ("s", "q"):
                 raise StepCommand(answer.lower())  # type: ignore[arg-type]
             try:
                 value = float(answer)
             except ValueError:
-                self.console.say(f"not a number: {answer!r}")
+                self.console.say(_("not a number: {answer!r}").format(answer=answer))
             else:
                 if value == value and value not in (float("inf"), float("-inf")):
                     return value
-                self.console.say(f"not a finite number: {answer!r}")
+                self.console.say(_("not a finite number: {answer!r}").format(answer=answer))
             tries += 1
             if self.max_tries is not None and tries >= self.max_tries:
                 # a script that gives no number would be asked forever
                 self.console.say(
-                    f"no number after {tries} answers: step skipped (not measured)"
-                    if self.lang == "en"
-                    else f"{tries} 次回答均不是数值:跳过此项(未测)"
+                    _("no number after {tries} answers: step skipped (not measured)").format(
+                        tries=tries
+                    )
                 )
                 raise StepCommand("s")
 
     def read(self, step: Step) -> Mapping[str, Any]:
-        key, zh, en = self._ASK[step.role]
-        fields: dict[str, Any] = {key: self._number(zh if self.lang == "zh" else en)}
+        key, what = self._ASK[step.role]
+        fields: dict[str, Any] = {key: self._number(what)}
         if step.role == "height" and step.luminaire.startswith("B"):
-            fields["horizontal_distance_m"] = self._number(
-                "距黑板面水平距离 [m]" if self.lang == "zh" else "distance from the board [m]"
-            )
+            fields["horizontal_distance_m"] = self._number(_n("distance from the board [m]"))
         return fields
 
     def reconnect(self) -> None:

@@ -30,7 +30,9 @@ import numpy as np
 from luxcheck.acquire.advice import device_message
 from luxcheck.acquire.holds import release_classroom, stored_steps, take_classroom
 from luxcheck.errors import DeviceError, InputError
+from luxcheck.i18n import gettext_for, shows_source_text
 from luxcheck.journal.store import CampaignStore
+from luxcheck.messages import Message, Translate, _n
 from luxcheck.model import (
     AnyReading,
     Classroom,
@@ -52,13 +54,13 @@ class Step:
     """One thing to measure, with what the inspector is shown.
 
     ``key`` is stable within a classroom (``desk-03``, ``board-1``, ``spectrum-general``,
-    ``flicker-board``, ``power-general``, ``height-1``); ``role`` says which meter answers.
+    ``flicker-board``, ``power-general``, ``height-1``); ``role`` says which meter answers;
+    ``title`` is what the inspector is shown, translated when shown.
     """
 
     key: str
     role: Role
-    title_zh: str
-    title_en: str
+    title: Message
     surface: Literal["desk", "board", "other"] = "desk"
     point: int | None = None
     x_m: float = 0.0
@@ -157,8 +159,7 @@ def plan_steps(
                 Step(
                     f"desk-{index:02d}",
                     "lux",
-                    f"课桌面测点 {label}",
-                    f"desk point {label}",
+                    Message(_n("desk point {label}"), label=label),
                     "desk",
                     index,
                     x,
@@ -170,8 +171,7 @@ def plan_steps(
                 Step(
                     f"board-{index:02d}",
                     "lux",
-                    f"黑板面测点 {label}",
-                    f"blackboard point {label}",
+                    Message(_n("blackboard point {label}"), label=label),
                     "board",
                     index,
                     x,
@@ -183,8 +183,7 @@ def plan_steps(
             Step(
                 "spectrum-general",
                 "spectrum",
-                "一般照明灯具光谱",
-                "spectrum, general luminaire",
+                Message(_n("spectrum, general luminaire")),
                 luminaire="general",
             )
         )
@@ -193,8 +192,7 @@ def plan_steps(
                 Step(
                     "spectrum-board",
                     "spectrum",
-                    "黑板灯光谱",
-                    "spectrum, blackboard lamp",
+                    Message(_n("spectrum, blackboard lamp")),
                     luminaire="board",
                 )
             )
@@ -203,8 +201,7 @@ def plan_steps(
             Step(
                 "flicker-general",
                 "flicker",
-                "一般照明灯具频闪波形",
-                "flicker waveform, general luminaire",
+                Message(_n("flicker waveform, general luminaire")),
                 luminaire="general",
             )
         )
@@ -213,8 +210,7 @@ def plan_steps(
                 Step(
                     "flicker-board",
                     "flicker",
-                    "黑板灯频闪波形",
-                    "flicker waveform, blackboard lamp",
+                    Message(_n("flicker waveform, blackboard lamp")),
                     luminaire="board",
                 )
             )
@@ -223,8 +219,7 @@ def plan_steps(
             Step(
                 "power-general",
                 "power",
-                "一般照明回路输入功率",
-                "input power, general lighting circuit",
+                Message(_n("input power, general lighting circuit")),
                 circuit="general",
             )
         )
@@ -233,8 +228,7 @@ def plan_steps(
                 Step(
                     "power-board",
                     "power",
-                    "黑板灯回路输入功率",
-                    "input power, blackboard circuit",
+                    Message(_n("input power, blackboard circuit")),
                     circuit="board",
                 )
             )
@@ -243,8 +237,7 @@ def plan_steps(
             Step(
                 "height-L1",
                 "height",
-                "灯具安装高度(距地面)",
-                "luminaire mounting height above the floor",
+                Message(_n("luminaire mounting height above the floor")),
                 luminaire="L1",
             )
         )
@@ -253,8 +246,7 @@ def plan_steps(
                 Step(
                     "height-B1",
                     "height",
-                    "黑板灯安装高度及距黑板水平距离",
-                    "blackboard lamp height and distance from the board",
+                    Message(_n("blackboard lamp height and distance from the board")),
                     luminaire="B1",
                 )
             )
@@ -265,8 +257,11 @@ def plan_steps(
                     Step(
                         f"glare-{observer}-L{i}",
                         "luminance",
-                        f"观察点 {observer} 灯具 L{i} 亮度",
-                        f"observer {observer}: luminance of luminaire L{i}",
+                        Message(
+                            _n("observer {observer}: luminance of luminaire {luminaire}"),
+                            observer=observer,
+                            luminaire=f"L{i}",
+                        ),
                         luminaire=f"L{i}",
                         observer=observer,
                     )
@@ -275,8 +270,7 @@ def plan_steps(
                 Step(
                     f"glare-{observer}-bg",
                     "luminance",
-                    f"观察点 {observer} 背景亮度",
-                    f"observer {observer}: background luminance",
+                    Message(_n("observer {observer}: background luminance"), observer=observer),
                     observer=observer,
                     target="background",
                 )
@@ -286,8 +280,7 @@ def plan_steps(
                 Step(
                     "luminance-B1",
                     "luminance",
-                    "黑板灯发光面亮度",
-                    "luminance of blackboard lamp B1",
+                    Message(_n("luminance of blackboard lamp {luminaire}"), luminaire="B1"),
                     luminaire="B1",
                 )
             )
@@ -412,13 +405,15 @@ def build_reading(
     )
 
 
-def _describe(reading: AnyReading) -> str:
+def _describe(reading: AnyReading, _: Translate) -> str:
     if isinstance(reading, IlluminanceReading):
         return f"{reading.illuminance_lx:.1f} lx"
     if isinstance(reading, SpectrumReading):
-        return f"{reading.wavelength_nm.size} wavelengths"
+        return _("{count} wavelengths").format(count=reading.wavelength_nm.size)
     if isinstance(reading, WaveformReading):
-        return f"{reading.samples.size} samples at {reading.sample_rate_hz:g} Hz"
+        return _("{count} samples at {rate:g} Hz").format(
+            count=reading.samples.size, rate=reading.sample_rate_hz
+        )
     if isinstance(reading, PowerReading):
         return f"{reading.power_w:.1f} W"
     if isinstance(reading, HeightReading):
@@ -435,7 +430,7 @@ def run_session(
     meters: Mapping[Role, FieldMeter],
     console: Console,
     *,
-    lang: Literal["zh", "en"] = "zh",
+    lang: str = "zh",
     reconnect_attempts: int = 20,
     reconnect_wait_s: float = 0.5,
     interactive_reconnect: bool = False,
@@ -473,7 +468,7 @@ def run_session(
         )
     taken = take_classroom(store, session, take_over=take_over)
     for notice in taken.notices:
-        console.say(notice)
+        console.say(notice.render(gettext_for(lang)))
     try:
         return _run(
             store,
@@ -501,7 +496,7 @@ def _run(
     steps: Sequence[Step],
     meters: Mapping[Role, FieldMeter],
     console: Console,
-    lang: Literal["zh", "en"],
+    lang: str,
     reconnect_attempts: int,
     reconnect_wait_s: float,
     interactive_reconnect: bool,
@@ -509,19 +504,24 @@ def _run(
     verbose: bool,
     on_start: Callable[[], object] | None,
 ) -> SessionOutcome:
+    _ = gettext_for(lang)
     sid = session.session_id
     counts, current = _attempts(store, sid)
     if current:
         found = [s.key for s in steps if s.key in current]
         latest = store.readings(session_id=sid)[-1]
         console.say(
-            f"session {sid}: {len(current)} readings already stored ({stored_steps(found)}); "
-            f"the last is {latest.reading_id} {_describe(latest)} at "
-            f"{latest.taken_at.astimezone():%H:%M:%S}"
-            if lang == "en"
-            else f"测量 {sid}:已保存 {len(current)} 个读数({stored_steps(found)});"
-            f"最后一个是 {latest.reading_id} {_describe(latest)},"
-            f"{latest.taken_at.astimezone():%H:%M:%S}"
+            _(
+                "session {session}: {count} readings already stored ({steps}); the last is "
+                "{reading} {value} at {time}"
+            ).format(
+                session=sid,
+                count=len(current),
+                steps=stored_steps(found),
+                reading=latest.reading_id,
+                value=_describe(latest, _),
+                time=f"{latest.taken_at.astimezone():%H:%M:%S}",
+            )
         )
     taken: list[str] = []
     skipped: list[str] = []
@@ -531,19 +531,23 @@ def _run(
     total = len(steps)
 
     def title(step: Step) -> str:
-        return step.title_zh if lang == "zh" else step.title_en
+        return step.title.render(_)
+
+    stopped = _("stopped; resume with --resume")
 
     index = 0
     while index < len(pending):
         step = pending[index]
         done = total - len(pending) + index
         where = f" (x={step.x_m:.2f} m, y={step.y_m:.2f} m)" if step.role == "lux" else ""
-        answer = console.ask(f"[{done + 1}/{total}] {title(step)}{where} — Enter/r u s q:")
+        answer = console.ask(
+            _("[{number}/{total}] {title}{where} — Enter/r u s q:").format(
+                number=done + 1, total=total, title=title(step), where=where
+            )
+        )
         command = answer.strip().lower()[:1] or "r"
         if command == "q":
-            console.say(
-                "stopped; resume with --resume" if lang == "en" else "已暂停;使用 --resume 继续"
-            )
+            console.say(stopped)
             return SessionOutcome(sid, taken, skipped, [s.key for s in pending[index:]], True)
         if command == "s":
             skipped.append(step.key)
@@ -551,7 +555,7 @@ def _run(
             continue
         if command == "u":
             if not history:
-                console.say("nothing to undo" if lang == "en" else "没有可撤销的读数")
+                console.say(_("nothing to undo"))
                 continue
             last = history.pop()
             # a reading can be withdrawn once (it is then no longer current): the id is unique
@@ -560,13 +564,17 @@ def _run(
                     f"{last}.void", sid, dt.datetime.now(dt.UTC), supersedes=last, note="undo"
                 )
             )
-            console.say(f"undone {last}")
+            console.say(_("undone {reading}").format(reading=last))
             undone_key = step_key(sid, last)
             undone_step = next(s for s in steps if s.key == undone_key)
             pending.insert(index, undone_step)
             continue
         if command != "r":
-            console.say(f"unknown command {answer!r}: Enter/r read, u undo, s skip, q quit")
+            console.say(
+                _("unknown command {answer!r}: Enter/r read, u undo, s skip, q quit").format(
+                    answer=answer
+                )
+            )
             continue
         meter = meters.get(step.role)
         if meter is None:
@@ -577,16 +585,14 @@ def _run(
             fields = meter.read(step)
         except StepCommand as command_given:
             if command_given.command == "q":
-                console.say(
-                    "stopped; resume with --resume" if lang == "en" else "已暂停;使用 --resume 继续"
-                )
+                console.say(stopped)
                 return SessionOutcome(sid, taken, skipped, [s.key for s in pending[index:]], True)
             skipped.append(step.key)  # "s": the typed-in quantity is not measured
             index += 1
             continue
         except DeviceError as exc:
             said = device_message(exc, lang, verbose=verbose)
-            console.say(f"meter error: {said}" if lang == "en" else f"仪器错误:{said}")
+            console.say(_("meter error: {message}").format(message=said))
             if not _wait_for_meter(
                 meter,
                 console,
@@ -605,15 +611,14 @@ def _run(
         try:
             reading = build_reading(step, reading_id, sid, meter.instrument_id, fields)
         except InputError as exc:
-            console.say(f"reading refused: {exc}")
+            console.say(_("reading refused: {why}").format(why=_refused(exc, lang, verbose)))
             refusals[step.key] = refusals.get(step.key, 0) + 1
             if max_refusals is not None and refusals[step.key] >= max_refusals:
                 console.say(
-                    f"{title(step)}: refused {refusals[step.key]} times; step skipped "
-                    "(not measured — check the meter, then measure it with --resume)"
-                    if lang == "en"
-                    else f"{title(step)}:读数 {refusals[step.key]} 次被拒;跳过此项(未测,"
-                    "检查仪器后使用 --resume 补测)"
+                    _(
+                        "{step}: refused {count} times; step skipped (not measured — check the "
+                        "meter, then measure it with --resume)"
+                    ).format(step=title(step), count=refusals[step.key])
                 )
                 skipped.append(step.key)
                 index += 1
@@ -629,7 +634,9 @@ def _run(
         counts[step.key] = attempt
         history.append(reading_id)
         taken.append(reading_id)
-        console.say(f"saved {reading_id} {_describe(reading)}")
+        console.say(
+            _("saved {reading} {value}").format(reading=reading_id, value=_describe(reading, _))
+        )
         index += 1
     return SessionOutcome(sid, taken, skipped, [], False)
 
@@ -640,16 +647,13 @@ def _wait_for_meter(
     attempts: int,
     wait_s: float,
     interactive: bool,
-    lang: Literal["zh", "en"],
+    lang: str,
     verbose: bool,
 ) -> bool:
-    for _ in range(attempts):
+    _ = gettext_for(lang)
+    for _attempt in range(attempts):
         if interactive:
-            answer = console.ask(
-                "reconnect the meter, then press Enter (q to stop):"
-                if lang == "en"
-                else "请重新连接仪器后按回车(q 退出):"
-            )
+            answer = console.ask(_("reconnect the meter, then press Enter (q to stop):"))
             if answer.strip().lower().startswith("q"):
                 return False
         else:
@@ -658,13 +662,22 @@ def _wait_for_meter(
             meter.reconnect()
         except DeviceError as exc:
             said = device_message(exc, lang, verbose=verbose)
-            console.say(f"still not connected: {said}" if lang == "en" else f"仍未连接:{said}")
+            console.say(_("still not connected: {message}").format(message=said))
             continue
-        console.say("meter reconnected" if lang == "en" else "仪器已重新连接")
+        console.say(_("meter reconnected"))
         return True
-    console.say(
-        "meter did not come back; the session is saved — resume with --resume"
-        if lang == "en"
-        else "仪器未恢复连接;已保存,使用 --resume 继续"
-    )
+    console.say(_("meter did not come back; the session is saved — resume with --resume"))
     return False
+
+
+def _refused(exc: InputError, lang: str, verbose: bool) -> str:
+    """Why the model refused a reading, in the session's language: the model's own words (in
+    English) where they can be shown as written or were asked for (``verbose``), else what
+    they mean for the inspector."""
+    if shows_source_text(lang):
+        return str(exc)
+    _ = gettext_for(lang)
+    text = _("the meter gave a value that is not possible here (e.g. outside the possible range)")
+    if verbose:
+        text = _("{message} [detail: {detail}]").format(message=text, detail=exc)
+    return text

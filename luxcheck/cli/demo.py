@@ -7,6 +7,7 @@ from pathlib import Path
 
 from luxcheck.cli.arguments import output_folder, whole, whole_at_least_one
 from luxcheck.errors import EXIT_OK
+from luxcheck.i18n import LANGUAGES
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -22,7 +23,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--classrooms", type=whole, default=1000, help="number of classrooms")
     p.add_argument("--seed", type=whole, default=2026, help="random seed of the campaign plan")
     p.add_argument("--out", type=Path, default=Path("demo-out"), help="output folder")
-    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language")
+    p.add_argument("--lang", choices=sorted(LANGUAGES), default="zh", help="report language")
     p.add_argument(
         "--no-pty",
         action="store_true",

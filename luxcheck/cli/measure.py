@@ -22,6 +22,7 @@ import datetime as dt
 import functools
 import math
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,9 @@ from luxcheck.cli.arguments import decimal, positive
 from luxcheck.cli.campaign_file import open_campaign
 from luxcheck.drivers import DRIVERS, driver_class, models_for
 from luxcheck.errors import EXIT_DEVICE, EXIT_OK, DeviceError, InputError
+from luxcheck.i18n import LANGUAGES, gettext_for
 from luxcheck.journal.store import CampaignStore
+from luxcheck.messages import Translate, _n
 from luxcheck.model import RETEST_REASONS, MeasurementSession
 
 #: The environmental conditions a scripted session takes from the command line.
@@ -62,6 +65,15 @@ METERS: tuple[tuple[Role, str, str, str], ...] = (
 )
 #: Without a person at the prompt: answers or readings refused this often skip the step.
 MAX_TRIES = 3
+#: A role as the session names it (its id is the English msgid).
+ROLE_NAMES: dict[str, str] = {
+    "lux": _n("lux"),
+    "spectrum": _n("spectrum"),
+    "flicker": _n("flicker"),
+    "power": _n("power"),
+    "height": _n("height"),
+    "luminance": _n("luminance"),
+}
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -111,7 +123,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--retest-reason",
         metavar="TEXT",
-        help="why a classroom already measured is measured again (复测): e.g. "
+        help="why a classroom already measured is measured again (a re-test): e.g. "
         + ", ".join(f"'{r}'" for r in RETEST_REASONS)
         + " (asked at the prompt when not given; --auto records it as not given)",
     )
@@ -142,10 +154,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             type=float,
             dest=field,
             metavar="PERCENT" if unit == "%" else unit,
-            help=f"environmental condition: {PROMPTS[field][1]} [{unit.replace('%', '%%')}] "
+            help=f"environmental condition: {PROMPTS[field]} [{unit.replace('%', '%%')}] "
             "(asked at the start when a person is at the prompt; not recorded if not given)",
         )
-    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--lang", choices=sorted(LANGUAGES), default="zh", help="language (default zh)")
     p.add_argument(
         "--verbose", action="store_true", help="add the driver's detail to device errors"
     )
@@ -201,6 +213,7 @@ def _run(args: argparse.Namespace) -> int:
     else:
         console = InteractiveConsole()
 
+    _ = gettext_for(args.lang)
     with open_campaign(args.campaign) as store:
         room = store.classroom(args.classroom)
         session = _session(store, args, console if interactive else None)
@@ -212,7 +225,7 @@ def _run(args: argparse.Namespace) -> int:
         try:
             # the session's settings, each given to the drivers that declare it an option
             offered: dict[str, object] = {"wait_scale": args.wait_scale}
-            for role, url_flag, model_flag, _ in METERS:
+            for role, url_flag, model_flag, _what in METERS:
                 url = getattr(args, _dest(url_flag))
                 model = getattr(args, _dest(model_flag))
                 if role in roles and url:
@@ -223,9 +236,8 @@ def _run(args: argparse.Namespace) -> int:
                             url, model, instruments.get(role), timeout_s=args.timeout, **options
                         )
                     except DeviceError as exc:
-                        raise DeviceError(
-                            device_message(exc, args.lang, verbose=args.verbose)
-                        ) from exc
+                        _error(_, device_message(exc, args.lang, verbose=args.verbose))
+                        return EXIT_DEVICE
                     opened.append(meter)
                     meters[role] = meter  # type: ignore[index]
             # typed-in quantities need answers: --auto alone has none to give (they are
@@ -242,14 +254,31 @@ def _run(args: argparse.Namespace) -> int:
                         )
             missing = [r for r in roles if r not in meters]
             if missing:
-                console.say(f"no meter for {', '.join(missing)}: those steps are skipped")
+                console.say(
+                    _("no meter for {roles}: those steps are skipped").format(
+                        roles=_roles_named(missing, _)
+                    )
+                )
             typed = [r for r in missing if r in ("power", "height", "luminance")]
             if typed:
-                console.say(f"({', '.join(typed)}: typed in, and --auto has no --script to answer)")
+                console.say(
+                    _("({roles}: typed in, and --auto has no --script to answer)").format(
+                        roles=_roles_named(typed, _)
+                    )
+                )
             console.say(
-                f"{room.classroom_id} {room.name}: desk {desk.n_points} points "
-                f"({desk.rows}×{desk.cols}), board {board.n_points} points; "
-                f"session {session.session_id}"
+                _(
+                    "{classroom} {name}: desk {desk} points ({rows}×{cols}), board {board} "
+                    "points; session {session}"
+                ).format(
+                    classroom=room.classroom_id,
+                    name=room.name,
+                    desk=desk.n_points,
+                    rows=desk.rows,
+                    cols=desk.cols,
+                    board=board.n_points,
+                    session=session.session_id,
+                )
             )
             # the conditions are asked now and recorded with the first reading (an aborted
             # start leaves nothing behind), once per session
@@ -279,15 +308,23 @@ def _run(args: argparse.Namespace) -> int:
                 meter.close()
     done = len(steps) - len(outcome.remaining) - len(outcome.skipped)
     console.say(
-        f"session {outcome.session_id}: {done}/{len(steps)} steps measured, "
-        f"{len(outcome.skipped)} skipped, {len(outcome.remaining)} remaining"
+        _(
+            "session {session}: {done}/{total} steps measured, {skipped} skipped, "
+            "{remaining} remaining"
+        ).format(
+            session=outcome.session_id,
+            done=done,
+            total=len(steps),
+            skipped=len(outcome.skipped),
+            remaining=len(outcome.remaining),
+        )
     )
     if outcome.device_error:
-        print(
-            f"luxcheck: error: {outcome.device_error} (the session is saved; resume with --resume)"
-            if args.lang == "en"
-            else f"luxcheck: 错误:{outcome.device_error}(本次测量已保存;使用 --resume 继续)",
-            file=sys.stderr,
+        _error(
+            _,
+            _("{error} (the session is saved; resume with --resume)").format(
+                error=outcome.device_error
+            ),
         )
         return EXIT_DEVICE
     return EXIT_OK
@@ -295,6 +332,16 @@ def _run(args: argparse.Namespace) -> int:
 
 def _print(text: str) -> None:
     print(text, flush=True)
+
+
+def _error(_: Translate, text: str) -> None:
+    """A device error on stderr, in the session's language (the command line's own errors,
+    ``luxcheck: error: …``, are English)."""
+    print(_("luxcheck: error: {message}").format(message=text), file=sys.stderr)
+
+
+def _roles_named(roles: Sequence[str], _: Translate) -> str:
+    return ", ".join(_(ROLE_NAMES[role]) for role in roles)
 
 
 def _session(
@@ -320,34 +367,33 @@ def _session(
             return named  # continuing that session
     earlier = measured_sessions(store, args.classroom)
     reason = (args.retest_reason or "").strip()
-    en = args.lang == "en"
+    _ = gettext_for(args.lang)
     if earlier:
         first = earlier[0]
         _print(
-            f"re-test (复测) of classroom {args.classroom}: first tested "
-            f"{first.started_at:%Y-%m-%d} (session {first.session_id}, {first.inspector}); "
-            f"{len(earlier)} earlier session(s) with readings. For each quantity measured now, "
-            "the re-test's readings replace the earlier ones (see 'luxcheck session list')."
-            if en
-            else f"教室 {args.classroom} 复测:首次检测 {first.started_at:%Y-%m-%d}"
-            f"(测量记录 {first.session_id},{first.inspector});已有 {len(earlier)} 次测量。"
-            "本次测量的项目将取代此前的读数(见 'luxcheck session list')。"
+            _(
+                "re-test of classroom {classroom}: first tested {date} (session {session}, "
+                "{inspector}); {count} earlier session(s) with readings. For each quantity "
+                "measured now, the re-test's readings replace the earlier ones (see 'luxcheck "
+                "session list')."
+            ).format(
+                classroom=args.classroom,
+                date=f"{first.started_at:%Y-%m-%d}",
+                session=first.session_id,
+                inspector=first.inspector,
+                count=len(earlier),
+            )
         )
         if not reason and asker is not None:
-            options = ", ".join(f"{i} {r}" for i, r in enumerate(RETEST_REASONS, 1))
+            # the reasons are stored in English (the report translates them)
+            options = ", ".join(f"{i} {_(r)}" for i, r in enumerate(RETEST_REASONS, 1))
             reason = retest_reason(
                 asker.ask(
-                    f"reason for the re-test ({options}, or type it):"
-                    if en
-                    else f"复测原因({options},或直接输入):"
+                    _("reason for the re-test ({options}, or type it):").format(options=options)
                 )
             )
         if not reason:
-            _print(
-                "re-test reason not given (record it with --retest-reason)"
-                if en
-                else "未给出复测原因(可用 --retest-reason 记录)"
-            )
+            _print(_("re-test reason not given (record it with --retest-reason)"))
     elif reason:
         raise InputError(
             f"classroom {args.classroom} has no readings yet: this is its first test, not a "

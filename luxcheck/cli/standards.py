@@ -20,7 +20,7 @@ from pathlib import Path
 from luxcheck.compliance.packs import Registry, check_profile_references, load_registry
 from luxcheck.compliance.schema import Limit, LoadedFile, Standard, load_file, normalise_id
 from luxcheck.errors import EXIT_OK, InputError
-from luxcheck.i18n import gettext_for
+from luxcheck.i18n import LANGUAGES, authored, gettext_for
 from luxcheck.kernels.piecewise import PiecewiseLinear
 from luxcheck.messages import _n
 from luxcheck.report.format import Formatter
@@ -57,14 +57,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     actions.required = True
 
     lst = actions.add_parser("list", parents=[common], help="list packs and profiles")
-    lst.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default zh)")
+    lst.add_argument(
+        "--lang", choices=sorted(LANGUAGES), default="zh", help="language (default zh)"
+    )
     lst.set_defaults(func=_list)
 
     show = actions.add_parser(
         "show", parents=[common], help="print every limit of a profile or pack with its clause"
     )
     show.add_argument("id", help="profile id (cn-classroom, …) or pack slug / id")
-    show.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default zh)")
+    show.add_argument(
+        "--lang", choices=sorted(LANGUAGES), default="zh", help="language (default zh)"
+    )
     show.set_defaults(func=_show)
 
     val = actions.add_parser("validate", parents=[common], help="check a pack or profile file")
@@ -153,7 +157,7 @@ def _limit_rows(limits: Sequence[Limit], lang: str) -> list[list[str]]:
                 limit_text(lim, lang),
                 rooms,
                 fmt.obligation(lim.obligation),
-                f"{lim.standard_id} {lim.clause_zh if lang == 'zh' else lim.clause}",
+                f"{lim.standard_id} {authored(lang, lim.clause_zh, lim.clause)}",
                 fmt.confidence(lim.confidence),
             ]
         )
@@ -161,11 +165,11 @@ def _limit_rows(limits: Sequence[Limit], lang: str) -> list[list[str]]:
 
 
 def _standard_header(std: Standard, lang: str) -> list[str]:
-    title = std.title_zh if lang == "zh" and std.title_zh else std.title
+    title = authored(lang, std.title_zh, std.title)
     out = [f"{std.id}  {title}  ({std.status}; {std.path.name})"]
     mf = std.maintenance_factor
     if mf is not None:
-        clause = mf.clause_zh if lang == "zh" else mf.clause
+        clause = authored(lang, mf.clause_zh, mf.clause)
         _ = gettext_for(lang)
         label = _("maintenance factor")
         confidence = Formatter(lang).confidence(mf.confidence)
@@ -180,17 +184,16 @@ def _registry(args: argparse.Namespace) -> Registry:
 
 def _list(args: argparse.Namespace) -> int:
     reg = _registry(args)
-    zh = args.lang == "zh"
     _ = gettext_for(args.lang)
     rows = [[_("pack"), _("id"), _("limits"), ""]]
     for std in sorted(reg.standards.values(), key=lambda s: s.slug):
-        title = std.title_zh if zh and std.title_zh else std.title
+        title = authored(args.lang, std.title_zh, std.title)
         rows.append([std.slug, std.id, str(len(std.limit_ids)), title])
     print(_table(rows))
     print()
     rows = [[_("profile"), _("packs"), _("limits"), ""]]
     for prof in sorted(reg.profiles.values(), key=lambda p: p.id):
-        title = prof.title_zh if zh and prof.title_zh else prof.title
+        title = authored(args.lang, prof.title_zh, prof.title)
         packs = ", ".join(reg.standard(i.pack).id for i in prof.includes)
         rows.append([prof.id, packs, str(len(reg.profile_limits(prof))), title])
     print(_table(rows))
@@ -203,7 +206,7 @@ def _show(args: argparse.Namespace) -> int:
     key = normalise_id(args.id)
     if f"profile:{key}" in reg.index:
         prof = reg.profile(args.id)
-        title = prof.title_zh if lang == "zh" and prof.title_zh else prof.title
+        title = authored(lang, prof.title_zh, prof.title)
         print(f"{prof.id}  {title}")
         policy = reg.acceptance(prof)
         _ = gettext_for(lang)

@@ -28,6 +28,7 @@ from luxcheck.compliance.judge import JudgedRoom
 from luxcheck.demo.plan import RoomPlan
 from luxcheck.demo.scene import RESOLUTION, Scene, quantise
 from luxcheck.errors import InputError
+from luxcheck.i18n import LANGUAGES
 from luxcheck.journal.store import CampaignStore
 from luxcheck.lab import LabProfile
 from luxcheck.model import (
@@ -603,7 +604,7 @@ def run_demo(
 
             workers = jobs or min(4, os.cpu_count() or 1)
             data = issue_reports(store, judged, lab_path, say)
-            other = "en" if lang == "zh" else "zh"
+            other = next(code for code in LANGUAGES if code != lang)
             # the laboratory signs its issued reports: the fictitious demo lab with a
             # self-signed key made on first use, or the --lab profile's [signing] key
             lab = load_lab_profile(lab_path) if lab_path else demo_lab_profile(out)

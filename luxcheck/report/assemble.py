@@ -281,7 +281,7 @@ def _merge_figures(base: FigureInputs, extra: FigureInputs | None) -> FigureInpu
     return dataclasses.replace(base, **changes)
 
 
-def _curve(limit: Limit, label_zh: str, label_en: str) -> LimitCurve:
+def _curve(limit: Limit, named_by_clause: bool) -> LimitCurve:
     function = limit.function
     assert function is not None
     xs = np.asarray(function.x, dtype=float)
@@ -290,7 +290,14 @@ def _curve(limit: Limit, label_zh: str, label_en: str) -> LimitCurve:
     keep = xs > 0
     xs = np.concatenate([[1.0], xs[keep]])
     ys = np.concatenate([[float(function(1.0))], ys[keep]])
-    return LimitCurve(label_zh, label_en, xs, ys, advisory=limit.obligation != "shall")
+    return LimitCurve(
+        limit.standard_id,
+        xs,
+        ys,
+        advisory=limit.obligation != "shall",
+        clause=limit.clause if named_by_clause else "",
+        clause_zh=limit.clause_zh if named_by_clause else "",
+    )
 
 
 def flicker_curves(limits: Iterable[Limit], room_type: str) -> tuple[LimitCurve, ...]:
@@ -307,14 +314,7 @@ def flicker_curves(limits: Iterable[Limit], room_type: str) -> tuple[LimitCurve,
         and limit.applies_to_room(room_type)
     ]
     per_pack = Counter(limit.standard for limit in chosen)
-    curves = []
-    for limit in chosen:
-        zh, en = f"{limit.standard_id} 波动深度限值", f"{limit.standard_id} limit"
-        if per_pack[limit.standard] > 1:
-            zh += f"，{limit.clause_zh or limit.clause}"
-            en += f", {limit.clause}"
-        curves.append(_curve(limit, zh, en))
-    return tuple(curves)
+    return tuple(_curve(limit, per_pack[limit.standard] > 1) for limit in chosen)
 
 
 @lru_cache(maxsize=16)

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from luxcheck.i18n import authored
 from luxcheck.report.model import ClassroomReportData, SchoolSummaryData
 from luxcheck.report.pages import ClassroomPages
 from luxcheck.report.pdf import write_pdf
@@ -48,7 +49,6 @@ def bound_html(
 ) -> str:
     """The bound report of a school as one HTML document (to be saved beside the school page)."""
     f, _ = pages.fmt, pages._
-    zh = pages.lang == "zh"
     parts = [{"label": _("School summary"), "html": _body(school_html, "school")}]
     contents = []
     status_words = {
@@ -75,7 +75,7 @@ def bound_html(
     drafts = [r for r in reports if r.document.issue.status != "issued"]
     labs = {r.document.lab.lab_id: r.document.lab for r in reports if r.document.lab}
     lab = next(iter(labs.values()), None)
-    lab_name = (lab.name if zh or not lab.name_en else lab.name_en) if lab else "—"
+    lab_name = authored(pages.lang, lab.name, lab.name_en) if lab else "—"
     facts = [
         (_("School"), school.school.name),
         (_("Address"), school.school.address or "—"),

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from luxcheck.i18n import authored
 from luxcheck.model import ENVIRONMENT_FIELDS, Instrument
 from luxcheck.report.format import Formatter
 from luxcheck.report.model import ClassroomReportData
@@ -60,7 +61,6 @@ class DocumentView:
         f, _ = self.f, self._
         doc = report.document
         lab, issue = doc.lab, doc.issue
-        zh = f.lang == "zh"
         room, school = report.classroom, report.school
         number = issue.report_number or _("(not numbered)")
         if issue.status == "no-lab":
@@ -69,7 +69,7 @@ class DocumentView:
             mark = _("DRAFT — not approved; not to be issued as a test report")
         else:
             mark = ""
-        lab_name = (lab.name if zh or not lab.name_en else lab.name_en) if lab else "—"
+        lab_name = authored(f.lang, lab.name, lab.name_en) if lab else "—"
         cover = [
             (_("Client"), report.campaign.client or "—"),
             (_("Object tested"), f"{school.name} {room.name} ({room.classroom_id})"),
@@ -121,7 +121,10 @@ class DocumentView:
             if lab.cnas_number:
                 contact.append((_("CNAS accreditation number"), lab.cnas_number))
         basis = [
-            f"{s.standard_id} {'《' + s.title_zh + '》' if zh else s.title_en}" for s in doc.basis
+            _("{standard} {title}").format(
+                standard=s.standard_id, title=authored(f.lang, s.title_zh, s.title_en)
+            )
+            for s in doc.basis
         ]
         sessions = {s.session_id: s for s in report.sessions}
         env_rows = []
@@ -173,9 +176,9 @@ class DocumentView:
             "title": _("Test report"),
             "lab_name": lab_name,
             "number": number,
-            "header": f"{lab_name if lab else _('DRAFT')} · {number_word}"
-            + ("：" if zh else ": ")
-            + number,
+            "header": _("{lab} · {word}: {number}").format(
+                lab=lab_name if lab else _("DRAFT"), word=number_word, number=number
+            ),
             "cover": cover,
             "logo": _data_uri(lab.logo) if lab else None,
             "seal": _data_uri(lab.seal) if lab else None,
@@ -200,8 +203,8 @@ class DocumentView:
                 self.instrument_row(i, i.instrument_id in expired) for i in report.instruments
             ],
             "calibration_notes": calibration_notes,
-            "conclusion": f"{outcome_word}. {headline}"
-            if not zh
-            else f"{outcome_word}。{headline}",
+            "conclusion": _("{outcome}. {headline}").format(
+                outcome=outcome_word, headline=headline
+            ),
             "signatures": signatures,
         }

@@ -236,7 +236,7 @@ class FigureRenderer:
     gettext
         Translation function for labels (the report's language).
     lang
-        ``"zh"`` or ``"en"``: which of the caller's labels (limit curves) to print.
+        ``"zh"`` or ``"en"``: the language of the limit curves' labels.
     fmt
         ``"png"`` (default; fastest in WeasyPrint) or ``"svg"``.
     """
@@ -303,7 +303,7 @@ class FigureRenderer:
             styles = ["-", "--", ":", "-."]
             for i, curve in enumerate(curves):
                 keep = (curve.frequency_hz > 0) & (curve.percent > 0)
-                label = curve.label_zh if self.lang == "zh" else curve.label_en
+                label = curve.label(self.lang)
                 ax.plot(
                     curve.frequency_hz[keep],
                     curve.percent[keep],

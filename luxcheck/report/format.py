@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from luxcheck.compliance.items import Citation, ItemResult, LimitLine
 from luxcheck.compliance.verdict import Verdict
-from luxcheck.i18n import LANGUAGES, translations
+from luxcheck.i18n import LANGUAGES, authored, translations
 from luxcheck.messages import Message, stored
 from luxcheck.vocabulary import METRICS
 
@@ -144,7 +144,7 @@ class Formatter:
 
     def clause(self, v: Verdict | Citation) -> str:
         """The standard and clause of a verdict or citation in the report's language."""
-        text = v.clause_zh if self.lang == "zh" and v.clause_zh else v.clause
+        text = authored(self.lang, v.clause_zh, v.clause)
         return f"{v.standard} {text}".strip()
 
     def obligation(self, obligation: str) -> str:

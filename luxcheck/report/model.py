@@ -25,6 +25,7 @@ import numpy.typing as npt
 from luxcheck.compliance.items import ItemResult, group_verdicts
 from luxcheck.compliance.verdict import Verdict
 from luxcheck.errors import InputError
+from luxcheck.i18n import authored, gettext_for
 from luxcheck.lab import LabProfile
 from luxcheck.messages import Message
 from luxcheck.model import (
@@ -250,13 +251,18 @@ class WaveformExcerpt:
 @dataclass(frozen=True, eq=False)
 class LimitCurve:
     """A flicker limit as (frequency [Hz], percent [%]) points, taken by the caller from the
-    standards packs (e.g. GB 40070 波动深度, IEEE 1789 low-risk / no-effect)."""
+    standards packs (e.g. GB 40070 percent flicker, IEEE 1789 low-risk / no-effect).
 
-    label_zh: str
-    label_en: str
+    It is labelled by the standard's printed id and, where one pack gives several curves, by
+    the pack's clause (``clause``, and ``clause_zh`` as the pack writes it in Chinese: data,
+    not a message), see :meth:`label`."""
+
+    standard_id: str
     frequency_hz: FloatArray
     percent: FloatArray
     advisory: bool = False
+    clause: str = ""
+    clause_zh: str = ""
 
     def __post_init__(self) -> None:
         f = _array(self.frequency_hz, "frequency_hz")
@@ -265,6 +271,15 @@ class LimitCurve:
             raise InputError("expected as many frequencies as percents (≥ 2)", column="percent")
         object.__setattr__(self, "frequency_hz", f)
         object.__setattr__(self, "percent", p)
+
+    def label(self, lang: str) -> str:
+        """The curve's name in a chart's legend, in ``lang``."""
+        _ = gettext_for(lang)
+        text = _("{standard} limit").format(standard=self.standard_id)
+        if not self.clause:
+            return text
+        clause = authored(lang, self.clause_zh, self.clause)
+        return _("{limit}, {clause}").format(limit=text, clause=clause)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from luxcheck import __version__
 from luxcheck.analysis.grids import point_plan
 from luxcheck.compliance.engine import SIMPLE_FALLBACK
+from luxcheck.i18n import language_tag
 from luxcheck.messages import Message, _n
 from luxcheck.model import Classroom
 from luxcheck.report import results
@@ -256,7 +257,7 @@ class ClassroomPages(ReportFigures):
         script: bool = False,
     ) -> dict[str, Any]:
         return {
-            "lang": "zh-CN" if self.lang == "zh" else "en",
+            "lang": language_tag(self.lang),
             "title": title,
             "heading": heading,
             "css": rel + "static/report.css",

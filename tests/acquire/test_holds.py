@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -28,6 +29,7 @@ from luxcheck.acquire.holds import (
 )
 from luxcheck.acquire.session import ScriptedConsole, plan_steps, run_session
 from luxcheck.errors import InputError
+from luxcheck.i18n import gettext_for
 from luxcheck.journal.session_records import SessionHold
 from luxcheck.journal.store import CampaignStore
 from luxcheck.model import RETEST_REASONS
@@ -76,7 +78,15 @@ def test_second_session_at_once_is_refused_naming_the_holder(store: CampaignStor
     assert f"@{socket.gethostname()}" in text and f"process {os.getpid()}" in text
     assert "--take-over" in text
     taken = take_classroom(store, other, take_over=True)
-    assert any("taken over (--take-over)" in n for n in taken.notices)
+    assert any("taken over (--take-over)" in str(n) for n in taken.notices)
+    # told in the session's language (issue 19): only the session id, the holder's user and
+    # host, the option and the time zone stay as they are
+    said = [n.render(gettext_for("zh")) for n in taken.notices]
+    assert any("测量记录 SE2" in line and "已接管(--take-over)" in line for line in said), said
+    for line in said:
+        for name in ("SE2", socket.gethostname(), first.hold.user, "--take-over", "UTC"):
+            line = line.replace(name, "")
+        assert not re.findall(r"[A-Za-z]{2,}", line), line
     release_classroom(store, first.hold)
     release_classroom(store, taken.hold)
     assert store.open_holds("R101") == []
@@ -94,7 +104,9 @@ def test_hold_of_a_dead_process_on_this_host_is_taken_over(store: CampaignStore)
     )  # fmt: skip
     lines: list[str] = []
     steps = plan_steps(make_classroom(), DESK, BOARD, roles=("lux",))
-    run_session(store, session(), steps, {"lux": FakeLux()}, ScriptedConsole(out=lines.append))
+    run_session(
+        store, session(), steps, {"lux": FakeLux()}, ScriptedConsole(out=lines.append), lang="en"
+    )
     assert any("process is gone" in line and "session SE1" in line for line in lines)
     rows = {r.session.session_id: r for r in session_rows(store, "R101")}
     assert rows["SE2"].state == "ended" and rows["SE2"].readings == 6

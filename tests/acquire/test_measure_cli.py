@@ -22,9 +22,10 @@ import pytest
 from luxcheck.journal.store import CampaignStore
 from luxcheck.model import Campaign, IlluminanceReading, Instrument, School
 from tests.support.builders import make_classroom
+from tests.support.language import foreign_words
 
 EMU = "emu://t-10a?lux=512&time_scale=0.01"
-SAVED = re.compile(r"^saved (\S+) ")
+SAVED = re.compile(r"^(?:saved|已保存) (\S+) ")  # the session speaks Chinese by default
 
 
 def _campaign(tmp_path: Path) -> Path:
@@ -144,7 +145,9 @@ def test_pull_the_pty_mid_session_then_resume(tmp_path: Path) -> None:
     )
     assert proc.stdout is not None
     acknowledged = []
+    said: list[str] = []
     for line in proc.stdout:
+        said.append(line)
         match = SAVED.match(line)
         if match:
             acknowledged.append(match.group(1))
@@ -157,6 +160,12 @@ def test_pull_the_pty_mid_session_then_resume(tmp_path: Path) -> None:
     err = proc.stderr.read() if proc.stderr else ""
     assert proc.wait(timeout=120) == 3, err  # device error, reported in plain words
     assert "resume" in err
+    # issue 19: the (default) Chinese session says it all in Chinese, the meter that did not
+    # come back included ("仪器未恢复连接;已保存…" was followed by English)
+    said += [*rest.splitlines(), *err.splitlines()]
+    assert any(line.startswith("仪器未恢复连接") for line in said), said
+    english = {line: words for line in said if (words := foreign_words(line, (port,)))}
+    assert not english, english
     stored = [r.reading_id for r in _current_lux(path)]
     assert stored == acknowledged  # nothing lost, nothing half-written
     emu, port = start_emulator(0.01)

@@ -88,7 +88,7 @@ def test_every_reading_journalled_in_order(store: CampaignStore) -> None:
     )
     assert out.complete and not out.stopped
     assert lux_values(store) == {f"SE2.{s.key}.1": 400.0 + i for i, s in enumerate(steps)}
-    saved = [line for line in lines if line.startswith("saved")]
+    saved = [line for line in lines if line.startswith("已保存")]  # a Chinese session (default)
     assert len(saved) == len(steps)
 
 

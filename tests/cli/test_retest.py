@@ -92,7 +92,7 @@ def test_retest_is_analysed_and_reported(
     capsys.readouterr()
     assert _retest(campaign, "--retest-reason", "after rectification") == 0
     said = capsys.readouterr().out
-    assert f"re-test (复测) of classroom {A}: first tested 2026-11-02" in said
+    assert f"re-test of classroom {A}: first tested 2026-11-02" in said
     assert main(["analyse", str(campaign)]) == 0
     after = _metrics(campaign, A)
     assert after["desk_illuminance_mean_lx"] == pytest.approx(512.0)  # the emulator's value

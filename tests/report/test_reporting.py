@@ -411,7 +411,7 @@ def test_flicker_chart_draws_only_the_curves_the_profile_applies_to_the_room(
 
     registry = load_registry()
     cn = report_context("cn-classroom").flicker_limits
-    assert [(c.label_zh, c.label_en, c.advisory) for c in cn["ordinary"]] == [
+    assert [(c.label("zh"), c.label("en"), c.advisory) for c in cn["ordinary"]] == [
         ("GB 40070-2021 波动深度限值", "GB 40070-2021 limit", False)
     ]
     gb = registry.limits["gb40070.flicker-percent"].function
@@ -423,11 +423,11 @@ def test_flicker_chart_draws_only_the_curves_the_profile_applies_to_the_room(
     en = report_context("en-12464-1-2021").flicker_limits
     assert all(en[t] == () for t in ROOM_TYPES)
     old = report_context("cn-classroom-2013").flicker_limits
-    assert [c.label_en for c in old["laboratory"]] == ["GB/T 31831-2015 limit"]
+    assert [c.label("en") for c in old["laboratory"]] == ["GB/T 31831-2015 limit"]
     ids = ("gb40070.flicker-percent", "ieee1789.low-risk", "ieee1789.no-effect")
     lab = flicker_curves([registry.limits[i] for i in ids], "laboratory")
     assert [c.advisory for c in lab] == [True, True]
-    assert [c.label_en for c in lab] == [
+    assert [c.label("en") for c in lab] == [
         "IEEE 1789-2015 limit, 8.1.1 (Figure 20, low-risk region)",
         "IEEE 1789-2015 limit, 8.1.1 (Figure 20, no-observable-effect region)",
     ]
@@ -438,7 +438,8 @@ def test_flicker_chart_draws_only_the_curves_the_profile_applies_to_the_room(
     )
     judged, _ = judge_campaign(filled)
     reports = {r.classroom.classroom_id: r for r in classroom_reports(filled, judged)}
-    assert [c.label_en for c in reports["R101"].figures.flicker_limits] == ["GB 40070-2021 limit"]
+    labels = [c.label("en") for c in reports["R101"].figures.flicker_limits]
+    assert labels == ["GB 40070-2021 limit"]
     assert reports["R103"].figures.flicker_limits == ()
 
 

@@ -46,17 +46,17 @@ PACKS = (
 POLICY = PolicyStatement(AcceptancePolicy("direct").describe(), DecisionRule("simple").describe())
 CURVES = (
     LimitCurve(
-        "GB 40070 波动深度限值",
-        "GB 40070 percent flicker limit",
+        "GB 40070",
         np.array([1.0, 10.0, 10.0, 90.0, 90.0, 3125.0]),
         np.array([0.1, 0.1, 0.1, 0.9, 2.88, 100.0]),
     ),
     LimitCurve(
-        "IEEE 1789 低风险",
-        "IEEE 1789 low risk",
+        "IEEE 1789",
         np.array([1.0, 90.0, 90.0, 1250.0]),
         np.array([0.025, 2.25, 7.2, 100.0]),
         advisory=True,
+        clause="low risk",
+        clause_zh="低风险",
     ),
 )
 CONTEXT = ReportContext("cn-classroom", POLICY, PACKS, {"ordinary": CURVES})
