@@ -140,6 +140,7 @@ def plan_steps(
     *,
     observers: Sequence[str] = (),
     roles: Iterable[Role] = ("lux", "spectrum", "flicker", "power", "height", "luminance"),
+    board_spectrum: bool = True,
 ) -> list[Step]:
     """The steps of a classroom session, in the order an inspector walks them.
 
@@ -147,7 +148,8 @@ def plan_steps(
     plans (:func:`luxcheck.kernels.grids.point_plan`); ``observers`` the glare observer positions
     (:func:`luxcheck.kernels.glare.standard_observers`), at each of which the luminance of every
     general luminaire ``L1…Ln`` and the background luminance are read. Roles without a meter
-    are left out.
+    are left out. ``board_spectrum`` False leaves out the blackboard lamp's spectrum (a profile
+    that limits none of its metrics).
     """
     wanted = set(roles)
     steps: list[Step] = []
@@ -188,7 +190,7 @@ def plan_steps(
                 luminaire="general",
             )
         )
-        if room.board_luminaire_count:
+        if room.board_luminaire_count and board_spectrum:
             steps.append(
                 Step(
                     "spectrum-board",
@@ -298,12 +300,19 @@ def classroom_steps(
     room: Classroom,
     *,
     roles: Iterable[Role] = ("lux", "spectrum", "flicker", "power", "height", "luminance"),
+    profile: str | None = None,
 ) -> list[Step]:
     """The steps of a classroom's session from its default point plans (GB/T 5700
     centre-point, :func:`luxcheck.kernels.grids.point_plan`) and the standard glare observers
-    (:func:`luxcheck.kernels.glare.standard_observers`) — the plans the analysis assumes."""
+    (:func:`luxcheck.kernels.glare.standard_observers`) — the plans the analysis assumes.
+
+    With the campaign's ``profile``, the blackboard lamp's spectrum is asked for only when the
+    profile limits one of its metrics (:func:`luxcheck.analysis.spectral.board_spectrum_needed`:
+    its CCT, Ra, R9, K_B,v or risk-group indication); without one, whenever the room has
+    blackboard lamps."""
     from luxcheck.analysis.glare import standard_observers
     from luxcheck.analysis.grids import point_plan
+    from luxcheck.analysis.spectral import board_spectrum_needed
 
     desk = point_plan(room, "desk")
     board = point_plan(room, "board")
@@ -313,6 +322,7 @@ def classroom_steps(
         [(p.index, p.x_m, p.y_m, p.label) for p in board.points],
         observers=[o.name for o in standard_observers(room)],
         roles=roles,
+        board_spectrum=profile is None or board_spectrum_needed(profile),
     )
 
 

@@ -10,7 +10,10 @@ once per batch.
 In the campaign, spectra of all classrooms are batched by wavelength grid. The general
 luminaire's spectrum (``luminaire`` of the reading ``general`` or empty) gives the room's colour
 metrics, and mel-EDI is its mel-DER times the room's desk mean illuminance (CIE S 026/E:2018
-§3.4); the blackboard lamp's (``board``) gives ``board_cri_ra`` and its blue-light indication.
+§3.4). The blackboard lamp's spectrum (``luminaire`` ``board``, taken on the board under the
+blackboard lamps alone) is judged as a lamp: the same function gives its CCT, Duv, Ra, R9 and
+K_B,v under the ``board_`` ids of :data:`BOARD_SPECTRAL_IDS`, and its blue-light indication.
+They are "not measured" only when no board spectrum was taken (or the kernel gives a reason).
 
 Blue-light risk group (IEC TR 62778:2014 method, an *indication*, not a product test): the
 weighted radiance ``L_B = K_B,v · L_v`` with ``L_v`` the highest luminance measured on that kind
@@ -32,6 +35,7 @@ import numpy.typing as npt
 
 from luxcheck.analysis.metrics import RoomMetrics
 from luxcheck.compliance.curves import risk_group_limits
+from luxcheck.compliance.packs import profile_limits
 from luxcheck.kernels.colorimetry import SpectralMetrics, spectral_metrics
 from luxcheck.kernels.photobiology import BlueLight, Melanopic, blue_light, melanopic, risk_group
 from luxcheck.messages import Message, Word, _n, not_measured
@@ -50,6 +54,34 @@ _COLOUR_IDS = [
 
 
 _CRI_IDS = ["cri_ra", *[f"cri_r{i}" for i in range(1, 15)]]
+
+#: The blackboard lamps judged as lamps: the id of a general spectrum's metric → the id the
+#: same metric of the blackboard lamp's spectrum takes (one row each in the metric table).
+BOARD_SPECTRAL_IDS: dict[str, str] = {
+    "cct_K": "board_cct_K",
+    "duv": "board_duv",
+    "cri_ra": "board_cri_ra",
+    "cri_r9": "board_cri_r9",
+    "blue_light_kbv_w_per_lm": "board_blue_light_kbv_w_per_lm",
+}
+
+#: Every metric id that comes from the blackboard lamp's spectrum (its risk-group indication
+#: too, with the lamp's luminance).
+BOARD_SPECTRUM_METRICS: frozenset[str] = frozenset(
+    {*BOARD_SPECTRAL_IDS.values(), "board_blue_light_risk_group"}
+)
+
+
+def as_board_ids(values: Mapping[str, float]) -> dict[str, float]:
+    """One spectrum's metric ids (:func:`spectral_metric_ids`) as those of a blackboard lamp:
+    the :data:`BOARD_SPECTRAL_IDS` renamed, the rest (general-lighting quantities) left out."""
+    return {board: values[general] for general, board in BOARD_SPECTRAL_IDS.items()}
+
+
+def board_spectrum_needed(profile: str) -> bool:
+    """Whether a profile limits a metric of the blackboard lamp's spectrum
+    (:data:`BOARD_SPECTRUM_METRICS`), so that the guided session asks for that spectrum."""
+    return any(limit.metric in BOARD_SPECTRUM_METRICS for limit in profile_limits(profile))
 
 
 @dataclass(frozen=True)
@@ -260,11 +292,12 @@ def spectral_part(
                     metrics, "blue_light_risk_group", str(groups_rg[i]), lv[i], _n("general")
                 )
             else:
-                metrics.values["board_cri_ra"] = values["cri_ra"]
-                if "cri_ra" in ids.notes[i]:
-                    metrics.reasons["board_cri_ra"] = ids.notes[i]["cri_ra"]
-                if math.isnan(values["cri_ra"]):
-                    metrics.reasons["board_cri_ra"] = not_measured(reasons["cri_ra"])
+                for general_id, board_id in BOARD_SPECTRAL_IDS.items():
+                    metrics.values[board_id] = values[general_id]
+                    if general_id in ids.notes[i]:
+                        metrics.reasons[board_id] = ids.notes[i][general_id]
+                    if math.isnan(values[general_id]):
+                        metrics.reasons[board_id] = not_measured(reasons.get(general_id))
                 _put_group(
                     metrics,
                     "board_blue_light_risk_group",
@@ -287,7 +320,7 @@ def spectral_part(
                 metrics.values[metric_id] = math.nan
                 metrics.reasons[metric_id] = no_general
         if "board_cri_ra" not in metrics.values:
-            for metric_id in ("board_cri_ra", "board_blue_light_risk_group"):
+            for metric_id in sorted(BOARD_SPECTRUM_METRICS):
                 metrics.values[metric_id] = math.nan
                 metrics.reasons[metric_id] = no_board
     return out

@@ -24,6 +24,8 @@ GB55016_IN_PROFILES = (
     "gb55016.ugr",
     "gb55016.cri-ra",
     "gb55016.cri-r9",
+    "gb55016.board-cri-ra",
+    "gb55016.board-cri-r9",
     "gb55016.blue-light-risk-group",
     "gb55016.pst-lm",
     "gb55016.svm",
@@ -46,7 +48,8 @@ def judge(
 # --------------------------------------------------------------------------- the packs
 def test_gb55016_pack_is_a_mandatory_code_read_in_one_source() -> None:
     """GB 55016-2021 is a mandatory general code: every §3.3 limit is "shall", with its §3.3
-    clause; C1 values are verified, the art-room application of §3.3.8 (R) is not."""
+    clause; C1 values are verified, the art-room application of §3.3.8 and the reading of
+    §3.3.5 as covering the blackboard lamps (R) are not."""
     reg = S.load_registry()
     std = reg.standards["gb-55016-2021"]
     limits = {lid: S.get_limit(lid) for lid in std.limit_ids}
@@ -54,7 +57,8 @@ def test_gb55016_pack_is_a_mandatory_code_read_in_one_source() -> None:
     for lid, lim in limits.items():
         assert lim.obligation == "shall", lid
         assert lim.clause.startswith("3.3."), lid
-        expected = "to-be-confirmed" if lid == "gb55016.art.cri-ra" else "verified"
+        scope_read = lid in ("gb55016.art.cri-ra", "gb55016.board-cri-ra", "gb55016.board-cri-r9")
+        expected = "to-be-confirmed" if scope_read else "verified"
         assert lim.confidence == expected, lid
     assert limits["gb55016.svm"].value == 1.0
     assert limits["gb55016.cri-r9"].comparator == ">="

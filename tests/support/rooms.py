@@ -13,6 +13,8 @@ GOOD: dict[str, float | str | None] = {
     "cri_ra": 92.0,
     "cri_r9": 40.0,
     "board_cri_ra": 92.0,
+    "board_cri_r9": 30.0,
+    "board_cct_K": 4800.0,
     "cct_K": 5000.0,
     "luminaire_height_above_desk_m": 1.9,
     "lpd_w_per_m2": 6.0,
