@@ -30,7 +30,9 @@ import numpy as np
 from luxcheck.acquire.advice import device_message
 from luxcheck.acquire.holds import release_classroom, stored_steps, take_classroom
 from luxcheck.errors import DeviceError, InputError
+from luxcheck.i18n import gettext_for
 from luxcheck.journal.store import CampaignStore
+from luxcheck.messages import Message, _n
 from luxcheck.model import (
     AnyReading,
     Classroom,
@@ -141,6 +143,7 @@ def plan_steps(
     observers: Sequence[str] = (),
     roles: Iterable[Role] = ("lux", "spectrum", "flicker", "power", "height", "luminance"),
     board_spectrum: bool = True,
+    luminaire_spectra: Sequence[str] = (),
 ) -> list[Step]:
     """The steps of a classroom session, in the order an inspector walks them.
 
@@ -149,7 +152,8 @@ def plan_steps(
     (:func:`luxcheck.kernels.glare.standard_observers`), at each of which the luminance of every
     general luminaire ``L1…Ln`` and the background luminance are read. Roles without a meter
     are left out. ``board_spectrum`` False leaves out the blackboard lamp's spectrum (a profile
-    that limits none of its metrics).
+    that limits none of its metrics); ``luminaire_spectra`` names the general luminaires under
+    each of which a spectrum is taken for colour consistency (:func:`like_luminaire_sample`).
     """
     wanted = set(roles)
     steps: list[Step] = []
@@ -190,6 +194,17 @@ def plan_steps(
                 luminaire="general",
             )
         )
+        for label in luminaire_spectra:
+            title = Message(_n("spectrum under general luminaire {luminaire}"), luminaire=label)
+            steps.append(
+                Step(
+                    f"spectrum-{label}",
+                    "spectrum",
+                    title.render(gettext_for("zh")),
+                    str(title),
+                    luminaire=label,
+                )
+            )
         if room.board_luminaire_count and board_spectrum:
             steps.append(
                 Step(
@@ -296,6 +311,16 @@ def plan_steps(
     return steps
 
 
+def like_luminaire_sample(room: Classroom) -> tuple[str, ...]:
+    """The general luminaires a spectrum is taken under for colour consistency (GB 55016-2021
+    §3.3.5, ≤ 5 SDCM between like products): three spread over the layout — the first, the
+    middle and the last of ``L1…Ln`` — or all of them when there are three or fewer. The
+    standard gives no sampling plan; this one is luxcheck's (docs/standards.md)."""
+    n = room.luminaire_count
+    picks = sorted({1, (n + 1) // 2, n}) if n > 3 else list(range(1, n + 1))
+    return tuple(f"L{i}" for i in picks if i >= 1)
+
+
 def classroom_steps(
     room: Classroom,
     *,
@@ -308,11 +333,13 @@ def classroom_steps(
 
     With the campaign's ``profile``, the blackboard lamp's spectrum is asked for only when the
     profile limits one of its metrics (:func:`luxcheck.analysis.spectral.board_spectrum_needed`:
-    its CCT, Ra, R9, K_B,v or risk-group indication); without one, whenever the room has
-    blackboard lamps."""
+    its CCT, Ra, R9, K_B,v or risk-group indication), and spectra under a sample of the general
+    luminaires (:func:`like_luminaire_sample`) only when it limits colour consistency; without a
+    profile, the board spectrum whenever the room has blackboard lamps and no luminaire
+    spectra."""
     from luxcheck.analysis.glare import standard_observers
     from luxcheck.analysis.grids import point_plan
-    from luxcheck.analysis.spectral import board_spectrum_needed
+    from luxcheck.analysis.spectral import board_spectrum_needed, colour_consistency_needed
 
     desk = point_plan(room, "desk")
     board = point_plan(room, "board")
@@ -323,6 +350,11 @@ def classroom_steps(
         observers=[o.name for o in standard_observers(room)],
         roles=roles,
         board_spectrum=profile is None or board_spectrum_needed(profile),
+        luminaire_spectra=(
+            like_luminaire_sample(room)
+            if profile is not None and colour_consistency_needed(profile)
+            else ()
+        ),
     )
 
 

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pytest
 
-from luxcheck.acquire.session import classroom_steps
+from luxcheck.acquire.session import classroom_steps, like_luminaire_sample
 from luxcheck.analysis.campaign import analyse_campaign
 from luxcheck.analysis.spectral import (
     BOARD_SPECTRAL_IDS,
@@ -147,9 +147,11 @@ def test_session_asks_for_the_board_spectrum_only_when_the_profile_needs_it() ->
         steps = classroom_steps(make_classroom(**kw) if kw else room, profile=profile)
         return [s.key for s in steps if s.role == "spectrum"]
 
-    assert keys("cn-classroom") == ["spectrum-general", "spectrum-board"]
+    sample = [f"spectrum-{label}" for label in like_luminaire_sample(room)]
+    assert keys("cn-classroom") == ["spectrum-general", *sample, "spectrum-board"]
     assert keys("en-12464-1-2021") == ["spectrum-general"]
-    assert keys("cn-classroom", board_luminaire_count=0) == ["spectrum-general"]
+    assert keys("cn-classroom", board_luminaire_count=0) == ["spectrum-general", *sample]
+    assert keys(None) == ["spectrum-general", "spectrum-board"]
 
 
 def test_board_duv_outside_the_cie_13_3_tolerance_keeps_ra_with_the_note(

@@ -26,6 +26,7 @@ GB55016_IN_PROFILES = (
     "gb55016.cri-r9",
     "gb55016.board-cri-ra",
     "gb55016.board-cri-r9",
+    "gb55016.colour-consistency",
     "gb55016.blue-light-risk-group",
     "gb55016.pst-lm",
     "gb55016.svm",
@@ -53,7 +54,7 @@ def test_gb55016_pack_is_a_mandatory_code_read_in_one_source() -> None:
     reg = S.load_registry()
     std = reg.standards["gb-55016-2021"]
     limits = {lid: S.get_limit(lid) for lid in std.limit_ids}
-    assert set(limits) == {*GB55016_IN_PROFILES, "gb55016.colour-consistency"}
+    assert set(limits) == set(GB55016_IN_PROFILES)
     for lid, lim in limits.items():
         assert lim.obligation == "shall", lid
         assert lim.clause.startswith("3.3."), lid
@@ -71,12 +72,11 @@ def test_gb55016_pack_is_a_mandatory_code_read_in_one_source() -> None:
 
 @pytest.mark.parametrize("profile", NATIONAL)
 def test_national_profiles_include_gb55016_and_gb55015(profile: str) -> None:
-    """Every national profile judges GB 55016 §3.3 and GB 55015 LPD; the colour tolerance is
-    left out because the analysis does not measure it (profile comments)."""
+    """Every national profile judges GB 55016 §3.3 (the colour tolerance ≤ 5 SDCM included, now
+    that the analysis measures it) and GB 55015 LPD (profile comments)."""
     ids = {lim.id for lim in S.profile_limits(profile)}
     assert set(GB55016_IN_PROFILES) <= ids
     assert {"gb55015.lpd", "gb55015.art-computer.lpd"} <= ids
-    assert "gb55016.colour-consistency" not in ids
 
 
 def test_standards_show_lists_the_new_requirements(capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,6 +16,7 @@ GOOD: dict[str, float | str | None] = {
     "board_cri_r9": 30.0,
     "board_cct_K": 4800.0,
     "cct_K": 5000.0,
+    "colour_consistency_sdcm": 1.5,
     "luminaire_height_above_desk_m": 1.9,
     "lpd_w_per_m2": 6.0,
     "board_luminaire_distance_min_m": 0.8,
