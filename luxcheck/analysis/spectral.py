@@ -400,8 +400,9 @@ def _colour_consistency(
         )
         note = Message(
             _n(
-                "{n} luminaires ({labels}) against their mean chromaticity, in steps of the "
-                "IEC 60081 F{nominal} ellipse (ellipse coefficients to be confirmed)"
+                "{n} general luminaires ({labels}), the room's like products, against their "
+                "mean chromaticity, in steps of the IEC 60081 F{nominal} ellipse (ellipse "
+                "coefficients to be confirmed)"
             ),
             n=len(labels),
             labels=", ".join(labels),

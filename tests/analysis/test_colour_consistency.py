@@ -56,6 +56,7 @@ def test_luminaire_spectra_give_the_group_sdcm(store: CampaignStore) -> None:
     assert 1.0 < values["colour_consistency_sdcm"] < 10.0
     note = str(stored(reasons["colour_consistency_sdcm"]))
     assert "L1, L5, L9" in note and "F4000" in note and "to be confirmed" in note
+    assert "like products" in note
 
 
 def test_the_latest_spectrum_of_a_luminaire_counts_once(store: CampaignStore) -> None:
