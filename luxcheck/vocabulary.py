@@ -341,6 +341,37 @@ _ALL = [
         advice="board_cri",
     ),
     _m(
+        "board_cri_r9",
+        "1",
+        _n("Blackboard lamp special colour rendering index R9"),
+        bounds=(None, 100.0),
+        decimals=0,  # as the general R9 (cri_r9)
+        advice="board_cri",
+    ),
+    _m(
+        "board_cct_K",
+        "K",
+        _n("Blackboard lamp correlated colour temperature"),
+        bounds=(0.0, None),
+        decimals=0,
+        advice="board_cct",
+    ),
+    _m(
+        "board_duv",
+        "1",
+        _n("Blackboard lamp distance from the Planckian locus Duv"),
+        decimals=4,
+        advice="board_cct",
+    ),
+    _m(
+        "board_blue_light_kbv_w_per_lm",
+        "W/lm",
+        _n("Blackboard lamp blue-light hazard efficacy K_B,v"),
+        bounds=(0.0, None),
+        decimals=4,
+        advice="board_blue_light",
+    ),
+    _m(
         "board_luminaire_distance_min_m",
         "m",
         _n("Blackboard lamp horizontal distance to the board, nearest lamp"),

@@ -139,7 +139,7 @@ def main() -> None:
     wl = np.arange(380, 781, 1.0)
     b_5nm_wl = np.arange(380, 496, 5.0)
     b = np.zeros_like(wl)
-    low = wl <= 495
+    low = (wl >= 380) & (wl <= 495)
     b[low] = np.interp(wl[low], b_5nm_wl, B_TABLE_380_495)
     # 496-499 nm: linear between the tabulated 495 nm value and the 500 nm formula value.
     mid = (wl > 495) & (wl < 500)
@@ -147,16 +147,23 @@ def main() -> None:
     formula = (wl >= 500) & (wl <= 600)
     b[formula] = 10 ** ((450 - wl[formula]) / 50)
     b[(wl > 600) & (wl <= 700)] = 0.001
+    # 300-379 nm: B = 0.01 (IEC 62471:2006 Table 4.2 row 300-380 nm, as ICNIRP tabulates it).
+    uv = np.arange(300, 380, 1.0)
+    wl_b = np.concatenate([uv, wl])
+    b = np.concatenate([np.full(uv.size, 0.01), b])
     _write(
         "iec62471_blue_light_hazard.csv",
         ["wavelength_nm", "b"],
-        [wl, b],
+        [wl_b, b],
         [
             "IEC 62471:2006 (GB/T 20145-2006) Table 4.2 blue-light hazard weighting B(lambda), "
-            "380-780 nm at 1 nm.",
+            "300-780 nm at 1 nm.",
             "380-495 nm: the 5 nm table values, linearly interpolated to 1 nm; 500-600 nm: "
             "10^((450-lambda)/50); 600-700 nm: 0.001; above 700 nm: 0 (not defined by the "
             "standard). Values of IEC 62471:2006 Table 4.2 (one source read: C1).",
+            "300-379 nm: 0.01, the Table 4.2 row 300-380 nm (also in the ICNIRP guidelines); "
+            "recalled, not read in a public copy (R, to be confirmed). Applied only where a "
+            "spectrum covers it.",
         ],
     )
 

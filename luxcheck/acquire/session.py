@@ -142,6 +142,8 @@ def plan_steps(
     *,
     observers: Sequence[str] = (),
     roles: Iterable[Role] = ("lux", "spectrum", "flicker", "power", "height", "luminance"),
+    board_spectrum: bool = True,
+    luminaire_spectra: Sequence[str] = (),
 ) -> list[Step]:
     """The steps of a classroom session, in the order an inspector walks them.
 
@@ -149,7 +151,9 @@ def plan_steps(
     plans (:func:`luxcheck.kernels.grids.point_plan`); ``observers`` the glare observer positions
     (:func:`luxcheck.kernels.glare.standard_observers`), at each of which the luminance of every
     general luminaire ``L1…Ln`` and the background luminance are read. Roles without a meter
-    are left out.
+    are left out. ``board_spectrum`` False leaves out the blackboard lamp's spectrum (a profile
+    that limits none of its metrics); ``luminaire_spectra`` names the general luminaires under
+    each of which a spectrum is taken for colour consistency (:func:`like_luminaire_sample`).
     """
     wanted = set(roles)
     steps: list[Step] = []
@@ -187,7 +191,16 @@ def plan_steps(
                 luminaire="general",
             )
         )
-        if room.board_luminaire_count:
+        for label in luminaire_spectra:
+            steps.append(
+                Step(
+                    f"spectrum-{label}",
+                    "spectrum",
+                    Message(_n("spectrum under general luminaire {luminaire}"), luminaire=label),
+                    luminaire=label,
+                )
+            )
+        if room.board_luminaire_count and board_spectrum:
             steps.append(
                 Step(
                     "spectrum-board",
@@ -287,16 +300,35 @@ def plan_steps(
     return steps
 
 
+def like_luminaire_sample(room: Classroom) -> tuple[str, ...]:
+    """The general luminaires a spectrum is taken under for colour consistency (GB 55016-2021
+    §3.3.5, ≤ 5 SDCM between like products): three spread over the layout — the first, the
+    middle and the last of ``L1…Ln`` — or all of them when there are three or fewer. The
+    standard gives no sampling plan; this one is luxcheck's (docs/standards.md)."""
+    n = room.luminaire_count
+    picks = sorted({1, (n + 1) // 2, n}) if n > 3 else list(range(1, n + 1))
+    return tuple(f"L{i}" for i in picks if i >= 1)
+
+
 def classroom_steps(
     room: Classroom,
     *,
     roles: Iterable[Role] = ("lux", "spectrum", "flicker", "power", "height", "luminance"),
+    profile: str | None = None,
 ) -> list[Step]:
     """The steps of a classroom's session from its default point plans (GB/T 5700
     centre-point, :func:`luxcheck.kernels.grids.point_plan`) and the standard glare observers
-    (:func:`luxcheck.kernels.glare.standard_observers`) — the plans the analysis assumes."""
+    (:func:`luxcheck.kernels.glare.standard_observers`) — the plans the analysis assumes.
+
+    With the campaign's ``profile``, the blackboard lamp's spectrum is asked for only when the
+    profile limits one of its metrics (:func:`luxcheck.analysis.spectral.board_spectrum_needed`:
+    its CCT, Ra, R9, K_B,v or risk-group indication), and spectra under a sample of the general
+    luminaires (:func:`like_luminaire_sample`) only when it limits colour consistency; without a
+    profile, the board spectrum whenever the room has blackboard lamps and no luminaire
+    spectra."""
     from luxcheck.analysis.glare import standard_observers
     from luxcheck.analysis.grids import point_plan
+    from luxcheck.analysis.spectral import board_spectrum_needed, colour_consistency_needed
 
     desk = point_plan(room, "desk")
     board = point_plan(room, "board")
@@ -306,6 +338,12 @@ def classroom_steps(
         [(p.index, p.x_m, p.y_m, p.label) for p in board.points],
         observers=[o.name for o in standard_observers(room)],
         roles=roles,
+        board_spectrum=profile is None or board_spectrum_needed(profile),
+        luminaire_spectra=(
+            like_luminaire_sample(room)
+            if profile is not None and colour_consistency_needed(profile)
+            else ()
+        ),
     )
 
 

@@ -10,7 +10,19 @@ once per batch.
 In the campaign, spectra of all classrooms are batched by wavelength grid. The general
 luminaire's spectrum (``luminaire`` of the reading ``general`` or empty) gives the room's colour
 metrics, and mel-EDI is its mel-DER times the room's desk mean illuminance (CIE S 026/E:2018
-§3.4); the blackboard lamp's (``board``) gives ``board_cri_ra`` and its blue-light indication.
+§3.4). The blackboard lamp's spectrum (``luminaire`` ``board``, taken on the board under the
+blackboard lamps alone) is judged as a lamp: the same function gives its CCT, Duv, Ra, R9 and
+K_B,v under the ``board_`` ids of :data:`BOARD_SPECTRAL_IDS`, and its blue-light indication.
+They are "not measured" only when no board spectrum was taken (or the kernel gives a reason).
+
+Colour consistency (GB 55016-2021 §3.3.5, 色容差 of like products): the like luminaires of a
+classroom are its general-lighting luminaires (one product per classroom, as a retrofit installs
+them; the classroom record knows no other grouping). A spectrum taken under one of them
+(``luminaire`` ``L1``, ``L2``, … — at the desk directly under that luminaire) gives that
+luminaire's chromaticity; with two or more such luminaires, ``colour_consistency_sdcm`` is the
+largest distance of a luminaire from their mean chromaticity in steps of the IEC 60081 ellipse
+of the nearest nominal colour (:func:`luxcheck.kernels.sdcm.colour_consistency_sdcm`), with a
+note naming the luminaires and the ellipse; with fewer it is not measured, with the reason.
 
 Blue-light risk group (IEC TR 62778:2014 method, an *indication*, not a product test): the
 weighted radiance ``L_B = K_B,v · L_v`` with ``L_v`` the highest luminance measured on that kind
@@ -23,6 +35,7 @@ not measured.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -32,8 +45,10 @@ import numpy.typing as npt
 
 from luxcheck.analysis.metrics import RoomMetrics
 from luxcheck.compliance.curves import risk_group_limits
+from luxcheck.compliance.packs import profile_limits
 from luxcheck.kernels.colorimetry import SpectralMetrics, spectral_metrics
 from luxcheck.kernels.photobiology import BlueLight, Melanopic, blue_light, melanopic, risk_group
+from luxcheck.kernels.sdcm import colour_consistency_sdcm
 from luxcheck.messages import Message, Word, _n, not_measured
 from luxcheck.model import AnyReading, Classroom, LuminanceReading, SpectrumReading
 
@@ -50,6 +65,45 @@ _COLOUR_IDS = [
 
 
 _CRI_IDS = ["cri_ra", *[f"cri_r{i}" for i in range(1, 15)]]
+
+#: The blackboard lamps judged as lamps: the id of a general spectrum's metric → the id the
+#: same metric of the blackboard lamp's spectrum takes (one row each in the metric table).
+BOARD_SPECTRAL_IDS: dict[str, str] = {
+    "cct_K": "board_cct_K",
+    "duv": "board_duv",
+    "cri_ra": "board_cri_ra",
+    "cri_r9": "board_cri_r9",
+    "blue_light_kbv_w_per_lm": "board_blue_light_kbv_w_per_lm",
+}
+
+#: Every metric id that comes from the blackboard lamp's spectrum (its risk-group indication
+#: too, with the lamp's luminance).
+BOARD_SPECTRUM_METRICS: frozenset[str] = frozenset(
+    {*BOARD_SPECTRAL_IDS.values(), "board_blue_light_risk_group"}
+)
+
+
+def as_board_ids(values: Mapping[str, float]) -> dict[str, float]:
+    """One spectrum's metric ids (:func:`spectral_metric_ids`) as those of a blackboard lamp:
+    the :data:`BOARD_SPECTRAL_IDS` renamed, the rest (general-lighting quantities) left out."""
+    return {board: values[general] for general, board in BOARD_SPECTRAL_IDS.items()}
+
+
+#: A general-lighting luminaire's label (``L1``, ``L2``, …): a spectrum under one of them is one
+#: like luminaire of the colour-consistency group.
+LIKE_LUMINAIRE = re.compile(r"L[1-9][0-9]*")
+
+
+def colour_consistency_needed(profile: str) -> bool:
+    """Whether a profile limits ``colour_consistency_sdcm``, so that the guided session asks for
+    spectra under several general luminaires."""
+    return any(lim.metric == "colour_consistency_sdcm" for lim in profile_limits(profile))
+
+
+def board_spectrum_needed(profile: str) -> bool:
+    """Whether a profile limits a metric of the blackboard lamp's spectrum
+    (:data:`BOARD_SPECTRUM_METRICS`), so that the guided session asks for that spectrum."""
+    return any(limit.metric in BOARD_SPECTRUM_METRICS for limit in profile_limits(profile))
 
 
 @dataclass(frozen=True)
@@ -260,11 +314,12 @@ def spectral_part(
                     metrics, "blue_light_risk_group", str(groups_rg[i]), lv[i], _n("general")
                 )
             else:
-                metrics.values["board_cri_ra"] = values["cri_ra"]
-                if "cri_ra" in ids.notes[i]:
-                    metrics.reasons["board_cri_ra"] = ids.notes[i]["cri_ra"]
-                if math.isnan(values["cri_ra"]):
-                    metrics.reasons["board_cri_ra"] = not_measured(reasons["cri_ra"])
+                for general_id, board_id in BOARD_SPECTRAL_IDS.items():
+                    metrics.values[board_id] = values[general_id]
+                    if general_id in ids.notes[i]:
+                        metrics.reasons[board_id] = ids.notes[i][general_id]
+                    if math.isnan(values[general_id]):
+                        metrics.reasons[board_id] = not_measured(reasons.get(general_id))
                 _put_group(
                     metrics,
                     "board_blue_light_risk_group",
@@ -272,6 +327,9 @@ def spectral_part(
                     lv[i],
                     _n("blackboard"),
                 )
+    for room_id, (sdcm_values, sdcm_reasons) in _colour_consistency(rooms).items():
+        out[room_id].values.update(sdcm_values)
+        out[room_id].reasons.update(sdcm_reasons)
     no_general = not_measured(Message(_n("no spectrum of the general luminaires")))
     no_board = not_measured(Message(_n("no spectrum of the blackboard lamps")))
     for room, _ in rooms:
@@ -287,9 +345,70 @@ def spectral_part(
                 metrics.values[metric_id] = math.nan
                 metrics.reasons[metric_id] = no_general
         if "board_cri_ra" not in metrics.values:
-            for metric_id in ("board_cri_ra", "board_blue_light_risk_group"):
+            for metric_id in sorted(BOARD_SPECTRUM_METRICS):
                 metrics.values[metric_id] = math.nan
                 metrics.reasons[metric_id] = no_board
+    return out
+
+
+def _like_luminaire_spectra(readings: Sequence[AnyReading]) -> dict[str, SpectrumReading]:
+    """The latest spectrum under each general luminaire ``L<n>`` of a room, by label."""
+    found: dict[str, SpectrumReading] = {}
+    for r in readings:
+        if isinstance(r, SpectrumReading) and LIKE_LUMINAIRE.fullmatch(r.luminaire):
+            found[r.luminaire] = r
+    return dict(sorted(found.items(), key=lambda item: int(item[0][1:])))
+
+
+def _colour_consistency(
+    rooms: Sequence[tuple[Classroom, Sequence[AnyReading]]],
+) -> dict[str, tuple[dict[str, float], dict[str, Message]]]:
+    """``colour_consistency_sdcm`` of every room from its like-luminaire spectra (module notes);
+    the chromaticities come from :func:`spectral_metric_ids`, batched by wavelength grid."""
+    spectra = {room.classroom_id: _like_luminaire_spectra(readings) for room, readings in rooms}
+    grids: dict[bytes, list[tuple[str, str, SpectrumReading]]] = defaultdict(list)
+    for room_id, by_label in spectra.items():
+        for label, spectrum in by_label.items():
+            key = spectrum.wavelength_nm.astype(np.float64).tobytes()
+            grids[key].append((room_id, label, spectrum))
+    xy: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
+    for members in grids.values():
+        wl = members[0][2].wavelength_nm.astype(np.float64)
+        spd = np.stack([m[2].values.astype(np.float64) for m in members])
+        ids = spectral_metric_ids(wl, spd, tm30=False)
+        for (room_id, label, _), values in zip(members, ids.values, strict=True):
+            xy[room_id][label] = (values["chromaticity_x"], values["chromaticity_y"])
+    out: dict[str, tuple[dict[str, float], dict[str, Message]]] = {}
+    for room_id in spectra:
+        points = xy.get(room_id, {})
+        if len(points) < 2:
+            why = Message(
+                _n(
+                    "needs spectra under two or more general luminaires (L1, L2, …) of the "
+                    "room; {n} taken"
+                ),
+                n=len(points),
+            )
+            out[room_id] = (
+                {"colour_consistency_sdcm": math.nan},
+                {"colour_consistency_sdcm": not_measured(why)},
+            )
+            continue
+        labels = list(points)
+        res = colour_consistency_sdcm(
+            [p[0] for p in points.values()], [p[1] for p in points.values()]
+        )
+        note = Message(
+            _n(
+                "{n} general luminaires ({labels}), the room's like products, against their "
+                "mean chromaticity, in steps of the IEC 60081 F{nominal} ellipse (ellipse "
+                "coefficients to be confirmed)"
+            ),
+            n=len(labels),
+            labels=", ".join(labels),
+            nominal=f"{res.nominal_cct_K:.0f}",
+        )
+        out[room_id] = ({"colour_consistency_sdcm": res.sdcm}, {"colour_consistency_sdcm": note})
     return out
 
 

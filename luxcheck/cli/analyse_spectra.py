@@ -5,7 +5,10 @@ Reads a generic CSV of spectra or a UPRtek / Sekonic / Asensetek / Hopoocolor HP
 TM-30 Rf/Rg, K_B,v and melanopic DER/EDI (:func:`luxcheck.analysis.spectral.spectral_metric_ids`,
 the same function as the campaign analysis) and prints a table, or JSON keyed by the metric
 vocabulary with ``--json``. Values that cannot be computed are printed as "n/a" (``null`` in
-JSON) with the reason.
+JSON) with the reason. ``--luminaire board`` says the spectra were taken under the blackboard
+lamps: the metrics are keyed by the blackboard-lamp ids (``board_cct_K``, ``board_duv``,
+``board_cri_ra``, ``board_cri_r9``, ``board_blue_light_kbv_w_per_lm``), as the campaign stores
+them.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from luxcheck.analysis.spectral import spectral_metric_ids
+from luxcheck.analysis.spectral import as_board_ids, spectral_metric_ids
 from luxcheck.readers import spectra as spectra_io
 
 _K_M = 683.0
@@ -43,6 +46,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="unit of a generic CSV's values (default: its '# unit:' comment, else relative)",
     )
     parser.add_argument("--no-tm30", action="store_true", help="skip TM-30 Rf/Rg (faster)")
+    parser.add_argument(
+        "--luminaire",
+        choices=("general", "board"),
+        default="general",
+        help="the light measured: general luminaires (default) or the blackboard lamps "
+        "(metrics keyed board_cct_K, board_cri_ra, board_cri_r9, ...)",
+    )
 
 
 def _clean(value: float) -> float | None:
@@ -50,7 +60,12 @@ def _clean(value: float) -> float | None:
 
 
 def analyse_file(
-    path: str, *, file_format: str = "auto", tm30: bool = True, csv_unit: str | None = None
+    path: str,
+    *,
+    file_format: str = "auto",
+    tm30: bool = True,
+    csv_unit: str | None = None,
+    luminaire: str = "general",
 ) -> dict[str, Any]:
     """Read a spectra file and compute every spectral metric (the data behind the command).
 
@@ -60,7 +75,8 @@ def analyse_file(
         ``{"file", "format", "unit", "wavelength_range_nm", "spectra": [...]}``; each spectrum has
         ``name``, ``metrics`` (metric-vocabulary ids → value or None), ``chromaticity``,
         ``illuminance_lx`` (None for relative spectra), ``reasons`` and ``meter`` (the meter's own
-        values).
+        values). With ``luminaire="board"`` the metrics are the blackboard lamp's ids
+        (:func:`luxcheck.analysis.spectral.as_board_ids`).
     """
     data = spectra_io.read_spectra(
         path, format=None if file_format == "auto" else file_format, csv_unit=csv_unit
@@ -69,14 +85,15 @@ def analyse_file(
     ids = spectral_metric_ids(
         data.wavelength_nm,
         data.spd,
-        tm30=tm30,
+        tm30=tm30 and luminaire == "general",
         spectral_irradiance=absolute,
         source=data.path,
     )
     res, mel = ids.colour, ids.mel
     spectra = []
     for i, name in enumerate(data.names):
-        metrics: dict[str, float | None] = {k: _clean(v) for k, v in ids.values[i].items()}
+        values = ids.values[i] if luminaire == "general" else as_board_ids(ids.values[i])
+        metrics: dict[str, float | None] = {k: _clean(v) for k, v in values.items()}
         reasons = {}
         # reasons in English (the message's English rendering)
         if res.reason[i] is not None:
@@ -104,6 +121,7 @@ def analyse_file(
         "file": data.path,
         "format": data.format,
         "unit": data.unit,
+        "luminaire": luminaire,
         "wavelength_range_nm": [float(data.wavelength_nm[0]), float(data.wavelength_nm[-1])],
         "conventions": (
             "CIE 1931 2° for XYZ/CCT/Duv/CRI, CIE 1964 10° for TM-30; Ohno 2013 CCT over "
@@ -111,6 +129,20 @@ def analyse_file(
         ),
         "spectra": spectra,
     }
+
+
+#: The metric ids the table prints (``board_``-prefixed for a blackboard lamp's spectra; the
+#: general-lighting-only ones are then "n/a").
+_TABLE_IDS = (
+    "cct_K",
+    "duv",
+    "cri_ra",
+    "cri_r9",
+    "tm30_rf",
+    "tm30_rg",
+    "blue_light_kbv_w_per_lm",
+    "melanopic_der",
+)
 
 
 def _fmt(value: float | None, digits: int) -> str:
@@ -130,8 +162,9 @@ def _table(report: dict[str, Any]) -> str:
     )
     lines += [header, "-" * len(header)]
     notes = []
+    prefix = "board_" if report["luminaire"] == "board" else ""
     for s in report["spectra"]:
-        m = s["metrics"]
+        m = {k: s["metrics"].get(prefix + k) for k in _TABLE_IDS}
         name = str(s["name"])
         lines.append(
             f"{name[:24]:<24} {_fmt(s['illuminance_lx'], 1):>8} {_fmt(m['cct_K'], 0):>8} "
@@ -150,7 +183,11 @@ def _table(report: dict[str, Any]) -> str:
 def run(args: argparse.Namespace) -> int:
     """Run ``analyse spectra``; return 0 (errors raise :class:`luxcheck.errors.InputError`)."""
     report = analyse_file(
-        args.file, file_format=args.format, tm30=not args.no_tm30, csv_unit=args.csv_unit
+        args.file,
+        file_format=args.format,
+        tm30=not args.no_tm30,
+        csv_unit=args.csv_unit,
+        luminaire=args.luminaire,
     )
     if args.json:
         json.dump(report, sys.stdout, ensure_ascii=False, indent=2, default=_json_default)

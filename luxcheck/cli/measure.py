@@ -219,7 +219,7 @@ def _run(args: argparse.Namespace) -> int:
         session = _session(store, args, console if interactive else None)
         desk = grids.point_plan(room, "desk")
         board = grids.point_plan(room, "board")
-        steps = classroom_steps(room, roles=roles)
+        steps = classroom_steps(room, roles=roles, profile=store.campaign.profile)
         meters: dict[Role, Any] = {}
         opened: list[DriverMeter] = []
         try:

@@ -156,9 +156,13 @@ ROLE_INSTRUMENT = {
 INSPECTORS = ("张明", "李华", "王芳", "刘强", "陈静", "杨帆")
 
 
+#: The profile the demo campaign is judged against.
+DEMO_PROFILE = "cn-classroom"
+
+
 def room_steps(plan: RoomPlan) -> list[Step]:
     """The guided-session steps of a planned room, minus what its inspector could not measure."""
-    steps = classroom_steps(plan.classroom)
+    steps = classroom_steps(plan.classroom, profile=DEMO_PROFILE)
     skip = set(plan.unmeasured)
     out = []
     for step in steps:
@@ -302,7 +306,7 @@ def prepare_store(path: Path, plans: list[RoomPlan], campaign_name: str) -> Camp
     # computed value outside its possible range is a located problem of its classroom
     store = CampaignStore.create(
         path,
-        Campaign("DEMO-2026", campaign_name, "cn-classroom", "演示:市教育局"),
+        Campaign("DEMO-2026", campaign_name, DEMO_PROFILE, "演示:市教育局"),
         bounds=metric_bounds,
     )
     with store.transaction():

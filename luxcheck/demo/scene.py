@@ -89,8 +89,11 @@ class Scene:
         raise ValueError(f"no scene value for role {step.role!r}")
 
     def spectrum(self, which: str) -> dict[str, Any]:
-        """Spectral irradiance [W/(m² nm)] at desk height under the ``general`` luminaires or
+        """Spectral irradiance [W/(m² nm)] at desk height under the ``general`` luminaires, under
+        one general luminaire ``L<n>`` (its own production spread: CCT within about ±1 %), or
         on the board under a ``board`` lamp."""
+        if which.startswith("L") and which[1:].isdigit():
+            return self._luminaire_spectrum(int(which[1:]))
         source = self.plan.board_source if which == "board" else self.plan.source
         room, lighting = self.plan.classroom, self.plan.lighting
         if which == "board":
@@ -110,6 +113,32 @@ class Scene:
             SPECTRUM_WL_NM, source.cct_K, duv=duv, illuminance_lx=lux, **_spd_parameters(source)
         )
         noise = self.rng.normal(0.0, 2e-4 * float(spd.max()), spd.shape)
+        return {
+            "wavelength_nm": SPECTRUM_WL_NM.copy(),
+            "values": np.abs(spd + noise),
+            "unit": "W/(m2 nm)",
+        }
+
+    def _luminaire_spectrum(self, index: int) -> dict[str, Any]:
+        """One general luminaire's spectrum at the desk under it: the room's source with that
+        luminaire's own CCT and Duv (a generator of its own, so the room's other readings do
+        not change with the number of luminaire spectra taken)."""
+        rng = np.random.default_rng([self.plan.seed, index])
+        source, room = self.plan.source, self.plan.classroom
+        lux = float(
+            simulate.desk_illuminance_lx(
+                room,
+                room.width_m / 2,
+                (room.desk_front_m + room.desk_back_m) / 2,
+                self.plan.lighting,
+            )
+        )
+        cct = source.cct_K * float(1.0 + rng.normal(0.0, 0.005))
+        duv = float(rng.normal(0.0015, 0.0005))
+        spd = white_led_spd(
+            SPECTRUM_WL_NM, cct, duv=duv, illuminance_lx=lux, **_spd_parameters(source)
+        )
+        noise = rng.normal(0.0, 2e-4 * float(spd.max()), spd.shape)
         return {
             "wavelength_nm": SPECTRUM_WL_NM.copy(),
             "values": np.abs(spd + noise),

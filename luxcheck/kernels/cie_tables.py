@@ -53,6 +53,7 @@ D_SERIES = "cie_d_series_basis.csv"
 TM30_CES = "tm30_ces99_1nm.csv"
 ROBERTSON = "robertson1968_isotemperature.csv"
 MACADAM = "macadam1942_ellipses.csv"
+IEC60081_ELLIPSES = "iec60081_sdcm_ellipses.csv"
 BLUE_LIGHT_HAZARD = "iec62471_blue_light_hazard.csv"
 MELANOPIC = "cie_s026_melanopic.csv"
 
@@ -65,6 +66,7 @@ ALL_TABLES = (
     TM30_CES,
     ROBERTSON,
     MACADAM,
+    IEC60081_ELLIPSES,
     BLUE_LIGHT_HAZARD,
     MELANOPIC,
 )

@@ -3,7 +3,7 @@
 All functions take spectra of shape ``(..., n_wavelengths)`` and return arrays over the leading
 axes. Spectra go through the same validation and 1 nm resampling as
 :mod:`luxcheck.kernels.colorimetry` (Sprague for uniform data) and the weighted sums run over
-380-780 nm at 1 nm, the range every input must cover.
+380-780 nm at 1 nm, the range every input must cover (B(λ) from 300 nm where covered).
 
 Conventions
 -----------
@@ -16,6 +16,11 @@ Conventions
   [W·m⁻²·sr⁻¹] and the weighted irradiance at illuminance E_v is ``E_B = K_B,v · E_v`` [W/m²].
   B(λ) is tabulated at 5 nm in 380-495 nm (linearly interpolated to 1 nm), is
   10^((450−λ)/50) in 500-600 nm, 0.001 in 600-700 nm and 0 above 700 nm (not defined there).
+  Below 380 nm B(λ) = 0.01 down to 300 nm (the Table 4.2 row 300-380 nm; recalled, to be
+  confirmed against the purchased text); it is applied from the spectrum's first wavelength
+  (rounded up to whole nm, not below 300 nm) where a spectrum starts below 380 nm, so a
+  spectrum measured from 380 nm gets the visible weighting only.
+  :attr:`BlueLight.weighted_from_nm` says where the weighted sum began.
 - **Risk groups.** Thresholds are data, never code: :func:`risk_group` takes the radiance
   limits of the standards pack (IEC 62471 RG0/RG1/RG2 upper limits) as an argument.
 - **Melanopic** (CIE S 026/E:2018): ``K_mel,v = Σ S s_mel Δλ / (683 Σ S V Δλ)`` [W/lm];
@@ -67,6 +72,10 @@ _SLICE = slice(20, 421)  # 380-780 nm inside colorimetry.WAVELENGTH_NM
 RISK_GROUPS = ("RG0", "RG1", "RG2", "RG3")
 
 
+#: The shortest wavelength the blue-light hazard weighting B(λ) is applied at [nm].
+B_FROM_NM = 300.0
+
+
 @cache
 def _weights() -> FloatArray:
     """Columns V(λ), B(λ), s_mel(λ) on 380-780 nm at 1 nm."""
@@ -78,12 +87,41 @@ def _weights() -> FloatArray:
     return w
 
 
+@cache
+def _b_below_380(start_nm: float) -> FloatArray:
+    """B(λ) on ``start_nm``-379 nm at 1 nm (the shipped table)."""
+    b: FloatArray = tables.on_grid(tables.BLUE_LIGHT_HAZARD, np.arange(start_nm, 380.0), ("b",))[
+        :, 0
+    ]
+    b.setflags(write=False)
+    return b
+
+
+def _uv_start_nm(wavelength_nm: npt.ArrayLike) -> float:
+    """Where the B(λ) sum begins: the first whole nm the spectrum covers, 300-380 nm."""
+    wl = np.asarray(wavelength_nm, dtype=np.float64).reshape(-1)
+    if wl.size == 0 or not np.isfinite(wl[0]):
+        return 380.0  # resample_spectra refuses these with the reason
+    return float(min(380.0, max(B_FROM_NM, np.ceil(wl[0]))))
+
+
 def _weighted(
     wavelength_nm: npt.ArrayLike, spd: npt.ArrayLike, source: str | None
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    values = colorimetry.resample_spectra(wavelength_nm, spd, source=source)[..., _SLICE]
+) -> tuple[FloatArray, FloatArray, FloatArray, float]:
+    start = _uv_start_nm(wavelength_nm)
+    if start >= 380.0:
+        values = colorimetry.resample_spectra(wavelength_nm, spd, source=source)[..., _SLICE]
+        uv = None
+    else:
+        grid = np.arange(start, 781.0)
+        both = colorimetry.resample_spectra(wavelength_nm, spd, target_nm=grid, source=source)
+        split = int(380.0 - start)
+        values, uv = both[..., split:], both[..., :split]
     sums = values @ _weights()
-    return sums[..., 0], sums[..., 1], sums[..., 2]
+    b = sums[..., 1]
+    if uv is not None:
+        b = b + uv @ _b_below_380(start)
+    return sums[..., 0], b, sums[..., 2], start
 
 
 @dataclass(frozen=True)
@@ -94,9 +132,13 @@ class BlueLight:
     ----------
     kbv_w_per_lm
         Blue-light hazard efficacy of luminous radiation K_B,v [W/lm].
+    weighted_from_nm
+        The wavelength the B(λ)-weighted sum began at [nm]: 380, or down to 300 where the
+        spectra cover it.
     """
 
     kbv_w_per_lm: FloatArray
+    weighted_from_nm: float = 380.0
 
     def weighted_radiance_w_m2_sr(self, luminance_cd_m2: npt.ArrayLike) -> FloatArray:
         """Blue-light weighted radiance L_B = K_B,v · L_v [W·m⁻²·sr⁻¹] from a luminance [cd/m²]."""
@@ -135,12 +177,12 @@ def blue_light(
         with
         no visible light (V-weighted sum zero).
     """
-    v, b, _ = _weighted(wavelength_nm, spd, source)
+    v, b, _, start = _weighted(wavelength_nm, spd, source)
     if np.any(v <= 0):
         raise InputError(
             "a spectrum has no visible light (photopic sum 0); K_B,v undefined", source=source
         )
-    return BlueLight(b / (K_M_LM_PER_W * v))
+    return BlueLight(b / (K_M_LM_PER_W * v), start)
 
 
 def risk_group(l_b_w_m2_sr: npt.ArrayLike, limits_w_m2_sr: Mapping[str, float]) -> StrArray:
@@ -241,7 +283,7 @@ def melanopic(
     Melanopic
         K_mel,v, mel-DER and mel-EDI (NaN with a reason when no illuminance is known).
     """
-    v, _, mel = _weighted(wavelength_nm, spd, source)
+    v, _, mel, _ = _weighted(wavelength_nm, spd, source)
     if np.any(v <= 0):
         raise InputError(
             "a spectrum has no visible light (photopic sum 0); mel-DER undefined", source=source

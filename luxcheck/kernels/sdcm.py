@@ -1,21 +1,26 @@
 """Colour consistency (SDCM, 色容差) between like luminaires: MacAdam steps from the group centre.
 
-MacAdam's (1942) ellipses (MacAdam, D. L., JOSA 32(5):247-274, 1942; observer PGN as tabulated
-in Wyszecki & Stiles, Color Science, 2nd ed., Table 2(5.4.1); shipped as
-``luxcheck/data/macadam1942_ellipses.csv``) define the local metric of the SDCM unit; a
-luminaire's distance from the group centre in that metric is its number of steps
-(:func:`colour_consistency_sdcm` gives the method and its limits).
+A luminaire's distance from the group centre, in the metric of a MacAdam ellipse, is its number
+of steps (:func:`colour_consistency_sdcm` gives the method and its limits). The ellipse is, by
+default, that of the nominal lamp colour nearest the group (IEC 60081 / GB/T 10682: F6500 …
+F2700, shipped as ``luxcheck/data/iec60081_sdcm_ellipses.csv`` with their source and
+confidence); MacAdam's (1942) own ellipses (MacAdam, D. L., JOSA 32(5):247-274, 1942; observer
+PGN as tabulated in Wyszecki & Stiles, Color Science, 2nd ed., Table 2(5.4.1); shipped as
+``luxcheck/data/macadam1942_ellipses.csv``) remain available for comparison.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from luxcheck.errors import InputError
 from luxcheck.kernels import cie_tables as tables
+from luxcheck.kernels.colorimetry import cct_duv_ohno2013
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -35,12 +40,46 @@ class SdcmResult:
         The centre used (the mean CIE 1931 xy of the luminaires unless one was given).
     metric
         The 2×2 MacAdam metric g (x, y) at the centre [1/Δxy²].
+    nominal_cct_K
+        The nominal colour whose ellipse gave the metric (IEC 60081: 6500 … 2700 K); NaN with
+        MacAdam's (1942) ellipses.
+    nominal_xy
+        That nominal colour's centre (NaN, NaN with MacAdam's ellipses).
+    steps_from_nominal
+        Each luminaire's distance from the nominal centre [SDCM] (the rated-colour view; NaN
+        with MacAdam's ellipses).
     """
 
     sdcm: float
     steps: FloatArray
     centre_xy: tuple[float, float]
     metric: FloatArray
+    nominal_cct_K: float = math.nan
+    nominal_xy: tuple[float, float] = (math.nan, math.nan)
+    steps_from_nominal: FloatArray | None = None
+
+
+#: The ellipse sets :func:`colour_consistency_sdcm` can measure steps with.
+Ellipses = Literal["iec60081", "macadam1942"]
+
+
+def iec60081_ellipse(x: float, y: float) -> tuple[float, tuple[float, float], FloatArray]:
+    """The IEC 60081 nominal colour nearest a chromaticity, by CCT (in mired: 10⁶/T), with its
+    centre and its 2×2 metric g [1/Δxy²] (``luxcheck/data/iec60081_sdcm_ellipses.csv``)."""
+    table = tables.load_table(tables.IEC60081_ELLIPSES)
+    d = -2 * x + 12 * y + 3
+    cct, _ = cct_duv_ohno2013(np.array([4 * x / d]), np.array([6 * y / d]))
+    mired = 1e6 / table.column("nominal_cct_K")
+    i = int(np.argmin(np.abs(mired - 1e6 / float(cct[0]))))
+    g11, g12, g22 = (table.column(c)[i] * 1e4 for c in ("g11_1e4", "g12_1e4", "g22_1e4"))
+    g = np.array([[g11, g12], [g12, g22]])
+    centre = (float(table.column("x")[i]), float(table.column("y")[i]))
+    return float(table.column("nominal_cct_K")[i]), centre, g
+
+
+def _steps(g: FloatArray, dx: FloatArray, dy: FloatArray) -> FloatArray:
+    out: FloatArray = np.sqrt(g[0, 0] * dx**2 + 2 * g[0, 1] * dx * dy + g[1, 1] * dy**2)
+    return out
 
 
 def _macadam_metric(x: float, y: float) -> FloatArray:
@@ -72,24 +111,29 @@ def _macadam_metric(x: float, y: float) -> FloatArray:
 
 
 def colour_consistency_sdcm(
-    x: npt.ArrayLike, y: npt.ArrayLike, *, centre_xy: tuple[float, float] | None = None
+    x: npt.ArrayLike,
+    y: npt.ArrayLike,
+    *,
+    centre_xy: tuple[float, float] | None = None,
+    ellipses: Ellipses = "iec60081",
 ) -> SdcmResult:
     """Colour consistency (SDCM, 色容差) between like luminaires of one room.
 
     Each luminaire's chromaticity is compared with the group centre (the mean xy, or a given
-    rated centre) using the MacAdam ellipse metric there; one step (1 SDCM) is one standard
-    deviation of colour matching, and the group's value is the largest luminaire distance.
+    rated centre) using a MacAdam ellipse metric; one step (1 SDCM) is one standard deviation
+    of colour matching, and the group's value is the largest luminaire distance.
 
-    Method and reasons. MacAdam's (1942) ellipses (observer PGN, Wyszecki & Stiles Table
-    2(5.4.1), "calculated" semi-axes) are the measured data the SDCM unit is defined on; the
-    metric at the centre is the inverse-square-distance mix of the metrics of the three nearest
-    ellipse centres (for classroom whites these are the ellipses at xy (0.305, 0.323),
-    (0.385, 0.393) and (0.472, 0.399), which bracket 2700-6500 K). The IEC 60081 / ANSI C78.377
-    ellipses for nominal lamp colours are derived from the same data but their parameters
-    could not be verified from the sources available to luxcheck, and a group of like
-    luminaires in a room has no rated centre to compare with, so the group mean is the centre
-    (GB/T 50034 speaks of 色容差 between like light sources). Expect the result to differ from
-    a meter's IEC-ellipse SDCM by up to about 20 % near the ellipse-step boundaries.
+    Method and reasons. 色容差 is the deviation of each light source of a batch from the rated
+    or the mean chromaticity of the batch, in SDCM; a group of like luminaires in a room has no
+    rated centre the inspector can read, so the group mean is the centre. The metric is that of
+    the IEC 60081 (GB/T 10682) ellipse of the nominal colour nearest the centre by CCT
+    (:func:`iec60081_ellipse`: F6500, F5000, F4000, F3500, F3000, F2700; centres C1, ellipse
+    coefficients recalled, to be confirmed — see the data file), as lamp meters report SDCM.
+    ``ellipses="macadam1942"`` uses MacAdam's (1942) own ellipses instead (observer PGN,
+    Wyszecki & Stiles Table 2(5.4.1), "calculated" semi-axes; the inverse-square-distance mix of
+    the three nearest ellipse centres), which differ from the IEC ones by up to about 20 %.
+    Nominal colours other than IEC 60081's (ANSI C78.377's 4500 K and 5700 K) have no ellipse
+    here: a group between two nominal colours takes the nearer one's.
 
     Parameters
     ----------
@@ -97,6 +141,8 @@ def colour_consistency_sdcm(
         CIE 1931 chromaticity of each luminaire, shape (n,), n ≥ 2 unless ``centre_xy`` given.
     centre_xy
         A rated centre (x, y) instead of the group mean.
+    ellipses
+        ``"iec60081"`` (default) or ``"macadam1942"``.
 
     Returns
     -------
@@ -112,6 +158,8 @@ def colour_consistency_sdcm(
     ya = np.asarray(y, dtype=np.float64).reshape(-1)
     if xa.shape != ya.shape:
         raise InputError(f"x and y differ in length ({xa.size} vs {ya.size})", column="x, y")
+    if xa.size == 0:
+        raise InputError("no luminaire chromaticity given", column="x, y")
     if not (np.all(np.isfinite(xa)) and np.all(np.isfinite(ya))):
         raise InputError("chromaticity x, y must be finite numbers", column="x, y")
     if np.any((xa <= 0) | (ya <= 0) | (xa + ya >= 1)):
@@ -122,8 +170,13 @@ def colour_consistency_sdcm(
         cx, cy = float(xa.mean()), float(ya.mean())
     else:
         cx, cy = float(centre_xy[0]), float(centre_xy[1])
-    g = _macadam_metric(cx, cy)
-    dx = xa - cx
-    dy = ya - cy
-    steps = np.sqrt(g[0, 0] * dx**2 + 2 * g[0, 1] * dx * dy + g[1, 1] * dy**2)
-    return SdcmResult(float(steps.max()) if steps.size else float("nan"), steps, (cx, cy), g)
+    if ellipses == "macadam1942":
+        g = _macadam_metric(cx, cy)
+        steps = _steps(g, xa - cx, ya - cy)
+        return SdcmResult(float(steps.max()), steps, (cx, cy), g)
+    if ellipses != "iec60081":
+        raise InputError(f"unknown ellipse set {ellipses!r}; expected iec60081 or macadam1942")
+    nominal, (nx, ny), g = iec60081_ellipse(cx, cy)
+    steps = _steps(g, xa - cx, ya - cy)
+    from_nominal = _steps(g, xa - nx, ya - ny)
+    return SdcmResult(float(steps.max()), steps, (cx, cy), g, nominal, (nx, ny), from_nominal)

@@ -46,6 +46,10 @@ _ADVICE: dict[str, str] = {
         "Replace the light sources with products whose colour temperature lies in the required "
         "range and re-measure."
     ),
+    "board_cct": _n(
+        "Replace the blackboard luminaires' light sources with products whose colour "
+        "temperature lies in the required range and re-measure their spectrum."
+    ),
     "duv": _n("Replace the light sources with products closer to the Planckian locus."),
     "flicker": _n(
         "Replace the drivers or luminaires with flicker-free products (low percent flicker at "

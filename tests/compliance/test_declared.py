@@ -59,14 +59,15 @@ def test_unrecorded_technology_assumes_led_and_says_so() -> None:
     r9=st.floats(-100.0, 100.0, allow_nan=False),
 )
 def test_technology_only_selects_the_led_clause(technology: str | None, r9: float) -> None:
-    """Property: the technology never changes a verdict but that of the LED-only clause, and
-    that one is not applicable exactly for a recorded technology other than LED."""
-    metrics = {**GOOD, "cri_r9": r9}
+    """Property: the technology never changes a verdict but those of the LED-only clauses
+    (GB 40070's R9 > 0 of the general luminaires and of the blackboard lamps), and those are not
+    applicable exactly for a recorded technology other than LED."""
+    metrics = {**GOOD, "cri_r9": r9, "board_cri_r9": r9}
     base = _by_id(evaluate(metrics, "cn-classroom", technology="led"))
     other = _by_id(evaluate(metrics, "cn-classroom", technology=technology))
     assert base.keys() == other.keys()
     for rid, verdict in other.items():
-        if rid == "gb40070.cri-r9":
+        if rid in ("gb40070.cri-r9", "gb40070.board-cri-r9"):
             expected = technology in ("fluorescent", "other")
             assert (verdict.status == "not-applicable") is expected
         else:

@@ -24,6 +24,9 @@ GB55016_IN_PROFILES = (
     "gb55016.ugr",
     "gb55016.cri-ra",
     "gb55016.cri-r9",
+    "gb55016.board-cri-ra",
+    "gb55016.board-cri-r9",
+    "gb55016.colour-consistency",
     "gb55016.blue-light-risk-group",
     "gb55016.pst-lm",
     "gb55016.svm",
@@ -46,15 +49,17 @@ def judge(
 # --------------------------------------------------------------------------- the packs
 def test_gb55016_pack_is_a_mandatory_code_read_in_one_source() -> None:
     """GB 55016-2021 is a mandatory general code: every §3.3 limit is "shall", with its §3.3
-    clause; C1 values are verified, the art-room application of §3.3.8 (R) is not."""
+    clause; C1 values are verified, the art-room application of §3.3.8 and the reading of
+    §3.3.5 as covering the blackboard lamps (R) are not."""
     reg = S.load_registry()
     std = reg.standards["gb-55016-2021"]
     limits = {lid: S.get_limit(lid) for lid in std.limit_ids}
-    assert set(limits) == {*GB55016_IN_PROFILES, "gb55016.colour-consistency"}
+    assert set(limits) == set(GB55016_IN_PROFILES)
     for lid, lim in limits.items():
         assert lim.obligation == "shall", lid
         assert lim.clause.startswith("3.3."), lid
-        expected = "to-be-confirmed" if lid == "gb55016.art.cri-ra" else "verified"
+        scope_read = lid in ("gb55016.art.cri-ra", "gb55016.board-cri-ra", "gb55016.board-cri-r9")
+        expected = "to-be-confirmed" if scope_read else "verified"
         assert lim.confidence == expected, lid
     assert limits["gb55016.svm"].value == 1.0
     assert limits["gb55016.cri-r9"].comparator == ">="
@@ -67,12 +72,11 @@ def test_gb55016_pack_is_a_mandatory_code_read_in_one_source() -> None:
 
 @pytest.mark.parametrize("profile", NATIONAL)
 def test_national_profiles_include_gb55016_and_gb55015(profile: str) -> None:
-    """Every national profile judges GB 55016 §3.3 and GB 55015 LPD; the colour tolerance is
-    left out because the analysis does not measure it (profile comments)."""
+    """Every national profile judges GB 55016 §3.3 (the colour tolerance ≤ 5 SDCM included, now
+    that the analysis measures it) and GB 55015 LPD (profile comments)."""
     ids = {lim.id for lim in S.profile_limits(profile)}
     assert set(GB55016_IN_PROFILES) <= ids
     assert {"gb55015.lpd", "gb55015.art-computer.lpd"} <= ids
-    assert "gb55016.colour-consistency" not in ids
 
 
 def test_standards_show_lists_the_new_requirements(capsys: pytest.CaptureFixture[str]) -> None:

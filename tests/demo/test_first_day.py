@@ -107,7 +107,7 @@ def write_schools(folder: Path) -> None:
 
 def inspector_answers() -> str:
     """What the inspector types: Enter at every step, then the typed-in readings."""
-    steps = classroom_steps(make_classroom("S001-101", "S001"))
+    steps = classroom_steps(make_classroom("S001-101", "S001"), profile="cn-classroom")
     # the environmental conditions first: temperature, humidity, voltage, stray light, warm-up
     lines = ["22.5", "55", "", "0.4", "20"]
     for step in steps:

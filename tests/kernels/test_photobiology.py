@@ -34,7 +34,9 @@ ILLUMINANTS = ["A", "D65", "FL2", "FL11", "LED-B1", "LED-B3", "LED-B5", "LED-BH1
 def _b_iec62471(wl: np.ndarray) -> np.ndarray:
     b = np.zeros_like(wl)
     for i, w in enumerate(wl):
-        if 380 <= w <= 495:
+        if 300 <= w < 380:
+            b[i] = 0.01  # IEC 62471:2006 Table 4.2, row 300-380 nm
+        elif 380 <= w <= 495:
             b[i] = B_380_495[round((w - 380) / 5)]
         elif 500 <= w <= 600:
             b[i] = 10 ** ((450 - w) / 50)
@@ -60,7 +62,9 @@ def _independent(name: str) -> tuple[float, float]:
     keep = (sd.wavelengths >= 380) & (sd.wavelengths <= 780)
     wl, s = sd.wavelengths[keep], sd.values[keep]
     v = np.sum(s * _v(wl))
-    kbv = np.sum(s * _b_iec62471(wl)) / (683 * v)
+    uv = (sd.wavelengths >= 300) & (sd.wavelengths < 380)  # B(λ) from 300 nm where covered
+    b_uv = np.sum(sd.values[uv] * _b_iec62471(sd.wavelengths[uv]))
+    kbv = (np.sum(s * _b_iec62471(wl)) + b_uv) / (683 * v)
     kmel = np.sum(s * _s_mel(wl)) / (683 * v)
     return kbv, kmel
 
@@ -111,10 +115,47 @@ def test_synthetic_leds_at_1nm_match_an_independent_computation() -> None:
 )
 def test_kbv_reference_values(name: str, kbv: float, tol: float) -> None:
     """K_B,v of CIE illuminants: luxpy 1.11.4's 0.000307 (A) and 0.000985 (D65) and the
-    colour-science 0.4.7 / luxpy 1.11.4 values (FL2, LED-B3), each to the digits given."""
+    colour-science 0.4.7 / luxpy 1.11.4 values (FL2, LED-B3), each to the digits given. luxpy
+    weights from 380 nm (its B(λ) table starts there), so the spectra are given from 380 nm."""
     sd = colour.SDS_ILLUMINANTS[name]
-    got = float(P.blue_light(sd.wavelengths, sd.values).kbv_w_per_lm)
-    assert got == pytest.approx(kbv, abs=tol)
+    keep = sd.wavelengths >= 380
+    blue = P.blue_light(sd.wavelengths[keep], sd.values[keep])
+    assert blue.weighted_from_nm == 380.0
+    assert float(blue.kbv_w_per_lm) == pytest.approx(kbv, abs=tol)
+
+
+def test_b_below_380_nm_weights_uv_power_by_0_01() -> None:
+    """Analytic case, IEC 62471:2006 Table 4.2 (B(λ) = 0.01 for 300-380 nm): power added only
+    in 300-379 nm raises Σ S·B by exactly 0.01 × its integral (Σ S·V unchanged), so
+    ΔK_B,v = 0.01 · ∫S_uv dλ / (683 · Σ S·V)."""
+    wl = np.arange(300.0, 781.0)
+    visible, _ = random_white_leds(wl, 1, np.random.default_rng(5))
+    visible = visible[0]
+    visible[wl < 380] = 0.0
+    uv = np.where((wl >= 320) & (wl <= 370), 0.3 * np.sin((wl - 320) / 50 * np.pi) ** 2, 0.0)
+    base = P.blue_light(wl, visible)
+    both = P.blue_light(wl, visible + uv)
+    assert both.weighted_from_nm == 300.0
+    v_sum = float(visible[(wl >= 380)] @ _v(wl[wl >= 380]))
+    expected = 0.01 * uv.sum() / (683 * v_sum)  # 1 nm steps: the sum is the integral
+    got = float(both.kbv_w_per_lm - base.kbv_w_per_lm)
+    assert got == pytest.approx(expected, rel=5e-3)
+    assert got > 0
+
+
+@pytest.mark.parametrize(("start", "from_nm"), [(250.0, 300.0), (350.5, 351.0), (380.0, 380.0)])
+def test_b_weighting_starts_where_the_spectrum_starts(start: float, from_nm: float) -> None:
+    """B(λ) is applied from the first whole nm the spectrum covers, not below 300 nm (IEC 62471
+    Table 4.2 starts at 300 nm) and never extrapolated below the data (property of the rule)."""
+    wl = np.arange(start, 781.0)
+    spd = np.ones_like(wl)
+    blue = P.blue_light(wl, spd)
+    assert blue.weighted_from_nm == from_nm
+    n_uv = 380.0 - from_nm  # flat spectrum: the UV part adds 0.01 per nm
+    flat = P.blue_light(np.arange(380.0, 781.0), np.ones(401))
+    v_sum = float(np.ones(401) @ _v(np.arange(380.0, 781.0)))
+    extra = float(blue.kbv_w_per_lm - flat.kbv_w_per_lm) * 683 * v_sum
+    assert extra == pytest.approx(0.01 * n_uv, abs=1e-6)
 
 
 def test_melanopic_reference_values() -> None:
@@ -130,13 +171,14 @@ def test_melanopic_reference_values() -> None:
 
 
 def test_blue_light_hazard_table_is_iec62471() -> None:
-    """The shipped B(λ) equals IEC 62471 Table 4.2 at its 5 nm points, the 500-600 nm formula,
-    0.001 up to 700 nm and 0 beyond (IEC 62471:2006 Table 4.2)."""
+    """The shipped B(λ) equals IEC 62471 Table 4.2 at its 5 nm points, 0.01 in 300-379 nm, the
+    500-600 nm formula, 0.001 up to 700 nm and 0 beyond (IEC 62471:2006 Table 4.2)."""
     lines = (ROOT / "luxcheck" / "data" / "iec62471_blue_light_hazard.csv").read_text().splitlines()
     rows = np.array([[float(v) for v in line.split(",")] for line in lines if line[0].isdigit()])
     table = dict(zip(rows[:, 0], rows[:, 1], strict=True))
-    for w in np.arange(380.0, 781.0, 5.0):
+    for w in np.arange(300.0, 781.0, 5.0):
         assert table[w] == pytest.approx(_b_iec62471(np.array([w]))[0], rel=1e-9), w
+    assert min(table) == 300.0 and table[379.0] == 0.01
     assert table[555.0] == pytest.approx(10 ** (-105 / 50))
     assert table[701.0] == 0.0
 

@@ -253,6 +253,35 @@ def test_cli_json_uses_the_metric_vocabulary(name: str, capsys: pytest.CaptureFi
     assert mel == pytest.approx(first["metrics"]["melanopic_der"] * lux[0], rel=2e-4)
 
 
+def test_cli_board_luminaire_keys_the_blackboard_lamp_ids(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--luminaire board``: the same spectra give the same numbers keyed by the blackboard-lamp
+    ids of the metric table (board_cct_K, board_cri_r9, ...), and the general-only ids are left
+    out (issue 20 item 4; the one spectrum → metrics function)."""
+    path = str(DATA / "generic_three_leds.csv")
+    assert _run([path, "--json"]) == 0
+    general = json.loads(capsys.readouterr().out)
+    assert _run([path, "--json", "--luminaire", "board"]) == 0
+    board = json.loads(capsys.readouterr().out)
+    assert board["luminaire"] == "board"
+    for g, b in zip(general["spectra"], board["spectra"], strict=True):
+        assert set(b["metrics"]) == {
+            "board_cct_K",
+            "board_duv",
+            "board_cri_ra",
+            "board_cri_r9",
+            "board_blue_light_kbv_w_per_lm",
+        }
+        for board_id, value in b["metrics"].items():
+            assert value == g["metrics"][board_id.removeprefix("board_")]
+    assert _run([path, "--luminaire", "board"]) == 0
+    table = capsys.readouterr().out
+    assert "n/a" in table  # TM-30 and mel-DER are general-lighting quantities
+    first = board["spectra"][0]["metrics"]
+    assert f"{first['board_cct_K']:.0f}" in table
+
+
 def test_relative_csv_has_no_illuminance(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
