@@ -75,7 +75,7 @@ def _file_of(url: str) -> Path | None:
     return Path(urllib.request.url2pathname(parsed.path))
 
 
-class _ImageCache(dict[str, Any]):
+class ImageCache(dict[str, Any]):
     """WeasyPrint's image cache (keyed by URL), kept across the documents of a process: an
     image whose file changed since it was decoded is decoded again."""
 
@@ -123,7 +123,7 @@ class PdfEngine:
     """
 
     def __init__(self) -> None:
-        self.images = _ImageCache()
+        self.images = ImageCache()
         self._start_over()
 
     def _start_over(self) -> None:
