@@ -3,9 +3,15 @@ HTML to PDF with WeasyPrint."""
 
 from __future__ import annotations
 
+import functools
+import html
 import io
+import re
+import urllib.parse
+import urllib.request
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from luxcheck.errors import InputError
 from luxcheck.report.files import write_atomic
@@ -41,6 +47,155 @@ def _css_string(text: str) -> str:
 
 
 # --------------------------------------------------------------------------- PDF
+#: A page's stylesheet links as the templates write them (base.html.j2, bound.html.j2).
+_LINK = re.compile(r'<link rel="stylesheet" href="([^"]+)">')
+#: A custom property's declaration in ``:root`` and its use.
+_VAR_DECLARATION = re.compile(r"(--[\w-]+)\s*:\s*([^;}]+)")
+_VAR_USE = re.compile(r"var\((--[\w-]+)\)")
+#: Images kept decoded between documents (the figures' shared backgrounds, logo, seal), at
+#: most this many entries before the cache starts over.
+_IMAGE_CACHE_ENTRIES = 400
+#: Stylesheets (of as many output folders) kept parsed before the engine starts over.
+_SHEETS_KEPT = 16
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """What tells a file changed: its modification time and size (None when it is gone)."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_size
+
+
+def _file_of(url: str) -> Path | None:
+    parsed = urllib.parse.urlparse(url)
+    if parsed.scheme != "file":
+        return None
+    return Path(urllib.request.url2pathname(parsed.path))
+
+
+class ImageCache(dict[str, Any]):
+    """WeasyPrint's image cache (keyed by URL), kept across the documents of a process: an
+    image whose file changed since it was decoded is decoded again."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._stamps: dict[str, tuple[int, int] | None] = {}
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str) and key in self._stamps:
+            path = _file_of(key)
+            if path is not None and self._stamps[key] != _stamp(path):
+                return False
+        return super().__contains__(key)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        path = _file_of(key) if isinstance(key, str) else None
+        if path is not None:
+            self._stamps[key] = _stamp(path)
+        super().__setitem__(key, value)
+
+    def clear(self) -> None:
+        self._stamps.clear()
+        super().clear()
+
+
+def inline_custom_properties(css: str) -> str:
+    """``css`` with every ``var(--name)`` replaced by the value its ``:root`` rule declares.
+
+    WeasyPrint resolves custom properties for every element of every document; the report's
+    variables are constants (colours), so the PDF engine gets them written out. A variable
+    that is not declared is left as it is.
+    """
+    values = dict(_VAR_DECLARATION.findall(css))
+    return _VAR_USE.sub(lambda m: values.get(m.group(1), m.group(0)).strip(), css)
+
+
+class PdfEngine:
+    """WeasyPrint with what every report of a process shares, prepared once: the font
+    configuration (the CJK font's ``@font-face`` registered once), the linked stylesheets
+    parsed once (custom properties written out) and the decoded images.
+
+    Each stylesheet is keyed by its file's path, modification time and size, so a changed
+    file is parsed again. The pages' own HTML is unchanged: the links are taken out of the
+    copy handed to WeasyPrint and the parsed sheets passed in their order instead.
+    """
+
+    def __init__(self) -> None:
+        self.images = ImageCache()
+        self._start_over()
+
+    def _start_over(self) -> None:
+        """A fresh font configuration and no parsed stylesheet."""
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.font_config = FontConfiguration()
+        self._sheets: dict[tuple[Path, tuple[int, int] | None], Any] = {}
+
+    def stylesheet(self, path: Path) -> Any:
+        """The parsed stylesheet ``path`` (its ``@font-face`` rules in this engine's fonts)."""
+        import weasyprint
+
+        key = (path, _stamp(path))
+        sheet = self._sheets.get(key)
+        if sheet is None:
+            text = inline_custom_properties(path.read_text("utf-8"))
+            sheet = weasyprint.CSS(
+                string=text, base_url=path.as_uri(), font_config=self.font_config
+            )
+            self._sheets[key] = sheet
+        return sheet
+
+    def _unlinked(self, html_text: str, html_path: Path) -> tuple[str, list[Any]]:
+        """``html_text`` without its links to local stylesheets, and those sheets parsed."""
+        sheets: list[Any] = []
+
+        def take(match: re.Match[str]) -> str:
+            href = html.unescape(match.group(1))
+            if "://" in href or href.startswith("/"):
+                return match.group(0)
+            path = (html_path.parent / href).resolve()
+            if not path.is_file():
+                return match.group(0)  # WeasyPrint reports it as it always did
+            sheets.append(self.stylesheet(path))
+            return ""
+
+        return _LINK.sub(take, html_text), sheets
+
+    def render(
+        self, html_text: str, html_path: Path, attachments: Mapping[str, bytes] | None
+    ) -> bytes:
+        """The PDF of ``html_text`` (as if saved at ``html_path``), ``attachments`` embedded."""
+        import weasyprint
+
+        if len(self.images) > _IMAGE_CACHE_ENTRIES:
+            self.images.clear()
+        if len(self._sheets) > _SHEETS_KEPT:
+            self._start_over()
+        text, sheets = self._unlinked(html_text, html_path)
+        files = [
+            weasyprint.Attachment(file_obj=io.BytesIO(data), name=name)
+            for name, data in sorted((attachments or {}).items())
+        ]
+        document = weasyprint.HTML(string=text, base_url=str(html_path))
+        buffer = io.BytesIO()
+        document.write_pdf(
+            buffer,
+            stylesheets=sheets,
+            font_config=self.font_config,
+            attachments=files or None,
+            cache=self.images,
+        )
+        return buffer.getvalue()
+
+
+@functools.cache
+def engine() -> PdfEngine:
+    """This process's :class:`PdfEngine` (each worker of the render pool has its own)."""
+    return PdfEngine()
+
+
 def write_pdf(
     html_text: str,
     html_path: Path,
@@ -57,19 +212,12 @@ def write_pdf(
     (Debian ``libharfbuzz-subset0``).
     """
     try:
-        import weasyprint
+        import weasyprint  # noqa: F401
     except ImportError as exc:  # pragma: no cover - depends on the installation
         raise InputError(
             "PDF output needs WeasyPrint: pip install 'luxcheck[pdf]'", source="--pdf"
         ) from exc
-    document = weasyprint.HTML(string=html_text, base_url=str(html_path))
-    buffer = io.BytesIO()
-    files = [
-        weasyprint.Attachment(file_obj=io.BytesIO(data), name=name)
-        for name, data in sorted((attachments or {}).items())
-    ]
-    document.write_pdf(buffer, attachments=files or None)
-    data = buffer.getvalue()
+    data = engine().render(html_text, html_path, attachments)
     if finish is not None:
         data = finish(data)
     write_atomic(pdf_path, data)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from luxcheck.journal.store import CampaignStore
+from luxcheck.report.pdf import ImageCache, PdfEngine, inline_custom_properties, write_pdf
 from luxcheck.report.provenance import verify_report
 from luxcheck.report.render import render_campaign
 from tests.support.builders import skip_unless_required
@@ -78,3 +79,71 @@ def test_pdf_provenance_verifies(pdf_dir: tuple[Path, Path]) -> None:
     with CampaignStore.open(campaign) as store:
         result = verify_report(out / "schools/S01/R101.pdf", store)
     assert result.ok, result.message
+
+
+def _words(pdf: Path) -> str:
+    """The PDF's text (pdftotext) without its white space: what a reader reads, whatever the
+    line breaks."""
+    return re.sub(r"\s+", "", _run("pdftotext", str(pdf), "-"))
+
+
+def test_pdf_engine_renders_what_a_plain_weasyprint_call_renders(
+    pdf_dir: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Oracle: WeasyPrint called the plain way (``HTML(...).write_pdf()``, the page's linked
+    stylesheets read by WeasyPrint itself) on the same classroom page. The process's shared
+    set-up (stylesheets parsed once, custom properties written out, fonts and images kept)
+    gives the same pages and the same text."""
+    import weasyprint
+
+    out, _campaign = pdf_dir
+    page = out / "schools/S01/R101.html"
+    plain = tmp_path / "plain.pdf"
+    weasyprint.HTML(string=page.read_text("utf-8"), base_url=str(page)).write_pdf(plain)
+    shared = tmp_path / "shared.pdf"
+    write_pdf(page.read_text("utf-8"), page, shared)
+    write_pdf(page.read_text("utf-8"), page, shared)  # the second report of a process
+
+    def pages(pdf: Path) -> str:
+        return re.findall(r"Pages:\s+(\d+)", _run("pdfinfo", str(pdf)))[0]
+
+    assert pages(shared) == pages(plain)
+    assert _words(shared) == _words(plain)
+
+
+def test_pdf_engine_parses_a_changed_stylesheet_again(tmp_path: Path) -> None:
+    """Property of the cache: a stylesheet is parsed once while its file is unchanged, and
+    again once it changed (its size here), so an edited report.css is never stale."""
+    sheet = tmp_path / "a.css"
+    sheet.write_text("p { color: red; }", "utf-8")
+    engine = PdfEngine()
+    first = engine.stylesheet(sheet)
+    assert engine.stylesheet(sheet) is first
+    sheet.write_text("p { color: blue; font-size: 9pt; }", "utf-8")
+    assert engine.stylesheet(sheet) is not first
+
+
+def test_pdf_image_cache_forgets_a_changed_file(tmp_path: Path) -> None:
+    """Property of the cache: an image decoded from a file is reused while the file is
+    unchanged and decoded again once it changed; other keys behave as in a dict."""
+    image = tmp_path / "fig.png"
+    image.write_bytes(b"first")
+    url = image.as_uri()
+    cache = ImageCache()
+    cache[url] = "decoded"
+    cache["abc-source-"] = b"data"
+    assert url in cache and "abc-source-" in cache
+    image.write_bytes(b"second, longer")
+    assert url not in cache
+    assert "abc-source-" in cache
+
+
+def test_custom_properties_written_out() -> None:
+    """Analytic case: each var() takes the value its :root rule declares; an undeclared one
+    is left as written."""
+    css = ":root { --pass: #1b7a3a; --line: #d0d4d9 }\nth { border: 1px solid var(--line); }\n"
+    css += "b { color: var(--pass); } i { color: var(--other); }"
+    out = inline_custom_properties(css)
+    assert "border: 1px solid #d0d4d9;" in out
+    assert "color: #1b7a3a;" in out
+    assert "var(--other)" in out
