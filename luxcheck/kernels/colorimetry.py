@@ -641,15 +641,15 @@ def _tm30_matrices() -> tuple[FloatArray, FloatArray, FloatArray]:
     Columns of the test matrix (401, 303): the 99 CES samples' CAT02 RGB under the 10° observer,
     channel-major (R of the 99, G, B), the white's CAT02 RGB and the 2° XYZ (for the CCT). The
     reference matrix (401, 301) has the samples, the white and the 2° ȳ (for the CIE 224 blend).
-    The third array is the reference matrix applied to the D-series basis S0, S1, S2 (3, 301):
-    a D-series reference needs no product over wavelengths, its row is ``(1, M1, M2) @ it``.
+    The third array is the reference matrix applied to the D-series basis S0, S1, S2 (301, 3):
+    a D-series reference needs no product over wavelengths, its row is ``it @ (1, M1, M2)``.
     """
     rgb_bar = _cmf_1964_tm30() @ tm30_cam.CAT02.T  # (401, 3)
     samples = (_ces_tm30()[:, None, :] * rgb_bar[:, :, None]).reshape(_WL_TM30.size, 3 * 99)
     cmf2 = _cmf_1931()[_TM30_SLICE]
     test = np.ascontiguousarray(np.hstack([samples, rgb_bar, cmf2]))
     ref = np.ascontiguousarray(np.hstack([samples, rgb_bar, cmf2[:, 1:2]]))
-    basis = _d_basis_sprague_tm30().T @ ref
+    basis = np.ascontiguousarray((_d_basis_sprague_tm30().T @ ref).T)
     for m in (test, ref, basis):
         m.setflags(write=False)
     return test, ref, basis
@@ -658,9 +658,7 @@ def _tm30_matrices() -> tuple[FloatArray, FloatArray, FloatArray]:
 def _d_products(cct_K: FloatArray) -> FloatArray:
     """The reference matrix applied to CIE D-series spectra at CCTs (the basis combination of
     :func:`_d_series`, exactly, without the spectra)."""
-    coef = _d_series(np.eye(3), cct_K)  # rows (1, M1, M2)
-    out: FloatArray = coef @ _tm30_matrices()[2]
-    return out
+    return _d_series(_tm30_matrices()[2], cct_K)  # S0 + M1 S1 + M2 S2, applied
 
 
 def _tm30_reference(cct_K: FloatArray) -> FloatArray:
