@@ -365,7 +365,7 @@ def _runs(ids: pd.Series) -> tuple[list[str], list[int]]:
     end); refuses (to the row reader) an empty id or one with blanks around it."""
     if isinstance(ids.dtype, np.dtype):  # fixed-width bytes
         raw = ids.to_numpy()
-        if _full(raw):
+        if raw.dtype.kind != "S" or _full(raw):
             raise _NotPlainError
         words = raw.view(np.uint64).reshape(raw.size, -1)  # compare 8 bytes at a time
         differs = np.zeros(max(raw.size - 1, 0), dtype=bool)
@@ -401,6 +401,8 @@ def _take_chunk(
     names, starts = _runs(chunk["reading_id"])
     raw_x = chunk[x_col].to_numpy()
     raw_y = chunk["value"].to_numpy()
+    if raw_x.dtype.kind != "S" or raw_y.dtype.kind != "S":
+        raise _NotPlainError  # a pandas that hands back Python objects: the exact reader
     if _full(raw_y) or _full(raw_x):
         raise _NotPlainError  # a cell may have been cut at the fixed width
     y, ok = column_floats(raw_y)
