@@ -93,7 +93,7 @@ def cam02ucs(
     scale = _Y_W / rgb_w  # (N, 3): von Kries with D = 1 to the adapted white (100, 100, 100)
     m = _HPE_CAT02_INV[None, :, :] * scale[:, None, :]  # (N, 3, 3) per spectrum
     rgb_p = np.matmul(m, rgb)  # (N, 3, S)
-    R, G, B = (_compress(rgb_p[:, i]) for i in range(3))
+    R, G, B = _compress(rgb_p).transpose(1, 0, 2)  # one call over all three channels
     a = R - (12 / 11) * G + B / 11
     b = (R + G - 2 * B) / 9
     r = np.sqrt(a * a + b * b)
