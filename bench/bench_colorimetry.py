@@ -8,9 +8,19 @@ Prints, measured in this process:
 - colour-science 0.4.7: the per-spectrum loop (``sd_to_XYZ`` + Ohno 2013 ``uv_to_CCT`` +
   ``colour_rendering_index``; ``colour_fidelity_index(method="ANSI/IES TM-30-18")``) on a
   subset of fresh spectra (colour-science caches results), extrapolated per spectrum to N;
-- the floor of each kernel: the unavoidable array work, the products of N spectra (test and
-  reference) with tables of the kernel's shapes (CRI: 421 x 45, the CMF and 14 samples x 3;
-  TM-30: 401 x 300, the 10-degree CMF and 99 samples x 3), and the kernel's ratio to it;
+- the floor of each kernel: the unavoidable array work, the products over wavelengths that no
+  implementation of the metric can avoid, with tables of the kernel's shapes, and the kernel's
+  ratio to it. CRI: N test and N reference spectra x (421 x 45: the 2-degree CMF and 14
+  samples x 3). TM-30 (checked against the kernel, issue 21): N test spectra x (401 x 303: 99
+  samples x 3 and the white under the 10-degree observer, and the 2-degree XYZ for the CCT),
+  plus, for the spectra whose CIE 224 reference has a Planckian part (CCT <= 5000 K), that
+  reference x (401 x 301). A D-series reference (above 5000 K) needs no product: it is a fixed
+  combination of three basis spectra, so its samples are (1, M1, M2) @ a 3 x 301 table (the
+  kernel does exactly that). The earlier floor of two full products per spectrum counted those
+  avoidable products and so was too high by the share of spectra above 5000 K. The floor leaves
+  out the elementwise work CIECAM02 adds (a power for each cone response of 2 x 99 samples, the
+  Planck exponentials, the CAM02-UCS logarithms): a second line prints the floor with that
+  work, for the record;
 - luxpy in the same process where it imports with the installed numpy (else why not);
 - the ratio of the two, and the peak memory of ``spectral_metrics`` over 100 000 spectra
   (in a separate process, so its maximum RSS is the kernel's own).
@@ -72,14 +82,25 @@ def _colour_loop(spd: np.ndarray) -> tuple[float, float]:
     return t_cri, t_tm30
 
 
-def _floors(spd: np.ndarray) -> tuple[float, float]:
-    """Best time of the matrix products no kernel of these metrics can avoid (see above)."""
+def _floors(spd: np.ndarray) -> tuple[float, float, float]:
+    """Best time of the products no kernel of these metrics can avoid (see above), and of the
+    TM-30 floor with its unavoidable elementwise work."""
     rng = np.random.default_rng(5)
     grid = np.concatenate([np.repeat(spd[:, :1], 20, axis=1), spd], axis=1)  # 360-780 nm
-    w_cri, w_tm30 = rng.random((421, 45)), rng.random((401, 300))
+    _rf, _rg, cct = colorimetry.tm30(colorimetry.resample_spectra(WL, spd))
+    planckian = spd[cct <= 5000]  # stands in for the reference spectra (same shape)
+    w_cri, w_test, w_ref = rng.random((421, 45)), rng.random((401, 303)), rng.random((401, 301))
     t_cri = _best(lambda: (grid @ w_cri, grid @ w_cri))
-    t_tm30 = _best(lambda: (spd @ w_tm30, spd @ w_tm30))
-    return t_cri, t_tm30
+    t_tm30 = _best(lambda: (spd @ w_test, planckian @ w_ref))
+    cones = rng.uniform(1.0, 100.0, (2, spd.shape[0], 3, 99))
+    exponent = rng.uniform(0.5, 5.0, planckian.shape)
+
+    def with_elementwise() -> None:
+        spd @ w_test, planckian @ w_ref
+        cones**0.42  # CIECAM02 compression of every cone response, test and reference
+        np.expm1(exponent)  # Planck's law for the Planckian references
+
+    return t_cri, t_tm30, _best(with_elementwise)
 
 
 def _luxpy(spd: np.ndarray) -> tuple[str, float, float]:
@@ -145,7 +166,7 @@ def main() -> None:
     t_all = _best(lambda: colorimetry.spectral_metrics(WL, spd, tm30=True), repeat=3)
     t_tm30 = t_all - t_cri
 
-    f_cri, f_tm30 = _floors(spd)
+    f_cri, f_tm30, f_tm30_elementwise = _floors(spd)
     lx_name, lx_cri, lx_tm30 = _luxpy(spd)
     ref_spd, _ = random_white_leds(WL, args.ref, np.random.default_rng(7))
     c_cri, c_tm30 = _colour_loop(ref_spd)
@@ -176,6 +197,11 @@ def main() -> None:
     print(
         f"floor (array products), TM-30   : {f_tm30 * 1e3:8.1f} ms -> luxcheck / floor "
         f"{t_tm30 / f_tm30:5.1f}x   (target <= 2x)"
+    )
+    print(
+        f"floor + CIECAM02 powers, Planck : {f_tm30_elementwise * 1e3:8.1f} ms -> luxcheck / "
+        f"floor {t_tm30 / f_tm30_elementwise:5.1f}x   (products and the elementwise work no "
+        "TM-30 avoids)"
     )
     if lx_cri == lx_cri:
         print(f"{lx_name} Ra: {lx_cri * 1e3:8.1f} ms -> ratio {lx_cri / t_cri:6.1f}x")

@@ -24,6 +24,7 @@ SCRIPTS = [
     # PDF samples kept small: WeasyPrint takes seconds of CPU a report on the shared machine
     ("reports (issues 8, 21)", "bench_reports.py", ["--pdf-sample", "10"]),
     ("whole campaign (issue 9)", "bench_campaign.py", ["--pdf-rooms", "10"]),
+    ("campaign import (issue 21)", "bench_import.py", []),
 ]
 
 
@@ -69,6 +70,8 @@ def main() -> None:
             extra = ["--classrooms", "100", "--pdf-rooms", "5", "--reference-rooms", "10"]
         if args.quick and script == "bench_reports.py":
             extra = ["--rooms", "100"]
+        if args.quick and script == "bench_import.py":
+            extra = ["--classrooms", "40"]
         print(f"== {title}: {script} {' '.join(extra)}", flush=True)
         proc = subprocess.run(
             [sys.executable, str(HERE / script), *extra], capture_output=True, text=True

@@ -163,26 +163,40 @@ def _bytes(cells: np.ndarray) -> npt.NDArray[np.uint8]:
         matrix = np.where(wide < 128, wide, 255).astype(np.uint8)
     else:
         raise TypeError(f"expected a fixed-width text array, got dtype {cells.dtype}")
-    used = matrix.shape[1]
-    while used and not matrix[:, used - 1].any():
-        used -= 1
+    if not matrix.size:
+        return np.ascontiguousarray(matrix[:, :0])
+    # the widest cell: one pass OR-ing all rows (a column-by-column test reads strided memory)
+    if matrix.shape[1] % 8 == 0:  # 8 bytes at a time, one contiguous row per word position
+        words = np.ascontiguousarray(matrix.view(np.uint64).T)
+        seen = np.bitwise_or.reduce(words, axis=1).view(np.uint8)
+    else:
+        seen = np.bitwise_or.reduce(matrix, axis=0)
+    used = int(np.flatnonzero(seen)[-1]) + 1 if seen.any() else 0
     return np.ascontiguousarray(matrix[:, :used])
 
 
-def _plain(matrix: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
-    """Cells of ASCII digits only (at least one)."""
-    length = np.count_nonzero(matrix, axis=1)
-    digits = np.count_nonzero((matrix >= ord("0")) & (matrix <= ord("9")), axis=1)
-    return np.asarray((digits == length) & (length > 0))
-
-
-def _digits_value(matrix: npt.NDArray[np.uint8]) -> npt.NDArray[np.int64]:
-    """The values of cells of plain digits (at most 18), left-aligned and NUL-padded."""
-    acc = np.zeros(matrix.shape[0], dtype=np.int64)
-    for column in matrix.T:
-        digit = column != 0
-        acc[digit] = acc[digit] * 10 + (column[digit] - ord("0"))
-    return acc
+def _digits(matrix: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
+    """Which cells are ASCII digits only (at least one, then only the NUL padding), and their
+    values (meaningful for those cells with at most 18 digits), one character position at a
+    time over all cells (whole-column operations, no per-cell loop)."""
+    n = matrix.shape[0]
+    plain = np.ones(n, dtype=bool)
+    ended = np.zeros(n, dtype=bool)
+    acc = np.zeros(n, dtype=np.int64)
+    for position, column in enumerate(np.ascontiguousarray(matrix.T)):
+        digit = column - np.uint8(ord("0"))  # wraps below "0": one comparison for 0-9
+        is_digit = digit < 10
+        pad = column == 0
+        if position == 0:
+            plain &= is_digit
+        else:
+            plain &= np.where(ended, pad, is_digit | pad)  # NUL ends the cell for good
+        ended |= pad
+        if position < 18:
+            acc = np.where(pad, acc, acc * 10 + digit)
+    if matrix.shape[1] == 0:
+        plain[:] = False
+    return plain, acc
 
 
 def _mask(matrix: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
@@ -209,14 +223,18 @@ def column_floats(
     converted arithmetically, the rest by NumPy's correctly rounded string cast."""
     cells = np.ascontiguousarray(cells).reshape(-1)
     matrix = _bytes(cells)
-    ok = _mask(matrix)
     values = np.full(cells.size, np.nan)
-    if not ok.any():
-        return values, ok
-    plain = ok & _plain(matrix) if matrix.shape[1] <= 15 else np.zeros_like(ok)
-    if plain.any():
-        values[plain] = _digits_value(matrix if plain.all() else matrix[plain])
-    rest = ok & ~plain
+    if matrix.shape[1] <= 15:  # plain digits: exact in float64, no string cast
+        plain, whole = _digits(matrix)
+        if plain.all():
+            return whole.astype(np.float64), plain
+        values[plain] = whole[plain]
+    else:
+        plain = np.zeros(cells.size, dtype=bool)
+    rest = ~plain
+    ok = plain.copy()
+    ok[rest] = _mask(matrix[rest])
+    rest &= ok
     if rest.any():
         text = np.char.strip(cells[rest].astype(np.str_), _BLANKS)
         values[rest] = text.astype(np.float64)
@@ -229,9 +247,10 @@ def column_naturals(cells: np.ndarray) -> tuple[npt.NDArray[np.int64], npt.NDArr
     """Vectorised ``str(i)`` check: per cell, its value and whether it is a natural number
     written as Python writes it (ASCII digits, no sign, no blank, no leading zero)."""
     matrix = _bytes(cells)
-    ok = _plain(matrix) & (np.count_nonzero(matrix, axis=1) <= 18)
+    ok, values = _digits(matrix)
+    if matrix.shape[1] > 18:
+        ok &= matrix[:, 18] == 0  # at most 18 digits
     if matrix.shape[1] > 1:
         ok &= (matrix[:, 0] != ord("0")) | (matrix[:, 1] == 0)
-    values = np.zeros(matrix.shape[0], dtype=np.int64)
-    values[ok] = _digits_value(matrix[ok][:, :18])
+    values[~ok] = 0
     return values, ok

@@ -24,6 +24,7 @@ from __future__ import annotations
 import array
 import csv
 import datetime as dt
+import sys
 from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,12 +42,14 @@ if TYPE_CHECKING:  # pandas is imported where a file is read (start-up time of t
 
 ALLOWED_DTYPES = ("float64", "float32", "int64", "int32", "int16", "uint16", "uint32", "uint8")
 
-#: Rows per chunk of a long-format file read by pandas (about 15 MB of cells at a time).
-CHUNK_ROWS = 250_000
-#: Width of a value cell in the fast path [bytes]; a longer cell sends the file to the row
-#: reader (whose grammar has no length limit).
+#: Rows per chunk of a long-format file read by pandas (about 6 MB of cells at a time, which
+#: keeps the peak memory of an import small; larger chunks are no faster).
+CHUNK_ROWS = 50_000
+#: Widths of the cells in the fast path [bytes]: a cell that fills its width (so may have been
+#: cut) sends the file to the row reader, whose grammar has no length limit.
+_ID_WIDTH = 72  # ids are at most 64 characters (model); a multiple of 8 bytes
 _VALUE_WIDTH = 32
-_INDEX_WIDTH = 16
+_INDEX_WIDTH = 12
 
 
 @dataclass(frozen=True)
@@ -89,13 +92,14 @@ class Row:
 
     def text(self, name: str, default: str = "") -> str:
         """A text cell, with the export's spreadsheet-formula guard undone
-        (:func:`luxcheck.journal.csv_safe.restore`)."""
+        (:func:`luxcheck.journal.csv_safe.restore`). Interned: the session, instrument,
+        surface … of 10⁵ readings are then one string each in memory, not one per row."""
         value = self.cells.get(name)
-        return default if value is None else restore(value)
+        return default if value is None else sys.intern(restore(value))
 
     def opt_text(self, name: str) -> str | None:
         value = self.cells.get(name, "")
-        return restore(value) if value != "" else None
+        return sys.intern(restore(value)) if value != "" else None
 
     def number(self, name: str) -> float:
         if self.cells.get(name, "") == "":
@@ -296,14 +300,15 @@ class _NotPlainError(Exception):
     """The chunked reader met something only the row reader locates exactly."""
 
 
-def _has_byte(path: Path, byte: bytes) -> bool:
-    """Whether the file holds ``byte``, read in blocks (a memory map would count the whole
-    file into the process's resident memory)."""
+def _scan(path: Path) -> tuple[bool, bool]:
+    """Whether the file holds a double quote, and whether it is all ASCII; read in blocks (a
+    memory map would count the whole file into the process's resident memory)."""
+    quoted, ascii_only = False, True
     with path.open("rb") as handle:
         while block := handle.read(1 << 24):
-            if byte in block:
-                return True
-    return False
+            quoted = quoted or b'"' in block
+            ascii_only = ascii_only and block.isascii()
+    return quoted, ascii_only
 
 
 def _long_arrays_by_chunk(
@@ -318,11 +323,14 @@ def _long_arrays_by_chunk(
 
     Physical lines are data row + 2 as long as no cell is quoted (a quoted cell may hold a
     line break) and no line is blank (pandas keeps blank lines as empty rows here, which are
-    refused): both send the file to the row reader.
+    refused): both send the file to the row reader. Every cell is read as raw fixed-width
+    bytes by the C parser (no Python object per cell); reading ids too when the file is ASCII
+    (else as a pandas category).
     """
     import pandas as pd  # lazily: only importing a CSV folder pays for it
 
-    if _has_byte(path, b'"'):
+    quoted, ascii_only = _scan(path)
+    if quoted:
         return None
     out: dict[str, LongArray] = {}
     offset = 0
@@ -333,7 +341,7 @@ def _long_arrays_by_chunk(
             header=0,
             names=header,
             dtype={
-                "reading_id": "category",
+                "reading_id": f"S{_ID_WIDTH}" if ascii_only else "category",
                 x_col: f"S{_INDEX_WIDTH if sequential else _VALUE_WIDTH}",
                 "value": f"S{_VALUE_WIDTH}",
             },
@@ -352,6 +360,35 @@ def _long_arrays_by_chunk(
     return out
 
 
+def _runs(ids: pd.Series) -> tuple[list[str], list[int]]:
+    """The reading id of each run of equal ids in a chunk and where the runs start (plus the
+    end); refuses (to the row reader) an empty id or one with blanks around it."""
+    if isinstance(ids.dtype, np.dtype):  # fixed-width bytes
+        raw = ids.to_numpy()
+        if raw.dtype.kind != "S" or _full(raw):
+            raise _NotPlainError
+        words = raw.view(np.uint64).reshape(raw.size, -1)  # compare 8 bytes at a time
+        differs = np.zeros(max(raw.size - 1, 0), dtype=bool)
+        for column in words.T:
+            if not column.any():
+                break  # NUL padding from here on in every cell
+            differs |= column[1:] != column[:-1]
+        change = np.flatnonzero(differs) + 1
+        starts = np.concatenate(([0], change, [raw.size]))
+        names = [raw[i].decode("ascii") for i in starts[:-1].tolist()]
+    else:
+        codes = ids.cat.codes.to_numpy()
+        if (codes < 0).any():
+            raise _NotPlainError
+        categories = [str(c) for c in ids.cat.categories]
+        change = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+        starts = np.concatenate(([0], change, [codes.size]))
+        names = [categories[codes[i]] for i in starts[:-1].tolist()]
+    if any(n == "" or n != n.strip() for n in names):
+        raise _NotPlainError
+    return names, starts.tolist()
+
+
 def _take_chunk(
     path: Path,
     chunk: pd.DataFrame,
@@ -361,22 +398,18 @@ def _take_chunk(
     dtypes: Mapping[str, str],
     out: dict[str, LongArray],
 ) -> None:
-    ids = chunk["reading_id"]
-    names = [str(c) for c in ids.cat.categories]
-    codes = ids.cat.codes.to_numpy()
-    if (codes < 0).any() or any(n == "" or n != n.strip() for n in names):
-        raise _NotPlainError
+    names, starts = _runs(chunk["reading_id"])
     raw_x = chunk[x_col].to_numpy()
     raw_y = chunk["value"].to_numpy()
+    if raw_x.dtype.kind != "S" or raw_y.dtype.kind != "S":
+        raise _NotPlainError  # a pandas that hands back Python objects: the exact reader
     if _full(raw_y) or _full(raw_x):
         raise _NotPlainError  # a cell may have been cut at the fixed width
     y, ok = column_floats(raw_y)
     if not ok.all():
         raise _NotPlainError
     x = _sample_indices(raw_x) if sequential else _finite(raw_x)
-    starts = np.concatenate(([0], np.flatnonzero(codes[1:] != codes[:-1]) + 1, [codes.size]))
-    for start, stop in zip(starts[:-1].tolist(), starts[1:].tolist(), strict=True):
-        rid = names[codes[start]]
+    for rid, start, stop in zip(names, starts[:-1], starts[1:], strict=True):
         entry = out.get(rid)
         if entry is None:
             line = offset + start + 2
@@ -387,8 +420,7 @@ def _take_chunk(
             }
             entry = out[rid] = LongArray(Row(path, line, cells))
         if sequential:
-            expected = np.arange(entry.count, entry.count + stop - start)
-            if not np.array_equal(x[start:stop], expected):
+            if x[start] != entry.count or not (np.diff(x[start:stop]) == 1).all():
                 raise _NotPlainError
         else:
             entry.x_parts.append(x[start:stop].copy())

@@ -58,6 +58,7 @@ import numpy.typing as npt
 
 from luxcheck.errors import InputError
 from luxcheck.kernels import cie_tables as tables
+from luxcheck.kernels import tm30 as tm30_cam
 from luxcheck.messages import Message, _n
 
 FloatArray = npt.NDArray[np.float64]
@@ -632,98 +633,62 @@ def cri_cie133(spd_1nm: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]
 # ANSI/IES TM-30-18 (CIE 224:2017) Rf and Rg
 # --------------------------------------------------------------------------------------------
 
-_CAT02 = np.array([[0.7328, 0.4296, -0.1624], [-0.7036, 1.6975, 0.0061], [0.0030, 0.0136, 0.9834]])
-_HPE = np.array([[0.38971, 0.68898, -0.07868], [-0.22981, 1.18340, 0.04641], [0.0, 0.0, 1.0]])
-_HPE_CAT02_INV = _HPE @ np.linalg.inv(_CAT02)
-
-
-def _cam02ucs(XYZ: FloatArray, XYZ_w: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """CAM02-UCS J', a', b' (stacked) and CIECAM02 hue h [deg] of samples under a white.
-
-    XYZ (N, S, 3) with the white (N, 3) at Y_w = 100; L_A = 100 cd/m², Y_b = 20, average
-    surround (F = 1, c = 0.69, N_c = 1), illuminant discounted (D = 1), per CIE 224:2017.
-    """
-    L_A, Y_b, c, N_c = 100.0, 20.0, 0.69, 1.0
-    Y_w = XYZ_w[:, 1]
-    n = Y_b / Y_w
-    k = 1 / (5 * L_A + 1)
-    F_L = 0.2 * k**4 * (5 * L_A) + 0.1 * (1 - k**4) ** 2 * (5 * L_A) ** (1 / 3)
-    N_bb = 0.725 * (1 / n) ** 0.2
-    z = 1.48 + np.sqrt(n)
-
-    rgb_w = XYZ_w @ _CAT02.T  # (N, 3)
-    scale = (Y_w[:, None] / rgb_w)[:, None, :]  # D = 1
-    rgb_c = (XYZ @ _CAT02.T) * scale
-    rgb_wc = rgb_w * scale[:, 0, :]
-    rgb_p = rgb_c @ _HPE_CAT02_INV.T
-    rgb_pw = rgb_wc @ _HPE_CAT02_INV.T
-
-    def compress(x: FloatArray) -> FloatArray:
-        f = (F_L * np.abs(x) / 100) ** 0.42
-        out: FloatArray = 400 * np.sign(x) * f / (27.13 + f) + 0.1
-        return out
-
-    ra = compress(rgb_p)
-    raw = compress(rgb_pw)
-    R, G, B = ra[..., 0], ra[..., 1], ra[..., 2]
-    a = R - 12 * G / 11 + B / 11
-    b = (R + G - 2 * B) / 9
-    h = np.degrees(np.arctan2(b, a)) % 360
-    e_t = 0.25 * (np.cos(2 + h * np.pi / 180) + 3.8)
-    A = (2 * R + G + B / 20 - 0.305) * N_bb[:, None]
-    A_w = (2 * raw[:, 0] + raw[:, 1] + raw[:, 2] / 20 - 0.305) * N_bb
-    J = 100 * (A / A_w[:, None]) ** (c * z[:, None])
-    t = (50000 / 13 * N_c * N_bb[:, None] * e_t * np.hypot(a, b)) / (R + G + 21 * B / 20)
-    C = t**0.9 * np.sqrt(J / 100) * (1.64 - 0.29 ** n[:, None]) ** 0.73
-    M = C * F_L**0.25
-    J_p = 1.7 * J / (1 + 0.007 * J)
-    M_p = np.log1p(0.0228 * M) / 0.0228
-    hr = np.radians(h)
-    return np.stack([J_p, M_p * np.cos(hr), M_p * np.sin(hr)], axis=-1), h
-
 
 @cache
-def _tm30_weights() -> FloatArray:
-    ces = _ces_tm30()  # (401, 99)
-    cmf = _cmf_1964_tm30()  # (401, 3)
-    w = (ces[:, :, None] * cmf[:, None, :]).reshape(_WL_TM30.size, 99 * 3)
-    w.setflags(write=False)
-    return w
+def _tm30_matrices() -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The one product per spectrum TM-30 needs, as matrices on 380-780 nm.
+
+    Columns of the test matrix (401, 303): the 99 CES samples' CAT02 RGB under the 10° observer,
+    channel-major (R of the 99, G, B), the white's CAT02 RGB and the 2° XYZ (for the CCT). The
+    reference matrix (401, 301) has the samples, the white and the 2° ȳ (for the CIE 224 blend).
+    The third array is the reference matrix applied to the D-series basis S0, S1, S2 (301, 3):
+    a D-series reference needs no product over wavelengths, its row is ``it @ (1, M1, M2)``.
+    """
+    rgb_bar = _cmf_1964_tm30() @ tm30_cam.CAT02.T  # (401, 3)
+    samples = (_ces_tm30()[:, None, :] * rgb_bar[:, :, None]).reshape(_WL_TM30.size, 3 * 99)
+    cmf2 = _cmf_1931()[_TM30_SLICE]
+    test = np.ascontiguousarray(np.hstack([samples, rgb_bar, cmf2]))
+    ref = np.ascontiguousarray(np.hstack([samples, rgb_bar, cmf2[:, 1:2]]))
+    basis = np.ascontiguousarray((_d_basis_sprague_tm30().T @ ref).T)
+    for m in (test, ref, basis):
+        m.setflags(write=False)
+    return test, ref, basis
+
+
+def _d_products(cct_K: FloatArray) -> FloatArray:
+    """The reference matrix applied to CIE D-series spectra at CCTs (the basis combination of
+    :func:`_d_series`, exactly, without the spectra)."""
+    return _d_series(_tm30_matrices()[2], cct_K)  # S0 + M1 S1 + M2 S2, applied
 
 
 def _tm30_reference(cct_K: FloatArray) -> FloatArray:
-    """CIE 224 reference spectra on 380-780 nm for CCTs (N,)."""
-    ybar = _cmf_1931()[_TM30_SLICE, 1]
-    out = np.empty((cct_K.size, _WL_TM30.size))
+    """The reference matrix applied to the CIE 224 reference spectra at CCTs (N, 301): a
+    Planckian radiator below 4000 K, the D series above 5000 K and, in between, the blend of
+    the two normalised to equal ȳ (the last column)."""
+    _, ref_matrix, _ = _tm30_matrices()
+    out = np.empty((cct_K.size, ref_matrix.shape[1]))
     low = cct_K < 4000
     high = cct_K > 5000
     mix = ~(low | high)
-    if low.any():
-        out[low] = _planck(_WL_TM30, cct_K[low])
+    planck = low | mix
+    if planck.any():  # the only wavelength products: a Planckian spectrum has no small basis
+        out[planck] = _planck(_WL_TM30, cct_K[planck]) @ ref_matrix
     if high.any():
-        out[high] = _d_series(_d_basis_sprague_tm30(), cct_K[high])
+        out[high] = _d_products(cct_K[high])
     if mix.any():
         t = cct_K[mix]
-        p = _planck(_WL_TM30, t)
-        d = _d_series(_d_basis_sprague_tm30(), t)
-        p /= (p @ ybar)[:, None]
-        d /= (d @ ybar)[:, None]
+        p = out[mix]
+        d = _d_products(t)
         m = ((t - 4000) / 1000)[:, None]
-        out[mix] = (1 - m) * p + m * d
-    return out
-
-
-def _polygon_area(points: FloatArray) -> FloatArray:
-    """Signed shoelace area of closed polygons, points (N, 16, 2)."""
-    nxt = np.roll(points, -1, axis=1)
-    out: FloatArray = 0.5 * np.sum(
-        points[..., 0] * nxt[..., 1] - points[..., 1] * nxt[..., 0], axis=1
-    )
+        out[mix] = (1 - m) * p / p[:, -1:] + m * d / d[:, -1:]
     return out
 
 
 def tm30(spd_1nm: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
     """ANSI/IES TM-30-18 fidelity Rf and gamut Rg of spectra on the working grid.
+
+    One product over wavelengths per test spectrum and per Planckian (or blended) reference;
+    the colour appearance part is :mod:`luxcheck.kernels.tm30`.
 
     Parameters
     ----------
@@ -737,42 +702,14 @@ def tm30(spd_1nm: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
         range gate here (see :func:`spectral_metrics`).
     """
     spd = np.asarray(spd_1nm, dtype=np.float64).reshape(-1, WAVELENGTH_NM.size)[:, _TM30_SLICE]
-    src = spd @ _cmf_1931()[_TM30_SLICE]
-    u, v = _uv(src)
+    test = spd @ _tm30_matrices()[0]
+    u, v = _uv(test[:, 300:303])
     cct, _ = cct_duv_ohno2013(u, v)
     ref = _tm30_reference(cct)
-    cmf10 = _cmf_1964_tm30()
-    weights = _tm30_weights()
-    jab = []
-    hue = np.empty(0)
-    for s in (spd, ref):
-        white = s @ cmf10
-        kf = 100.0 / white[:, 1]
-        samples = (s @ weights).reshape(-1, 99, 3) * kf[:, None, None]
-        j, hue = _cam02ucs(samples, white * kf[:, None])
-        jab.append(j)
-    jab_t, jab_r = jab
-    delta_e = np.linalg.norm(jab_t - jab_r, axis=-1)
-    rf = 10 * np.log1p(np.exp((100 - 6.73 * delta_e.mean(axis=1)) / 10))
-    bins = np.floor(hue / 22.5).astype(np.int64)  # reference hue (last loop pass)
-    n = bins.shape[0]
-    # per-spectrum hue-bin sums by one bincount over (spectrum, bin) cells: O(N·99), not the
-    # O(N·99·16) of a one-hot product
-    # (a hue that rounds to 360.0 falls in no bin, as in the one-hot form: a spare last cell)
-    inside = (bins >= 0) & (bins < 16)
-    cell = np.where(inside, np.arange(n)[:, None] * 16 + bins, n * 16).ravel()
-    count = np.bincount(cell, minlength=n * 16 + 1)[:-1].reshape(n, 16)
-
-    def bin_mean(jab_x: FloatArray) -> FloatArray:
-        sums = [
-            np.bincount(cell, weights=jab_x[..., c].ravel(), minlength=n * 16 + 1)[:-1]
-            for c in (1, 2)
-        ]
-        return np.stack(sums, axis=-1).reshape(n, 16, 2) / count[..., None]
-
-    with np.errstate(invalid="ignore", divide="ignore"):
-        avg_t, avg_r = bin_mean(jab_t), bin_mean(jab_r)
-        rg = 100 * _polygon_area(avg_t) / _polygon_area(avg_r)
+    n = spd.shape[0]
+    jab = [tm30_cam.cam02ucs(m[:, :297].reshape(n, 3, 99), m[:, 297:300]) for m in (test, ref)]
+    bins = tm30_cam.hue_bins(jab[1][3], jab[1][4])  # the reference's hues
+    rf, rg = tm30_cam.rf_rg(jab[0][:3], jab[1][:3], bins)
     return rf, rg, cct
 
 
