@@ -1,6 +1,8 @@
 """Run every benchmark and write bench/RESULTS.md (machine description + every table).
 
-Usage: python bench/run_all.py [--quick]   (--quick: smaller campaign, for a smoke run)
+Usage: python bench/run_all.py [--quick] [--import-folder EXPORT]
+(--quick: smaller campaign, for a smoke run; --import-folder: an existing export of the
+1000-classroom demo for the import bench)
 """
 
 from __future__ import annotations
@@ -55,6 +57,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument(
+        "--import-folder",
+        type=Path,
+        help="an existing 1000-classroom export for bench_import.py (skips building one)",
+    )
     args = parser.parse_args()
     load_before = os.getloadavg()
     parts = [
@@ -72,6 +79,8 @@ def main() -> None:
             extra = ["--rooms", "100"]
         if args.quick and script == "bench_import.py":
             extra = ["--classrooms", "40"]
+        elif args.import_folder and script == "bench_import.py":
+            extra = ["--folder", str(args.import_folder)]
         print(f"== {title}: {script} {' '.join(extra)}", flush=True)
         proc = subprocess.run(
             [sys.executable, str(HERE / script), *extra], capture_output=True, text=True
