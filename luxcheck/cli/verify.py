@@ -121,9 +121,10 @@ def _campaign(
             "the report match the results recomputed from the campaign file"
         )
     else:
+        count = len(result.problems)
         problems.append(
-            f"campaign: {len(result.problems)} items of the report differ from the results "
-            "recomputed from the campaign file:"
+            f"campaign: {count} {'item differs' if count == 1 else 'items differ'} from the "
+            "results recomputed from the campaign file (item, cell: what each says):"
         )
         problems += [f"campaign: {p}" for p in result.problems[:_SHOWN]]
         if len(result.problems) > _SHOWN:
