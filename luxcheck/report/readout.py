@@ -257,56 +257,45 @@ def report_runs(text: str) -> list[Run]:
     for run in raw:
         if run.table is not None:
             rows[(run.table, run.row)].append(run)
-    for (table, row), runs in rows.items():
+    for (index, row), runs in rows.items():
         if all(r.header for r in runs) and len({r.column for r in runs}) > 1:
-            header_rows.add((table, row))
+            header_rows.add((index, row))
             for r in runs:
-                tables[table].headers[r.column] = r.text
-        key = tables[table].row_keys.get(row)
+                tables[index].headers[r.column] = r.text
+        key = tables[index].row_keys.get(row)
         first = " ".join(r.text for r in runs if r.column == runs[0].column)
-        labels[(table, row)] = f"row {key}" if key else f"row {_cut(first)}"
+        labels[(index, row)] = f"row {key}" if key else f"row {_cut(first)}"
     # the same row label twice in a table: number the later ones
     seen: Counter[tuple[int, str]] = Counter()
-    for table, row in sorted(labels):
-        seen[(table, labels[(table, row)])] += 1
-        if seen[(table, labels[(table, row)])] > 1:
-            labels[(table, row)] += f" #{seen[(table, labels[(table, row)])]}"
+    for where in sorted(labels):
+        seen[(where[0], labels[where])] += 1
+        if seen[(where[0], labels[where])] > 1:
+            labels[where] += f" #{seen[(where[0], labels[where])]}"
     out: list[Run] = []
     for run in raw:
         if run.table is None:
-            out.append(
-                Run(
-                    run.section,
-                    run.cell or "text",
-                    run.text,
-                    False,
-                    run.print_hidden,
-                    run.furniture,
-                    section=run.section,
-                )
-            )
-            continue
-        table = tables[run.table]
-        where = (run.table, run.row)
-        if where in header_rows:
-            out.append(
-                Run(
-                    f"{table.label} header",
-                    f"column {run.column + 1}",
-                    run.text,
-                    True,
-                    run.print_hidden,
-                    run.furniture,
-                    header_row=True,
-                    section=run.section,
-                )
-            )
-            continue
+            item, cell, tabular = run.section, run.cell or "text", False
         else:
-            item = f"{table.label} {labels[where]}"
-            cell = run.cell or table.headers.get(run.column) or ("label" if run.header else "value")
+            table = tables[run.table]
+            where = (run.table, run.row)
+            tabular = True
+            if where in header_rows:
+                item, cell = f"{table.label} header", f"column {run.column + 1}"
+            else:
+                item = f"{table.label} {labels[where]}"
+                cell = run.cell or table.headers.get(run.column) or "value"
+                cell = "label" if run.header and not run.cell else cell
         out.append(
-            Run(item, cell, run.text, True, run.print_hidden, run.furniture, section=run.section)
+            Run(
+                item,
+                cell,
+                run.text,
+                tabular,
+                print_hidden=run.print_hidden,
+                furniture=run.furniture,
+                header_row=run.table is not None and (run.table, run.row) in header_rows,
+                section=run.section,
+            )
         )
     return out
 
