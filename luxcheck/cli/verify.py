@@ -15,7 +15,7 @@ from pathlib import Path
 from luxcheck.cli.campaign_file import open_campaign
 from luxcheck.errors import EXIT_CHECK_FAILED, EXIT_OK, InputError
 from luxcheck.lab import LabProfile, load_lab_profile, resolve_lab_path
-from luxcheck.report.provenance import read_provenance, verify_report
+from luxcheck.report.provenance import read_provenance, stated_campaign, verify_report
 from luxcheck.report.readout import pdf_text
 from luxcheck.report.recompute import ShownReport, compare_with_campaign
 from luxcheck.report.verification import (
@@ -101,6 +101,9 @@ def _campaign(
     findings: list[str] = []
     with open_campaign(campaign) as store:
         try:
+            page = stated_campaign(report)
+            if page is not None:
+                return _summary(page, store.campaign.campaign_id), findings
             stated = read_provenance(report)
         except InputError as exc:  # an HTML or PDF report whose provenance is gone or altered
             return [f"campaign: {exc.message}"], findings
@@ -111,7 +114,10 @@ def _campaign(
         hints = check.statement.hints if check.statement is not None else {}
         data = report.read_bytes()
         if check.kind == "PDF":
-            shown = ShownReport("PDF", pdf_text(data, str(report)))
+            try:
+                shown = ShownReport("PDF", pdf_text(data, str(report)))
+            except InputError as exc:
+                return [*problems, f"campaign: {exc.message}"], findings
         else:  # what the reader sees now (a damaged byte reads as U+FFFD, as in the check)
             shown = ShownReport("HTML", data.decode("utf-8", errors="replace"))
         result = compare_with_campaign(shown, store, stated, hints, lab)
@@ -130,3 +136,17 @@ def _campaign(
         if len(result.problems) > _SHOWN:
             problems.append(f"campaign: … and {len(result.problems) - _SHOWN} more")
     return problems, findings
+
+
+def _summary(page: tuple[str, str], campaign_id: str) -> list[str]:
+    """A school summary or the dashboard given with ``--campaign``: which classrooms it lists
+    depends on how the laboratory rendered the campaign, so it is not recomputed; its
+    signature is what holds it (each classroom report it lists is verified on its own)."""
+    stated, kind = page
+    if stated != campaign_id:
+        return [f"campaign: the {kind} is of campaign {stated!r}, the file of {campaign_id!r}"]
+    return [
+        f"campaign: a {kind} is not compared item by item with the campaign file (only "
+        "classroom reports are); its signature is checked above, and each classroom report "
+        "it lists can be verified with --campaign"
+    ]

@@ -582,6 +582,59 @@ def test_unsigned_and_unreadable_inputs(
     assert _verify(capsys, issued.html, "--trust", str(junk))[0] == 2
 
 
+@pytest.mark.parametrize("page", ["schools/S01/index.html", "index.html", "schools/S01/index.pdf"])
+def test_school_summary_and_dashboard_are_signed(
+    issued: Issued, tmp_path: Path, capsys: pytest.CaptureFixture[str], page: str
+) -> None:
+    """The school summary (HTML, and the bound school PDF) and the campaign dashboard carry the
+    laboratory's signature: untouched, exit 0; a verdict word edited in the HTML, exit 1. With
+    --campaign they are not recomputed (which classrooms they list is the laboratory's
+    rendering choice): exit 1 saying so, never a silent pass."""
+    path = tmp_path / "out" / page
+    shutil.copytree(issued.out, tmp_path / "out")
+    code, out = _verify(capsys, path, "--trust", str(issued.lab_cert))
+    assert code == 0, out
+    code, out = _verify(
+        capsys, path, "--trust", str(issued.lab_cert), "--campaign", str(issued.campaign)
+    )
+    assert code == 1, out
+    kind = "school summary" if "schools" in page else "campaign dashboard"
+    if page.endswith(".html"):  # the bound PDF carries no provenance of its own
+        assert f"campaign: a {kind} is not compared item by item" in out
+        text = path.read_text("utf-8")
+        edited = text.replace('badge-fail">不合格</span>', 'badge-fail">合格</span>', 1)
+        assert edited != text
+        path.write_text(edited, encoding="utf-8")
+        code, out = _verify(capsys, path, "--trust", str(issued.lab_cert))
+        assert code == 1, out
+        assert "the text a reader sees differs" in out
+
+
+def test_files_that_are_no_report(
+    issued: Issued, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Whatever file verify is given, a clear line and never a traceback: an HTML page that is
+    no report fails the check (1); an empty file, a PNG image, a directory, a damaged PDF are
+    bad input (2) or a failed check (1), also with --campaign."""
+    other = tmp_path / "other.html"
+    other.write_text("<!doctype html><html><body><p>合格</p></body></html>", "utf-8")
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
+    png = next((issued.out / "figures").glob("*.png"))
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(b"%PDF-1.7\n" + os.urandom(200))
+    campaign = ["--campaign", str(issued.campaign)]
+    for extra in ([], campaign):
+        code, out = _verify(capsys, other, *extra)
+        assert code == 1 and "carries no laboratory signature" in out
+        for path in (empty, png, tmp_path):
+            code, out = _verify(capsys, path, *extra)
+            assert code == 2, out
+            assert str(path) in out
+        code, out = _verify(capsys, damaged, *extra)
+        assert code == 1 and "damaged or altered" in out, out
+
+
 def test_pdf_carries_the_signed_statement_and_qr(issued: Issued) -> None:
     """The PDF embeds the HTML's signed statement (covered by the PAdES signature), and both
     carry the QR code: the verification URL with the report number (DRAFT: none issued) and
