@@ -762,6 +762,34 @@ def test_signer_factory(issued: Issued, tmp_path: Path, capsys: pytest.CaptureFi
     assert code == 0, out
 
 
+def test_lab_profile_signer_field(issued: Issued, tmp_path: Path) -> None:
+    """[signing] signer = "module:function" in the laboratory profile (how a key on a hardware
+    token is used, through pyHanko's PKCS#11 signer) replaces the key files and signs; a module
+    that cannot be imported, or a value that is no module:function, is bad input naming the
+    profile and the field."""
+    from luxcheck.errors import InputError
+    from luxcheck.lab import load_lab_profile
+    from luxcheck.report.signing import SigningSetup
+
+    base = (Path(__file__).parents[2] / "luxcheck/data/demo-lab.toml").read_text("utf-8")
+    profile = tmp_path / "lab.toml"
+
+    def load(value: str) -> object:
+        profile.write_text(f'{base}\n[signing]\nsigner = "{value}"\n', encoding="utf-8")
+        return load_lab_profile(profile)
+
+    _FACTORY_KEYS[:] = [issued.lab_cert.with_suffix(".pem"), issued.lab_cert]
+    lab = load("tests.report.test_signing:factory_signer")
+    setup = SigningSetup.from_lab(lab)  # type: ignore[arg-type]
+    assert setup is not None
+    assert setup.signer().fingerprint == certificate_fingerprint(issued.lab_cert)
+    with pytest.raises(InputError, match="no module 'mylab_token_absent'") as absent:
+        load("mylab_token_absent:signer")
+    assert absent.value.column == "signing.signer" and str(profile) in str(absent.value.source)
+    with pytest.raises(InputError, match="expected module:function"):
+        load("mylab_token")
+
+
 # --------------------------------------------------------------------------- timestamps
 def _tsa(folder: Path) -> tuple[Path, object]:
     """A timestamp authority's certificate (extended key usage timeStamping, RFC 3161 §2.3)
