@@ -417,10 +417,13 @@ def furniture_pattern(runs: Sequence[Run], lang: str) -> re.Pattern[str]:
         if run.header_row:
             headers[run.item] += _flat(run.text)
     fixed = {_flat(r.text) for r in runs if r.furniture} | set(headers.values())
+    # a figure's title or caption (not a short number, which a cell could show as well)
     fixed |= {
-        _flat(r.text)
+        flat
         for r in runs
-        if r.section in LOOSE_SECTIONS and not r.tabular and len(_flat(r.text)) > 3
+        if r.section in LOOSE_SECTIONS
+        and not r.tabular
+        and (len(flat := _flat(r.text)) > 3 or not any(c.isdigit() for c in flat))
     }
     parts = [re.escape(f) for f in sorted(fixed, key=len, reverse=True) if f]
     strong = "|".join([*parts, page, rf"[^·]{{0,40}}·{caption}"])
@@ -431,6 +434,16 @@ def _skip_furniture(text: str, pos: int, furniture: re.Pattern[str]) -> int:
     """After one piece of furniture at ``pos``, if there is one there."""
     match = furniture.match(text, pos)
     return pos if match is None else match.end()
+
+
+def _cell_after_furniture(text: str, pos: int, furniture: re.Pattern[str], cell: str) -> int | None:
+    """The first position after one or more pieces of furniture at ``pos`` where ``cell``
+    follows; None when there is none."""
+    while (after := _skip_furniture(text, pos, furniture)) > pos:
+        pos = after
+        if text.startswith(cell, pos):
+            return pos
+    return None
 
 
 def _without_furniture(text: str, furniture: re.Pattern[str]) -> str:
@@ -522,7 +535,10 @@ def align_pdf(text: str, expected: Sequence[Run], lang: str) -> list[Run]:
             pos, i = q, end
             continue
         if flat_text.startswith(flats[i], pos):
-            pos, i = pos + len(flats[i]), i + 1
+            # furniture that begins like the cell ("1." before the cell "1"), with the cell
+            # after it: the furniture is skipped first
+            later = _cell_after_furniture(flat_text, pos, furniture, flats[i])
+            pos, i = (later, i) if later is not None else (pos + len(flats[i]), i + 1)
             continue
         skipped = _skip_furniture(flat_text, pos, furniture)
         if skipped > pos:
