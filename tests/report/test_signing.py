@@ -768,19 +768,19 @@ def test_lab_profile_signer_field(issued: Issued, tmp_path: Path) -> None:
     that cannot be imported, or a value that is no module:function, is bad input naming the
     profile and the field."""
     from luxcheck.errors import InputError
-    from luxcheck.lab import load_lab_profile
+    from luxcheck.lab import LabProfile, load_lab_profile
     from luxcheck.report.signing import SigningSetup
 
     base = (Path(__file__).parents[2] / "luxcheck/data/demo-lab.toml").read_text("utf-8")
     profile = tmp_path / "lab.toml"
 
-    def load(value: str) -> object:
+    def load(value: str) -> LabProfile:
         profile.write_text(f'{base}\n[signing]\nsigner = "{value}"\n', encoding="utf-8")
         return load_lab_profile(profile)
 
     _FACTORY_KEYS[:] = [issued.lab_cert.with_suffix(".pem"), issued.lab_cert]
     lab = load("tests.report.test_signing:factory_signer")
-    setup = SigningSetup.from_lab(lab)  # type: ignore[arg-type]
+    setup = SigningSetup.from_lab(lab)
     assert setup is not None
     assert setup.signer().fingerprint == certificate_fingerprint(issued.lab_cert)
     with pytest.raises(InputError, match="no module 'mylab_token_absent'") as absent:
