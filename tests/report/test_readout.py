@@ -111,3 +111,22 @@ def test_each_edit_is_named_in_pdf_text() -> None:
         result = compare_runs(align_pdf(text, expected, "zh"), expected_flat(expected))
         assert len(result.problems) == 1, (name, result.problems)
         assert result.problems[0].startswith(f"{name}: report says "), result.problems
+
+
+def test_print_hidden_classes_follow_the_stylesheet() -> None:
+    """Every class report.css hides in print (``@media print { … display: none }``) is one the
+    PDF comparison leaves out, and the running header is the page furniture it repeats."""
+    import re
+
+    from luxcheck.report.readout import FURNITURE, PRINT_HIDDEN
+    from luxcheck.resources import reports_dir
+
+    css = (reports_dir() / "static" / "report.css").read_text("utf-8")
+    media = css[css.index("@media print") :]
+    hidden = {
+        name
+        for selectors in re.findall(r"([^{}]+)\{\s*display:\s*none;\s*\}", media)
+        for name in re.findall(r"\.([\w-]+)", selectors)
+    }
+    assert hidden and hidden <= PRINT_HIDDEN
+    assert "running" in FURNITURE and "position: running(running)" in media
