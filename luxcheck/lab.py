@@ -33,6 +33,8 @@ Example::
     certificate = "lab-cert.pem"
     pkcs12 = "lab.p12"            # instead of key + certificate
     pkcs12_password_env = "LUXCHECK_LAB_P12_PASSWORD"
+    signer = "mylab_token:signer" # instead: a function returning the signer (a key on a
+                                  # hardware token through pyHanko's PKCS#11 signer)
     timestamp_url = "http://..."  # optional RFC 3161 server (PAdES B-T)
     trusted_fingerprints = ["sha256 hex of a certificate", ...]
 
@@ -96,6 +98,8 @@ class Signing:
     pkcs12_password_env: str | None
     timestamp_url: str | None
     trusted_fingerprints: tuple[str, ...]
+    #: ``module:function`` returning the signer (e.g. pyHanko's PKCS#11 signer for a token)
+    signer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -240,8 +244,9 @@ def _signing(data: Any, path: Path) -> Signing | None:
         raise InputError("expected a [signing] table", source=str(path), column="signing")
     fields = _Fields(data, path, "signing.")
     key, certificate, pkcs12 = fields.file("key"), fields.file("certificate"), fields.file("pkcs12")
-    if pkcs12 is None and (key is None or certificate is None):
-        raise fields.error("key", "expected key and certificate (PEM files), or pkcs12")
+    signer = _signer(fields)
+    if signer is None and pkcs12 is None and (key is None or certificate is None):
+        raise fields.error("key", "expected key and certificate (PEM files), pkcs12, or signer")
     fingerprints = tuple(f.lower().replace(":", "") for f in fields.texts("trusted_fingerprints"))
     for fingerprint in fingerprints:
         if not _FINGERPRINT_RE.match(fingerprint):
@@ -255,7 +260,36 @@ def _signing(data: Any, path: Path) -> Signing | None:
         pkcs12_password_env=fields.optional_text("pkcs12_password_env"),
         timestamp_url=fields.optional_text("timestamp_url"),
         trusted_fingerprints=fingerprints,
+        signer=signer,
     )
+
+
+def _signer(fields: _Fields) -> str | None:
+    """``signing.signer``: ``module:function`` of an importable module (found, not imported:
+    opening a hardware token is left to the signing)."""
+    import importlib.util
+
+    value = fields.optional_text("signer")
+    if value is None:
+        return None
+    module, _sep, function = value.partition(":")
+    if (
+        not _sep
+        or not function.isidentifier()
+        or not all(part.isidentifier() for part in module.split("."))
+    ):
+        raise fields.error("signer", f"{value!r}: expected module:function")
+    try:
+        found = importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        raise fields.error(
+            "signer",
+            f"{value!r}: no module {module!r} can be imported (install it, or put its folder "
+            "on PYTHONPATH)",
+        )
+    return value
 
 
 def load_lab_profile(path: str | Path) -> LabProfile:

@@ -15,8 +15,9 @@ from pathlib import Path
 from luxcheck.cli.campaign_file import open_campaign
 from luxcheck.errors import EXIT_CHECK_FAILED, EXIT_OK, InputError
 from luxcheck.lab import LabProfile, load_lab_profile, resolve_lab_path
-from luxcheck.report.provenance import read_provenance, verify_report
-from luxcheck.report.recompute import compare_with_campaign
+from luxcheck.report.provenance import read_provenance, stated_campaign, verify_report
+from luxcheck.report.readout import pdf_text
+from luxcheck.report.recompute import ShownReport, compare_with_campaign
 from luxcheck.report.verification import (
     SignatureCheck,
     SignatureError,
@@ -25,7 +26,9 @@ from luxcheck.report.verification import (
     describe,
     load_trust,
 )
-from luxcheck.report.visible import reader_lines
+
+#: How many differing items verify lists (the count says how many there are).
+_SHOWN = 20
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -98,6 +101,9 @@ def _campaign(
     findings: list[str] = []
     with open_campaign(campaign) as store:
         try:
+            page = stated_campaign(report)
+            if page is not None:
+                return _summary(page, store.campaign.campaign_id), findings
             stated = read_provenance(report)
         except InputError as exc:  # an HTML or PDF report whose provenance is gone or altered
             return [f"campaign: {exc.message}"], findings
@@ -106,20 +112,41 @@ def _campaign(
         if not digest.ok and stated.campaign_id != store.campaign.campaign_id:
             return problems, findings
         hints = check.statement.hints if check.statement is not None else {}
-        if check.kind == "PDF" and check.statement is not None:
-            lines = check.statement.lines  # the PDF's signed statement
-        elif check.kind == "HTML":
-            # what the reader sees now (a damaged byte reads as U+FFFD, as in the check)
-            lines = reader_lines(report.read_bytes().decode("utf-8", errors="replace"))
-        else:
-            problems.append("campaign: the PDF carries no signed statement to compare items with")
-            return problems, findings
-        result = compare_with_campaign(lines, store, stated, hints, lab)
+        data = report.read_bytes()
+        if check.kind == "PDF":
+            try:
+                shown = ShownReport("PDF", pdf_text(data, str(report)))
+            except InputError as exc:
+                return [*problems, f"campaign: {exc.message}"], findings
+        else:  # what the reader sees now (a damaged byte reads as U+FFFD, as in the check)
+            shown = ShownReport("HTML", data.decode("utf-8", errors="replace"))
+        result = compare_with_campaign(shown, store, stated, hints, lab)
     if result.ok:
         findings.append(
-            f"campaign: OK: the {result.items} items and {result.lines} other lines of the report "
-            "match the results recomputed from the campaign file"
+            f"campaign: OK: the {result.cells} table cells and {result.lines} other lines of "
+            "the report match the results recomputed from the campaign file"
         )
     else:
-        problems += [f"campaign: {p}" for p in result.problems]
+        count = len(result.problems)
+        problems.append(
+            f"campaign: {count} {'item differs' if count == 1 else 'items differ'} from the "
+            "results recomputed from the campaign file (item, cell: what each says):"
+        )
+        problems += [f"campaign: {p}" for p in result.problems[:_SHOWN]]
+        if len(result.problems) > _SHOWN:
+            problems.append(f"campaign: … and {len(result.problems) - _SHOWN} more")
     return problems, findings
+
+
+def _summary(page: tuple[str, str], campaign_id: str) -> list[str]:
+    """A school summary or the dashboard given with ``--campaign``: which classrooms it lists
+    depends on how the laboratory rendered the campaign, so it is not recomputed; its
+    signature is what holds it (each classroom report it lists is verified on its own)."""
+    stated, kind = page
+    if stated != campaign_id:
+        return [f"campaign: the {kind} is of campaign {stated!r}, the file of {campaign_id!r}"]
+    return [
+        f"campaign: a {kind} is not compared item by item with the campaign file (only "
+        "classroom reports are); its signature is checked above, and each classroom report "
+        "it lists can be verified with --campaign"
+    ]

@@ -133,7 +133,27 @@ class _MetaParser(html.parser.HTMLParser):
 
 def read_provenance(path: str | Path) -> Provenance:
     """Read the provenance of an HTML or PDF classroom report."""
-    path = Path(path)
+    return parse_provenance(_stated(Path(path)), str(path))
+
+
+def stated_campaign(path: str | Path) -> tuple[str, str] | None:
+    """``(campaign id, kind)`` of a page whose provenance names no classroom: a school summary
+    (kind ``"school summary"``) or the campaign dashboard; None for a classroom report.
+
+    Raises
+    ------
+    InputError
+        The file carries no luxcheck provenance.
+    """
+    text = _stated(Path(path))
+    fields = dict(p.partition("=")[::2] for p in text.split(";")[1:])
+    if "classroom" in fields or "campaign" not in fields:
+        return None
+    return fields["campaign"], "school summary" if "school" in fields else "campaign dashboard"
+
+
+def _stated(path: Path) -> str:
+    """The provenance string an HTML or PDF page carries."""
     if not path.is_file():
         raise InputError("no such report file", source=str(path))
     data = path.read_bytes()
@@ -147,7 +167,7 @@ def read_provenance(path: str | Path) -> Provenance:
         if parser.keywords is None:
             raise InputError("no luxcheck provenance in this HTML file", source=str(path))
         text = html.unescape(parser.keywords)
-    return parse_provenance(text, str(path))
+    return text
 
 
 #: Characters of a provenance string: ids, digests, pack refs (``profile:cn-classroom@…``).

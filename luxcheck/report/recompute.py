@@ -2,9 +2,10 @@
 
 ``luxcheck verify REPORT --campaign FILE`` judges the classroom again from its stored metrics,
 renders its report with the same templates, language, profile and report date as the report
-states (the hints of its signed statement), reads the visible lines of both
-(:func:`luxcheck.report.visible.page_content`) and compares them: each requirement's row (the
-table rows that carry ``data-requirement``) item by item, then every other line.
+states (the hints of its signed statement), and compares what the report shows with that page
+cell by cell (:mod:`luxcheck.report.readout`): every table cell by its table, row and column
+(the results table's rows by their ``data-requirement``), every other line in its section. An
+HTML report is read as its file shows it now; a PDF through its text.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import tempfile
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from luxcheck.compliance.judge import judge_campaign
@@ -25,22 +26,13 @@ from luxcheck.report.format import LANGUAGES
 from luxcheck.report.issue import with_document
 from luxcheck.report.pages import ClassroomPages
 from luxcheck.report.provenance import Provenance
-from luxcheck.report.visible import first_differences, page_content
-
-Lines = Sequence[tuple[str, str]]
-
-
-@dataclass
-class ItemComparison:
-    """The outcome of :func:`compare_with_campaign`."""
-
-    items: int = 0
-    lines: int = 0
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
+from luxcheck.report.readout import (
+    CellComparison,
+    align_pdf,
+    compare_runs,
+    expected_flat,
+    report_runs,
+)
 
 
 def _profile(provenance: Provenance, hints: Mapping[str, str]) -> str:
@@ -52,14 +44,14 @@ def _profile(provenance: Provenance, hints: Mapping[str, str]) -> str:
     raise InputError("the report names no standards profile", source="provenance")
 
 
-def recomputed_lines(
+def recomputed_page(
     store: CampaignStore,
     provenance: Provenance,
     hints: Mapping[str, str],
     decision_rule: str | None = None,
     lab: LabProfile | None = None,
-) -> list[tuple[str, str]]:
-    """The visible lines of the classroom's report as the campaign file gives it now (with the
+) -> str:
+    """The classroom's report page (HTML) as the campaign file gives it now (with the
     laboratory's document of ``lab``: its judgement basis, number and sign-offs)."""
     lang = hints.get("lang", "zh")
     if lang not in LANGUAGES:
@@ -85,60 +77,50 @@ def recomputed_lines(
             raise InputError(f"the report states date {hints['issued_on']!r}") from exc
         report = dataclasses.replace(report, issued_on=issued)
     with tempfile.TemporaryDirectory(prefix="luxcheck-verify-") as folder:
-        pages = ClassroomPages(Path(folder), lang)
-        text = pages.render_classroom(report)
-    return page_content(text).lines
+        return ClassroomPages(Path(folder), lang).render_classroom(report)
 
 
-def compare_lines(report: Lines, campaign: Lines) -> ItemComparison:
-    """Compare a report's visible lines with the recomputed ones: requirement rows by their
-    key, then the other lines in order."""
-    result = ItemComparison()
-    shown = {k: t for k, t in report if k}
-    wanted = {k: t for k, t in campaign if k}
-    for key, text in wanted.items():
-        result.items += 1
-        if key not in shown:
-            result.problems.append(f"item {key}: missing from the report (campaign: {text})")
-        elif shown[key] != text:
-            result.problems.append(
-                f"item {key}: the report shows\n    {shown[key]}\n  the campaign file gives\n"
-                f"    {text}"
-            )
-    result.problems += [
-        f"item {key}: in the report but not in the campaign file's result"
-        for key in shown
-        if key not in wanted
-    ]
-    other_shown = [t for k, t in report if not k]
-    other_wanted = [t for k, t in campaign if not k]
-    result.lines = len(other_wanted)
-    if other_shown != other_wanted:
-        diff = first_differences(other_wanted, other_shown, ("campaign", "report"))
-        result.problems.append(
-            "other lines differ from the campaign file's report:\n" + "\n".join(diff)
-        )
-    return result
+@dataclass(frozen=True)
+class ShownReport:
+    """What a report shows: the text of an HTML page, or of a PDF (compared after its text is
+    aligned with the recomputed page's cells)."""
+
+    kind: str  # "HTML" or "PDF"
+    text: str
+
+    def compare(self, page: str, lang: str) -> CellComparison:
+        """Compare with the recomputed ``page`` cell by cell."""
+        expected = report_runs(page)
+        if self.kind == "PDF":
+            return compare_runs(align_pdf(self.text, expected, lang), expected_flat(expected))
+        return compare_runs(report_runs(self.text), expected)
 
 
 def compare_with_campaign(
-    report: Lines,
+    report: ShownReport,
     store: CampaignStore,
     provenance: Provenance,
     hints: Mapping[str, str],
     lab: LabProfile | None = None,
-) -> ItemComparison:
-    """Recompute the classroom from ``store`` and compare it with the report's lines.
+) -> CellComparison:
+    """Recompute the classroom from ``store`` and compare it with what the report shows.
 
     The decision rule a report was judged by is part of what it prints; the profile's own rule
-    is tried first, then the other rules, and the closest recomputation is kept.
+    is tried first, then the other rules (and, when the report states no language, each
+    language), and the closest recomputation is kept.
     """
-    best: ItemComparison | None = None
-    for rule in (None, "simple", "guarded"):
-        result = compare_lines(report, recomputed_lines(store, provenance, hints, rule, lab))
-        if result.ok:
-            return result
-        if best is None or len(result.problems) < len(best.problems):
-            best = result
+    best: CellComparison | None = None
+    # a report without its signed statement states no language: each is tried
+    languages = [hints["lang"]] if hints.get("lang") else list(LANGUAGES)
+    own = report_context(_profile(provenance, hints)).decision_rule
+    rules = [None, *(r for r in ("simple", "guarded") if r != own)]
+    for lang in languages:
+        for rule in rules:
+            page = recomputed_page(store, provenance, {**hints, "lang": lang}, rule, lab)
+            result = report.compare(page, lang)
+            if result.ok:
+                return result
+            if best is None or len(result.problems) < len(best.problems):
+                best = result
     assert best is not None
     return best

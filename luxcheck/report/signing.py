@@ -5,7 +5,8 @@
   its password in the environment variable ``pkcs12_password_env``). A key on a hardware token
   is used through pyHanko's PKCS#11 signer (``pyhanko.sign.pkcs11.PKCS11Signer``); the
   :class:`LabSigner` record takes any pyHanko ``Signer``, so a laboratory that signs with a
-  token builds one and passes it (see the README, "Signing reports").
+  token writes a function that builds one and names it in the profile (``signer =
+  "module:function"``; see the README, "Signing reports").
 - :meth:`LabSigner.sign_data` makes a detached CMS signature (RFC 5652) over arbitrary bytes:
   the signed statement of an HTML report's visible content (:mod:`luxcheck.report.visible`).
 - :meth:`LabSigner.sign_pdf` signs a PDF as PAdES baseline B-B (ETSI EN 319 142-1), or B-T when
@@ -171,12 +172,14 @@ def load_signer(signing: Signing) -> LabSigner:
     Raises
     ------
     InputError
-        The key or certificate cannot be read, the password is wrong or missing, or the key does
-        not belong to the certificate.
+        The key or certificate cannot be read, the password is wrong or missing, the key does
+        not belong to the certificate, or the profile's ``signer`` function fails.
     """
     from pyhanko.sign import signers
 
     quiet_pyhanko()
+    if signing.signer is not None:  # the laboratory's own function (a hardware token)
+        return _from_factory(signing.signer)
     if signing.pkcs12 is not None:
         source = str(signing.pkcs12)
         try:
@@ -257,6 +260,7 @@ class SigningSetup:
             lab.name,
             lab.verify_url,
             tuple(sorted((report_numbers or {}).items())),
+            lab.signing.signer,
         )
 
     def number(self, classroom_id: str) -> str | None:

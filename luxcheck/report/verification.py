@@ -367,7 +367,8 @@ def _read_pdf_statement(reader: Any, check: SignatureCheck, trust: Trust) -> Non
         block = SignatureBlock.from_json_text(raw.decode("utf-8"), PDF_ATTACHMENT)
     except (KeyError, TypeError, AttributeError, UnicodeDecodeError, InputError):
         check.notes.append(
-            f"no signed statement attached ({PDF_ATTACHMENT}): item check impossible"
+            f"no signed statement attached ({PDF_ATTACHMENT}): the PDF states no report "
+            "number, language or report date of its own"
         )
         return
     status, _ = _cms_status(block.statement.encode(), block.cms, trust)

@@ -51,7 +51,7 @@ _SPACE_RE = re.compile(r"\s+")
 
 # fmt: off
 #: Elements that start and end a line of visible text.
-_BLOCKS = frozenset((
+BLOCKS = frozenset((
     "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "details",
     "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3",
     "h4", "h5", "h6", "head", "header", "hr", "html", "li", "main", "nav", "ol", "p", "pre",
@@ -59,8 +59,8 @@ _BLOCKS = frozenset((
 ))
 _CELLS = frozenset(("td", "th"))
 #: Elements whose text is not read (but is part of the structure digest).
-_UNREAD = frozenset(("script", "style", "template"))
-_VOID = frozenset((
+UNREAD = frozenset(("script", "style", "template"))
+VOID = frozenset((
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
     "source", "track", "wbr",
 ))
@@ -69,7 +69,8 @@ _VOID = frozenset((
 _RESOURCE_ATTRS = {"link": "href", "script": "src", "img": "src", "image": "href"}
 
 
-def _normal(text: str) -> str:
+def normal_text(text: str) -> str:
+    """``text`` with every run of white space made one space, and trimmed."""
     return _SPACE_RE.sub(" ", text).strip()
 
 
@@ -93,7 +94,7 @@ class _Reader(html.parser.HTMLParser):
 
     # lines -----------------------------------------------------------------------------
     def _flush(self) -> None:
-        text = _normal("".join(self._line))
+        text = normal_text("".join(self._line))
         if text:
             key = next((k for _tag, k in reversed(self._keys) if k), "")
             self.content.lines.append((key, text))
@@ -105,28 +106,28 @@ class _Reader(html.parser.HTMLParser):
         wanted = _RESOURCE_ATTRS.get(tag)
         if wanted and attributes.get(wanted):
             self.content.resources.append(str(attributes[wanted]))
-        if tag in _UNREAD:
+        if tag in UNREAD:
             self._unread += 1
             return
-        if tag in _BLOCKS:
+        if tag in BLOCKS:
             self._flush()
         elif tag in _CELLS:
             if self._cells:
                 self._line.append(" | ")
             self._cells += 1
-        if tag not in _VOID:
+        if tag not in VOID:
             self._keys.append((tag, attributes.get("data-requirement") or ""))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
-        if tag not in _VOID:
+        if tag not in VOID:
             self.handle_endtag(tag)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _UNREAD:
+        if tag in UNREAD:
             self._unread = max(0, self._unread - 1)
             return
-        if tag in _BLOCKS:
+        if tag in BLOCKS:
             self._flush()
         for index in range(len(self._keys) - 1, -1, -1):
             if self._keys[index][0] == tag:
@@ -148,7 +149,7 @@ def page_content(text: str) -> PageContent:
     reader = _Reader()
     reader.feed(text)
     content = reader.result()
-    content.structure = hashlib.sha256(_normal(text).encode("utf-8")).hexdigest()
+    content.structure = hashlib.sha256(normal_text(text).encode("utf-8")).hexdigest()
     return content
 
 
@@ -380,15 +381,6 @@ def read_signed_html(text: str, source: str) -> ReadPage:
     if len(slots) == 1:
         original = _QR_RE.sub(lambda _m: QR_SLOT, original, count=1)
     return ReadPage(block, page_content(original), qr_ok)
-
-
-def reader_lines(text: str) -> tuple[tuple[str, str], ...]:
-    """The visible lines of an HTML report as a reader sees them, without the QR code's
-    caption (which is not part of what was signed)."""
-    try:
-        return tuple(read_signed_html(text, "report").content.lines)
-    except InputError:
-        return tuple(page_content(text).lines)
 
 
 def first_differences(

@@ -697,7 +697,7 @@ def test_cli_report_and_verify(
     printed = capsys.readouterr().out
     assert "carries no laboratory signature" in printed
     assert "campaign: OK: SHA-256" in printed
-    assert "items and" in printed and "match the results recomputed" in printed
+    assert "table cells and" in printed and "match the results recomputed" in printed
     filled.add_reading(IlluminanceReading("late", "SE1", T0, None, illuminance_lx=1.0))
     assert main(["verify", str(report), "--campaign", str(filled.path)]) == 1
     assert "MISMATCH for classroom R101" in capsys.readouterr().out

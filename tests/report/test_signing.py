@@ -77,14 +77,16 @@ def _store(path: Path) -> CampaignStore:
     return store
 
 
-def _render(store: CampaignStore, out: Path, signing: SigningSetup | None, pdf: bool) -> int:
+def _render(
+    store: CampaignStore, out: Path, signing: SigningSetup | None, pdf: bool, lang: str = "zh"
+) -> int:
     context = report_context(store.campaign.profile)
     judged, _ = judge_campaign(store, profile=context.profile_id, classroom_ids=["R101"])
     # as `luxcheck report` assembles them: with the laboratory's document (here none: a draft)
     reports = [
         with_document(store, r, None, context) for r in classroom_reports(store, judged, context)
     ]
-    return render_campaign(reports, out, pdf=pdf, signing=signing).rendered
+    return render_campaign(reports, out, pdf=pdf, signing=signing, lang=lang).rendered
 
 
 @pytest.fixture(scope="module")
@@ -107,9 +109,9 @@ def issued(tmp_path_factory: pytest.TempPathFactory) -> Issued:
     signing = Signing(keys / "lab.pem", keys / "lab.crt", None, None, None, ())
     store = _store(root / "c.lux")
     try:
-        _render(
-            store, root / "out", SigningSetup(signing, "测试实验室", "https://lab.test/v"), True
-        )
+        setup = SigningSetup(signing, "测试实验室", "https://lab.test/v")
+        _render(store, root / "out", setup, True)
+        _render(store, root / "out-en", setup, True, "en")
     finally:
         store.close()
     return Issued(
@@ -139,16 +141,19 @@ def _verify(capsys: pytest.CaptureFixture[str], report: Path, *args: str) -> tup
 
 
 # --------------------------------------------------------------------------- untouched
+@pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("suffix", [".html", ".pdf"])
 @pytest.mark.parametrize("with_campaign", [False, True])
 def test_untouched_report_verifies(
-    issued: Issued, capsys: pytest.CaptureFixture[str], suffix: str, with_campaign: bool
+    issued: Issued, capsys: pytest.CaptureFixture[str], suffix: str, with_campaign: bool, lang: str
 ) -> None:
-    """An untouched signed report: exit 0, the signer named with the certificate's SHA-256,
-    trusted through --trust; with the campaign file, every item recomputed matches."""
+    """An untouched signed report, Chinese or English: exit 0, the signer named with the
+    certificate's SHA-256, trusted through --trust; with the campaign file, every table cell and
+    line recomputed matches (a PDF through its text)."""
     extra = ["--campaign", str(issued.campaign)] if with_campaign else []
+    out_dir = issued.out if lang == "zh" else issued.out.with_name("out-en")
     code, out = _verify(
-        capsys, issued.out / f"{ROOM}{suffix}", "--trust", str(issued.lab_cert), *extra
+        capsys, out_dir / f"{ROOM}{suffix}", "--trust", str(issued.lab_cert), *extra
     )
     assert code == 0, out
     assert "signed by: 测试实验室 / Lab" in out
@@ -157,7 +162,7 @@ def test_untouched_report_verifies(
     assert "certificate: trusted" in out
     if with_campaign:
         assert "campaign: OK: SHA-256" in out
-        assert re.search(r"campaign: OK: the \d+ items and \d+ other lines", out)
+        assert re.search(r"campaign: OK: the \d+ table cells and \d+ other lines", out)
 
 
 def test_trust_by_fingerprint_and_lab_profile(
@@ -270,6 +275,116 @@ def test_html_verdict_edit_shows_the_lines_and_the_campaign_item(
     shown = re.search(r"shown : (.*)", out)
     assert signed and shown
     assert "不合格" in signed.group(1) and "不合格" not in shown.group(1)
+    # the campaign item: the first 不合格 of the results table is desk U0's mark at ≥ 0.70
+    assert (
+        "campaign: results row desk_uniformity.1, limit verdict: report says 合格, "
+        "campaign gives 不合格" in out
+    )
+
+
+# --------------------------------------------------------------------------- item by item
+def _verdict(text: str) -> str:
+    """Desk mean's single-item verdict 合格 → 不合格 (the first quantity of the table)."""
+    edited = re.sub(
+        r'(data-cell="verdict" rowspan="1"><span class="badge badge-pass">)合格',
+        r"\1不合格",
+        text,
+        count=1,
+    )
+    assert 'data-requirement="desk_illuminance_mean_lx.1"' in text
+    return edited
+
+
+def _value(text: str) -> str:
+    assert text.count('data-cell="value" rowspan="1">431 lx</td>') == 1
+    return text.replace(">431 lx</td>", ">999 lx</td>", 1)
+
+
+def _conclusion(text: str) -> str:
+    return re.sub(r'(data-cell="conclusion">)[^<]*', r"\1合格。本教室照明符合要求。", text, count=1)
+
+
+#: An edit a forger makes, and the line verify --campaign prints about it (item, cell, what
+#: the report says, what the campaign gives).
+ITEM_EDITS: dict[str, tuple[Callable[[str], str], str, str, str]] = {
+    "verdict": (_verdict, "results row desk_illuminance_mean_lx.1, verdict", "不合格", "合格"),
+    "limit": (_a_limit, "results row desk_illuminance_mean_lx.1, limit", "≥ 200 lx", "≥ 300 lx"),
+    "value": (_value, "results row desk_illuminance_mean_lx.1, value", "999 lx", "431 lx"),
+    "conclusion": (
+        _conclusion,
+        "conclusion, conclusion",
+        "合格。本教室照明符合要求。",
+        "不合格。本教室照明不符合要求。",
+    ),
+}
+
+
+def _strip_signature(text: str) -> str:
+    text = re.sub(r'<script type="application/json" id="luxcheck-signature">.*?</script>', "", text)
+    return re.sub(r'(<div class="report-qr" id="luxcheck-qr">).*?</div>', r"\1</div>", text)
+
+
+@pytest.mark.parametrize("how", ["edited", "re-signed with another key", "signature stripped"])
+@pytest.mark.parametrize("edit", sorted(ITEM_EDITS))
+def test_html_edit_names_the_campaign_item(
+    issued: Issued, tmp_path: Path, capsys: pytest.CaptureFixture[str], edit: str, how: str
+) -> None:
+    """A verdict, a limit, a value in the results table, or the conclusion edited in the HTML:
+    with --campaign, exit 1 and the item and cell named with what the report says and what the
+    results recomputed from the stored readings give; whether the signature was left to fail,
+    replaced by another key's (not trusted) or stripped."""
+    change, item, says, gives = ITEM_EDITS[edit]
+    path = _copy(issued, tmp_path, ".html")
+    text = path.read_text("utf-8")
+    if how == "re-signed with another key":
+        edited = _resign(issued, text, issued.other_key, issued.other_cert, path.parent, change)
+    elif how == "signature stripped":
+        edited = _strip_signature(change(text))
+    else:
+        edited = change(text)
+    assert edited != text
+    path.write_text(edited, encoding="utf-8")
+    code, out = _verify(
+        capsys, path, "--trust", str(issued.lab_cert), "--campaign", str(issued.campaign)
+    )
+    assert code == 1, out
+    assert f"campaign: {item}: report says {says}, campaign gives {gives}" in out, out
+    assert "campaign: 1 item differs" in out
+    if how == "re-signed with another key":
+        assert "the certificate is not trusted" in out
+    elif how == "signature stripped":
+        assert "carries no laboratory signature" in out
+
+
+@pytest.mark.parametrize(
+    ("edit", "how"),
+    [
+        ("verdict", "another key"),
+        ("value", "unsigned"),
+        ("limit", "another key"),
+        ("conclusion", "unsigned"),
+    ],
+)
+def test_pdf_from_an_edited_report_names_the_campaign_item(
+    issued: Issued, tmp_path: Path, capsys: pytest.CaptureFixture[str], edit: str, how: str
+) -> None:
+    """A PDF rendered from an edited HTML report (the issue's forged pass), signed with another
+    key or not signed at all: with --campaign, verify reads the PDF's text and names the item
+    and cell that differ (white space is not compared in a PDF's text)."""
+    change, item, says, gives = ITEM_EDITS[edit]
+    path = tmp_path / "R101.pdf"
+    finish = None
+    if how == "another key":
+        signer = load_signer(Signing(issued.other_key, issued.other_cert, None, None, None, ()))
+        finish = lambda d: signer.sign_pdf(d, reason="x", name="x")  # noqa: E731
+    write_pdf(change(issued.html.read_text("utf-8")), issued.html, path, finish=finish)
+    code, out = _verify(
+        capsys, path, "--trust", str(issued.lab_cert), "--campaign", str(issued.campaign)
+    )
+    assert code == 1, out
+    says, gives = says.replace(" ", ""), gives.replace(" ", "")
+    assert f"campaign: {item}: report says {says}, campaign gives {gives}" in out, out
+    assert ("not trusted" in out) if how == "another key" else ("no laboratory signature" in out)
 
 
 def test_a_figure_file_changed_beside_the_report(
@@ -297,8 +412,15 @@ def test_html_report_alone_notes_unchecked_files(
     assert "not beside the report and were not checked" in out
 
 
-def _resign(issued: Issued, text: str, key: Path, cert: Path, base: Path) -> str:
-    """Take the signature and QR out again and sign what is left with another key."""
+def _resign(
+    issued: Issued,
+    text: str,
+    key: Path,
+    cert: Path,
+    base: Path,
+    edit: Callable[[str], str] = _first_badge,
+) -> str:
+    """Take the signature and QR out again, edit, and sign the result with another key."""
     page = read_signed_html(text, "x")
     original = re.sub(
         r'<script type="application/json" id="luxcheck-signature">.*?</script>',
@@ -309,7 +431,7 @@ def _resign(issued: Issued, text: str, key: Path, cert: Path, base: Path) -> str
     original = re.sub(r'<div class="report-qr" id="luxcheck-qr">.*?</div>', QR_SLOT, original)
     signer = load_signer(Signing(key, cert, None, None, None, ()))
     signed, _block = sign_html(
-        _first_badge(original),
+        edit(original),
         signer.sign_data,
         base_dir=base,
         report_number=page.block.statement.report_number,
@@ -461,6 +583,59 @@ def test_unsigned_and_unreadable_inputs(
     assert _verify(capsys, issued.html, "--trust", str(junk))[0] == 2
 
 
+@pytest.mark.parametrize("page", ["schools/S01/index.html", "index.html", "schools/S01/index.pdf"])
+def test_school_summary_and_dashboard_are_signed(
+    issued: Issued, tmp_path: Path, capsys: pytest.CaptureFixture[str], page: str
+) -> None:
+    """The school summary (HTML, and the bound school PDF) and the campaign dashboard carry the
+    laboratory's signature: untouched, exit 0; a verdict word edited in the HTML, exit 1. With
+    --campaign they are not recomputed (which classrooms they list is the laboratory's
+    rendering choice): exit 1 saying so, never a silent pass."""
+    path = tmp_path / "out" / page
+    shutil.copytree(issued.out, tmp_path / "out")
+    code, out = _verify(capsys, path, "--trust", str(issued.lab_cert))
+    assert code == 0, out
+    code, out = _verify(
+        capsys, path, "--trust", str(issued.lab_cert), "--campaign", str(issued.campaign)
+    )
+    assert code == 1, out
+    kind = "school summary" if "schools" in page else "campaign dashboard"
+    if page.endswith(".html"):  # the bound PDF carries no provenance of its own
+        assert f"campaign: a {kind} is not compared item by item" in out
+        text = path.read_text("utf-8")
+        edited = text.replace('badge-fail">不合格</span>', 'badge-fail">合格</span>', 1)
+        assert edited != text
+        path.write_text(edited, encoding="utf-8")
+        code, out = _verify(capsys, path, "--trust", str(issued.lab_cert))
+        assert code == 1, out
+        assert "the text a reader sees differs" in out
+
+
+def test_files_that_are_no_report(
+    issued: Issued, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Whatever file verify is given, a clear line and never a traceback: an HTML page that is
+    no report fails the check (1); an empty file, a PNG image, a directory, a damaged PDF are
+    bad input (2) or a failed check (1), also with --campaign."""
+    other = tmp_path / "other.html"
+    other.write_text("<!doctype html><html><body><p>合格</p></body></html>", "utf-8")
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
+    png = next((issued.out / "figures").glob("*.png"))
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(b"%PDF-1.7\n" + os.urandom(200))
+    campaign = ["--campaign", str(issued.campaign)]
+    for extra in ([], campaign):
+        code, out = _verify(capsys, other, *extra)
+        assert code == 1 and "carries no laboratory signature" in out
+        for path in (empty, png, tmp_path):
+            code, out = _verify(capsys, path, *extra)
+            assert code == 2, out
+            assert str(path) in out
+        code, out = _verify(capsys, damaged, *extra)
+        assert code == 1 and "damaged or altered" in out, out
+
+
 def test_pdf_carries_the_signed_statement_and_qr(issued: Issued) -> None:
     """The PDF embeds the HTML's signed statement (covered by the PAdES signature), and both
     carry the QR code: the verification URL with the report number (DRAFT: none issued) and
@@ -586,6 +761,34 @@ def test_signer_factory(issued: Issued, tmp_path: Path, capsys: pytest.CaptureFi
         store.close()
     code, out = _verify(capsys, tmp_path / "out" / f"{ROOM}.html", "--trust", str(issued.lab_cert))
     assert code == 0, out
+
+
+def test_lab_profile_signer_field(issued: Issued, tmp_path: Path) -> None:
+    """[signing] signer = "module:function" in the laboratory profile (how a key on a hardware
+    token is used, through pyHanko's PKCS#11 signer) replaces the key files and signs; a module
+    that cannot be imported, or a value that is no module:function, is bad input naming the
+    profile and the field."""
+    from luxcheck.errors import InputError
+    from luxcheck.lab import LabProfile, load_lab_profile
+    from luxcheck.report.signing import SigningSetup
+
+    base = (Path(__file__).parents[2] / "luxcheck/data/demo-lab.toml").read_text("utf-8")
+    profile = tmp_path / "lab.toml"
+
+    def load(value: str) -> LabProfile:
+        profile.write_text(f'{base}\n[signing]\nsigner = "{value}"\n', encoding="utf-8")
+        return load_lab_profile(profile)
+
+    _FACTORY_KEYS[:] = [issued.lab_cert.with_suffix(".pem"), issued.lab_cert]
+    lab = load("tests.report.test_signing:factory_signer")
+    setup = SigningSetup.from_lab(lab)
+    assert setup is not None
+    assert setup.signer().fingerprint == certificate_fingerprint(issued.lab_cert)
+    with pytest.raises(InputError, match="no module 'mylab_token_absent'") as absent:
+        load("mylab_token_absent:signer")
+    assert absent.value.column == "signing.signer" and str(profile) in str(absent.value.source)
+    with pytest.raises(InputError, match="expected module:function"):
+        load("mylab_token")
 
 
 # --------------------------------------------------------------------------- timestamps
