@@ -37,6 +37,7 @@ import numpy as np
 
 from luxcheck.compliance.verdict import Verdict
 from luxcheck.journal.store import CampaignStore
+from luxcheck.messages import not_measured
 from luxcheck.model import (
     Campaign,
     Classroom,
@@ -212,7 +213,7 @@ def verdicts_for(metrics: dict[str, float | str | None]) -> list[Verdict]:
             "4.4.2",
             "shall",
             "verified",
-            reason="no SVM record",
+            reason=not_measured("no SVM record"),
         ),
     ]
 
