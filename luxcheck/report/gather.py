@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import multiprocessing.context
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,6 +74,17 @@ def _assemble(
     return Gathered(reports, unreported)
 
 
+def worker_context(*, recycled: bool = False) -> multiprocessing.context.BaseContext:
+    """How report workers start: forked on Linux, where a child shares the modules, templates
+    and fonts this process has loaded (a spawned worker imports matplotlib, Jinja2 and the
+    report modules again: about a second of CPU each), spawned elsewhere and for a pool whose
+    workers are ``recycled`` after a number of tasks (``max_tasks_per_child`` needs it).
+    ``ProcessPoolExecutor`` forks its workers before it starts a thread of its own."""
+    if sys.platform == "linux" and not recycled:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
 _STORE: CampaignStore | None = None
 _CONTEXT: ReportContext | None = None
 _LAB: LabProfile | None = None
@@ -110,7 +123,7 @@ def gather_reports(
     unreported: list[tuple[str, str]] = []
     with concurrent.futures.ProcessPoolExecutor(
         max_workers=jobs,
-        mp_context=multiprocessing.get_context("spawn"),
+        mp_context=worker_context(),
         initializer=_init_worker,
         initargs=(str(Path(store.path)), context, lab),
     ) as pool:

@@ -13,7 +13,6 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import multiprocessing
 import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from luxcheck.report.bound import write_bound_pdf
 from luxcheck.report.export import export_rows, write_csv, write_xlsx
 from luxcheck.report.figures import AxesGeometry
 from luxcheck.report.files import content_key, inside, record_key, write_atomic
+from luxcheck.report.gather import worker_context
 from luxcheck.report.model import (
     CampaignDashboardData,
     ClassroomReportData,
@@ -77,18 +77,13 @@ _WORKER_SIGNING: SigningSetup | None = None
 
 
 def _init_worker(
-    out_dir: str,
-    lang: str,
-    fmt: str,
-    backgrounds: dict[str, tuple[str, AxesGeometry]],
-    pdf: bool,
-    signing: SigningSetup | None,
+    out_dir: str, lang: str, fmt: str, pdf: bool, signing: SigningSetup | None
 ) -> None:
     global _WORKER, _WORKER_PDF, _WORKER_SIGNING
     import matplotlib
 
     matplotlib.use("Agg")
-    _WORKER = ClassroomPages(Path(out_dir), lang, figure_format=fmt, backgrounds=backgrounds)
+    _WORKER = ClassroomPages(Path(out_dir), lang, figure_format=fmt)
     _WORKER_PDF = pdf
     _WORKER_SIGNING = signing
 
@@ -191,7 +186,7 @@ def _copy_static(out_dir: Path, pages: ClassroomPages) -> None:
 def _backgrounds(
     pages: ClassroomPages, figures: Iterable[FigureInputs]
 ) -> dict[str, tuple[str, AxesGeometry]]:
-    """Draw (or load) the campaign-wide backgrounds once, before the workers start."""
+    """Draw (or load) the campaign-wide backgrounds once (the workers read them)."""
     pages.background("chromaticity", pages.figures.chromaticity_background)
     for figs in figures:
         if figs.flicker_limits:
@@ -256,7 +251,6 @@ def render_campaign(
             raise InputError("reports of different campaigns cannot share a dashboard")
     pages = ClassroomPages(out, lang, figure_format=figure_format)
     _copy_static(out, pages)
-    backgrounds = _backgrounds(pages, (r.figures for r in items))
     manifest_path = inside(out, MANIFEST_NAME)
     old_keys, old_files = ({}, {}) if force else _read_manifest(manifest_path)
     todo: list[ClassroomReportData] = []
@@ -284,6 +278,7 @@ def render_campaign(
     labs = laboratories or {}
     reasons: list[str] = []
     if jobs <= 1 or len(todo) <= 1:
+        _backgrounds(pages, (r.figures for r in todo))
         for report in todo:
             reason, written = _render_or_reason(pages, report, pdf, signing)
             reasons.append(reason)
@@ -295,15 +290,17 @@ def render_campaign(
         site = _campaign_pages(pages, items, failed, labs, signing, pdf)
         bound = [_bound_task_in(pages, signing, task) for task in site.bound_tasks(items)]
     else:
-        context = multiprocessing.get_context("spawn")
         with concurrent.futures.ProcessPoolExecutor(
             max_workers=jobs,
-            mp_context=context,
+            mp_context=worker_context(recycled=pdf),
             initializer=_init_worker,
-            initargs=(str(out), lang, figure_format, backgrounds, pdf, signing),
+            initargs=(str(out), lang, figure_format, pdf, signing),
             max_tasks_per_child=200 if pdf else None,
         ) as pool:
             results = pool.map(_render_task, todo, chunksize=4)  # every chunk submitted
+            # the shared backgrounds while the workers start (they wait for them, and read
+            # them from the figures folder)
+            _backgrounds(pages, (r.figures for r in todo))
             # the campaign's own pages (school summaries, dashboard, exports) while the workers
             # render the classrooms: none of them reads a classroom's files
             site = _campaign_pages(pages, items, failed, labs, signing, pdf)
