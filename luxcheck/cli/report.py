@@ -18,12 +18,12 @@ from typing import TextIO
 
 from luxcheck.cli.arguments import output_folder, whole
 from luxcheck.cli.campaign_file import open_campaign
-from luxcheck.compliance.judge import judge_room
-from luxcheck.errors import EXIT_INCOMPLETE, EXIT_OK, InputError, LuxcheckError
+from luxcheck.errors import EXIT_INCOMPLETE, EXIT_OK, InputError
 from luxcheck.journal.store import CampaignStore
 from luxcheck.lab import LAB_ENV, LabProfile, load_lab_profile, resolve_lab_path
-from luxcheck.report.assemble import classroom_reports, report_context
+from luxcheck.report.assemble import report_context
 from luxcheck.report.format import LANGUAGES
+from luxcheck.report.gather import gather_reports
 from luxcheck.report.issue import sign_off, with_document
 from luxcheck.report.model import ClassroomReportData
 from luxcheck.report.render import render_campaign
@@ -149,25 +149,13 @@ def _reports(
     context = report_context(
         args.profile or store.campaign.profile, decision_rule=args.decision_rule
     )
-    unreported: list[tuple[str, str]] = []
-    reports: list[ClassroomReportData] = []
     wanted = None
     if getattr(args, "laboratory", None):
         wanted = set(_measured_by(store.classroom_laboratories(), args.laboratory))
-    for room in store.classrooms():
-        if wanted is not None and room.classroom_id not in wanted:
-            continue
-        try:
-            judged = judge_room(
-                store, room, profile=context.profile_id, decision_rule=context.decision_rule
-            )
-            reports += [
-                with_document(store, report, lab, context)
-                for report in classroom_reports(store, [judged], context)
-            ]
-        except LuxcheckError as exc:
-            unreported.append((room.classroom_id, str(exc)))
-    return reports, unreported
+    rooms = [r for r in store.classrooms() if wanted is None or r.classroom_id in wanted]
+    # judged and assembled in the report workers, each reading the campaign file
+    gathered = gather_reports(store, rooms, context, lab, jobs=getattr(args, "jobs", 1))
+    return gathered.reports, gathered.unreported
 
 
 def run(args: argparse.Namespace) -> int:

@@ -498,11 +498,14 @@ def issue_reports(
     judged: Sequence[JudgedRoom],
     lab_path: Path | None,
     say: Callable[[str], None] = print,
+    *,
+    jobs: int = 1,
 ) -> list[ClassroomReportData]:
     """The demo's classroom reports, prepared, reviewed and approved by the laboratory's staff
     (recorded in the campaign file like any sign-off), with their laboratory document."""
     from luxcheck.lab import load_lab_profile
-    from luxcheck.report.assemble import classroom_reports, report_context
+    from luxcheck.report.assemble import report_context
+    from luxcheck.report.gather import gather_reports
     from luxcheck.report.issue import sign_off, with_document
     from luxcheck.resources import data_dir
 
@@ -512,8 +515,12 @@ def issue_reports(
     import time
 
     clock = time.perf_counter()
-    assembled = classroom_reports(store, judged, context)
-    data = [with_document(store, r, lab, context) for r in assembled]
+    # assembled in ``jobs`` worker processes reading the campaign file
+    gathered = gather_reports(store, list(judged), context, lab, jobs=jobs)
+    if gathered.unreported:
+        room, reason = gathered.unreported[0]
+        raise InputError(f"classroom {room} cannot be reported: {reason}", source=str(store.path))
+    data = gathered.reports
     staff = demo_staff(lab)
     with store.transaction():
         for report in data:
@@ -607,7 +614,7 @@ def run_demo(
             from luxcheck.report.signing import SigningSetup
 
             workers = jobs or min(4, os.cpu_count() or 1)
-            data = issue_reports(store, judged, lab_path, say)
+            data = issue_reports(store, judged, lab_path, say, jobs=workers)
             other = next(code for code in LANGUAGES if code != lang)
             # the laboratory signs its issued reports: the fictitious demo lab with a
             # self-signed key made on first use, or the --lab profile's [signing] key

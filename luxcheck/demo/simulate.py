@@ -14,6 +14,7 @@ wall ``y = 0``, centred across the room.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -69,27 +70,37 @@ class Lighting:
     dead_luminaires: tuple[int, ...] = field(default=())
 
 
+@lru_cache(maxsize=64)
 def luminaire_positions(room: Classroom) -> FloatArray:
     """Positions (n, 3) [m] of the general luminaires: the even layout the glare analysis
     assumes (:func:`luxcheck.kernels.glare.luminaire_layout`), long axis perpendicular to the
-    board."""
-    return luminaire_layout(room)
+    board. Computed once per room (every simulated reading asks; read-only)."""
+    return _frozen(luminaire_layout(room))
+
+
+def _frozen(array: FloatArray) -> FloatArray:
+    array.flags.writeable = False
+    return array
 
 
 #: How far the row of blackboard lamps extends beyond each end of the board [m].
 BOARD_LAMP_OVERHANG_M = 0.3
 
 
+@lru_cache(maxsize=64)
 def board_lamp_positions(room: Classroom, lighting: Lighting) -> FloatArray:
     """Positions (k, 3) [m] of the blackboard lamps: a row along the board, overhanging each
-    end by :data:`BOARD_LAMP_OVERHANG_M` (as installers mount them for even end lighting)."""
+    end by :data:`BOARD_LAMP_OVERHANG_M` (as installers mount them for even end lighting).
+    Computed once per room and lighting (read-only)."""
     k = room.board_luminaire_count
     left = (room.width_m - room.board_width_m) / 2 - BOARD_LAMP_OVERHANG_M
     row = room.board_width_m + 2 * BOARD_LAMP_OVERHANG_M
     xs = left + (np.arange(k) + 0.5) * row / max(k, 1)
     z = room.board_bottom_m + room.board_height_m + lighting.board_lamp_above_top_m
-    return np.column_stack(
-        [xs, np.full(k, lighting.board_lamp_distance_m), np.full(k, min(z, room.height_m))]
+    return _frozen(
+        np.column_stack(
+            [xs, np.full(k, lighting.board_lamp_distance_m), np.full(k, min(z, room.height_m))]
+        )
     )
 
 

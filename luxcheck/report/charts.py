@@ -3,11 +3,12 @@ data overlaid as SVG, and figures written once under the hash of what they show.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,26 @@ from luxcheck.report.model import (
     WaveformExcerpt,
 )
 from luxcheck.vocabulary import METRICS
+
+
+@contextlib.contextmanager
+def _drawing(lock: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file ``lock`` (POSIX ``flock``) while a background is
+    looked for and drawn, so that worker processes (and the main process, which draws the shared
+    backgrounds while the workers start) draw each one once; without ``fcntl`` (Windows) each
+    process may draw it, the same bytes, and nothing waits."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class ReportFigures:
@@ -78,6 +99,16 @@ class ReportFigures:
         name = f"{key}-{self.lang}-{FIGURE_STYLE_VERSION}.{self.figure_format}"
         image = inside(self.out_dir, "figures", name)
         meta = inside(self.out_dir, "figures", name + ".json")
+        # one process draws it, the others wait and read it
+        with _drawing(inside(self.out_dir, "figures", ".backgrounds.lock")):
+            result = self._stored_or_drawn(image, meta, draw)
+        self.backgrounds[key] = (name, result)
+        return name, result
+
+    @staticmethod
+    def _stored_or_drawn(
+        image: Path, meta: Path, draw: Callable[[], tuple[bytes, AxesGeometry]]
+    ) -> AxesGeometry:
         if image.exists() and meta.exists():
             stored = json.loads(meta.read_text(encoding="utf-8"))
             geometry = AxesGeometry(
@@ -96,8 +127,7 @@ class ReportFigures:
             data, geometry = draw()
             write_atomic(image, data)
             write_atomic(meta, json.dumps(dataclasses.asdict(geometry)).encode())
-        self.backgrounds[key] = (name, geometry)
-        return name, geometry
+        return geometry
 
     def _room_background(self, room: Classroom) -> tuple[str, AxesGeometry]:
         """The plan frame for rooms of this size class (whole metres)."""

@@ -360,32 +360,15 @@ class FigureRenderer:
         """Filled isolux bands and isolines over a plan's axes area (transparent PNG, no axes),
         to lay over :meth:`plan_background`; None when the points span no area.
 
-        With the stored surface the layer is rasterised in numpy (:mod:`luxcheck.report.raster`,
-        the bands ``contourf(levels=8)`` would draw); from the points alone (no surface stored)
-        matplotlib triangulates them."""
-        values = points.value_lx
+        The layer is rasterised in numpy (:mod:`luxcheck.report.raster`, the bands
+        ``contourf(levels=8)`` would draw): the stored surface sampled bilinearly, or, with no
+        surface stored, the points' Delaunay triangulation interpolated linearly in each
+        triangle (what ``tricontourf`` draws)."""
         if surface is None and (points.x_m.size < 3 or not _triangulable(points)):
             return None
         width_px = geometry.right_px - geometry.left_px
         height_px = geometry.bottom_px - geometry.top_px
-        if surface is not None:
-            return _surface_raster(points, surface, geometry, width_px, height_px)
-        from matplotlib.colors import Normalize
-        from matplotlib.tri import Triangulation
-
-        fig = _new_figure(width_px / DPI, height_px / DPI)
-        ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
-        ax.set_axis_off()
-        vmin, vmax = float(values.min()), float(values.max())
-        norm = Normalize(vmin, vmax if vmax > vmin else vmin + 1.0)
-        tri = Triangulation(points.x_m, points.y_m)
-        ax.tricontourf(tri, values, levels=8, cmap=_CMAP, norm=norm, alpha=raster.BAND_ALPHA)
-        ax.tricontour(tri, values, levels=8, colors="0.3", linewidths=0.4)
-        ax.set_xlim(*geometry.xlim)
-        ax.set_ylim(*geometry.ylim)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=DPI, transparent=True, pil_kwargs=_PNG_OPTIONS)
-        return buffer.getvalue()
+        return _raster(points, surface, geometry, width_px, height_px)
 
     def chart_background(
         self,
@@ -430,27 +413,39 @@ class FigureRenderer:
             return _save(fig, self.fmt)
 
 
-def _surface_raster(
+def _raster(
     points: PlanePoints,
-    surface: GridSurface,
+    surface: GridSurface | None,
     geometry: AxesGeometry,
     width_px: float,
     height_px: float,
 ) -> bytes | None:
-    """The isolux layer of a stored surface, rasterised in numpy at the axes' pixel size."""
-    finite = surface.value_lx[np.isfinite(surface.value_lx)]
-    if not finite.size:
-        return None
+    """The isolux layer at the axes' pixel size: a stored surface, or the points' own
+    triangulation (bands of the points' range, as ``tricontourf(levels=8)``)."""
     cols, rows = max(1, int(width_px)), max(1, int(height_px))  # as Agg sizes its canvas
     (x0, x1), (y0, y1) = geometry.xlim, geometry.ylim
     centres_x = x0 + (np.arange(cols) + 0.5) / cols * (x1 - x0)
     centres_y = y1 - (np.arange(rows) + 0.5) / rows * (y1 - y0)  # image rows from the top
-    zmin, zmax = float(finite.min()), float(finite.max())
-    vmin = min(float(points.value_lx.min()), zmin)
-    vmax = max(float(points.value_lx.max()), zmax)
+    vmin, vmax = float(points.value_lx.min()), float(points.value_lx.max())
+    if surface is not None:
+        finite = surface.value_lx[np.isfinite(surface.value_lx)]
+        if not finite.size:
+            return None
+        zmin, zmax = float(finite.min()), float(finite.max())
+        vmin, vmax = min(vmin, zmin), max(vmax, zmax)
+        field = raster.sample_surface(
+            surface.x_m, surface.y_m, surface.value_lx, centres_x, centres_y
+        )
+    else:
+        from matplotlib.tri import Triangulation
+
+        zmin, zmax = vmin, vmax
+        tri = Triangulation(points.x_m, points.y_m)
+        field = raster.sample_triangles(
+            points.x_m, points.y_m, points.value_lx, tri.triangles, centres_x, centres_y
+        )
     levels = raster.contour_levels(zmin, zmax)
     colours = raster.band_colours(levels, vmin, vmax if vmax > vmin else vmin + 1.0, _CMAP)
-    field = raster.sample_surface(surface.x_m, surface.y_m, surface.value_lx, centres_x, centres_y)
     return raster.png_indexed(raster.band_image(field, levels), raster.palette(colours))
 
 

@@ -87,6 +87,52 @@ def sample_surface(
     return out
 
 
+def sample_triangles(
+    x_m: npt.NDArray[np.float64],
+    y_m: npt.NDArray[np.float64],
+    value: npt.NDArray[np.float64],
+    triangles: npt.NDArray[np.intp],
+    px_x: npt.NDArray[np.float64],
+    px_y: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
+    """Linear value of scattered points on a triangulation (``triangles``: (n, 3) point
+    indices) at the pixel centres ``px_x`` (columns) × ``px_y`` (rows), each monotonic; NaN
+    outside every triangle (no extrapolation). What ``tricontourf`` interpolates: the plane
+    through each triangle's corners, evaluated from barycentric coordinates over the block of
+    pixels that bounds the triangle."""
+    flip_x, flip_y = px_x.size > 1 and px_x[0] > px_x[-1], px_y.size > 1 and px_y[0] > px_y[-1]
+    cx = px_x[::-1] if flip_x else px_x
+    cy = px_y[::-1] if flip_y else px_y
+    out = np.full((cy.size, cx.size), np.nan)
+    tol = 1e-9
+    for a, b, c in np.asarray(triangles, dtype=np.intp):
+        xa, xb, xc = float(x_m[a]), float(x_m[b]), float(x_m[c])
+        ya, yb, yc = float(y_m[a]), float(y_m[b]), float(y_m[c])
+        det = (yb - yc) * (xa - xc) + (xc - xb) * (ya - yc)
+        if det == 0.0:
+            continue  # a degenerate triangle covers no area
+        c0 = int(np.searchsorted(cx, min(xa, xb, xc), "left"))
+        c1 = int(np.searchsorted(cx, max(xa, xb, xc), "right"))
+        r0 = int(np.searchsorted(cy, min(ya, yb, yc), "left"))
+        r1 = int(np.searchsorted(cy, max(ya, yb, yc), "right"))
+        if c1 <= c0 or r1 <= r0:
+            continue
+        dx = cx[c0:c1] - xc
+        dy = (cy[r0:r1] - yc)[:, None]
+        wa = ((yb - yc) / det) * dx + ((xc - xb) / det) * dy
+        wb = ((yc - ya) / det) * dx + ((xa - xc) / det) * dy
+        wc = 1.0 - wa - wb
+        inside = (wa >= -tol) & (wb >= -tol) & (wc >= -tol)
+        za, zb, zc = float(value[a]), float(value[b]), float(value[c])
+        block = out[r0:r1, c0:c1]
+        block[inside] = (zc + wa * (za - zc) + wb * (zb - zc))[inside]
+    if flip_x:
+        out = out[:, ::-1]
+    if flip_y:
+        out = out[::-1, :]
+    return out
+
+
 def _weights(
     nodes: npt.NDArray[np.float64], at: npt.NDArray[np.float64]
 ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:

@@ -13,7 +13,6 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import multiprocessing
 import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from luxcheck.report.bound import write_bound_pdf
 from luxcheck.report.export import export_rows, write_csv, write_xlsx
 from luxcheck.report.figures import AxesGeometry
 from luxcheck.report.files import content_key, inside, record_key, write_atomic
+from luxcheck.report.gather import worker_context
 from luxcheck.report.model import (
     CampaignDashboardData,
     ClassroomReportData,
@@ -77,18 +77,13 @@ _WORKER_SIGNING: SigningSetup | None = None
 
 
 def _init_worker(
-    out_dir: str,
-    lang: str,
-    fmt: str,
-    backgrounds: dict[str, tuple[str, AxesGeometry]],
-    pdf: bool,
-    signing: SigningSetup | None,
+    out_dir: str, lang: str, fmt: str, pdf: bool, signing: SigningSetup | None
 ) -> None:
     global _WORKER, _WORKER_PDF, _WORKER_SIGNING
     import matplotlib
 
     matplotlib.use("Agg")
-    _WORKER = ClassroomPages(Path(out_dir), lang, figure_format=fmt, backgrounds=backgrounds)
+    _WORKER = ClassroomPages(Path(out_dir), lang, figure_format=fmt)
     _WORKER_PDF = pdf
     _WORKER_SIGNING = signing
 
@@ -191,7 +186,7 @@ def _copy_static(out_dir: Path, pages: ClassroomPages) -> None:
 def _backgrounds(
     pages: ClassroomPages, figures: Iterable[FigureInputs]
 ) -> dict[str, tuple[str, AxesGeometry]]:
-    """Draw (or load) the campaign-wide backgrounds once, before the workers start."""
+    """Draw (or load) the campaign-wide backgrounds once (the workers read them)."""
     pages.background("chromaticity", pages.figures.chromaticity_background)
     for figs in figures:
         if figs.flicker_limits:
@@ -256,7 +251,6 @@ def render_campaign(
             raise InputError("reports of different campaigns cannot share a dashboard")
     pages = ClassroomPages(out, lang, figure_format=figure_format)
     _copy_static(out, pages)
-    backgrounds = _backgrounds(pages, (r.figures for r in items))
     manifest_path = inside(out, MANIFEST_NAME)
     old_keys, old_files = ({}, {}) if force else _read_manifest(manifest_path)
     todo: list[ClassroomReportData] = []
@@ -281,8 +275,10 @@ def render_campaign(
     if progress:
         progress(done, total)
     failed: list[tuple[str, str]] = list(unreported)
+    labs = laboratories or {}
+    reasons: list[str] = []
     if jobs <= 1 or len(todo) <= 1:
-        reasons = []
+        _backgrounds(pages, (r.figures for r in todo))
         for report in todo:
             reason, written = _render_or_reason(pages, report, pdf, signing)
             reasons.append(reason)
@@ -290,34 +286,119 @@ def render_campaign(
             done += 1
             if progress:
                 progress(done, total)
+        failed += _failures(pages, out, todo, reasons, keys)
+        site = _campaign_pages(pages, items, failed, labs, signing, pdf)
+        bound = [_bound_task_in(pages, signing, task) for task in site.bound_tasks(items)]
     else:
-        context = multiprocessing.get_context("spawn")
         with concurrent.futures.ProcessPoolExecutor(
             max_workers=jobs,
-            mp_context=context,
+            mp_context=worker_context(recycled=pdf),
             initializer=_init_worker,
-            initargs=(str(out), lang, figure_format, backgrounds, pdf, signing),
+            initargs=(str(out), lang, figure_format, pdf, signing),
             max_tasks_per_child=200 if pdf else None,
         ) as pool:
-            reasons = []
-            for reason, written in pool.map(_render_task, todo, chunksize=4):
+            results = pool.map(_render_task, todo, chunksize=4)  # every chunk submitted
+            # the shared backgrounds while the workers start (they wait for them, and read
+            # them from the figures folder)
+            _backgrounds(pages, (r.figures for r in todo))
+            # the campaign's own pages (school summaries, dashboard, exports) while the workers
+            # render the classrooms: none of them reads a classroom's files
+            site = _campaign_pages(pages, items, failed, labs, signing, pdf)
+            for reason, written in results:
                 reasons.append(reason)
                 files.update(written)
                 done += 1
                 if progress:
                     progress(done, total)
+            more = _failures(pages, out, todo, reasons, keys)
+            if more:  # a classroom that failed to render is listed as incomplete: again
+                failed += more
+                site = _campaign_pages(pages, items, failed, labs, signing, pdf)
+            # the bound school PDFs read the classrooms' pages: after them, in the workers
+            bound = list(pool.map(_bound_task, site.bound_tasks(items)))
+    files.update(site.files)
+    for path in bound:
+        files[str(path.relative_to(out.resolve()))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    manifest = {"keys": keys, "files": files}
+    write_atomic(manifest_path, json.dumps(manifest, indent=0, sort_keys=True).encode())
+    return RenderSummary(
+        out, total, len(todo), total - len(todo), pdf, site.dashboard, tuple(failed)
+    )
+
+
+def _failures(
+    pages: ClassroomPages,
+    out: Path,
+    todo: Sequence[ClassroomReportData],
+    reasons: Sequence[str],
+    keys: dict[str, str],
+) -> list[tuple[str, str]]:
+    """The classrooms that could not be rendered (id, reason); their content keys are
+    dropped from ``keys`` so that they are rendered again next run."""
+    failed = []
     for report, reason in zip(todo, reasons, strict=True):
         if reason:
             failed.append((report.classroom.classroom_id, reason))
             rel = pages.classroom_path(report.school.school_id, report.classroom.classroom_id)
-            keys.pop(str(rel.relative_to(out.resolve())), None)  # rendered again next run
+            keys.pop(str(rel.relative_to(out.resolve())), None)
+    return failed
+
+
+#: A bound school PDF to write: the school's summary, its signed page and its classrooms.
+_BoundTask = tuple[SchoolSummaryData, str, list[ClassroomReportData]]
+
+
+@dataclass(frozen=True)
+class _CampaignPages:
+    """What :func:`_campaign_pages` wrote: file SHA-256s by relative path, the dashboard, and
+    each school's summary and signed page (for its bound PDF)."""
+
+    files: dict[str, str]
+    dashboard: Path
+    schools: tuple[tuple[SchoolSummaryData, str], ...]
+    pdf: bool
+
+    def bound_tasks(self, items: Sequence[ClassroomReportData]) -> list[_BoundTask]:
+        """The bound school PDFs to write (none without ``pdf``): cover, school summary,
+        every classroom report of the school that was rendered."""
+        if not self.pdf:
+            return []
+        listed = {s.classroom_id for data, _text in self.schools for s in data.classrooms}
+        return [
+            (
+                data,
+                text,
+                [
+                    r
+                    for r in items
+                    if r.school.school_id == data.school.school_id
+                    and r.classroom.classroom_id in listed
+                ],
+            )
+            for data, text in self.schools
+        ]
+
+
+def _campaign_pages(
+    pages: ClassroomPages,
+    reports: Sequence[ClassroomReportData],
+    failed: Sequence[tuple[str, str]],
+    labs: Mapping[str, tuple[str, ...]],
+    signing: SigningSetup | None,
+    pdf: bool,
+) -> _CampaignPages:
+    """Write the school summaries, the dashboard (HTML, and PDF with ``pdf``) and the verdict
+    export of the classrooms not in ``failed`` (listed on the dashboard as incomplete)."""
+    out = pages.out_dir
+    campaign = reports[0].campaign
     bad = {room for room, _ in failed}
-    items = [r for r in items if r.classroom.classroom_id not in bad]
-    labs = laboratories or {}
+    items = [r for r in reports if r.classroom.classroom_id not in bad]
     summaries = [
         ClassroomSummary.from_report(r, labs.get(r.classroom.classroom_id, ())) for r in items
     ]
     schools = {r.school.school_id: r.school for r in items}
+    files: dict[str, str] = {}
+    written: list[tuple[SchoolSummaryData, str]] = []
     for school_id, school in sorted(schools.items()):
         data = SchoolSummaryData(
             campaign, school, tuple(s for s in summaries if s.school_id == school_id)
@@ -325,17 +406,16 @@ def render_campaign(
         text = pages.render_school(data)
         files.update(
             _write_page(
-                text, pages.school_path(school_id), None, out, signing, None, {"lang": lang}
+                text,
+                pages.school_path(school_id),
+                None,
+                out,
+                signing,
+                None,
+                {"lang": pages.lang},
             )
         )
-        if pdf:  # the bound report: cover, school summary, every classroom report
-            rooms = [r for r in items if r.school.school_id == school_id]
-            bound = write_bound_pdf(
-                pages, data, text, rooms, finish=signing.sign_pdf if signing else None
-            )
-            files[str(bound.relative_to(out.resolve()))] = hashlib.sha256(
-                bound.read_bytes()
-            ).hexdigest()
+        written.append((data, text))
     dashboard = CampaignDashboardData(
         campaign,
         tuple(school for _sid, school in sorted(schools.items())),
@@ -352,16 +432,27 @@ def render_campaign(
         out,
         signing,
         None,
-        {"lang": lang},
+        {"lang": pages.lang},
     )
     rows = export_rows(
-        campaign.campaign_id, {k: v.name for k, v in schools.items()}, summaries, lang
+        campaign.campaign_id, {k: v.name for k, v in schools.items()}, summaries, pages.lang
     )
     write_csv(inside(out, "verdicts.csv"), rows)
     write_xlsx(inside(out, "verdicts.xlsx"), rows)
-    manifest = {"keys": keys, "files": files}
-    write_atomic(manifest_path, json.dumps(manifest, indent=0, sort_keys=True).encode())
-    return RenderSummary(out, total, len(todo), total - len(todo), pdf, index, tuple(failed))
+    return _CampaignPages(files, index, tuple(written), pdf)
+
+
+def _bound_task(task: _BoundTask) -> Path:
+    assert _WORKER is not None
+    return _bound_task_in(_WORKER, _WORKER_SIGNING, task)
+
+
+def _bound_task_in(pages: ClassroomPages, signing: SigningSetup | None, task: _BoundTask) -> Path:
+    """Write one school's bound PDF (signed with ``signing``); its path."""
+    data, text, rooms = task
+    return write_bound_pdf(
+        pages, data, text, rooms, finish=signing.sign_pdf if signing is not None else None
+    )
 
 
 def _read_manifest(path: Path) -> tuple[dict[str, str], dict[str, str]]:

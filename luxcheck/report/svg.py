@@ -16,19 +16,17 @@ SVG_FONT = "LuxcheckSansSC, sans-serif"
 
 
 def shape(tag: str, attrs: Mapping[str, float | str], content: str = "") -> dict[str, Any]:
-    """An SVG element for an overlay: tag, attributes (numbers formatted), text content, and
-    ``markup``, the element escaped once here (as the template's autoescape would) so that the
-    template prints a classroom's few hundred shapes without a loop per attribute."""
-    items = [
-        (name.replace("_", "-"), f"{value:.1f}" if isinstance(value, float) else str(value))
-        for name, value in attrs.items()
-    ]
+    """An SVG element for an overlay: tag, text content, and ``markup``, the element with its
+    attributes (numbers to 0.1 px) escaped once here (as the template's autoescape would) so
+    that the template prints a classroom's few hundred shapes without a loop per attribute."""
     escaped = "".join(
-        f' {name}="{value if isinstance(raw, float) else escape(value)}"'
-        for (name, value), raw in zip(items, attrs.values(), strict=True)
+        f' {name.replace("_", "-")}="{value:.1f}"'
+        if isinstance(value, float)
+        else f' {name.replace("_", "-")}="{escape(str(value))}"'
+        for name, value in attrs.items()
     )
     markup = Markup(f"<{tag}{escaped}>{escape(content)}</{tag}>")
-    return {"tag": tag, "attrs": items, "text": content, "markup": markup}
+    return {"tag": tag, "text": content, "markup": markup}
 
 
 def rect(

@@ -237,7 +237,7 @@ def test_one_classroom_that_cannot_be_reported_does_not_stop_the_campaign(
 ) -> None:
     """Issue 18: a report run never stops for the whole campaign because of one classroom:
     it is listed as incomplete with the reason, the others are rendered, the exit code is 4."""
-    import luxcheck.cli.report as report_cli
+    import luxcheck.report.gather as report_cli  # where 'luxcheck report' judges each room
 
     real = report_cli.judge_room
 

@@ -53,6 +53,30 @@ def test_bilinear_field_is_reproduced_and_nothing_is_extrapolated() -> None:
     assert np.isnan(out[0, 0]) and np.isfinite(out[0, 1])
 
 
+def test_triangulated_plane_is_reproduced_and_only_the_hull_is_filled() -> None:
+    """Analytic case: linear interpolation on triangles is exact for a plane a + b x + c y;
+    pixels outside the points' convex hull are NaN. Oracle for the values at scattered
+    points: matplotlib's LinearTriInterpolator (what tricontourf interpolates)."""
+    from matplotlib.tri import LinearTriInterpolator, Triangulation
+
+    rng = np.random.default_rng(36876)
+    x = np.concatenate([[0.7, 6.5, 0.7, 6.5], rng.uniform(0.7, 6.5, 12)])
+    y = np.concatenate([[2.6, 2.6, 8.0, 8.0], rng.uniform(2.6, 8.0, 12)])
+    plane = lambda xx, yy: 310 + 9 * xx - 4 * yy  # noqa: E731
+    tri = Triangulation(x, y)
+    px = np.linspace(0.0, 7.2, 61)
+    py = np.linspace(9.0, 1.5, 47)  # descending: image rows from the top of an inverted axis
+    out = raster.sample_triangles(x, y, plane(x, y), tri.triangles, px, py)
+    ey, ex = np.meshgrid(py, px, indexing="ij")
+    inside = (ex >= 0.7) & (ex <= 6.5) & (ey >= 2.6) & (ey <= 8.0)
+    np.testing.assert_allclose(out[inside], plane(ex, ey)[inside], rtol=1e-12)
+    assert np.isnan(out[~inside]).all()
+    z = rng.uniform(250.0, 600.0, x.size)
+    out = raster.sample_triangles(x, y, z, tri.triangles, px, py)
+    expected = LinearTriInterpolator(tri, z)(ex, ey).filled(np.nan)
+    np.testing.assert_allclose(out, expected, rtol=1e-9, equal_nan=True)
+
+
 def test_bands_lines_and_holes_in_the_index_image() -> None:
     """Property of the quantisation: a pixel in band k gets 1 + k, a pixel whose right or
     lower neighbour lies in another band is an isoline (1 + n + k), NaN is transparent (0)

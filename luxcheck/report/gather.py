@@ -1,0 +1,133 @@
+"""The report data of many classrooms, assembled in worker processes.
+
+Assembling a classroom's report reads its readings, computes the SHA-256 over its raw rows
+(:func:`luxcheck.report.provenance.digest`), builds its figure inputs and attaches the
+laboratory document (:func:`luxcheck.report.issue.with_document`): some 10–20 ms a classroom,
+all of it per classroom. :func:`gather_reports` spreads the classrooms over ``jobs`` worker
+processes, each reading the campaign file through its own read-only connection
+(:meth:`CampaignStore.open_reader`; WAL lets readers run beside the main connection), and
+returns the reports in the order asked, exactly as assembling them one by one in this process
+gives them (``jobs=1`` does just that).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+import multiprocessing.context
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from luxcheck.compliance.judge import JudgedRoom, judge_room
+from luxcheck.errors import LuxcheckError
+from luxcheck.journal.store import CampaignStore
+from luxcheck.lab import LabProfile
+from luxcheck.model import Classroom
+from luxcheck.report.assemble import classroom_reports
+from luxcheck.report.issue import with_document
+from luxcheck.report.model import ClassroomReportData, ReportContext
+
+#: Classrooms per task handed to a worker (few enough to keep both workers busy to the end).
+CHUNK = 16
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """The assembled reports (in the order asked) and the classrooms that could not be judged
+    or assembled, with the reason (each is reported as incomplete; the others go on)."""
+
+    reports: list[ClassroomReportData]
+    unreported: list[tuple[str, str]]
+
+
+#: What to assemble for one classroom: its judgement when the caller has it, else the
+#: classroom, judged on the way.
+Room = JudgedRoom | Classroom
+
+
+def _assemble(
+    store: CampaignStore, rooms: Sequence[Room], context: ReportContext, lab: LabProfile | None
+) -> Gathered:
+    reports: list[ClassroomReportData] = []
+    unreported: list[tuple[str, str]] = []
+    for room in rooms:
+        classroom = room.classroom if isinstance(room, JudgedRoom) else room
+        try:
+            judged = (
+                room
+                if isinstance(room, JudgedRoom)
+                else judge_room(
+                    store,
+                    room,
+                    profile=context.profile_id,
+                    decision_rule=context.decision_rule,
+                )
+            )
+            reports += [
+                with_document(store, report, lab, context)
+                for report in classroom_reports(store, [judged], context)
+            ]
+        except LuxcheckError as exc:
+            unreported.append((classroom.classroom_id, str(exc)))
+    return Gathered(reports, unreported)
+
+
+def worker_context(*, recycled: bool = False) -> multiprocessing.context.BaseContext:
+    """How report workers start: forked on Linux, where a child shares the modules, templates
+    and fonts this process has loaded (a spawned worker imports matplotlib, Jinja2 and the
+    report modules again: about a second of CPU each), spawned elsewhere and for a pool whose
+    workers are ``recycled`` after a number of tasks (``max_tasks_per_child`` needs it).
+    ``ProcessPoolExecutor`` forks its workers before it starts a thread of its own."""
+    if sys.platform == "linux" and not recycled:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+_STORE: CampaignStore | None = None
+_CONTEXT: ReportContext | None = None
+_LAB: LabProfile | None = None
+
+
+def _init_worker(path: str, context: ReportContext, lab: LabProfile | None) -> None:
+    global _STORE, _CONTEXT, _LAB
+    _STORE = CampaignStore.open_reader(path)
+    _CONTEXT, _LAB = context, lab
+
+
+def _task(rooms: Sequence[Room]) -> Gathered:
+    assert _STORE is not None
+    assert _CONTEXT is not None
+    return _assemble(_STORE, rooms, _CONTEXT, _LAB)
+
+
+def gather_reports(
+    store: CampaignStore,
+    rooms: Sequence[Room],
+    context: ReportContext,
+    lab: LabProfile | None,
+    *,
+    jobs: int = 1,
+) -> Gathered:
+    """The report data of ``rooms`` (judged already, or classrooms to judge under
+    ``context``'s profile and decision rule), each with its laboratory document for ``lab``.
+
+    With ``jobs`` > 1 the classrooms are assembled in that many worker processes reading
+    ``store``'s file; whatever this process wrote must be committed first.
+    """
+    if jobs <= 1 or len(rooms) <= CHUNK:
+        return _assemble(store, rooms, context, lab)
+    chunks = [rooms[i : i + CHUNK] for i in range(0, len(rooms), CHUNK)]
+    reports: list[ClassroomReportData] = []
+    unreported: list[tuple[str, str]] = []
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=worker_context(),
+        initializer=_init_worker,
+        initargs=(str(Path(store.path)), context, lab),
+    ) as pool:
+        for part in pool.map(_task, chunks):
+            reports += part.reports
+            unreported += part.unreported
+    return Gathered(reports, unreported)

@@ -1,0 +1,70 @@
+"""Assembling report data in worker processes (luxcheck.report.gather).
+
+Property of the logic: the workers read the same campaign file through their own read-only
+connections and run the same assembly, so ``jobs=2`` must give exactly the reports ``jobs=1``
+gives in this process, in the order asked, with the same content digests and issue states;
+a classroom that cannot be judged is listed with its reason and the others go on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from luxcheck.analysis.campaign import analyse_campaign
+from luxcheck.compliance.judge import judge_campaign
+from luxcheck.demo.plan import plan_campaign
+from luxcheck.demo.runner import measure_campaign, prepare_store
+from luxcheck.lab import load_lab_profile
+from luxcheck.report.assemble import report_context
+from luxcheck.report.files import content_key
+from luxcheck.report.gather import CHUNK, gather_reports
+from luxcheck.report.issue import content_digest
+from luxcheck.resources import data_dir
+
+START = dt.datetime(2026, 11, 2, 8, tzinfo=dt.UTC)
+
+
+def test_workers_assemble_what_this_process_assembles(tmp_path: Path) -> None:
+    """Property: reports gathered by two workers equal those assembled here, record for
+    record (the SHA-256 of each record's content, arrays by value), in the order of the
+    judged rooms."""
+    plans = plan_campaign(CHUNK + 3, seed=7)
+    store = prepare_store(tmp_path / "c.lux", plans, "gather")
+    measure_campaign(store, plans, start=START)
+    analyse_campaign(store, jobs=1)
+    judged, _rollup = judge_campaign(store)
+    context = report_context(store.campaign.profile)
+    lab = load_lab_profile(data_dir() / "demo-lab.toml")
+    here = gather_reports(store, judged, context, lab, jobs=1)
+    there = gather_reports(store, judged, context, lab, jobs=2)
+    assert not here.unreported and not there.unreported
+    ids = [r.classroom.classroom_id for r in judged]
+    assert [r.classroom.classroom_id for r in there.reports] == ids
+    assert [content_key(r) for r in there.reports] == [content_key(r) for r in here.reports]
+    assert [content_digest(r) for r in there.reports] == [content_digest(r) for r in here.reports]
+    # classrooms to judge on the way: the same reports as from the judged rooms
+    rooms = [r.classroom for r in judged]
+    judged_there = gather_reports(store, rooms, context, lab, jobs=2)
+    assert [r.document.issue for r in judged_there.reports] == [
+        r.document.issue for r in here.reports
+    ]
+    store.close()
+
+
+def test_a_room_that_cannot_be_judged_is_listed_and_the_rest_go_on(tmp_path: Path) -> None:
+    """Property: a classroom whose judging fails (a profile that does not exist for it) is
+    returned with its reason, not raised; with workers as in this process."""
+    plans = plan_campaign(CHUNK + 2, seed=8)
+    store = prepare_store(tmp_path / "c.lux", plans, "gather")
+    measure_campaign(store, plans, start=START)
+    analyse_campaign(store, jobs=1)
+    context = report_context(store.campaign.profile)
+    broken = type(context)("no-such-profile", context.policy, context.packs, context.flicker_limits)
+    for jobs in (1, 2):
+        gathered = gather_reports(store, store.classrooms(), broken, None, jobs=jobs)
+        assert gathered.reports == []
+        assert [room for room, _why in gathered.unreported] == [
+            c.classroom_id for c in store.classrooms()
+        ]
+        assert all("no-such-profile" in why for _room, why in gathered.unreported)
+    store.close()
