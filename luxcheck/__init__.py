@@ -8,11 +8,22 @@ into a campaign store (:mod:`luxcheck.journal.store`), numpy kernels compute the
 (:mod:`luxcheck.compliance.engine`) and reports are rendered from templates (``reports/``).
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("luxcheck")
-except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-    __version__ = "0+unknown"
+from __future__ import annotations
 
 __all__ = ["__version__"]
+
+
+def __getattr__(name: str) -> str:
+    """``__version__``, read from the installed package's metadata on first use (PEP 562):
+    importlib.metadata costs about 50 ms, which commands that never print the version (e.g.
+    ``luxcheck meter read``) do not pay."""
+    if name != "__version__":
+        raise AttributeError(f"module 'luxcheck' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        found = version("luxcheck")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        found = "0+unknown"
+    globals()["__version__"] = found
+    return found

@@ -13,8 +13,8 @@ import importlib
 import sqlite3
 import sys
 from collections.abc import Sequence
+from typing import Any
 
-from luxcheck import __version__
 from luxcheck.errors import EXIT_BAD_INPUT, LuxcheckError
 
 #: Subcommand modules, in the order their commands are listed by ``luxcheck --help``.
@@ -40,6 +40,21 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: the installed version, read only when asked (reading the package
+    metadata costs about 50 ms that other commands need not pay)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        kwargs.setdefault("help", "show the program's version number and exit")
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        import luxcheck
+
+        print(f"luxcheck {luxcheck.__version__}")
+        parser.exit()
+
+
 def _modules_for(argv: Sequence[str]) -> tuple[str, ...]:
     """The subcommand modules a command line needs: only its command's module when it names
     one (each module imports its stages, so `luxcheck meter read` starts without the report
@@ -61,7 +76,7 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
         prog="luxcheck",
         description="Classroom-lighting acceptance testing: meter to verdict to report.",
     )
-    parser.add_argument("--version", action="version", version=f"luxcheck {__version__}")
+    parser.add_argument("--version", action=_VersionAction, dest=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for name in modules:
