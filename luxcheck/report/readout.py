@@ -26,7 +26,6 @@ code's caption) is skipped where it interrupts the text.
 from __future__ import annotations
 
 import difflib
-import html.parser
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -34,7 +33,7 @@ from dataclasses import dataclass, field, replace
 
 from luxcheck.errors import InputError
 from luxcheck.report.format import LANGUAGES, translations
-from luxcheck.report.visible import BLOCKS, UNREAD, VOID, normal_text
+from luxcheck.report.visible import BLOCKS, VOID, PageParser, normal_text
 
 #: Classes of elements a printed (PDF) report does not show (report.css, ``@media print``).
 PRINT_HIDDEN = frozenset(("no-print", "filters", "crumbs", "doc-footer", "doc-number"))
@@ -95,15 +94,14 @@ class _RawRun:
     furniture: bool = False
 
 
-class _Reader(html.parser.HTMLParser):
+class _Reader(PageParser):
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        super().__init__()
         self.frames: list[_Frame] = []
         self.tables: list[_Table] = []
         self.open_tables: list[int] = []
         self.runs: list[_RawRun] = []
         self._text: list[str] = []
-        self._unread = 0
         self._cell_open: tuple[int, int, int, bool] | None = None  # table, row, column, th
 
     # context ---------------------------------------------------------------------------
@@ -176,8 +174,7 @@ class _Reader(html.parser.HTMLParser):
     # parser ----------------------------------------------------------------------------
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
-        if tag in UNREAD:
-            self._unread += 1
+        if self.unread(tag, opening=True):
             return
         classes = tuple((attributes.get("class") or "").split())
         if tag in BLOCKS or tag in ("td", "th", "text") or attributes.get("data-cell"):
@@ -198,14 +195,8 @@ class _Reader(html.parser.HTMLParser):
                 )
             )
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag not in VOID:
-            self.handle_endtag(tag)
-
     def handle_endtag(self, tag: str) -> None:
-        if tag in UNREAD:
-            self._unread = max(0, self._unread - 1)
+        if self.unread(tag, opening=False):
             return
         index = next(
             (i for i in range(len(self.frames) - 1, -1, -1) if self.frames[i].tag == tag), None
@@ -223,7 +214,7 @@ class _Reader(html.parser.HTMLParser):
             del self.frames[index:]
 
     def handle_data(self, data: str) -> None:
-        if not self._unread:
+        if self.reading:
             self._text.append(data)
 
     def result(self) -> list[_RawRun]:

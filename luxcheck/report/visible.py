@@ -83,13 +83,39 @@ class PageContent:
     resources: list[str] = field(default_factory=list)
 
 
-class _Reader(html.parser.HTMLParser):
+class PageParser(html.parser.HTMLParser):
+    """The walk of a report page that its readers share: the text inside ``script``, ``style``
+    and ``template`` is not read, and a self-closed element that is not void (``<div/>``) is
+    opened and closed."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
+        self._unread = 0
+
+    @property
+    def reading(self) -> bool:
+        """Whether text here is read (outside every unread element)."""
+        return not self._unread
+
+    def unread(self, tag: str, *, opening: bool) -> bool:
+        """Count ``tag`` in or out of the unread elements; True when it is one of them."""
+        if tag not in UNREAD:
+            return False
+        self._unread = self._unread + 1 if opening else max(0, self._unread - 1)
+        return True
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID:
+            self.handle_endtag(tag)
+
+
+class _Reader(PageParser):
+    def __init__(self) -> None:
+        super().__init__()
         self.content = PageContent()
         self._line: list[str] = []
         self._cells = 0
-        self._unread = 0
         self._keys: list[tuple[str, str]] = []  # (tag, data-requirement)
 
     # lines -----------------------------------------------------------------------------
@@ -106,8 +132,7 @@ class _Reader(html.parser.HTMLParser):
         wanted = _RESOURCE_ATTRS.get(tag)
         if wanted and attributes.get(wanted):
             self.content.resources.append(str(attributes[wanted]))
-        if tag in UNREAD:
-            self._unread += 1
+        if self.unread(tag, opening=True):
             return
         if tag in BLOCKS:
             self._flush()
@@ -118,14 +143,8 @@ class _Reader(html.parser.HTMLParser):
         if tag not in VOID:
             self._keys.append((tag, attributes.get("data-requirement") or ""))
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag not in VOID:
-            self.handle_endtag(tag)
-
     def handle_endtag(self, tag: str) -> None:
-        if tag in UNREAD:
-            self._unread = max(0, self._unread - 1)
+        if self.unread(tag, opening=False):
             return
         if tag in BLOCKS:
             self._flush()
@@ -135,7 +154,7 @@ class _Reader(html.parser.HTMLParser):
                 break
 
     def handle_data(self, data: str) -> None:
-        if not self._unread:  # script or style text: covered by the structure digest only
+        if self.reading:  # script or style text: covered by the structure digest only
             self._line.append(data)
 
     def result(self) -> PageContent:
