@@ -35,7 +35,9 @@ from luxcheck.report.verification import PDF_ATTACHMENT
 from luxcheck.report.visible import (
     QR_SLOT,
     SIGNATURE_MARKER,
+    _scan,
     page_content,
+    parsed_content,
     qr_text,
     read_signed_html,
     sign_html,
@@ -693,6 +695,19 @@ def test_visible_lines_read_blocks_and_cells_not_scripts() -> None:
     assert page_content(reformatted).structure == page_content(html).structure
     changed = html.replace("var x = '合格'", "var x = '不合格'")
     assert page_content(changed).structure != page_content(html).structure
+
+
+def test_rendered_pages_take_the_fast_reader(issued: Issued) -> None:
+    """Property: every page the templates render (classroom, school, dashboard; both languages,
+    signed) is in the strict form the fast reader takes, and it reads what html.parser reads."""
+    pages = sorted(issued.out.rglob("*.html")) + sorted((issued.root / "out-en").rglob("*.html"))
+    assert len(pages) >= 6
+    for page in pages:
+        text = page.read_text("utf-8")
+        assert _scan(text) is not None, page
+        fast, reference = page_content(text), parsed_content(text)
+        assert (fast.lines, fast.resources) == (reference.lines, reference.resources), page
+        assert len(fast.lines) > 10
 
 
 # --------------------------------------------------------------------------- keys

@@ -1,0 +1,96 @@
+"""The fast reader of a report page (:func:`luxcheck.report.visible._scan`) against html.parser.
+
+The signature of an HTML report covers what a reader sees (:func:`page_content`). A report page
+is read by one regular expression when it is in the strict form the templates write; anything
+else goes through html.parser. Source of every test: a property of the logic — for every
+document, both readers give the same lines, resources and structure digest.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from luxcheck.report.visible import _scan, page_content, parsed_content
+
+# Pieces a report page is made of, and pieces that are not in the templates' strict form
+# (a stray "<", a tolerant attribute, an end tag with attributes, an unclosed comment or script,
+# a processing instruction, CDATA): every one must give html.parser's result.
+_TAGS = ["div", "p", "td", "th", "tr", "table", "span", "br", "img", "h1", "li", "svg", "text",
+         "DIV", "Td", "template", "section", "hr", "a"]  # fmt: skip
+_ATTRS = [
+    "", ' class="a b"', " data-requirement='r1'", ' data-requirement="r&amp;2"', " src=x.png",
+    ' href="a&amp;b.css"', " hidden", ' alt="1 > 0"', " DATA-REQUIREMENT=R3", ' title="&lt;"',
+    " src='f/g h.png'", ' x="a"y="b"', " z=a=b", " w=`q`", ' data-x=""', ' u="<p>"',
+]  # fmt: skip
+_TEXT = [
+    "照度", " 546 lx ", "\n\t", "a &amp; b", "&lt;p&gt;", "&#x4e2d;&#25991;", "&nbsp;", "&bogus;",
+    "&amp", "R&D", "不合格", "a < b", "x<", "1 >= 0", "\u3000", "<3", "</ >",
+]  # fmt: skip
+_OTHER = [
+    "<!-- a comment <p> -->", "<!DOCTYPE html>", "<!doctype html>", "<!--> -->", "<!-- x --  >",
+    "<script>var a = '</p>' + '</scr' + 'ipt'; if (a < b) {}</script>",
+    "<SCRIPT type='x'>a</SCRIPT >", "<style>p { color: red }</ style>", "<script/>",
+    "<style>p{}</style>", "</div foo>", "<?php x ?>", "<![CDATA[ y ]]>", "<!-- unclosed",
+    "<script>never closed", "<div/>", "<br/>", "<img src=q.png/>", "</>", "<a\u3000b=c>",
+    "<link href=s.css>", "<image href='i.png'/>", "</p >", "</ p>",
+]  # fmt: skip
+
+
+@st.composite
+def _documents(draw: st.DrawFn) -> str:
+    parts = []
+    for _ in range(draw(st.integers(0, 40))):
+        kind = draw(st.sampled_from(["open", "close", "text", "other"]))
+        if kind == "open":
+            tag = draw(st.sampled_from(_TAGS))
+            attrs = "".join(draw(st.lists(st.sampled_from(_ATTRS), max_size=3)))
+            parts.append(f"<{tag}{attrs}{draw(st.sampled_from(['', ' ', '/', ' /']))}>")
+        elif kind == "close":
+            parts.append(f"</{draw(st.sampled_from(_TAGS))}>")
+        elif kind == "text":
+            parts.append(draw(st.sampled_from(_TEXT)))
+        else:
+            parts.append(draw(st.sampled_from(_OTHER)))
+    return "".join(parts)
+
+
+def _same(text: str) -> None:
+    fast, reference = page_content(text), parsed_content(text)
+    assert fast.lines == reference.lines
+    assert fast.resources == reference.resources
+    assert fast.structure == reference.structure
+
+
+@settings(max_examples=400, deadline=None)
+@given(_documents())
+def test_fast_reader_reads_what_html_parser_reads(text: str) -> None:
+    """Property: for any document made of report-page pieces and of pieces outside the strict
+    form, :func:`page_content` equals html.parser's reading."""
+    _same(text)
+
+
+def test_each_piece_alone_and_in_a_cell() -> None:
+    """Property, exhaustively over the pieces: each alone, and inside a table cell and a
+    paragraph, reads as html.parser reads it."""
+    pieces = [f"<{t}{a}>" for t in _TAGS for a in _ATTRS] + _TEXT + _OTHER
+    for piece in pieces:
+        for text in (piece, f"<table><tr><td>x</td><td>{piece}</td></tr></table><p>{piece}y</p>"):
+            _same(text)
+
+
+def test_strict_pages_take_the_fast_path() -> None:
+    """Property: a page in the templates' strict form is read by the fast path (not the
+    html.parser fallback), and an out-of-form piece sends it to html.parser."""
+    page = (
+        '<!DOCTYPE html><html lang="zh"><head><title>T</title><style>p{}</style>'
+        '<link rel="stylesheet" href="static/report.css"></head><body>'
+        "<!-- luxcheck:signature --><table><tr data-requirement='r1'><td>照度</td>"
+        '<td>546&nbsp;lx</td></tr></table><img src="f.png" alt=""/><br>'
+        '<script type="application/json">{"a": "</p>"}</script></body></html>'
+    )
+    assert _scan(page) is not None
+    assert page_content(page).lines == [("", "T"), ("r1", "照度 | 546 lx")]
+    assert page_content(page).resources == ["static/report.css", "f.png"]
+    assert _scan(page.replace("照度", "照度 < 300")) is None
+    assert _scan(page.replace("<br>", "<?x?>")) is None
