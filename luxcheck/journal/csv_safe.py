@@ -11,6 +11,7 @@ the campaign importer applies to text cells) gives back exactly the text that wa
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -22,6 +23,7 @@ _NUMBER_RE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _PREFIXED_RE = re.compile(r"'+[=+\-@\t\r]")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # an export repeats the same texts in every classroom
 def neutralise(cell: str) -> str:
     """``cell`` as written to a CSV file: text that could start a formula gets ``'`` in front."""
     if not cell:

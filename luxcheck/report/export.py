@@ -109,8 +109,7 @@ def write_csv(path: Path, rows: Iterable[Sequence[str]]) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(EXPORT_COLUMNS)
-    for row in rows:
-        writer.writerow(safe_row(row))
+    writer.writerows(map(safe_row, rows))
     write_atomic(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"))
 
 
@@ -130,27 +129,35 @@ def write_xlsx(path: Path, rows: Iterable[Sequence[str]]) -> None:
     """
     numeric = [name in _NUMERIC_COLUMNS for name in EXPORT_COLUMNS]
     letters = [_column_letter(i) for i in range(len(EXPORT_COLUMNS))]
+    # the same texts recur in every classroom (names, clauses, rules, reasons): each is
+    # escaped once; rows go into the zip in blocks, not one compressor call a row
+    texts: dict[str, str] = {}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as book:
         for name, text in _XLSX_PARTS.items():
             book.writestr(_zip_entry(name), text)
         with book.open(_zip_entry("xl/worksheets/sheet1.xml"), "w") as sheet:
             sheet.write(_SHEET_HEAD.encode())
+            block: list[str] = []
             for r, row in enumerate(itertools.chain([EXPORT_COLUMNS], rows), start=1):
                 cells = []
                 for letter, cell, is_number in zip(letters, row, numeric, strict=True):
-                    ref = f"{letter}{r}"
                     number = _finite_number(cell) if is_number and r > 1 else None
                     if number is not None:
-                        cells.append(f'<c r="{ref}"><v>{number!r}</v></c>')
+                        cells.append(f'<c r="{letter}{r}"><v>{number!r}</v></c>')
                     elif cell:
-                        space = ' xml:space="preserve"' if cell != cell.strip() else ""
-                        text = _xml_text(cell)
-                        cells.append(
-                            f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
-                        )
-                sheet.write(f'<row r="{r}">{"".join(cells)}</row>'.encode())
-            sheet.write(b"</sheetData></worksheet>")
+                        inline = texts.get(cell)
+                        if inline is None:
+                            space = ' xml:space="preserve"' if cell != cell.strip() else ""
+                            inline = texts[cell] = (
+                                f' t="inlineStr"><is><t{space}>{_xml_text(cell)}</t></is></c>'
+                            )
+                        cells.append(f'<c r="{letter}{r}"{inline}')
+                block.append(f'<row r="{r}">{"".join(cells)}</row>')
+                if len(block) == 1000:
+                    sheet.write("".join(block).encode())
+                    block = []
+            sheet.write(("".join(block) + "</sheetData></worksheet>").encode())
     write_atomic(path, buffer.getvalue())
 
 

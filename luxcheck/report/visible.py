@@ -163,14 +163,16 @@ class _Reader(PageParser):
         return self.content
 
 
+#: The attributes of a start tag in the strict form (html.parser reads them alike).
+_STRICT_ATTRS = r"""(?:\s+[^\s"'>/=\x00]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*"""
 # A start tag, an end tag, a comment or the doctype, in the strict form the report templates
 # write. Anything else that opens with "<" (a stray "<", an attribute html.parser reads more
 # tolerantly, a processing instruction, CDATA) makes the whole document go through
 # html.parser instead (see :func:`_scan`).
 _TOKEN_RE = re.compile(
-    r"""<(?:
+    rf"""<(?:
         (?P<tag>[a-zA-Z][^\t\n\r\f />\x00]*)
-        (?P<attrs>(?:\s+[^\s"'>/=\x00]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)
+        (?P<attrs>{_STRICT_ATTRS})
         \s*(?P<close>/?)>
       | /\s*(?P<end>[a-zA-Z][-.a-zA-Z0-9:_]*)\s*>
       | !--.*?--\s*>
@@ -178,6 +180,13 @@ _TOKEN_RE = re.compile(
     )""",
     re.S | re.X,
 )
+#: A table row of plain cells (no markup inside a cell), as the templates write the long tables
+#: (grid points, annexes): read in one step.
+_ROW_RE = re.compile(
+    rf"<tr(?P<attrs>{_STRICT_ATTRS})\s*>"
+    rf"(?P<cells>(?:<(?P<cell>t[dh]){_STRICT_ATTRS}\s*>[^<]*</(?P=cell)\s*>)*)</tr\s*>"
+)
+_CELL_RE = re.compile(rf"<(t[dh]){_STRICT_ATTRS}\s*>([^<]*)</\1\s*>")
 _ATTR_RE = re.compile(r"""([^\s"'>/=\x00]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
 _WANTED_ATTR_RE = re.compile(r"data-requirement|href|src", re.I)
 #: Elements whose content is raw text up to their end tag (html.parser's CDATA elements).
@@ -262,6 +271,19 @@ def _scan(text: str) -> PageContent | None:
             if wanted and attributes.get(wanted):
                 resources.append(str(attributes[wanted]))
             key = attributes.get("data-requirement") or ""
+        row = _ROW_RE.match(text, start) if tag == "tr" and not unread else None
+        if row is not None:  # a row of plain cells: its line at once, as the events give it
+            flush()
+            cells_text = " | ".join(
+                html.unescape(cell) if "&" in cell else cell
+                for _tag, cell in _CELL_RE.findall(row.group("cells"))
+            )
+            line_text = normal_text(cells_text)
+            if line_text:
+                outer = next((k for _tag, k in reversed(keys) if k), "")
+                lines.append((key or outer, line_text))
+            position = row.end()
+            continue
         if tag in UNREAD:
             unread += 1
         else:

@@ -33,7 +33,8 @@ _OTHER = [
     "<SCRIPT type='x'>a</SCRIPT >", "<style>p { color: red }</ style>", "<script/>",
     "<style>p{}</style>", "</div foo>", "<?php x ?>", "<![CDATA[ y ]]>", "<!-- unclosed",
     "<script>never closed", "<div/>", "<br/>", "<img src=q.png/>", "</>", "<a\u3000b=c>",
-    "<link href=s.css>", "<image href='i.png'/>", "</p >", "</ p>",
+    "<link href=s.css>", "<image href='i.png'/>", "</p >", "</ p>", "<tr><td>a</th></tr>",
+    "<tr><th>a</td><td>b</td></tr>", "<tr><td>a</td> <td>b</td></tr>",
 ]  # fmt: skip
 
 
@@ -41,7 +42,7 @@ _OTHER = [
 def _documents(draw: st.DrawFn) -> str:
     parts = []
     for _ in range(draw(st.integers(0, 40))):
-        kind = draw(st.sampled_from(["open", "close", "text", "other"]))
+        kind = draw(st.sampled_from(["open", "close", "text", "other", "row"]))
         if kind == "open":
             tag = draw(st.sampled_from(_TAGS))
             attrs = "".join(draw(st.lists(st.sampled_from(_ATTRS), max_size=3)))
@@ -50,6 +51,22 @@ def _documents(draw: st.DrawFn) -> str:
             parts.append(f"</{draw(st.sampled_from(_TAGS))}>")
         elif kind == "text":
             parts.append(draw(st.sampled_from(_TEXT)))
+        elif kind == "row":  # a table row, mostly of plain cells (the long tables of a report)
+            cells = "".join(
+                f"<{c}{a}>{t}</{c}>"
+                for c, a, t in draw(
+                    st.lists(
+                        st.tuples(
+                            st.sampled_from(["td", "th", "td", "TD"]),
+                            st.sampled_from(_ATTRS),
+                            st.sampled_from(["", "1", "0.49", *_TEXT]),
+                        ),
+                        max_size=5,
+                    )
+                )
+            )
+            attrs = draw(st.sampled_from(_ATTRS))
+            parts.append(f"<tr{attrs}>{cells}</tr{draw(st.sampled_from(['', ' ']))}>")
         else:
             parts.append(draw(st.sampled_from(_OTHER)))
     return "".join(parts)
@@ -71,12 +88,18 @@ def test_fast_reader_reads_what_html_parser_reads(text: str) -> None:
 
 
 def test_each_piece_alone_and_in_a_cell() -> None:
-    """Property, exhaustively over the pieces: each alone, and inside a table cell and a
-    paragraph, reads as html.parser reads it."""
+    """Property, exhaustively over the pieces: each alone, inside a table cell and a paragraph,
+    and as the attributes or text of a row of plain cells, reads as html.parser reads it."""
     pieces = [f"<{t}{a}>" for t in _TAGS for a in _ATTRS] + _TEXT + _OTHER
     for piece in pieces:
         for text in (piece, f"<table><tr><td>x</td><td>{piece}</td></tr></table><p>{piece}y</p>"):
             _same(text)
+    for attrs in _ATTRS:
+        for text in _TEXT:
+            _same(
+                f"<table data-requirement='t'><tr{attrs}><td>x</td><th{attrs}>{text}</th>"
+                f"<td></td></tr><tr><td>{text}</td></tr></table>"
+            )
 
 
 def test_strict_pages_take_the_fast_path() -> None:
