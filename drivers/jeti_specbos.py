@@ -18,11 +18,13 @@ Exchange::
 
 from __future__ import annotations
 
+import math
 import re
-from typing import ClassVar, Unpack
+from typing import TYPE_CHECKING, ClassVar, Unpack
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:  # NumPy is imported where a reading is decoded (the CLI starts without it)
+    import numpy as np
+    import numpy.typing as npt
 
 from .base import (
     DriverOption,
@@ -117,6 +119,8 @@ def parse_spectrum_block(block: bytes, n_values: int) -> npt.NDArray[np.float64]
         Missing CR CR end, a value that is not a finite decimal number, or a count other than
         ``n_values``.
     """
+    import numpy as np
+
     text = strip_noise(block)
     if not text.endswith(b"\r\r"):
         raise MeterProtocolError("spectrum block does not end with CR CR", raw=block)
@@ -128,7 +132,7 @@ def parse_spectrum_block(block: bytes, n_values: int) -> npt.NDArray[np.float64]
             value = float(token)
         except (UnicodeDecodeError, ValueError):
             raise MeterProtocolError(f"spectrum line {i + 1} is not a number", raw=line) from None
-        if not np.isfinite(value) or token.lower() in ("nan", "inf", "+inf", "-inf"):
+        if not math.isfinite(value) or token.lower() in ("nan", "inf", "+inf", "-inf"):
             raise MeterProtocolError(f"spectrum line {i + 1} is not finite", raw=line)
         values[i] = value
     if values.size != n_values:
@@ -242,6 +246,8 @@ class JetiSpecbos(Meter):
     @property
     def wavelength_nm(self) -> npt.NDArray[np.float64]:
         """Get the wavelengths [nm] of the configured range."""
+        import numpy as np
+
         start, end, step = self.wavelength_range_nm
         return np.arange(start, end + step, step, dtype=np.float64)
 

@@ -33,12 +33,14 @@ record raises :class:`MeterLowBattery`. The driver retries a failed capture once
 
 from __future__ import annotations
 
+import math
 import struct
 from dataclasses import dataclass
-from typing import ClassVar, Unpack
+from typing import TYPE_CHECKING, ClassVar, Unpack
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:  # NumPy is imported where a reading is decoded (the CLI starts without it)
+    import numpy as np
+    import numpy.typing as npt
 
 from .base import (
     DriverOption,
@@ -136,9 +138,13 @@ def parse_reply(line: bytes, command: str) -> str:
 
 
 #: numpy view of a record (packed, little-endian, 12 bytes).
-RECORD_DTYPE = np.dtype(
-    [("sync", "<u2"), ("index", "<u4"), ("sample", "<u2"), ("status", "<u2"), ("check", "<u2")]
-)
+RECORD_FIELDS = [
+    ("sync", "<u2"),
+    ("index", "<u4"),
+    ("sample", "<u2"),
+    ("status", "<u2"),
+    ("check", "<u2"),
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -159,9 +165,11 @@ def parse_records(data: bytes) -> Records:
         A length that is not a multiple of 12, or — at the first bad record, with its raw
         bytes — a missing sync word, a bad check word or reserved status bits.
     """
+    import numpy as np
+
     if len(data) % RECORD_LENGTH:
         raise MeterProtocolError(f"{len(data)} bytes is not a whole number of records", raw=data)
-    rec = np.frombuffer(data, dtype=RECORD_DTYPE)
+    rec = np.frombuffer(data, dtype=np.dtype(RECORD_FIELDS))
     index = rec["index"]
     sample, status = rec["sample"], rec["status"]
     check = SYNC_WORD ^ (index & 0xFFFF) ^ (index >> 16) ^ sample ^ status
@@ -174,6 +182,8 @@ def parse_records(data: bytes) -> Records:
 
 def check_sequence(records: Records, raw: bytes) -> None:
     """Check that indices increase by one (mod 2³²); raise on a gap, saturation or low battery."""
+    import numpy as np
+
     steps = np.diff(records.index)  # uint32 arithmetic wraps at 2**32 like the counter
     if np.any(steps != 1):
         at = int(np.argmax(steps != 1))
@@ -252,7 +262,7 @@ class WaveformStream(Meter):
             raise MeterProtocolError(
                 f"reply to {command} is not a number", raw=text.encode(), port=self.port
             ) from None
-        if not np.isfinite(value):
+        if not math.isfinite(value):
             raise MeterProtocolError(
                 f"reply to {command} is not finite", raw=text.encode(), port=self.port
             )
@@ -280,6 +290,8 @@ class WaveformStream(Meter):
         return retry_once(lambda: self._capture_once(n_samples))
 
     def _capture_once(self, n_samples: int) -> SampledWaveform:
+        import numpy as np
+
         reply = self._query(f"CAPT {n_samples}")
         if reply != f"OK {n_samples}":
             raise MeterProtocolError(
@@ -293,7 +305,7 @@ class WaveformStream(Meter):
             data = self.link.read_exact(
                 (n_samples - got) * RECORD_LENGTH, deadline, what=f"{n_samples} records"
             )
-            aligned = np.frombuffer(data, dtype=RECORD_DTYPE)["sync"] == SYNC_WORD
+            aligned = np.frombuffer(data, dtype=np.dtype(RECORD_FIELDS))["sync"] == SYNC_WORD
             keep = len(aligned) if aligned.all() else max(1, int(np.argmin(aligned)))
             chunks.append(data[: keep * RECORD_LENGTH])
             self.link.unread(data[keep * RECORD_LENGTH :])

@@ -21,11 +21,14 @@ automaton walks all cells one character position at a time.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:  # NumPy is imported by the vectorised forms only (the CLI starts without it)
+    import numpy as np
+    import numpy.typing as npt
 
 __all__ = [
     "INTEGER_PATTERN",
@@ -117,44 +120,50 @@ def to_int(text: str) -> int:
 # Character classes and the automaton of NUMBER_PATTERN with blanks around it. Cells are
 # left-aligned and padded with NUL (the NumPy fixed-width layout); NUL ends the cell.
 _PAD, _DIGIT, _SIGN, _DOT, _EXP, _BLANK, _OTHER = range(7)
-_CLASS = np.full(128, _OTHER, dtype=np.uint8)
-_CLASS[0] = _PAD
-_CLASS[ord("0") : ord("9") + 1] = _DIGIT
-_CLASS[[ord("+"), ord("-")]] = _SIGN
-_CLASS[ord(".")] = _DOT
-_CLASS[[ord("e"), ord("E")]] = _EXP
-_CLASS[[ord(" "), ord("\t")]] = _BLANK
-
 # states: 0 leading blanks, 1 sign, 2 integer digits*, 3 point after digits*, 4 leading point,
 # 5 fraction digits*, 6 exponent mark, 7 exponent sign, 8 exponent digits*, 9 trailing blanks*,
 # 10 ended*, 11 refused (* = a number so far)
 _ENDED, _REFUSED = 10, 11
 _ACCEPTING = (2, 3, 5, 8, 9, 10)
-_STEP = np.full((12, 7), _REFUSED, dtype=np.uint8)
-_STEP[0, [_BLANK, _SIGN, _DIGIT, _DOT]] = [0, 1, 2, 4]
-_STEP[1, [_DIGIT, _DOT]] = [2, 4]
-_STEP[2, [_DIGIT, _DOT, _EXP]] = [2, 3, 6]
-_STEP[3, [_DIGIT, _EXP]] = [5, 6]
-_STEP[4, _DIGIT] = 5
-_STEP[5, [_DIGIT, _EXP]] = [5, 6]
-_STEP[6, [_SIGN, _DIGIT]] = [7, 8]
-_STEP[7, _DIGIT] = 8
-_STEP[8, _DIGIT] = 8
-for _state in _ACCEPTING:
-    _STEP[_state, _PAD] = _ENDED
-    if _state != _ENDED:
-        _STEP[_state, _BLANK] = 9
-_STEP[9, _BLANK] = 9
 
 
-_BYTE_CLASS = np.full(256, _OTHER, dtype=np.uint8)
-_BYTE_CLASS[:128] = _CLASS
-_STEP_FLAT = _STEP.reshape(-1)  # state * 7 + class
+@functools.cache
+def _automaton() -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8]]:
+    """The class of every byte and the flat transition table (``state * 7 + class``)."""
+    import numpy as np
+
+    char_class = np.full(128, _OTHER, dtype=np.uint8)
+    char_class[0] = _PAD
+    char_class[ord("0") : ord("9") + 1] = _DIGIT
+    char_class[[ord("+"), ord("-")]] = _SIGN
+    char_class[ord(".")] = _DOT
+    char_class[[ord("e"), ord("E")]] = _EXP
+    char_class[[ord(" "), ord("\t")]] = _BLANK
+    step = np.full((12, 7), _REFUSED, dtype=np.uint8)
+    step[0, [_BLANK, _SIGN, _DIGIT, _DOT]] = [0, 1, 2, 4]
+    step[1, [_DIGIT, _DOT]] = [2, 4]
+    step[2, [_DIGIT, _DOT, _EXP]] = [2, 3, 6]
+    step[3, [_DIGIT, _EXP]] = [5, 6]
+    step[4, _DIGIT] = 5
+    step[5, [_DIGIT, _EXP]] = [5, 6]
+    step[6, [_SIGN, _DIGIT]] = [7, 8]
+    step[7, _DIGIT] = 8
+    step[8, _DIGIT] = 8
+    for state in _ACCEPTING:
+        step[state, _PAD] = _ENDED
+        if state != _ENDED:
+            step[state, _BLANK] = 9
+    step[9, _BLANK] = 9
+    byte_class = np.full(256, _OTHER, dtype=np.uint8)
+    byte_class[:128] = char_class
+    return byte_class, step.reshape(-1)
 
 
 def _bytes(cells: np.ndarray) -> npt.NDArray[np.uint8]:
     """The characters of fixed-width text cells as bytes, one row per cell, trimmed to the
     widest cell; any non-ASCII character is the byte 255 (never part of a number)."""
+    import numpy as np
+
     cells = np.ascontiguousarray(cells).reshape(-1)
     if cells.dtype.kind == "S":
         matrix = cells.view(np.uint8).reshape(cells.size, cells.dtype.itemsize)
@@ -179,6 +188,8 @@ def _digits(matrix: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.bool_], npt.N
     """Which cells are ASCII digits only (at least one, then only the NUL padding), and their
     values (meaningful for those cells with at most 18 digits), one character position at a
     time over all cells (whole-column operations, no per-cell loop)."""
+    import numpy as np
+
     n = matrix.shape[0]
     plain = np.ones(n, dtype=bool)
     ended = np.zeros(n, dtype=bool)
@@ -200,11 +211,14 @@ def _digits(matrix: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.bool_], npt.N
 
 
 def _mask(matrix: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
-    classes = _BYTE_CLASS[matrix.T]  # one contiguous row per character position
+    import numpy as np
+
+    byte_class, step_flat = _automaton()
+    classes = byte_class[matrix.T]  # one contiguous row per character position
     state = np.zeros(matrix.shape[0], dtype=np.uint8)
     for position in classes:
-        state = _STEP_FLAT[state * 7 + position]
-    state = _STEP_FLAT[state * 7 + _PAD]  # the end of the widest cell
+        state = step_flat[state * 7 + position]
+    state = step_flat[state * 7 + _PAD]  # the end of the widest cell
     return np.asarray(state == _ENDED)
 
 
@@ -221,6 +235,8 @@ def column_floats(
     """Vectorised :func:`to_float`: the values and, per cell, whether it was a finite ASCII
     decimal number (where not, the value is NaN). Cells of plain digits (up to 15) are
     converted arithmetically, the rest by NumPy's correctly rounded string cast."""
+    import numpy as np
+
     cells = np.ascontiguousarray(cells).reshape(-1)
     matrix = _bytes(cells)
     values = np.full(cells.size, np.nan)
@@ -246,6 +262,7 @@ def column_floats(
 def column_naturals(cells: np.ndarray) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
     """Vectorised ``str(i)`` check: per cell, its value and whether it is a natural number
     written as Python writes it (ASCII digits, no sign, no blank, no leading zero)."""
+
     matrix = _bytes(cells)
     ok, values = _digits(matrix)
     if matrix.shape[1] > 18:
