@@ -263,8 +263,12 @@ class SigningSetup:
             lab.signing.signer,
         )
 
+    @cached_property
+    def _numbers(self) -> dict[str, str]:
+        return dict(self.report_numbers)
+
     def number(self, classroom_id: str) -> str | None:
-        return dict(self.report_numbers).get(classroom_id)
+        return self._numbers.get(classroom_id)
 
     def key(self, classroom_id: str) -> str:
         """What of the setup a classroom's rendered files depend on (part of its content key)."""

@@ -3,6 +3,7 @@ coordinates: rectangles, circles, text labels, polylines."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,17 +16,31 @@ from luxcheck.report.figures import AxesGeometry
 SVG_FONT = "LuxcheckSansSC, sans-serif"
 
 
+@functools.lru_cache(maxsize=4096)
+def _escaped(text: str) -> str:
+    """``text`` escaped as the template's autoescape would (markupsafe); the colours, fonts,
+    anchors and value labels of the shapes recur on every page, so each is escaped once."""
+    return str(escape(text))
+
+
+@functools.lru_cache(maxsize=256)
+def _attribute_name(name: str) -> str:
+    return name.replace("_", "-")
+
+
 def shape(tag: str, attrs: Mapping[str, float | str], content: str = "") -> dict[str, Any]:
     """An SVG element for an overlay: tag, text content, and ``markup``, the element with its
     attributes (numbers to 0.1 px) escaped once here (as the template's autoescape would) so
     that the template prints a classroom's few hundred shapes without a loop per attribute."""
     escaped = "".join(
-        f' {name.replace("_", "-")}="{value:.1f}"'
+        f' {_attribute_name(name)}="{value:.1f}"'
         if isinstance(value, float)
-        else f' {name.replace("_", "-")}="{escape(str(value))}"'
+        else f' {_attribute_name(name)}="{_escaped(str(value))}"'
         for name, value in attrs.items()
     )
-    markup = Markup(f"<{tag}{escaped}>{escape(content)}</{tag}>")
+    # (a Markup content is printed as it is, as autoescape would: never from the cache)
+    inner = _escaped(content) if type(content) is str else escape(content)
+    markup = Markup(f"<{tag}{escaped}>{inner}</{tag}>")
     return {"tag": tag, "text": content, "markup": markup}
 
 
