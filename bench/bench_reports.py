@@ -17,7 +17,10 @@ Measures, in one run:
    figure renderer (no reused figures) and the chromaticity diagram and flicker chart redrawn
    for every report (no static background, no figure cache); compared with the optimised
    path on the same sample, also in one process;
-6. peak memory (this process and the largest worker).
+6. the CPU per classroom page signed as an issued report (the laboratory's signature over
+   what the page shows, and its QR code), and the reading of what a signed page shows (the
+   signature's input) against html.parser, the reference that reading must equal;
+7. peak memory (this process and the largest worker).
 
 Usage::
 
@@ -64,6 +67,7 @@ from luxcheck.report.model import (
     UgrObserver,
 )
 from luxcheck.report.pages import ClassroomPages
+from luxcheck.report.signing import SigningSetup
 from luxcheck.report.templates import environment
 
 #: What the reports of the demo profile print about the rules (the real profile, as `report` uses).
@@ -274,11 +278,27 @@ def naive_render(report: ClassroomReportData, out: Path) -> None:
     render._render_classroom(pages, report, False)
 
 
-def optimised_in_process(reports: list[ClassroomReportData], out: Path) -> None:
+def optimised_in_process(
+    reports: list[ClassroomReportData], out: Path, signing: SigningSetup | None = None
+) -> None:
     pages = ClassroomPages(out, "zh")
     pages.backgrounds = render._backgrounds(pages, [r.figures for r in reports])
     for report in reports:
-        render._render_classroom(pages, report, False)
+        render._render_classroom(pages, report, False, signing)
+
+
+def page_reading(pages: list[str]) -> tuple[float, float]:
+    """CPU seconds a page for reading what a signed page shows (the signature's input): the
+    strict-form reader luxcheck uses, and html.parser (the reference it must equal)."""
+    from luxcheck.report.visible import page_content, parsed_content
+
+    out = []
+    for read in (page_content, parsed_content):
+        cpu = time.process_time()
+        for text in pages:
+            read(text)
+        out.append((time.process_time() - cpu) / len(pages))
+    return out[0], out[1]
 
 
 def pdf_in_process(
@@ -410,6 +430,23 @@ def main(argv: list[str] | None = None) -> int:
         optimised_in_process(sample, work / "optimised")
         t_opt = (time.perf_counter() - t) / len(sample)
         cpu_page = (time.process_time() - cpu) / len(sample)
+        # issued reports are signed (visible-content signature and QR code, as the demo does)
+        from luxcheck.demo.lab_keys import demo_lab_profile
+
+        signing = SigningSetup.from_lab(
+            demo_lab_profile(work / "lab"),
+            {r.classroom.classroom_id: f"BENCH-{i:05d}" for i, r in enumerate(sample)},
+        )
+        optimised_in_process(reports[-len(sample) :], work / "signed", signing)
+        cpu = time.process_time()
+        optimised_in_process(sample, work / "signed", signing)
+        cpu_signed = (time.process_time() - cpu) / len(sample)
+        signed_pages = [
+            p.read_text("utf-8")
+            for p in sorted((work / "signed" / "schools").rglob("*.html"))
+            if p.name != "index.html"
+        ]
+        cpu_read, cpu_read_reference = page_reading(signed_pages)
         t_pdf = float("nan")
         pdf_cpu: dict[str, float] = {}
         pdf_n = min(args.pdf_sample, len(reports))
@@ -460,6 +497,12 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"CPU per classroom page, one warm process: {cpu_page * 1000:6.1f} ms incl. figures "
         f"(target <= 15 ms)"
+    )
+    print(
+        f"CPU per signed classroom page (issued: signature + QR code): "
+        f"{cpu_signed * 1000:6.1f} ms; reading what it shows {cpu_read * 1000:5.1f} ms, "
+        f"html.parser {cpu_read_reference * 1000:5.1f} ms -> "
+        f"{cpu_read_reference / cpu_read:4.1f}x ({len(signed_pages)} pages)"
     )
     print(
         f"one process, per classroom report: optimised {t_opt * 1000:7.1f} ms, "
