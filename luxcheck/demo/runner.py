@@ -18,7 +18,8 @@ Everything printed is computed from the campaign file the demo wrote.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+import itertools
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -247,21 +248,28 @@ def fast_readings(plan: RoomPlan, session: MeasurementSession) -> list[AnyReadin
 
     scene = Scene(plan)
     meters = {role: SceneMeter(scene, role) for role in ROLE_INSTRUMENT}
-    out: list[AnyReading] = []
-    for step in room_steps(plan):
-        meter = meters[step.role]
-        reading_id = f"{session.session_id}.{step.key}.1"
-        out.append(
-            build_reading(
-                step,
-                reading_id,
-                session.session_id,
-                meter.instrument_id,
-                meter.read(step),
-                taken_at=session.started_at,
-            )
+    steps = room_steps(plan)
+    fields: list[Mapping[str, Any]] = []
+    for _, run in itertools.groupby(steps, key=lambda s: s.role):
+        group = list(run)
+        if group[0].role == "lux":
+            # a run of lux points: the room model evaluated once for all of them, the noise
+            # drawn in step order (the values of one scene.value call after another)
+            step_lx = RESOLUTION["illuminance_lx"]
+            fields += [{"illuminance_lx": quantise(e, step_lx)} for e in scene.illuminances(group)]
+        else:
+            fields += [meters[step.role].read(step) for step in group]
+    return [
+        build_reading(
+            step,
+            f"{session.session_id}.{step.key}.1",
+            session.session_id,
+            meters[step.role].instrument_id,
+            read,
+            taken_at=session.started_at,
         )
-    return out
+        for step, read in zip(steps, fields, strict=True)
+    ]
 
 
 @dataclass(frozen=True)
@@ -272,6 +280,76 @@ class MeasureSummary:
     readings: int
 
 
+#: A measured room as the fast path journals it: its session, environment record and readings.
+MeasuredRoom = tuple[MeasurementSession, EnvironmentRecord, list[AnyReading]]
+
+#: Rooms per task of the measuring workers and per transaction of the journal (a transaction
+#: commits, and fsyncs, complete rooms only).
+CHUNK_ROOMS = 25
+
+
+def measure_rooms(
+    plans: Sequence[RoomPlan], indices: Sequence[int], start: dt.datetime
+) -> list[MeasuredRoom]:
+    """The ``indices``-th planned rooms measured through the fast path (pure: the readings
+    depend on the plans, the indices and ``start`` only)."""
+    out = []
+    for index in indices:
+        session = session_for(plans[index], index, start)
+        environment = demo_environment(plans[index], session)
+        out.append((session, environment, fast_readings(plans[index], session)))
+    return out
+
+
+_PLANS: Sequence[RoomPlan] = ()
+
+
+def _init_measurer(plans: Sequence[RoomPlan]) -> None:
+    global _PLANS
+    _PLANS = plans
+
+
+def _measure_task(indices: Sequence[int], start: dt.datetime) -> list[MeasuredRoom]:
+    return measure_rooms(_PLANS, indices, start)
+
+
+def _measured_chunks(
+    plans: Sequence[RoomPlan], chunks: Sequence[Sequence[int]], start: dt.datetime, jobs: int
+) -> Iterator[list[MeasuredRoom]]:
+    """The chunks' measured rooms, in chunk order: from ``jobs`` worker processes, at most
+    two chunks a worker ahead of the caller (what is measured waits for the journal, not in
+    memory), or in this process with one job or one chunk."""
+    if jobs <= 1 or len(chunks) <= 1:
+        for chunk in chunks:
+            yield measure_rooms(plans, chunk, start)
+        return
+    import collections
+    import concurrent.futures
+
+    from luxcheck.report.gather import worker_context
+
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=worker_context(),
+        initializer=_init_measurer,
+        initargs=(plans,),
+    ) as pool:
+        pending: collections.deque[concurrent.futures.Future[list[MeasuredRoom]]]
+        pending = collections.deque()
+        todo = iter(chunks)
+        try:
+            for chunk in itertools.islice(todo, 2 * jobs):
+                pending.append(pool.submit(_measure_task, chunk, start))
+            while pending:
+                done = pending.popleft().result()
+                for chunk in itertools.islice(todo, 1):
+                    pending.append(pool.submit(_measure_task, chunk, start))
+                yield done
+        finally:
+            for future in pending:
+                future.cancel()
+
+
 def measure_campaign(
     store: CampaignStore,
     plans: list[RoomPlan],
@@ -279,22 +357,33 @@ def measure_campaign(
     start: dt.datetime,
     progress: Callable[[int, int], None] | None = None,
     skip: int = 0,
+    jobs: int | None = None,
+    chunk: int = CHUNK_ROOMS,
 ) -> MeasureSummary:
-    """Measure the planned rooms (after the first ``skip``) through the fast path."""
-    total = 0
-    for index, plan in enumerate(plans):
-        if index < skip:
-            continue
-        session = session_for(plan, index, start)
-        readings = fast_readings(plan, session)
+    """Measure the planned rooms (after the first ``skip``) through the fast path.
+
+    The rooms are measured in ``jobs`` worker processes (default: one per core), ``chunk``
+    rooms a task, and journalled by this process alone, in plan order, one transaction per
+    chunk: the campaign file holds the same sessions, environment records and readings, in the
+    same order, as a serial run, and a chunk that fails to journal leaves none of its rooms.
+    """
+    import os
+
+    workers = jobs if jobs is not None else os.cpu_count() or 1
+    indices = list(range(skip, len(plans)))
+    chunks = [indices[i : i + chunk] for i in range(0, len(indices), max(chunk, 1))]
+    rooms = readings_count = 0
+    for measured in _measured_chunks(plans, chunks, start, workers):
         with store.transaction():
-            store.add_session(session)
-            store.add_environment(demo_environment(plan, session))
-            store.add_readings(readings)
-        total += len(readings)
+            for session, environment, readings in measured:
+                store.add_session(session)
+                store.add_environment(environment)
+                store.add_readings(readings)
+        rooms += len(measured)
+        readings_count += sum(len(readings) for _, _, readings in measured)
         if progress is not None:
-            progress(index + 1, len(plans))
-    return MeasureSummary(len(plans) - skip, total)
+            progress(skip + rooms, len(plans))
+    return MeasureSummary(rooms, readings_count)
 
 
 def prepare_store(path: Path, plans: list[RoomPlan], campaign_name: str) -> CampaignStore:
@@ -589,7 +678,7 @@ def run_demo(
                     proc.terminate()
                     proc.wait(timeout=10)
             skip = 2
-        measured = measure_campaign(store, plans, start=DEMO_START, skip=skip)
+        measured = measure_campaign(store, plans, start=DEMO_START, skip=skip, jobs=jobs)
         say(
             f"  {measured.classrooms} classrooms through the emulators' fast path; "
             f"{measured.readings + through_drivers} readings journalled "

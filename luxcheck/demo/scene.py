@@ -12,7 +12,7 @@ by the emulators; the fast in-process path of the demo applies the same resoluti
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,14 +70,8 @@ class Scene:
     # ----------------------------------------------------------------- what each step sees
     def value(self, step: Step) -> Mapping[str, Any]:
         """The reading fields an ideal instrument gives for ``step`` (before meter effects)."""
-        room, lighting = self.plan.classroom, self.plan.lighting
         if step.role == "lux":
-            if step.surface == "board":
-                e = simulate.board_illuminance_lx(room, step.x_m, step.y_m, lighting)
-            else:
-                e = simulate.desk_illuminance_lx(room, step.x_m, step.y_m, lighting)
-            noise = self.rng.normal(1.0, 0.005)  # meter repeatability and placement
-            return {"illuminance_lx": float(e) * noise}
+            return {"illuminance_lx": self.illuminances([step])[0]}
         if step.role == "spectrum":
             return self.spectrum(step.luminaire)
         if step.role == "flicker":
@@ -87,6 +81,24 @@ class Scene:
         if step.role == "height":
             return self.position(step.luminaire)
         raise ValueError(f"no scene value for role {step.role!r}")
+
+    def illuminances(self, steps: Sequence[Step]) -> list[float]:
+        """The illuminances [lx] of consecutive ``lux`` steps: each surface's points in one
+        model evaluation, then the meter's repeatability and placement noise drawn in step
+        order (one draw per step, the same values as one :meth:`value` call after another)."""
+        room, lighting = self.plan.classroom, self.plan.lighting
+        ideal = np.empty(len(steps))
+        for surface, model in (
+            ("board", simulate.board_illuminance_lx),
+            ("desk", simulate.desk_illuminance_lx),
+        ):
+            at = [i for i, s in enumerate(steps) if (s.surface == "board") == (surface == "board")]
+            if at:
+                xs = [steps[i].x_m for i in at]
+                ys = [steps[i].y_m for i in at]
+                ideal[at] = model(room, xs, ys, lighting)
+        noise = self.rng.normal(1.0, 0.005, len(steps))
+        return [float(e) * float(n) for e, n in zip(ideal, noise, strict=True)]
 
     def spectrum(self, which: str) -> dict[str, Any]:
         """Spectral irradiance [W/(m² nm)] at desk height under the ``general`` luminaires, under
