@@ -17,6 +17,7 @@ Everything printed is computed from the campaign file the demo wrote.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -313,15 +314,19 @@ def _measure_task(indices: Sequence[int], start: dt.datetime) -> list[MeasuredRo
     return measure_rooms(_PLANS, indices, start)
 
 
-def _measured_chunks(
+#: Chunks a measuring worker may be ahead of the journal (bounds what waits in memory).
+_AHEAD = 4
+
+
+@contextlib.contextmanager
+def _measuring(
     plans: Sequence[RoomPlan], chunks: Sequence[Sequence[int]], start: dt.datetime, jobs: int
-) -> Iterator[list[MeasuredRoom]]:
-    """The chunks' measured rooms, in chunk order: from ``jobs`` worker processes, at most
-    two chunks a worker ahead of the caller (what is measured waits for the journal, not in
-    memory), or in this process with one job or one chunk."""
+) -> Iterator[Iterator[list[MeasuredRoom]]]:
+    """The chunks' measured rooms, in chunk order. With more than one job and chunk, ``jobs``
+    worker processes start measuring on entry, at most :data:`_AHEAD` chunks a worker ahead of
+    the caller; otherwise each chunk is measured in this process when it is asked for."""
     if jobs <= 1 or len(chunks) <= 1:
-        for chunk in chunks:
-            yield measure_rooms(plans, chunk, start)
+        yield (measure_rooms(plans, chunk, start) for chunk in chunks)
         return
     import collections
     import concurrent.futures
@@ -337,14 +342,20 @@ def _measured_chunks(
         pending: collections.deque[concurrent.futures.Future[list[MeasuredRoom]]]
         pending = collections.deque()
         todo = iter(chunks)
-        try:
-            for chunk in itertools.islice(todo, 2 * jobs):
+
+        def submit(count: int) -> None:
+            for chunk in itertools.islice(todo, count):
                 pending.append(pool.submit(_measure_task, chunk, start))
+
+        def results() -> Iterator[list[MeasuredRoom]]:
             while pending:
                 done = pending.popleft().result()
-                for chunk in itertools.islice(todo, 1):
-                    pending.append(pool.submit(_measure_task, chunk, start))
+                submit(1)
                 yield done
+
+        submit(_AHEAD * jobs)
+        try:
+            yield results()
         finally:
             for future in pending:
                 future.cancel()
@@ -359,6 +370,7 @@ def measure_campaign(
     skip: int = 0,
     jobs: int | None = None,
     chunk: int = CHUNK_ROOMS,
+    meanwhile: Callable[[], object] | None = None,
 ) -> MeasureSummary:
     """Measure the planned rooms (after the first ``skip``) through the fast path.
 
@@ -366,6 +378,8 @@ def measure_campaign(
     rooms a task, and journalled by this process alone, in plan order, one transaction per
     chunk: the campaign file holds the same sessions, environment records and readings, in the
     same order, as a serial run, and a chunk that fails to journal leaves none of its rooms.
+    ``meanwhile`` runs in this process once the workers have started and before anything of
+    theirs is journalled (the demo takes its first rooms through the drivers then).
     """
     import os
 
@@ -373,16 +387,19 @@ def measure_campaign(
     indices = list(range(skip, len(plans)))
     chunks = [indices[i : i + chunk] for i in range(0, len(indices), max(chunk, 1))]
     rooms = readings_count = 0
-    for measured in _measured_chunks(plans, chunks, start, workers):
-        with store.transaction():
-            for session, environment, readings in measured:
-                store.add_session(session)
-                store.add_environment(environment)
-                store.add_readings(readings)
-        rooms += len(measured)
-        readings_count += sum(len(readings) for _, _, readings in measured)
-        if progress is not None:
-            progress(skip + rooms, len(plans))
+    with _measuring(plans, chunks, start, workers) as measured_chunks:
+        if meanwhile is not None:
+            meanwhile()
+        for measured in measured_chunks:
+            with store.transaction():
+                for session, environment, readings in measured:
+                    store.add_session(session)
+                    store.add_environment(environment)
+                    store.add_readings(readings)
+            rooms += len(measured)
+            readings_count += sum(len(readings) for _, _, readings in measured)
+            if progress is not None:
+                progress(skip + rooms, len(plans))
     return MeasureSummary(rooms, readings_count)
 
 
@@ -508,6 +525,33 @@ def measure_room_with_drivers(
         f"({', '.join(paths)})"
     )
     return len(outcome.taken)
+
+
+def measure_first_rooms(
+    store: CampaignStore, plans: Sequence[RoomPlan], say: Callable[[str], None]
+) -> list[int]:
+    """Measure the first planned room through the real drivers against the emulated meters
+    over ``emu://`` and the second (if given) over pseudo-terminals: ``luxcheck emulate``
+    processes, as a field laptop sees a meter on a serial port. Returns the number of readings
+    journalled per room."""
+    import urllib.parse
+
+    counts = []
+    for index, plan in enumerate(plans[:2]):
+        settings = emulator_settings(plan, room_steps(plan))
+        session = session_for(plan, index, DEMO_START)
+        if index == 0:
+            ports = {m: f"emu://{m}?{urllib.parse.urlencode(o)}" for m, o in settings.items()}
+            counts.append(measure_room_with_drivers(store, plan, session, ports, out=say))
+            continue
+        pty_ports, procs = _pty_ports(settings)
+        try:
+            counts.append(measure_room_with_drivers(store, plan, session, pty_ports, out=say))
+        finally:
+            for proc in procs:
+                proc.terminate()
+                proc.wait(timeout=10)
+    return counts
 
 
 # --------------------------------------------------------------------------- the whole demo
@@ -641,7 +685,6 @@ def run_demo(
     issued by the laboratory of ``lab_path`` (default: the fictitious demo laboratory), whose
     staff prepare, review and approve every classroom report."""
     import time
-    import urllib.parse
     from collections import Counter
 
     from luxcheck.analysis.campaign import analyse_campaign
@@ -658,30 +701,21 @@ def run_demo(
     store = prepare_store(path, plans, "演示:2026 年中小学教室照明改造验收")
     try:
         say("1/4 measuring (simulated inspectors, emulated meters)")
-        through_drivers = 0
-        first = plans[0]
-        settings = emulator_settings(first, room_steps(first))
-        ports = {m: f"emu://{m}?{urllib.parse.urlencode(o)}" for m, o in settings.items()}
-        through_drivers += measure_room_with_drivers(
-            store, first, session_for(first, 0, DEMO_START), ports, out=say
+        skip = 2 if use_pty and len(plans) > 1 else 1
+        through_drivers: list[int] = []
+        # the fast path's workers measure the other rooms while this process takes the first
+        # ones through the drivers (journalled first: the campaign file's order is the plan's)
+        measured = measure_campaign(
+            store,
+            plans,
+            start=DEMO_START,
+            skip=skip,
+            jobs=jobs,
+            meanwhile=lambda: through_drivers.extend(measure_first_rooms(store, plans[:skip], say)),
         )
-        skip = 1
-        if use_pty and len(plans) > 1:
-            second = plans[1]
-            pty_ports, procs = _pty_ports(emulator_settings(second, room_steps(second)))
-            try:
-                through_drivers += measure_room_with_drivers(
-                    store, second, session_for(second, 1, DEMO_START), pty_ports, out=say
-                )
-            finally:
-                for proc in procs:
-                    proc.terminate()
-                    proc.wait(timeout=10)
-            skip = 2
-        measured = measure_campaign(store, plans, start=DEMO_START, skip=skip, jobs=jobs)
         say(
             f"  {measured.classrooms} classrooms through the emulators' fast path; "
-            f"{measured.readings + through_drivers} readings journalled "
+            f"{measured.readings + sum(through_drivers)} readings journalled "
             f"({time.perf_counter() - clock:.1f} s)"
         )
         t = time.perf_counter()
