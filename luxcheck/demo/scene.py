@@ -11,6 +11,7 @@ by the emulators; the fast in-process path of the demo applies the same resoluti
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -100,6 +101,20 @@ class Scene:
         noise = self.rng.normal(1.0, 0.005, len(steps))
         return [float(e) * float(n) for e, n in zip(ideal, noise, strict=True)]
 
+    @functools.cached_property
+    def centre_desk_lx(self) -> float:
+        """Illuminance [lx] on the desk plane at the centre of the desk area, where the
+        spectroradiometer stands (no noise: the same for every spectrum of the room)."""
+        room = self.plan.classroom
+        return float(
+            simulate.desk_illuminance_lx(
+                room,
+                room.width_m / 2,
+                (room.desk_front_m + room.desk_back_m) / 2,
+                self.plan.lighting,
+            )
+        )
+
     def spectrum(self, which: str) -> dict[str, Any]:
         """Spectral irradiance [W/(m² nm)] at desk height under the ``general`` luminaires, under
         one general luminaire ``L<n>`` (its own production spread: CCT within about ±1 %), or
@@ -115,11 +130,7 @@ class Scene:
                 )
             )
         else:
-            lux = float(
-                simulate.desk_illuminance_lx(
-                    room, room.width_m / 2, (room.desk_front_m + room.desk_back_m) / 2, lighting
-                )
-            )
+            lux = self.centre_desk_lx
         duv = float(self.rng.normal(0.0015, 0.0008))
         spd = white_led_spd(
             SPECTRUM_WL_NM, source.cct_K, duv=duv, illuminance_lx=lux, **_spd_parameters(source)
@@ -136,15 +147,7 @@ class Scene:
         luminaire's own CCT and Duv (a generator of its own, so the room's other readings do
         not change with the number of luminaire spectra taken)."""
         rng = np.random.default_rng([self.plan.seed, index])
-        source, room = self.plan.source, self.plan.classroom
-        lux = float(
-            simulate.desk_illuminance_lx(
-                room,
-                room.width_m / 2,
-                (room.desk_front_m + room.desk_back_m) / 2,
-                self.plan.lighting,
-            )
-        )
+        source, lux = self.plan.source, self.centre_desk_lx
         cct = source.cct_K * float(1.0 + rng.normal(0.0, 0.005))
         duv = float(rng.normal(0.0015, 0.0005))
         spd = white_led_spd(
