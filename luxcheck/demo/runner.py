@@ -314,8 +314,10 @@ def _measure_task(indices: Sequence[int], start: dt.datetime) -> list[MeasuredRo
     return measure_rooms(_PLANS, indices, start)
 
 
-#: Chunks a measuring worker may be ahead of the journal (bounds what waits in memory).
+#: Chunks a measuring worker may be ahead of the journal, and at most in all (bounds what
+#: waits in memory for the journal: about 250 kB a room).
 _AHEAD = 4
+_MAX_AHEAD = 16
 
 
 @contextlib.contextmanager
@@ -323,8 +325,9 @@ def _measuring(
     plans: Sequence[RoomPlan], chunks: Sequence[Sequence[int]], start: dt.datetime, jobs: int
 ) -> Iterator[Iterator[list[MeasuredRoom]]]:
     """The chunks' measured rooms, in chunk order. With more than one job and chunk, ``jobs``
-    worker processes start measuring on entry, at most :data:`_AHEAD` chunks a worker ahead of
-    the caller; otherwise each chunk is measured in this process when it is asked for."""
+    worker processes start measuring on entry, at most :data:`_AHEAD` chunks a worker (and
+    :data:`_MAX_AHEAD` in all) ahead of the caller; otherwise each chunk is measured in this
+    process when it is asked for."""
     if jobs <= 1 or len(chunks) <= 1:
         yield (measure_rooms(plans, chunk, start) for chunk in chunks)
         return
@@ -353,7 +356,7 @@ def _measuring(
                 submit(1)
                 yield done
 
-        submit(_AHEAD * jobs)
+        submit(max(jobs, min(_AHEAD * jobs, _MAX_AHEAD)))
         try:
             yield results()
         finally:
