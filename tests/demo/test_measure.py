@@ -28,6 +28,7 @@ from luxcheck.demo.runner import (
 from luxcheck.demo.scene import Scene
 from luxcheck.errors import StoreError
 from luxcheck.journal.store import CampaignStore
+from tests.support.teams import measured
 
 #: The tables the measuring stage writes, each in journal order.
 JOURNALLED = ("session", "environment", "reading")
@@ -45,13 +46,8 @@ def _journal(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 def _room_by_room(path: Path, rooms: list[RoomPlan], skip: int = 0) -> Path:
     """The serial reference: each room measured and journalled in its own transaction."""
-    with prepare_store(path, rooms, "serial") as store:
-        for index in range(skip, len(rooms)):
-            session = session_for(rooms[index], index, DEMO_START)
-            with store.transaction():
-                store.add_session(session)
-                store.add_environment(demo_environment(rooms[index], session))
-                store.add_readings(fast_readings(rooms[index], session))
+    prepare_store(path, rooms, "serial").close()
+    measured(path, rooms, range(skip, len(rooms)))
     return path
 
 
