@@ -7,7 +7,9 @@
    simulation (:mod:`luxcheck.demo.scene`). The first classroom is measured through the real drivers
    against the emulated meters over ``emu://`` (and, where a pseudo-terminal is available,
    the second over a pty); the rest use the emulators' fast in-process path, which applies the
-   same display resolution and journals one transaction per classroom.
+   same display resolution. Its rooms are measured in worker processes (meanwhile the first
+   rooms go through the drivers) and journalled by this process in plan order, one
+   transaction per chunk of whole rooms: the same campaign file as one room after another.
 3. Analyse every classroom in one vectorised pass (:mod:`luxcheck.analysis.campaign`), judge it
 against
    the campaign's profile (:mod:`luxcheck.compliance.engine`) and render the reports.
