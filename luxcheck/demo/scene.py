@@ -88,17 +88,18 @@ class Scene:
         model evaluation, then the meter's repeatability and placement noise drawn in step
         order (one draw per step, the same values as one :meth:`value` call after another)."""
         room, lighting = self.plan.classroom, self.plan.lighting
+        on_board = [step.surface == "board" for step in steps]
         ideal = np.empty(len(steps))
-        for surface, model in (
-            ("board", simulate.board_illuminance_lx),
-            ("desk", simulate.desk_illuminance_lx),
+        for board, model in (
+            (True, simulate.board_illuminance_lx),
+            (False, simulate.desk_illuminance_lx),
         ):
-            at = [i for i, s in enumerate(steps) if (s.surface == "board") == (surface == "board")]
+            at = [i for i, b in enumerate(on_board) if b == board]
             if at:
                 xs = [steps[i].x_m for i in at]
                 ys = [steps[i].y_m for i in at]
                 ideal[at] = model(room, xs, ys, lighting)
-        noise = self.rng.normal(1.0, 0.005, len(steps))
+        noise = self.rng.normal(1.0, 0.005, len(steps))  # meter repeatability and placement
         return [float(e) * float(n) for e, n in zip(ideal, noise, strict=True)]
 
     @functools.cached_property
