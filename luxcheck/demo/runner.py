@@ -384,7 +384,8 @@ def measure_campaign(
     chunk: the campaign file holds the same sessions, environment records and readings, in the
     same order, as a serial run, and a chunk that fails to journal leaves none of its rooms.
     ``meanwhile`` runs in this process once the workers have started and before anything of
-    theirs is journalled (the demo takes its first rooms through the drivers then).
+    theirs is journalled (the demo takes its first rooms through the drivers then);
+    ``progress(rooms done, rooms planned)`` is called after each journalled chunk.
     """
     import os
 
