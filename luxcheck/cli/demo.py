@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--no-reports", action="store_true", help="stop after the analysis")
     p.add_argument("--pdf", action="store_true", help="also render PDF reports")
-    p.add_argument("--jobs", type=whole, default=None, help="report worker processes")
+    p.add_argument("--jobs", type=whole, default=None, help="worker processes (measuring, reports)")
     p.add_argument(
         "--lab",
         type=Path,

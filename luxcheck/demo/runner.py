@@ -7,7 +7,9 @@
    simulation (:mod:`luxcheck.demo.scene`). The first classroom is measured through the real drivers
    against the emulated meters over ``emu://`` (and, where a pseudo-terminal is available,
    the second over a pty); the rest use the emulators' fast in-process path, which applies the
-   same display resolution and journals one transaction per classroom.
+   same display resolution. Its rooms are measured in worker processes (meanwhile the first
+   rooms go through the drivers) and journalled by this process in plan order, one
+   transaction per chunk of whole rooms: the same campaign file as one room after another.
 3. Analyse every classroom in one vectorised pass (:mod:`luxcheck.analysis.campaign`), judge it
 against
    the campaign's profile (:mod:`luxcheck.compliance.engine`) and render the reports.
@@ -17,8 +19,10 @@ Everything printed is computed from the campaign file the demo wrote.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+import itertools
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -247,21 +251,28 @@ def fast_readings(plan: RoomPlan, session: MeasurementSession) -> list[AnyReadin
 
     scene = Scene(plan)
     meters = {role: SceneMeter(scene, role) for role in ROLE_INSTRUMENT}
-    out: list[AnyReading] = []
-    for step in room_steps(plan):
-        meter = meters[step.role]
-        reading_id = f"{session.session_id}.{step.key}.1"
-        out.append(
-            build_reading(
-                step,
-                reading_id,
-                session.session_id,
-                meter.instrument_id,
-                meter.read(step),
-                taken_at=session.started_at,
-            )
+    steps = room_steps(plan)
+    fields: list[Mapping[str, Any]] = []
+    for _, run in itertools.groupby(steps, key=lambda s: s.role):
+        group = list(run)
+        if group[0].role == "lux":
+            # a run of lux points: the room model evaluated once for all of them, the noise
+            # drawn in step order (the values of one scene.value call after another)
+            step_lx = RESOLUTION["illuminance_lx"]
+            fields += [{"illuminance_lx": quantise(e, step_lx)} for e in scene.illuminances(group)]
+        else:
+            fields += [meters[step.role].read(step) for step in group]
+    return [
+        build_reading(
+            step,
+            f"{session.session_id}.{step.key}.1",
+            session.session_id,
+            meters[step.role].instrument_id,
+            read,
+            taken_at=session.started_at,
         )
-    return out
+        for step, read in zip(steps, fields, strict=True)
+    ]
 
 
 @dataclass(frozen=True)
@@ -272,6 +283,89 @@ class MeasureSummary:
     readings: int
 
 
+#: A measured room as the fast path journals it: its session, environment record and readings.
+MeasuredRoom = tuple[MeasurementSession, EnvironmentRecord, list[AnyReading]]
+
+#: Rooms per task of the measuring workers and per transaction of the journal (a transaction
+#: commits, and fsyncs, complete rooms only).
+CHUNK_ROOMS = 25
+
+
+def measure_rooms(
+    plans: Sequence[RoomPlan], indices: Sequence[int], start: dt.datetime
+) -> list[MeasuredRoom]:
+    """The ``indices``-th planned rooms measured through the fast path (pure: the readings
+    depend on the plans, the indices and ``start`` only)."""
+    out = []
+    for index in indices:
+        session = session_for(plans[index], index, start)
+        environment = demo_environment(plans[index], session)
+        out.append((session, environment, fast_readings(plans[index], session)))
+    return out
+
+
+_PLANS: Sequence[RoomPlan] = ()
+
+
+def _init_measurer(plans: Sequence[RoomPlan]) -> None:
+    global _PLANS
+    _PLANS = plans
+
+
+def _measure_task(indices: Sequence[int], start: dt.datetime) -> list[MeasuredRoom]:
+    return measure_rooms(_PLANS, indices, start)
+
+
+#: Chunks a measuring worker may be ahead of the journal, and at most in all (bounds what
+#: waits in memory for the journal: about 250 kB a room).
+_AHEAD = 4
+_MAX_AHEAD = 16
+
+
+@contextlib.contextmanager
+def _measuring(
+    plans: Sequence[RoomPlan], chunks: Sequence[Sequence[int]], start: dt.datetime, jobs: int
+) -> Iterator[Iterator[list[MeasuredRoom]]]:
+    """The chunks' measured rooms, in chunk order. With more than one job and chunk, ``jobs``
+    worker processes start measuring on entry, at most :data:`_AHEAD` chunks a worker (and
+    :data:`_MAX_AHEAD` in all) ahead of the caller; otherwise each chunk is measured in this
+    process when it is asked for."""
+    if jobs <= 1 or len(chunks) <= 1:
+        yield (measure_rooms(plans, chunk, start) for chunk in chunks)
+        return
+    import collections
+    import concurrent.futures
+
+    from luxcheck.report.gather import worker_context
+
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=worker_context(),
+        initializer=_init_measurer,
+        initargs=(plans,),
+    ) as pool:
+        pending: collections.deque[concurrent.futures.Future[list[MeasuredRoom]]]
+        pending = collections.deque()
+        todo = iter(chunks)
+
+        def submit(count: int) -> None:
+            for chunk in itertools.islice(todo, count):
+                pending.append(pool.submit(_measure_task, chunk, start))
+
+        def results() -> Iterator[list[MeasuredRoom]]:
+            while pending:
+                done = pending.popleft().result()
+                submit(1)
+                yield done
+
+        submit(max(jobs, min(_AHEAD * jobs, _MAX_AHEAD)))
+        try:
+            yield results()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
 def measure_campaign(
     store: CampaignStore,
     plans: list[RoomPlan],
@@ -279,22 +373,40 @@ def measure_campaign(
     start: dt.datetime,
     progress: Callable[[int, int], None] | None = None,
     skip: int = 0,
+    jobs: int | None = None,
+    chunk: int = CHUNK_ROOMS,
+    meanwhile: Callable[[], object] | None = None,
 ) -> MeasureSummary:
-    """Measure the planned rooms (after the first ``skip``) through the fast path."""
-    total = 0
-    for index, plan in enumerate(plans):
-        if index < skip:
-            continue
-        session = session_for(plan, index, start)
-        readings = fast_readings(plan, session)
-        with store.transaction():
-            store.add_session(session)
-            store.add_environment(demo_environment(plan, session))
-            store.add_readings(readings)
-        total += len(readings)
-        if progress is not None:
-            progress(index + 1, len(plans))
-    return MeasureSummary(len(plans) - skip, total)
+    """Measure the planned rooms (after the first ``skip``) through the fast path.
+
+    The rooms are measured in ``jobs`` worker processes (default: one per core), ``chunk``
+    rooms a task, and journalled by this process alone, in plan order, one transaction per
+    chunk: the campaign file holds the same sessions, environment records and readings, in the
+    same order, as a serial run, and a chunk that fails to journal leaves none of its rooms.
+    ``meanwhile`` runs in this process once the workers have started and before anything of
+    theirs is journalled (the demo takes its first rooms through the drivers then);
+    ``progress(rooms done, rooms planned)`` is called after each journalled chunk.
+    """
+    import os
+
+    workers = jobs if jobs is not None else os.cpu_count() or 1
+    indices = list(range(skip, len(plans)))
+    chunks = [indices[i : i + chunk] for i in range(0, len(indices), max(chunk, 1))]
+    rooms = readings_count = 0
+    with _measuring(plans, chunks, start, workers) as measured_chunks:
+        if meanwhile is not None:
+            meanwhile()
+        for measured in measured_chunks:
+            with store.transaction():
+                for session, environment, readings in measured:
+                    store.add_session(session)
+                    store.add_environment(environment)
+                    store.add_readings(readings)
+            rooms += len(measured)
+            readings_count += sum(len(readings) for _, _, readings in measured)
+            if progress is not None:
+                progress(skip + rooms, len(plans))
+    return MeasureSummary(rooms, readings_count)
 
 
 def prepare_store(path: Path, plans: list[RoomPlan], campaign_name: str) -> CampaignStore:
@@ -419,6 +531,33 @@ def measure_room_with_drivers(
         f"({', '.join(paths)})"
     )
     return len(outcome.taken)
+
+
+def measure_first_rooms(
+    store: CampaignStore, plans: Sequence[RoomPlan], say: Callable[[str], None]
+) -> list[int]:
+    """Measure the first planned room through the real drivers against the emulated meters
+    over ``emu://`` and the second (if given) over pseudo-terminals: ``luxcheck emulate``
+    processes, as a field laptop sees a meter on a serial port. Returns the number of readings
+    journalled per room."""
+    import urllib.parse
+
+    counts = []
+    for index, plan in enumerate(plans[:2]):
+        settings = emulator_settings(plan, room_steps(plan))
+        session = session_for(plan, index, DEMO_START)
+        if index == 0:
+            ports = {m: f"emu://{m}?{urllib.parse.urlencode(o)}" for m, o in settings.items()}
+            counts.append(measure_room_with_drivers(store, plan, session, ports, out=say))
+            continue
+        pty_ports, procs = _pty_ports(settings)
+        try:
+            counts.append(measure_room_with_drivers(store, plan, session, pty_ports, out=say))
+        finally:
+            for proc in procs:
+                proc.terminate()
+                proc.wait(timeout=10)
+    return counts
 
 
 # --------------------------------------------------------------------------- the whole demo
@@ -552,7 +691,6 @@ def run_demo(
     issued by the laboratory of ``lab_path`` (default: the fictitious demo laboratory), whose
     staff prepare, review and approve every classroom report."""
     import time
-    import urllib.parse
     from collections import Counter
 
     from luxcheck.analysis.campaign import analyse_campaign
@@ -569,30 +707,21 @@ def run_demo(
     store = prepare_store(path, plans, "演示:2026 年中小学教室照明改造验收")
     try:
         say("1/4 measuring (simulated inspectors, emulated meters)")
-        through_drivers = 0
-        first = plans[0]
-        settings = emulator_settings(first, room_steps(first))
-        ports = {m: f"emu://{m}?{urllib.parse.urlencode(o)}" for m, o in settings.items()}
-        through_drivers += measure_room_with_drivers(
-            store, first, session_for(first, 0, DEMO_START), ports, out=say
+        skip = 2 if use_pty and len(plans) > 1 else 1
+        through_drivers: list[int] = []
+        # the fast path's workers measure the other rooms while this process takes the first
+        # ones through the drivers (journalled first: the campaign file's order is the plan's)
+        measured = measure_campaign(
+            store,
+            plans,
+            start=DEMO_START,
+            skip=skip,
+            jobs=jobs,
+            meanwhile=lambda: through_drivers.extend(measure_first_rooms(store, plans[:skip], say)),
         )
-        skip = 1
-        if use_pty and len(plans) > 1:
-            second = plans[1]
-            pty_ports, procs = _pty_ports(emulator_settings(second, room_steps(second)))
-            try:
-                through_drivers += measure_room_with_drivers(
-                    store, second, session_for(second, 1, DEMO_START), pty_ports, out=say
-                )
-            finally:
-                for proc in procs:
-                    proc.terminate()
-                    proc.wait(timeout=10)
-            skip = 2
-        measured = measure_campaign(store, plans, start=DEMO_START, skip=skip)
         say(
             f"  {measured.classrooms} classrooms through the emulators' fast path; "
-            f"{measured.readings + through_drivers} readings journalled "
+            f"{measured.readings + sum(through_drivers)} readings journalled "
             f"({time.perf_counter() - clock:.1f} s)"
         )
         t = time.perf_counter()

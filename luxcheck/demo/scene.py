@@ -11,8 +11,9 @@ by the emulators; the fast in-process path of the demo applies the same resoluti
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,14 +71,8 @@ class Scene:
     # ----------------------------------------------------------------- what each step sees
     def value(self, step: Step) -> Mapping[str, Any]:
         """The reading fields an ideal instrument gives for ``step`` (before meter effects)."""
-        room, lighting = self.plan.classroom, self.plan.lighting
         if step.role == "lux":
-            if step.surface == "board":
-                e = simulate.board_illuminance_lx(room, step.x_m, step.y_m, lighting)
-            else:
-                e = simulate.desk_illuminance_lx(room, step.x_m, step.y_m, lighting)
-            noise = self.rng.normal(1.0, 0.005)  # meter repeatability and placement
-            return {"illuminance_lx": float(e) * noise}
+            return {"illuminance_lx": self.illuminances([step])[0]}
         if step.role == "spectrum":
             return self.spectrum(step.luminaire)
         if step.role == "flicker":
@@ -87,6 +82,39 @@ class Scene:
         if step.role == "height":
             return self.position(step.luminaire)
         raise ValueError(f"no scene value for role {step.role!r}")
+
+    def illuminances(self, steps: Sequence[Step]) -> list[float]:
+        """The illuminances [lx] of consecutive ``lux`` steps: each surface's points in one
+        model evaluation, then the meter's repeatability and placement noise drawn in step
+        order (one draw per step, the same values as one :meth:`value` call after another)."""
+        room, lighting = self.plan.classroom, self.plan.lighting
+        on_board = [step.surface == "board" for step in steps]
+        ideal = np.empty(len(steps))
+        for board, model in (
+            (True, simulate.board_illuminance_lx),
+            (False, simulate.desk_illuminance_lx),
+        ):
+            at = [i for i, b in enumerate(on_board) if b == board]
+            if at:
+                xs = [steps[i].x_m for i in at]
+                ys = [steps[i].y_m for i in at]
+                ideal[at] = model(room, xs, ys, lighting)
+        noise = self.rng.normal(1.0, 0.005, len(steps))  # meter repeatability and placement
+        return [float(e) * float(n) for e, n in zip(ideal, noise, strict=True)]
+
+    @functools.cached_property
+    def centre_desk_lx(self) -> float:
+        """Illuminance [lx] on the desk plane at the centre of the desk area, where the
+        spectroradiometer stands (no noise: the same for every spectrum of the room)."""
+        room = self.plan.classroom
+        return float(
+            simulate.desk_illuminance_lx(
+                room,
+                room.width_m / 2,
+                (room.desk_front_m + room.desk_back_m) / 2,
+                self.plan.lighting,
+            )
+        )
 
     def spectrum(self, which: str) -> dict[str, Any]:
         """Spectral irradiance [W/(m² nm)] at desk height under the ``general`` luminaires, under
@@ -103,11 +131,7 @@ class Scene:
                 )
             )
         else:
-            lux = float(
-                simulate.desk_illuminance_lx(
-                    room, room.width_m / 2, (room.desk_front_m + room.desk_back_m) / 2, lighting
-                )
-            )
+            lux = self.centre_desk_lx
         duv = float(self.rng.normal(0.0015, 0.0008))
         spd = white_led_spd(
             SPECTRUM_WL_NM, source.cct_K, duv=duv, illuminance_lx=lux, **_spd_parameters(source)
@@ -124,15 +148,7 @@ class Scene:
         luminaire's own CCT and Duv (a generator of its own, so the room's other readings do
         not change with the number of luminaire spectra taken)."""
         rng = np.random.default_rng([self.plan.seed, index])
-        source, room = self.plan.source, self.plan.classroom
-        lux = float(
-            simulate.desk_illuminance_lx(
-                room,
-                room.width_m / 2,
-                (room.desk_front_m + room.desk_back_m) / 2,
-                self.plan.lighting,
-            )
-        )
+        source, lux = self.plan.source, self.centre_desk_lx
         cct = source.cct_K * float(1.0 + rng.normal(0.0, 0.005))
         duv = float(rng.normal(0.0015, 0.0005))
         spd = white_led_spd(

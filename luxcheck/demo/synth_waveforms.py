@@ -91,13 +91,19 @@ def dc_ripple(
     phase_rad
         Phase of the ripple at ``t = 0`` [rad].
     """
-    t = sample_times(duration_s, sample_rate_hz)
     m = _fraction(percent_flicker / 100.0, "percent_flicker")
     f = _positive(frequency_hz, "frequency_hz")
-    return np.asarray(
-        _positive(mean, "mean") * (1.0 + m * np.sin(2.0 * np.pi * f * t + phase_rad)),
-        dtype=np.float64,
-    )
+    level = _positive(mean, "mean")
+    # mean (1 + m sin(2π f t + φ)), evaluated in place on the sample times (a long record is
+    # several MB: no temporary per operation; the same values as the expression)
+    x = sample_times(duration_s, sample_rate_hz)
+    x *= 2.0 * np.pi * f
+    x += phase_rad
+    np.sin(x, out=x)
+    x *= m
+    x += 1.0
+    x *= level
+    return x
 
 
 def rectified_mains(
@@ -189,7 +195,9 @@ def add_noise(
     if not math.isfinite(r) or r < 0:
         raise InputError(f"noise rms {rms!r}: expected a number >= 0", column="rms")
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    return np.asarray(x + rng.normal(0.0, r, size=x.shape), dtype=np.float64)
+    noisy: FloatArray = rng.normal(0.0, r, size=x.shape)
+    noisy += x
+    return noisy
 
 
 def to_adc(
@@ -222,8 +230,13 @@ def to_adc(
     if not isinstance(bits, int) or not 1 <= bits <= 32:
         raise InputError(f"bits {bits!r}: expected an integer 1-32", column="bits")
     top = float(2**bits - 1)
-    counts = np.rint(float(dark_counts) + gain * np.asarray(light, dtype=np.float64))
-    return np.asarray(np.minimum(np.maximum(counts, 0.0), top), dtype=np.float64)
+    level = np.asarray(light, dtype=np.float64)
+    counts: FloatArray = np.multiply(level, gain, out=np.empty_like(level))  # then in place
+    counts += float(dark_counts)
+    np.rint(counts, out=counts)
+    np.maximum(counts, 0.0, out=counts)
+    np.minimum(counts, top, out=counts)
+    return counts
 
 
 def luminaire(
