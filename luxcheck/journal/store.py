@@ -651,16 +651,38 @@ class CampaignStore(RecordsMixin, SessionRecords):
         if classroom_ids is not None:
             params = sorted(set(classroom_ids))
             sql += f" AND classroom_id IN ({','.join('?' * len(params))})"
-        cursor = self._db.execute(sql + " ORDER BY seq", params)
+        # sorted here by seq, not by SQLite (whose sorter would copy every blob)
+        cursor = self._db.execute(sql, params)
         names = [d[0] for d in cursor.description]
         rid, room = names.index("reading_id"), names.index("classroom_id")
+        build = _reading_builder(names, skip=0)
         grouped: dict[str, list[AnyReading]] = {}
-        for row in cursor:
+        for row in sorted(cursor.fetchall(), key=_first):
             if row[rid] in superseded:
                 continue
-            record = dict(zip(names, row, strict=True))
-            grouped.setdefault(row[room], []).append(self._reading(record))
+            grouped.setdefault(row[room], []).append(build(row))
         return grouped
+
+    def readings_with_rows(
+        self, classroom_id: str, superseded: Collection[str] | None = None
+    ) -> tuple[list[AnyReading], list[tuple[Any, ...]]]:
+        """A classroom's current readings (as :meth:`readings` gives them) and every stored
+        row of its readings (as :meth:`raw_reading_rows` gives them), from one query.
+        ``superseded``: the ids :meth:`superseded_ids` gives, when the caller has them."""
+        superseded = self.superseded_ids() if superseded is None else superseded
+        cursor = self._db.execute("SELECT * FROM reading WHERE classroom_id = ?", (classroom_id,))
+        names = [d[0] for d in cursor.description]
+        build = _reading_builder(names)
+        kind, rid = names.index("kind") - 1, names.index("reading_id") - 1
+        # in journal order (seq; sorted here: SQLite's sorter would copy every blob), without
+        # seq, a storage detail
+        raw = [tuple(row[1:]) for row in sorted(cursor.fetchall(), key=_first)]
+        current = [build(row) for row in raw if row[kind] != "void" and row[rid] not in superseded]
+        return current, raw
+
+    def superseded_ids(self) -> set[str]:
+        """The ids of every reading a later one supersedes (corrects or voids)."""
+        return self._superseded_ids()
 
     def current_reading_ids(self) -> dict[str, list[str]]:
         """The ids of every current reading, grouped by classroom (no reading is loaded)."""
@@ -840,6 +862,48 @@ class CampaignStore(RecordsMixin, SessionRecords):
             return None
         x, y, value = (np.frombuffer(blob, dtype="<f8").astype(float) for blob in row)
         return x, y, value.reshape(y.size, x.size)
+
+
+def _first(row: Sequence[Any]) -> Any:
+    return row[0]
+
+
+def _reading_builder(names: Sequence[str], skip: int = 1) -> Callable[[Sequence[Any]], AnyReading]:
+    """A function that rebuilds a reading from a row of ``SELECT * FROM reading`` (column
+    ``names``; the row without its first ``skip`` columns) as :meth:`CampaignStore._reading`
+    does from a mapping, with the columns of each kind looked up once."""
+    index = {name: i - skip for i, name in enumerate(names)}
+    # per kind: (field, column, how) with how "value", "bool" or the dtype column of an array
+    plans: dict[str, list[tuple[str, int, int | str]]] = {}
+    for kind in _KIND_COLUMNS:
+        plan: list[tuple[str, int, int | str]] = [
+            (name, index[name], "value") for name in _READING_COMMON
+        ]
+        for name in _KIND_COLUMNS[kind]:
+            if name in _ARRAY_FIELDS:
+                plan.append((name, index[f"{name}_blob"], index[f"{name}_dtype"]))
+            else:
+                plan.append((name, index[name], "bool" if name == "lights_on" else "value"))
+        plans[kind] = plan
+    kind_at = index["kind"]
+
+    def build(row: Sequence[Any]) -> AnyReading:
+        kind = row[kind_at]
+        values: dict[str, Any] = {}
+        for name, at, how in plans[kind]:
+            if how == "value":
+                values[name] = row[at]
+            elif how == "bool":
+                values[name] = bool(row[at])
+            else:  # an array: its bytes and its dtype
+                values[name] = np.frombuffer(row[at], dtype=row[cast(int, how)])
+        values["taken_at"] = _parse_ts(values["taken_at"])
+        values["kind"] = kind
+        reading = object.__new__(READING_CLASSES[kind])
+        reading.__dict__.update(values)  # validated when written (see CampaignStore._reading)
+        return cast(AnyReading, reading)
+
+    return build
 
 
 def _session(row: Sequence[Any]) -> MeasurementSession:

@@ -25,8 +25,8 @@ from luxcheck.errors import LuxcheckError
 from luxcheck.journal.store import CampaignStore
 from luxcheck.lab import LabProfile
 from luxcheck.model import Classroom
-from luxcheck.report.assemble import classroom_reports
-from luxcheck.report.issue import with_document
+from luxcheck.report.assemble import CampaignRecords, classroom_reports
+from luxcheck.report.issue import remember_digests, with_document
 from luxcheck.report.model import ClassroomReportData, ReportContext
 
 #: Classrooms per task handed to a worker (few enough to keep both workers busy to the end).
@@ -52,6 +52,7 @@ def _assemble(
 ) -> Gathered:
     reports: list[ClassroomReportData] = []
     unreported: list[tuple[str, str]] = []
+    records = CampaignRecords.read(store)
     for room in rooms:
         classroom = room.classroom if isinstance(room, JudgedRoom) else room
         try:
@@ -67,7 +68,7 @@ def _assemble(
             )
             reports += [
                 with_document(store, report, lab, context)
-                for report in classroom_reports(store, [judged], context)
+                for report in classroom_reports(store, [judged], context, records)
             ]
         except LuxcheckError as exc:
             unreported.append((classroom.classroom_id, str(exc)))
@@ -117,7 +118,9 @@ def gather_reports(
     ``store``'s file; whatever this process wrote must be committed first.
     """
     if jobs <= 1 or len(rooms) <= CHUNK:
-        return _assemble(store, rooms, context, lab)
+        gathered = _assemble(store, rooms, context, lab)
+        remember_digests(gathered.reports)
+        return gathered
     chunks = [rooms[i : i + CHUNK] for i in range(0, len(rooms), CHUNK)]
     reports: list[ClassroomReportData] = []
     unreported: list[tuple[str, str]] = []
@@ -130,4 +133,5 @@ def gather_reports(
         for part in pool.map(_task, chunks):
             reports += part.reports
             unreported += part.unreported
+    remember_digests(reports)  # the caller signs them off and reads the sign-offs back
     return Gathered(reports, unreported)

@@ -41,11 +41,30 @@ __all__ = [
     "calibration_problems",
     "content_digest",
     "issue_state",
+    "remember_digests",
     "sign_off",
     "with_document",
 ]
 
 _DONE = {"prepare": "prepared", "review": "reviewed", "approve": "approved"}
+
+
+def _content(report: ClassroomReportData) -> tuple[tuple[object, ...], str]:
+    """What :func:`content_digest` hashes: the report's records (objects), and the ``repr`` of
+    the laboratory document's part (small, read again from the store by each
+    :func:`with_document`)."""
+    doc = report.document
+    records = (
+        report.digest,
+        report.campaign,
+        report.school,
+        report.classroom,
+        report.profile_id,
+        report.policy,
+        report.verdicts,
+        report.instruments,
+    )
+    return records, repr((doc.environment, doc.basis, doc.lab.lab_id if doc.lab else ""))
 
 
 def content_digest(report: ClassroomReportData) -> str:
@@ -56,22 +75,42 @@ def content_digest(report: ClassroomReportData) -> str:
     The records hashed are frozen dataclasses of texts, numbers and dates (no arrays), so their
     ``repr`` is exact (floats print their shortest round-trip form) and one C-speed pass; the
     digest belongs to this luxcheck's records (a release that changes them makes reports
-    drafts again until signed off anew, which is what a changed report should be)."""
-    doc = report.document
-    content = (
-        report.digest,
-        report.campaign,
-        report.school,
-        report.classroom,
-        report.profile_id,
-        report.policy,
-        report.verdicts,
-        report.instruments,
-        doc.environment,
-        doc.basis,
-        doc.lab.lab_id if doc.lab else "",
-    )
-    return hashlib.sha256(repr(content).encode("utf-8")).hexdigest()
+    drafts again until signed off anew, which is what a changed report should be).
+
+    The digests of the reports :func:`remember_digests` was last given are not hashed again:
+    a report made from one of them (``dataclasses.replace``, as :func:`with_document` does)
+    holds the very same record objects (frozen) and, if its document part reads the same, has
+    the same digest."""
+    records, document = _content(report)
+    known = _KNOWN.get(tuple(map(id, records)))
+    if known is not None and known[1] == document:
+        return known[2]
+    return _digest(records, document)
+
+
+def _digest(records: tuple[object, ...], document: str) -> str:
+    # the repr of the tuple of all eleven parts: the records' reprs, then the document's
+    # three (its repr without the parentheses)
+    text = "(" + "".join(repr(part) + ", " for part in records) + document[1:]
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+#: The digests of the reports last gathered: the ids of their records → (the records, kept so
+#: that their ids stay theirs; the document part; the digest).
+_KNOWN: dict[tuple[int, ...], tuple[tuple[object, ...], str, str]] = {}
+
+
+def remember_digests(reports: Iterable[ClassroomReportData]) -> None:
+    """Keep the content digests of ``reports`` (their :attr:`IssueState.digest`, found for
+    their current content by :func:`with_document`, in this process or a worker whose reports
+    were pickled here: a ``repr`` survives pickling exactly) so that :func:`content_digest`
+    need not hash them again; the reports remembered before are forgotten."""
+    _KNOWN.clear()
+    for report in reports:
+        state = report.document.issue
+        if state.digest:
+            records, document = _content(report)
+            _KNOWN[tuple(map(id, records))] = (records, document, state.digest)
 
 
 def calibration_problems(report: ClassroomReportData) -> tuple[tuple[str, ...], tuple[str, ...]]:
