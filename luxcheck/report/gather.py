@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from luxcheck.compliance.judge import JudgedRoom, judge_room
+from luxcheck.compliance.judge import InstrumentRecords, JudgedRoom, judge_room
 from luxcheck.errors import LuxcheckError
 from luxcheck.journal.store import CampaignStore
 from luxcheck.lab import LabProfile
@@ -53,6 +53,9 @@ def _assemble(
     reports: list[ClassroomReportData] = []
     unreported: list[tuple[str, str]] = []
     records = CampaignRecords.read(store)
+    instruments = (
+        InstrumentRecords.read(store) if any(isinstance(r, Classroom) for r in rooms) else None
+    )
     for room in rooms:
         classroom = room.classroom if isinstance(room, JudgedRoom) else room
         try:
@@ -64,6 +67,7 @@ def _assemble(
                     room,
                     profile=context.profile_id,
                     decision_rule=context.decision_rule,
+                    records=instruments,
                 )
             )
             reports += [
