@@ -28,6 +28,7 @@ import numpy as np
 
 from luxcheck.errors import InputError, StoreError
 from luxcheck.journal.record_tables import RecordTable
+from luxcheck.journal.records import _SIGNOFF_COLUMNS as SIGNOFF_COLUMNS
 from luxcheck.journal.records import RecordsMixin
 from luxcheck.journal.schema import MIGRATIONS, SCHEMA_VERSION
 from luxcheck.journal.session_records import SessionRecords
@@ -40,6 +41,7 @@ from luxcheck.model import (
     InstrumentUncertainty,
     MeasurementSession,
     Reading,
+    ReportSignoff,
     School,
 )
 
@@ -745,6 +747,20 @@ class CampaignStore(RecordsMixin, SessionRecords):
             "SELECT * FROM reading WHERE classroom_id = ? ORDER BY seq", (classroom_id,)
         )
         return [tuple(row[1:]) for row in cursor]  # seq is a storage detail, not a reading
+
+    def signoffs_by_report(self) -> dict[str, list[ReportSignoff]]:
+        """Every sign-off, by report number; each report's in the order they were made (as
+        :meth:`signoffs` gives them for one report)."""
+        grouped: dict[str, list[ReportSignoff]] = {}
+        for signoff in self._select(
+            ReportSignoff,
+            f"SELECT {', '.join(SIGNOFF_COLUMNS)} FROM report_signoff ORDER BY seq",
+            (),
+            SIGNOFF_COLUMNS,
+            "signed_at",
+        ):
+            grouped.setdefault(signoff.report_number, []).append(signoff)
+        return grouped
 
     # ----------------------------------------------------------------- computed metrics
     def put_metrics(
