@@ -54,6 +54,8 @@ class InstrumentRecords:
     stated: Mapping[str, tuple[InstrumentUncertainty, ...]]
     sessions: Mapping[str, tuple[MeasurementSession, ...]]
     voided: Collection[str]
+    #: The classrooms with a re-tested metric (None: not read; each classroom's sources are).
+    retested: Collection[str] | None = None
 
     @classmethod
     def read(cls, store: CampaignStore) -> InstrumentRecords:
@@ -69,6 +71,7 @@ class InstrumentRecords:
             {iid: tuple(rows) for iid, rows in stated.items()},
             {room: tuple(rows) for room, rows in sessions.items()},
             frozenset(store.session_voids()),
+            frozenset(store.retested_classrooms()),
         )
 
     @classmethod
@@ -214,11 +217,12 @@ def judge_room(
         )
 
     verdicts = judge(values, reasons)
-    retested = {
-        m: source
-        for m, source in store.metric_sources(classroom.classroom_id).items()
-        if source.retested
-    }
+    room_id = classroom.classroom_id
+    retested = (
+        {m: source for m, source in store.metric_sources(room_id).items() if source.retested}
+        if records.retested is None or room_id in records.retested
+        else {}
+    )
     if not retested:
         return JudgedRoom(classroom, tuple(verdicts), room_result(verdicts))
     # the first test: the same metrics, with the first test's value of each re-tested one

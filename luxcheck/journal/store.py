@@ -748,6 +748,15 @@ class CampaignStore(RecordsMixin, SessionRecords):
         )
         return [tuple(row[1:]) for row in cursor]  # seq is a storage detail, not a reading
 
+    def retested_classrooms(self) -> set[str]:
+        """The classrooms with at least one re-tested metric (``metric_source.retested``)."""
+        return {
+            row[0]
+            for row in self._db.execute(
+                "SELECT DISTINCT classroom_id FROM metric_source WHERE retested != 0"
+            )
+        }
+
     def signoffs_by_report(self) -> dict[str, list[ReportSignoff]]:
         """Every sign-off, by report number; each report's in the order they were made (as
         :meth:`signoffs` gives them for one report)."""
