@@ -22,18 +22,17 @@ import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 
 from luxcheck.errors import InputError, StoreError
+from luxcheck.journal.reading_rows import first_column, reading_builder
 from luxcheck.journal.record_tables import RecordTable
-from luxcheck.journal.records import _SIGNOFF_COLUMNS as SIGNOFF_COLUMNS
 from luxcheck.journal.records import RecordsMixin
 from luxcheck.journal.schema import MIGRATIONS, SCHEMA_VERSION
 from luxcheck.journal.session_records import SessionRecords
 from luxcheck.model import (
-    READING_CLASSES,
     AnyReading,
     Campaign,
     Classroom,
@@ -41,7 +40,6 @@ from luxcheck.model import (
     InstrumentUncertainty,
     MeasurementSession,
     Reading,
-    ReportSignoff,
     School,
 )
 
@@ -639,8 +637,8 @@ class CampaignStore(RecordsMixin, SessionRecords):
         if where:
             sql += " WHERE " + " AND ".join(where)
         cursor = self._db.execute(sql + " ORDER BY r.seq", params)
-        names = [d[0] for d in cursor.description]
-        return [self._reading(dict(zip(names, row, strict=True))) for row in cursor]
+        build = self._builder([d[0] for d in cursor.description], skip=0)
+        return [build(row) for row in cursor]
 
     def readings_by_classroom(
         self, classroom_ids: Collection[str] | None = None
@@ -657,9 +655,9 @@ class CampaignStore(RecordsMixin, SessionRecords):
         cursor = self._db.execute(sql, params)
         names = [d[0] for d in cursor.description]
         rid, room = names.index("reading_id"), names.index("classroom_id")
-        build = _reading_builder(names, skip=0)
+        build = self._builder(names, skip=0)
         grouped: dict[str, list[AnyReading]] = {}
-        for row in sorted(cursor.fetchall(), key=_first):
+        for row in sorted(cursor.fetchall(), key=first_column):
             if row[rid] in superseded:
                 continue
             grouped.setdefault(row[room], []).append(build(row))
@@ -674,11 +672,11 @@ class CampaignStore(RecordsMixin, SessionRecords):
         superseded = self.superseded_ids() if superseded is None else superseded
         cursor = self._db.execute("SELECT * FROM reading WHERE classroom_id = ?", (classroom_id,))
         names = [d[0] for d in cursor.description]
-        build = _reading_builder(names)
+        build = self._builder(names)
         kind, rid = names.index("kind") - 1, names.index("reading_id") - 1
         # in journal order (seq; sorted here: SQLite's sorter would copy every blob), without
         # seq, a storage detail
-        raw = [tuple(row[1:]) for row in sorted(cursor.fetchall(), key=_first)]
+        raw = [tuple(row[1:]) for row in sorted(cursor.fetchall(), key=first_column)]
         current = [build(row) for row in raw if row[kind] != "void" and row[rid] not in superseded]
         return current, raw
 
@@ -706,27 +704,12 @@ class CampaignStore(RecordsMixin, SessionRecords):
         }
 
     @staticmethod
-    def _reading(row: Mapping[str, Any]) -> AnyReading:
-        kind = row["kind"]
-        kwargs: dict[str, Any] = {name: row[name] for name in _READING_COMMON}
-        kwargs["taken_at"] = _parse_ts(row["taken_at"])
-        for name in _KIND_COLUMNS[kind]:
-            if name in _ARRAY_FIELDS:
-                kwargs[name] = np.frombuffer(row[f"{name}_blob"], dtype=row[f"{name}_dtype"])
-            elif name == "lights_on":
-                kwargs[name] = bool(row[name])
-            else:
-                kwargs[name] = row[name]
-        # The row was validated when it was written (the only way in is add_readings, through
-        # the model's checks, and the table is append-only), so it is rebuilt without running
-        # the validation again: that keeps loading a 150 000-reading campaign fast.
-        cls = READING_CLASSES[kind]
-        reading = object.__new__(cls)
-        kwargs["kind"] = kind
-        # every field of the kind is a column (see _KIND_COLUMNS); the frozen dataclass keeps
-        # its fields in the instance dict, which is filled directly
-        reading.__dict__.update(kwargs)
-        return cast(AnyReading, reading)
+    def _builder(names: Sequence[str], skip: int = 1) -> Callable[[Sequence[Any]], AnyReading]:
+        """Rebuilds readings from rows of ``SELECT * FROM reading``. The rows were validated
+        when they were written (the only way in is add_readings, through the model's checks,
+        and the table is append-only), so they are rebuilt without running the validation
+        again: that keeps loading a 150 000-reading campaign fast."""
+        return reading_builder(names, _KIND_COLUMNS, _READING_COMMON, _ARRAY_FIELDS, skip=skip)
 
     def reading_counts(self) -> dict[str, dict[str, int]]:
         """Current readings per classroom and kind: ``{classroom_id: {kind: count}}``."""
@@ -747,29 +730,6 @@ class CampaignStore(RecordsMixin, SessionRecords):
             "SELECT * FROM reading WHERE classroom_id = ? ORDER BY seq", (classroom_id,)
         )
         return [tuple(row[1:]) for row in cursor]  # seq is a storage detail, not a reading
-
-    def retested_classrooms(self) -> set[str]:
-        """The classrooms with at least one re-tested metric (``metric_source.retested``)."""
-        return {
-            row[0]
-            for row in self._db.execute(
-                "SELECT DISTINCT classroom_id FROM metric_source WHERE retested != 0"
-            )
-        }
-
-    def signoffs_by_report(self) -> dict[str, list[ReportSignoff]]:
-        """Every sign-off, by report number; each report's in the order they were made (as
-        :meth:`signoffs` gives them for one report)."""
-        grouped: dict[str, list[ReportSignoff]] = {}
-        for signoff in self._select(
-            ReportSignoff,
-            f"SELECT {', '.join(SIGNOFF_COLUMNS)} FROM report_signoff ORDER BY seq",
-            (),
-            SIGNOFF_COLUMNS,
-            "signed_at",
-        ):
-            grouped.setdefault(signoff.report_number, []).append(signoff)
-        return grouped
 
     # ----------------------------------------------------------------- computed metrics
     def put_metrics(
@@ -887,48 +847,6 @@ class CampaignStore(RecordsMixin, SessionRecords):
             return None
         x, y, value = (np.frombuffer(blob, dtype="<f8").astype(float) for blob in row)
         return x, y, value.reshape(y.size, x.size)
-
-
-def _first(row: Sequence[Any]) -> Any:
-    return row[0]
-
-
-def _reading_builder(names: Sequence[str], skip: int = 1) -> Callable[[Sequence[Any]], AnyReading]:
-    """A function that rebuilds a reading from a row of ``SELECT * FROM reading`` (column
-    ``names``; the row without its first ``skip`` columns) as :meth:`CampaignStore._reading`
-    does from a mapping, with the columns of each kind looked up once."""
-    index = {name: i - skip for i, name in enumerate(names)}
-    # per kind: (field, column, how) with how "value", "bool" or the dtype column of an array
-    plans: dict[str, list[tuple[str, int, int | str]]] = {}
-    for kind in _KIND_COLUMNS:
-        plan: list[tuple[str, int, int | str]] = [
-            (name, index[name], "value") for name in _READING_COMMON
-        ]
-        for name in _KIND_COLUMNS[kind]:
-            if name in _ARRAY_FIELDS:
-                plan.append((name, index[f"{name}_blob"], index[f"{name}_dtype"]))
-            else:
-                plan.append((name, index[name], "bool" if name == "lights_on" else "value"))
-        plans[kind] = plan
-    kind_at = index["kind"]
-
-    def build(row: Sequence[Any]) -> AnyReading:
-        kind = row[kind_at]
-        values: dict[str, Any] = {}
-        for name, at, how in plans[kind]:
-            if how == "value":
-                values[name] = row[at]
-            elif how == "bool":
-                values[name] = bool(row[at])
-            else:  # an array: its bytes and its dtype
-                values[name] = np.frombuffer(row[at], dtype=row[cast(int, how)])
-        values["taken_at"] = _parse_ts(values["taken_at"])
-        values["kind"] = kind
-        reading = object.__new__(READING_CLASSES[kind])
-        reading.__dict__.update(values)  # validated when written (see CampaignStore._reading)
-        return cast(AnyReading, reading)
-
-    return build
 
 
 def _session(row: Sequence[Any]) -> MeasurementSession:
