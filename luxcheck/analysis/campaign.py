@@ -431,7 +431,7 @@ def analyse_chunk(
             return analyse_rooms([(room, chosen)])[room.classroom_id]
 
         results[room_id].sources = sessions_rule.metric_sources(
-            readings, room_sessions, voided, results[room_id], analyse
+            readings, room_sessions, voided, results[room_id], analyse, resolved[room_id]
         )
         out[room_id] = (
             results[room_id],

@@ -41,6 +41,11 @@ from luxcheck.model import (
 
 def quantity(reading: AnyReading) -> str:
     """The quantity a reading belongs to (the unit the resolution rule picks a session for)."""
+    kind = type(reading)
+    if kind is IlluminanceReading:  # the commonest, without the isinstance chain
+        return f"{reading.surface}-grid"  # type: ignore[union-attr]
+    if kind is LuminanceReading:
+        return "luminance-board" if reading.luminaire.startswith("B") else "glare"  # type: ignore[union-attr]
     if isinstance(reading, IlluminanceReading):
         return f"{reading.surface}-grid"
     if isinstance(reading, SpectrumReading):
@@ -88,13 +93,13 @@ def resolve(
     ordered = sorted(sessions, key=lambda s: (s.started_at, s.session_id))
     rank = {s.session_id: i for i, s in enumerate(ordered) if s.kind in kinds}
     usable = [r for r in readings if r.session_id in rank and r.session_id not in voided]
+    quantities = [quantity(r) for r in usable]
     source: dict[str, str] = {}
-    for reading in usable:
-        q = quantity(reading)
+    for reading, q in zip(usable, quantities, strict=True):
         best = source.get(q)
         if best is None or rank[reading.session_id] > rank[best]:
             source[q] = reading.session_id
-    kept = tuple(r for r in usable if source[quantity(r)] == r.session_id)
+    kept = tuple(r for r, q in zip(usable, quantities, strict=True) if source[q] == r.session_id)
     return Resolution(kept, source, tuple(rank))
 
 
@@ -142,10 +147,13 @@ def metric_sources(
     voided: Collection[str],
     metrics: RoomMetrics,
     analyse: Analyse,
+    final: Resolution | None = None,
 ) -> dict[str, MetricSource]:
     """Per metric of a classroom (``metrics``, from the rule's readings): the session it comes
-    from and, where that is a re-test, the first test's value, reason and session."""
-    final = resolve(readings, sessions, voided)
+    from and, where that is a re-test, the first test's value, reason and session.
+    ``final``: :func:`resolve` of the same readings, sessions and voids, when the caller has
+    it."""
+    final = final if final is not None else resolve(readings, sessions, voided)
     final_sessions = metric_sessions(final, metrics, analyse)
     kinds = {s.session_id: s.kind for s in sessions}
     if not any(kinds.get(sid) == "retest" for sid in final_sessions.values()):

@@ -171,3 +171,17 @@ class RecordsMixin:
             _SIGNOFF_COLUMNS,
             "signed_at",
         )
+
+    def signoffs_by_report(self) -> dict[str, list[ReportSignoff]]:
+        """Every sign-off, by report number; each report's in the order they were made (as
+        :meth:`signoffs` gives them for one report)."""
+        grouped: dict[str, list[ReportSignoff]] = {}
+        for signoff in self._select(
+            ReportSignoff,
+            f"SELECT {', '.join(_SIGNOFF_COLUMNS)} FROM report_signoff ORDER BY seq",
+            (),
+            _SIGNOFF_COLUMNS,
+            "signed_at",
+        ):
+            grouped.setdefault(signoff.report_number, []).append(signoff)
+        return grouped

@@ -236,3 +236,12 @@ class SessionRecords:
                 (classroom_id,),
             )
         }
+
+    def retested_classrooms(self) -> set[str]:
+        """The classrooms with at least one re-tested metric (``metric_source.retested``)."""
+        return {
+            row[0]
+            for row in self._db.execute(
+                "SELECT DISTINCT classroom_id FROM metric_source WHERE retested != 0"
+            )
+        }

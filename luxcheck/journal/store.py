@@ -22,17 +22,17 @@ import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 
 from luxcheck.errors import InputError, StoreError
+from luxcheck.journal.reading_rows import first_column, reading_builder
 from luxcheck.journal.record_tables import RecordTable
 from luxcheck.journal.records import RecordsMixin
 from luxcheck.journal.schema import MIGRATIONS, SCHEMA_VERSION
 from luxcheck.journal.session_records import SessionRecords
 from luxcheck.model import (
-    READING_CLASSES,
     AnyReading,
     Campaign,
     Classroom,
@@ -637,8 +637,8 @@ class CampaignStore(RecordsMixin, SessionRecords):
         if where:
             sql += " WHERE " + " AND ".join(where)
         cursor = self._db.execute(sql + " ORDER BY r.seq", params)
-        names = [d[0] for d in cursor.description]
-        return [self._reading(dict(zip(names, row, strict=True))) for row in cursor]
+        build = self._builder([d[0] for d in cursor.description], skip=0)
+        return [build(row) for row in cursor]
 
     def readings_by_classroom(
         self, classroom_ids: Collection[str] | None = None
@@ -651,16 +651,38 @@ class CampaignStore(RecordsMixin, SessionRecords):
         if classroom_ids is not None:
             params = sorted(set(classroom_ids))
             sql += f" AND classroom_id IN ({','.join('?' * len(params))})"
-        cursor = self._db.execute(sql + " ORDER BY seq", params)
+        # sorted here by seq, not by SQLite (whose sorter would copy every blob)
+        cursor = self._db.execute(sql, params)
         names = [d[0] for d in cursor.description]
         rid, room = names.index("reading_id"), names.index("classroom_id")
+        build = self._builder(names, skip=0)
         grouped: dict[str, list[AnyReading]] = {}
-        for row in cursor:
+        for row in sorted(cursor.fetchall(), key=first_column):
             if row[rid] in superseded:
                 continue
-            record = dict(zip(names, row, strict=True))
-            grouped.setdefault(row[room], []).append(self._reading(record))
+            grouped.setdefault(row[room], []).append(build(row))
         return grouped
+
+    def readings_with_rows(
+        self, classroom_id: str, superseded: Collection[str] | None = None
+    ) -> tuple[list[AnyReading], list[tuple[Any, ...]]]:
+        """A classroom's current readings (as :meth:`readings` gives them) and every stored
+        row of its readings (as :meth:`raw_reading_rows` gives them), from one query.
+        ``superseded``: the ids :meth:`superseded_ids` gives, when the caller has them."""
+        superseded = self.superseded_ids() if superseded is None else superseded
+        cursor = self._db.execute("SELECT * FROM reading WHERE classroom_id = ?", (classroom_id,))
+        names = [d[0] for d in cursor.description]
+        build = self._builder(names)
+        kind, rid = names.index("kind") - 1, names.index("reading_id") - 1
+        # in journal order (seq; sorted here: SQLite's sorter would copy every blob), without
+        # seq, a storage detail
+        raw = [tuple(row[1:]) for row in sorted(cursor.fetchall(), key=first_column)]
+        current = [build(row) for row in raw if row[kind] != "void" and row[rid] not in superseded]
+        return current, raw
+
+    def superseded_ids(self) -> set[str]:
+        """The ids of every reading a later one supersedes (corrects or voids)."""
+        return self._superseded_ids()
 
     def current_reading_ids(self) -> dict[str, list[str]]:
         """The ids of every current reading, grouped by classroom (no reading is loaded)."""
@@ -682,27 +704,12 @@ class CampaignStore(RecordsMixin, SessionRecords):
         }
 
     @staticmethod
-    def _reading(row: Mapping[str, Any]) -> AnyReading:
-        kind = row["kind"]
-        kwargs: dict[str, Any] = {name: row[name] for name in _READING_COMMON}
-        kwargs["taken_at"] = _parse_ts(row["taken_at"])
-        for name in _KIND_COLUMNS[kind]:
-            if name in _ARRAY_FIELDS:
-                kwargs[name] = np.frombuffer(row[f"{name}_blob"], dtype=row[f"{name}_dtype"])
-            elif name == "lights_on":
-                kwargs[name] = bool(row[name])
-            else:
-                kwargs[name] = row[name]
-        # The row was validated when it was written (the only way in is add_readings, through
-        # the model's checks, and the table is append-only), so it is rebuilt without running
-        # the validation again: that keeps loading a 150 000-reading campaign fast.
-        cls = READING_CLASSES[kind]
-        reading = object.__new__(cls)
-        kwargs["kind"] = kind
-        # every field of the kind is a column (see _KIND_COLUMNS); the frozen dataclass keeps
-        # its fields in the instance dict, which is filled directly
-        reading.__dict__.update(kwargs)
-        return cast(AnyReading, reading)
+    def _builder(names: Sequence[str], skip: int = 1) -> Callable[[Sequence[Any]], AnyReading]:
+        """Rebuilds readings from rows of ``SELECT * FROM reading``. The rows were validated
+        when they were written (the only way in is add_readings, through the model's checks,
+        and the table is append-only), so they are rebuilt without running the validation
+        again: that keeps loading a 150 000-reading campaign fast."""
+        return reading_builder(names, _KIND_COLUMNS, _READING_COMMON, _ARRAY_FIELDS, skip=skip)
 
     def reading_counts(self) -> dict[str, dict[str, int]]:
         """Current readings per classroom and kind: ``{classroom_id: {kind: count}}``."""

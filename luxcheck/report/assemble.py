@@ -23,6 +23,7 @@ import hashlib
 import math
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,13 +35,16 @@ from luxcheck.compliance.judge import JudgedRoom
 from luxcheck.compliance.packs import get_profile, load_registry, profile_limits
 from luxcheck.compliance.schema import DecisionRule, Limit
 from luxcheck.compliance.verdict import Verdict
-from luxcheck.journal.session_records import MetricSource
+from luxcheck.journal.session_records import MetricSource, SessionVoid
 from luxcheck.journal.store import CampaignStore
 from luxcheck.model import (
     ROOM_TYPES,
     AnyReading,
+    Campaign,
     IlluminanceReading,
+    Instrument,
     MeasurementSession,
+    School,
     SpectrumReading,
     WaveformReading,
 )
@@ -74,6 +78,30 @@ WAVEFORM_EXCERPT_S = 0.05
 WAVEFORM_EXCERPT_MIN_SAMPLES = 200
 
 
+@dataclass(frozen=True)
+class CampaignRecords:
+    """What every classroom report of a campaign reads alike (the campaign, its schools and
+    instruments, the withdrawn sessions and the superseded readings), read once for many
+    classrooms (:meth:`read`)."""
+
+    campaign: Campaign
+    schools: Mapping[str, School]
+    instruments: tuple[Instrument, ...]
+    voided: Mapping[str, SessionVoid]
+    superseded: frozenset[str]
+
+    @classmethod
+    def read(cls, store: CampaignStore) -> CampaignRecords:
+        """The records as ``store`` holds them now."""
+        return cls(
+            store.campaign,
+            {s.school_id: s for s in store.schools()},
+            tuple(store.instruments()),
+            store.session_voids(),
+            frozenset(store.superseded_ids()),
+        )
+
+
 def build_classroom_report(
     store: CampaignStore,
     classroom_id: str,
@@ -86,6 +114,8 @@ def build_classroom_report(
     figures: FigureInputs | None = None,
     issued_on: dt.date | None = None,
     first_verdicts: Sequence[Verdict] | None = None,
+    records: CampaignRecords | None = None,
+    stored: tuple[dict[str, float | str | None], dict[str, str]] | None = None,
 ) -> ClassroomReportData:
     """Assemble a classroom report from the store, the verdicts and the room result.
 
@@ -116,28 +146,32 @@ def build_classroom_report(
         For a re-tested classroom, the verdicts of its first test
         (:attr:`luxcheck.compliance.judge.JudgedRoom.first_verdicts`): the report then says
         it is a re-test and shows the re-tested requirements side by side.
+    records, stored
+        What the caller read from ``store`` already: the campaign's shared records
+        (:class:`CampaignRecords`) and the classroom's stored metrics and reasons
+        (:meth:`CampaignStore.metrics`); None: read here.
 
     The sessions and readings are those of the resolution rule
     (:mod:`luxcheck.analysis.sessions`): voided sessions are left out, and each quantity's
     figures show the readings of the session its results come from.
     """
+    shared = records if records is not None else CampaignRecords.read(store)
     room = store.classroom(classroom_id)
-    schools = {s.school_id: s for s in store.schools()}
-    school = schools[room.school_id]
-    voided = store.session_voids()
+    school = shared.schools[room.school_id]
+    voided = shared.voided
     all_sessions = store.sessions(classroom_id)
     sessions = tuple(s for s in all_sessions if s.session_id not in voided)
-    resolved = resolve(store.readings(classroom_id), all_sessions, voided).readings
+    current, raw = store.readings_with_rows(classroom_id, shared.superseded)
+    resolved = resolve(current, all_sessions, voided).readings
     wanted = {iid for s in sessions for iid in s.instrument_ids}
-    instruments = tuple(i for i in store.instruments() if i.instrument_id in wanted)
-    metrics, reasons = store.metrics(classroom_id)
+    instruments = tuple(i for i in shared.instruments if i.instrument_id in wanted)
+    metrics, reasons = stored if stored is not None else store.metrics(classroom_id)
     verdict_tuple = tuple(verdicts)
     outcome = (
         room_result
         if isinstance(room_result, RoomOutcome)
         else RoomOutcome.from_verdicts(room_result, verdict_tuple)
     )
-    raw = store.raw_reading_rows(classroom_id)
     merged = _merge_figures(_figures_from_store(store, classroom_id, metrics, resolved), figures)
     metric_sources = store.metric_sources(classroom_id)
     by_session: dict[str, list[str]] = {}
@@ -149,7 +183,7 @@ def build_classroom_report(
         if s.session_id in by_session
     )
     return ClassroomReportData(
-        campaign=store.campaign,
+        campaign=shared.campaign,
         school=school,
         classroom=room,
         sessions=sessions,
@@ -363,14 +397,17 @@ def classroom_reports(
     store: CampaignStore,
     judged: Iterable[JudgedRoom],
     context: ReportContext | None = None,
+    records: CampaignRecords | None = None,
 ) -> Iterator[ClassroomReportData]:
     """Report data of every judged classroom, under ``context`` (:func:`report_context`,
     resolved once by the caller from the profile and decision rule the rooms were judged by;
-    default: the campaign's profile and its own decision rule)."""
+    default: the campaign's profile and its own decision rule); ``records``: the campaign's
+    shared records if the caller has them (:meth:`CampaignRecords.read`)."""
     if context is None:
         context = report_context(store.campaign.profile)
+    shared = records if records is not None else CampaignRecords.read(store)
     for room in judged:
-        values, _ = store.metrics(room.classroom.classroom_id)
+        values, reasons = store.metrics(room.classroom.classroom_id)
         figures = FigureInputs(
             chromaticity=_chromaticity(values),
             flicker_limits=context.flicker_limits.get(room.classroom.room_type, ()),
@@ -385,4 +422,6 @@ def classroom_reports(
             packs=context.packs,
             figures=figures,
             first_verdicts=room.first_verdicts,
+            records=shared,
+            stored=(values, reasons),
         )

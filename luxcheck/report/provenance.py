@@ -43,32 +43,56 @@ def digest(raw_rows: Iterable[Sequence[Any]], packs: Iterable[PackRef]) -> str:
     for pack in sorted(packs, key=lambda p: (p.pack_id, p.version)):
         _feed(h, b"P", pack.pack_id.encode())
         _feed(h, b"V", pack.version.encode())
-    # The same bytes as one update per value, gathered per row (hashlib calls dominate
-    # otherwise): R, the value count, then each value tagged and length-prefixed.
-    length, count = _LENGTH.pack, _COUNT.pack
+    # The same bytes as one update per value, gathered into one update: R, the value count,
+    # then each value tagged and length-prefixed (the exact types first: a reading row holds
+    # None, float, str, int and bytes; subclasses take the general path).
+    lengths, pack_length, count = _LENGTHS, _LENGTH.pack, _COUNT.pack
+    parts: list[bytes] = []
+    append = parts.append
     for row in raw_rows:
-        parts = [b"R", count(len(row))]
+        append(b"R")
+        append(count(len(row)))
         for value in row:
             if value is None:
-                parts.append(b"N")
+                append(b"N")
                 continue
-            if isinstance(value, bool | int):
-                tag, data = b"I", str(int(value)).encode()
-            elif isinstance(value, float):
+            kind = type(value)
+            if kind is float:
                 tag, data = b"F", value.hex().encode()
-            elif isinstance(value, str):
+            elif kind is str:
                 tag, data = b"S", value.encode()
-            elif isinstance(value, bytes | bytearray | memoryview):
-                tag, data = b"B", bytes(value)
+            elif kind is int or kind is bool:
+                tag, data = b"I", str(int(value)).encode()
+            elif kind is bytes:
+                tag, data = b"B", value
             else:
-                raise TypeError(f"cannot digest a {type(value).__name__} in a reading row")
-            parts += (tag, length(len(data)), data)
-        h.update(b"".join(parts))
+                tag, data = _tagged(value)
+            size = len(data)
+            append(tag)
+            append(lengths[size] if size < _SHORT else pack_length(size))
+            append(data)
+    h.update(b"".join(parts))
     return h.hexdigest()
 
 
 _LENGTH = struct.Struct(">Q")
 _COUNT = struct.Struct(">I")
+#: The length prefixes of short values, packed once.
+_SHORT = 4096
+_LENGTHS = [_LENGTH.pack(size) for size in range(_SHORT)]
+
+
+def _tagged(value: object) -> tuple[bytes, bytes]:
+    """The tag and bytes of a value of a subclass of the row types (a numpy float, ...)."""
+    if isinstance(value, bool | int):
+        return b"I", str(int(value)).encode()
+    if isinstance(value, float):
+        return b"F", value.hex().encode()
+    if isinstance(value, str):
+        return b"S", value.encode()
+    if isinstance(value, bytes | bytearray | memoryview):
+        return b"B", bytes(value)
+    raise TypeError(f"cannot digest a {type(value).__name__} in a reading row")
 
 
 def _feed(h: Any, tag: bytes, data: bytes) -> None:

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from luxcheck.compliance.judge import judge_room, measurement_uncertainty
+from luxcheck.compliance.judge import judge_campaign, judge_room, measurement_uncertainty
 from luxcheck.journal.store import CampaignStore
 from luxcheck.model import Instrument, MeasurementSession
 from tests.support.builders import T0
@@ -77,6 +77,10 @@ def test_first_test_verdicts_of_a_retested_room(store: CampaignStore) -> None:
     assert set(_desk(judged.verdicts)) == {"pass"}
     assert judged.first_verdicts is not None and set(_desk(judged.first_verdicts)) == {"fail"}
     assert judged.first_result is not None and judged.first_result.status == "fail"
+    # judging the campaign (its records read once) finds the same first test
+    (in_campaign,) = judge_campaign(store, classroom_ids=["R101"])[0]
+    assert in_campaign == judged
+    assert store.retested_classrooms() == {"R101"}
 
 
 def test_a_voided_session_brings_no_uncertainty(store: CampaignStore) -> None:

@@ -107,6 +107,32 @@ def test_current_ids_and_chunk_loading_agree_with_readings(store: CampaignStore)
     assert store.readings_by_classroom([]) == {}
 
 
+def test_readings_with_rows_agree_with_readings_and_raw_rows(store: CampaignStore) -> None:
+    """The report's one-query view of a classroom (property of the store's API): the current
+    readings equal :meth:`readings` (corrections and voids applied, every kind with its arrays
+    and dtypes) and the rows equal :meth:`raw_reading_rows` (superseded and void included)."""
+    wl = np.arange(380.0, 781.0, 5.0)
+    store.add_reading(lx("A1", 500.0, point=0))
+    store.add_reading(lx("A2", 480.0, lights_on=False))
+    store.add_reading(
+        SpectrumReading("S1", "SE1", T0, wavelength_nm=wl, values=wl.astype(np.float32))
+    )
+    store.add_reading(
+        WaveformReading("W1", "SE1", T0, samples=np.arange(50, dtype=np.int16), sample_rate_hz=4e3)
+    )
+    store.add_reading(lx("A1b", 505.0, supersedes="A1"))
+    store.add_reading(VoidReading("V1", "SE1", T0, supersedes="A2"))
+    store.add_reading(PowerReading("P1", "SE1", T0, circuit="general", power_w=301.2))
+    current, raw = store.readings_with_rows("R101")
+    assert current == store.readings("R101")
+    assert [r.reading_id for r in current] == ["S1", "W1", "A1b", "P1"]
+    assert current[0].values.dtype == np.float32  # type: ignore[union-attr]
+    assert raw == store.raw_reading_rows("R101")
+    assert len(raw) == 7
+    assert store.readings_with_rows("R101", store.superseded_ids()) == (current, raw)
+    assert store.readings_with_rows("R999") == ([], [])
+
+
 def test_reader_reads_beside_a_writer_and_cannot_write(store: CampaignStore) -> None:
     """A worker's read-only connection sees committed readings while the main connection
     keeps writing, and refuses to write itself (nothing stored changes)."""

@@ -7,6 +7,7 @@ a classroom that cannot be judged is listed with its reason and the others go on
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from luxcheck.lab import load_lab_profile
 from luxcheck.report.assemble import report_context
 from luxcheck.report.files import content_key
 from luxcheck.report.gather import CHUNK, gather_reports
-from luxcheck.report.issue import content_digest
+from luxcheck.report.issue import content_digest, remember_digests, with_document
 from luxcheck.resources import data_dir
 
 START = dt.datetime(2026, 11, 2, 8, tzinfo=dt.UTC)
@@ -67,4 +68,39 @@ def test_a_room_that_cannot_be_judged_is_listed_and_the_rest_go_on(tmp_path: Pat
             c.classroom_id for c in store.classrooms()
         ]
         assert all("no-such-profile" in why for _room, why in gathered.unreported)
+    store.close()
+
+
+def test_remembered_digests_are_the_digests_and_a_changed_report_is_hashed_again(
+    tmp_path: Path,
+) -> None:
+    """Property of the logic (luxcheck.report.issue.remember_digests): the digest kept for a
+    gathered report is the one hashing its content gives; a report whose records or document
+    differ from the gathered one (a corrected verdict, another environment record) is hashed
+    again, never given the kept digest."""
+    plans = plan_campaign(3, seed=9)
+    store = prepare_store(tmp_path / "c.lux", plans, "gather")
+    measure_campaign(store, plans, start=START)
+    analyse_campaign(store, jobs=1)
+    judged, _rollup = judge_campaign(store)
+    context = report_context(store.campaign.profile)
+    lab = load_lab_profile(data_dir() / "demo-lab.toml")
+    reports = gather_reports(store, judged, context, lab, jobs=1).reports
+    kept = [content_digest(r) for r in reports]
+    remember_digests([])  # nothing kept: every digest is hashed
+    assert kept == [content_digest(r) for r in reports]
+    assert kept == [r.document.issue.digest for r in reports]
+    remember_digests(reports)
+    first = reports[0]
+    read_back = with_document(store, first, lab, context)  # the same records, read again
+    assert read_back.document.issue.digest == kept[0]
+    fewer = dataclasses.replace(first, verdicts=first.verdicts[:-1])
+    other_env = dataclasses.replace(
+        first, document=dataclasses.replace(first.document, environment=())
+    )
+    remember_digests([])
+    expected = [content_digest(fewer), content_digest(other_env)]
+    remember_digests(reports)
+    assert [content_digest(fewer), content_digest(other_env)] == expected
+    assert kept[0] not in expected
     store.close()
