@@ -24,7 +24,7 @@ from luxcheck.lab import LAB_ENV, LabProfile, load_lab_profile, resolve_lab_path
 from luxcheck.report.assemble import report_context
 from luxcheck.report.format import LANGUAGES
 from luxcheck.report.gather import gather_reports
-from luxcheck.report.issue import sign_off, with_document
+from luxcheck.report.issue import sign_off, sign_off_many, with_documents
 from luxcheck.report.model import ClassroomReportData
 from luxcheck.report.render import render_campaign
 from luxcheck.report.signing import SigningSetup
@@ -193,9 +193,8 @@ def run(args: argparse.Namespace) -> int:
                     source="--prepared-by",
                 )
             todo = [r for r in reports if not r.document.issue.report_number]
-            for report in todo:
-                sign_off(store, report, lab, "prepare", args.prepared_by)
-            reports = [with_document(store, r, lab) for r in reports]  # numbers read back
+            sign_off_many(store, [(r, "prepare", args.prepared_by) for r in todo], lab)
+            reports = with_documents(store, reports, lab)  # numbers read back
     # the laboratory signs (its profile's [signing] key); issued reports carry their number
     signing = None
     if lab is not None:

@@ -645,7 +645,7 @@ def issue_reports(
     from luxcheck.lab import load_lab_profile
     from luxcheck.report.assemble import report_context
     from luxcheck.report.gather import gather_reports
-    from luxcheck.report.issue import sign_off, with_document
+    from luxcheck.report.issue import sign_off_many, with_documents
     from luxcheck.resources import data_dir
 
     lab = load_lab_profile(lab_path or data_dir() / "demo-lab.toml")
@@ -661,12 +661,12 @@ def issue_reports(
         raise InputError(f"classroom {room} cannot be reported: {reason}", source=str(store.path))
     data = gathered.reports
     staff = demo_staff(lab)
-    with store.transaction():
-        for report in data:
-            for role, person in zip(("prepare", "review", "approve"), staff, strict=True):
-                sign_off(store, report, lab, role, person, digest=report.document.issue.digest)
+    roles = ("prepare", "review", "approve")
+    sign_off_many(
+        store, [(r, role, p) for r in data for role, p in zip(roles, staff, strict=True)], lab
+    )
     names = ", ".join(lab.person(p).name for p in staff)
-    issued = [with_document(store, r, lab, context) for r in data]  # the sign-offs read back
+    issued = with_documents(store, data, lab, context)  # the sign-offs read back
     say(
         f"    {len(data)} reports prepared, reviewed and approved by {names} ({lab.name}) "
         f"in {time.perf_counter() - clock:.1f} s"
