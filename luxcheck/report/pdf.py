@@ -20,22 +20,31 @@ from luxcheck.report.files import write_atomic
 def page_css(_: Callable[[str], str]) -> str:
     """The @page rules (A4, running header, "page x of y" footer) in the language of the
     gettext function ``_``."""
-    page = _("Page {page} of {pages}")
-    before, _sep, rest = page.partition("{page}")
+    return (
+        "@page {\n  size: A4;\n  margin: 18mm 14mm 18mm 14mm;\n"
+        "  @top-center { content: element(running); font-size: 8pt; color: #555; }\n"
+        f"  {footer_css(_('Page {page} of {pages}'))}\n}}\n"
+    )
+
+
+def footer_css(pattern: str, pages: int | None = None) -> str:
+    """The ``@bottom-center`` rule that prints ``pattern`` (with ``{page}`` and ``{pages}``)
+    on every page: ``{pages}`` is the document's page count, or ``pages`` when given (a part
+    of a larger volume)."""
+    before, _sep, rest = pattern.partition("{page}")
     middle, _sep2, after = rest.partition("{pages}")
+    total = "counter(pages)" if pages is None else _css_string(str(pages))
     parts = [
         _css_string(before),
         "counter(page)",
         _css_string(middle),
-        "counter(pages)",
+        total,
         _css_string(after),
     ]
     content = " ".join(p for p in parts if p != '""')
     return (
-        "@page {\n  size: A4;\n  margin: 18mm 14mm 18mm 14mm;\n"
-        "  @top-center { content: element(running); font-size: 8pt; color: #555; }\n"
-        f'  @bottom-center {{ content: {content}; font-family: "LuxcheckSansSC", sans-serif;'
-        " font-size: 8pt; color: #555; }\n}\n"
+        f'@bottom-center {{ content: {content}; font-family: "LuxcheckSansSC", sans-serif;'
+        " font-size: 8pt; color: #555; }"
     )
 
 
@@ -163,10 +172,9 @@ class PdfEngine:
 
         return _LINK.sub(take, html_text), sheets
 
-    def render(
-        self, html_text: str, html_path: Path, attachments: Mapping[str, bytes] | None
-    ) -> bytes:
-        """The PDF of ``html_text`` (as if saved at ``html_path``), ``attachments`` embedded."""
+    def document(self, html_text: str, html_path: Path) -> Any:
+        """``html_text`` (as if saved at ``html_path``) laid out in pages: a WeasyPrint
+        ``Document`` (its ``pages``; :meth:`pdf` writes it)."""
         import weasyprint
 
         if len(self.images) > _IMAGE_CACHE_ENTRIES:
@@ -174,20 +182,27 @@ class PdfEngine:
         if len(self._sheets) > _SHEETS_KEPT:
             self._start_over()
         text, sheets = self._unlinked(html_text, html_path)
+        return weasyprint.HTML(string=text, base_url=str(html_path)).render(
+            font_config=self.font_config, stylesheets=sheets, cache=self.images
+        )
+
+    def pdf(self, document: Any, attachments: Mapping[str, bytes] | None = None) -> bytes:
+        """The PDF of a laid-out ``document``, ``attachments`` (name to content) embedded."""
+        import weasyprint
+
         files = [
             weasyprint.Attachment(file_obj=io.BytesIO(data), name=name)
             for name, data in sorted((attachments or {}).items())
         ]
-        document = weasyprint.HTML(string=text, base_url=str(html_path))
         buffer = io.BytesIO()
-        document.write_pdf(
-            buffer,
-            stylesheets=sheets,
-            font_config=self.font_config,
-            attachments=files or None,
-            cache=self.images,
-        )
+        document.write_pdf(buffer, attachments=files or None, cache=self.images)
         return buffer.getvalue()
+
+    def render(
+        self, html_text: str, html_path: Path, attachments: Mapping[str, bytes] | None
+    ) -> bytes:
+        """The PDF of ``html_text`` (as if saved at ``html_path``), ``attachments`` embedded."""
+        return self.pdf(self.document(html_text, html_path), attachments)
 
 
 @functools.cache

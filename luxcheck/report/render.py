@@ -22,7 +22,13 @@ from luxcheck.errors import InputError, LuxcheckError
 from luxcheck.report.bound import write_bound_pdf
 from luxcheck.report.export import export_rows, write_csv, write_xlsx
 from luxcheck.report.figures import AxesGeometry
-from luxcheck.report.files import content_key, inside, record_key, write_atomic
+from luxcheck.report.files import (
+    content_key,
+    inside,
+    record_key,
+    safe_component,
+    write_atomic,
+)
 from luxcheck.report.gather import worker_context
 from luxcheck.report.model import (
     CampaignDashboardData,
@@ -288,7 +294,7 @@ def render_campaign(
                 progress(done, total)
         failed += _failures(pages, out, todo, reasons, keys)
         site = _campaign_pages(pages, items, failed, labs, signing, pdf)
-        bound = [_bound_task_in(pages, signing, task) for task in site.bound_tasks(items)]
+        bound = [_bound_task_in(pages, signing, task) for task in site.bound_tasks(items, files)]
     else:
         with concurrent.futures.ProcessPoolExecutor(
             max_workers=jobs,
@@ -314,11 +320,11 @@ def render_campaign(
             if more:  # a classroom that failed to render is listed as incomplete: again
                 failed += more
                 site = _campaign_pages(pages, items, failed, labs, signing, pdf)
-            # the bound school PDFs read the classrooms' pages: after them, in the workers
-            bound = list(pool.map(_bound_task, site.bound_tasks(items)))
+            # the bound school PDFs bind the classrooms' PDFs: after them, in the workers
+            bound = list(pool.map(_bound_task, site.bound_tasks(items, files)))
     files.update(site.files)
-    for path in bound:
-        files[str(path.relative_to(out.resolve()))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    for written in bound:
+        files.update(written)
     manifest = {"keys": keys, "files": files}
     write_atomic(manifest_path, json.dumps(manifest, indent=0, sort_keys=True).encode())
     return RenderSummary(
@@ -344,8 +350,9 @@ def _failures(
     return failed
 
 
-#: A bound school PDF to write: the school's summary, its signed page and its classrooms.
-_BoundTask = tuple[SchoolSummaryData, str, list[ClassroomReportData]]
+#: A bound school PDF to write: the school's summary, its signed page, its classrooms and the
+#: SHA-256s of their PDFs as this run rendered (or kept) them, by path relative to the output.
+_BoundTask = tuple[SchoolSummaryData, str, list[ClassroomReportData], dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -358,9 +365,12 @@ class _CampaignPages:
     schools: tuple[tuple[SchoolSummaryData, str], ...]
     pdf: bool
 
-    def bound_tasks(self, items: Sequence[ClassroomReportData]) -> list[_BoundTask]:
+    def bound_tasks(
+        self, items: Sequence[ClassroomReportData], files: Mapping[str, str]
+    ) -> list[_BoundTask]:
         """The bound school PDFs to write (none without ``pdf``): cover, school summary,
-        every classroom report of the school that was rendered."""
+        every classroom report of the school that was rendered, bound from its PDF (``files``:
+        the SHA-256s of the classroom PDFs this run rendered or kept)."""
         if not self.pdf:
             return []
         listed = {s.classroom_id for data, _text in self.schools for s in data.classrooms}
@@ -374,6 +384,12 @@ class _CampaignPages:
                     if r.school.school_id == data.school.school_id
                     and r.classroom.classroom_id in listed
                 ],
+                {
+                    name: sha
+                    for name, sha in files.items()
+                    if name.startswith(f"schools/{safe_component(data.school.school_id)}/")
+                    and name.endswith(".pdf")
+                },
             )
             for data, text in self.schools
         ]
@@ -442,17 +458,30 @@ def _campaign_pages(
     return _CampaignPages(files, index, tuple(written), pdf)
 
 
-def _bound_task(task: _BoundTask) -> Path:
+def _bound_task(task: _BoundTask) -> dict[str, str]:
     assert _WORKER is not None
     return _bound_task_in(_WORKER, _WORKER_SIGNING, task)
 
 
-def _bound_task_in(pages: ClassroomPages, signing: SigningSetup | None, task: _BoundTask) -> Path:
-    """Write one school's bound PDF (signed with ``signing``); its path."""
-    data, text, rooms = task
-    return write_bound_pdf(
+def _bound_task_in(
+    pages: ClassroomPages, signing: SigningSetup | None, task: _BoundTask
+) -> dict[str, str]:
+    """Write one school's bound PDF (signed with ``signing``) from its classrooms' PDFs; the
+    SHA-256s of the files written by relative path. A classroom PDF that is not byte for byte
+    the one this run rendered or kept (gone, or changed meanwhile) is rendered again first."""
+    data, text, rooms, expected = task
+    root = pages.out_dir.resolve()
+    written: dict[str, str] = {}
+    for report in rooms:
+        path = pages.classroom_path(report.school.school_id, report.classroom.classroom_id, ".pdf")
+        rel = str(path.relative_to(root))
+        if expected.get(rel) is None or _sha256(path) != expected[rel]:
+            written.update(_render_classroom(pages, report, True, signing))
+    path = write_bound_pdf(
         pages, data, text, rooms, finish=signing.sign_pdf if signing is not None else None
     )
+    written[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return written
 
 
 def _read_manifest(path: Path) -> tuple[dict[str, str], dict[str, str]]:

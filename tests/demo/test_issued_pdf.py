@@ -1,7 +1,7 @@
 """The demo issues its reports (issue 16): a small demo campaign's Chinese classroom PDFs carry
 every element of the laboratory's document, read back from the PDF text (pdftotext, poppler),
-and the school's bound report holds them all with continuous page numbers and a bookmark per
-classroom.
+and the school's bound report holds them all as issued, each with its own page numbers, the
+contents giving the volume pages, and a bookmark per classroom.
 
 Sources: issue 16's list of what a classroom report carries (cover page, statements page,
 report number and "第 x 页 共 y 页" on every page, test method and judgement basis with
@@ -89,25 +89,42 @@ def test_classroom_pdfs_are_issued_test_reports(demo: Path) -> None:
 
 
 def test_school_bound_report(demo: Path) -> None:
-    """schools/<school>/index.pdf: cover and contents, the school summary and both classroom
-    reports, pages numbered through (第 k 页 共 N 页 with N the sum), one bookmark per
-    classroom named with its report number."""
+    """schools/<school>/index.pdf: the volume's own pages (cover and contents, the school
+    summary, "汇编第 k 页 共 N 页" with N the whole volume), then each classroom report exactly as
+    issued (its pages' text is its own PDF's, keeping its own "第 x 页 共 y 页": ISO/IEC 17025
+    §7.8.2.1), the contents naming the volume pages of each report; one top-level bookmark per
+    classroom named with its report number, at its first page."""
+    import xml.etree.ElementTree as ET
+
     (school,) = [p for p in demo.iterdir() if p.is_dir()]
     rooms = sorted(p for p in school.glob("*.pdf") if p.name != "index.pdf")
     bound = _pages(school / "index.pdf")
-    assert len(bound) == 2 + sum(len(_pages(p)) for p in rooms)
-    for k, page in enumerate(bound, start=1):
-        assert re.search(rf"第\s*{k}\s*页\s*共\s*{len(bound)}\s*页", page), k
-    assert "学校检验检测报告汇编" in re.sub(r"\s+", "", bound[0])
+    own = 2  # cover with contents, school summary
+    assert len(bound) == own + sum(len(_pages(p)) for p in rooms)
+    for k, page in enumerate(bound[:own], start=1):
+        assert re.search(rf"汇编第\s*{k}\s*页\s*共\s*{len(bound)}\s*页", page), k
+    cover = re.sub(r"\s+", "", bound[0])
+    assert "学校检验检测报告汇编" in cover
+    assert "电子签名在装订成册后无法保留" in cover
+    first = own + 1
+    firsts = []
+    for room in rooms:
+        issued = _pages(room)
+        assert bound[first - 1 : first - 1 + len(issued)] == issued, room.name
+        assert f"第{first}–{first + len(issued) - 1}页（共{len(issued)}页）" in cover
+        firsts.append(first)
+        first += len(issued)
     xml = subprocess.run(
         ["pdftohtml", "-xml", "-stdout", "-i", "-q", str(school / "index.pdf")],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    marks = re.findall(r'<item page="(\d+)">([^<]*)</item>', xml)
-    labels = [label for _page, label in marks]
-    assert labels[0] == "学校汇总"
-    assert len(labels) == 1 + len(rooms)
-    for room, label in zip(rooms, labels[1:], strict=True):
+    outline = ET.fromstring(xml).find("outline")
+    assert outline is not None
+    top = [(int(item.get("page", "0")), item.text or "") for item in outline.findall("item")]
+    assert top[0][1] == "学校汇总"
+    assert len(top) == 1 + len(rooms)
+    for room, start, (page, label) in zip(rooms, firsts, top[1:], strict=True):
         assert room.stem in label and re.search(r"DEMOLAB-\d{4}-\d{5}", label)
+        assert page == start

@@ -147,3 +147,64 @@ def test_custom_properties_written_out() -> None:
     assert "border: 1px solid #d0d4d9;" in out
     assert "color: #1b7a3a;" in out
     assert "var(--other)" in out
+
+
+# --------------------------------------------------------------------------- bound school PDF
+def _page_texts(pdf: Path) -> list[str]:
+    return [p for p in _run("pdftotext", "-layout", str(pdf), "-").split("\f") if p.strip()]
+
+
+def test_bound_pdf_binds_the_classroom_report_as_issued(pdf_dir: tuple[Path, Path]) -> None:
+    """ISO/IEC 17025:2017 §7.8.2.1 (each report identifies its own pages): after the volume's
+    own pages (cover with contents, school summary: "汇编第 k 页 共 N 页"), the classroom report
+    is its issued PDF page for page (same text, its own "第 x 页 共 y 页"); the contents gives the
+    volume pages it occupies and says in words that the report's own signature is not kept.
+    The volume carries no signature field, attachment or provenance of the classroom's."""
+    out, _campaign = pdf_dir
+    bound = out / "schools/S01/index.pdf"
+    volume = _page_texts(bound)
+    issued = _page_texts(out / "schools/S01/R101.pdf")
+    own = len(volume) - len(issued)
+    assert own == 2
+    assert volume[own:] == issued
+    for k, page in enumerate(volume[:own], start=1):
+        assert re.search(rf"汇编第\s*{k}\s*页\s*共\s*{len(volume)}\s*页", page), k
+    cover = re.sub(r"\s+", "", volume[0])
+    assert f"第3–{len(volume)}页（共{len(issued)}页）" in cover
+    assert "电子签名在装订成册后无法保留" in cover
+    data = bound.read_bytes()
+    for absent in (b"/AcroForm", b"/Sig", b"luxcheck-signature", b"luxcheck-provenance"):
+        assert absent not in data, absent
+
+
+def test_bound_pdf_renders_a_classroom_pdf_that_is_not_the_one_rendered(
+    pdf_dir: tuple[Path, Path],
+) -> None:
+    """Property of the binding: a classroom PDF whose bytes are not those this run rendered or
+    kept (here truncated after rendering) is rendered again before it is bound, never bound
+    damaged; the SHA-256s returned are those of the files now on disk."""
+    import hashlib
+
+    from luxcheck.report.model import ClassroomSummary, SchoolSummaryData
+    from luxcheck.report.pages import ClassroomPages
+    from luxcheck.report.render import _bound_task_in
+
+    out, campaign = pdf_dir
+    room_pdf = out / "schools/S01/R101.pdf"
+    expected = {"schools/S01/R101.pdf": hashlib.sha256(room_pdf.read_bytes()).hexdigest()}
+    room_pdf.write_bytes(room_pdf.read_bytes()[:200])
+    with CampaignStore.open(campaign) as store:
+        report = report_of(store, "R101", verdicts_full(), "fail")
+    school = SchoolSummaryData(
+        report.campaign, report.school, (ClassroomSummary.from_report(report, ()),)
+    )
+    school_html = (out / "schools/S01/index.html").read_text("utf-8")
+    written = _bound_task_in(
+        ClassroomPages(out, "zh"), None, (school, school_html, [report], expected)
+    )
+    assert set(written) >= {"schools/S01/R101.pdf", "schools/S01/index.pdf"}
+    for name, sha in written.items():
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == sha, name
+    issued = _page_texts(room_pdf)
+    assert len(issued) > 2
+    assert _page_texts(out / "schools/S01/index.pdf")[2:] == issued
