@@ -27,6 +27,7 @@ SCRIPTS = [
     ("reports (issues 8, 21)", "bench_reports.py", ["--pdf-sample", "10"]),
     ("whole campaign (issue 9)", "bench_campaign.py", ["--pdf-rooms", "10"]),
     ("campaign import (issue 21)", "bench_import.py", []),
+    ("whole demo (issue 21)", "bench_demo.py", []),
 ]
 
 
@@ -77,6 +78,8 @@ def main() -> None:
             extra = ["--classrooms", "100", "--pdf-rooms", "5", "--reference-rooms", "10"]
         if args.quick and script == "bench_reports.py":
             extra = ["--rooms", "100"]
+        if args.quick and script == "bench_demo.py":
+            extra = ["--classrooms", "60"]
         if args.quick and script == "bench_import.py":
             extra = ["--classrooms", "40"]
         elif args.import_folder and script == "bench_import.py":

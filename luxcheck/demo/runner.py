@@ -787,6 +787,7 @@ def run_demo(
                         pdf=True,
                         jobs=workers,
                         signing=signing,
+                        dashboard_pdf=False,  # a sample's dashboard is no campaign's
                     )
                 say(
                     f"    PDF sample: {len(sample)} classrooms of {first_school} in both "

@@ -216,6 +216,7 @@ def render_campaign(
     unreported: Sequence[tuple[str, str]] = (),
     laboratories: Mapping[str, tuple[str, ...]] | None = None,
     signing: SigningSetup | None = None,
+    dashboard_pdf: bool = True,
 ) -> RenderSummary:
     """Write every report of a campaign into ``out_dir``.
 
@@ -243,6 +244,9 @@ def render_campaign(
     signing
         Sign every classroom report (HTML: its visible content; PDF: PAdES) with the
         laboratory's key, and put a QR code on it (:class:`SigningSetup`); None: unsigned.
+    dashboard_pdf
+        With ``pdf``, the dashboard as PDF too (False for a sample of classrooms, whose
+        dashboard is no campaign's: an ``index.pdf`` of an earlier run is then removed).
     """
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
@@ -293,7 +297,7 @@ def render_campaign(
             if progress:
                 progress(done, total)
         failed += _failures(pages, out, todo, reasons, keys)
-        site = _campaign_pages(pages, items, failed, labs, signing, pdf)
+        site = _campaign_pages(pages, items, failed, labs, signing, pdf, dashboard_pdf)
         bound = [_bound_task_in(pages, signing, task) for task in site.bound_tasks(items, files)]
     else:
         with concurrent.futures.ProcessPoolExecutor(
@@ -309,7 +313,7 @@ def render_campaign(
             _backgrounds(pages, (r.figures for r in todo))
             # the campaign's own pages (school summaries, dashboard, exports) while the workers
             # render the classrooms: none of them reads a classroom's files
-            site = _campaign_pages(pages, items, failed, labs, signing, pdf)
+            site = _campaign_pages(pages, items, failed, labs, signing, pdf, dashboard_pdf)
             for reason, written in results:
                 reasons.append(reason)
                 files.update(written)
@@ -319,7 +323,7 @@ def render_campaign(
             more = _failures(pages, out, todo, reasons, keys)
             if more:  # a classroom that failed to render is listed as incomplete: again
                 failed += more
-                site = _campaign_pages(pages, items, failed, labs, signing, pdf)
+                site = _campaign_pages(pages, items, failed, labs, signing, pdf, dashboard_pdf)
             # the bound school PDFs bind the classrooms' PDFs: after them, in the workers
             bound = list(pool.map(_bound_task, site.bound_tasks(items, files)))
     files.update(site.files)
@@ -402,6 +406,7 @@ def _campaign_pages(
     labs: Mapping[str, tuple[str, ...]],
     signing: SigningSetup | None,
     pdf: bool,
+    dashboard_pdf: bool = True,
 ) -> _CampaignPages:
     """Write the school summaries, the dashboard (HTML, and PDF with ``pdf``) and the verdict
     export of the classrooms not in ``failed`` (listed on the dashboard as incomplete)."""
@@ -441,10 +446,12 @@ def _campaign_pages(
         tuple(failed),
     )
     index = inside(out, "index.html")
+    if not dashboard_pdf:
+        inside(out, "index.pdf").unlink(missing_ok=True)
     _write_page(
         pages.render_dashboard(dashboard),
         index,
-        inside(out, "index.pdf") if pdf else None,
+        inside(out, "index.pdf") if pdf and dashboard_pdf else None,
         out,
         signing,
         None,

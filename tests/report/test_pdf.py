@@ -208,3 +208,23 @@ def test_bound_pdf_renders_a_classroom_pdf_that_is_not_the_one_rendered(
     issued = _page_texts(room_pdf)
     assert len(issued) > 2
     assert _page_texts(out / "schools/S01/index.pdf")[2:] == issued
+
+
+def test_a_sample_leaves_out_the_dashboard_pdf(pdf_dir: tuple[Path, Path], tmp_path: Path) -> None:
+    """Property of render_campaign: with ``dashboard_pdf=False`` (the demo's PDF sample, whose
+    dashboard is no campaign's) the classroom and bound PDFs are written, the dashboard only
+    as HTML, and a dashboard PDF left by an earlier run is removed, not kept stale."""
+    _out, campaign = pdf_dir
+    store = CampaignStore.open(campaign)
+    try:
+        report = report_of(store, "R101", verdicts_full(), "fail")
+    finally:
+        store.close()
+    out = tmp_path / "sample"
+    out.mkdir()
+    (out / "index.pdf").write_bytes(b"%PDF- an earlier run's dashboard")
+    render_campaign([report], out, pdf=True, dashboard_pdf=False)
+    assert (out / "schools/S01/R101.pdf").read_bytes().startswith(b"%PDF-")
+    assert (out / "schools/S01/index.pdf").read_bytes().startswith(b"%PDF-")
+    assert (out / "index.html").is_file()
+    assert not (out / "index.pdf").exists()

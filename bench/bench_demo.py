@@ -1,0 +1,93 @@
+"""Benchmark: the whole demo, as the README's first command runs it (issue 21: ≤ 60 s).
+
+Runs ``luxcheck demo`` (1000 classrooms by default: measuring through the emulators,
+analysis, judgement, issuing with sign-offs, signed HTML reports in both languages, the PDF
+sample with bound school PDFs) in a fresh process into a temporary folder, and prints:
+
+- each stage's wall time as the demo itself reports it (its own progress lines);
+- the whole run's wall time and CPU time (the demo process and every worker and emulator it
+  waited for: ``RUSAGE_CHILDREN``);
+- the reference: the same CPU spread over the machine's cores, the shortest wall time any
+  scheduling of that work could reach here; wall / that bound says how much of the run is
+  serial or waiting.
+
+Usage: ``.venv/bin/python bench/bench_demo.py [--classrooms 1000] [--keep DIR]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+#: The demo's progress lines that carry a stage time, and how to name each.
+STAGES = [
+    (
+        re.compile(r"readings journalled"),
+        re.compile(r"journalled \((\d+\.\d+) s\)"),
+        "plan + measure",
+    ),
+    (re.compile(r"^2/4 analysed"), re.compile(r"in (\d+\.\d+) s"), "analyse"),
+    (re.compile(r"^3/4 judged"), re.compile(r"in (\d+\.\d+) s"), "judge"),
+    (re.compile(r"reports prepared, reviewed"), re.compile(r"in (\d+\.\d+) s"), "issue"),
+    (re.compile(r"^4/4 reports rendered"), re.compile(r"in (\d+\.\d+) s"), "issue + HTML zh, en"),
+    (re.compile(r"PDF sample:"), re.compile(r"in (\d+\.\d+) s"), "PDF sample"),
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--classrooms", type=int, default=1000)
+    parser.add_argument("--keep", type=Path, default=None, help="keep the demo output here")
+    args = parser.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="luxcheck-bench-demo-"))
+    out = args.keep or work / "demo-out"
+    try:
+        count = ["--classrooms", str(args.classrooms)]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "luxcheck", "demo", "--out", str(out), *count],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "MPLBACKEND": "Agg"},
+        )
+        wall = time.perf_counter() - t
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    if done.returncode != 0:
+        print(done.stdout[-2000:], done.stderr[-2000:], sep="\n")
+        print(f"luxcheck demo failed (exit {done.returncode})")
+        return 1
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    cores = os.cpu_count() or 1
+    print(
+        f"luxcheck demo --classrooms {args.classrooms} (every stage, HTML in zh and en, PDF sample)"
+    )
+    lines = done.stdout.splitlines()
+    for line_re, value_re, name in STAGES:
+        line = next((x for x in lines if line_re.search(x)), None)
+        value = value_re.search(line) if line else None
+        shown = f"{float(value.group(1)):7.1f} s" if value else "      —"
+        print(f"  {name:<22} {shown}")
+    outcome = next((x for x in lines if x.startswith("classrooms:")), "")
+    print(f"  outcome: {outcome.strip()}")
+    print(
+        f"whole demo {wall:7.1f} s wall, {cpu:7.1f} s CPU (all processes); CPU over {cores} cores "
+        f"{cpu / cores:6.1f} s -> wall / bound {wall / (cpu / cores):4.2f}x (target <= 60 s wall)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
