@@ -24,6 +24,8 @@ cd "$work"
 "$work/venv/bin/luxcheck" standards list >/dev/null && echo "wheel: 'luxcheck standards list' ok"
 "$work/venv/bin/luxcheck" demo --classrooms 3 --seed 1 --out "$work/demo" >"$work/demo.log"
 test -f "$work/demo/reports/index.html" || { cat "$work/demo.log"; exit 1; }
-test -f "$work/demo/pdf-sample-zh/index.pdf" || { cat "$work/demo.log"; exit 1; }  # CJK font ships
+# a classroom PDF and its school's bound volume (the CJK font ships)
+compgen -G "$work/demo/pdf-sample-zh/schools/*/S*.pdf" >/dev/null || { cat "$work/demo.log"; exit 1; }
+compgen -G "$work/demo/pdf-sample-zh/schools/*/index.pdf" >/dev/null || { cat "$work/demo.log"; exit 1; }
 echo "wheel: tiny demo ok (drivers, emulators, standards and templates ship)"; tail -4 "$work/demo.log"
 echo "wheel: installed and ran from $work"
