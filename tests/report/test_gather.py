@@ -15,6 +15,7 @@ from luxcheck.analysis.campaign import analyse_campaign
 from luxcheck.compliance.judge import judge_campaign
 from luxcheck.demo.plan import plan_campaign
 from luxcheck.demo.runner import measure_campaign, prepare_store
+from luxcheck.journal.store import CampaignStore
 from luxcheck.lab import load_lab_profile
 from luxcheck.report.assemble import report_context
 from luxcheck.report.files import content_key
@@ -25,14 +26,20 @@ from luxcheck.resources import data_dir
 START = dt.datetime(2026, 11, 2, 8, tzinfo=dt.UTC)
 
 
+def _measured(tmp_path: Path, rooms: int, seed: int) -> CampaignStore:
+    """A demo campaign of ``rooms`` classrooms, measured and analysed (not judged)."""
+    plans = plan_campaign(rooms, seed=seed)
+    store = prepare_store(tmp_path / "c.lux", plans, "gather")
+    measure_campaign(store, plans, start=START)
+    analyse_campaign(store, jobs=1)
+    return store
+
+
 def test_workers_assemble_what_this_process_assembles(tmp_path: Path) -> None:
     """Property: reports gathered by two workers equal those assembled here, record for
     record (the SHA-256 of each record's content, arrays by value), in the order of the
     judged rooms."""
-    plans = plan_campaign(CHUNK + 3, seed=7)
-    store = prepare_store(tmp_path / "c.lux", plans, "gather")
-    measure_campaign(store, plans, start=START)
-    analyse_campaign(store, jobs=1)
+    store = _measured(tmp_path, CHUNK + 3, 7)
     judged, _rollup = judge_campaign(store)
     context = report_context(store.campaign.profile)
     lab = load_lab_profile(data_dir() / "demo-lab.toml")
@@ -55,10 +62,7 @@ def test_workers_assemble_what_this_process_assembles(tmp_path: Path) -> None:
 def test_a_room_that_cannot_be_judged_is_listed_and_the_rest_go_on(tmp_path: Path) -> None:
     """Property: a classroom whose judging fails (a profile that does not exist for it) is
     returned with its reason, not raised; with workers as in this process."""
-    plans = plan_campaign(CHUNK + 2, seed=8)
-    store = prepare_store(tmp_path / "c.lux", plans, "gather")
-    measure_campaign(store, plans, start=START)
-    analyse_campaign(store, jobs=1)
+    store = _measured(tmp_path, CHUNK + 2, 8)
     context = report_context(store.campaign.profile)
     broken = type(context)("no-such-profile", context.policy, context.packs, context.flicker_limits)
     for jobs in (1, 2):
@@ -78,10 +82,7 @@ def test_remembered_digests_are_the_digests_and_a_changed_report_is_hashed_again
     gathered report is the one hashing its content gives; a report whose records or document
     differ from the gathered one (a corrected verdict, another environment record) is hashed
     again, never given the kept digest."""
-    plans = plan_campaign(3, seed=9)
-    store = prepare_store(tmp_path / "c.lux", plans, "gather")
-    measure_campaign(store, plans, start=START)
-    analyse_campaign(store, jobs=1)
+    store = _measured(tmp_path, 3, 9)
     judged, _rollup = judge_campaign(store)
     context = report_context(store.campaign.profile)
     lab = load_lab_profile(data_dir() / "demo-lab.toml")

@@ -31,7 +31,7 @@ from luxcheck.model import (
 )
 from luxcheck.resources import data_dir
 from tests.support.builders import T0, make_classroom
-from tests.support.report_fixtures import fill_store
+from tests.support.report_fixtures import SIGN_OFF_REFUSALS, fill_store
 
 LAB = str(data_dir() / "demo-lab.toml")
 
@@ -115,21 +115,7 @@ def test_prepare_review_approve_issue_the_report(
         ]
 
 
-@pytest.mark.parametrize(
-    ("steps", "failing", "message"),
-    [
-        ((), ("review", "zhao.hong"), "prepare it first"),
-        ((), ("prepare", "nobody"), "no person 'nobody'"),
-        ((), ("review", "li.ming"), "may not review"),
-        ((("prepare", "li.ming"),), ("approve", "chen.jun"), "before it is reviewed"),
-        (
-            (("prepare", "li.ming"), ("review", "chen.jun")),
-            ("approve", "chen.jun"),
-            "three different people",
-        ),
-        ((("prepare", "li.ming"), ("review", "zhao.hong")), ("review", "chen.jun"), "already"),
-    ],
-)
+@pytest.mark.parametrize(("steps", "failing", "message"), SIGN_OFF_REFUSALS)
 def test_sign_off_refusals(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],

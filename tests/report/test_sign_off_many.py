@@ -29,6 +29,7 @@ from luxcheck.report.gather import gather_reports
 from luxcheck.report.issue import sign_off, sign_off_many, with_document, with_documents
 from luxcheck.report.model import ClassroomReportData
 from luxcheck.resources import data_dir
+from tests.support.report_fixtures import SIGN_OFF_REFUSALS
 
 START = dt.datetime(2026, 11, 2, 8, tzinfo=dt.UTC)
 NOW = dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC)
@@ -94,16 +95,7 @@ def test_a_batch_records_what_one_by_one_records(campaign: Path, tmp_path: Path)
 @pytest.mark.parametrize(
     ("steps", "failing", "message"),
     [
-        ((), ("review", "zhao.hong"), "prepare it first"),
-        ((), ("prepare", "nobody"), "no person 'nobody'"),
-        ((), ("review", "li.ming"), "may not review"),
-        ((("prepare", "li.ming"),), ("approve", "chen.jun"), "before it is reviewed"),
-        (
-            (("prepare", "li.ming"), ("review", "chen.jun")),
-            ("approve", "chen.jun"),
-            "three different people",
-        ),
-        ((("prepare", "li.ming"), ("review", "zhao.hong")), ("review", "chen.jun"), "already"),
+        *SIGN_OFF_REFUSALS,
         ((("prepare", "li.ming"),), ("sign", "li.ming"), "expected prepare, review or approve"),
     ],
 )

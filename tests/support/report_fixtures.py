@@ -61,6 +61,22 @@ CURVES = (
 )
 CONTEXT = ReportContext("cn-classroom", POLICY, PACKS, {"ordinary": CURVES})
 XSS = "<script>alert(1)</script>"
+#: The refusals of the issuing rules (prepare → review → approve by three different people of
+#: the profile in their roles; ISO/IEC 17025:2017 §7.8.2.1), with the demo lab profile
+#: (``luxcheck/data/demo-lab.toml``: li.ming prepares, zhao.hong reviews, chen.jun reviews and
+#: approves): the sign-offs before, the one refused, a part of its message.
+SIGN_OFF_REFUSALS: tuple[tuple[tuple[tuple[str, str], ...], tuple[str, str], str], ...] = (
+    ((), ("review", "zhao.hong"), "prepare it first"),
+    ((), ("prepare", "nobody"), "no person 'nobody'"),
+    ((), ("review", "li.ming"), "may not review"),
+    ((("prepare", "li.ming"),), ("approve", "chen.jun"), "before it is reviewed"),
+    (
+        (("prepare", "li.ming"), ("review", "chen.jun")),
+        ("approve", "chen.jun"),
+        "three different people",
+    ),
+    ((("prepare", "li.ming"), ("review", "zhao.hong")), ("review", "chen.jun"), "already"),
+)
 
 
 def verdicts_full(desk_mean: float = 431.0) -> list[Verdict]:
