@@ -77,6 +77,9 @@ class RenderSummary:
     unreported: tuple[tuple[str, str], ...] = ()
 
 
+#: Classroom PDFs a worker lays out before it is replaced by a fresh one.
+_PDFS_PER_WORKER = 200
+
 _WORKER: ClassroomPages | None = None
 _WORKER_PDF = False
 _WORKER_SIGNING: SigningSetup | None = None
@@ -300,12 +303,17 @@ def render_campaign(
         site = _campaign_pages(pages, items, failed, labs, signing, pdf, dashboard_pdf)
         bound = [_bound_task_in(pages, signing, task) for task in site.bound_tasks(items, files)]
     else:
+        # a worker that lays out many PDFs is replaced now and then (WeasyPrint's memory
+        # grows with the documents it has laid out): only when it could lay out more than that
+        recycled = pdf and len(todo) > _PDFS_PER_WORKER
+        if pdf and not recycled:
+            import weasyprint  # noqa: F401  (imported once: the forked workers share it)
         with concurrent.futures.ProcessPoolExecutor(
             max_workers=jobs,
-            mp_context=worker_context(recycled=pdf),
+            mp_context=worker_context(recycled=recycled),
             initializer=_init_worker,
             initargs=(str(out), lang, figure_format, pdf, signing),
-            max_tasks_per_child=200 if pdf else None,
+            max_tasks_per_child=_PDFS_PER_WORKER if recycled else None,
         ) as pool:
             results = pool.map(_render_task, todo, chunksize=4)  # every chunk submitted
             # the shared backgrounds while the workers start (they wait for them, and read

@@ -180,13 +180,52 @@ _TOKEN_RE = re.compile(
     )""",
     re.S | re.X,
 )
-#: A table row of plain cells (no markup inside a cell), as the templates write the long tables
-#: (grid points, annexes): read in one step.
-_ROW_RE = re.compile(
-    rf"<tr(?P<attrs>{_STRICT_ATTRS})\s*>"
-    rf"(?P<cells>(?:<(?P<cell>t[dh]){_STRICT_ATTRS}\s*>[^<]*</(?P=cell)\s*>)*)</tr\s*>"
+#: Inline elements that neither start a line, nor read a file, nor hide their text: a complete
+#: one (start tag, text, end tag; or self-closed) inside a line changes nothing but the text.
+_INERT = (
+    "a|abbr|b|circle|code|ellipse|em|i|line|mark|path|polygon|polyline|q|rect|s|small|span|"
+    "strong|sub|sup|text|tspan|u|var"
 )
-_CELL_RE = re.compile(rf"<(t[dh]){_STRICT_ATTRS}\s*>([^<]*)</\1\s*>")
+
+
+def _inert_element(name: str) -> str:
+    """A complete inert element, its name in group ``name``; its attributes read as
+    html.parser reads them (an atomic group: a value is never shortened to make a ``/>``)."""
+    return (
+        rf"<(?P<{name}>{_INERT})(?=[\s/>])(?>{_STRICT_ATTRS})\s*"
+        rf"(?:/>|>[^<]*</\s*(?P={name})\s*>)"
+    )
+
+
+#: Text and complete inert elements (the figures' marks and labels, a verdict's span): read in
+#: one step, their text pieces as the events give them. (Text runs are unrolled between the
+#: elements, so that a near miss fails fast instead of trying every split of the text.)
+_RUN_RE = re.compile(rf"[^<]*(?:{_inert_element('run')}[^<]*)*")
+#: A tag of such a run (what separates its text pieces).
+_RUN_TAG_RE = re.compile(rf"<(?:/\s*[a-z]+\s*|(?:{_INERT})(?>{_STRICT_ATTRS})\s*/?)>")
+#: What a cell of such a row holds: text and complete inert elements, and complete ``div``
+#: elements of those (each a line of its own: a clause under a result, a reason).
+_CELL_CONTENT = (
+    rf"[^<]*(?:(?:{_inert_element('inner')}|<div{_STRICT_ATTRS}\s*>"
+    rf"[^<]*(?:{_inert_element('in_div')}[^<]*)*</div\s*>)[^<]*)*"
+)
+#: A table row of such cells, as the templates write the tables (results, grid points,
+#: annexes): read in one step.
+_ROW_RE = re.compile(
+    rf"<tr(?P<attrs>{_STRICT_ATTRS})\s*>\s*"
+    rf"(?P<cells>(?:<(?P<cell>t[dh]){_STRICT_ATTRS}\s*>{_CELL_CONTENT}</(?P=cell)\s*>\s*)*)"
+    rf"</tr\s*>"
+)
+_CELL_RE = re.compile(
+    rf"<(?P<cell>t[dh])(?P<attrs>{_STRICT_ATTRS})\s*>(?P<content>{_CELL_CONTENT})"
+    rf"</(?P=cell)\s*>"
+)
+#: The parts of a cell's content: a ``div`` (its attributes and content), or a run (possibly
+#: empty, at the end).
+_CELL_PART_RE = re.compile(
+    rf"<div(?P<attrs>{_STRICT_ATTRS})\s*>(?P<content>[^<]*(?:{_inert_element('inner')}[^<]*)*)"
+    rf"</div\s*>|[^<]*(?:{_inert_element('run')}[^<]*)*"
+)
 _ATTR_RE = re.compile(r"""([^\s"'>/=\x00]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
 _WANTED_ATTR_RE = re.compile(r"data-requirement|href|src", re.I)
 #: Elements whose content is raw text up to their end tag (html.parser's CDATA elements).
@@ -209,6 +248,59 @@ def _attributes(raw: str) -> list[tuple[str, str | None]]:
                 value = html.unescape(value)
         out.append((match.group(1).lower(), value))
     return out
+
+
+def _run_text(run: str) -> str:
+    """The text of a run of text and complete inert elements: its pieces between tags, each
+    with its character references resolved (as html.parser resolves each piece of data)."""
+    if "<" not in run:
+        return html.unescape(run) if "&" in run else run
+    pieces = _RUN_TAG_RE.split(run)
+    if "&" not in run:
+        return "".join(pieces)
+    return "".join(html.unescape(p) if "&" in p else p for p in pieces)
+
+
+def _key(raw: str, default: str) -> str:
+    """The ``data-requirement`` of a strictly formed start tag's attributes ``raw``, else
+    ``default`` (the key of the element it is in)."""
+    if raw and _WANTED_ATTR_RE.search(raw):
+        return dict(_attributes(raw)).get("data-requirement") or default
+    return default
+
+
+def _read_row(cells: str, row_key: str, lines: list[tuple[str, str]]) -> None:
+    """Append the lines of a row's ``cells`` (matched by :data:`_ROW_RE`; the row's key
+    ``row_key``) as the events give them: the cells joined by `` | ``, and each ``div`` in a cell
+    a line of its own (the line before it ends there, and the next cell starts a new count)."""
+    line: list[str] = []
+    count = 0
+
+    def flush(key: str) -> None:
+        text = normal_text("".join(line))
+        if text:
+            lines.append((key, text))
+        line.clear()
+
+    for cell in _CELL_RE.finditer(cells):
+        if count:
+            line.append(" | ")
+        count += 1
+        content = cell.group("content")
+        if "<div" not in content:
+            line.append(_run_text(content))
+            continue
+        cell_key = _key(cell.group("attrs"), row_key)
+        for part in _CELL_PART_RE.finditer(content):
+            if part.group("content") is None:
+                if part.group():
+                    line.append(_run_text(part.group()))
+                continue
+            flush(cell_key)  # the div starts a line, and ends it
+            line.append(_run_text(part.group("content")))
+            flush(_key(part.group("attrs"), cell_key))
+            count = 0
+    flush(row_key)
 
 
 def _scan(text: str) -> PageContent | None:
@@ -243,9 +335,14 @@ def _scan(text: str) -> PageContent | None:
                 del keys[index:]
                 break
 
-    search = _TOKEN_RE.search
+    search, run_at = _TOKEN_RE.search, _RUN_RE.match
     position, size = 0, len(text)
     while position < size:
+        run = run_at(text, position)
+        if run is not None and run.end() > position:  # text and complete inert elements
+            if not unread:
+                line.append(_run_text(run.group()))
+            position = run.end()
         match = search(text, position)
         start = match.start() if match else size
         if start > position:
@@ -274,14 +371,8 @@ def _scan(text: str) -> PageContent | None:
         row = _ROW_RE.match(text, start) if tag == "tr" and not unread else None
         if row is not None:  # a row of plain cells: its line at once, as the events give it
             flush()
-            cells_text = " | ".join(
-                html.unescape(cell) if "&" in cell else cell
-                for _tag, cell in _CELL_RE.findall(row.group("cells"))
-            )
-            line_text = normal_text(cells_text)
-            if line_text:
-                outer = next((k for _tag, k in reversed(keys) if k), "")
-                lines.append((key or outer, line_text))
+            outer = next((k for _tag, k in reversed(keys) if k), "")
+            _read_row(row.group("cells"), key or outer, lines)
             position = row.end()
             continue
         if tag in UNREAD:

@@ -17,7 +17,8 @@ from luxcheck.report.visible import _scan, page_content, parsed_content
 # (a stray "<", a tolerant attribute, an end tag with attributes, an unclosed comment or script,
 # a processing instruction, CDATA): every one must give html.parser's result.
 _TAGS = ["div", "p", "td", "th", "tr", "table", "span", "br", "img", "h1", "li", "svg", "text",
-         "DIV", "Td", "template", "section", "hr", "a"]  # fmt: skip
+         "DIV", "Td", "template", "section", "hr", "a", "circle", "code", "Span",
+         "title"]  # fmt: skip
 _ATTRS = [
     "", ' class="a b"', " data-requirement='r1'", ' data-requirement="r&amp;2"', " src=x.png",
     ' href="a&amp;b.css"', " hidden", ' alt="1 > 0"', " DATA-REQUIREMENT=R3", ' title="&lt;"',
@@ -36,13 +37,28 @@ _OTHER = [
     "<link href=s.css>", "<image href='i.png'/>", "</p >", "</ p>", "<tr><td>a</th></tr>",
     "<tr><th>a</td><td>b</td></tr>", "<tr><td>a</td> <td>b</td></tr>",
 ]  # fmt: skip
+# Complete inline elements (a figure's marks and labels, a verdict's badge), read in one step by
+# the fast reader, and near misses of them (unclosed, nested, a value that ends in "/").
+_INERT = [
+    '<span class="badge">合格</span>', "<circle r=3/>", "<circle r=3/ >", '<rect x="1"></rect>',
+    '<text x="1" y="2">&amp;</text>', '<span title="<div>">a</span>', "<code>a&lt;b</code >",
+    "<a href='x.html'>t</a>", "<span>a", "<b><i>x</i></b>", "<circle r=3/>x</circle>",
+    "<span data-requirement='r9'>k</span>", "<abbr>u</abbr>", "<text>&amp</text>", "<s/>",
+    "<tspan>1</ tspan>", "<q>&#x4e2d;</q>",
+]  # fmt: skip
+# What a results table's cell holds besides text: clauses and reasons, each a line.
+_DIVS = [
+    "<div>GB 7793-2010 5.2（应）</div>", '<div class="reason" data-requirement="d1">r</div>',
+    "<div>a<span>b</span>&amp;</div>", "<div/>", "<div>x", "<DIV>y</DIV>",
+    "<div><div>z</div></div>",
+]  # fmt: skip
 
 
 @st.composite
 def _documents(draw: st.DrawFn) -> str:
     parts = []
     for _ in range(draw(st.integers(0, 40))):
-        kind = draw(st.sampled_from(["open", "close", "text", "other", "row"]))
+        kind = draw(st.sampled_from(["open", "close", "text", "other", "row", "inert"]))
         if kind == "open":
             tag = draw(st.sampled_from(_TAGS))
             attrs = "".join(draw(st.lists(st.sampled_from(_ATTRS), max_size=3)))
@@ -51,15 +67,21 @@ def _documents(draw: st.DrawFn) -> str:
             parts.append(f"</{draw(st.sampled_from(_TAGS))}>")
         elif kind == "text":
             parts.append(draw(st.sampled_from(_TEXT)))
+        elif kind == "inert":
+            parts.append(draw(st.sampled_from(_INERT)))
         elif kind == "row":  # a table row, mostly of plain cells (the long tables of a report)
             cells = "".join(
-                f"<{c}{a}>{t}</{c}>"
-                for c, a, t in draw(
+                f"<{c}{a}>{''.join(t)}</{c}>{w}"
+                for c, a, t, w in draw(
                     st.lists(
                         st.tuples(
                             st.sampled_from(["td", "th", "td", "TD"]),
                             st.sampled_from(_ATTRS),
-                            st.sampled_from(["", "1", "0.49", *_TEXT]),
+                            st.lists(
+                                st.sampled_from(["", "1", "0.49", *_TEXT, *_INERT, *_DIVS]),
+                                max_size=3,
+                            ),
+                            st.sampled_from(["", "", "\n  ", " "]),
                         ),
                         max_size=5,
                     )
@@ -90,7 +112,7 @@ def test_fast_reader_reads_what_html_parser_reads(text: str) -> None:
 def test_each_piece_alone_and_in_a_cell() -> None:
     """Property, exhaustively over the pieces: each alone, inside a table cell and a paragraph,
     and as the attributes or text of a row of plain cells, reads as html.parser reads it."""
-    pieces = [f"<{t}{a}>" for t in _TAGS for a in _ATTRS] + _TEXT + _OTHER
+    pieces = [f"<{t}{a}>" for t in _TAGS for a in _ATTRS] + _TEXT + _OTHER + _INERT + _DIVS
     for piece in pieces:
         for text in (piece, f"<table><tr><td>x</td><td>{piece}</td></tr></table><p>{piece}y</p>"):
             _same(text)
@@ -99,6 +121,12 @@ def test_each_piece_alone_and_in_a_cell() -> None:
             _same(
                 f"<table data-requirement='t'><tr{attrs}><td>x</td><th{attrs}>{text}</th>"
                 f"<td></td></tr><tr><td>{text}</td></tr></table>"
+            )
+    for attrs in _ATTRS:
+        for piece in _INERT + _DIVS:
+            _same(
+                f"<table data-requirement='t'><tr{attrs}>\n <td{attrs}>x{piece}y</td>"
+                f" <th>{piece}</th><td>{piece}{piece}</td>\n</tr></table><svg>{piece}</svg>"
             )
 
 
