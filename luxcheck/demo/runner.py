@@ -25,7 +25,7 @@ import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from luxcheck.acquire.session import Step, classroom_steps
 from luxcheck.compliance.judge import JudgedRoom
@@ -44,6 +44,9 @@ from luxcheck.model import (
     MeasurementSession,
 )
 from luxcheck.report.model import ClassroomReportData
+
+if TYPE_CHECKING:
+    from luxcheck.report.signing import SigningSetup
 
 #: The instruments of the simulated inspection team (calibration data printed on the reports).
 DEMO_INSTRUMENTS: tuple[Instrument, ...] = tuple(
@@ -674,6 +677,44 @@ def issue_reports(
     return issued
 
 
+#: A PDF sample to render: its classrooms, folder, language and the laboratory's signing.
+PdfSample = tuple[Sequence[ClassroomReportData], Path, str, "SigningSetup | None"]
+
+
+def _render_pdf_sample(sample: PdfSample) -> None:
+    from luxcheck.report.render import render_campaign
+
+    reports, folder, language, signing = sample
+    render_campaign(
+        reports,
+        folder,
+        lang=language,
+        pdf=True,
+        signing=signing,
+        dashboard_pdf=False,  # a sample's dashboard is no campaign's
+    )
+
+
+def render_pdf_samples(samples: Sequence[PdfSample], workers: int) -> None:
+    """Render each PDF sample (a language's) in one process, the samples side by side in up to
+    ``workers`` forked processes: each lays out its classrooms and then binds their school's
+    volume, so no core waits for the other's last document."""
+    if workers <= 1 or len(samples) <= 1:
+        for sample in samples:
+            _render_pdf_sample(sample)
+        return
+    import concurrent.futures
+
+    import weasyprint  # noqa: F401  (imported once: the forked processes share it)
+
+    from luxcheck.report.gather import worker_context
+
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=min(workers, len(samples)), mp_context=worker_context()
+    ) as pool:
+        list(pool.map(_render_pdf_sample, samples))
+
+
 def run_demo(
     out: Path,
     *,
@@ -779,16 +820,10 @@ def run_demo(
                 t = time.perf_counter()
                 first_school = data[0].school.school_id
                 sample = [d for d in data if d.school.school_id == first_school][:PDF_SAMPLE]
-                for language in (lang, other):
-                    render_campaign(
-                        sample,
-                        out / f"pdf-sample-{language}",
-                        lang=language,
-                        pdf=True,
-                        jobs=workers,
-                        signing=signing,
-                        dashboard_pdf=False,  # a sample's dashboard is no campaign's
-                    )
+                render_pdf_samples(
+                    [(sample, out / f"pdf-sample-{code}", code, signing) for code in (lang, other)],
+                    workers,
+                )
                 say(
                     f"    PDF sample: {len(sample)} classrooms of {first_school} in both "
                     f"languages ({out}/pdf-sample-*) in {time.perf_counter() - t:.1f} s; "
