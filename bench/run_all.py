@@ -28,6 +28,7 @@ SCRIPTS = [
     ("whole campaign (issue 9)", "bench_campaign.py", ["--pdf-rooms", "10"]),
     ("campaign import (issue 21)", "bench_import.py", []),
     ("whole demo (issue 21)", "bench_demo.py", []),
+    ("a province's campaign: 1000 and 10 000 classrooms (issue 21)", "bench_scale.py", []),
 ]
 
 
@@ -80,6 +81,8 @@ def main() -> None:
             extra = ["--rooms", "100"]
         if args.quick and script == "bench_demo.py":
             extra = ["--classrooms", "60"]
+        if args.quick and script == "bench_scale.py":
+            extra = ["--sizes", "30", "60"]
         if args.quick and script == "bench_import.py":
             extra = ["--classrooms", "40"]
         elif args.import_folder and script == "bench_import.py":
