@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from luxcheck import __version__
 from luxcheck.compliance import items
@@ -18,12 +18,37 @@ if TYPE_CHECKING:  # jinja2 is imported where a page is rendered (start-up time 
     import jinja2
 
 
+#: What ``getattr`` finds on a dict (its methods and the object's attributes): a template's
+#: ``row.items`` is the method, as Jinja2 reads it; any other name is the dict's key.
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+@cache
+def _environment_class() -> type[jinja2.Environment]:
+    import jinja2
+
+    class ReportEnvironment(jinja2.Environment):
+        """Jinja2 reading ``view.key`` of the views' dicts without raising and catching an
+        AttributeError first (what ``Environment.getattr`` does for a dict key: some thousand
+        times a page); the same value or undefined, in the same cases."""
+
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+                try:
+                    return obj[attribute]
+                except KeyError:
+                    return self.undefined(obj=obj, name=attribute)
+            return super().getattr(obj, attribute)
+
+    return ReportEnvironment
+
+
 @cache
 def environment(lang: str) -> jinja2.Environment:
     """The Jinja2 environment of ``lang``: autoescape, StrictUndefined, gettext installed."""
     import jinja2
 
-    env = jinja2.Environment(
+    env = _environment_class()(
         loader=jinja2.FileSystemLoader(str(reports_dir() / "templates")),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
