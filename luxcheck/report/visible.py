@@ -461,6 +461,11 @@ def resource_digests(references: Iterable[str], base_dir: Path) -> list[tuple[st
 
 
 # --------------------------------------------------------------------------- the statement
+#: ``json.dumps(text)`` and ``json.dumps(text, ensure_ascii=False)`` of a str, as they compute it.
+_quote_ascii = json.encoder.encode_basestring_ascii
+_quote = json.encoder.encode_basestring
+
+
 @dataclass(frozen=True)
 class Statement:
     """What the laboratory signs for an HTML report (and attaches to its PDF)."""
@@ -479,7 +484,9 @@ class Statement:
         out += [f"hint {json.dumps(k)} {json.dumps(v)}" for k, v in sorted(self.hints.items())]
         out.append(f"structure {self.structure}")
         out += [f"resource {json.dumps(r)} {json.dumps(d)}" for r, d in self.resources]
-        out += [f"line {json.dumps(k)} {json.dumps(t, ensure_ascii=False)}" for k, t in self.lines]
+        # a line's key and text quoted by the functions json.dumps quotes a str with (ASCII,
+        # and UTF-8 as written), without building an encoder for every line
+        out += [f"line {_quote_ascii(k)} {_quote(t)}" for k, t in self.lines]
         return ("\n".join(out) + "\n").encode("utf-8")
 
     def to_json(self) -> dict[str, Any]:

@@ -8,10 +8,12 @@ document, both readers give the same lines, resources and structure digest.
 
 from __future__ import annotations
 
+import json
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from luxcheck.report.visible import _scan, page_content, parsed_content
+from luxcheck.report.visible import Statement, _scan, page_content, parsed_content
 
 # Pieces a report page is made of, and pieces that are not in the templates' strict form
 # (a stray "<", a tolerant attribute, an end tag with attributes, an unclosed comment or script,
@@ -145,3 +147,13 @@ def test_strict_pages_take_the_fast_path() -> None:
     assert page_content(page).resources == ["static/report.css", "f.png"]
     assert _scan(page.replace("照度", "照度 < 300")) is None
     assert _scan(page.replace("<br>", "<?x?>")) is None
+
+
+@given(st.lists(st.tuples(st.text(max_size=12), st.text(max_size=30)), max_size=8))
+def test_statement_lines_quoted_as_json_dumps(lines: list[tuple[str, str]]) -> None:
+    """Property: a signed line's key and text are quoted exactly as ``json.dumps`` quotes them
+    (ASCII for the key, UTF-8 as written for the text): the bytes that older signatures cover."""
+    statement = Statement("N-1", None, {"lang": "zh"}, "0" * 64, (), tuple(lines))
+    expected = [f"line {json.dumps(k)} {json.dumps(t, ensure_ascii=False)}" for k, t in lines]
+    encoded = statement.encode().decode("utf-8").split("\n")
+    assert encoded[len(encoded) - 1 - len(lines) : -1] == expected
