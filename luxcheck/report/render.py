@@ -97,6 +97,21 @@ def _init_worker(
     _WORKER_SIGNING = signing
 
 
+def _load_for_workers(pages: ClassroomPages, signing: SigningSetup | None, pdf: bool) -> None:
+    """Load in this process, before the workers fork, what each of them needs and would
+    otherwise import, compile or read again (this process needs most of it anyway): matplotlib's
+    figure and Agg canvas, the compiled classroom template, the laboratory's signer and, with
+    ``pdf``, WeasyPrint."""
+    import matplotlib.backends.backend_agg
+    import matplotlib.figure  # noqa: F401
+
+    pages.env.get_template("classroom.html.j2")
+    if signing is not None:
+        signing.signer()
+    if pdf:
+        import weasyprint  # noqa: F401
+
+
 def _render_task(report: ClassroomReportData) -> tuple[str, dict[str, str]]:
     assert _WORKER is not None
     return _render_or_reason(_WORKER, report, _WORKER_PDF, _WORKER_SIGNING)
@@ -306,8 +321,7 @@ def render_campaign(
         # a worker that lays out many PDFs is replaced now and then (WeasyPrint's memory
         # grows with the documents it has laid out): only when it could lay out more than that
         recycled = pdf and len(todo) > _PDFS_PER_WORKER
-        if pdf and not recycled:
-            import weasyprint  # noqa: F401  (imported once: the forked workers share it)
+        _load_for_workers(pages, signing, pdf and not recycled)
         with concurrent.futures.ProcessPoolExecutor(
             max_workers=jobs,
             mp_context=worker_context(recycled=recycled),
