@@ -95,8 +95,10 @@ from luxcheck.kernels.periodogram import (
     DYNAMIC_RANGE,
     FUNDAMENTAL_RATIO,
     HANN_LOBE_BINS,
-    components,
+    Components,
+    find_components,
     frequencies,
+    search_components,
     spectrum,
 )
 from luxcheck.kernels.piecewise import PiecewiseLinear
@@ -467,17 +469,28 @@ def svm_threshold(frequency_hz: npt.ArrayLike, *, c_hz: float = SVM_C_HZ_CIE) ->
 
 
 def _svm_rows(
-    spec: npt.NDArray[np.complex128], window: FloatArray, fs: float, c_hz: float
+    spec: npt.NDArray[np.complex128],
+    window: FloatArray,
+    fs: float,
+    c_hz: float,
+    found: Components | None = None,
 ) -> FloatArray:
-    """SVM from the Hann spectrum of mean-normalised rows (DC = 1)."""
+    """SVM from the Hann spectrum of mean-normalised rows (DC = 1); ``found``: the spectrum's
+    :func:`~luxcheck.kernels.periodogram.search_components`, where the caller has them."""
     n = window.size
     # up to 2 kHz, but a main lobe short of Nyquist (at fs = 4 kHz: 1997 Hz for a 1 s record)
     kmax = min(int(np.floor(SVM_MAX_FREQUENCY_HZ * n / fs)), spec.shape[-1] - 2 - HANN_LOBE_BINS)
-    k, is_peak, amplitude = components(spec, window, kmax)
+    # the frequency search's components reach further (a main lobe short of Nyquist)
+    found = find_components(spec, window, kmax) if found is None else found.upto(kmax)
+    k, is_peak = found.k, found.is_peak
     if k.size == 0:
         return np.zeros(spec.shape[0])
-    weight = (amplitude / svm_threshold(k * fs / n, c_hz=c_hz)) ** SVM_EXPONENT
-    total = np.where(is_peak, weight, 0.0).sum(axis=-1)
+    # the weights of the components only (a few bins of each row): 0 elsewhere
+    rows, cols = np.nonzero(is_peak)
+    threshold = svm_threshold(k * fs / n, c_hz=c_hz)
+    weight = np.zeros(is_peak.shape)
+    weight[rows, cols] = (found.amplitude[rows, cols] / threshold[cols]) ** SVM_EXPONENT
+    total = weight.sum(axis=-1)
     return np.asarray(total ** (1.0 / SVM_EXPONENT), dtype=np.float64)
 
 
@@ -565,19 +578,35 @@ def pst_lm_instantaneous(samples: npt.ArrayLike, sample_rate_hz: float) -> Float
     mean = rows.mean(axis=-1, keepdims=True)
     if np.any(mean <= 0):
         raise InputError("PstLM needs a positive mean light level", column="samples")
+    return _p_inst(rows / mean - 1.0, fs).reshape(*lead, rows.shape[-1])
+
+
+def _p_inst(relative: FloatArray, fs: float) -> FloatArray:
+    """``P_inst`` of rows of relative light (``light / mean − 1``), along the last axis: the
+    filter chain with the coefficients of :func:`_pst_filters` (computed once per rate)."""
     from scipy import signal
 
     sos_chain, sos_smooth, scale = _pst_filters(fs)
-    y = signal.sosfilt(sos_chain, rows / mean - 1.0, axis=-1)
-    p = scale * signal.sosfilt(sos_smooth, y * y, axis=-1)
-    return np.asarray(p, dtype=np.float64).reshape(*lead, rows.shape[-1])
+    y = np.asarray(signal.sosfilt(sos_chain, relative, axis=-1), dtype=np.float64)
+    np.square(y, out=y)  # y is sosfilt's own array
+    p = np.asarray(signal.sosfilt(sos_smooth, y, axis=-1), dtype=np.float64)
+    p *= scale
+    return p
 
 
-def _pst_statistic(p_inst: FloatArray) -> FloatArray:
-    """IEC 61000-4-15 Pst from ``P_inst`` (evaluated part), along the last axis."""
+def _pst_of_relative(relative: FloatArray, fs: float) -> FloatArray:
+    """PstLM of rows of relative light (``light / mean − 1``) of more than
+    :data:`PSTLM_DISCARD_S` seconds."""
+    p = _p_inst(relative, fs)
+    return _pst_statistic(p[..., round(PSTLM_DISCARD_S * fs) :], overwrite=True)
+
+
+def _pst_statistic(p_inst: FloatArray, *, overwrite: bool = False) -> FloatArray:
+    """IEC 61000-4-15 Pst from ``P_inst`` (evaluated part), along the last axis; ``overwrite``
+    lets the quantiles reorder ``p_inst`` in place (a temporary of the caller)."""
     levels = sorted({q for _, qs in _PST_TERMS for q in qs})
     # level exceeded x % of the time = quantile (1 - x/100)
-    qv = np.quantile(p_inst, [1.0 - x / 100.0 for x in levels], axis=-1)
+    qv = np.quantile(p_inst, [1.0 - x / 100.0 for x in levels], axis=-1, overwrite_input=overwrite)
     by_level = dict(zip(levels, qv, strict=True))
     total = np.zeros(p_inst.shape[:-1])
     for weight, qs in _PST_TERMS:
@@ -605,7 +634,7 @@ def pst_lm(samples: npt.ArrayLike, sample_rate_hz: float) -> FloatArray:
     skip = round(PSTLM_DISCARD_S * fs)
     if p.shape[-1] - skip < 1:
         raise InputError(f"PstLM needs more than {PSTLM_DISCARD_S:g} s of record", column="samples")
-    return _pst_statistic(p[..., skip:])
+    return _pst_statistic(p[..., skip:], overwrite=True)
 
 
 # ============================================================================ limits
@@ -757,6 +786,9 @@ def flicker_metrics(
 
     no_light = np.zeros(nrow, dtype=bool)
     negative = np.zeros(nrow, dtype=bool)
+    # PstLM where the record supports it: on the rows that have light, no rail and no negative
+    # sample (the others get their reason below); a constant row's is 0 (set below)
+    pst_record = pst and fs >= PSTLM_MIN_SAMPLE_RATE_HZ and duration >= PSTLM_MIN_RECORD_S
     step = max(1, _BLOCK_SAMPLES // n)
     for start in range(0, nrow, step):
         sl = slice(start, min(nrow, start + step))
@@ -769,9 +801,16 @@ def flicker_metrics(
         rel = light / np.where(mean <= 0, 1.0, mean)[:, None]
         rel -= 1.0
         spec, window = spectrum(rel)
-        del rel
-        periodic = frequencies(spec, window, fs)
         constant = hi == lo
+        if pst_record:
+            # rel is light / mean - 1 on these rows, the flickermeter's input
+            chosen = np.flatnonzero((mean > 0) & (lo >= 0) & ~clipped[sl] & ~constant)
+            if chosen.size:
+                some = rel if chosen.size == rel.shape[0] else rel[chosen]
+                pst_values[start + chosen] = _pst_of_relative(some, fs)
+        del rel
+        found = search_components(spec, window)
+        periodic = frequencies(spec, window, fs, found)
         f_blk = np.where(constant, 0.0, periodic.fundamental_hz)
         freq[sl] = f_blk
         dom[sl] = np.where(constant, 0.0, periodic.dominant_hz)
@@ -783,8 +822,8 @@ def flicker_metrics(
         pf[sl] = percent_flicker(light)
         fi[sl] = _flicker_index_rows(light, fs, np.where(np.isnan(f_blk), 0.0, f_blk))
         if fs >= SVM_MIN_SAMPLE_RATE_HZ and duration >= SVM_MIN_RECORD_S:
-            sv[sl] = _svm_rows(spec, window, fs, svm_c_hz)
-        del spec, light
+            sv[sl] = _svm_rows(spec, window, fs, svm_c_hz, found)
+        del spec, light, found
 
     constant_all = freq == 0
     # no periodic component above the floor, and no more variation than the noise explains
@@ -835,13 +874,8 @@ def flicker_metrics(
         _set_reason(reasons["pst_lm"], every, _rate_reason(fs, PSTLM_MIN_SAMPLE_RATE_HZ))
     elif duration < PSTLM_MIN_RECORD_S:
         _set_reason(reasons["pst_lm"], every, _record_reason(duration, PSTLM_MIN_RECORD_S))
-    ok = _unset(reasons["pst_lm"])
-    if pst and np.any(ok):
-        idx = np.flatnonzero(ok & ~constant_all)
-        pst_values[ok & constant_all] = 0.0
-        for start in range(0, idx.size, step):
-            rows_i = idx[start : start + step]
-            pst_values[rows_i] = pst_lm(raw[rows_i] - dark[rows_i, None], fs)
+    if pst_record:  # the other rows' values were computed block by block above
+        pst_values[_unset(reasons["pst_lm"]) & constant_all] = 0.0
 
     # below the floor, the percent flicker of the periodic part is at most the floor
     pf = np.where(quiet, floor, pf)
