@@ -255,16 +255,34 @@ class FlickerMetrics:
 
 
 # ============================================================================ input handling
-def _as_rows(samples: npt.ArrayLike) -> tuple[FloatArray, tuple[int, ...]]:
+def _as_rows(
+    samples: npt.ArrayLike, *, check_finite: bool = True
+) -> tuple[FloatArray, tuple[int, ...]]:
+    """Waveforms as rows ``(rows, n)`` and their leading shape; ``check_finite=False``: the
+    caller checks (:func:`_row_extremes`)."""
     x = np.asarray(samples, dtype=np.float64)
     if x.ndim == 0:
         raise InputError("samples must have at least one axis (..., n_samples)", column="samples")
     if x.shape[-1] < 2:
         raise InputError("a waveform needs at least two samples", column="samples")
-    if not np.all(np.isfinite(x)):
-        raise InputError("samples contain NaN or infinite values", column="samples")
+    if check_finite and not np.all(np.isfinite(x)):
+        raise _not_finite()
     lead = tuple(x.shape[:-1])
     return x.reshape(-1, x.shape[-1]), lead
+
+
+def _not_finite() -> InputError:
+    return InputError("samples contain NaN or infinite values", column="samples")
+
+
+def _row_extremes(rows: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Maximum and minimum of each row, refusing NaN and infinite samples (a row's maximum
+    or minimum is NaN or infinite exactly when it holds one: NaN propagates)."""
+    hi = rows.max(axis=-1)
+    lo = rows.min(axis=-1)
+    if not (np.all(np.isfinite(hi)) and np.all(np.isfinite(lo))):
+        raise _not_finite()
+    return hi, lo
 
 
 def _clip_reason(full_scale: float | None, zero_scale: float | None) -> Message | None:
@@ -345,8 +363,11 @@ def percent_flicker(samples: npt.ArrayLike) -> FloatArray:
     IES Lighting Handbook, 10th ed.; GB/T 31831-2015 term 3.2 as quoted by DB44/T 1489.
     """
     x = np.asarray(samples, dtype=np.float64)
-    hi = x.max(axis=-1)
-    lo = x.min(axis=-1)
+    return _percent_flicker_of_extremes(x.max(axis=-1), x.min(axis=-1))
+
+
+def _percent_flicker_of_extremes(hi: FloatArray, lo: FloatArray) -> FloatArray:
+    """Percent flicker from each waveform's maximum and minimum (see :func:`percent_flicker`)."""
     total = hi + lo
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.where(total > 0, 100.0 * (hi - lo) / np.where(total > 0, total, 1.0), np.nan)
@@ -429,14 +450,20 @@ def flicker_index(
 def _flicker_index_rows(rows: FloatArray, fs: float, f: FloatArray) -> FloatArray:
     n = rows.shape[-1]
     periods, span = _whole_period_count(f, n, fs)
-    mask = np.arange(n)[None, :] < span[:, None]
     cnt = np.maximum(span, 1)
-    total = (rows * mask).sum(axis=-1)
+    # sums over the first span samples of each row, as sums over the whole row with the rest
+    # zeroed (the same additions as multiplying by a 0/1 mask, without building it)
+    short = np.flatnonzero(span < n)
+    part = rows.copy()
+    for i in short:
+        part[i, span[i] :] = 0.0
+    total = part.sum(axis=-1)
     mean = total / cnt
-    dev = rows - mean[:, None]
-    np.maximum(dev, 0.0, out=dev)
-    dev *= mask
-    above = dev.sum(axis=-1)
+    np.subtract(rows, mean[:, None], out=part)
+    np.maximum(part, 0.0, out=part)
+    for i in short:
+        part[i, span[i] :] = 0.0
+    above = part.sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         fi = np.where(total > 0, above / np.where(total > 0, total, 1.0), np.nan)
     fi = np.where(periods >= 2, fi, np.nan)
@@ -749,7 +776,8 @@ def flicker_metrics(
     ≤ 0) have all metrics NaN.
     """
     fs = _check_rate(sample_rate_hz)
-    raw, lead = _as_rows(samples)
+    raw, lead = _as_rows(samples, check_finite=False)
+    raw_hi, raw_lo = _row_extremes(raw)  # one pass each: finiteness, rails, extremes
     nrow, n = raw.shape
     try:
         dark = np.broadcast_to(np.asarray(dark_level, dtype=np.float64), lead).reshape(-1)
@@ -764,9 +792,9 @@ def flicker_metrics(
 
     clipped = np.zeros(nrow, dtype=bool)
     if full_scale is not None:
-        clipped |= np.any(raw >= float(full_scale), axis=-1)
+        clipped |= raw_hi >= float(full_scale)
     if zero_scale is not None:
-        clipped |= np.any(raw <= float(zero_scale), axis=-1)
+        clipped |= raw_lo <= float(zero_scale)
     clip_reason = _clip_reason(full_scale, zero_scale)
 
     freq = np.full(nrow, np.nan)
@@ -794,8 +822,9 @@ def flicker_metrics(
         sl = slice(start, min(nrow, start + step))
         light = raw[sl] - dark[sl, None]
         mean = light.mean(axis=-1)
-        hi = light.max(axis=-1)
-        lo = light.min(axis=-1)
+        # = light.max/min exactly: subtracting the same dark level rounds monotonically
+        hi = raw_hi[sl] - dark[sl]
+        lo = raw_lo[sl] - dark[sl]
         no_light[sl] = mean <= 0
         negative[sl] = lo < 0
         rel = light / np.where(mean <= 0, 1.0, mean)[:, None]
@@ -819,7 +848,7 @@ def flicker_metrics(
         # the percent flicker white noise of the record's level can give: t sigma, with sigma
         # from the noise power per bin (E[power] = 4 sigma^2 / n for the scaling used)
         noise_pf[sl] = 100.0 * t_noise * np.sqrt(periodic.noise_power * n / 4.0)
-        pf[sl] = percent_flicker(light)
+        pf[sl] = _percent_flicker_of_extremes(hi, lo)
         fi[sl] = _flicker_index_rows(light, fs, np.where(np.isnan(f_blk), 0.0, f_blk))
         if fs >= SVM_MIN_SAMPLE_RATE_HZ and duration >= SVM_MIN_RECORD_S:
             sv[sl] = _svm_rows(spec, window, fs, svm_c_hz, found)
