@@ -95,8 +95,10 @@ from luxcheck.kernels.periodogram import (
     DYNAMIC_RANGE,
     FUNDAMENTAL_RATIO,
     HANN_LOBE_BINS,
-    components,
+    Components,
+    find_components,
     frequencies,
+    search_components,
     spectrum,
 )
 from luxcheck.kernels.piecewise import PiecewiseLinear
@@ -253,16 +255,34 @@ class FlickerMetrics:
 
 
 # ============================================================================ input handling
-def _as_rows(samples: npt.ArrayLike) -> tuple[FloatArray, tuple[int, ...]]:
+def _as_rows(
+    samples: npt.ArrayLike, *, check_finite: bool = True
+) -> tuple[FloatArray, tuple[int, ...]]:
+    """Waveforms as rows ``(rows, n)`` and their leading shape; ``check_finite=False``: the
+    caller checks (:func:`_row_extremes`)."""
     x = np.asarray(samples, dtype=np.float64)
     if x.ndim == 0:
         raise InputError("samples must have at least one axis (..., n_samples)", column="samples")
     if x.shape[-1] < 2:
         raise InputError("a waveform needs at least two samples", column="samples")
-    if not np.all(np.isfinite(x)):
-        raise InputError("samples contain NaN or infinite values", column="samples")
+    if check_finite and not np.all(np.isfinite(x)):
+        raise _not_finite()
     lead = tuple(x.shape[:-1])
     return x.reshape(-1, x.shape[-1]), lead
+
+
+def _not_finite() -> InputError:
+    return InputError("samples contain NaN or infinite values", column="samples")
+
+
+def _row_extremes(rows: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Maximum and minimum of each row, refusing NaN and infinite samples (a row's maximum
+    or minimum is NaN or infinite exactly when it holds one: NaN propagates)."""
+    hi = rows.max(axis=-1)
+    lo = rows.min(axis=-1)
+    if not (np.all(np.isfinite(hi)) and np.all(np.isfinite(lo))):
+        raise _not_finite()
+    return hi, lo
 
 
 def _clip_reason(full_scale: float | None, zero_scale: float | None) -> Message | None:
@@ -343,8 +363,11 @@ def percent_flicker(samples: npt.ArrayLike) -> FloatArray:
     IES Lighting Handbook, 10th ed.; GB/T 31831-2015 term 3.2 as quoted by DB44/T 1489.
     """
     x = np.asarray(samples, dtype=np.float64)
-    hi = x.max(axis=-1)
-    lo = x.min(axis=-1)
+    return _percent_flicker_of_extremes(x.max(axis=-1), x.min(axis=-1))
+
+
+def _percent_flicker_of_extremes(hi: FloatArray, lo: FloatArray) -> FloatArray:
+    """Percent flicker from each waveform's maximum and minimum (see :func:`percent_flicker`)."""
     total = hi + lo
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.where(total > 0, 100.0 * (hi - lo) / np.where(total > 0, total, 1.0), np.nan)
@@ -427,14 +450,20 @@ def flicker_index(
 def _flicker_index_rows(rows: FloatArray, fs: float, f: FloatArray) -> FloatArray:
     n = rows.shape[-1]
     periods, span = _whole_period_count(f, n, fs)
-    mask = np.arange(n)[None, :] < span[:, None]
     cnt = np.maximum(span, 1)
-    total = (rows * mask).sum(axis=-1)
+    # sums over the first span samples of each row, as sums over the whole row with the rest
+    # zeroed (the same additions as multiplying by a 0/1 mask, without building it)
+    short = np.flatnonzero(span < n)
+    part = rows.copy()
+    for i in short:
+        part[i, span[i] :] = 0.0
+    total = part.sum(axis=-1)
     mean = total / cnt
-    dev = rows - mean[:, None]
-    np.maximum(dev, 0.0, out=dev)
-    dev *= mask
-    above = dev.sum(axis=-1)
+    np.subtract(rows, mean[:, None], out=part)
+    np.maximum(part, 0.0, out=part)
+    for i in short:
+        part[i, span[i] :] = 0.0
+    above = part.sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         fi = np.where(total > 0, above / np.where(total > 0, total, 1.0), np.nan)
     fi = np.where(periods >= 2, fi, np.nan)
@@ -467,17 +496,28 @@ def svm_threshold(frequency_hz: npt.ArrayLike, *, c_hz: float = SVM_C_HZ_CIE) ->
 
 
 def _svm_rows(
-    spec: npt.NDArray[np.complex128], window: FloatArray, fs: float, c_hz: float
+    spec: npt.NDArray[np.complex128],
+    window: FloatArray,
+    fs: float,
+    c_hz: float,
+    found: Components | None = None,
 ) -> FloatArray:
-    """SVM from the Hann spectrum of mean-normalised rows (DC = 1)."""
+    """SVM from the Hann spectrum of mean-normalised rows (DC = 1); ``found``: the spectrum's
+    :func:`~luxcheck.kernels.periodogram.search_components`, where the caller has them."""
     n = window.size
     # up to 2 kHz, but a main lobe short of Nyquist (at fs = 4 kHz: 1997 Hz for a 1 s record)
     kmax = min(int(np.floor(SVM_MAX_FREQUENCY_HZ * n / fs)), spec.shape[-1] - 2 - HANN_LOBE_BINS)
-    k, is_peak, amplitude = components(spec, window, kmax)
+    # the frequency search's components reach further (a main lobe short of Nyquist)
+    found = find_components(spec, window, kmax) if found is None else found.upto(kmax)
+    k, is_peak = found.k, found.is_peak
     if k.size == 0:
         return np.zeros(spec.shape[0])
-    weight = (amplitude / svm_threshold(k * fs / n, c_hz=c_hz)) ** SVM_EXPONENT
-    total = np.where(is_peak, weight, 0.0).sum(axis=-1)
+    # the weights of the components only (a few bins of each row): 0 elsewhere
+    rows, cols = np.nonzero(is_peak)
+    threshold = svm_threshold(k * fs / n, c_hz=c_hz)
+    weight = np.zeros(is_peak.shape)
+    weight[rows, cols] = (found.amplitude[rows, cols] / threshold[cols]) ** SVM_EXPONENT
+    total = weight.sum(axis=-1)
     return np.asarray(total ** (1.0 / SVM_EXPONENT), dtype=np.float64)
 
 
@@ -565,19 +605,35 @@ def pst_lm_instantaneous(samples: npt.ArrayLike, sample_rate_hz: float) -> Float
     mean = rows.mean(axis=-1, keepdims=True)
     if np.any(mean <= 0):
         raise InputError("PstLM needs a positive mean light level", column="samples")
+    return _p_inst(rows / mean - 1.0, fs).reshape(*lead, rows.shape[-1])
+
+
+def _p_inst(relative: FloatArray, fs: float) -> FloatArray:
+    """``P_inst`` of rows of relative light (``light / mean − 1``), along the last axis: the
+    filter chain with the coefficients of :func:`_pst_filters` (computed once per rate)."""
     from scipy import signal
 
     sos_chain, sos_smooth, scale = _pst_filters(fs)
-    y = signal.sosfilt(sos_chain, rows / mean - 1.0, axis=-1)
-    p = scale * signal.sosfilt(sos_smooth, y * y, axis=-1)
-    return np.asarray(p, dtype=np.float64).reshape(*lead, rows.shape[-1])
+    y = np.asarray(signal.sosfilt(sos_chain, relative, axis=-1), dtype=np.float64)
+    np.square(y, out=y)  # y is sosfilt's own array
+    p = np.asarray(signal.sosfilt(sos_smooth, y, axis=-1), dtype=np.float64)
+    p *= scale
+    return p
 
 
-def _pst_statistic(p_inst: FloatArray) -> FloatArray:
-    """IEC 61000-4-15 Pst from ``P_inst`` (evaluated part), along the last axis."""
+def _pst_of_relative(relative: FloatArray, fs: float) -> FloatArray:
+    """PstLM of rows of relative light (``light / mean − 1``) of more than
+    :data:`PSTLM_DISCARD_S` seconds."""
+    p = _p_inst(relative, fs)
+    return _pst_statistic(p[..., round(PSTLM_DISCARD_S * fs) :], overwrite=True)
+
+
+def _pst_statistic(p_inst: FloatArray, *, overwrite: bool = False) -> FloatArray:
+    """IEC 61000-4-15 Pst from ``P_inst`` (evaluated part), along the last axis; ``overwrite``
+    lets the quantiles reorder ``p_inst`` in place (a temporary of the caller)."""
     levels = sorted({q for _, qs in _PST_TERMS for q in qs})
     # level exceeded x % of the time = quantile (1 - x/100)
-    qv = np.quantile(p_inst, [1.0 - x / 100.0 for x in levels], axis=-1)
+    qv = np.quantile(p_inst, [1.0 - x / 100.0 for x in levels], axis=-1, overwrite_input=overwrite)
     by_level = dict(zip(levels, qv, strict=True))
     total = np.zeros(p_inst.shape[:-1])
     for weight, qs in _PST_TERMS:
@@ -605,7 +661,7 @@ def pst_lm(samples: npt.ArrayLike, sample_rate_hz: float) -> FloatArray:
     skip = round(PSTLM_DISCARD_S * fs)
     if p.shape[-1] - skip < 1:
         raise InputError(f"PstLM needs more than {PSTLM_DISCARD_S:g} s of record", column="samples")
-    return _pst_statistic(p[..., skip:])
+    return _pst_statistic(p[..., skip:], overwrite=True)
 
 
 # ============================================================================ limits
@@ -720,7 +776,8 @@ def flicker_metrics(
     ≤ 0) have all metrics NaN.
     """
     fs = _check_rate(sample_rate_hz)
-    raw, lead = _as_rows(samples)
+    raw, lead = _as_rows(samples, check_finite=False)
+    raw_hi, raw_lo = _row_extremes(raw)  # one pass each: finiteness, rails, extremes
     nrow, n = raw.shape
     try:
         dark = np.broadcast_to(np.asarray(dark_level, dtype=np.float64), lead).reshape(-1)
@@ -735,9 +792,9 @@ def flicker_metrics(
 
     clipped = np.zeros(nrow, dtype=bool)
     if full_scale is not None:
-        clipped |= np.any(raw >= float(full_scale), axis=-1)
+        clipped |= raw_hi >= float(full_scale)
     if zero_scale is not None:
-        clipped |= np.any(raw <= float(zero_scale), axis=-1)
+        clipped |= raw_lo <= float(zero_scale)
     clip_reason = _clip_reason(full_scale, zero_scale)
 
     freq = np.full(nrow, np.nan)
@@ -757,21 +814,32 @@ def flicker_metrics(
 
     no_light = np.zeros(nrow, dtype=bool)
     negative = np.zeros(nrow, dtype=bool)
+    # PstLM where the record supports it: on the rows that have light, no rail and no negative
+    # sample (the others get their reason below); a constant row's is 0 (set below)
+    pst_record = pst and fs >= PSTLM_MIN_SAMPLE_RATE_HZ and duration >= PSTLM_MIN_RECORD_S
     step = max(1, _BLOCK_SAMPLES // n)
     for start in range(0, nrow, step):
         sl = slice(start, min(nrow, start + step))
         light = raw[sl] - dark[sl, None]
         mean = light.mean(axis=-1)
-        hi = light.max(axis=-1)
-        lo = light.min(axis=-1)
+        # = light.max/min exactly: subtracting the same dark level rounds monotonically
+        hi = raw_hi[sl] - dark[sl]
+        lo = raw_lo[sl] - dark[sl]
         no_light[sl] = mean <= 0
         negative[sl] = lo < 0
         rel = light / np.where(mean <= 0, 1.0, mean)[:, None]
         rel -= 1.0
         spec, window = spectrum(rel)
-        del rel
-        periodic = frequencies(spec, window, fs)
         constant = hi == lo
+        if pst_record:
+            # rel is light / mean - 1 on these rows, the flickermeter's input
+            chosen = np.flatnonzero((mean > 0) & (lo >= 0) & ~clipped[sl] & ~constant)
+            if chosen.size:
+                some = rel if chosen.size == rel.shape[0] else rel[chosen]
+                pst_values[start + chosen] = _pst_of_relative(some, fs)
+        del rel
+        found = search_components(spec, window)
+        periodic = frequencies(spec, window, fs, found)
         f_blk = np.where(constant, 0.0, periodic.fundamental_hz)
         freq[sl] = f_blk
         dom[sl] = np.where(constant, 0.0, periodic.dominant_hz)
@@ -780,11 +848,11 @@ def flicker_metrics(
         # the percent flicker white noise of the record's level can give: t sigma, with sigma
         # from the noise power per bin (E[power] = 4 sigma^2 / n for the scaling used)
         noise_pf[sl] = 100.0 * t_noise * np.sqrt(periodic.noise_power * n / 4.0)
-        pf[sl] = percent_flicker(light)
+        pf[sl] = _percent_flicker_of_extremes(hi, lo)
         fi[sl] = _flicker_index_rows(light, fs, np.where(np.isnan(f_blk), 0.0, f_blk))
         if fs >= SVM_MIN_SAMPLE_RATE_HZ and duration >= SVM_MIN_RECORD_S:
-            sv[sl] = _svm_rows(spec, window, fs, svm_c_hz)
-        del spec, light
+            sv[sl] = _svm_rows(spec, window, fs, svm_c_hz, found)
+        del spec, light, found
 
     constant_all = freq == 0
     # no periodic component above the floor, and no more variation than the noise explains
@@ -835,13 +903,8 @@ def flicker_metrics(
         _set_reason(reasons["pst_lm"], every, _rate_reason(fs, PSTLM_MIN_SAMPLE_RATE_HZ))
     elif duration < PSTLM_MIN_RECORD_S:
         _set_reason(reasons["pst_lm"], every, _record_reason(duration, PSTLM_MIN_RECORD_S))
-    ok = _unset(reasons["pst_lm"])
-    if pst and np.any(ok):
-        idx = np.flatnonzero(ok & ~constant_all)
-        pst_values[ok & constant_all] = 0.0
-        for start in range(0, idx.size, step):
-            rows_i = idx[start : start + step]
-            pst_values[rows_i] = pst_lm(raw[rows_i] - dark[rows_i, None], fs)
+    if pst_record:  # the other rows' values were computed block by block above
+        pst_values[_unset(reasons["pst_lm"]) & constant_all] = 0.0
 
     # below the floor, the percent flicker of the periodic part is at most the floor
     pf = np.where(quiet, floor, pf)

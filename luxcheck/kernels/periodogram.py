@@ -26,6 +26,7 @@ measured percent flicker and the reason "fewer than two periods".
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -37,9 +38,12 @@ __all__ = [
     "DYNAMIC_RANGE",
     "FUNDAMENTAL_RATIO",
     "HANN_LOBE_BINS",
+    "Components",
     "Periodic",
     "components",
+    "find_components",
     "frequencies",
+    "search_components",
     "spectrum",
 ]
 
@@ -63,9 +67,14 @@ _WORST_PEAK_POWER = (2.0 / 3.0) * (2.0 / math.pi / 0.75) ** 2
 HANN_LOBE_BINS = 2
 
 
+@functools.lru_cache(maxsize=8)
 def _hann(n: int) -> FloatArray:
+    """Periodic Hann window of ``n`` samples (read-only, computed once per length: a campaign
+    has a few record lengths)."""
     # periodic Hann: its DFT has exactly three non-zero bins (-1/4, 1/2, -1/4)
-    return np.asarray(0.5 - 0.5 * np.cos(2.0 * np.pi * np.arange(n) / n), dtype=np.float64)
+    w = np.asarray(0.5 - 0.5 * np.cos(2.0 * np.pi * np.arange(n) / n), dtype=np.float64)
+    w.flags.writeable = False
+    return w
 
 
 def spectrum(rows: FloatArray) -> tuple[npt.NDArray[np.complex128], FloatArray]:
@@ -73,6 +82,30 @@ def spectrum(rows: FloatArray) -> tuple[npt.NDArray[np.complex128], FloatArray]:
     n = rows.shape[-1]
     w = _hann(n)
     return np.fft.rfft(rows * w, axis=-1), w
+
+
+@dataclass(frozen=True)
+class Components:
+    """The Fourier components of Hann-windowed rows (see :func:`components`), with the scaled
+    power of the bins they were found in; computed once, read by the frequency search and by
+    SVM (:func:`luxcheck.kernels.flicker.flicker_metrics`)."""
+
+    k: npt.NDArray[np.int64]  # bin numbers 3 .. kmax
+    is_peak: npt.NDArray[np.bool_]  # (rows, bins): the bin is a component
+    amplitude: FloatArray  # (rows, bins): main-lobe amplitude of each bin
+    power: FloatArray  # (rows, kmax + 3): scaled power of bins 0 .. kmax + 2
+
+    def upto(self, kmax: int) -> Components:
+        """The components of bins ``3 .. kmax`` (``kmax`` at most this one's): each bin's
+        values depend only on its ±2 neighbours, so they are the leading columns (views)."""
+        kmax = min(kmax, self.power.shape[-1] - 1 - HANN_LOBE_BINS)
+        m = max(0, kmax - HANN_LOBE_BINS)
+        return Components(
+            self.k[:m],
+            self.is_peak[:, :m],
+            self.amplitude[:, :m],
+            self.power[:, : kmax + HANN_LOBE_BINS + 1],
+        )
 
 
 def components(
@@ -85,6 +118,12 @@ def components(
     bin's main lobe: ``sqrt(Σ power)`` over ±2 bins, scaled so that a tone ``C cos(2πft)``
     gives ``C`` wherever it falls between bins. DC and its leakage (bins 0-2) are skipped.
     """
+    found = find_components(spec, window, kmax)
+    return found.k, found.is_peak, found.amplitude
+
+
+def find_components(spec: npt.NDArray[np.complex128], window: FloatArray, kmax: int) -> Components:
+    """:func:`components` with the scaled power of the bins (see :class:`Components`)."""
     n = window.size
     lobe = HANN_LOBE_BINS
     kmax = min(kmax, spec.shape[-1] - 1)
@@ -106,7 +145,23 @@ def components(
             is_peak &= centre >= neighbour
         else:
             is_peak &= centre > neighbour
-    return k, is_peak, np.sqrt(lobe_energy)
+    return Components(k, is_peak, np.sqrt(lobe_energy), power)
+
+
+def _median_rows(values: FloatArray) -> FloatArray:
+    """``np.median(values, axis=-1)`` of rows ``(rows, m)``, ``m >= 1``: the same order
+    statistics (the middle one, or the mean of the middle two) from one partition at the
+    middle; ``np.median`` also partitions for the row's maximum to look for NaN, which here
+    costs five times the median itself. A row with NaN is NaN, as in ``np.median`` (its sum
+    is NaN exactly then: the values are powers, never negative)."""
+    m = values.shape[-1]
+    h = m // 2
+    if m % 2:
+        middle = np.partition(values, h, axis=-1)[:, h]
+    else:
+        part = np.partition(values, [h - 1, h], axis=-1)
+        middle = (part[:, h - 1] + part[:, h]) / 2.0
+    return np.asarray(np.where(np.isnan(values.sum(axis=-1)), np.nan, middle), dtype=np.float64)
 
 
 def _noise_floor(power: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -120,7 +175,7 @@ def _noise_floor(power: FloatArray) -> tuple[FloatArray, FloatArray]:
     ``z = −ln(1 − (1 − p)^(1/M))`` times the noise power (Scargle 1982, eq. 18 ff.).
     """
     m = max(power.shape[-1], 1)
-    noise = np.median(power, axis=-1) / math.log(2.0) if power.shape[-1] else np.zeros(0)
+    noise = _median_rows(power) / math.log(2.0) if power.shape[-1] else np.zeros(0)
     z = -math.log(-math.expm1(math.log1p(-DETECTION_FALSE_ALARM) / m))
     return np.asarray(noise, dtype=np.float64), np.asarray(z * noise, dtype=np.float64)
 
@@ -154,8 +209,17 @@ class Periodic:
     noise_power: FloatArray  # mean noise power per bin (scaled periodogram)
 
 
+def search_components(spec: npt.NDArray[np.complex128], window: FloatArray) -> Components:
+    """The components :func:`frequencies` searches: bins 3 up to a main lobe short of Nyquist,
+    where the two sides of the spectrum fold together."""
+    return find_components(spec, window, spec.shape[-1] - 2 - HANN_LOBE_BINS)
+
+
 def frequencies(
-    spec: npt.NDArray[np.complex128], window: FloatArray, sample_rate_hz: float
+    spec: npt.NDArray[np.complex128],
+    window: FloatArray,
+    sample_rate_hz: float,
+    found: Components | None = None,
 ) -> Periodic:
     """Fundamental and dominant flicker frequency [Hz] of each row, and its noise floor.
 
@@ -174,17 +238,20 @@ def frequencies(
     the threshold by 1.645 standard deviations of the noise projected on it (an upper limit
     in the sense of Kashyap et al. 2010: the intensity that would have been detected with
     probability 0.95). Percent flicker of a sinusoid of relative amplitude ``A`` is ``100 A``.
+
+    ``found`` is :func:`search_components` of the same spectrum, where the caller has it.
     """
     n = window.size
-    # stop a main lobe short of Nyquist, where the two sides of the spectrum fold together
-    k, is_peak, amp = components(spec, window, spec.shape[-1] - 2 - HANN_LOBE_BINS)
+    if found is None:
+        found = search_components(spec, window)
+    k, is_peak, amp = found.k, found.is_peak, found.amplitude
     nrow = spec.shape[0]
     if k.size == 0:
         nan = np.full(nrow, np.nan)
         none = np.zeros(nrow, dtype=bool)
         return Periodic(nan, nan.copy(), np.full(nrow, np.inf), none, np.full(nrow, np.inf))
-    head = spec[:, k]
-    power = (head.real**2 + head.imag**2) * (4.0 / (n * float(np.sum(window**2))))
+    # the scaled power of bins k (a view: found.power starts at bin 0)
+    power = found.power[:, k[0] : k[-1] + 1]
     noise, threshold = _noise_floor(power)
     amp = np.where(is_peak, amp, 0.0)
     strongest = amp.max(axis=-1)
