@@ -83,6 +83,8 @@ _PDFS_PER_WORKER = 200
 _WORKER: ClassroomPages | None = None
 _WORKER_PDF = False
 _WORKER_SIGNING: SigningSetup | None = None
+#: The classrooms to render, as the render pool's workers find them when forked.
+_FORKED_REPORTS: Sequence[ClassroomReportData] = []
 
 
 def _init_worker(
@@ -112,8 +114,12 @@ def _load_for_workers(pages: ClassroomPages, signing: SigningSetup | None, pdf: 
         import weasyprint  # noqa: F401
 
 
-def _render_task(report: ClassroomReportData) -> tuple[str, dict[str, str]]:
+def _render_task(report: ClassroomReportData | int) -> tuple[str, dict[str, str]]:
+    """Render a classroom in a worker: the report, or its position in the reports the worker
+    was forked with."""
     assert _WORKER is not None
+    if isinstance(report, int):
+        report = _FORKED_REPORTS[report]
     return _render_or_reason(_WORKER, report, _WORKER_PDF, _WORKER_SIGNING)
 
 
@@ -322,14 +328,21 @@ def render_campaign(
         # grows with the documents it has laid out): only when it could lay out more than that
         recycled = pdf and len(todo) > _PDFS_PER_WORKER
         _load_for_workers(pages, signing, pdf and not recycled)
+        context = worker_context(recycled=recycled)
+        global _FORKED_REPORTS
+        # forked workers find the reports in the memory they share with this process and are
+        # sent their positions; spawned ones are sent the reports
+        forked = context.get_start_method() == "fork"
+        _FORKED_REPORTS = todo if forked else []
+        tasks: Sequence[ClassroomReportData | int] = range(len(todo)) if forked else todo
         with concurrent.futures.ProcessPoolExecutor(
             max_workers=jobs,
-            mp_context=worker_context(recycled=recycled),
+            mp_context=context,
             initializer=_init_worker,
             initargs=(str(out), lang, figure_format, pdf, signing),
             max_tasks_per_child=_PDFS_PER_WORKER if recycled else None,
         ) as pool:
-            results = pool.map(_render_task, todo, chunksize=4)  # every chunk submitted
+            results = pool.map(_render_task, tasks, chunksize=4)  # every chunk submitted
             # the shared backgrounds while the workers start (they wait for them, and read
             # them from the figures folder)
             _backgrounds(pages, (r.figures for r in todo))
@@ -348,6 +361,7 @@ def render_campaign(
                 site = _campaign_pages(pages, items, failed, labs, signing, pdf, dashboard_pdf)
             # the bound school PDFs bind the classrooms' PDFs: after them, in the workers
             bound = list(pool.map(_bound_task, site.bound_tasks(items, files)))
+        _FORKED_REPORTS = []
     files.update(site.files)
     for written in bound:
         files.update(written)

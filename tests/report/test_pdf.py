@@ -16,7 +16,13 @@ from luxcheck.report.pdf import ImageCache, PdfEngine, inline_custom_properties,
 from luxcheck.report.provenance import verify_report
 from luxcheck.report.render import render_campaign
 from tests.support.builders import skip_unless_required
-from tests.support.report_fixtures import fill_store, make_store, report_of, verdicts_full
+from tests.support.report_fixtures import (
+    fill_store,
+    make_store,
+    report_of,
+    verdicts_full,
+    verdicts_not_measured,
+)
 
 if importlib.util.find_spec("weasyprint") is None:
     skip_unless_required("PDF needs the 'pdf' extra (WeasyPrint)", allow_module_level=True)
@@ -228,3 +234,30 @@ def test_a_sample_leaves_out_the_dashboard_pdf(pdf_dir: tuple[Path, Path], tmp_p
     assert (out / "schools/S01/index.pdf").read_bytes().startswith(b"%PDF-")
     assert (out / "index.html").is_file()
     assert not (out / "index.pdf").exists()
+
+
+@pytest.mark.parametrize("per_worker", [200, 1])
+def test_pdf_pool_forked_or_recycled_writes_what_one_process_writes(
+    pdf_dir: tuple[Path, Path], tmp_path: Path, per_worker: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Property of the pool: two workers — forked (finding the reports in shared memory), or
+    spawned and replaced after each PDF (sent the reports) when a worker would lay out more
+    than its share — write the classroom HTML one process writes, and a PDF with its text."""
+    from luxcheck.report import render
+
+    _out, campaign = pdf_dir
+    store = CampaignStore.open(campaign)
+    try:
+        reports = [report_of(store, "R101", verdicts_full(), "fail")]
+        reports.append(report_of(store, "R102", verdicts_not_measured(), "incomplete"))
+        render_campaign(reports, tmp_path / "one", jobs=1)
+        monkeypatch.setattr(render, "_PDFS_PER_WORKER", per_worker)
+        render_campaign(reports, tmp_path / "two", jobs=2, pdf=True)
+    finally:
+        store.close()
+    for room in ("R101", "R102"):
+        one = (tmp_path / "one/schools/S01" / f"{room}.html").read_text("utf-8")
+        assert (tmp_path / "two/schools/S01" / f"{room}.html").read_text("utf-8") == one
+        text = _run("pdftotext", str(tmp_path / "two/schools/S01" / f"{room}.pdf"), "-")
+        assert room in text
+    assert render._FORKED_REPORTS == []  # the pool's reports are not kept after it
