@@ -46,6 +46,7 @@ from luxcheck.model import (
 from luxcheck.report.model import ClassroomReportData
 
 if TYPE_CHECKING:
+    from luxcheck.report.render import RenderSummary
     from luxcheck.report.signing import SigningSetup
 
 #: The instruments of the simulated inspection team (calibration data printed on the reports).
@@ -677,42 +678,70 @@ def issue_reports(
     return issued
 
 
-#: A PDF sample to render: its classrooms, folder, language and the laboratory's signing.
-PdfSample = tuple[Sequence[ClassroomReportData], Path, str, "SigningSetup | None"]
+@dataclass(frozen=True)
+class Rendering:
+    """One report run of the demo: its classrooms, output folder and language; a PDF sample
+    renders every one of its classrooms as PDF too (and no dashboard PDF: a sample's dashboard
+    is no campaign's)."""
+
+    reports: Sequence[ClassroomReportData]
+    folder: Path
+    language: str
+    pdf_sample: bool = False
 
 
-def _render_pdf_sample(sample: PdfSample) -> None:
+#: The renderings of :func:`render_side_by_side`, as its forked processes find them.
+_RENDERINGS: tuple[Rendering, ...] = ()
+
+
+def _render(rendering: Rendering, signing: SigningSetup | None, jobs: int) -> RenderSummary:
     from luxcheck.report.render import render_campaign
 
-    reports, folder, language, signing = sample
-    render_campaign(
-        reports,
-        folder,
-        lang=language,
-        pdf=True,
+    return render_campaign(
+        rendering.reports,
+        rendering.folder,
+        lang=rendering.language,
+        pdf=rendering.pdf_sample,
+        jobs=jobs,
         signing=signing,
-        dashboard_pdf=False,  # a sample's dashboard is no campaign's
+        dashboard_pdf=not rendering.pdf_sample,
     )
 
 
-def render_pdf_samples(samples: Sequence[PdfSample], workers: int) -> None:
-    """Render each PDF sample (a language's) in one process, the samples side by side in up to
-    ``workers`` forked processes: each lays out its classrooms and then binds their school's
-    volume, so no core waits for the other's last document."""
-    if workers <= 1 or len(samples) <= 1:
-        for sample in samples:
-            _render_pdf_sample(sample)
-        return
+def _render_at(task: tuple[int, SigningSetup | None, int]) -> RenderSummary:
+    index, signing, jobs = task
+    return _render(_RENDERINGS[index], signing, jobs)
+
+
+def render_side_by_side(
+    renderings: Sequence[Rendering], signing: SigningSetup | None, workers: int
+) -> list[RenderSummary]:
+    """Render each of ``renderings`` (a language's reports, a PDF sample) in a process of its
+    own, side by side, with ``workers // len(renderings)`` jobs each (one process after the
+    other when ``workers`` is 1 or processes cannot be forked).
+
+    The processes are forked: they find the classrooms in the memory they share with this
+    one, so no classroom and no result crosses between processes, and one language's school
+    pages, dashboard and exports are written while the other's classrooms are."""
+    global _RENDERINGS
+    from luxcheck.report.gather import worker_context
+    from luxcheck.report.render import preload
+
+    context = worker_context()
+    if workers <= 1 or len(renderings) <= 1 or context.get_start_method() != "fork":
+        return [_render(r, signing, workers) for r in renderings]
     import concurrent.futures
 
-    import weasyprint  # noqa: F401  (imported once: the forked processes share it)
-
-    from luxcheck.report.gather import worker_context
-
-    with concurrent.futures.ProcessPoolExecutor(
-        max_workers=min(workers, len(samples)), mp_context=worker_context()
-    ) as pool:
-        list(pool.map(_render_pdf_sample, samples))
+    preload({r.language for r in renderings}, signing, any(r.pdf_sample for r in renderings))
+    each = max(1, workers // len(renderings))
+    _RENDERINGS = tuple(renderings)
+    try:
+        with concurrent.futures.ProcessPoolExecutor(
+            max_workers=min(workers, len(renderings)), mp_context=context
+        ) as pool:
+            return list(pool.map(_render_at, [(i, signing, each) for i in range(len(renderings))]))
+    finally:
+        _RENDERINGS = ()
 
 
 def run_demo(
@@ -795,12 +824,22 @@ def run_demo(
                 if r.document.issue.status == "issued"
             }
             signing = SigningSetup.from_lab(lab, numbers)
-            rendered = render_campaign(
-                data, out / "reports", lang=lang, pdf=pdf, jobs=workers, signing=signing
-            )
-            render_campaign(
-                data, out / f"reports-{other}", lang=other, jobs=workers, signing=signing
-            )
+            if pdf:  # every classroom as PDF in the report language: all workers on it
+                rendered = render_campaign(
+                    data, out / "reports", lang=lang, pdf=True, jobs=workers, signing=signing
+                )
+                render_campaign(
+                    data, out / f"reports-{other}", lang=other, jobs=workers, signing=signing
+                )
+            else:  # the two languages side by side
+                rendered, _other = render_side_by_side(
+                    [
+                        Rendering(data, out / "reports", lang),
+                        Rendering(data, out / f"reports-{other}", other),
+                    ],
+                    signing,
+                    workers,
+                )
             index: Path | None = rendered.dashboard
             say(
                 f"4/4 reports rendered in {time.perf_counter() - t:.1f} s: {rendered.rendered} "
@@ -820,8 +859,12 @@ def run_demo(
                 t = time.perf_counter()
                 first_school = data[0].school.school_id
                 sample = [d for d in data if d.school.school_id == first_school][:PDF_SAMPLE]
-                render_pdf_samples(
-                    [(sample, out / f"pdf-sample-{code}", code, signing) for code in (lang, other)],
+                render_side_by_side(
+                    [
+                        Rendering(sample, out / f"pdf-sample-{code}", code, pdf_sample=True)
+                        for code in (lang, other)
+                    ],
+                    signing,
                     workers,
                 )
                 say(

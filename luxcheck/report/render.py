@@ -40,7 +40,7 @@ from luxcheck.report.model import (
 from luxcheck.report.pages import ClassroomPages
 from luxcheck.report.pdf import page_css, write_pdf
 from luxcheck.report.signing import SigningSetup
-from luxcheck.report.templates import templates_fingerprint
+from luxcheck.report.templates import environment, templates_fingerprint
 from luxcheck.report.verification import PDF_ATTACHMENT
 from luxcheck.resources import reports_dir
 
@@ -99,15 +99,17 @@ def _init_worker(
     _WORKER_SIGNING = signing
 
 
-def _load_for_workers(pages: ClassroomPages, signing: SigningSetup | None, pdf: bool) -> None:
-    """Load in this process, before the workers fork, what each of them needs and would
-    otherwise import, compile or read again (this process needs most of it anyway): matplotlib's
-    figure and Agg canvas, the compiled classroom template, the laboratory's signer and, with
-    ``pdf``, WeasyPrint."""
+def preload(languages: Iterable[str], signing: SigningSetup | None, pdf: bool) -> None:
+    """Load in this process, before workers fork, what each of them needs and would otherwise
+    import, compile or read again (this process needs most of it anyway): matplotlib's figure
+    and Agg canvas, the compiled page templates of ``languages``, the laboratory's signer and,
+    with ``pdf``, WeasyPrint."""
     import matplotlib.backends.backend_agg
     import matplotlib.figure  # noqa: F401
 
-    pages.env.get_template("classroom.html.j2")
+    for lang in languages:
+        for name in ("classroom.html.j2", "school.html.j2", "dashboard.html.j2"):
+            environment(lang).get_template(name)
     if signing is not None:
         signing.signer()
     if pdf:
@@ -327,7 +329,7 @@ def render_campaign(
         # a worker that lays out many PDFs is replaced now and then (WeasyPrint's memory
         # grows with the documents it has laid out): only when it could lay out more than that
         recycled = pdf and len(todo) > _PDFS_PER_WORKER
-        _load_for_workers(pages, signing, pdf and not recycled)
+        preload([lang], signing, pdf and not recycled)
         context = worker_context(recycled=recycled)
         global _FORKED_REPORTS
         # forked workers find the reports in the memory they share with this process and are
