@@ -13,7 +13,14 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from luxcheck.report.visible import Statement, _scan, page_content, parsed_content
+from luxcheck.report.visible import (
+    Statement,
+    _scan,
+    page_content,
+    parsed_content,
+    qr_svg_data_uri,
+    qr_text,
+)
 
 # Pieces a report page is made of, and pieces that are not in the templates' strict form
 # (a stray "<", a tolerant attribute, an end tag with attributes, an unclosed comment or script,
@@ -157,3 +164,20 @@ def test_statement_lines_quoted_as_json_dumps(lines: list[tuple[str, str]]) -> N
     expected = [f"line {json.dumps(k)} {json.dumps(t, ensure_ascii=False)}" for k, t in lines]
     encoded = statement.encode().decode("utf-8").split("\n")
     assert encoded[len(encoded) - 1 - len(lines) : -1] == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-", min_size=1, max_size=40),
+    st.text(alphabet="0123456789abcdef", min_size=64, max_size=64),
+    st.one_of(st.none(), st.text(min_size=1, max_size=120).map(lambda t: f"https://lab.cn/v?{t}")),
+)
+def test_qr_image_is_segnos(number: str, digest: str, url: str | None) -> None:
+    """Oracle: segno's own SVG writer. The report's QR image (numpy over the module rows) is
+    byte for byte ``svg_data_uri(scale=2, border=2)`` of the same code, for codes of every size
+    a report number, signature digest and verification URL give: what ``verify`` compares in
+    reports signed before."""
+    import segno
+
+    code = segno.make(qr_text(number, digest, url), error="m", micro=False, mask=0)
+    assert qr_svg_data_uri(code.matrix) == code.svg_data_uri(scale=2, border=2)
