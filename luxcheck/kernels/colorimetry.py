@@ -495,12 +495,18 @@ def cct_duv_ohno2013(u: npt.ArrayLike, v: npt.ArrayLike) -> tuple[FloatArray, Fl
     half = 24
     offsets = np.arange(-half, half + 1)
     rows = np.clip(centre[:, None] + offsets[None, :], 0, n_table - 1)
-    dist = np.hypot(tu[rows] - uf[:, None], tv[rows] - vf[:, None])
-    k = np.argmin(dist, axis=1)
+    # squared distances: the same nearest entry as colour-science's Euclidean norm (a square
+    # root of the same sum), without a root per table entry
+    du = tu[rows] - uf[:, None]
+    dv = tv[rows] - vf[:, None]
+    du *= du
+    dv *= dv
+    du += dv
+    k = np.argmin(du, axis=1)
     index = rows[np.arange(uf.size), k]
     unsure = (k == 0) | (k == offsets.size - 1)  # minimum on the window edge: search it all
     if unsure.any():
-        full = np.hypot(tu[None, :] - uf[unsure, None], tv[None, :] - vf[unsure, None])
+        full = (tu[None, :] - uf[unsure, None]) ** 2 + (tv[None, :] - vf[unsure, None]) ** 2
         index[unsure] = np.argmin(full, axis=1)
     index = np.clip(index, 1, n_table - 2)
     ip, i0, i_n = index - 1, index, index + 1
@@ -635,7 +641,7 @@ def cri_cie133(spd_1nm: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]
 
 
 @cache
-def _tm30_matrices() -> tuple[FloatArray, FloatArray, FloatArray]:
+def _tm30_matrices() -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """The one product per spectrum TM-30 needs, as matrices on 380-780 nm.
 
     Columns of the test matrix (401, 303): the 99 CES samples' CAT02 RGB under the 10° observer,
@@ -643,6 +649,9 @@ def _tm30_matrices() -> tuple[FloatArray, FloatArray, FloatArray]:
     reference matrix (401, 301) has the samples, the white and the 2° ȳ (for the CIE 224 blend).
     The third array is the reference matrix applied to the D-series basis S0, S1, S2 (301, 3):
     a D-series reference needs no product over wavelengths, its row is ``it @ (1, M1, M2)``.
+    The fourth is the reference matrix with Planck's ``c1 λ⁻⁵ / π`` (and the nm⁻¹ of
+    :func:`_planck`) folded into its rows: a Planckian reference's row is
+    ``1 / (exp(c2 / λT) − 1) @ it``.
     """
     rgb_bar = _cmf_1964_tm30() @ tm30_cam.CAT02.T  # (401, 3)
     samples = (_ces_tm30()[:, None, :] * rgb_bar[:, :, None]).reshape(_WL_TM30.size, 3 * 99)
@@ -650,9 +659,11 @@ def _tm30_matrices() -> tuple[FloatArray, FloatArray, FloatArray]:
     test = np.ascontiguousarray(np.hstack([samples, rgb_bar, cmf2]))
     ref = np.ascontiguousarray(np.hstack([samples, rgb_bar, cmf2[:, 1:2]]))
     basis = np.ascontiguousarray((_d_basis_sprague_tm30().T @ ref).T)
-    for m in (test, ref, basis):
+    lam = _WL_TM30 * 1e-9
+    planck = np.ascontiguousarray((_C1 * lam**-5 / np.pi * 1e-9)[:, None] * ref)
+    for m in (test, ref, basis, planck):
         m.setflags(write=False)
-    return test, ref, basis
+    return test, ref, basis, planck
 
 
 def _d_products(cct_K: FloatArray) -> FloatArray:
@@ -661,20 +672,37 @@ def _d_products(cct_K: FloatArray) -> FloatArray:
     return _d_series(_tm30_matrices()[2], cct_K)  # S0 + M1 S1 + M2 S2, applied
 
 
+def _planck_products(cct_K: FloatArray) -> FloatArray:
+    """The reference matrix applied to Planckian spectra (:func:`_planck`) at CCTs: one
+    exponential per wavelength and one product. ``exp(x) − 1`` rather than the slower ``expm1``:
+    CIE 224's Planckian references lie at or below 5000 K, where ``x = c2 / λT ≥ 3.6``
+    (λ ≤ 780 nm), so ``exp(x) ≥ 36`` and subtracting 1 loses no digits (the two agree to a few
+    units in the last place)."""
+    x = np.multiply.outer(1.0 / cct_K, _C2 / (_WL_TM30 * 1e-9))  # (N, 401)
+    with np.errstate(over="ignore"):
+        np.exp(x, out=x)
+    x -= 1.0
+    np.reciprocal(x, out=x)
+    out: FloatArray = x @ _tm30_matrices()[3]
+    return out
+
+
 def _tm30_reference(cct_K: FloatArray) -> FloatArray:
     """The reference matrix applied to the CIE 224 reference spectra at CCTs (N, 301): a
     Planckian radiator below 4000 K, the D series above 5000 K and, in between, the blend of
     the two normalised to equal ȳ (the last column)."""
-    _, ref_matrix, _ = _tm30_matrices()
-    out = np.empty((cct_K.size, ref_matrix.shape[1]))
     low = cct_K < 4000
     high = cct_K > 5000
     mix = ~(low | high)
     planck = low | mix
-    if planck.any():  # the only wavelength products: a Planckian spectrum has no small basis
-        out[planck] = _planck(_WL_TM30, cct_K[planck]) @ ref_matrix
-    if high.any():
-        out[high] = _d_products(cct_K[high])
+    if planck.all():  # no copy into place: every reference has a Planckian part
+        out = _planck_products(cct_K)
+    else:
+        out = np.empty((cct_K.size, _tm30_matrices()[1].shape[1]))
+        if planck.any():  # the only wavelength products: a Planckian spectrum has no small basis
+            out[planck] = _planck_products(cct_K[planck])
+        if high.any():
+            out[high] = _d_products(cct_K[high])
     if mix.any():
         t = cct_K[mix]
         p = out[mix]
@@ -706,10 +734,7 @@ def tm30(spd_1nm: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
     u, v = _uv(test[:, 300:303])
     cct, _ = cct_duv_ohno2013(u, v)
     ref = _tm30_reference(cct)
-    n = spd.shape[0]
-    jab = [tm30_cam.cam02ucs(m[:, :297].reshape(n, 3, 99), m[:, 297:300]) for m in (test, ref)]
-    bins = tm30_cam.hue_bins(jab[1][3], jab[1][4])  # the reference's hues
-    rf, rg = tm30_cam.rf_rg(jab[0][:3], jab[1][:3], bins)
+    rf, rg = tm30_cam.rf_rg_of_products(test, ref)
     return rf, rg, cct
 
 
