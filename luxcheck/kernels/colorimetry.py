@@ -560,9 +560,10 @@ def _d_series(basis: FloatArray, cct_K: FloatArray) -> FloatArray:
     m = 0.0241 + 0.2562 * x - 0.7341 * y
     m1 = np.around((-1.3515 - 1.7703 * x + 5.9114 * y) / m, 3)
     m2 = np.around((0.03 - 31.4424 * x + 30.0717 * y) / m, 3)
-    out: FloatArray = (
-        basis[None, :, 0] + m1[:, None] * basis[None, :, 1] + m2[:, None] * basis[None, :, 2]
-    )
+    s0, s1, s2 = np.ascontiguousarray(basis.T)  # rows, not strided columns, to stream
+    out: FloatArray = np.multiply.outer(m1, s1)
+    out += s0  # S0 + M1 S1, then + M2 S2: the order of the sum as written in CIE 15
+    out += np.multiply.outer(m2, s2)
     return out
 
 

@@ -57,41 +57,34 @@ _T_SCALE = 50000 / 13 * _N_C * _N_BB / 4  # t = _T_SCALE (a cos 2 − b sin 2 + 
 _M_SCALE = (1.64 - 0.29**_N) ** 0.73 * _F_L**0.25  # M = _M_SCALE t^0.9 (A / A_w)^(cz/2)
 _COS2, _SIN2 = float(np.cos(2.0)), float(np.sin(2.0))
 #: t scaled so that t^0.9 carries _M_SCALE and CAM02-UCS's 0.0228: exp(0.9 ln t' + cz/2 ln q)
-#: is 0.0228 M.
-_T_PRIME = _T_SCALE * (0.0228 * _M_SCALE) ** (1 / 0.9)
+#: is 0.0228 M; and 3.8 taken out of e_t r, so that t' = (r + (a cos 2 − b sin 2) / 3.8) / den'.
+_T_PRIME = _T_SCALE * (0.0228 * _M_SCALE) ** (1 / 0.9) * 3.8
 
 
 def _unit_response(x: FloatArray) -> FloatArray:
     """``sign(x) f / (f + 27.13)`` with ``f = |x|^0.42``, for ``x = F_L R / 100``: the CIECAM02
     post-adaptation response is 400 times this plus 0.1 (both folded into :data:`_ROWS`)."""
-    f = np.abs(x)
-    with np.errstate(divide="ignore"):  # a zero response: log 0 = -inf, exp(-inf) = 0
-        np.log(f, out=f)
+    positive = bool(x.min() > 0)  # as cone responses of real samples are: no sign to carry
+    f = np.log(x) if positive else np.log(np.abs(x))
     f *= 0.42
     np.exp(f, out=f)
     den = f + 27.13
     f /= den
-    np.copysign(f, x, out=f)
+    if not positive:
+        np.copysign(f, x, out=f)
     return f
 
 
 _A_ROW = 400 * np.array([1.0, -12 / 11, 1 / 11])  # a = R_a − 12 G_a / 11 + B_a / 11
 _B_ROW = 400 / 9 * np.array([1.0, 1.0, -2.0])  # b = (R_a + G_a − 2 B_a) / 9
-_ACHROMATIC_ROW = (
-    400 * _N_BB * np.array([2.0, 1.0, 1 / 20])
-)  # A = (2 R_a + G_a + B_a/20 − 0.305) N_bb
+# A = (2 R_a + G_a + B_a / 20 − 0.305) N_bb
+_ACHROMATIC_ROW = 400 * _N_BB * np.array([2.0, 1.0, 1 / 20])
 #: The achromatic response of the adapted white (100, 100, 100), the same for every source.
 _A_W = float(_ACHROMATIC_ROW @ _unit_response(_F_L / 100 * _HPE_CAT02_INV @ np.full(3, _Y_W)))
-#: From (R', G', B'): a, b, q = A / A_w, a cos 2 − b sin 2 and (R_a + G_a + 21 B_a / 20 − 0.305)
-#: / _T_PRIME (the 0.305 is added back as :data:`_T_OFFSET`).
+#: From (R', G', B'): a, b, q = A / A_w and t's denominator (R_a + G_a + 21 B_a / 20) / _T_PRIME
+#: less its offset 0.305 / _T_PRIME (:data:`_T_OFFSET`).
 _ROWS = np.stack(
-    [
-        _A_ROW,
-        _B_ROW,
-        _ACHROMATIC_ROW / _A_W,
-        _COS2 * _A_ROW - _SIN2 * _B_ROW,
-        400 * np.array([1.0, 1.0, 21 / 20]) / _T_PRIME,
-    ]
+    [_A_ROW, _B_ROW, _ACHROMATIC_ROW / _A_W, 400 * np.array([1.0, 1.0, 21 / 20]) / _T_PRIME]
 )
 _T_OFFSET = 0.305 / _T_PRIME
 
@@ -120,33 +113,36 @@ def cam02ucs(
     m = _HPE_CAT02_INV[None, :, :] * scale[:, None, :]  # (N, 3, 3)
     # channel-major (quantity, N, S) from here on, so each quantity is one contiguous array
     response = _unit_response(np.einsum("nck,nks->cns", m, rgb))  # (3, N, S)
-    a, b, q, t, den = np.einsum("qc,cns->qns", _ROWS, response)  # (5, N, S)
-    r = a * a
-    r += b * b
+    a, b, q, den = np.einsum("qc,cns->qns", _ROWS, response)  # (4, N, S)
+    r = np.multiply(a, a)
+    tmp = np.multiply(b, b)
+    r += tmp
     np.sqrt(r, out=r)
-    tmp = np.multiply(r, 3.8)
-    t += tmp
+    # e_t r from a and b themselves, so that it is ≥ 2.8 r ≥ 0 to the last bit
+    t = np.multiply(a, _COS2 / 3.8)
+    np.multiply(b, _SIN2 / 3.8, out=tmp)
+    t -= tmp
+    t += r
     den += _T_OFFSET
     t /= den  # t' (see _T_PRIME)
-    with np.errstate(divide="ignore", invalid="ignore"):  # r = 0: no hue, M' = 0
+    with np.errstate(divide="ignore", invalid="ignore"):  # t' = 0 at r = 0 (no hue): M = 0
         np.log(q, out=q)
         np.multiply(q, _CZ / 2, out=tmp)  # ln (A / A_w)^(cz/2)
         np.log(t, out=t)
-        t *= 0.9
-        t += tmp
-        np.exp(t, out=t)  # 0.0228 M
-        t += 1.0
-        np.log(t, out=t)  # 0.0228 M' = ln(1 + 0.0228 M)
-        tmp *= 2.0
-        j = np.exp(tmp, out=tmp)  # J / 100
-        np.multiply(j, 0.7, out=den)
-        den += 1.0
-        j *= 170.0
-        j /= den  # J' = 1.7 J / (1 + 0.007 J)
-        r *= 0.0228
-        # M' cos h and M' sin h; at r = 0 (no hue) M' = 0, as colour-science's cos/sin give
-        ratio = np.divide(t, r, out=np.zeros_like(r), where=r > 0)
-    return j, ratio * a, ratio * b, a, b
+    t *= 0.9
+    t += tmp
+    np.exp(t, out=t)  # 0.0228 M
+    t += 1.0
+    np.log(t, out=t)  # 0.0228 M' = ln(1 + 0.0228 M)
+    tmp *= -2.0
+    j = np.exp(tmp, out=tmp)  # 100 / J
+    j += 0.7
+    np.divide(170.0, j, out=j)  # J' = 1.7 J / (1 + 0.007 J) = 170 / (100 / J + 0.7)
+    r *= 0.0228
+    # M' cos h and M' sin h; at r = 0 (no hue) M' = 0 and a = b = 0, so a' = b' = 0 as
+    # colour-science's cos/sin give
+    np.divide(t, r, out=t, where=r > 0)
+    return j, t * a, t * b, a, b
 
 
 def _pseudo_angle(a: FloatArray, b: FloatArray) -> FloatArray:
@@ -185,7 +181,15 @@ def rf_rg(
     and the reference hue bins (N, S)."""
     jt, at, bt = test
     jr, ar, br = reference
-    delta_e = np.sqrt((jt - jr) ** 2 + (at - ar) ** 2 + (bt - br) ** 2)
+    delta_e = np.subtract(jt, jr)
+    delta_e *= delta_e
+    tmp = np.subtract(at, ar)
+    tmp *= tmp
+    delta_e += tmp
+    np.subtract(bt, br, out=tmp)
+    tmp *= tmp
+    delta_e += tmp
+    np.sqrt(delta_e, out=delta_e)
     rf = 10 * np.log1p(np.exp((100 - 6.73 * delta_e.mean(axis=1)) / 10))
     n = bins.shape[0]
     # per-spectrum hue-bin sums by one bincount over (spectrum, bin) cells: O(N·S)
@@ -204,25 +208,10 @@ def rf_rg(
     return rf, rg
 
 
-#: Spectra per pass of the colour-appearance part: a block's arrays (a few hundred kB) stay in
-#: the core's cache through the two dozen passes over them, where arrays over a whole chunk
-#: of spectra would be fetched from memory on every pass (about 1.5× the time, measured).
-BLOCK = 256
-
-
 def rf_rg_of_products(test: FloatArray, reference: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Rf and Rg from the products of the test and reference spectra (N, ≥ 300 each): in each
-    row the 99 samples' CAT02 RGB (channel-major) and then the white's, in blocks of
-    :data:`BLOCK` spectra."""
+    row the 99 samples' CAT02 RGB (channel-major) and then the white's."""
     n = test.shape[0]
-    rf = np.empty(n)
-    rg = np.empty(n)
-    for start in range(0, n, BLOCK):
-        block = slice(start, start + BLOCK)
-        t, r = test[block], reference[block]
-        k = t.shape[0]
-        jab_t = cam02ucs(t[:, :297].reshape(k, 3, 99), t[:, 297:300])
-        jab_r = cam02ucs(r[:, :297].reshape(k, 3, 99), r[:, 297:300])
-        bins = hue_bins(jab_r[3], jab_r[4])  # the reference's hues
-        rf[block], rg[block] = rf_rg(jab_t[:3], jab_r[:3], bins)
-    return rf, rg
+    jab_t = cam02ucs(test[:, :297].reshape(n, 3, 99), test[:, 297:300])
+    jab_r = cam02ucs(reference[:, :297].reshape(n, 3, 99), reference[:, 297:300])
+    return rf_rg(jab_t[:3], jab_r[:3], hue_bins(jab_r[3], jab_r[4]))  # the reference's hues
