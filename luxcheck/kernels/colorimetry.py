@@ -467,13 +467,20 @@ def _ohno_table() -> FloatArray:
     return table
 
 
-def cct_duv_ohno2013(u: npt.ArrayLike, v: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
+def cct_duv_ohno2013(
+    u: npt.ArrayLike, v: npt.ArrayLike, *, guess_K: npt.ArrayLike | None = None
+) -> tuple[FloatArray, FloatArray]:
     """CCT and Duv by Ohno (2013), vectorised (no range gate; see :func:`spectral_metrics`).
 
     Parameters
     ----------
     u, v
         CIE 1960 UCS chromaticity, any shape [1].
+    guess_K
+        Where to start the search of the Planckian table, same shape [K]; default Robertson's
+        (1968) CCT. Only the cost depends on it: the nearest table entry is searched in a
+        window around the guess, and in the whole table where the window's nearest entry is
+        on its edge.
 
     Returns
     -------
@@ -489,8 +496,11 @@ def cct_duv_ohno2013(u: npt.ArrayLike, v: npt.ArrayLike) -> tuple[FloatArray, Fl
     table = _ohno_table()
     tt, tu, tv = table[:, 0], table[:, 1], table[:, 2]
     n_table = tt.size
-    # Local search around Robertson's estimate, full search where that is inconclusive.
-    guess, _ = cct_robertson1968(uf, vf)
+    # Local search around the guess, full search where that is inconclusive.
+    if guess_K is None:
+        guess, _ = cct_robertson1968(uf, vf)
+    else:
+        guess = np.asarray(guess_K, dtype=np.float64).reshape(-1)
     centre = np.searchsorted(tt, np.nan_to_num(guess, nan=tt[-1], posinf=tt[-1]))
     half = 24
     offsets = np.arange(-half, half + 1)
@@ -708,12 +718,16 @@ def _tm30_reference(cct_K: FloatArray) -> FloatArray:
         t = cct_K[mix]
         p = out[mix]
         d = _d_products(t)
-        m = ((t - 4000) / 1000)[:, None]
-        out[mix] = (1 - m) * p / p[:, -1:] + m * d / d[:, -1:]
+        m = (t - 4000) / 1000
+        blend = p * ((1 - m) / p[:, -1])[:, None]
+        blend += d * (m / d[:, -1])[:, None]
+        out[mix] = blend
     return out
 
 
-def tm30(spd_1nm: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+def tm30(
+    spd_1nm: FloatArray, *, cct_guess_K: FloatArray | None = None
+) -> tuple[FloatArray, FloatArray, FloatArray]:
     """ANSI/IES TM-30-18 fidelity Rf and gamut Rg of spectra on the working grid.
 
     One product over wavelengths per test spectrum and per Planckian (or blended) reference;
@@ -723,6 +737,9 @@ def tm30(spd_1nm: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
     ----------
     spd_1nm
         Spectra on :data:`WAVELENGTH_NM`, shape (N, 421); only 380-780 nm is used.
+    cct_guess_K
+        Where to start the search for the CCT (see :func:`cct_duv_ohno2013`), shape (N,) [K];
+        the result does not depend on it.
 
     Returns
     -------
@@ -733,7 +750,7 @@ def tm30(spd_1nm: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
     spd = np.asarray(spd_1nm, dtype=np.float64).reshape(-1, WAVELENGTH_NM.size)[:, _TM30_SLICE]
     test = spd @ _tm30_matrices()[0]
     u, v = _uv(test[:, 300:303])
-    cct, _ = cct_duv_ohno2013(u, v)
+    cct, _ = cct_duv_ohno2013(u, v, guess_K=cct_guess_K)
     ref = _tm30_reference(cct)
     rf, rg = tm30_cam.rf_rg_of_products(test, ref)
     return rf, rg, cct
@@ -837,7 +854,8 @@ def _metrics_chunk(
     ri = np.where(in_range[:, None], ri, np.nan)
     tm30_reason = np.full(spd.shape[0], None, dtype=object)
     if with_tm30:
-        rf, rg, cct10 = tm30(spd)
+        # the CCT on 360-780 nm starts the search for the one on 380-780 nm (TM-30's)
+        rf, rg, cct10 = tm30(spd, cct_guess_K=cct)
         ok = (cct10 >= CCT_MIN_K) & (cct10 <= CCT_MAX_K)
         for i in np.flatnonzero(~ok):
             tm30_reason[i] = Message(
