@@ -63,12 +63,14 @@ _T_PRIME = _T_SCALE * (0.0228 * _M_SCALE) ** (1 / 0.9) * 3.8
 
 def _unit_response(x: FloatArray) -> FloatArray:
     """``sign(x) f / (f + 27.13)`` with ``f = |x|^0.42``, for ``x = F_L R / 100``: the CIECAM02
-    post-adaptation response is 400 times this plus 0.1 (both folded into :data:`_ROWS`)."""
+    post-adaptation response is 400 times this plus 0.1 (both folded into :data:`_ROWS`).
+    ``x`` is overwritten."""
     positive = bool(x.min() > 0)  # as cone responses of real samples are: no sign to carry
-    f = np.log(x) if positive else np.log(np.abs(x))
+    with np.errstate(divide="ignore"):  # a zero response: log 0 = -inf, exp(-inf) = 0
+        f = np.log(x) if positive else np.log(np.abs(x))
     f *= 0.42
     np.exp(f, out=f)
-    den = f + 27.13
+    den = np.add(f, 27.13, out=x if positive else None)  # x is no longer needed then
     f /= den
     if not positive:
         np.copysign(f, x, out=f)
