@@ -467,13 +467,20 @@ def _ohno_table() -> FloatArray:
     return table
 
 
-def cct_duv_ohno2013(u: npt.ArrayLike, v: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
+def cct_duv_ohno2013(
+    u: npt.ArrayLike, v: npt.ArrayLike, *, guess_K: npt.ArrayLike | None = None
+) -> tuple[FloatArray, FloatArray]:
     """CCT and Duv by Ohno (2013), vectorised (no range gate; see :func:`spectral_metrics`).
 
     Parameters
     ----------
     u, v
         CIE 1960 UCS chromaticity, any shape [1].
+    guess_K
+        Where to start the search of the Planckian table, same shape [K]; default Robertson's
+        (1968) CCT. Only the cost depends on it: the nearest table entry is searched in a
+        window around the guess, and in the whole table where the window's nearest entry is
+        on its edge.
 
     Returns
     -------
@@ -489,18 +496,27 @@ def cct_duv_ohno2013(u: npt.ArrayLike, v: npt.ArrayLike) -> tuple[FloatArray, Fl
     table = _ohno_table()
     tt, tu, tv = table[:, 0], table[:, 1], table[:, 2]
     n_table = tt.size
-    # Local search around Robertson's estimate, full search where that is inconclusive.
-    guess, _ = cct_robertson1968(uf, vf)
+    # Local search around the guess, full search where that is inconclusive.
+    if guess_K is None:
+        guess, _ = cct_robertson1968(uf, vf)
+    else:
+        guess = np.asarray(guess_K, dtype=np.float64).reshape(-1)
     centre = np.searchsorted(tt, np.nan_to_num(guess, nan=tt[-1], posinf=tt[-1]))
     half = 24
     offsets = np.arange(-half, half + 1)
     rows = np.clip(centre[:, None] + offsets[None, :], 0, n_table - 1)
-    dist = np.hypot(tu[rows] - uf[:, None], tv[rows] - vf[:, None])
-    k = np.argmin(dist, axis=1)
+    # squared distances: the same nearest entry as colour-science's Euclidean norm (a square
+    # root of the same sum), without a root per table entry
+    du = tu[rows] - uf[:, None]
+    dv = tv[rows] - vf[:, None]
+    du *= du
+    dv *= dv
+    du += dv
+    k = np.argmin(du, axis=1)
     index = rows[np.arange(uf.size), k]
     unsure = (k == 0) | (k == offsets.size - 1)  # minimum on the window edge: search it all
     if unsure.any():
-        full = np.hypot(tu[None, :] - uf[unsure, None], tv[None, :] - vf[unsure, None])
+        full = (tu[None, :] - uf[unsure, None]) ** 2 + (tv[None, :] - vf[unsure, None]) ** 2
         index[unsure] = np.argmin(full, axis=1)
     index = np.clip(index, 1, n_table - 2)
     ip, i0, i_n = index - 1, index, index + 1
@@ -554,9 +570,10 @@ def _d_series(basis: FloatArray, cct_K: FloatArray) -> FloatArray:
     m = 0.0241 + 0.2562 * x - 0.7341 * y
     m1 = np.around((-1.3515 - 1.7703 * x + 5.9114 * y) / m, 3)
     m2 = np.around((0.03 - 31.4424 * x + 30.0717 * y) / m, 3)
-    out: FloatArray = (
-        basis[None, :, 0] + m1[:, None] * basis[None, :, 1] + m2[:, None] * basis[None, :, 2]
-    )
+    s0, s1, s2 = np.ascontiguousarray(basis.T)  # rows, not strided columns, to stream
+    out: FloatArray = np.multiply.outer(m1, s1)
+    out += s0  # S0 + M1 S1, then + M2 S2: the order of the sum as written in CIE 15
+    out += np.multiply.outer(m2, s2)
     return out
 
 
@@ -635,7 +652,7 @@ def cri_cie133(spd_1nm: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]
 
 
 @cache
-def _tm30_matrices() -> tuple[FloatArray, FloatArray, FloatArray]:
+def _tm30_matrices() -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """The one product per spectrum TM-30 needs, as matrices on 380-780 nm.
 
     Columns of the test matrix (401, 303): the 99 CES samples' CAT02 RGB under the 10° observer,
@@ -643,6 +660,9 @@ def _tm30_matrices() -> tuple[FloatArray, FloatArray, FloatArray]:
     reference matrix (401, 301) has the samples, the white and the 2° ȳ (for the CIE 224 blend).
     The third array is the reference matrix applied to the D-series basis S0, S1, S2 (301, 3):
     a D-series reference needs no product over wavelengths, its row is ``it @ (1, M1, M2)``.
+    The fourth is the reference matrix with Planck's ``c1 λ⁻⁵ / π`` (and the nm⁻¹ of
+    :func:`_planck`) folded into its rows: a Planckian reference's row is
+    ``1 / (exp(c2 / λT) − 1) @ it``.
     """
     rgb_bar = _cmf_1964_tm30() @ tm30_cam.CAT02.T  # (401, 3)
     samples = (_ces_tm30()[:, None, :] * rgb_bar[:, :, None]).reshape(_WL_TM30.size, 3 * 99)
@@ -650,9 +670,11 @@ def _tm30_matrices() -> tuple[FloatArray, FloatArray, FloatArray]:
     test = np.ascontiguousarray(np.hstack([samples, rgb_bar, cmf2]))
     ref = np.ascontiguousarray(np.hstack([samples, rgb_bar, cmf2[:, 1:2]]))
     basis = np.ascontiguousarray((_d_basis_sprague_tm30().T @ ref).T)
-    for m in (test, ref, basis):
+    lam = _WL_TM30 * 1e-9
+    planck = np.ascontiguousarray((_C1 * lam**-5 / np.pi * 1e-9)[:, None] * ref)
+    for m in (test, ref, basis, planck):
         m.setflags(write=False)
-    return test, ref, basis
+    return test, ref, basis, planck
 
 
 def _d_products(cct_K: FloatArray) -> FloatArray:
@@ -661,30 +683,51 @@ def _d_products(cct_K: FloatArray) -> FloatArray:
     return _d_series(_tm30_matrices()[2], cct_K)  # S0 + M1 S1 + M2 S2, applied
 
 
+def _planck_products(cct_K: FloatArray) -> FloatArray:
+    """The reference matrix applied to Planckian spectra (:func:`_planck`) at CCTs: one
+    exponential per wavelength and one product. ``exp(x) − 1`` rather than the slower ``expm1``:
+    CIE 224's Planckian references lie at or below 5000 K, where ``x = c2 / λT ≥ 3.6``
+    (λ ≤ 780 nm), so ``exp(x) ≥ 36`` and subtracting 1 loses no digits (the two agree to a few
+    units in the last place)."""
+    x = np.multiply.outer(1.0 / cct_K, _C2 / (_WL_TM30 * 1e-9))  # (N, 401)
+    with np.errstate(over="ignore"):
+        np.exp(x, out=x)
+    x -= 1.0
+    np.reciprocal(x, out=x)
+    out: FloatArray = x @ _tm30_matrices()[3]
+    return out
+
+
 def _tm30_reference(cct_K: FloatArray) -> FloatArray:
     """The reference matrix applied to the CIE 224 reference spectra at CCTs (N, 301): a
     Planckian radiator below 4000 K, the D series above 5000 K and, in between, the blend of
     the two normalised to equal ȳ (the last column)."""
-    _, ref_matrix, _ = _tm30_matrices()
-    out = np.empty((cct_K.size, ref_matrix.shape[1]))
     low = cct_K < 4000
     high = cct_K > 5000
     mix = ~(low | high)
     planck = low | mix
-    if planck.any():  # the only wavelength products: a Planckian spectrum has no small basis
-        out[planck] = _planck(_WL_TM30, cct_K[planck]) @ ref_matrix
-    if high.any():
-        out[high] = _d_products(cct_K[high])
+    if planck.all():  # no copy into place: every reference has a Planckian part
+        out = _planck_products(cct_K)
+    else:
+        out = np.empty((cct_K.size, _tm30_matrices()[1].shape[1]))
+        if planck.any():  # the only wavelength products: a Planckian spectrum has no small basis
+            out[planck] = _planck_products(cct_K[planck])
+        if high.any():
+            out[high] = _d_products(cct_K[high])
     if mix.any():
         t = cct_K[mix]
         p = out[mix]
         d = _d_products(t)
-        m = ((t - 4000) / 1000)[:, None]
-        out[mix] = (1 - m) * p / p[:, -1:] + m * d / d[:, -1:]
+        m = (t - 4000) / 1000
+        blend = p * ((1 - m) / p[:, -1])[:, None]
+        blend += d * (m / d[:, -1])[:, None]
+        out[mix] = blend
     return out
 
 
-def tm30(spd_1nm: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+def tm30(
+    spd_1nm: FloatArray, *, cct_guess_K: FloatArray | None = None
+) -> tuple[FloatArray, FloatArray, FloatArray]:
     """ANSI/IES TM-30-18 fidelity Rf and gamut Rg of spectra on the working grid.
 
     One product over wavelengths per test spectrum and per Planckian (or blended) reference;
@@ -694,6 +737,9 @@ def tm30(spd_1nm: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
     ----------
     spd_1nm
         Spectra on :data:`WAVELENGTH_NM`, shape (N, 421); only 380-780 nm is used.
+    cct_guess_K
+        Where to start the search for the CCT (see :func:`cct_duv_ohno2013`), shape (N,) [K];
+        the result does not depend on it.
 
     Returns
     -------
@@ -704,12 +750,9 @@ def tm30(spd_1nm: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
     spd = np.asarray(spd_1nm, dtype=np.float64).reshape(-1, WAVELENGTH_NM.size)[:, _TM30_SLICE]
     test = spd @ _tm30_matrices()[0]
     u, v = _uv(test[:, 300:303])
-    cct, _ = cct_duv_ohno2013(u, v)
+    cct, _ = cct_duv_ohno2013(u, v, guess_K=cct_guess_K)
     ref = _tm30_reference(cct)
-    n = spd.shape[0]
-    jab = [tm30_cam.cam02ucs(m[:, :297].reshape(n, 3, 99), m[:, 297:300]) for m in (test, ref)]
-    bins = tm30_cam.hue_bins(jab[1][3], jab[1][4])  # the reference's hues
-    rf, rg = tm30_cam.rf_rg(jab[0][:3], jab[1][:3], bins)
+    rf, rg = tm30_cam.rf_rg_of_products(test, ref)
     return rf, rg, cct
 
 
@@ -811,7 +854,8 @@ def _metrics_chunk(
     ri = np.where(in_range[:, None], ri, np.nan)
     tm30_reason = np.full(spd.shape[0], None, dtype=object)
     if with_tm30:
-        rf, rg, cct10 = tm30(spd)
+        # the CCT on 360-780 nm starts the search for the one on 380-780 nm (TM-30's)
+        rf, rg, cct10 = tm30(spd, cct_guess_K=cct)
         ok = (cct10 >= CCT_MIN_K) & (cct10 <= CCT_MAX_K)
         for i in np.flatnonzero(~ok):
             tm30_reason[i] = Message(

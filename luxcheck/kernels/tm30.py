@@ -8,13 +8,26 @@ module does the rest, vectorised over spectra, with no trigonometric call:
   surround (F = 1, c = 0.69, N_c = 1), illuminant discounted (D = 1) and Y_w = 100. With D = 1
   and Y_w = 100 the adapted white is (100, 100, 100) for every source, so n, N_bb, z and A_w are
   constants and the test or reference spectrum's scale cancels;
+- the post-adaptation responses are ``R_a = 400 R' + 0.1`` with ``R' = f / (f + 27.13)``,
+  ``f = (F_L R / 100)^0.42`` (one logarithm and one exponential per cone response). Everything
+  CIECAM02 takes from them before the next power is linear in (R', G', B'): a, b, the
+  achromatic response A and the denominator of t, with the offsets 0.1 cancelling in a, b and
+  A (0.1 × (2 + 1 + 1/20) = 0.305) and adding 0.305 to the denominator. One small matrix
+  (:data:`_ROWS`) gives them, with the factor 400, N_bb / A_w and the constants of t and M
+  folded in;
 - the eccentricity ``e_t = (cos(h + 2) + 3.8) / 4`` is written with ``cos h = a / r`` and
-  ``sin h = b / r`` (``r = √(a² + b²)``), and CAM02-UCS ``a' = M' cos h``, ``b' = M' sin h``
-  likewise; ``J`` and ``C`` share one logarithm of ``A / A_w``;
+  ``sin h = b / r`` (``r = √(a² + b²)``), so ``e_t r = (a cos 2 − b sin 2 + 3.8 r) / 4``, and
+  CAM02-UCS ``a' = M' cos h``, ``b' = M' sin h`` likewise; ``J = 100 (A / A_w)^(cz)`` and
+  ``M ∝ t^0.9 (A / A_w)^(cz/2)`` share one logarithm of ``A / A_w``: five transcendental calls
+  per sample (two logarithms, two exponentials and the ``ln(1 + 0.0228 M)`` of M');
 - the hue bin ``⌊h / 22.5°⌋`` of each reference sample is found by comparing a pseudo-angle
   (monotonic in h) with the bin edges' pseudo-angles, without arctan;
 - Rf = 10 ln(1 + exp((100 − 6.73 ΔE) / 10)), Rg = 100 × the ratio of the test and reference
   gamut polygons through the 16 hue-bin means of a', b' (a bin's mean over its samples).
+
+The small products (3 × 3 per spectrum, 5 × 3) are numpy's stacked ``matmul``, not one BLAS
+call over all samples: a BLAS product with an inner dimension of 3 gains nothing from BLAS and
+pays for its threads.
 
 colour-science 0.4.7 (``colour.quality.cfi2017``, ``colour.appearance.ciecam02``) is the oracle:
 the tests hold Rf and Rg to it within 1e-9.
@@ -40,36 +53,42 @@ _K = 1 / (5 * _L_A + 1)
 _F_L = 0.2 * _K**4 * (5 * _L_A) + 0.1 * (1 - _K**4) ** 2 * (5 * _L_A) ** (1 / 3)
 _N_BB = 0.725 * (1 / _N) ** 0.2
 _CZ = _C * (1.48 + np.sqrt(_N))
-_FL_42 = (_F_L / 100) ** 0.42
-_T_SCALE = 50000 / 13 * _N_C * _N_BB / 4  # e_t · r = (a cos 2 − b sin 2 + 3.8 r) / 4
-_M_SCALE = (1.64 - 0.29**_N) ** 0.73 * _F_L**0.25
+_T_SCALE = 50000 / 13 * _N_C * _N_BB / 4  # t = _T_SCALE (a cos 2 − b sin 2 + 3.8 r) / (R_a + …)
+_M_SCALE = (1.64 - 0.29**_N) ** 0.73 * _F_L**0.25  # M = _M_SCALE t^0.9 (A / A_w)^(cz/2)
 _COS2, _SIN2 = float(np.cos(2.0)), float(np.sin(2.0))
+#: t scaled so that t^0.9 carries _M_SCALE and CAM02-UCS's 0.0228: exp(0.9 ln t' + cz/2 ln q)
+#: is 0.0228 M; and 3.8 taken out of e_t r, so that t' = (r + (a cos 2 − b sin 2) / 3.8) / den'.
+_T_PRIME = _T_SCALE * (0.0228 * _M_SCALE) ** (1 / 0.9) * 3.8
 
 
-def _compress(x: FloatArray) -> FloatArray:
-    """CIECAM02 post-adaptation non-linear compression, in place of a fresh array."""
-    f = np.abs(x)
-    f = np.exp(0.42 * np.log(f, out=f), out=f)
-    f *= _FL_42
-    out = np.divide(f, f + 27.13, out=f)
-    out *= 400.0
-    np.copysign(out, x, out=out)
-    out += 0.1
-    return out
+def _unit_response(x: FloatArray) -> FloatArray:
+    """``sign(x) f / (f + 27.13)`` with ``f = |x|^0.42``, for ``x = F_L R / 100``: the CIECAM02
+    post-adaptation response is 400 times this plus 0.1 (both folded into :data:`_ROWS`).
+    ``x`` is overwritten."""
+    positive = bool(x.min() > 0)  # as cone responses of real samples are: no sign to carry
+    with np.errstate(divide="ignore"):  # a zero response: log 0 = -inf, exp(-inf) = 0
+        f = np.log(x) if positive else np.log(np.abs(x))
+    f *= 0.42
+    np.exp(f, out=f)
+    den = np.add(f, 27.13, out=x if positive else None)  # x is no longer needed then
+    f /= den
+    if not positive:
+        np.copysign(f, x, out=f)
+    return f
 
 
-def _achromatic(r: FloatArray, g: FloatArray, b: FloatArray) -> FloatArray:
-    return (2 * r + g + b / 20 - 0.305) * _N_BB  # type: ignore[no-any-return]
-
-
-def _white_achromatic() -> float:
-    rgb_pw = _HPE_CAT02_INV @ np.full(3, _Y_W)
-    r, g, b = (_compress(np.array([v])) for v in rgb_pw)
-    return float(_achromatic(r, g, b)[0])
-
-
+_A_ROW = 400 * np.array([1.0, -12 / 11, 1 / 11])  # a = R_a − 12 G_a / 11 + B_a / 11
+_B_ROW = 400 / 9 * np.array([1.0, 1.0, -2.0])  # b = (R_a + G_a − 2 B_a) / 9
+# A = (2 R_a + G_a + B_a / 20 − 0.305) N_bb
+_ACHROMATIC_ROW = 400 * _N_BB * np.array([2.0, 1.0, 1 / 20])
 #: The achromatic response of the adapted white (100, 100, 100), the same for every source.
-_A_W = _white_achromatic()
+_A_W = float(_ACHROMATIC_ROW @ _unit_response(_F_L / 100 * _HPE_CAT02_INV @ np.full(3, _Y_W)))
+#: From (R', G', B'): a, b, q = A / A_w and t's denominator (R_a + G_a + 21 B_a / 20) / _T_PRIME
+#: less its offset 0.305 / _T_PRIME (:data:`_T_OFFSET`).
+_ROWS = np.stack(
+    [_A_ROW, _B_ROW, _ACHROMATIC_ROW / _A_W, 400 * np.array([1.0, 1.0, 21 / 20]) / _T_PRIME]
+)
+_T_OFFSET = 0.305 / _T_PRIME
 
 
 def cam02ucs(
@@ -90,23 +109,42 @@ def cam02ucs(
     tuple of numpy.ndarray
         ``J'``, ``a'``, ``b'``, ``a``, ``b``, each (N, S).
     """
-    scale = _Y_W / rgb_w  # (N, 3): von Kries with D = 1 to the adapted white (100, 100, 100)
-    m = _HPE_CAT02_INV[None, :, :] * scale[:, None, :]  # (N, 3, 3) per spectrum
-    rgb_p = np.matmul(m, rgb)  # (N, 3, S)
-    R, G, B = _compress(rgb_p).transpose(1, 0, 2)  # one call over all three channels
-    a = R - (12 / 11) * G + B / 11
-    b = (R + G - 2 * B) / 9
-    r = np.sqrt(a * a + b * b)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_q = np.log(_achromatic(R, G, B) / _A_W)
-        t = _T_SCALE * (_COS2 * a - _SIN2 * b + 3.8 * r) / (R + G + (21 / 20) * B)
-        j = 100 * np.exp(_CZ * log_q)
-        m_c = _M_SCALE * np.exp(0.9 * np.log(t) + (_CZ / 2) * log_q)
-        j_p = 1.7 * j / (1 + 0.007 * j)
-        m_p = np.log1p(0.0228 * m_c) / 0.0228
-        # M' cos h and M' sin h; at r = 0 (no hue) M' = 0, as colour-science's cos/sin give
-        ratio = np.divide(m_p, r, out=np.zeros_like(r), where=r > 0)
-    return j_p, ratio * a, ratio * b, a, b
+    # von Kries with D = 1 to the adapted white (100, 100, 100), then HPE, per spectrum; F_L/100
+    # of the compression folded in
+    scale = (_F_L / 100 * _Y_W) / rgb_w  # (N, 3)
+    m = _HPE_CAT02_INV[None, :, :] * scale[:, None, :]  # (N, 3, 3)
+    # channel-major (quantity, N, S) from here on, so each quantity is one contiguous array
+    response = _unit_response(np.einsum("nck,nks->cns", m, rgb))  # (3, N, S)
+    a, b, q, den = np.einsum("qc,cns->qns", _ROWS, response)  # (4, N, S)
+    r = np.multiply(a, a)
+    tmp = np.multiply(b, b)
+    r += tmp
+    np.sqrt(r, out=r)
+    # e_t r from a and b themselves, so that it is ≥ 2.8 r ≥ 0 to the last bit
+    t = np.multiply(a, _COS2 / 3.8)
+    np.multiply(b, _SIN2 / 3.8, out=tmp)
+    t -= tmp
+    t += r
+    den += _T_OFFSET
+    t /= den  # t' (see _T_PRIME)
+    with np.errstate(divide="ignore", invalid="ignore"):  # t' = 0 at r = 0 (no hue): M = 0
+        np.log(q, out=q)
+        np.multiply(q, _CZ / 2, out=tmp)  # ln (A / A_w)^(cz/2)
+        np.log(t, out=t)
+    t *= 0.9
+    t += tmp
+    np.exp(t, out=t)  # 0.0228 M
+    t += 1.0
+    np.log(t, out=t)  # 0.0228 M' = ln(1 + 0.0228 M)
+    tmp *= -2.0
+    j = np.exp(tmp, out=tmp)  # 100 / J
+    j += 0.7
+    np.divide(170.0, j, out=j)  # J' = 1.7 J / (1 + 0.007 J) = 170 / (100 / J + 0.7)
+    r *= 0.0228
+    # M' cos h and M' sin h; at r = 0 (no hue) M' = 0 and a = b = 0, so a' = b' = 0 as
+    # colour-science's cos/sin give
+    np.divide(t, r, out=t, where=r > 0)
+    return j, t * a, t * b, a, b
 
 
 def _pseudo_angle(a: FloatArray, b: FloatArray) -> FloatArray:
@@ -145,7 +183,15 @@ def rf_rg(
     and the reference hue bins (N, S)."""
     jt, at, bt = test
     jr, ar, br = reference
-    delta_e = np.sqrt((jt - jr) ** 2 + (at - ar) ** 2 + (bt - br) ** 2)
+    delta_e = np.subtract(jt, jr)
+    delta_e *= delta_e
+    tmp = np.subtract(at, ar)
+    tmp *= tmp
+    delta_e += tmp
+    np.subtract(bt, br, out=tmp)
+    tmp *= tmp
+    delta_e += tmp
+    np.sqrt(delta_e, out=delta_e)
     rf = 10 * np.log1p(np.exp((100 - 6.73 * delta_e.mean(axis=1)) / 10))
     n = bins.shape[0]
     # per-spectrum hue-bin sums by one bincount over (spectrum, bin) cells: O(N·S)
@@ -162,3 +208,12 @@ def rf_rg(
         area_r = _polygon_area(mean(ar), mean(br))
         rg = 100 * area_t / area_r
     return rf, rg
+
+
+def rf_rg_of_products(test: FloatArray, reference: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Rf and Rg from the products of the test and reference spectra (N, ≥ 300 each): in each
+    row the 99 samples' CAT02 RGB (channel-major) and then the white's."""
+    n = test.shape[0]
+    jab_t = cam02ucs(test[:, :297].reshape(n, 3, 99), test[:, 297:300])
+    jab_r = cam02ucs(reference[:, :297].reshape(n, 3, 99), reference[:, 297:300])
+    return rf_rg(jab_t[:3], jab_r[:3], hue_bins(jab_r[3], jab_r[4]))  # the reference's hues

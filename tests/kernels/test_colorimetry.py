@@ -198,6 +198,23 @@ def test_one_nm_input_is_not_changed() -> None:
     np.testing.assert_array_equal(C.resample_spectra(wl, values), values[:421])
 
 
+@pytest.mark.parametrize(
+    ("start_nm", "stop_nm", "step_nm", "picks"),
+    [(380, 780, 1, True), (360, 830, 1, True), (300, 1000, 1, True), (380, 780, 5, False)],
+)
+def test_one_nm_grids_are_resampled_by_picking_columns(
+    start_nm: int, stop_nm: int, step_nm: int, picks: bool
+) -> None:
+    """A 1 nm export (any range covering 380-780 nm) reaches the working grid by picking its
+    columns (and repeating the first one below it), with no resampling matrix product (issue
+    21); a 5 nm grid is interpolated. Property of the logic, checked on the selection itself."""
+    wl = np.arange(float(start_nm), stop_nm + 0.5, step_nm)
+    picked = C._selection(wl.tobytes(), C.WAVELENGTH_NM.tobytes())
+    assert (picked is not None) is picks
+    if picked is not None:
+        np.testing.assert_array_equal(wl[picked], np.maximum(C.WAVELENGTH_NM, wl[0]))
+
+
 # ---------------------------------------------------------------------------------------------
 # Accuracy against colour-science
 # ---------------------------------------------------------------------------------------------
@@ -281,6 +298,28 @@ def test_ohno2013_search_equals_colour_science_across_the_range() -> None:
     uv = colour.temperature.CCT_to_uv_Ohno2013(np.column_stack([cct, duv]))
     expected = colour.uv_to_CCT(uv, method="Ohno 2013")
     got_cct, got_duv = C.cct_duv_ohno2013(uv[:, 0], uv[:, 1])
+    np.testing.assert_allclose(got_cct, expected[:, 0], rtol=1e-9)
+    np.testing.assert_allclose(got_duv, expected[:, 1], rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("guess", ["cct", "far below", "far above", "nan", "off by 20 %"])
+def test_ohno2013_result_does_not_depend_on_the_search_guess(guess: str) -> None:
+    """The search's starting CCT (``guess_K``: the 360-780 nm CCT when spectral_metrics asks
+    for TM-30's) changes only the cost: with good, wrong and missing guesses the CCT and Duv are
+    colour-science's full-search ones (oracle) on 200 seeded points, 1000-25 000 K, ±0.05."""
+    rng = np.random.default_rng(43)
+    cct = np.exp(rng.uniform(np.log(1000.0), np.log(25000.0), 200))
+    duv = rng.uniform(-0.05, 0.05, 200)
+    uv = colour.temperature.CCT_to_uv_Ohno2013(np.column_stack([cct, duv]))
+    expected = colour.uv_to_CCT(uv, method="Ohno 2013")
+    guess_K = {
+        "cct": cct,
+        "far below": np.full(200, 1000.0),
+        "far above": np.full(200, 100_000.0),
+        "nan": np.full(200, np.nan),
+        "off by 20 %": cct * rng.choice([0.8, 1.2], 200),
+    }[guess]
+    got_cct, got_duv = C.cct_duv_ohno2013(uv[:, 0], uv[:, 1], guess_K=guess_K)
     np.testing.assert_allclose(got_cct, expected[:, 0], rtol=1e-9)
     np.testing.assert_allclose(got_duv, expected[:, 1], rtol=1e-9, atol=1e-12)
 

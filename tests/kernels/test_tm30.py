@@ -91,3 +91,22 @@ def test_cam02ucs_is_scale_free_and_j_is_100_at_the_white() -> None:
     for x, y in zip(one, scaled, strict=True):
         np.testing.assert_allclose(x, y, rtol=1e-12, atol=1e-10)
     np.testing.assert_allclose(one[0][:, 0], 1.7 * 100 / 1.7, rtol=1e-12)
+
+
+@pytest.mark.parametrize("signs", ["positive", "mixed"])
+def test_unit_response_is_ciecam02s_compression(signs: str) -> None:
+    """400 × the unit response + 0.1 is CIECAM02's post-adaptation compression of the cone
+    responses, negative ones included (colour-science's
+    ``post_adaptation_non_linear_response_compression_forward``, Luo 2013, as oracle), on the
+    path for all-positive responses and on the one that carries signs."""
+    from colour.appearance.ciecam02 import (
+        post_adaptation_non_linear_response_compression_forward as compression,
+    )
+
+    rng = np.random.default_rng(12)
+    rgb = rng.uniform(0.01, 150.0, (4, 50))
+    if signs == "mixed":
+        rgb *= rng.choice([-1.0, 1.0], rgb.shape)
+        rgb[0, :3] = 0.0
+    got = 400 * T._unit_response(T._F_L / 100 * rgb) + 0.1
+    np.testing.assert_allclose(got, compression(rgb, T._F_L), rtol=1e-13, atol=1e-13)
