@@ -70,17 +70,23 @@ class ReadingRows:
         return sum(len(rows) for _, rows in self.runs)
 
 
-def _row_maker(kind: str) -> Callable[[AnyReading], tuple[Any, ...]]:
+#: The last time stamp written and its text (a session's readings mostly share one instant).
+_Stamp = list[Any]
+
+
+def _row_maker(kind: str) -> Callable[[AnyReading, _Stamp], tuple[Any, ...]]:
     """A function from a reading of ``kind`` to its row (see :class:`ReadingRows`)."""
     names = (*READING_COMMON, *KIND_COLUMNS[kind])
     get = operator.attrgetter(*names)
     arrays = [i for i, name in enumerate(names) if name in ARRAY_FIELDS]
 
-    def row(reading: AnyReading) -> tuple[Any, ...]:
+    def row(reading: AnyReading, stamp: _Stamp) -> tuple[Any, ...]:
         values = list(get(reading))
         taken = values[_TAKEN_AT]
         if isinstance(taken, dt.datetime):
-            values[_TAKEN_AT] = taken.isoformat()
+            if taken is not stamp[0]:
+                stamp[:] = [taken, taken.isoformat()]
+            values[_TAKEN_AT] = stamp[1]
         for at in reversed(arrays):  # an array's two columns in its place
             array = np.ascontiguousarray(values[at])
             values[at : at + 1] = [array.tobytes(), array.dtype.str]
@@ -95,11 +101,12 @@ _ROW_MAKERS = {kind: _row_maker(kind) for kind in KIND_COLUMNS}
 def reading_rows(readings: Iterable[AnyReading]) -> ReadingRows:
     """The rows of ``readings`` (in their order) for the store to journal."""
     runs: list[tuple[str, list[tuple[Any, ...]]]] = []
+    stamp: _Stamp = [None, None]
     for reading in readings:
         kind = reading.kind
         if not runs or runs[-1][0] != kind:
             runs.append((kind, []))
-        runs[-1][1].append(_ROW_MAKERS[kind](reading))
+        runs[-1][1].append(_ROW_MAKERS[kind](reading, stamp))
     return ReadingRows(tuple((kind, tuple(rows)) for kind, rows in runs))
 
 

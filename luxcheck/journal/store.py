@@ -406,7 +406,8 @@ class CampaignStore(RecordsMixin, SessionRecords):
     def add_session(self, session: MeasurementSession) -> None:
         """Add a measurement session (classroom and instruments must exist)."""
         for iid in session.instrument_ids:
-            if self.instrument(iid) is None:
+            known = "SELECT 1 FROM instrument WHERE instrument_id = ?"
+            if self._db.execute(known, (iid,)).fetchone() is None:
                 raise StoreError(
                     f"{self.path}: session {session.session_id} names instrument {iid}, "
                     "which is not in the campaign"
