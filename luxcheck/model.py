@@ -63,6 +63,8 @@ MAX_POINT = 10_000
 MAX_WAVELENGTHS = 2001
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+#: The control characters free text may not hold: below U+0020, except tab and newline.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f]")
 
 
 # --------------------------------------------------------------------------- validation helpers
@@ -86,7 +88,7 @@ def check_text(value: object, field_name: str, *, allow_empty: bool = True) -> s
         raise InputError(f"expected text, got {type(value).__name__}", column=field_name)
     if not allow_empty and not value.strip():
         raise InputError("must not be empty", column=field_name)
-    if any(ord(c) < 32 and c not in "\n\t" for c in value):
+    if _CONTROL_RE.search(value):
         raise InputError("contains control characters", column=field_name)
     return value
 
