@@ -107,9 +107,12 @@ def check_number(
         if allow_none:
             return None
         raise InputError("a number is required", column=field_name)
-    if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
+    if type(value) is float:  # the common case, checked first
+        number = value
+    elif isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
         raise InputError(f"expected a number, got {value!r}", column=field_name)
-    number = float(value)
+    else:
+        number = float(value)
     if not math.isfinite(number):
         raise InputError(f"expected a finite number, got {value!r}", column=field_name)
     if minimum is not None:
