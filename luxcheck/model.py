@@ -63,6 +63,8 @@ MAX_POINT = 10_000
 MAX_WAVELENGTHS = 2001
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+#: The control characters free text may not hold: below U+0020, except tab and newline.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f]")
 
 
 # --------------------------------------------------------------------------- validation helpers
@@ -86,7 +88,7 @@ def check_text(value: object, field_name: str, *, allow_empty: bool = True) -> s
         raise InputError(f"expected text, got {type(value).__name__}", column=field_name)
     if not allow_empty and not value.strip():
         raise InputError("must not be empty", column=field_name)
-    if any(ord(c) < 32 and c not in "\n\t" for c in value):
+    if _CONTROL_RE.search(value):
         raise InputError("contains control characters", column=field_name)
     return value
 
@@ -105,9 +107,12 @@ def check_number(
         if allow_none:
             return None
         raise InputError("a number is required", column=field_name)
-    if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
+    if type(value) is float:  # the common case, checked first
+        number = value
+    elif isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
         raise InputError(f"expected a number, got {value!r}", column=field_name)
-    number = float(value)
+    else:
+        number = float(value)
     if not math.isfinite(number):
         raise InputError(f"expected a finite number, got {value!r}", column=field_name)
     if minimum is not None:

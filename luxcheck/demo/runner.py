@@ -33,6 +33,7 @@ from luxcheck.demo.plan import RoomPlan
 from luxcheck.demo.scene import RESOLUTION, Scene, quantise
 from luxcheck.errors import InputError
 from luxcheck.i18n import LANGUAGES
+from luxcheck.journal.reading_rows import ReadingRows, reading_rows
 from luxcheck.journal.store import CampaignStore
 from luxcheck.lab import LabProfile
 from luxcheck.model import (
@@ -287,8 +288,9 @@ class MeasureSummary:
     readings: int
 
 
-#: A measured room as the fast path journals it: its session, environment record and readings.
-MeasuredRoom = tuple[MeasurementSession, EnvironmentRecord, list[AnyReading]]
+#: A measured room as the fast path journals it: its session, environment record and readings
+#: (as the journal's rows: made in the worker that measured it, cheap to send to the writer).
+MeasuredRoom = tuple[MeasurementSession, EnvironmentRecord, ReadingRows]
 
 #: Rooms per task of the measuring workers and per transaction of the journal (a transaction
 #: commits, and fsyncs, complete rooms only).
@@ -304,7 +306,7 @@ def measure_rooms(
     for index in indices:
         session = session_for(plans[index], index, start)
         environment = demo_environment(plans[index], session)
-        out.append((session, environment, fast_readings(plans[index], session)))
+        out.append((session, environment, reading_rows(fast_readings(plans[index], session))))
     return out
 
 
@@ -405,7 +407,7 @@ def measure_campaign(
                 for session, environment, readings in measured:
                     store.add_session(session)
                     store.add_environment(environment)
-                    store.add_readings(readings)
+                    store.add_reading_rows(readings)
             rooms += len(measured)
             readings_count += sum(len(readings) for _, _, readings in measured)
             if progress is not None:

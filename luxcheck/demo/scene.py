@@ -216,16 +216,15 @@ class Scene:
         and the background luminance ``E_ind / π`` [cd/m²]."""
         room, lighting = self.plan.classroom, self.plan.lighting
         background = simulate.indirect_illuminance_lx(room, lighting) / math.pi
-        out = {}
-        for observer in glare.standard_observers(room):
-            eye = [observer.x_m, observer.y_m, observer.eye_height_m]
-            lum = simulate.luminaire_luminance_cd_m2(room, lighting, eye)
-            noise = self.rng.normal(1.0, 0.02, lum.shape)
-            out[observer.name] = (
-                [float(v) for v in lum * noise],
-                background * float(self.rng.normal(1.0, 0.02)),
-            )
-        return out
+        observers = glare.standard_observers(room)
+        eyes = [[o.x_m, o.y_m, o.eye_height_m] for o in observers]
+        lums = simulate.luminaire_luminance_cd_m2(room, lighting, eyes)
+        # per observer, in observer order: the luminaires' noise, then the background's
+        noise = self.rng.normal(1.0, 0.02, (len(observers), lums.shape[-1] + 1))
+        return {
+            observer.name: ((lum * factors[:-1]).tolist(), background * float(factors[-1]))
+            for observer, lum, factors in zip(observers, lums, noise, strict=True)
+        }
 
     def board_lamp_luminance(self) -> float:
         """Peak luminance of a blackboard lamp's opening [cd/m²] (asymmetric reflector)."""

@@ -208,23 +208,24 @@ def board_illuminance_lx(
 def luminaire_luminance_cd_m2(
     room: Classroom, lighting: Lighting, eye_xyz_m: npt.ArrayLike
 ) -> FloatArray:
-    """Luminance [cd/m²] of each general luminaire's luminous opening seen from an eye position.
+    """Luminance [cd/m²] of each general luminaire's luminous opening seen from an eye position
+    (shape (3,); or from several, shape (k, 3): one row of luminances each, shape (k, n)).
 
     For the ``I0·cos^m γ`` distribution and a flat opening of area A, the luminance toward the
     eye is ``I(γ) / (A·cos γ) = I0·cos^(m−1) γ / A``; luminaires at or above eye level give 0.
     """
     lum = luminaire_positions(room)
     eye = np.asarray(eye_xyz_m, dtype=float)
-    d = lum - eye
+    d = lum - eye[..., None, :]
     r = np.sqrt((d**2).sum(axis=-1))
-    cos_g = np.clip(d[:, 2] / r, 0.0, 1.0)
+    cos_g = np.clip(d[..., 2] / r, 0.0, 1.0)
     m = lighting.distribution_exponent
     i0 = lighting.luminaire_flux_lm * lighting.light_output_ratio * (m + 1) / (2 * np.pi)
     with np.errstate(divide="ignore", invalid="ignore"):
         lum_cd = np.where(cos_g > 0, i0 * cos_g ** (m - 1) / lighting.luminous_area_m2, 0.0)
     for dead in lighting.dead_luminaires:
-        if 0 <= dead < len(lum_cd):
-            lum_cd[dead] = 0.0
+        if 0 <= dead < len(lum):
+            lum_cd[..., dead] = 0.0
     return np.asarray(lum_cd, dtype=np.float64)
 
 

@@ -20,6 +20,8 @@ Everything is vectorised: parameters broadcast over a leading batch axis.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import numpy.typing as npt
 
@@ -39,6 +41,39 @@ def _band(wl: FloatArray, peak_nm: FloatArray, fwhm_nm: FloatArray) -> FloatArra
     peak = np.asarray(peak_nm, dtype=np.float64)[..., None]
     out: FloatArray = np.exp(-0.5 * ((wl - peak) / sigma) ** 2)
     return out
+
+
+_Bands = tuple[list[FloatArray], FloatArray, list[FloatArray]]
+
+
+def _bands(
+    wl: FloatArray,
+    bp: FloatArray,
+    bw: FloatArray,
+    gp: FloatArray,
+    gw: FloatArray,
+    rp: FloatArray,
+    rw: FloatArray,
+) -> _Bands:
+    """The blue, green and red bands (peaks ``bp, gp, rp``, widths ``bw, gw, rw`` [nm], shape
+    (N,)): on the colorimetry grid, their XYZ (N, 3 bands, 3), and at ``wl``."""
+    grid = colorimetry.WAVELENGTH_NM
+    cmf = colorimetry._cmf_1931()
+    comps_grid = [_band(grid, bp, bw), _band(grid, gp, gw), _band(grid, rp, rw)]
+    xyz = np.stack([c @ cmf for c in comps_grid], axis=1)
+    comps = [_band(wl, bp, bw), _band(wl, gp, gw), _band(wl, rp, rw)]
+    return comps_grid, xyz, comps
+
+
+@functools.lru_cache(maxsize=8)
+def _one_led_bands(wl_bytes: bytes, wl_shape: tuple[int, ...], *shape: float) -> _Bands:
+    """:func:`_bands` of one spectrum (the same arrays, computed once for a room's
+    spectra of one LED: its general luminaires' and often its blackboard lamps'); read-only."""
+    wl = np.frombuffer(wl_bytes, dtype=np.float64).reshape(wl_shape)
+    comps_grid, xyz, comps = _bands(wl, *(np.array([value]) for value in shape))
+    for array in (*comps_grid, xyz, *comps):
+        array.flags.writeable = False
+    return comps_grid, xyz, comps
 
 
 def _target_uv(cct_K: FloatArray, duv: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -111,10 +146,12 @@ def white_led_spd(
     )
     lead = args[0].shape
     cct, d, bp, bw, gp, gw, rp, rw = (a.reshape(-1) for a in args)
-    grid = colorimetry.WAVELENGTH_NM
     cmf = colorimetry._cmf_1931()
-    comps_grid = [_band(grid, bp, bw), _band(grid, gp, gw), _band(grid, rp, rw)]
-    xyz = np.stack([c @ cmf for c in comps_grid], axis=1)  # (N, 3 bands, 3)
+    if cct.size == 1:  # one spectrum: its bands are those of the last spectra of that shape
+        shape = (float(bp[0]), float(bw[0]), float(gp[0]), float(gw[0]), float(rp[0]), float(rw[0]))
+        comps_grid, xyz, comps = _one_led_bands(wl.tobytes(), wl.shape, *shape)
+    else:
+        comps_grid, xyz, comps = _bands(wl, bp, bw, gp, gw, rp, rw)
     u_t, v_t = _target_uv(cct, d)
     # CIE 1960: u = 4X/(X+15Y+3Z), v = 6Y/(X+15Y+3Z) → linear constraints on the weights.
     den = xyz[..., 0] + 15 * xyz[..., 1] + 3 * xyz[..., 2]
@@ -132,7 +169,6 @@ def white_led_spd(
             f"bands of spectrum #{bad + 1} cannot reach {cct[bad]:.0f} K, Duv {d[bad]:+.4f} "
             "with non-negative weights; move the red or green band"
         )
-    comps = [_band(wl, bp, bw), _band(wl, gp, gw), _band(wl, rp, rw)]
     spd = w[:, :1] * comps[0] + comps[1] + w[:, 1:] * comps[2]
     if illuminance_lx is None:
         spd = spd / spd.max(axis=1, keepdims=True)

@@ -64,7 +64,9 @@ def sample_times(duration_s: float, sample_rate_hz: float) -> FloatArray:
     n = round(_positive(duration_s, "duration_s") * fs)
     if n < 2:
         raise InputError("a waveform needs at least two samples", column="duration_s")
-    return np.arange(n, dtype=np.float64) / fs
+    times = np.arange(n, dtype=np.float64)
+    times /= fs
+    return times
 
 
 def dc_ripple(
@@ -98,11 +100,13 @@ def dc_ripple(
     # several MB: no temporary per operation; the same values as the expression)
     x = sample_times(duration_s, sample_rate_hz)
     x *= 2.0 * np.pi * f
-    x += phase_rad
+    if phase_rad != 0.0:  # adding +0 leaves every phase as it is (none is -0)
+        x += phase_rad
     np.sin(x, out=x)
     x *= m
     x += 1.0
-    x *= level
+    if level != 1.0:  # (multiplying by 1 leaves every value as it is)
+        x *= level
     return x
 
 

@@ -1,15 +1,113 @@
-"""Readings rebuilt from rows of the ``reading`` table without a mapping per row, for the
-store's bulk reads (:class:`luxcheck.journal.store.CampaignStore`)."""
+"""Readings as rows of the ``reading`` table and back, without a mapping per row: the rows
+the store journals (:func:`reading_rows`, made in any process: a measuring worker sends them
+to the one that writes) and the readings rebuilt from its bulk reads
+(:class:`luxcheck.journal.store.CampaignStore`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Mapping, Sequence
+import functools
+import operator
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 import numpy as np
 
 from luxcheck.model import READING_CLASSES, AnyReading
+
+#: The columns of every reading, after its kind and classroom.
+READING_COMMON = ("reading_id", "session_id", "taken_at", "instrument_id", "supersedes", "note")
+
+#: Per-kind columns (besides the common ones); arrays are stored as <name>_blob + <name>_dtype.
+KIND_COLUMNS: dict[str, tuple[str, ...]] = {
+    "illuminance": ("surface", "x_m", "y_m", "lights_on", "illuminance_lx", "point"),
+    "spectrum": ("wavelength_nm", "values", "unit", "luminaire"),
+    "waveform": ("samples", "sample_rate_hz", "unit", "dark_level", "full_scale", "luminaire"),
+    "luminance": (
+        "target",
+        "luminance_cd_m2",
+        "observer",
+        "luminaire",
+        "solid_angle_sr",
+        "position_index",
+    ),
+    "power": ("circuit", "power_w"),
+    "height": ("luminaire", "height_m", "horizontal_distance_m"),
+    "void": (),
+}
+ARRAY_FIELDS = frozenset({"wavelength_nm", "values", "samples"})
+
+# where a row of ReadingRows (its kind, READING_COMMON, then the kind's columns) holds what
+# the store looks at
+READING_ID_AT = 1 + READING_COMMON.index("reading_id")
+SESSION_AT = 1 + READING_COMMON.index("session_id")
+SUPERSEDES_AT = 1 + READING_COMMON.index("supersedes")
+_TAKEN_AT = READING_COMMON.index("taken_at")
+
+
+@functools.cache
+def insert_sql(kind: str) -> str:
+    """The INSERT of a row of ``kind``: its classroom, then the row of :func:`reading_rows`
+    (the common columns, then the kind's, an array as its bytes and its dtype string)."""
+    columns = ["classroom_id", "kind", *READING_COMMON]
+    for name in KIND_COLUMNS[kind]:
+        columns += [f"{name}_blob", f"{name}_dtype"] if name in ARRAY_FIELDS else [name]
+    return f"INSERT INTO reading ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
+@dataclass(frozen=True)
+class ReadingRows:
+    """Readings as the store journals them (:meth:`CampaignStore.add_reading_rows`), in their
+    order, in runs of one kind: ``(kind, rows)`` with each row ``(kind, *common columns,
+    *the kind's columns)``, classroom aside (the store takes it from the reading's session).
+    Made by :func:`reading_rows` from readings, which the model validated when they were made;
+    plain values and bytes, cheap to send between processes."""
+
+    runs: tuple[tuple[str, tuple[tuple[Any, ...], ...]], ...]
+
+    def __len__(self) -> int:
+        return sum(len(rows) for _, rows in self.runs)
+
+
+#: The last time stamp written and its text (a session's readings mostly share one instant).
+_Stamp = list[Any]
+
+
+def _row_maker(kind: str) -> Callable[[AnyReading, _Stamp], tuple[Any, ...]]:
+    """A function from a reading of ``kind`` to its row (see :class:`ReadingRows`)."""
+    names = (*READING_COMMON, *KIND_COLUMNS[kind])
+    get = operator.attrgetter(*names)
+    arrays = [i for i, name in enumerate(names) if name in ARRAY_FIELDS]
+
+    def row(reading: AnyReading, stamp: _Stamp) -> tuple[Any, ...]:
+        values = list(get(reading))
+        taken = values[_TAKEN_AT]
+        if isinstance(taken, dt.datetime):
+            if taken is not stamp[0]:
+                stamp[:] = [taken, taken.isoformat()]
+            values[_TAKEN_AT] = stamp[1]
+        for at in reversed(arrays):  # an array's two columns in its place
+            array = np.ascontiguousarray(values[at])
+            values[at : at + 1] = [array.tobytes(), array.dtype.str]
+        return (kind, *values)
+
+    return row
+
+
+_ROW_MAKERS = {kind: _row_maker(kind) for kind in KIND_COLUMNS}
+
+
+def reading_rows(readings: Iterable[AnyReading]) -> ReadingRows:
+    """The rows of ``readings`` (in their order) for the store to journal."""
+    runs: list[tuple[str, list[tuple[Any, ...]]]] = []
+    stamp: _Stamp = [None, None]
+    for reading in readings:
+        kind = reading.kind
+        if not runs or runs[-1][0] != kind:
+            runs.append((kind, []))
+        runs[-1][1].append(_ROW_MAKERS[kind](reading, stamp))
+    return ReadingRows(tuple((kind, tuple(rows)) for kind, rows in runs))
 
 
 def first_column(row: Sequence[Any]) -> Any:

@@ -27,7 +27,19 @@ from typing import Any
 import numpy as np
 
 from luxcheck.errors import InputError, StoreError
-from luxcheck.journal.reading_rows import first_column, reading_builder
+from luxcheck.journal.reading_rows import (
+    ARRAY_FIELDS,
+    KIND_COLUMNS,
+    READING_COMMON,
+    READING_ID_AT,
+    SESSION_AT,
+    SUPERSEDES_AT,
+    ReadingRows,
+    first_column,
+    insert_sql,
+    reading_builder,
+    reading_rows,
+)
 from luxcheck.journal.record_tables import RecordTable
 from luxcheck.journal.records import RecordsMixin
 from luxcheck.journal.schema import MIGRATIONS, SCHEMA_VERSION
@@ -39,7 +51,6 @@ from luxcheck.model import (
     Instrument,
     InstrumentUncertainty,
     MeasurementSession,
-    Reading,
     School,
 )
 
@@ -55,26 +66,6 @@ _SESSION_COLUMNS = (
 )
 
 
-_READING_COMMON = ("reading_id", "session_id", "taken_at", "instrument_id", "supersedes", "note")
-
-# Per-kind columns (besides the common ones); arrays are stored as <name>_blob + <name>_dtype.
-_KIND_COLUMNS: dict[str, tuple[str, ...]] = {
-    "illuminance": ("surface", "x_m", "y_m", "lights_on", "illuminance_lx", "point"),
-    "spectrum": ("wavelength_nm", "values", "unit", "luminaire"),
-    "waveform": ("samples", "sample_rate_hz", "unit", "dark_level", "full_scale", "luminaire"),
-    "luminance": (
-        "target",
-        "luminance_cd_m2",
-        "observer",
-        "luminaire",
-        "solid_angle_sr",
-        "position_index",
-    ),
-    "power": ("circuit", "power_w"),
-    "height": ("luminaire", "height_m", "horizontal_distance_m"),
-    "void": (),
-}
-_ARRAY_FIELDS = {"wavelength_nm", "values", "samples"}
 _INSTRUMENT_COLUMNS = (
     "instrument_id",
     "model",
@@ -415,7 +406,8 @@ class CampaignStore(RecordsMixin, SessionRecords):
     def add_session(self, session: MeasurementSession) -> None:
         """Add a measurement session (classroom and instruments must exist)."""
         for iid in session.instrument_ids:
-            if self.instrument(iid) is None:
+            known = "SELECT 1 FROM instrument WHERE instrument_id = ?"
+            if self._db.execute(known, (iid,)).fetchone() is None:
                 raise StoreError(
                     f"{self.path}: session {session.session_id} names instrument {iid}, "
                     "which is not in the campaign"
@@ -545,60 +537,71 @@ class CampaignStore(RecordsMixin, SessionRecords):
 
     def add_readings(self, readings: Iterable[AnyReading]) -> int:
         """Journal several readings in one transaction (all or none); return how many."""
-        count = 0
-        with self.transaction():
-            session_rooms: dict[str, str] = {}
-            for reading in readings:
-                room = session_rooms.get(reading.session_id)
-                if room is None:
-                    row = self._db.execute(
-                        "SELECT classroom_id FROM session WHERE session_id = ?",
-                        (reading.session_id,),
-                    ).fetchone()
-                    if row is None:
-                        raise StoreError(
-                            f"{self.path}: reading {reading.reading_id} names session "
-                            f"{reading.session_id}, which is not in the campaign"
-                        )
-                    room = session_rooms[reading.session_id] = row[0]
-                self._insert_reading(reading, room)
-                count += 1
-        return count
+        return self.add_reading_rows(reading_rows(readings))
 
-    def _insert_reading(self, reading: Reading, classroom_id: str) -> None:
-        if reading.supersedes is not None:
-            row = self._db.execute(
-                "SELECT classroom_id FROM reading WHERE reading_id = ?", (reading.supersedes,)
-            ).fetchone()
-            if row is None or row[0] != classroom_id:
-                raise StoreError(
-                    f"{self.path}: reading {reading.reading_id} supersedes "
-                    f"{reading.supersedes}, which is not a reading of classroom {classroom_id}"
-                )
-        columns: list[str] = ["kind", "classroom_id", *_READING_COMMON]
-        values: list[Any] = [reading.kind, classroom_id]
-        for name in _READING_COMMON:
-            value = getattr(reading, name)
-            values.append(_iso(value) if isinstance(value, dt.datetime) else value)
-        for name in _KIND_COLUMNS[reading.kind]:
-            value = getattr(reading, name)
-            if name in _ARRAY_FIELDS:
-                array = np.ascontiguousarray(value)
-                columns += [f"{name}_blob", f"{name}_dtype"]
-                values += [array.tobytes(), array.dtype.str]
-            else:
-                columns.append(name)
-                values.append(value)
-        try:
-            self._db.execute(
-                f"INSERT INTO reading ({', '.join(columns)}) "
-                f"VALUES ({', '.join('?' * len(columns))})",
-                values,
-            )
-        except sqlite3.IntegrityError as exc:
+    def add_reading_rows(self, rows: ReadingRows) -> int:
+        """Journal readings made rows by :func:`~luxcheck.journal.reading_rows.reading_rows`
+        (in this process or another) as :meth:`add_readings` journals them, in one transaction
+        (all or none); return how many. A run of one kind is inserted at once up to a reading
+        that supersedes another (checked against what is journalled before it); a run that
+        breaks a constraint is inserted again one reading at a time, to name the reading."""
+        with self.transaction():
+            self._db.execute("SAVEPOINT reading_rows")
+            try:
+                self._insert_rows(rows, at_once=True)
+            except sqlite3.IntegrityError:
+                self._db.execute("ROLLBACK TO reading_rows")
+                self._insert_rows(rows, at_once=False)
+            finally:
+                self._db.execute("RELEASE reading_rows")
+        return len(rows)
+
+    def _insert_rows(self, rows: ReadingRows, *, at_once: bool) -> None:
+        rooms: dict[str, str] = {}  # session → classroom
+        for kind, kind_rows in rows.runs:
+            sql = insert_sql(kind)
+            pending: list[tuple[Any, ...]] = []
+            for row in kind_rows:
+                room = rooms.get(row[SESSION_AT]) or self._session_room(row, rooms)
+                if at_once and row[SUPERSEDES_AT] is None:
+                    pending.append((room, *row))
+                    continue
+                if pending:
+                    self._db.executemany(sql, pending)
+                    pending = []
+                self._insert_one(sql, row, room)
+            if pending:
+                self._db.executemany(sql, pending)
+
+    def _session_room(self, row: Sequence[Any], rooms: dict[str, str]) -> str:
+        """The classroom of a row's session (kept in ``rooms``); refused if there is none."""
+        session_id = row[SESSION_AT]
+        found = self._db.execute(
+            "SELECT classroom_id FROM session WHERE session_id = ?", (session_id,)
+        ).fetchone()
+        if found is None:
             raise StoreError(
-                f"{self.path}: cannot add reading {reading.reading_id}: {exc}"
-            ) from exc
+                f"{self.path}: reading {row[READING_ID_AT]} names session {session_id}, "
+                "which is not in the campaign"
+            )
+        rooms[session_id] = found[0]
+        return str(found[0])
+
+    def _insert_one(self, sql: str, row: Sequence[Any], classroom_id: str) -> None:
+        reading_id, supersedes = row[READING_ID_AT], row[SUPERSEDES_AT]
+        if supersedes is not None:
+            found = self._db.execute(
+                "SELECT classroom_id FROM reading WHERE reading_id = ?", (supersedes,)
+            ).fetchone()
+            if found is None or found[0] != classroom_id:
+                raise StoreError(
+                    f"{self.path}: reading {reading_id} supersedes "
+                    f"{supersedes}, which is not a reading of classroom {classroom_id}"
+                )
+        try:
+            self._db.execute(sql, (classroom_id, *row))
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(f"{self.path}: cannot add reading {reading_id}: {exc}") from exc
 
     def has_reading(self, reading_id: str) -> bool:
         """Whether a reading of that id is in the store (superseded or not)."""
@@ -709,7 +712,7 @@ class CampaignStore(RecordsMixin, SessionRecords):
         when they were written (the only way in is add_readings, through the model's checks,
         and the table is append-only), so they are rebuilt without running the validation
         again: that keeps loading a 150 000-reading campaign fast."""
-        return reading_builder(names, _KIND_COLUMNS, _READING_COMMON, _ARRAY_FIELDS, skip=skip)
+        return reading_builder(names, KIND_COLUMNS, READING_COMMON, ARRAY_FIELDS, skip=skip)
 
     def reading_counts(self) -> dict[str, dict[str, int]]:
         """Current readings per classroom and kind: ``{classroom_id: {kind: count}}``."""

@@ -6,6 +6,7 @@ raw readings append-only, a correction supersedes, schema version table).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
 from pathlib import Path
@@ -162,6 +163,46 @@ def test_refusals_leave_store_unchanged(store: CampaignStore) -> None:
     with pytest.raises(StoreError):
         store.add_readings([lx("C1", 1.0), lx("C2", 2.0), lx("A1", 3.0)])
     assert [r.reading_id for r in store.readings(include_superseded=True)] == ["A1"]
+
+
+def test_a_batch_journals_what_one_reading_at_a_time_does(
+    store: CampaignStore, tmp_path: Path
+) -> None:
+    """Property of the logic: ``add_readings`` inserts each run of one kind at once, up to a
+    reading that supersedes another (checked against what is journalled before it, the
+    batch's earlier readings included); the file holds the same rows (arrays, time stamps,
+    order) as ``add_reading`` one at a time. A refused batch names its bad reading, wherever
+    it stands in a run."""
+    copy = tmp_path / "copy.lux"
+    with contextlib.closing(sqlite3.connect(copy)) as target:
+        store.connection.backup(target)
+    wl = np.arange(380.0, 781.0, 5.0)
+    batch = [
+        lx("A1", 500.0, point=0),
+        lx("A2", 480.0, point=1),
+        lx("A1b", 505.0, point=0, supersedes="A1"),
+        lx("A3", 470.0, point=2),
+        SpectrumReading("S1", "SE1", T0, wavelength_nm=wl, values=wl / 780.0),
+        SpectrumReading("S2", "SE1", T0, wavelength_nm=wl, values=(wl / 780.0).astype(np.float32)),
+        WaveformReading("W1", "SE1", T0, samples=np.arange(64, dtype=np.int16), sample_rate_hz=4e3),
+        VoidReading("V1", "SE1", T0, supersedes="A2"),
+        PowerReading("P1", "SE1", T0, circuit="general", power_w=301.2),
+    ]
+    assert store.add_readings(batch) == len(batch)
+    with CampaignStore.open(copy) as one_by_one:
+        for reading in batch:
+            one_by_one.add_reading(reading)
+        assert store.raw_reading_rows("R101") == one_by_one.raw_reading_rows("R101")
+    before = store.raw_reading_rows("R101")
+    with pytest.raises(StoreError, match="cannot add reading A3"):
+        store.add_readings([lx("C1", 1.0), lx("A3", 2.0), lx("C3", 3.0)])
+    with pytest.raises(StoreError, match="reading C2 names session NOPE"):
+        store.add_readings(
+            [lx("C1", 1.0), IlluminanceReading("C2", "NOPE", T0, illuminance_lx=1.0)]
+        )
+    with pytest.raises(StoreError, match="reading C2 supersedes missing"):
+        store.add_readings([lx("C1", 1.0), lx("C2", 2.0, supersedes="missing")])
+    assert store.raw_reading_rows("R101") == before
 
 
 def test_committed_before_return(store: CampaignStore, tmp_path: Path) -> None:
