@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
@@ -130,6 +131,8 @@ DERIVED_TABLES: frozenset[str] = frozenset(
 MetricBounds = Callable[[str], tuple[float | None, float | None]]
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
+#: Readings :meth:`CampaignStore.add_readings` makes rows of and journals at a time.
+ROWS_AT_ONCE = 512
 
 #: A labelled point of a figure layer: label, x [m], y [m], value (NaN if none).
 FigurePoint = tuple[str, float, float, float]
@@ -536,8 +539,16 @@ class CampaignStore(RecordsMixin, SessionRecords):
         self.add_readings([reading])
 
     def add_readings(self, readings: Iterable[AnyReading]) -> int:
-        """Journal several readings in one transaction (all or none); return how many."""
-        return self.add_reading_rows(reading_rows(readings))
+        """Journal several readings in one transaction (all or none); return how many.
+
+        They are made rows and journalled :data:`ROWS_AT_ONCE` at a time, so that an import
+        of many waveforms never holds the bytes of them all besides the readings."""
+        count = 0
+        remaining = iter(readings)
+        with self.transaction():
+            while batch := list(itertools.islice(remaining, ROWS_AT_ONCE)):
+                count += self.add_reading_rows(reading_rows(batch))
+        return count
 
     def add_reading_rows(self, rows: ReadingRows) -> int:
         """Journal readings made rows by :func:`~luxcheck.journal.reading_rows.reading_rows`

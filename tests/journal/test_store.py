@@ -165,14 +165,17 @@ def test_refusals_leave_store_unchanged(store: CampaignStore) -> None:
     assert [r.reading_id for r in store.readings(include_superseded=True)] == ["A1"]
 
 
+@pytest.mark.parametrize("at_once", [512, 2, 1])
 def test_a_batch_journals_what_one_reading_at_a_time_does(
-    store: CampaignStore, tmp_path: Path
+    store: CampaignStore, tmp_path: Path, at_once: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Property of the logic: ``add_readings`` inserts each run of one kind at once, up to a
     reading that supersedes another (checked against what is journalled before it, the
     batch's earlier readings included); the file holds the same rows (arrays, time stamps,
-    order) as ``add_reading`` one at a time. A refused batch names its bad reading, wherever
-    it stands in a run."""
+    order) as ``add_reading`` one at a time, however many readings are made rows at a time
+    (``at_once``: a run, a superseded reading and a refused one split between them). A refused
+    batch names its bad reading, wherever it stands in a run, and records nothing."""
+    monkeypatch.setattr("luxcheck.journal.store.ROWS_AT_ONCE", at_once)
     copy = tmp_path / "copy.lux"
     with contextlib.closing(sqlite3.connect(copy)) as target:
         store.connection.backup(target)
