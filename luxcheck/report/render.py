@@ -337,33 +337,35 @@ def render_campaign(
         forked = context.get_start_method() == "fork"
         _FORKED_REPORTS = todo if forked else []
         tasks: Sequence[ClassroomReportData | int] = range(len(todo)) if forked else todo
-        with concurrent.futures.ProcessPoolExecutor(
-            max_workers=jobs,
-            mp_context=context,
-            initializer=_init_worker,
-            initargs=(str(out), lang, figure_format, pdf, signing),
-            max_tasks_per_child=_PDFS_PER_WORKER if recycled else None,
-        ) as pool:
-            results = pool.map(_render_task, tasks, chunksize=4)  # every chunk submitted
-            # the shared backgrounds while the workers start (they wait for them, and read
-            # them from the figures folder)
-            _backgrounds(pages, (r.figures for r in todo))
-            # the campaign's own pages (school summaries, dashboard, exports) while the workers
-            # render the classrooms: none of them reads a classroom's files
-            site = _campaign_pages(pages, items, failed, labs, signing, pdf, dashboard_pdf)
-            for reason, written in results:
-                reasons.append(reason)
-                files.update(written)
-                done += 1
-                if progress:
-                    progress(done, total)
-            more = _failures(pages, out, todo, reasons, keys)
-            if more:  # a classroom that failed to render is listed as incomplete: again
-                failed += more
+        try:
+            with concurrent.futures.ProcessPoolExecutor(
+                max_workers=jobs,
+                mp_context=context,
+                initializer=_init_worker,
+                initargs=(str(out), lang, figure_format, pdf, signing),
+                max_tasks_per_child=_PDFS_PER_WORKER if recycled else None,
+            ) as pool:
+                results = pool.map(_render_task, tasks, chunksize=4)  # every chunk submitted
+                # the shared backgrounds while the workers start (they wait for them, and read
+                # them from the figures folder)
+                _backgrounds(pages, (r.figures for r in todo))
+                # the campaign's own pages (school summaries, dashboard, exports) while the workers
+                # render the classrooms: none of them reads a classroom's files
                 site = _campaign_pages(pages, items, failed, labs, signing, pdf, dashboard_pdf)
-            # the bound school PDFs bind the classrooms' PDFs: after them, in the workers
-            bound = list(pool.map(_bound_task, site.bound_tasks(items, files)))
-        _FORKED_REPORTS = []
+                for reason, written in results:
+                    reasons.append(reason)
+                    files.update(written)
+                    done += 1
+                    if progress:
+                        progress(done, total)
+                more = _failures(pages, out, todo, reasons, keys)
+                if more:  # a classroom that failed to render is listed as incomplete: again
+                    failed += more
+                    site = _campaign_pages(pages, items, failed, labs, signing, pdf, dashboard_pdf)
+                # the bound school PDFs bind the classrooms' PDFs: after them, in the workers
+                bound = list(pool.map(_bound_task, site.bound_tasks(items, files)))
+        finally:  # the pool's reports are not kept after it
+            _FORKED_REPORTS = []
     files.update(site.files)
     for written in bound:
         files.update(written)
