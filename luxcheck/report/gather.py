@@ -4,8 +4,8 @@ Assembling a classroom's report reads its readings, computes the SHA-256 over it
 (:func:`luxcheck.report.provenance.digest`), builds its figure inputs and attaches the
 laboratory document (:func:`luxcheck.report.issue.with_document`): about 5 ms of CPU a
 classroom (the digest over the raw rows is a fifth of it), all of it per classroom; what every
-classroom shares (campaign, schools, instruments, withdrawn sessions) is read once per task
-(:class:`luxcheck.report.assemble.CampaignRecords`). :func:`gather_reports` spreads the
+classroom shares (campaign, schools, instruments, sessions, withdrawn sessions) is read once
+per process (:class:`SharedRecords`). :func:`gather_reports` spreads the
 classrooms over ``jobs`` worker processes, each reading the campaign file through its own
 read-only connection (:meth:`CampaignStore.open_reader`; WAL lets readers run beside the main
 connection), and returns the reports in the order asked, exactly as assembling them one by one
@@ -51,15 +51,37 @@ class Gathered:
 Room = JudgedRoom | Classroom
 
 
+class SharedRecords:
+    """What every classroom of the campaign shares, read from ``store`` once (the campaign,
+    schools and withdrawn sessions; the instruments and every classroom's sessions the first
+    time a classroom is to be judged): read per task instead, a campaign of N classrooms in
+    tasks of :data:`CHUNK` would read its N sessions N / CHUNK times."""
+
+    def __init__(self, store: CampaignStore) -> None:
+        self.store = store
+        self.campaign = CampaignRecords.read(store)
+        self._instruments: InstrumentRecords | None = None
+
+    @property
+    def instruments(self) -> InstrumentRecords:
+        """The campaign's instruments, their stated uncertainties and its sessions."""
+        if self._instruments is None:
+            self._instruments = InstrumentRecords.read(self.store)
+        return self._instruments
+
+
 def _assemble(
-    store: CampaignStore, rooms: Sequence[Room], context: ReportContext, lab: LabProfile | None
+    store: CampaignStore,
+    rooms: Sequence[Room],
+    context: ReportContext,
+    lab: LabProfile | None,
+    shared: SharedRecords | None = None,
 ) -> Gathered:
     reports: list[ClassroomReportData] = []
     unreported: list[tuple[str, str]] = []
-    records = CampaignRecords.read(store)
-    instruments = (
-        InstrumentRecords.read(store) if any(isinstance(r, Classroom) for r in rooms) else None
-    )
+    shared = shared if shared is not None else SharedRecords(store)
+    records = shared.campaign
+    instruments = shared.instruments if any(isinstance(r, Classroom) for r in rooms) else None
     for room in rooms:
         classroom = room.classroom if isinstance(room, JudgedRoom) else room
         try:
@@ -97,18 +119,24 @@ def worker_context(*, recycled: bool = False) -> multiprocessing.context.BaseCon
 _STORE: CampaignStore | None = None
 _CONTEXT: ReportContext | None = None
 _LAB: LabProfile | None = None
+#: The worker's shared records, read at its first task (the campaign file does not change
+#: while the reports are gathered: the caller committed what it wrote).
+_SHARED: SharedRecords | None = None
 
 
 def _init_worker(path: str, context: ReportContext, lab: LabProfile | None) -> None:
-    global _STORE, _CONTEXT, _LAB
+    global _STORE, _CONTEXT, _LAB, _SHARED
     _STORE = CampaignStore.open_reader(path)
-    _CONTEXT, _LAB = context, lab
+    _CONTEXT, _LAB, _SHARED = context, lab, None
 
 
 def _task(rooms: Sequence[Room]) -> Gathered:
+    global _SHARED
     assert _STORE is not None
     assert _CONTEXT is not None
-    return _assemble(_STORE, rooms, _CONTEXT, _LAB)
+    if _SHARED is None:
+        _SHARED = SharedRecords(_STORE)
+    return _assemble(_STORE, rooms, _CONTEXT, _LAB, _SHARED)
 
 
 def gather_reports(

@@ -418,22 +418,22 @@ class _CampaignPages:
         if not self.pdf:
             return []
         listed = {s.classroom_id for data, _text in self.schools for s in data.classrooms}
+        rooms: dict[str, list[ClassroomReportData]] = {}
+        for r in items:
+            if r.classroom.classroom_id in listed:
+                rooms.setdefault(r.school.school_id, []).append(r)
+        # the PDFs under each school's folder ("schools/<school>/...")
+        pdfs: dict[str, dict[str, str]] = {}
+        for name, sha in files.items():
+            parts = name.split("/", 2)
+            if len(parts) == 3 and parts[0] == "schools" and name.endswith(".pdf"):
+                pdfs.setdefault(parts[1], {})[name] = sha
         return [
             (
                 data,
                 text,
-                [
-                    r
-                    for r in items
-                    if r.school.school_id == data.school.school_id
-                    and r.classroom.classroom_id in listed
-                ],
-                {
-                    name: sha
-                    for name, sha in files.items()
-                    if name.startswith(f"schools/{safe_component(data.school.school_id)}/")
-                    and name.endswith(".pdf")
-                },
+                rooms.get(data.school.school_id, []),
+                pdfs.get(safe_component(data.school.school_id), {}),
             )
             for data, text in self.schools
         ]
@@ -458,12 +458,13 @@ def _campaign_pages(
         ClassroomSummary.from_report(r, labs.get(r.classroom.classroom_id, ())) for r in items
     ]
     schools = {r.school.school_id: r.school for r in items}
+    of_school: dict[str, list[ClassroomSummary]] = {}
+    for summary in summaries:
+        of_school.setdefault(summary.school_id, []).append(summary)
     files: dict[str, str] = {}
     written: list[tuple[SchoolSummaryData, str]] = []
     for school_id, school in sorted(schools.items()):
-        data = SchoolSummaryData(
-            campaign, school, tuple(s for s in summaries if s.school_id == school_id)
-        )
+        data = SchoolSummaryData(campaign, school, tuple(of_school[school_id]))
         text = pages.render_school(data)
         files.update(
             _write_page(

@@ -105,3 +105,33 @@ def test_remembered_digests_are_the_digests_and_a_changed_report_is_hashed_again
     assert [content_digest(fewer), content_digest(other_env)] == expected
     assert kept[0] not in expected
     store.close()
+
+
+def test_a_worker_reads_the_shared_records_once_for_all_its_tasks(tmp_path: Path) -> None:
+    """Property of the logic (issue 21, a campaign's time growing linearly): a worker reads
+    what every classroom shares (campaign, schools, instruments, every classroom's sessions)
+    at its first task and keeps it for the next ones, which assemble exactly what a fresh
+    read gives; read per task, a campaign of N classrooms would read its N sessions N / CHUNK
+    times."""
+    from luxcheck.report import gather
+
+    store = _measured(tmp_path, CHUNK + 2, 10)
+    context = report_context(store.campaign.profile)
+    rooms = store.classrooms()
+    gather._init_worker(str(store.path), context, None)
+    try:
+        first = gather._task(rooms[:CHUNK])
+        shared = gather._SHARED
+        assert shared is not None
+        second = gather._task(rooms[CHUNK:])
+        assert gather._SHARED is shared  # not read again
+        assert shared.instruments is shared.instruments
+        here = gather_reports(store, rooms, context, None, jobs=1)
+        assert [content_key(r) for r in first.reports + second.reports] == [
+            content_key(r) for r in here.reports
+        ]
+    finally:
+        assert gather._STORE is not None
+        gather._STORE.close()
+        gather._STORE = gather._SHARED = None
+    store.close()
