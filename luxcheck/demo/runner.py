@@ -684,12 +684,14 @@ def issue_reports(
 class Rendering:
     """One report run of the demo: its classrooms, output folder and language; a PDF sample
     renders every one of its classrooms as PDF too (and no dashboard PDF: a sample's dashboard
-    is no campaign's)."""
+    is no campaign's). ``backgrounds_from``: an earlier run's output folder in the same
+    language, whose drawn backgrounds are copied rather than drawn again."""
 
     reports: Sequence[ClassroomReportData]
     folder: Path
     language: str
     pdf_sample: bool = False
+    backgrounds_from: Path | None = None
 
 
 #: The renderings of :func:`render_side_by_side`, as its forked processes find them.
@@ -697,8 +699,12 @@ _RENDERINGS: tuple[Rendering, ...] = ()
 
 
 def _render(rendering: Rendering, signing: SigningSetup | None, jobs: int) -> RenderSummary:
+    from luxcheck.report.charts import ReportFigures
     from luxcheck.report.render import render_campaign
 
+    if rendering.backgrounds_from is not None:
+        figures = ReportFigures(rendering.folder, rendering.language)
+        figures.share_backgrounds(rendering.backgrounds_from)
     return render_campaign(
         rendering.reports,
         rendering.folder,
@@ -863,7 +869,14 @@ def run_demo(
                 sample = [d for d in data if d.school.school_id == first_school][:PDF_SAMPLE]
                 render_side_by_side(
                     [
-                        Rendering(sample, out / f"pdf-sample-{code}", code, pdf_sample=True)
+                        Rendering(
+                            sample,
+                            out / f"pdf-sample-{code}",
+                            code,
+                            pdf_sample=True,
+                            backgrounds_from=out
+                            / ("reports" if code == lang else f"reports-{code}"),
+                        )
                         for code in (lang, other)
                     ],
                     signing,

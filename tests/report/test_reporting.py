@@ -615,6 +615,50 @@ def test_incremental_rendering_only_changed_classrooms(
     assert render_campaign([a, b2], tmp_path, force=True).rendered == 2
 
 
+def test_shared_backgrounds_are_read_not_drawn_and_pages_equal(
+    filled: CampaignStore, tmp_path: Path
+) -> None:
+    """Property of the logic (ReportFigures.share_backgrounds): an output folder given the
+    backgrounds another run of the same language drew writes byte for byte the pages and
+    figures of one that draws them itself, without drawing any; backgrounds of the other
+    language are not taken (their labels differ)."""
+    from luxcheck.report.charts import ReportFigures
+    from luxcheck.report.figures import FigureRenderer
+
+    reports = [report_of(filled, "R101", verdicts_full(), "fail"), empty_report(filled, "R102")]
+    render_campaign(reports, tmp_path / "drawn")
+    render_campaign(reports, tmp_path / "english", lang="en")
+    shared = ReportFigures(tmp_path / "shared", "zh")
+    assert shared.share_backgrounds(tmp_path / "english") == 0
+    copied = shared.share_backgrounds(tmp_path / "drawn")
+    assert copied == len(list((tmp_path / "drawn" / "figures").glob("*.json"))) > 0
+    assert shared.share_backgrounds(tmp_path / "drawn") == 0  # the ones here are kept
+    drawn: list[str] = []
+    originals = {
+        name: getattr(FigureRenderer, name)
+        for name in ("plan_background", "flicker_background", "chromaticity_background")
+    }
+    try:
+        for name, method in originals.items():
+
+            def counted(self: object, *a: object, _m=method, _n=name, **k: object) -> object:
+                drawn.append(_n)
+                return _m(self, *a, **k)
+
+            setattr(FigureRenderer, name, counted)
+        render_campaign(reports, tmp_path / "shared")
+    finally:
+        for name, method in originals.items():
+            setattr(FigureRenderer, name, method)
+    assert drawn == []
+    for folder in ("schools/S01", "figures"):
+        one = sorted((tmp_path / "drawn" / folder).iterdir())
+        two = sorted((tmp_path / "shared" / folder).iterdir())
+        assert [p.name for p in one] == [p.name for p in two]
+        for a, b in zip(one, two, strict=True):
+            assert a.read_bytes() == b.read_bytes(), a.name
+
+
 def test_process_pool_matches_in_process(filled: CampaignStore, tmp_path: Path) -> None:
     """The process pool (spawn) writes the same classroom HTML as rendering in-process."""
     reports = [
