@@ -564,12 +564,18 @@ def _cie_d_xy(cct_K: FloatArray) -> tuple[FloatArray, FloatArray]:
     return x, y
 
 
-def _d_series(basis: FloatArray, cct_K: FloatArray) -> FloatArray:
-    """CIE D-series spectra at CCTs, M1 and M2 rounded to 3 decimals (CIE 15)."""
+def _d_coefficients(cct_K: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """M1 and M2 of the CIE D series at CCTs, rounded to 3 decimals (CIE 15)."""
     x, y = _cie_d_xy(cct_K)
     m = 0.0241 + 0.2562 * x - 0.7341 * y
     m1 = np.around((-1.3515 - 1.7703 * x + 5.9114 * y) / m, 3)
     m2 = np.around((0.03 - 31.4424 * x + 30.0717 * y) / m, 3)
+    return m1, m2
+
+
+def _d_series(basis: FloatArray, cct_K: FloatArray) -> FloatArray:
+    """CIE D-series spectra at CCTs, M1 and M2 rounded to 3 decimals (CIE 15)."""
+    m1, m2 = _d_coefficients(cct_K)
     s0, s1, s2 = np.ascontiguousarray(basis.T)  # rows, not strided columns, to stream
     out: FloatArray = np.multiply.outer(m1, s1)
     out += s0  # S0 + M1 S1, then + M2 S2: the order of the sum as written in CIE 15
@@ -678,9 +684,14 @@ def _tm30_matrices() -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
 
 
 def _d_products(cct_K: FloatArray) -> FloatArray:
-    """The reference matrix applied to CIE D-series spectra at CCTs (the basis combination of
-    :func:`_d_series`, exactly, without the spectra)."""
-    return _d_series(_tm30_matrices()[2], cct_K)  # S0 + M1 S1 + M2 S2, applied
+    """The reference matrix applied to CIE D-series spectra at CCTs: ``(1, M1, M2)`` of
+    :func:`_d_series` (M1, M2 rounded as there) times the applied basis, one small product
+    and no spectra."""
+    coefficients = np.empty((cct_K.size, 3))
+    coefficients[:, 0] = 1.0
+    coefficients[:, 1], coefficients[:, 2] = _d_coefficients(cct_K)
+    out: FloatArray = coefficients @ _tm30_matrices()[2].T  # S0 + M1 S1 + M2 S2, applied
+    return out
 
 
 def _planck_products(cct_K: FloatArray) -> FloatArray:
@@ -702,26 +713,26 @@ def _tm30_reference(cct_K: FloatArray) -> FloatArray:
     """The reference matrix applied to the CIE 224 reference spectra at CCTs (N, 301): a
     Planckian radiator below 4000 K, the D series above 5000 K and, in between, the blend of
     the two normalised to equal ȳ (the last column)."""
-    low = cct_K < 4000
     high = cct_K > 5000
-    mix = ~(low | high)
-    planck = low | mix
-    if planck.all():  # no copy into place: every reference has a Planckian part
-        out = _planck_products(cct_K)
-    else:
-        out = np.empty((cct_K.size, _tm30_matrices()[1].shape[1]))
-        if planck.any():  # the only wavelength products: a Planckian spectrum has no small basis
-            out[planck] = _planck_products(cct_K[planck])
-        if high.any():
-            out[high] = _d_products(cct_K[high])
-    if mix.any():
-        t = cct_K[mix]
-        p = out[mix]
-        d = _d_products(t)
+    planck = ~high
+    if not planck.any():
+        return _d_products(cct_K)
+    p = _planck_products(cct_K[planck])
+    mix = cct_K[planck] >= 4000  # the blends, among the Planckian rows
+    if mix.any():  # (1 − m) P / ȳ_P + m D / ȳ_D, m = (T − 4000 K) / 1000 K
+        t = cct_K[planck][mix]
         m = (t - 4000) / 1000
-        blend = p * ((1 - m) / p[:, -1])[:, None]
-        blend += d * (m / d[:, -1])[:, None]
-        out[mix] = blend
+        blend = p[mix]
+        blend *= ((1 - m) / blend[:, -1])[:, None]
+        d = _d_products(t)
+        d *= (m / d[:, -1])[:, None]
+        blend += d
+        p[mix] = blend
+    if planck.all():  # no copy into place
+        return p
+    out = np.empty((cct_K.size, p.shape[1]))
+    out[planck] = p
+    out[high] = _d_products(cct_K[high])
     return out
 
 
