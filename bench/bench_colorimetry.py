@@ -1,7 +1,7 @@
 """Benchmark: luxcheck's vectorised colorimetry against colour-science's per-spectrum loop.
 
 Run: ``.venv/bin/python bench/bench_colorimetry.py [--n 1000] [--ref 30] [--memory-n 100000]
-[--repeat 11]``
+[--repeat 15]``
 
 Every time is CPU time of this process (``time.process_time``) with BLAS limited to one
 thread (``OPENBLAS_NUM_THREADS``, ``OMP_NUM_THREADS`` and ``MKL_NUM_THREADS`` are set to 1
@@ -15,7 +15,8 @@ Prints, measured in this process:
 - luxcheck's TM-30 kernel itself, ``colorimetry.tm30`` on the spectra on the working grid
   (its own CCT search, its reference illuminants, CAM02-UCS, Rf and Rg), timed directly,
   interleaved with its floors in the same loop (kernel, floor, floor with the elementwise
-  work, ``--repeat`` times), the best of each;
+  work, ``--repeat`` times), the best of each; and, as a check on the load, the median over
+  the runs of each run's own ratio of the kernel to the floor with the elementwise work;
 - colour-science 0.4.7: the per-spectrum loop (``sd_to_XYZ`` + Ohno 2013 ``uv_to_CCT`` +
   ``colour_rendering_index``; ``colour_fidelity_index(method="ANSI/IES TM-30-18")``) on a
   subset of fresh spectra (colour-science caches results), extrapolated per spectrum to N;
@@ -87,16 +88,16 @@ def _best(fn: object, repeat: int = 5) -> float:
     return min(times)
 
 
-def _best_interleaved(fns: list[object], repeat: int) -> list[float]:
-    """Best time of each function, run in turn ``repeat`` times (so that a spell of load on
-    the shared machine falls on all of them, not on one)."""
-    best = [float("inf")] * len(fns)
-    for _ in range(repeat):
+def _interleaved(fns: list[object], repeat: int) -> np.ndarray:
+    """Times of each function (columns), run in turn ``repeat`` times (rows), so that a spell
+    of load on the shared machine falls on all of them, not on one."""
+    times = np.empty((repeat, len(fns)))
+    for run in range(repeat):
         for i, fn in enumerate(fns):
             t0 = _clock()
             fn()  # type: ignore[operator]
-            best[i] = min(best[i], _clock() - t0)
-    return best
+            times[run, i] = _clock() - t0
+    return times
 
 
 def _colour_loop(spd: np.ndarray) -> tuple[float, float]:
@@ -130,9 +131,10 @@ def _cri_floor(spd: np.ndarray, repeat: int) -> float:
     return _best(lambda: (grid @ w_cri, grid @ w_cri), repeat)
 
 
-def _tm30_vs_floors(spd: np.ndarray, repeat: int) -> tuple[float, float, float]:
+def _tm30_vs_floors(spd: np.ndarray, repeat: int) -> tuple[float, float, float, float]:
     """Best times of the TM-30 kernel, of its floor (array products) and of its floor with the
-    elementwise work no TM-30 avoids (see above), interleaved."""
+    elementwise work no TM-30 avoids (see above), interleaved; and the median over the runs of
+    the kernel's time over the latter floor's in the same run."""
     rng = np.random.default_rng(5)
     grid = colorimetry.resample_spectra(WL, spd)  # the kernel's input: the working grid
     _rf, _rg, cct = colorimetry.tm30(grid)
@@ -165,10 +167,10 @@ def _tm30_vs_floors(spd: np.ndarray, repeat: int) -> tuple[float, float, float]:
         for values in ab:
             np.bincount(cell, weights=values, minlength=n * 16)
 
-    kernel, floor, floor_elementwise = _best_interleaved(
-        [lambda: colorimetry.tm30(grid), products, with_elementwise], repeat
-    )
-    return kernel, floor, floor_elementwise
+    times = _interleaved([lambda: colorimetry.tm30(grid), products, with_elementwise], repeat)
+    kernel, floor, floor_elementwise = times.min(axis=0)
+    paired = float(np.median(times[:, 0] / times[:, 2]))  # kernel / floor within each run
+    return kernel, floor, floor_elementwise, paired
 
 
 def _luxpy(spd: np.ndarray) -> tuple[str, float, float]:
@@ -216,7 +218,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000, help="spectra for the luxcheck timing")
     parser.add_argument("--ref", type=int, default=30, help="spectra for the colour-science loop")
     parser.add_argument("--memory-n", type=int, default=100_000, help="spectra for the memory run")
-    parser.add_argument("--repeat", type=int, default=11, help="runs of each timing (best)")
+    parser.add_argument("--repeat", type=int, default=15, help="runs of each timing (best)")
     parser.add_argument("--memory-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_only:
@@ -234,7 +236,7 @@ def main() -> None:
     t_cri = _best(lambda: colorimetry.spectral_metrics(WL, spd, tm30=False), args.repeat)
     t_all = _best(lambda: colorimetry.spectral_metrics(WL, spd, tm30=True), args.repeat)
     f_cri = _cri_floor(spd, args.repeat)
-    t_tm30, f_tm30, f_tm30_elementwise = _tm30_vs_floors(spd, args.repeat)
+    t_tm30, f_tm30, f_tm30_elementwise, paired = _tm30_vs_floors(spd, args.repeat)
     lx_name, lx_cri, lx_tm30 = _luxpy(spd)
     ref_spd, _ = random_white_leds(WL, args.ref, np.random.default_rng(7))
     c_cri, c_tm30 = _colour_loop(ref_spd)
@@ -272,7 +274,7 @@ def main() -> None:
     print(
         f"floor + CIECAM02 powers, Planck, hue bins: {f_tm30_elementwise * 1e3:6.1f} ms -> "
         f"luxcheck / floor {t_tm30 / f_tm30_elementwise:5.2f}x   (target <= 2x: products and the "
-        "elementwise work no TM-30 avoids)"
+        f"elementwise work no TM-30 avoids; median of the runs' own ratios {paired:.2f}x)"
     )
     if lx_cri == lx_cri:
         print(f"{lx_name} Ra: {lx_cri * 1e3:8.1f} ms -> ratio {lx_cri / t_cri:6.1f}x")
