@@ -6,8 +6,9 @@ Run: ``.venv/bin/python bench/bench_colorimetry.py [--n 1000] [--ref 30] [--memo
 Every time is CPU time of this process (``time.process_time``) with BLAS limited to one
 thread (``OPENBLAS_NUM_THREADS``, ``OMP_NUM_THREADS`` and ``MKL_NUM_THREADS`` are set to 1
 before numpy is imported, unless the caller set them): with one thread the process's CPU time
-is the work done, which the load of other processes on the shared machine does not inflate as
-it does wall time, and luxcheck, its floors and the other libraries run under the same rule.
+is the work done, which the load of other processes on the shared machine inflates far less
+than wall time (through the shared caches only), and luxcheck, its floors and the other
+libraries run under the same rule.
 
 Prints, measured in this process:
 - luxcheck: XYZ + CCT + Duv + Ra + R1-R14 (``tm30=False``) for N spectra at 1 nm, and all

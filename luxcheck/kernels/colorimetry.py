@@ -664,8 +664,8 @@ def _tm30_matrices() -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     Columns of the test matrix (401, 303): the 99 CES samples' CAT02 RGB under the 10° observer,
     channel-major (R of the 99, G, B), the white's CAT02 RGB and the 2° XYZ (for the CCT). The
     reference matrix (401, 301) has the samples, the white and the 2° ȳ (for the CIE 224 blend).
-    The third array is the reference matrix applied to the D-series basis S0, S1, S2 (301, 3):
-    a D-series reference needs no product over wavelengths, its row is ``it @ (1, M1, M2)``.
+    The third array is the reference matrix applied to the D-series basis S0, S1, S2 (3, 301):
+    a D-series reference needs no product over wavelengths, its row is ``(1, M1, M2) @ it``.
     The fourth is the reference matrix with Planck's ``c1 λ⁻⁵ / π`` (and the nm⁻¹ of
     :func:`_planck`) folded into its rows: a Planckian reference's row is
     ``1 / (exp(c2 / λT) − 1) @ it``.
@@ -675,7 +675,7 @@ def _tm30_matrices() -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     cmf2 = _cmf_1931()[_TM30_SLICE]
     test = np.ascontiguousarray(np.hstack([samples, rgb_bar, cmf2]))
     ref = np.ascontiguousarray(np.hstack([samples, rgb_bar, cmf2[:, 1:2]]))
-    basis = np.ascontiguousarray((_d_basis_sprague_tm30().T @ ref).T)
+    basis = _d_basis_sprague_tm30().T @ ref
     lam = _WL_TM30 * 1e-9
     planck = np.ascontiguousarray((_C1 * lam**-5 / np.pi * 1e-9)[:, None] * ref)
     for m in (test, ref, basis, planck):
@@ -690,7 +690,7 @@ def _d_products(cct_K: FloatArray) -> FloatArray:
     coefficients = np.empty((cct_K.size, 3))
     coefficients[:, 0] = 1.0
     coefficients[:, 1], coefficients[:, 2] = _d_coefficients(cct_K)
-    out: FloatArray = coefficients @ _tm30_matrices()[2].T  # S0 + M1 S1 + M2 S2, applied
+    out: FloatArray = coefficients @ _tm30_matrices()[2]  # S0 + M1 S1 + M2 S2, applied
     return out
 
 
