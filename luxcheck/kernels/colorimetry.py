@@ -467,6 +467,24 @@ def _ohno_table() -> FloatArray:
     return table
 
 
+def _nearest_in_window(
+    table: FloatArray, u: FloatArray, v: FloatArray, centre: npt.NDArray[np.intp], half: int
+) -> tuple[npt.NDArray[np.intp], BoolArray]:
+    """The nearest entry of the Planckian table to (u, v) among the entries ``centre ± half``,
+    and whether it lies on the window's edge (then a nearer one may lie beyond)."""
+    offsets = np.arange(-half, half + 1)
+    rows = np.clip(centre[:, None] + offsets[None, :], 0, table.shape[0] - 1)
+    # squared distances: the same nearest entry as colour-science's Euclidean norm (a square
+    # root of the same sum), without a root per table entry
+    du = table[:, 1][rows] - u[:, None]
+    dv = table[:, 2][rows] - v[:, None]
+    du *= du
+    dv *= dv
+    du += dv
+    k = np.argmin(du, axis=1)
+    return rows[np.arange(u.size), k], (k == 0) | (k == offsets.size - 1)
+
+
 def cct_duv_ohno2013(
     u: npt.ArrayLike, v: npt.ArrayLike, *, guess_K: npt.ArrayLike | None = None
 ) -> tuple[FloatArray, FloatArray]:
@@ -479,8 +497,8 @@ def cct_duv_ohno2013(
     guess_K
         Where to start the search of the Planckian table, same shape [K]; default Robertson's
         (1968) CCT. Only the cost depends on it: the nearest table entry is searched in a
-        window around the guess, and in the whole table where the window's nearest entry is
-        on its edge.
+        window of ± 4 entries around the guess, then of ± 24 around the entry found where that
+        was on the window's edge, and in the whole table where it still is.
 
     Returns
     -------
@@ -502,19 +520,14 @@ def cct_duv_ohno2013(
     else:
         guess = np.asarray(guess_K, dtype=np.float64).reshape(-1)
     centre = np.searchsorted(tt, np.nan_to_num(guess, nan=tt[-1], posinf=tt[-1]))
-    half = 24
-    offsets = np.arange(-half, half + 1)
-    rows = np.clip(centre[:, None] + offsets[None, :], 0, n_table - 1)
-    # squared distances: the same nearest entry as colour-science's Euclidean norm (a square
-    # root of the same sum), without a root per table entry
-    du = tu[rows] - uf[:, None]
-    dv = tv[rows] - vf[:, None]
-    du *= du
-    dv *= dv
-    du += dv
-    k = np.argmin(du, axis=1)
-    index = rows[np.arange(uf.size), k]
-    unsure = (k == 0) | (k == offsets.size - 1)  # minimum on the window edge: search it all
+    # a narrow window about the guess; where its nearest entry is on its edge, a wider one
+    # about that entry; where that one's is on its edge too, the whole table
+    index, unsure = _nearest_in_window(table, uf, vf, centre, 4)
+    if unsure.any():
+        index[unsure], wide_unsure = _nearest_in_window(
+            table, uf[unsure], vf[unsure], index[unsure], 24
+        )
+        unsure[unsure] = wide_unsure
     if unsure.any():
         full = (tu[None, :] - uf[unsure, None]) ** 2 + (tv[None, :] - vf[unsure, None]) ** 2
         index[unsure] = np.argmin(full, axis=1)
