@@ -467,6 +467,24 @@ def _ohno_table() -> FloatArray:
     return table
 
 
+def _nearest_in_window(
+    table: FloatArray, u: FloatArray, v: FloatArray, centre: npt.NDArray[np.intp], half: int
+) -> tuple[npt.NDArray[np.intp], BoolArray]:
+    """The nearest entry of the Planckian table to (u, v) among the entries ``centre ± half``,
+    and whether it lies on the window's edge (then a nearer one may lie beyond)."""
+    offsets = np.arange(-half, half + 1)
+    rows = np.clip(centre[:, None] + offsets[None, :], 0, table.shape[0] - 1)
+    # squared distances: the same nearest entry as colour-science's Euclidean norm (a square
+    # root of the same sum), without a root per table entry
+    du = table[:, 1][rows] - u[:, None]
+    dv = table[:, 2][rows] - v[:, None]
+    du *= du
+    dv *= dv
+    du += dv
+    k = np.argmin(du, axis=1)
+    return rows[np.arange(u.size), k], (k == 0) | (k == offsets.size - 1)
+
+
 def cct_duv_ohno2013(
     u: npt.ArrayLike, v: npt.ArrayLike, *, guess_K: npt.ArrayLike | None = None
 ) -> tuple[FloatArray, FloatArray]:
@@ -479,8 +497,8 @@ def cct_duv_ohno2013(
     guess_K
         Where to start the search of the Planckian table, same shape [K]; default Robertson's
         (1968) CCT. Only the cost depends on it: the nearest table entry is searched in a
-        window around the guess, and in the whole table where the window's nearest entry is
-        on its edge.
+        window of ± 4 entries around the guess, then of ± 24 around the entry found where that
+        was on the window's edge, and in the whole table where it still is.
 
     Returns
     -------
@@ -502,19 +520,14 @@ def cct_duv_ohno2013(
     else:
         guess = np.asarray(guess_K, dtype=np.float64).reshape(-1)
     centre = np.searchsorted(tt, np.nan_to_num(guess, nan=tt[-1], posinf=tt[-1]))
-    half = 24
-    offsets = np.arange(-half, half + 1)
-    rows = np.clip(centre[:, None] + offsets[None, :], 0, n_table - 1)
-    # squared distances: the same nearest entry as colour-science's Euclidean norm (a square
-    # root of the same sum), without a root per table entry
-    du = tu[rows] - uf[:, None]
-    dv = tv[rows] - vf[:, None]
-    du *= du
-    dv *= dv
-    du += dv
-    k = np.argmin(du, axis=1)
-    index = rows[np.arange(uf.size), k]
-    unsure = (k == 0) | (k == offsets.size - 1)  # minimum on the window edge: search it all
+    # a narrow window about the guess; where its nearest entry is on its edge, a wider one
+    # about that entry; where that one's is on its edge too, the whole table
+    index, unsure = _nearest_in_window(table, uf, vf, centre, 4)
+    if unsure.any():
+        index[unsure], wide_unsure = _nearest_in_window(
+            table, uf[unsure], vf[unsure], index[unsure], 24
+        )
+        unsure[unsure] = wide_unsure
     if unsure.any():
         full = (tu[None, :] - uf[unsure, None]) ** 2 + (tv[None, :] - vf[unsure, None]) ** 2
         index[unsure] = np.argmin(full, axis=1)
@@ -564,12 +577,18 @@ def _cie_d_xy(cct_K: FloatArray) -> tuple[FloatArray, FloatArray]:
     return x, y
 
 
-def _d_series(basis: FloatArray, cct_K: FloatArray) -> FloatArray:
-    """CIE D-series spectra at CCTs, M1 and M2 rounded to 3 decimals (CIE 15)."""
+def _d_coefficients(cct_K: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """M1 and M2 of the CIE D series at CCTs, rounded to 3 decimals (CIE 15)."""
     x, y = _cie_d_xy(cct_K)
     m = 0.0241 + 0.2562 * x - 0.7341 * y
     m1 = np.around((-1.3515 - 1.7703 * x + 5.9114 * y) / m, 3)
     m2 = np.around((0.03 - 31.4424 * x + 30.0717 * y) / m, 3)
+    return m1, m2
+
+
+def _d_series(basis: FloatArray, cct_K: FloatArray) -> FloatArray:
+    """CIE D-series spectra at CCTs, M1 and M2 rounded to 3 decimals (CIE 15)."""
+    m1, m2 = _d_coefficients(cct_K)
     s0, s1, s2 = np.ascontiguousarray(basis.T)  # rows, not strided columns, to stream
     out: FloatArray = np.multiply.outer(m1, s1)
     out += s0  # S0 + M1 S1, then + M2 S2: the order of the sum as written in CIE 15
@@ -658,8 +677,8 @@ def _tm30_matrices() -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     Columns of the test matrix (401, 303): the 99 CES samples' CAT02 RGB under the 10° observer,
     channel-major (R of the 99, G, B), the white's CAT02 RGB and the 2° XYZ (for the CCT). The
     reference matrix (401, 301) has the samples, the white and the 2° ȳ (for the CIE 224 blend).
-    The third array is the reference matrix applied to the D-series basis S0, S1, S2 (301, 3):
-    a D-series reference needs no product over wavelengths, its row is ``it @ (1, M1, M2)``.
+    The third array is the reference matrix applied to the D-series basis S0, S1, S2 (3, 301):
+    a D-series reference needs no product over wavelengths, its row is ``(1, M1, M2) @ it``.
     The fourth is the reference matrix with Planck's ``c1 λ⁻⁵ / π`` (and the nm⁻¹ of
     :func:`_planck`) folded into its rows: a Planckian reference's row is
     ``1 / (exp(c2 / λT) − 1) @ it``.
@@ -669,7 +688,7 @@ def _tm30_matrices() -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     cmf2 = _cmf_1931()[_TM30_SLICE]
     test = np.ascontiguousarray(np.hstack([samples, rgb_bar, cmf2]))
     ref = np.ascontiguousarray(np.hstack([samples, rgb_bar, cmf2[:, 1:2]]))
-    basis = np.ascontiguousarray((_d_basis_sprague_tm30().T @ ref).T)
+    basis = _d_basis_sprague_tm30().T @ ref
     lam = _WL_TM30 * 1e-9
     planck = np.ascontiguousarray((_C1 * lam**-5 / np.pi * 1e-9)[:, None] * ref)
     for m in (test, ref, basis, planck):
@@ -678,9 +697,14 @@ def _tm30_matrices() -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
 
 
 def _d_products(cct_K: FloatArray) -> FloatArray:
-    """The reference matrix applied to CIE D-series spectra at CCTs (the basis combination of
-    :func:`_d_series`, exactly, without the spectra)."""
-    return _d_series(_tm30_matrices()[2], cct_K)  # S0 + M1 S1 + M2 S2, applied
+    """The reference matrix applied to CIE D-series spectra at CCTs: ``(1, M1, M2)`` of
+    :func:`_d_series` (M1, M2 rounded as there) times the applied basis, one small product
+    and no spectra."""
+    coefficients = np.empty((cct_K.size, 3))
+    coefficients[:, 0] = 1.0
+    coefficients[:, 1], coefficients[:, 2] = _d_coefficients(cct_K)
+    out: FloatArray = coefficients @ _tm30_matrices()[2]  # S0 + M1 S1 + M2 S2, applied
+    return out
 
 
 def _planck_products(cct_K: FloatArray) -> FloatArray:
@@ -702,26 +726,26 @@ def _tm30_reference(cct_K: FloatArray) -> FloatArray:
     """The reference matrix applied to the CIE 224 reference spectra at CCTs (N, 301): a
     Planckian radiator below 4000 K, the D series above 5000 K and, in between, the blend of
     the two normalised to equal ȳ (the last column)."""
-    low = cct_K < 4000
     high = cct_K > 5000
-    mix = ~(low | high)
-    planck = low | mix
-    if planck.all():  # no copy into place: every reference has a Planckian part
-        out = _planck_products(cct_K)
-    else:
-        out = np.empty((cct_K.size, _tm30_matrices()[1].shape[1]))
-        if planck.any():  # the only wavelength products: a Planckian spectrum has no small basis
-            out[planck] = _planck_products(cct_K[planck])
-        if high.any():
-            out[high] = _d_products(cct_K[high])
-    if mix.any():
-        t = cct_K[mix]
-        p = out[mix]
-        d = _d_products(t)
+    planck = ~high
+    if not planck.any():
+        return _d_products(cct_K)
+    p = _planck_products(cct_K[planck])
+    mix = cct_K[planck] >= 4000  # the blends, among the Planckian rows
+    if mix.any():  # (1 − m) P / ȳ_P + m D / ȳ_D, m = (T − 4000 K) / 1000 K
+        t = cct_K[planck][mix]
         m = (t - 4000) / 1000
-        blend = p * ((1 - m) / p[:, -1])[:, None]
-        blend += d * (m / d[:, -1])[:, None]
-        out[mix] = blend
+        blend = p[mix]
+        blend *= ((1 - m) / blend[:, -1])[:, None]
+        d = _d_products(t)
+        d *= (m / d[:, -1])[:, None]
+        blend += d
+        p[mix] = blend
+    if planck.all():  # no copy into place
+        return p
+    out = np.empty((cct_K.size, p.shape[1]))
+    out[planck] = p
+    out[high] = _d_products(cct_K[high])
     return out
 
 

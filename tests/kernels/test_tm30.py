@@ -110,3 +110,58 @@ def test_unit_response_is_ciecam02s_compression(signs: str) -> None:
         rgb[0, :3] = 0.0
     got = 400 * T._unit_response(T._F_L / 100 * rgb) + 0.1
     np.testing.assert_allclose(got, compression(rgb, T._F_L), rtol=1e-13, atol=1e-13)
+
+
+def test_hue_bin_table_equals_the_search_of_the_edges() -> None:
+    """The table look-up of hue_bins gives the bin the search of the pseudo-angle edges gives
+    (``searchsorted(_BIN_EDGES, p, side="right")``, the definition it replaces), at every edge,
+    one step either side of it, at every cell boundary k/1024 and at 4 (property of the
+    logic); and no colour (NaN) gives a bin, not an error."""
+    edges = T._BIN_EDGES
+    cells = np.arange(4 * T._CELLS + 1) / T._CELLS
+    p = np.concatenate(
+        [edges, np.nextafter(edges, -np.inf), np.nextafter(edges, np.inf), cells, [4.0]]
+    )
+    p = p[(p >= 0) & (p <= 4)]
+    # points (a, b) with these pseudo-angles, so that hue_bins sees them through _pseudo_angle
+    quadrant = np.minimum(np.floor(p), 3)
+    f = p - quadrant
+    base = np.stack([1 - f, f])  # first quadrant: a = 1 - f, b = f gives b / (|a| + |b|) = f
+    a = np.choose(quadrant.astype(int), [base[0], -base[1], -base[0], base[1]])
+    b = np.choose(quadrant.astype(int), [base[1], base[0], -base[1], -base[0]])
+    # and a point whose pseudo-angle 4 + b / (|a| + |b|) rounds to 4 (the table's last cell)
+    a, b = np.append(a, 1.0), np.append(b, -1e-20)
+    expected = np.searchsorted(edges, T._pseudo_angle(a, b), side="right")
+    assert T._pseudo_angle(a, b)[-1] == 4.0
+    np.testing.assert_array_equal(T.hue_bins(a, b), expected)
+    assert T.hue_bins(np.array([np.nan]), np.array([np.nan])).shape == (1,)
+
+
+def test_polygon_area_of_a_regular_polygon() -> None:
+    """The shoelace area of a regular 16-gon of radius R is 8 R² sin(22.5°) (analytic), and
+    negative when the vertices run clockwise."""
+    angle = np.radians(22.5 * np.arange(16))
+    radius = np.array([[1.0], [3.5]])
+    x, y = radius * np.cos(angle), radius * np.sin(angle)
+    expected = 8 * radius[:, 0] ** 2 * np.sin(np.radians(22.5))
+    np.testing.assert_allclose(T._polygon_area(x, y), expected, rtol=1e-14)
+    np.testing.assert_allclose(T._polygon_area(x[:, ::-1], y[:, ::-1]), -expected, rtol=1e-14)
+
+
+def test_reference_products_equal_colour_sciences_reference_illuminants() -> None:
+    """The reference matrix applied to CIE 224's reference illuminant (Planckian below 4000 K,
+    the blend to 5000 K, the D series above; computed without the spectra for the D series
+    and the blend's D part) equals the matrix applied to colour-science's
+    ``sd_reference_illuminant`` at each CCT, every row scaled to its ȳ (the blend is defined
+    on equal ȳ; the scale of a reference cancels in CIECAM02 with D = 1)."""
+    from colour.quality.cfi2017 import sd_reference_illuminant
+
+    cct = np.array([1500.0, 2700.0, 3999.9, 4000.0, 4437.5, 5000.0, 5000.1, 6500.0, 17000.0])
+    ref_matrix = C._tm30_matrices()[1]
+    shape = colour.SpectralShape(380, 780, 1)
+    expected = np.array([sd_reference_illuminant(t, shape).values for t in cct]) @ ref_matrix
+    for order in (np.arange(cct.size), np.arange(cct.size)[::-1], [3, 4, 5]):
+        got = C._tm30_reference(cct[order])
+        np.testing.assert_allclose(
+            got / got[:, -1:], expected[order] / expected[order, -1:], rtol=1e-12, atol=0
+        )
