@@ -485,10 +485,11 @@ class ClassroomSummary:
     def from_report(
         cls, report: ClassroomReportData, laboratories: tuple[str, ...] = ()
     ) -> ClassroomSummary:
-        """Summarise a classroom report."""
+        """Summarise a classroom report (its results by quantity taken over when the report
+        has them already: they are grouped from the same verdicts)."""
         room = report.classroom
         dates = [s.started_at.date() for s in report.sessions]
-        return cls(
+        summary = cls(
             room.school_id,
             room.classroom_id,
             room.name,
@@ -507,6 +508,10 @@ class ClassroomSummary:
             ),
             laboratories,
         )
+        items = report.__dict__.get("items")  # where functools.cached_property keeps it
+        if items is not None:
+            summary.__dict__["items"] = items
+        return summary
 
 
 @dataclass(frozen=True)

@@ -261,3 +261,23 @@ def test_limits_that_differ_are_each_marked_in_the_row(
     assert (u0.measured, u0.verdict) == ("0.65", "不合格")
     mean = next(i for i in items if i.metric_id == "desk_illuminance_mean_lx")
     assert [mark for _limit, _clauses, mark in mean.lines] == [""]  # one limit: no mark
+
+
+def test_a_summary_takes_over_the_reports_grouped_results(
+    failing: ClassroomReportData,
+) -> None:
+    """Property of the logic (ClassroomSummary.from_report): a summary's results by quantity
+    are those grouped from its verdicts, whether or not its report has grouped them already
+    (then they are the same object, not grouped again)."""
+    import dataclasses
+
+    from luxcheck.compliance.items import group_verdicts
+
+    fresh = dataclasses.replace(failing)  # a copy with nothing grouped yet
+    assert "items" not in fresh.__dict__
+    before = ClassroomSummary.from_report(fresh)
+    assert before.items == group_verdicts(fresh.verdicts)
+    grouped = fresh.items
+    after = ClassroomSummary.from_report(fresh)
+    assert after.items is grouped
+    assert after.items == before.items
