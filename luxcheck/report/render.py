@@ -42,6 +42,7 @@ from luxcheck.report.pdf import page_css, write_pdf
 from luxcheck.report.signing import SigningSetup
 from luxcheck.report.templates import environment, templates_fingerprint
 from luxcheck.report.verification import PDF_ATTACHMENT
+from luxcheck.report.visible import SUMMARY
 from luxcheck.resources import reports_dir
 
 MANIFEST_NAME = ".luxcheck-manifest.json"
@@ -473,7 +474,7 @@ def _campaign_pages(
                 None,
                 out,
                 signing,
-                None,
+                SUMMARY,
                 {"lang": pages.lang},
             )
         )
@@ -495,7 +496,7 @@ def _campaign_pages(
         inside(out, "index.pdf") if pdf and dashboard_pdf else None,
         out,
         signing,
-        None,
+        SUMMARY,
         {"lang": pages.lang},
     )
     rows = export_rows(

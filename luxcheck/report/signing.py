@@ -279,7 +279,8 @@ class SigningSetup:
         self, text: str, html_path: Path, report_number: str | None, hints: Mapping[str, str]
     ) -> tuple[str, SignatureBlock]:
         """The page ``text`` (to be saved at ``html_path``) signed, with its QR code;
-        ``report_number`` None for a draft or a page that is no numbered report."""
+        ``report_number`` None for a draft, :data:`~luxcheck.report.visible.SUMMARY` for a campaign
+        page (school summary, dashboard)."""
         return sign_html(
             text,
             self.signer().sign_data,

@@ -42,6 +42,9 @@ QR_SLOT = '<div class="report-qr" id="luxcheck-qr"></div>'
 FORMAT = "luxcheck-visible-signature:v1"
 #: The report number of a report that is not (yet) issued.
 DRAFT = "DRAFT"
+#: The report number a campaign page (a school summary, the dashboard) is signed with: the
+#: laboratory signs what it shows, but it is no test report and never gets a number.
+SUMMARY = "SUMMARY"
 
 _SIGNATURE_RE = re.compile(
     r'<script type="application/json" id="luxcheck-signature">(.*?)</script>', re.S
@@ -600,7 +603,8 @@ def qr_svg_data_uri(matrix: Sequence[bytes | bytearray]) -> str:
 
 def qr_markup(report_number: str, signature_digest: str, verify_url: str | None, lang: str) -> str:
     """The QR slot's content: the code as an SVG image, and under it the report number (or
-    the word for a draft) and the start of the signature digest, in ``lang``."""
+    what a draft or a campaign summary page is) and the start of the signature digest, in
+    ``lang``."""
     import segno
 
     _ = translations(lang if lang in LANGUAGES else "zh").gettext
@@ -609,7 +613,8 @@ def qr_markup(report_number: str, signature_digest: str, verify_url: str | None,
     content = qr_text(report_number, signature_digest, verify_url)
     code = segno.make(content, error="m", micro=False, mask=0)
     uri = qr_svg_data_uri(code.matrix)
-    number = _("Draft") if report_number == DRAFT else report_number
+    words = {DRAFT: _("Draft"), SUMMARY: _("Summary, not a test report")}
+    number = words.get(report_number, report_number)
     caption = _("Signature SHA-256 {digest}").format(digest=f"{signature_digest[:16]}…")
     alt = _("Verification QR code")
     return (
@@ -635,7 +640,8 @@ def sign_html(
     sign
         ``bytes -> CMS bytes`` (:meth:`luxcheck.report.signing.LabSigner.sign_data`).
     report_number
-        The issued report number, or None for a draft (the QR code then says ``DRAFT``).
+        The issued report number, None for a draft (the QR code then says ``DRAFT``), or
+        :data:`SUMMARY` for a campaign page (school summary, dashboard).
     hints
         What a recomputation from the campaign file needs (report date, language, profile).
 

@@ -605,6 +605,11 @@ def test_school_summary_and_dashboard_are_signed(
     if page.endswith(".html"):  # the bound PDF carries no provenance of its own
         assert f"campaign: a {kind} is not compared item by item" in out
         text = path.read_text("utf-8")
+        # signed as what it is: a summary page, never a draft report (its QR caption and the
+        # report number verify prints)
+        (slot,) = re.findall(r'<span class="qr-text">(.*?)</span>', text)
+        assert slot.startswith("汇总页，非检测报告 · ") and "草稿" not in slot
+        assert "report number: SUMMARY" in out
         edited = text.replace('badge-fail">不合格</span>', 'badge-fail">合格</span>', 1)
         assert edited != text
         path.write_text(edited, encoding="utf-8")
