@@ -12,7 +12,8 @@ Measures, in one run:
    the PDF as a plain WeasyPrint call per report (the reference: the set-up before issue 21,
    a font configuration, stylesheets and images made anew for every report, and the
    automatic table layout of its print CSS), of the PDF now
-   (``write_pdf``: that set-up kept per process, fixed table layout) and of the laboratory's
+   (``write_pdf``: that set-up kept per process with the figures' raster image objects, the
+   figures' SVG overlays linked as images, fixed table layout) and of the laboratory's
    PAdES signature of the PDF (the demo laboratory's self-signed key);
 5. the naive reference on a sample, in this process: a fresh Jinja2 environment, a fresh
    figure renderer (no reused figures) and the chromaticity diagram and flicker chart redrawn

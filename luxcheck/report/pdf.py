@@ -3,6 +3,7 @@ HTML to PDF with WeasyPrint."""
 
 from __future__ import annotations
 
+import base64
 import functools
 import html
 import io
@@ -12,6 +13,7 @@ import urllib.request
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from luxcheck.errors import InputError
 from luxcheck.report.files import write_atomic
@@ -19,10 +21,16 @@ from luxcheck.report.files import write_atomic
 
 def page_css(_: Callable[[str], str]) -> str:
     """The @page rules (A4, running header, "page x of y" footer) in the language of the
-    gettext function ``_``."""
+    gettext function ``_``.
+
+    The header and the footer are the only boxes of their page margin and centred in it; as
+    wide as the margin (``width: 100%``), they print as they would at their own width, and
+    WeasyPrint need not lay out their text at its widest and narrowest on every page to size
+    them (CSS Paged Media 3, margin box variable dimension computation rules: an 'auto'
+    width is resolved from those)."""
     return (
         "@page {\n  size: A4;\n  margin: 18mm 14mm 18mm 14mm;\n"
-        "  @top-center { content: element(running); font-size: 8pt; color: #555; }\n"
+        "  @top-center { content: element(running); width: 100%; font-size: 8pt; color: #555; }\n"
         f"  {footer_css(_('Page {page} of {pages}'))}\n}}\n"
     )
 
@@ -43,8 +51,8 @@ def footer_css(pattern: str, pages: int | None = None) -> str:
     ]
     content = " ".join(p for p in parts if p != '""')
     return (
-        f'@bottom-center {{ content: {content}; font-family: "LuxcheckSansSC", sans-serif;'
-        " font-size: 8pt; color: #555; }"
+        f"@bottom-center {{ content: {content}; width: 100%;"
+        ' font-family: "LuxcheckSansSC", sans-serif; font-size: 8pt; color: #555; }'
     )
 
 
@@ -66,6 +74,9 @@ _VAR_USE = re.compile(r"var\((--[\w-]+)\)")
 _IMAGE_CACHE_ENTRIES = 400
 #: Stylesheets (of as many output folders) kept parsed before the engine starts over.
 _SHEETS_KEPT = 16
+#: A figure's SVG overlay as the classroom template writes it (classroom.html.j2).
+_OVERLAY = re.compile(r'<svg class="overlay"[^>]*>.*?</svg>', re.S)
+_SVG_NS = "http://www.w3.org/2000/svg"
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -84,9 +95,43 @@ def _file_of(url: str) -> Path | None:
     return Path(urllib.request.url2pathname(parsed.path))
 
 
+def _fresh_stream(stream: Any) -> Any:
+    """A new ``pydyf.Stream`` with ``stream``'s content and entries (its soft mask a new
+    stream too): WeasyPrint numbers the objects of a PDF and writes references into them, so
+    an image object goes into one PDF only."""
+    import pydyf  # type: ignore[import-untyped]  # WeasyPrint's PDF objects
+
+    extra = pydyf.Dictionary(stream.extra)
+    mask = extra.get("SMask")
+    if isinstance(mask, pydyf.Stream):
+        extra["SMask"] = _fresh_stream(mask)
+    return pydyf.Stream(list(stream.stream), extra, stream.compress)
+
+
+class _KeptXObject:
+    """A raster image's PDF image object, made once per process: WeasyPrint makes it again
+    for every document (the PNG decoded, the alpha channel split off, both compressed again),
+    which is most of a figure background's cost in a report. Each call after the first gets
+    a copy of the first object (:func:`_fresh_stream`) with the same compressed data."""
+
+    def __init__(self, make: Callable[[bool, float], Any]) -> None:
+        self._make = make
+        self._made: dict[tuple[bool, float], Any] = {}
+
+    def __call__(self, interpolate: bool, dpi_ratio: float) -> Any:
+        key = (interpolate, dpi_ratio)
+        kept = self._made.get(key)
+        if kept is not None:
+            return _fresh_stream(kept)
+        made = self._make(interpolate, dpi_ratio)
+        self._made[key] = _fresh_stream(made)  # before WeasyPrint writes references into it
+        return made
+
+
 class ImageCache(dict[str, Any]):
     """WeasyPrint's image cache (keyed by URL), kept across the documents of a process: an
-    image whose file changed since it was decoded is decoded again."""
+    image whose file changed since it was decoded is decoded again, and a raster image's PDF
+    object is made once (:class:`_KeptXObject`)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -103,6 +148,11 @@ class ImageCache(dict[str, Any]):
         path = _file_of(key) if isinstance(key, str) else None
         if path is not None:
             self._stamps[key] = _stamp(path)
+        from weasyprint.images import RasterImage
+
+        if isinstance(value, RasterImage):
+            # an instance attribute: WeasyPrint calls image.get_x_object(...)
+            value.get_x_object = _KeptXObject(value.get_x_object)  # type: ignore[method-assign]
         super().__setitem__(key, value)
 
     def clear(self) -> None:
@@ -121,6 +171,30 @@ def inline_custom_properties(css: str) -> str:
     return _VAR_USE.sub(lambda m: values.get(m.group(1), m.group(0)).strip(), css)
 
 
+def overlay_image(markup: str, page_uri: str) -> str | None:
+    """A figure's inline SVG overlay ``markup`` (of the page at ``page_uri``) as an image the
+    page can link to: a ``data:`` URL of the same SVG, its ``<image>`` links made absolute.
+    None when the markup is not an XML document on its own (it then stays inline).
+
+    WeasyPrint draws an inline SVG and a linked one with the same code, at the same size (the
+    figure's CSS sets both); but every element inside an inline SVG also goes through the
+    HTML parser and the page's CSS cascade, which never apply to the drawing.
+    """
+    head_end = markup.find(">")
+    if "xmlns=" not in markup[:head_end]:
+        markup = markup.replace("<svg ", f'<svg xmlns="{_SVG_NS}" ', 1)
+    try:
+        root = ElementTree.fromstring(markup)
+    except ElementTree.ParseError:
+        return None
+    for image in root.iter(f"{{{_SVG_NS}}}image"):
+        href = image.get("href")
+        if href is not None:
+            image.set("href", urllib.parse.urljoin(page_uri, href))
+    data = ElementTree.tostring(root, encoding="utf-8")  # the SVG namespace as a prefix
+    return "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
+
+
 class PdfEngine:
     """WeasyPrint with what every report of a process shares, prepared once: the font
     configuration (the CJK font's ``@font-face`` registered once), the linked stylesheets
@@ -128,7 +202,8 @@ class PdfEngine:
 
     Each stylesheet is keyed by its file's path, modification time and size, so a changed
     file is parsed again. The pages' own HTML is unchanged: the links are taken out of the
-    copy handed to WeasyPrint and the parsed sheets passed in their order instead.
+    copy handed to WeasyPrint and the parsed sheets passed in their order instead, and the
+    figures' SVG overlays are linked images in that copy (:func:`overlay_image`).
     """
 
     def __init__(self) -> None:
@@ -156,9 +231,20 @@ class PdfEngine:
             self._sheets[key] = sheet
         return sheet
 
-    def _unlinked(self, html_text: str, html_path: Path) -> tuple[str, list[Any]]:
-        """``html_text`` without its links to local stylesheets, and those sheets parsed."""
+    def _print_copy(self, html_text: str, html_path: Path) -> tuple[str, list[Any], list[str]]:
+        """The copy of ``html_text`` WeasyPrint lays out: without its links to local
+        stylesheets (returned parsed), its figures' overlays linked as images (their URLs
+        returned too: they are this page's own, not kept for the next)."""
         sheets: list[Any] = []
+        overlays: list[str] = []
+        page_uri = html_path.resolve().as_uri()
+
+        def link(match: re.Match[str]) -> str:
+            url = overlay_image(match.group(0), page_uri)
+            if url is None:
+                return match.group(0)
+            overlays.append(url)
+            return f'<img class="overlay" src="{url}" alt="">'
 
         def take(match: re.Match[str]) -> str:
             href = html.unescape(match.group(1))
@@ -170,7 +256,7 @@ class PdfEngine:
             sheets.append(self.stylesheet(path))
             return ""
 
-        return _LINK.sub(take, html_text), sheets
+        return _OVERLAY.sub(link, _LINK.sub(take, html_text)), sheets, overlays
 
     def document(self, html_text: str, html_path: Path) -> Any:
         """``html_text`` (as if saved at ``html_path``) laid out in pages: a WeasyPrint
@@ -181,10 +267,13 @@ class PdfEngine:
             self.images.clear()
         if len(self._sheets) > _SHEETS_KEPT:
             self._start_over()
-        text, sheets = self._unlinked(html_text, html_path)
-        return weasyprint.HTML(string=text, base_url=str(html_path)).render(
+        text, sheets, overlays = self._print_copy(html_text, html_path)
+        document = weasyprint.HTML(string=text, base_url=str(html_path)).render(
             font_config=self.font_config, stylesheets=sheets, cache=self.images
         )
+        for url in overlays:  # laid out: the boxes hold them now
+            self.images.pop(url, None)
+        return document
 
     def pdf(self, document: Any, attachments: Mapping[str, bytes] | None = None) -> bytes:
         """The PDF of a laid-out ``document``, ``attachments`` (name to content) embedded."""

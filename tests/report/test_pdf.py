@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 
 from luxcheck.journal.store import CampaignStore
-from luxcheck.report.pdf import ImageCache, PdfEngine, inline_custom_properties, write_pdf
+from luxcheck.report.pdf import (
+    ImageCache,
+    PdfEngine,
+    _KeptXObject,
+    inline_custom_properties,
+    overlay_image,
+    write_pdf,
+)
 from luxcheck.report.provenance import verify_report
 from luxcheck.report.render import render_campaign
 from tests.support.builders import skip_unless_required
@@ -93,17 +100,26 @@ def _words(pdf: Path) -> str:
     return re.sub(r"\s+", "", _run("pdftotext", str(pdf), "-"))
 
 
+def _pixels(pdf: Path, folder: Path) -> list[bytes]:
+    """Each page of ``pdf`` rasterised by poppler (pdftoppm, 50 dpi, PNG)."""
+    folder.mkdir()
+    subprocess.run(["pdftoppm", "-r", "50", "-png", str(pdf), str(folder / "p")], check=True)
+    return [page.read_bytes() for page in sorted(folder.glob("p-*.png"))]
+
+
 def test_pdf_engine_renders_what_a_plain_weasyprint_call_renders(
     pdf_dir: tuple[Path, Path], tmp_path: Path
 ) -> None:
     """Oracle: WeasyPrint called the plain way (``HTML(...).write_pdf()``, the page's linked
-    stylesheets read by WeasyPrint itself) on the same classroom page. The process's shared
-    set-up (stylesheets parsed once, custom properties written out, fonts and images kept)
-    gives the same pages and the same text."""
+    stylesheets read by WeasyPrint itself, the figures' SVG overlays inline) on the same
+    classroom page. The process's shared set-up (stylesheets parsed once, custom properties
+    written out, fonts and image objects kept, overlays linked as images) gives the same pages,
+    the same text and the same pixels (poppler's rasterisation of every page)."""
     import weasyprint
 
     out, _campaign = pdf_dir
     page = out / "schools/S01/R101.html"
+    assert page.read_text("utf-8").count('<svg class="overlay"') >= 4  # the figures
     plain = tmp_path / "plain.pdf"
     weasyprint.HTML(string=page.read_text("utf-8"), base_url=str(page)).write_pdf(plain)
     shared = tmp_path / "shared.pdf"
@@ -115,6 +131,7 @@ def test_pdf_engine_renders_what_a_plain_weasyprint_call_renders(
 
     assert pages(shared) == pages(plain)
     assert _words(shared) == _words(plain)
+    assert _pixels(shared, tmp_path / "shared") == _pixels(plain, tmp_path / "plain")
 
 
 def test_pdf_engine_parses_a_changed_stylesheet_again(tmp_path: Path) -> None:
@@ -153,6 +170,67 @@ def test_custom_properties_written_out() -> None:
     assert "border: 1px solid #d0d4d9;" in out
     assert "color: #1b7a3a;" in out
     assert "var(--other)" in out
+
+
+def test_overlay_image_is_the_same_svg_with_absolute_image_links() -> None:
+    """Analytic case: the data URL decodes to the overlay's SVG (same elements, attributes
+    and text) whose ``<image>`` links are resolved against the page's URL (RFC 3986 §5.2:
+    ``../../figures/a.png`` from ``/out/schools/S1/R1.html`` is ``/out/figures/a.png``)."""
+    import base64
+    from xml.etree import ElementTree
+
+    markup = (
+        '<svg class="overlay" viewBox="0 0 40 20" width="40" height="20" role="img" '
+        'aria-label="照度">\n  <image href="../../figures/a.png" x="0" y="0" width="40" '
+        'height="20"/>\n  <rect x="1.0" y="2.0" width="3.0" height="4.0" fill="none" '
+        'stroke="#000" stroke-width="0.8"></rect>\n  <text x="5.0" y="6.0" font-size="8">'
+        "352 lx &amp; 合格</text>\n</svg>"
+    )
+    url = overlay_image(markup, "file:///out/schools/S1/R1.html")
+    assert url is not None and url.startswith("data:image/svg+xml;base64,")
+    root = ElementTree.fromstring(base64.b64decode(url.split(",", 1)[1]))
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.tag == f"{ns}svg" and root.get("viewBox") == "0 0 40 20"
+    assert root.get("aria-label") == "照度"
+    image, rect, text = list(root)
+    assert image.tag == f"{ns}image" and image.get("href") == "file:///out/figures/a.png"
+    assert (image.get("width"), image.get("height")) == ("40", "20")
+    assert rect.tag == f"{ns}rect" and rect.get("stroke-width") == "0.8"
+    assert text.tag == f"{ns}text" and text.text == "352 lx & 合格"
+
+
+def test_overlay_image_leaves_markup_that_is_not_xml_inline() -> None:
+    """Property: an overlay an XML parser cannot read on its own (an HTML entity, an open
+    tag) gives None, so the page keeps it inline rather than losing the figure."""
+    assert overlay_image('<svg class="overlay"><text>1&nbsp;lx</text></svg>', "file:///p") is None
+    assert overlay_image('<svg class="overlay"><rect></svg>', "file:///p") is None
+
+
+def test_kept_image_object_is_made_once_and_copied_for_each_pdf() -> None:
+    """Property of the kept PDF image object: the image is encoded once; every later PDF gets
+    its own stream and soft-mask objects (WeasyPrint numbers them and writes references into
+    them) with the same data and entries, untouched by what the first PDF did to its own."""
+    import pydyf
+
+    made: list[tuple[bool, float]] = []
+
+    def make(interpolate: bool, dpi_ratio: float) -> pydyf.Stream:
+        made.append((interpolate, dpi_ratio))
+        mask = pydyf.Stream([b"alpha"], pydyf.Dictionary({"Subtype": "/Image"}))
+        return pydyf.Stream([b"rgb"], pydyf.Dictionary({"Width": 4, "SMask": mask}))
+
+    kept = _KeptXObject(make)
+    first = kept(True, 1)
+    first.extra["SMask"] = b"7 0 R"  # what WeasyPrint's writer does to the first PDF's object
+    second, third = kept(True, 1), kept(True, 1)
+    assert made == [(True, 1)]
+    assert second is not third and second.extra["SMask"] is not third.extra["SMask"]
+    for copy in (second, third):
+        assert copy.stream == [b"rgb"] and copy.extra["Width"] == 4
+        assert copy.extra["SMask"].stream == [b"alpha"]
+        assert copy.extra["SMask"].extra == {"Subtype": "/Image"}
+    kept(False, 1)
+    assert made == [(True, 1), (False, 1)]
 
 
 # --------------------------------------------------------------------------- bound school PDF
