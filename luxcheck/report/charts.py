@@ -470,7 +470,7 @@ class ReportFigures:
     ) -> list[dict[str, Any] | None]:
         if pixel is None:
             return []
-        dx = 8 if pixel[0] < g.width_px * 0.6 else -8
+        x_px, anchor = svg.label_position(g, pixel[0], 8.0, label, 10.0)
         return [
             svg.shape(
                 "circle",
@@ -479,9 +479,9 @@ class ReportFigures:
             svg.shape(
                 "text",
                 {
-                    "x": pixel[0] + dx,
-                    "y": pixel[1] - 6,
-                    "text_anchor": "start" if dx > 0 else "end",
+                    "x": x_px,
+                    "y": pixel[1] - 8 if anchor == "middle" else pixel[1] - 6,
+                    "text_anchor": anchor,
                     "font_size": "10",
                     "font_family": svg.SVG_FONT,
                 },

@@ -14,6 +14,9 @@ from markupsafe import Markup, escape
 from luxcheck.report.figures import AxesGeometry
 
 SVG_FONT = "LuxcheckSansSC, sans-serif"
+#: The font size of the overlays' labels (in the figure's pixels).
+_TEXT_SIZE = "8"
+_TEXT_PX = float(_TEXT_SIZE)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -42,6 +45,33 @@ def shape(tag: str, attrs: Mapping[str, float | str], content: str = "") -> dict
     inner = _escaped(content) if type(content) is str else escape(content)
     markup = Markup(f"<{tag}{escaped}>{inner}</{tag}>")
     return {"tag": tag, "text": content, "markup": markup}
+
+
+#: Advance of a character in em of the report font (LuxcheckSansSC): CJK and full-width
+#: characters one em, others at most 0.6 em (Latin letters, digits and signs of Source Han
+#: Sans / Noto Sans CJK average about 0.55 em), so that a label is never estimated narrower
+#: than it prints.
+_NARROW_EM, _WIDE_EM = 0.6, 1.0
+
+
+def text_width(text: str, font_px: float) -> float:
+    """An upper estimate of the width (px) of ``text`` set at ``font_px``."""
+    wide = sum(1 for c in text if ord(c) >= 0x2E80)
+    return font_px * (_NARROW_EM * (len(text) - wide) + _WIDE_EM * wide)
+
+
+def label_position(
+    g: AxesGeometry, x_px: float, gap_px: float, text: str, font_px: float
+) -> tuple[float, str]:
+    """Where a label of the point at ``x_px`` goes, and its anchor: right of the point
+    (``gap_px`` away) where it fits in the figure, else left of it, else centred on the point
+    as far as the figure allows, so that no label runs off the figure's edge."""
+    width = text_width(text, font_px)
+    if x_px + gap_px + width <= g.width_px:
+        return x_px + gap_px, "start"
+    if x_px - gap_px - width >= 0.0:
+        return x_px - gap_px, "end"
+    return min(max(x_px, width / 2), max(g.width_px - width / 2, width / 2)), "middle"
 
 
 def rect(
@@ -103,14 +133,17 @@ def text(
     pixel = g.to_pixels(x, y)
     if pixel is None:
         return None
+    x_px = pixel[0] + dx
+    if anchor == "start" and dx > 0:  # a label beside its point: kept inside the figure
+        x_px, anchor = label_position(g, pixel[0], dx, text, _TEXT_PX)
     return shape(
         "text",
         {
-            "x": pixel[0] + dx,
+            "x": x_px,
             "y": pixel[1] + dy,
             "fill": fill,
             "text_anchor": anchor,
-            "font_size": "8",
+            "font_size": _TEXT_SIZE,
             "font_family": SVG_FONT,
         },
         text,

@@ -815,6 +815,32 @@ def test_figure_geometry_round_trip() -> None:
     assert g.to_pixels(float("nan"), 10.0) is None
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    x=st.floats(0.0, 400.0),
+    label=st.text(st.sampled_from("0123456789., =+KUGRDuvxy-教室黑板前墙"), max_size=60),
+    font=st.sampled_from([8.0, 10.0]),
+)
+def test_a_label_stays_inside_its_figure(x: float, label: str, font: float) -> None:
+    """Property of the logic (svg.label_position): a point's label goes right of it when its
+    estimated width fits there, else left when that fits, else centred as far as the figure
+    allows; a label no wider than the figure never runs off either edge, and one set right of
+    its point starts the gap away from it."""
+    from luxcheck.report import svg
+    from luxcheck.report.figures import AxesGeometry
+
+    g = AxesGeometry(400, 300, 50, 350, 20, 270, (0.0, 0.8), (0.0, 0.9), False, False)
+    width = svg.text_width(label, font)
+    at, anchor = svg.label_position(g, x, 8.0, label, font)
+    left = {"start": at, "end": at - width, "middle": at - width / 2}[anchor]
+    if width <= g.width_px:
+        assert left >= -1e-9 and left + width <= g.width_px + 1e-9
+    if x + 8.0 + width <= g.width_px:
+        assert (at, anchor) == (x + 8.0, "start")
+    # a wide character is estimated at one em, a narrow one at no less than 0.6 em
+    assert svg.text_width("教室", 10.0) == 20.0 and svg.text_width("UGR", 10.0) == 18.0
+
+
 def test_planckian_and_spectral_locus_against_colour_science() -> None:
     """The figures' loci (5 nm CMF table shipped for figures) against colour-science 0.4.7
     (oracle): Planckian xy at 2856 K and 6504 K within 2e-4, spectral locus at 550 nm."""
