@@ -285,7 +285,13 @@ def _read_row(cells: str, row_key: str, lines: list[tuple[str, str]]) -> None:
             lines.append((key, text))
         line.clear()
 
+    previous_end = 0
     for cell in _CELL_RE.finditer(cells):
+        # the white space between two cells is text of the line, as html.parser gives it: it
+        # reads where a div ended the count (a div's tail, then the next cell)
+        if cell.start() > previous_end:
+            line.append(cells[previous_end : cell.start()])
+        previous_end = cell.end()
         if count:
             line.append(" | ")
         count += 1
