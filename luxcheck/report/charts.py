@@ -16,7 +16,14 @@ import numpy as np
 
 from luxcheck.model import Classroom
 from luxcheck.report import svg
-from luxcheck.report.figures import FIGURE_STYLE_VERSION, AxesGeometry, FigureRenderer
+from luxcheck.report.figures import (
+    CHROMATICITY_LAYOUT,
+    FIGURE_STYLE_VERSION,
+    FLICKER_LAYOUT,
+    AxesGeometry,
+    BackgroundLayout,
+    FigureRenderer,
+)
 from luxcheck.report.files import content_key, inside, write_atomic
 from luxcheck.report.format import Formatter, as_number, translations
 from luxcheck.report.model import (
@@ -31,23 +38,39 @@ from luxcheck.vocabulary import METRICS
 
 
 @contextlib.contextmanager
-def _drawing(lock: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the file ``lock`` (POSIX ``flock``) while a background is
-    looked for and drawn, so that worker processes (and the main process, which draws the shared
-    backgrounds while the workers start) draw each one once; without ``fcntl`` (Windows) each
-    process may draw it, the same bytes, and nothing waits."""
+def _drawing(lock: Path, key: str | None = None) -> Iterator[None]:
+    """Hold an exclusive lock while the background ``key`` is looked for and drawn, so that
+    worker processes (and the main process, which draws the shared backgrounds while the
+    workers start) draw each one once, and wait only for a background they need that another
+    is drawing: a POSIX record lock on one byte of the file ``lock`` chosen by the key (a
+    collision of two keys only makes one wait for the other); ``key=None`` locks the whole
+    file (every background). Without ``fcntl`` (Windows) each process may draw a background,
+    the same bytes, and nothing waits."""
     try:
         import fcntl
     except ImportError:
         yield
         return
+    length, offset = lock_range(key)
     lock.parent.mkdir(parents=True, exist_ok=True)
     with open(lock, "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        fcntl.lockf(handle, fcntl.LOCK_EX, length, offset)
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            fcntl.lockf(handle, fcntl.LOCK_UN, length, offset)
+
+
+#: The bytes of the backgrounds' lock file that keys are locked on.
+_LOCK_SLOTS = 1 << 20
+
+
+def lock_range(key: str | None) -> tuple[int, int]:
+    """The (length, offset) of the lock file that :func:`_drawing` locks for ``key``: one
+    byte chosen by the key, or for None the whole file (length 0: to its end and beyond)."""
+    if key is None:
+        return 0, 0
+    return 1, 1 + int(content_key(key)[:8], 16) % _LOCK_SLOTS
 
 
 class ReportFigures:
@@ -71,6 +94,10 @@ class ReportFigures:
         self.figure_format = figure_format
         self.figures = FigureRenderer(self._, figure_format, lang)
         self.backgrounds = dict(backgrounds or {})
+        #: Set in a render worker whose pages are HTML only: the main process draws the
+        #: backgrounds of a fixed layout (:func:`luxcheck.report.render.render_campaign`), so
+        #: the worker lays its pages out without waiting for their images.
+        self.layouts_drawn_elsewhere = False
 
     def _figure(
         self, kind: str, key_obj: object, draw: Callable[[], bytes | None], ext: str | None = None
@@ -89,18 +116,25 @@ class ReportFigures:
         return name
 
     def background(
-        self, key: str, draw: Callable[[], tuple[bytes, AxesGeometry]]
+        self,
+        key: str,
+        draw: Callable[[], tuple[bytes, AxesGeometry]],
+        layout: BackgroundLayout | None = None,
     ) -> tuple[str, AxesGeometry]:
         """A static background figure and its axes geometry: from memory, from the figures
-        folder (image + JSON written by an earlier run or another worker), or drawn now."""
+        folder (image + JSON written by an earlier run or another worker), or drawn now; one
+        of a fixed ``layout`` that another process draws: its geometry, without waiting."""
         cached = self.backgrounds.get(key)
         if cached is not None:
             return cached
         name = f"{key}-{self.lang}-{FIGURE_STYLE_VERSION}.{self.figure_format}"
+        if layout is not None and self.layouts_drawn_elsewhere:
+            self.backgrounds[key] = (name, layout.geometry())
+            return self.backgrounds[key]
         image = inside(self.out_dir, "figures", name)
         meta = inside(self.out_dir, "figures", name + ".json")
         # one process draws it, the others wait and read it
-        with _drawing(inside(self.out_dir, "figures", ".backgrounds.lock")):
+        with _drawing(inside(self.out_dir, "figures", ".backgrounds.lock"), name):
             result = self._stored_or_drawn(image, meta, draw)
         self.backgrounds[key] = (name, result)
         return name, result
@@ -319,7 +353,9 @@ class ReportFigures:
                 label += f", {f.number(c.cct_K, 0)} K"
             if math.isfinite(c.duv):
                 label += f", Duv = {f.signed(c.duv, 4)}"
-            bg = self.background("chromaticity", self.figures.chromaticity_background)
+            bg = self.background(
+                "chromaticity", self.figures.chromaticity_background, CHROMATICITY_LAYOUT
+            )
             caption = _(
                 "CIE 1931 2° chromaticity of the measured light on the diagram with the "
                 "Planckian locus. Duv is positive above the locus."
@@ -335,6 +371,7 @@ class ReportFigures:
             bg = self.background(
                 "flicker-" + content_key(curves)[:20],
                 functools.partial(self.figures.flicker_background, curves),
+                FLICKER_LAYOUT,
             )
             label = (
                 f"{f.with_unit(f.number(p.frequency_hz, 1), 'Hz')}, "

@@ -137,6 +137,55 @@ class AxesGeometry:
         return fraction if 0.0 <= fraction <= 1.0 else None
 
 
+@dataclass(frozen=True)
+class BackgroundLayout:
+    """A background's figure size, axes rectangle (figure fractions: left, bottom, width,
+    height) and axes limits, fixed before it is drawn: where its axes sit is known without
+    drawing it (a page can be laid out while another process draws the image)."""
+
+    size_in: tuple[float, float]
+    rect: tuple[float, float, float, float]
+    xlim: tuple[float, float]
+    ylim: tuple[float, float]
+    xlog: bool = False
+    ylog: bool = False
+
+    def geometry(self) -> AxesGeometry:
+        """The geometry :func:`_geometry` reads off the drawn figure."""
+        width, height = round(self.size_in[0] * DPI), round(self.size_in[1] * DPI)
+        left, bottom, w, h = self.rect
+        return AxesGeometry(
+            float(width),
+            float(height),
+            left * width,
+            (left + w) * width,
+            height - (bottom + h) * height,
+            height - bottom * height,
+            self.xlim,
+            self.ylim,
+            self.xlog,
+            self.ylog,
+        )
+
+    def axes(self) -> tuple[Figure, Any]:
+        """A new figure and its axes, on this layout's scales (limits: set them last)."""
+        fig = _new_figure(*self.size_in)
+        ax = fig.add_axes(self.rect)
+        if self.xlog:
+            ax.set_xscale("log")
+        if self.ylog:
+            ax.set_yscale("log")
+        return fig, ax
+
+
+#: The CIE 1931 chromaticity diagram's background.
+CHROMATICITY_LAYOUT = BackgroundLayout((4.0, 4.0), (0.14, 0.11, 0.82, 0.84), (0.0, 0.8), (0.0, 0.9))
+#: The flicker limit chart's background (log-log).
+FLICKER_LAYOUT = BackgroundLayout(
+    (5.0, 3.2), (0.12, 0.14, 0.62, 0.76), (1.0, 1e5), (0.01, 100.0), xlog=True, ylog=True
+)
+
+
 def _geometry(fig: Figure, ax: Any) -> AxesGeometry:
     fig.canvas.draw()
     width, height = fig.canvas.get_width_height()
@@ -253,8 +302,7 @@ class FigureRenderer:
         """CIE 1931 (x, y) diagram with the spectral and the Planckian locus, drawn once."""
         _ = self._
         with _rc_context():
-            fig = _new_figure(4.0, 4.0)
-            ax = fig.add_axes((0.14, 0.11, 0.82, 0.84))
+            fig, ax = CHROMATICITY_LAYOUT.axes()
             ax.imshow(_horseshoe_rgb(), origin="lower", extent=(0.0, 0.8, 0.0, 0.9), aspect="auto")
             locus = spectral_locus_xy()
             closed = np.vstack([locus, locus[:1]])
@@ -283,8 +331,8 @@ class FigureRenderer:
                     textcoords="offset points",
                     rotation=-35,
                 )
-            ax.set_xlim(0.0, 0.8)
-            ax.set_ylim(0.0, 0.9)
+            ax.set_xlim(*CHROMATICITY_LAYOUT.xlim)
+            ax.set_ylim(*CHROMATICITY_LAYOUT.ylim)
             ax.set_xlabel("x")
             ax.set_ylabel("y")
             ax.set_title(_("CIE 1931 chromaticity diagram"))
@@ -296,10 +344,7 @@ class FigureRenderer:
         """Percent flicker against frequency (log-log) with the caller's limit curves."""
         _ = self._
         with _rc_context():
-            fig = _new_figure(5.0, 3.2)
-            ax = fig.add_axes((0.12, 0.14, 0.62, 0.76))
-            ax.set_xscale("log")
-            ax.set_yscale("log")
+            fig, ax = FLICKER_LAYOUT.axes()
             styles = ["-", "--", ":", "-."]
             for i, curve in enumerate(curves):
                 keep = (curve.frequency_hz > 0) & (curve.percent > 0)
@@ -312,8 +357,8 @@ class FigureRenderer:
                     lw=1.2,
                     label=label,
                 )
-            ax.set_xlim(1.0, 1e5)
-            ax.set_ylim(0.01, 100.0)
+            ax.set_xlim(*FLICKER_LAYOUT.xlim)
+            ax.set_ylim(*FLICKER_LAYOUT.ylim)
             ax.grid(True, which="major", lw=0.3, color="0.8")
             ax.set_xlabel(_("Frequency [Hz]"))
             ax.set_ylabel(_("Percent flicker [%]"))

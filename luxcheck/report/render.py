@@ -21,7 +21,7 @@ from pathlib import Path
 from luxcheck.errors import InputError, LuxcheckError
 from luxcheck.report.bound import write_bound_pdf
 from luxcheck.report.export import export_rows, write_csv, write_xlsx
-from luxcheck.report.figures import AxesGeometry
+from luxcheck.report.figures import CHROMATICITY_LAYOUT, FLICKER_LAYOUT, AxesGeometry
 from luxcheck.report.files import (
     content_key,
     inside,
@@ -96,6 +96,9 @@ def _init_worker(
 
     matplotlib.use("Agg")
     _WORKER = ClassroomPages(Path(out_dir), lang, figure_format=fmt)
+    # HTML only: the main process draws the shared backgrounds while this worker starts
+    # (render_campaign); a PDF embeds their images, so a PDF worker waits for them
+    _WORKER.layouts_drawn_elsewhere = not pdf
     _WORKER_PDF = pdf
     _WORKER_SIGNING = signing
 
@@ -220,12 +223,13 @@ def _backgrounds(
     pages: ClassroomPages, figures: Iterable[FigureInputs]
 ) -> dict[str, tuple[str, AxesGeometry]]:
     """Draw (or load) the campaign-wide backgrounds once (the workers read them)."""
-    pages.background("chromaticity", pages.figures.chromaticity_background)
+    pages.background("chromaticity", pages.figures.chromaticity_background, CHROMATICITY_LAYOUT)
     for figs in figures:
         if figs.flicker_limits:
             pages.background(
                 "flicker-" + content_key(figs.flicker_limits)[:20],
                 functools.partial(pages.figures.flicker_background, figs.flicker_limits),
+                FLICKER_LAYOUT,
             )
     return dict(pages.backgrounds)
 
@@ -347,8 +351,8 @@ def render_campaign(
                 max_tasks_per_child=_PDFS_PER_WORKER if recycled else None,
             ) as pool:
                 results = pool.map(_render_task, tasks, chunksize=4)  # every chunk submitted
-                # the shared backgrounds while the workers start (they wait for them, and read
-                # them from the figures folder)
+                # the shared backgrounds while the workers start (HTML workers lay their pages
+                # out from the backgrounds' fixed layouts, PDF workers wait for the images)
                 _backgrounds(pages, (r.figures for r in todo))
                 # the campaign's own pages (school summaries, dashboard, exports) while the workers
                 # render the classrooms: none of them reads a classroom's files

@@ -815,6 +815,60 @@ def test_figure_geometry_round_trip() -> None:
     assert g.to_pixels(float("nan"), 10.0) is None
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+def test_fixed_layouts_give_the_drawn_geometry(lang: str, fmt: str) -> None:
+    """Analytic case (figure size x dpi, axes rectangle in figure fractions): the geometry a
+    render worker takes from a shared background's fixed layout, without drawing it, is the
+    one read off the drawn figure (matplotlib), so its overlays sit where they would."""
+    from luxcheck.report.figures import CHROMATICITY_LAYOUT, FLICKER_LAYOUT, FigureRenderer
+    from luxcheck.report.format import translations
+    from luxcheck.report.model import LimitCurve
+
+    figures = FigureRenderer(translations(lang).gettext, fmt, lang)
+    curve = LimitCurve("IEEE 1789", np.array([1.0, 90.0, 1250.0]), np.array([0.1, 0.1, 10.0]))
+    _, chromaticity = figures.chromaticity_background()
+    _, flicker = figures.flicker_background((curve,))
+    assert chromaticity == CHROMATICITY_LAYOUT.geometry()
+    assert flicker == FLICKER_LAYOUT.geometry()
+
+
+def test_a_background_locks_only_its_own_key(tmp_path: Path) -> None:
+    """Property of the logic (charts._drawing): while one process draws a background, another
+    may lock (and draw) a background of another key, but not the same one, nor the whole file
+    (share_backgrounds)."""
+    fcntl = pytest.importorskip("fcntl")
+    import multiprocessing
+    import multiprocessing.queues
+
+    from luxcheck.report.charts import _drawing, lock_range
+
+    lock = tmp_path / ".backgrounds.lock"
+    assert lock_range("chromaticity-zh-2.png") != lock_range("plan-8x10-zh-2.png")
+
+    def try_lock(
+        key: str | None, out: multiprocessing.queues.Queue[tuple[str | None, bool]]
+    ) -> None:
+        length, offset = lock_range(key)
+        with open(lock, "a+b") as handle:
+            try:
+                fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB, length, offset)
+            except OSError:
+                out.put((key, False))
+            else:
+                out.put((key, True))
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    with _drawing(lock, "chromaticity-zh-2.png"):
+        for key in ("chromaticity-zh-2.png", "plan-8x10-zh-2.png", None):
+            child = context.Process(target=try_lock, args=(key, queue))
+            child.start()
+            child.join(30)
+    got = dict(queue.get(timeout=30) for _ in range(3))
+    assert got == {"chromaticity-zh-2.png": False, "plan-8x10-zh-2.png": True, None: False}
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     x=st.floats(0.0, 400.0),
