@@ -5,9 +5,15 @@ Measures, in one run:
 1. building the report data from the store (``build_classroom_report``) for every classroom;
 2. HTML for every classroom with its figures, the school summaries, the dashboard and the
    CSV (``render_campaign`` with a process pool) — target ≤ 60 s on the 2-core machine —
-   and the same with 1 job, both after a warm-up render of 20 classrooms in this process;
+   and the same with 1 job, both after a warm-up render of 20 classrooms in this process,
+   in ``--pairs`` pairs of runs (2 jobs, then 1): the speed-up is the median of the pairs'
+   ratios, as the speed of a shared VM drifts between runs;
 3. an incremental re-run (nothing changed);
-4. PDF throughput per report on a sample (WeasyPrint, process pool), projected to 1000; and,
+4. PDF throughput on two samples of whole schools (WeasyPrint, process pool; classroom PDFs,
+   each school's bound PDF, the dashboard PDF): the first school, and the first schools of
+   ``--pdf-sample`` classrooms or more; a further classroom's wall time (their difference
+   per classroom) and the set-up apart from it (workers starting, fonts), projected to the
+   campaign; and,
    in this process on the same classroom pages, the CPU per report of the HTML page alone, of
    the PDF as a plain WeasyPrint call per report (the reference: the set-up before issue 21,
    a font configuration, stylesheets and images made anew for every report, and the
@@ -26,8 +32,8 @@ Measures, in one run:
 
 Usage::
 
-    .venv/bin/python bench/bench_reports.py [--rooms 1000] [--jobs 2] [--pdf-sample 40]
-        [--naive-sample 30] [--keep DIR]
+    .venv/bin/python bench/bench_reports.py [--rooms 1000] [--jobs 2] [--pairs 5]
+        [--pdf-sample 75] [--naive-sample 30] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ import datetime as dt
 import io
 import resource
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -382,10 +389,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rooms", type=int, default=1000)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--pdf-sample", type=int, default=40)
+    parser.add_argument("--pdf-sample", type=int, default=75)
     parser.add_argument("--naive-sample", type=int, default=30)
     parser.add_argument(
         "--pdf-cpu-sample", type=int, default=8, help="classroom PDFs timed in this process"
+    )
+    parser.add_argument(
+        "--pairs", type=int, default=5, help="timed pairs of HTML runs (2 jobs, then 1)"
     )
     parser.add_argument("--keep", type=Path, default=None, help="keep the output here")
     args = parser.parse_args(argv)
@@ -397,7 +407,6 @@ def main(argv: list[str] | None = None) -> int:
         t = time.perf_counter()
         reports = build_reports(store)
         t_build = time.perf_counter() - t
-        out = args.keep or work / "html"
         marks: list[float] = []  # main-process CPU at the first and the last progress call
 
         def mark(done: int, total: int) -> None:
@@ -409,20 +418,34 @@ def main(argv: list[str] | None = None) -> int:
         # a warm-up on a few classrooms: the timed runs with 2 jobs and with 1 both find the
         # templates compiled and the modules loaded (else the first run pays for the second)
         render.render_campaign(reports[:20], work / "warm-up", jobs=1)
-        t, cpu_main, cpu_kids = time.perf_counter(), cpu_s("self"), cpu_s("children")
-        summary = render.render_campaign(reports, out, jobs=args.jobs, progress=mark)
-        t_html = time.perf_counter() - t
-        main_cpu, kids_cpu = cpu_s("self") - cpu_main, cpu_s("children") - cpu_kids
-        # what the main process does while the workers render (the campaign's own pages)
-        # overlaps them; the rest of its CPU is serial
-        overlapped = marks[1] - marks[0]
+        # pairs of runs, 2 jobs then 1, each into a new folder: the machine's speed drifts
+        # (a shared VM), so the speed-up is the median of the pairs' own ratios
+        walls: list[tuple[float, float]] = []  # (2 jobs, 1 job) per pair
+        main_cpu = kids_cpu = overlapped = one_job_cpu = 0.0
+        for pair in range(args.pairs):
+            marks.clear()
+            t, cpu_main, cpu_kids = time.perf_counter(), cpu_s("self"), cpu_s("children")
+            summary = render.render_campaign(
+                reports, work / f"html-{pair}", jobs=args.jobs, progress=mark
+            )
+            t_html = time.perf_counter() - t
+            main_cpu += cpu_s("self") - cpu_main
+            kids_cpu += cpu_s("children") - cpu_kids
+            # what the main process does while the workers render (the campaign's own pages)
+            # overlaps them; the rest of its CPU is serial
+            overlapped += marks[1] - marks[0]
+            t, cpu_main = time.perf_counter(), cpu_s("self")
+            render.render_campaign(reports, work / f"html-1job-{pair}", jobs=1)
+            walls.append((t_html, time.perf_counter() - t))
+            one_job_cpu += cpu_s("self") - cpu_main
+        t_html = statistics.median(w for w, _ in walls)
+        t_one_job = statistics.median(w for _, w in walls)
+        speed_up = statistics.median(one / two for two, one in walls)
+        if args.keep is not None:
+            shutil.copytree(work / "html-0", args.keep, dirs_exist_ok=True)
         t = time.perf_counter()
-        again = render.render_campaign(reports, out, jobs=args.jobs)
+        again = render.render_campaign(reports, work / "html-0", jobs=args.jobs)
         t_again = time.perf_counter() - t
-        t, cpu_main = time.perf_counter(), cpu_s("self")
-        render.render_campaign(reports, work / "html-1job", jobs=1)
-        t_one_job = time.perf_counter() - t
-        one_job_cpu = cpu_s("self") - cpu_main
         sample = reports[: args.naive_sample]
         t = time.perf_counter()
         for i, report in enumerate(sample):
@@ -454,16 +477,36 @@ def main(argv: list[str] | None = None) -> int:
         cpu_read, cpu_read_reference = page_reading(signed_pages)
         t_pdf = float("nan")
         pdf_cpu: dict[str, float] = {}
-        pdf_n = min(args.pdf_sample, len(reports))
-        if pdf_n:
+        # the samples are whole schools, as the campaign has them (each school's bound PDF
+        # binds its classrooms): the first school, and the first schools of --pdf-sample
+        # classrooms or more; a further classroom's wall time is their difference per
+        # classroom, the rest set-up (workers starting, WeasyPrint's fonts)
+        schools: dict[str, list[ClassroomReportData]] = {}
+        for report in reports:
+            schools.setdefault(report.school.school_id, []).append(report)
+        samples: list[list[ClassroomReportData]] = [[], []]
+        for group in schools.values():
+            samples[0] = samples[0] or group
+            if len(samples[1]) < args.pdf_sample:
+                samples[1] = samples[1] + group
+        pdf_small, pdf_n = len(samples[0]), len(samples[1])
+        t_pdfs: list[float] = []
+        if pdf_n > pdf_small:
             try:
                 import weasyprint  # noqa: F401
             except ImportError:
                 print("PDF: WeasyPrint not installed; skipped")
             else:
-                t = time.perf_counter()
-                render.render_campaign(reports[:pdf_n], work / "pdf", jobs=args.jobs, pdf=True)
-                t_pdf = (time.perf_counter() - t) / pdf_n
+                for sample_reports in samples:
+                    t = time.perf_counter()
+                    render.render_campaign(
+                        sample_reports,
+                        work / f"pdf-{len(sample_reports)}",
+                        jobs=args.jobs,
+                        pdf=True,
+                    )
+                    t_pdfs.append(time.perf_counter() - t)
+                t_pdf = (t_pdfs[1] - t_pdfs[0]) / (pdf_n - pdf_small)
                 pdf_cpu = pdf_in_process(reports[: min(args.pdf_cpu_sample, len(reports))], work)
         me, child = peak_mib()
         store.close()
@@ -486,8 +529,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"incremental re-run ({again.skipped} unchanged)           {t_again:8.2f} s")
     print(
-        f"HTML with 1 job {t_one_job:8.2f} s, with {args.jobs} jobs {t_html:8.2f} s wall -> "
-        f"speed-up {t_one_job / t_html:4.2f}x (target >= 1.8x with 2 jobs; needs idle cores)"
+        f"HTML with 1 job {t_one_job:8.2f} s, with {args.jobs} jobs {t_html:8.2f} s wall "
+        f"(medians of {len(walls)} pairs) -> speed-up {speed_up:4.2f}x, the median of the pairs' "
+        f"({', '.join(f'{one / two:4.2f}x' for two, one in walls)}) "
+        f"(target >= 1.8x with 2 jobs; needs idle cores)"
     )
     serial_cpu = main_cpu - overlapped
     serial = serial_cpu / one_job_cpu
@@ -495,9 +540,10 @@ def main(argv: list[str] | None = None) -> int:
     # main-process work shared by the cores
     bound = one_job_cpu / (serial_cpu + (kids_cpu + overlapped) / args.jobs)
     print(
-        f"CPU: 1 job {one_job_cpu:7.2f} s; {args.jobs} jobs: main process {main_cpu:7.2f} s "
-        f"({overlapped:5.2f} s of it while the workers render) + workers {kids_cpu:7.2f} s -> "
-        f"serial share {serial:5.1%}, speed-up bound on {args.jobs} idle cores {bound:4.2f}x"
+        f"CPU of the {len(walls)} pairs: 1 job {one_job_cpu:7.2f} s; {args.jobs} jobs: main "
+        f"process {main_cpu:7.2f} s ({overlapped:5.2f} s of it while the workers render) + "
+        f"workers {kids_cpu:7.2f} s -> serial share {serial:5.1%}, speed-up bound on "
+        f"{args.jobs} idle cores {bound:4.2f}x"
     )
     print(
         f"CPU per classroom page, one warm process: {cpu_page * 1000:6.1f} ms incl. figures "
@@ -516,10 +562,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"projected naive for {n} classrooms, one process: {t_naive * n:8.1f} s")
     if t_pdf == t_pdf:
+        set_up = t_pdfs[0] - pdf_small * t_pdf
         print(
-            f"PDF (HTML+PDF per report, {args.jobs} workers, sample {pdf_n}): "
-            f"{t_pdf * 1000:7.1f} ms/report wall -> {t_pdf * n / 60:5.1f} min for {n} "
-            f"(target ≤ 5 min)"
+            f"PDF (HTML+PDF per report, school and dashboard PDFs, {args.jobs} workers): "
+            f"{pdf_small} reports (1 school) {t_pdfs[0]:5.1f} s, {pdf_n} reports "
+            f"({len(set(r.school.school_id for r in samples[1]))} schools) {t_pdfs[1]:5.1f} s "
+            f"wall -> "
+            f"{t_pdf * 1000:6.1f} ms a further report, {set_up:4.1f} s set-up -> "
+            f"{(set_up + t_pdf * n) / 60:5.1f} min for {n} (target ≤ 5 min)"
         )
         html_ms, pdf_ms = pdf_cpu["html"] * 1000, pdf_cpu["pdf"] * 1000
         print(

@@ -24,7 +24,7 @@ SCRIPTS = [
     ("drivers (issue 7)", "bench_drivers.py", []),
     ("compliance (issue 3)", "bench_compliance.py", []),
     # PDF samples kept small: WeasyPrint takes seconds of CPU a report on the shared machine
-    ("reports (issues 8, 21)", "bench_reports.py", ["--pdf-sample", "10"]),
+    ("reports (issues 8, 21)", "bench_reports.py", ["--pdf-sample", "75"]),
     ("whole campaign (issue 9)", "bench_campaign.py", ["--pdf-rooms", "10"]),
     ("campaign import (issue 21)", "bench_import.py", []),
     ("whole demo (issue 21)", "bench_demo.py", []),

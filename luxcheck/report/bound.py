@@ -2,14 +2,14 @@
 cover with the contents, the school summary), then every classroom report of the school exactly
 as it was issued, with a bookmark per classroom.
 
-The volume's own pages are laid out once; each classroom report is its issued PDF, its pages
-copied as they are, so it keeps its own "page x of y" (ISO/IEC 17025:2017 §7.8.2.1: a report
-identifies each of its pages and its end) and says exactly what the single report says. The
-contents gives each report's number and the volume pages it occupies. The classroom reports'
-own electronic signatures cannot survive the binding (a signature covers the bytes of its own
-file), so the contents page says so, and the volume is signed as a whole. A single watermark on
-the volume's own pages marks it a draft when any of its reports is not issued (a draft report
-carries its own).
+The volume's own pages are laid out once (again when their page count was guessed wrong); each
+classroom report is its issued PDF, its pages copied as they are, so it keeps its own "page x of
+y" (ISO/IEC 17025:2017 §7.8.2.1: a report identifies each of its pages and its end) and says
+exactly what the single report says. The contents gives each report's number and the volume
+pages it occupies. The classroom reports' own electronic signatures cannot survive the binding
+(a signature covers the bytes of its own file), so the contents page says so, and the volume is
+signed as a whole. A single watermark on the volume's own pages marks it a draft when any of its
+reports is not issued (a draft report carries its own).
 """
 
 from __future__ import annotations
@@ -37,6 +37,10 @@ _ID = re.compile(r' (id|href)="#?([^"]+)"')
 #: count; only digits change in the next, which do not move a page break in the fixed-layout
 #: contents table.
 _LAYOUTS = 3
+#: The volume's own page count last found in this process for a school of as many classrooms
+#: in the language: the first guess for the next (a volume's own pages are laid out once when
+#: it is right; a school of another size starts from the cover and the school summary).
+_OWN_PAGES_SEEN: dict[tuple[str, int], int] = {}
 
 
 def _body(html_text: str, prefix: str) -> str:
@@ -196,7 +200,8 @@ def write_bound_pdf(
     ]
     counts = [len(reader.pages) for reader in issued]
     pdf = engine()
-    own = 2  # a first guess: the cover, the school summary
+    seen = (pages.lang, len(reports))
+    own = _OWN_PAGES_SEEN.get(seen, 2)  # else a first guess: the cover, the school summary
     for _attempt in range(_LAYOUTS):
         document = pdf.document(
             bound_html(pages, school, school_html, reports, counts, own), html_path
@@ -206,6 +211,7 @@ def write_bound_pdf(
         own = len(document.pages)
     else:  # pragma: no cover - digits that move a page break three times over
         raise InputError("the contents of the bound report do not settle", source=str(pdf_path))
+    _OWN_PAGES_SEEN[seen] = own
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(pdf.pdf(document))))
     not_numbered = pages._("(not numbered)")

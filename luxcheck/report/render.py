@@ -294,24 +294,36 @@ def render_campaign(
     _copy_static(out, pages)
     manifest_path = inside(out, MANIFEST_NAME)
     old_keys, old_files = ({}, {}) if force else _read_manifest(manifest_path)
-    todo: list[ClassroomReportData] = []
+
+    def content_keys() -> dict[str, str]:
+        """Each classroom's content key by its page's path."""
+        root = out.resolve()
+        found: dict[str, str] = {}
+        for r in items:
+            page = pages.classroom_path(r.school.school_id, r.classroom.classroom_id)
+            found[str(page.relative_to(root))] = _report_key(r, lang, pdf, figure_format, signing)
+        return found
+
     keys: dict[str, str] = {}
     files: dict[str, str] = {}
-    for report in items:
-        rel = pages.classroom_path(report.school.school_id, report.classroom.classroom_id)
-        rel_name = str(rel.relative_to(out.resolve()))
-        key = _report_key(report, lang, pdf, figure_format, signing)
-        keys[rel_name] = key
-        outputs = [rel, rel.with_suffix(".pdf")] if pdf else [rel]
-        names = [str(p.relative_to(out.resolve())) for p in outputs]
-        # trust no existing file: each must be byte for byte what the last run wrote
-        if old_keys.get(rel_name) == key and all(
-            old_files.get(n) is not None and _sha256(p) == old_files[n]
-            for n, p in zip(names, outputs, strict=True)
-        ):
-            files.update((n, old_files[n]) for n in names)
-            continue
-        todo.append(report)
+    todo: list[ClassroomReportData] = items
+    if old_keys:
+        keys, todo = content_keys(), []
+        root = out.resolve()
+        for report in items:
+            rel = pages.classroom_path(report.school.school_id, report.classroom.classroom_id)
+            outputs = [rel, rel.with_suffix(".pdf")] if pdf else [rel]
+            names = [str(p.relative_to(root)) for p in outputs]
+            # trust no existing file: each must be byte for byte what the last run wrote
+            if old_keys.get(names[0]) == keys[names[0]] and all(
+                old_files.get(n) is not None and _sha256(p) == old_files[n]
+                for n, p in zip(names, outputs, strict=True)
+            ):
+                files.update((n, old_files[n]) for n in names)
+                continue
+            todo.append(report)
+    # else every classroom is rendered, and the keys (for the manifest) are taken while the
+    # workers render
     total, done = len(items), len(items) - len(todo)
     if progress:
         progress(done, total)
@@ -319,6 +331,7 @@ def render_campaign(
     labs = laboratories or {}
     reasons: list[str] = []
     if jobs <= 1 or len(todo) <= 1:
+        keys = keys or content_keys()
         _backgrounds(pages, (r.figures for r in todo))
         for report in todo:
             reason, written = _render_or_reason(pages, report, pdf, signing)
@@ -357,6 +370,7 @@ def render_campaign(
                 # the campaign's own pages (school summaries, dashboard, exports) while the workers
                 # render the classrooms: none of them reads a classroom's files
                 site = _campaign_pages(pages, items, failed, labs, signing, pdf, dashboard_pdf)
+                keys = keys or content_keys()
                 for reason, written in results:
                     reasons.append(reason)
                     files.update(written)

@@ -294,6 +294,48 @@ def test_bound_pdf_renders_a_classroom_pdf_that_is_not_the_one_rendered(
     assert _page_texts(out / "schools/S01/index.pdf")[2:] == issued
 
 
+@pytest.mark.parametrize("guess", [1, 5])
+def test_bound_pdf_does_not_depend_on_the_remembered_page_count(
+    pdf_dir: tuple[Path, Path], guess: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Property of the binding: the first guess of the volume's own page count is the count
+    last found for a school of as many classrooms; a wrong guess (too few, too many) is laid
+    out again, so the volume is page for page the one written from the default guess, and
+    the count found is remembered."""
+    import hashlib
+
+    from luxcheck.report import bound
+    from luxcheck.report.model import ClassroomSummary, SchoolSummaryData
+    from luxcheck.report.pages import ClassroomPages
+    from luxcheck.report.render import _bound_task_in
+
+    out, campaign = pdf_dir
+    volume = _page_texts(out / "schools/S01/index.pdf")
+    room_pdf = out / "schools/S01/R101.pdf"
+    expected = {"schools/S01/R101.pdf": hashlib.sha256(room_pdf.read_bytes()).hexdigest()}
+    with CampaignStore.open(campaign) as store:
+        report = report_of(store, "R101", verdicts_full(), "fail")
+    school = SchoolSummaryData(
+        report.campaign, report.school, (ClassroomSummary.from_report(report, ()),)
+    )
+    school_html = (out / "schools/S01/index.html").read_text("utf-8")
+    monkeypatch.setitem(bound._OWN_PAGES_SEEN, ("zh", 1), guess)
+    laid_out: list[int] = []
+    engine = bound.engine()
+    real = engine.document
+
+    def counted(*args: object) -> object:
+        document = real(*args)
+        laid_out.append(len(document.pages))
+        return document
+
+    monkeypatch.setattr(engine, "document", counted)
+    _bound_task_in(ClassroomPages(out, "zh"), None, (school, school_html, [report], expected))
+    assert _page_texts(out / "schools/S01/index.pdf") == volume
+    assert laid_out == [2, 2]  # the guess laid out (2 pages, not the guess), then 2 again
+    assert bound._OWN_PAGES_SEEN[("zh", 1)] == 2
+
+
 def test_a_sample_leaves_out_the_dashboard_pdf(pdf_dir: tuple[Path, Path], tmp_path: Path) -> None:
     """Property of render_campaign: with ``dashboard_pdf=False`` (the demo's PDF sample, whose
     dashboard is no campaign's) the classroom and bound PDFs are written, the dashboard only
