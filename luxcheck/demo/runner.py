@@ -11,8 +11,7 @@
    rooms go through the drivers) and journalled by this process in plan order, one
    transaction per chunk of whole rooms: the same campaign file as one room after another.
 3. Analyse every classroom in one vectorised pass (:mod:`luxcheck.analysis.campaign`), judge it
-against
-   the campaign's profile (:mod:`luxcheck.compliance.engine`) and render the reports.
+   against the campaign's profile (:mod:`luxcheck.compliance.engine`) and render the reports.
 
 Everything printed is computed from the campaign file the demo wrote.
 """
@@ -732,7 +731,7 @@ def render_side_by_side(
     one, so no classroom and no result crosses between processes, and one language's school
     pages, dashboard and exports are written while the other's classrooms are."""
     global _RENDERINGS
-    from luxcheck.report.gather import worker_context
+    from luxcheck.report.gather import frozen_for_fork, worker_context
     from luxcheck.report.render import preload
 
     context = worker_context()
@@ -744,9 +743,12 @@ def render_side_by_side(
     each = max(1, workers // len(renderings))
     _RENDERINGS = tuple(renderings)
     try:
-        with concurrent.futures.ProcessPoolExecutor(
-            max_workers=min(workers, len(renderings)), mp_context=context
-        ) as pool:
+        with (
+            frozen_for_fork(),
+            concurrent.futures.ProcessPoolExecutor(
+                max_workers=min(workers, len(renderings)), mp_context=context
+            ) as pool,
+        ):
             return list(pool.map(_render_at, [(i, signing, each) for i in range(len(renderings))]))
     finally:
         _RENDERINGS = ()

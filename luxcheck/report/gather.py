@@ -17,10 +17,12 @@ hash them again.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
+import gc
 import multiprocessing
 import multiprocessing.context
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,6 +116,21 @@ def worker_context(*, recycled: bool = False) -> multiprocessing.context.BaseCon
     if sys.platform == "linux" and not recycled:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
+
+
+@contextlib.contextmanager
+def frozen_for_fork() -> Iterator[None]:
+    """While forked workers run: this process's objects out of the cyclic garbage collector's
+    reach (``gc.freeze``), so that a worker's collections neither walk the objects it shares
+    with this process (the reports it renders) nor copy the pages they sit on. A freeze made
+    by the caller before is kept; else the objects are handed back to the collector after."""
+    frozen_before = gc.get_freeze_count()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if not frozen_before:
+            gc.unfreeze()
 
 
 _STORE: CampaignStore | None = None

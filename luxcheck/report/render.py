@@ -29,7 +29,7 @@ from luxcheck.report.files import (
     safe_component,
     write_atomic,
 )
-from luxcheck.report.gather import worker_context
+from luxcheck.report.gather import frozen_for_fork, worker_context
 from luxcheck.report.model import (
     CampaignDashboardData,
     ClassroomReportData,
@@ -356,13 +356,16 @@ def render_campaign(
         _FORKED_REPORTS = todo if forked else []
         tasks: Sequence[ClassroomReportData | int] = range(len(todo)) if forked else todo
         try:
-            with concurrent.futures.ProcessPoolExecutor(
-                max_workers=jobs,
-                mp_context=context,
-                initializer=_init_worker,
-                initargs=(str(out), lang, figure_format, pdf, signing),
-                max_tasks_per_child=_PDFS_PER_WORKER if recycled else None,
-            ) as pool:
+            with (
+                frozen_for_fork(),
+                concurrent.futures.ProcessPoolExecutor(
+                    max_workers=jobs,
+                    mp_context=context,
+                    initializer=_init_worker,
+                    initargs=(str(out), lang, figure_format, pdf, signing),
+                    max_tasks_per_child=_PDFS_PER_WORKER if recycled else None,
+                ) as pool,
+            ):
                 results = pool.map(_render_task, tasks, chunksize=4)  # every chunk submitted
                 # the shared backgrounds while the workers start (HTML workers lay their pages
                 # out from the backgrounds' fixed layouts, PDF workers wait for the images)

@@ -135,3 +135,26 @@ def test_a_worker_reads_the_shared_records_once_for_all_its_tasks(tmp_path: Path
         gather._STORE.close()
         gather._STORE = gather._SHARED = None
     store.close()
+
+
+def test_frozen_for_fork_hands_back_only_its_own_freeze() -> None:
+    """Property of gather.frozen_for_fork: inside it, the objects made before are out of the
+    cyclic collector's reach (frozen); after it, they are handed back, unless the caller had
+    frozen them before, whose freeze is kept."""
+    import gc
+
+    from luxcheck.report.gather import frozen_for_fork
+
+    gc.unfreeze()
+    made_before = [[] for _ in range(100)]
+    with frozen_for_fork():
+        assert gc.get_freeze_count() >= len(made_before)
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        kept = gc.get_freeze_count()
+        with frozen_for_fork():
+            pass
+        assert gc.get_freeze_count() >= kept > 0
+    finally:
+        gc.unfreeze()
