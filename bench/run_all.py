@@ -23,7 +23,7 @@ SCRIPTS = [
     ("grids and glare (issue 6)", "bench_grids.py", []),
     ("drivers (issue 7)", "bench_drivers.py", []),
     ("compliance (issue 3)", "bench_compliance.py", []),
-    # PDF samples kept small: WeasyPrint takes seconds of CPU a report on the shared machine
+    # the PDF samples are whole schools (25 and 75 classrooms), as the campaign has them
     ("reports (issues 8, 21)", "bench_reports.py", ["--pdf-sample", "75"]),
     ("whole campaign (issue 9)", "bench_campaign.py", ["--pdf-rooms", "10"]),
     ("campaign import (issue 21)", "bench_import.py", []),
