@@ -43,7 +43,10 @@ Prints, measured in this process:
   kernel pays for its allocations; the floor does not. Left out of the floor, although every
   implementation needs them too: the CIECAM02 powers of J and M (t^0.9, (A/A_w)^(cz)), the
   CAM02-UCS logarithm of M', the CCT search and the D-series part of the references;
-- luxpy in the same process where it imports with the installed numpy (else why not);
+- luxpy in the same process where it imports with the installed numpy; else, where
+  ``bash bench/luxpy-venv.sh`` made a second interpreter with a numpy luxpy imports with
+  (``.venv-luxpy``), luxpy and luxcheck's kernels both in one process of that interpreter
+  (else why not);
 - the ratio of the two, and the peak memory of ``spectral_metrics`` over 100 000 spectra
   (in a separate process, so its maximum RSS is the kernel's own).
 
@@ -57,6 +60,7 @@ the elementwise work.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import subprocess
@@ -64,6 +68,7 @@ import sys
 import time
 import tracemalloc
 import warnings
+from pathlib import Path
 
 # one BLAS thread for every timing here (see above); before numpy is imported
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -174,6 +179,40 @@ def _tm30_vs_floors(spd: np.ndarray, repeat: int) -> tuple[float, float, float, 
     return kernel, floor, floor_elementwise, paired
 
 
+#: A second interpreter with a numpy luxpy imports with (``bash bench/luxpy-venv.sh`` makes
+#: it), for when luxpy does not import with this one's numpy.
+LUXPY_PYTHON = Path(
+    os.environ.get(
+        "LUXCHECK_LUXPY_PYTHON", Path(__file__).resolve().parent.parent / ".venv-luxpy/bin/python"
+    )
+)
+
+
+def _luxpy_elsewhere(n: int, repeat: int) -> dict[str, object] | None:
+    """luxpy against luxcheck in the second interpreter (both in its one process), or None
+    when there is none."""
+    if not LUXPY_PYTHON.is_file():
+        return None
+    cmd = [str(LUXPY_PYTHON), __file__, "--luxpy-only", "--n", str(n), "--repeat", str(repeat)]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        return {"error": (done.stderr.strip().splitlines() or ["no output"])[-1]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _luxpy_only(n: int, repeat: int) -> None:
+    """--luxpy-only: luxcheck's Ra path and TM-30 kernel and luxpy's Ra and Rf on the same
+    spectra in this process, as one JSON line."""
+    spd, _ = random_white_leds(WL, n, np.random.default_rng(2024))
+    colorimetry.spectral_metrics(WL, spd[:8])
+    grid = colorimetry.resample_spectra(WL, spd)  # the kernel's input, as _tm30_vs_floors
+    t_cri = _best(lambda: colorimetry.spectral_metrics(WL, spd, tm30=False), repeat)
+    t_tm30 = _best(lambda: colorimetry.tm30(grid), repeat)
+    name, lx_cri, lx_tm30 = _luxpy(spd)
+    out = {"name": name, "numpy": np.__version__, "t_cri": t_cri, "t_tm30": t_tm30}
+    print(json.dumps({**out, "lx_cri": lx_cri, "lx_tm30": lx_tm30}))
+
+
 def _luxpy(spd: np.ndarray) -> tuple[str, float, float]:
     """luxpy's CIE Ra and TM-30 Rf for the spectra (one call each), or why it cannot run."""
     try:
@@ -221,7 +260,11 @@ def main() -> None:
     parser.add_argument("--memory-n", type=int, default=100_000, help="spectra for the memory run")
     parser.add_argument("--repeat", type=int, default=15, help="runs of each timing (best)")
     parser.add_argument("--memory-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--luxpy-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.luxpy_only:
+        _luxpy_only(args.n, args.repeat)
+        return
     if args.memory_only:
         peak_mib, elapsed, input_mib = _memory(args.memory_n)
         rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -282,6 +325,25 @@ def main() -> None:
         print(f"{lx_name} TM-30 Rf: {lx_tm30 * 1e3:8.1f} ms -> ratio {lx_tm30 / t_tm30:6.1f}x")
     else:
         print(lx_name)
+        elsewhere = _luxpy_elsewhere(n, args.repeat)
+        if elsewhere is None:
+            print(f"no second interpreter for luxpy ({LUXPY_PYTHON}: bash bench/luxpy-venv.sh)")
+        elif "error" in elsewhere:
+            print(f"luxpy in {LUXPY_PYTHON}: failed ({elsewhere['error']})")
+        else:
+            e = {k: v for k, v in elsewhere.items() if isinstance(v, float)}
+            print(
+                f"{elsewhere['name']} in a second interpreter with numpy {elsewhere['numpy']} "
+                f"(.venv-luxpy), against luxcheck in that same process:"
+            )
+            print(
+                f"  Ra, {n} spectra: luxpy {e['lx_cri'] * 1e3:8.1f} ms, luxcheck "
+                f"{e['t_cri'] * 1e3:6.1f} ms -> ratio {e['lx_cri'] / e['t_cri']:6.1f}x"
+            )
+            print(
+                f"  TM-30 Rf, {n} spectra: luxpy {e['lx_tm30'] * 1e3:8.1f} ms, luxcheck "
+                f"{e['t_tm30'] * 1e3:6.1f} ms -> ratio {e['lx_tm30'] / e['t_tm30']:6.1f}x"
+            )
     if args.memory_n:  # in a fresh process, so its max RSS is the kernel's own
         cmd = [sys.executable, __file__, "--memory-only", "--memory-n", str(args.memory_n)]
         print(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip())

@@ -1,8 +1,9 @@
 """Run every benchmark and write bench/RESULTS.md (machine description + every table).
 
-Usage: python bench/run_all.py [--quick] [--import-folder EXPORT]
+Usage: python bench/run_all.py [--quick] [--import-folder EXPORT] [--no-luxpy-venv]
 (--quick: smaller campaign, for a smoke run; --import-folder: an existing export of the
-1000-classroom demo for the import bench)
+1000-classroom demo for the import bench; first it makes or updates ``.venv-luxpy``, the
+second interpreter bench_colorimetry.py times luxpy in, unless --no-luxpy-venv)
 """
 
 from __future__ import annotations
@@ -64,7 +65,17 @@ def main() -> None:
         type=Path,
         help="an existing 1000-classroom export for bench_import.py (skips building one)",
     )
+    parser.add_argument(
+        "--no-luxpy-venv",
+        action="store_true",
+        help="do not make or update .venv-luxpy (the second interpreter luxpy imports in)",
+    )
     args = parser.parse_args()
+    if not args.no_luxpy_venv:  # luxpy does not import with numpy 2.4: bench/luxpy-venv.sh
+        made = subprocess.run(
+            ["bash", str(HERE / "luxpy-venv.sh")], capture_output=True, text=True, check=False
+        )
+        print((made.stdout.strip() or made.stderr.strip()).splitlines()[-1:], flush=True)
     load_before = os.getloadavg()
     parts = [
         "# Benchmark results",
