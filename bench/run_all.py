@@ -26,7 +26,7 @@ SCRIPTS = [
     ("compliance (issue 3)", "bench_compliance.py", []),
     # the PDF samples are whole schools (25 and 75 classrooms), as the campaign has them
     ("reports (issues 8, 21)", "bench_reports.py", ["--pdf-sample", "75"]),
-    ("whole campaign (issue 9)", "bench_campaign.py", ["--pdf-rooms", "10"]),
+    ("whole campaign (issue 9)", "bench_campaign.py", ["--pdf-rooms", "25"]),
     ("campaign import (issue 21)", "bench_import.py", []),
     ("whole demo (issue 21)", "bench_demo.py", []),
     ("a province's campaign: 1000 and 10 000 classrooms (issue 21)", "bench_scale.py", []),
