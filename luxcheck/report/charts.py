@@ -32,6 +32,7 @@ from luxcheck.report.model import (
     CriData,
     PlanePoints,
     SpectrumData,
+    UgrObserver,
     WaveformExcerpt,
 )
 from luxcheck.vocabulary import METRICS
@@ -71,6 +72,10 @@ def lock_range(key: str | None) -> tuple[int, int]:
     if key is None:
         return 0, 0
     return 1, 1 + int(content_key(key)[:8], 16) % _LOCK_SLOTS
+
+
+#: How near the blackboard wall [m] a UGR observer's label goes below its point.
+_BOARD_WALL_M = 1.0
 
 
 class ReportFigures:
@@ -386,22 +391,28 @@ class ReportFigures:
             bg = self._room_background(room)
             g = bg[1]
             shapes = self._room_shapes(room, g, fig.luminaires_m)
-            stacked: dict[tuple[float, float], int] = {}
-            for obs in fig.ugr_observers:
-                value = f.number(obs.ugr, 1)
-                # observers at one spot (the teacher stands where the front-wall observer
-                # sits) get their labels one line apart instead of on top of each other
-                spot = (round(obs.x_m, 2), round(obs.y_m, 2))
-                line = stacked.get(spot, 0)
-                stacked[spot] = line + 1
-                shapes.append(svg.circle(g, obs.x_m, obs.y_m, 4.5, "#1f77b4"))
-                shapes.append(
-                    svg.text(
-                        g, obs.x_m, obs.y_m, f"{obs.label}: UGR {value}", dx=6, dy=-5 + 11 * line
-                    )
-                )
+            shapes += self._ugr_marks(g, fig.ugr_observers)
             overlay(bg, _("Glare (UGR)"), shapes, _("UGR observer positions and the UGR at each."))
         return out
+
+    def _ugr_marks(
+        self, g: AxesGeometry, observers: Sequence[UgrObserver]
+    ) -> list[dict[str, Any] | None]:
+        """Each UGR observer's point and its label "name: UGR value": above the point, but
+        below it within a metre of the blackboard wall, where the background draws the
+        blackboard and its caption above the room; observers at one spot (the teacher stands
+        where the front-wall observer sits) get their labels one line apart."""
+        marks: list[dict[str, Any] | None] = []
+        stacked: dict[tuple[float, float], int] = {}
+        for obs in observers:
+            spot = (round(obs.x_m, 2), round(obs.y_m, 2))
+            line = stacked.get(spot, 0)
+            stacked[spot] = line + 1
+            first = 13 if obs.y_m < _BOARD_WALL_M else -5
+            label = f"{obs.label}: UGR {self.fmt.number(obs.ugr, 1)}"
+            marks.append(svg.circle(g, obs.x_m, obs.y_m, 4.5, "#1f77b4"))
+            marks.append(svg.text(g, obs.x_m, obs.y_m, label, dx=6, dy=first + 11 * line))
+        return marks
 
     def _spectrum_chart(self, data: SpectrumData, overlay: Callable[..., None]) -> None:
         """Relative spectrum (peak = 1) as a polyline over a shared frame (10 nm classes)."""

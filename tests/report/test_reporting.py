@@ -475,6 +475,35 @@ def test_missing_measurements_render_not_measured_never_pass(
     assert "无图表" in text
 
 
+def test_ugr_labels_at_the_blackboard_wall_go_below_their_point(tmp_path: Path) -> None:
+    """Property of the UGR figure: a label is set above its observer's point, except within
+    a metre of the blackboard wall, where the plan's background draws the blackboard and its
+    caption above the room: there it goes below the point; observers at one spot (the teacher
+    where the front-wall observer sits) get one line each, none on top of another."""
+    from luxcheck.report.charts import ReportFigures
+    from luxcheck.report.model import UgrObserver
+    from tests.support.builders import make_classroom
+
+    room = make_classroom("R101", "S01")
+    observers = (
+        UgrObserver("front", room.width_m / 2, 0.0, 17.7),
+        UgrObserver("teacher", room.width_m / 2, 0.0, 18.5),
+        UgrObserver("rear", room.width_m / 2, room.length_m - 0.6, 13.7),
+    )
+    figures = ReportFigures(tmp_path, "en")
+    _name, g = figures._room_background(room)
+    markup = "".join(m["markup"] for m in figures._ugr_marks(g, observers) if m is not None)
+    ys = {
+        label.split(":")[0]: float(y)
+        for y, label in re.findall(r'<text x="[\d.]+" y="([\d.]+)"[^>]*>([^<]+)</text>', markup)
+    }
+    circles = [float(y) for y in re.findall(r'<circle cx="[\d.]+" cy="([\d.]+)"', markup)]
+    front, _teacher, rear = circles
+    assert ys["front"] > front and ys["teacher"] > front  # below the point
+    assert abs(ys["teacher"] - ys["front"]) >= 11  # a line apart
+    assert ys["rear"] < rear  # above the point
+
+
 def test_store_figures_and_overlay_position(filled: CampaignStore, tmp_path: Path) -> None:
     """Figure inputs come from the store (16 desk points, 3 board points, spectrum, waveform,
     CRI from R1–R14 metrics, flicker point) and the caller (chromaticity, UGR); the measured
