@@ -75,7 +75,8 @@ def main() -> None:
         made = subprocess.run(
             ["bash", str(HERE / "luxpy-venv.sh")], capture_output=True, text=True, check=False
         )
-        print((made.stdout.strip() or made.stderr.strip()).splitlines()[-1:], flush=True)
+        said = (made.stdout.strip() or made.stderr.strip()).splitlines()
+        print(f"bench/luxpy-venv.sh: {said[-1] if said else f'exit {made.returncode}'}", flush=True)
     load_before = os.getloadavg()
     parts = [
         "# Benchmark results",
