@@ -14,6 +14,10 @@ Two readers, one result:
   the file is read again row by row by :func:`_long_arrays_by_row`, which finds the first
   fault and reports it exactly as it always did: the fast path only ever proves a file valid,
   every message comes from one place.
+- :func:`stream_long_arrays` hands the same arrays over one reading at a time, each when its
+  last row is read (a campaign's waveform samples are never all in memory), for a plain file
+  whose readings' rows are consecutive; for any other file it says so
+  (:class:`NotStreamableError`) and the caller uses :func:`long_arrays`.
 
 Numbers are parsed by :mod:`luxcheck.numbers` (ASCII decimal only); line numbers are the
 physical lines of the file, the header being line 1.
@@ -279,21 +283,54 @@ def long_arrays(
 
     ``sequential``: x must run 0, 1, 2, … per reading (sample indices). ``dtypes``: the dtype
     each reading declares (from its metadata file); values are kept in it as they are read,
-    so a campaign's samples take 2 bytes each rather than 8. The file is streamed in chunks.
+    so a campaign's samples take 2 bytes each rather than 8. The file is streamed in chunks;
+    a reading's rows may be anywhere in it (interleaved with others').
     """
-    if not path.exists():
+    header = _header(path, spec)
+    if header is None:
         return {}
+    try:
+        chunked = _by_chunk(path, header, x_col, sequential=sequential, dtypes=dtypes, held=True)
+        return {entry.first.cells["reading_id"]: entry for entry in chunked}
+    except _NotPlainError:
+        return _long_arrays_by_row(path, spec, x_col, sequential=sequential)
+
+
+class NotStreamableError(Exception):
+    """:func:`stream_long_arrays` cannot hand a file over one reading at a time: a reading's
+    rows are not consecutive, or the file is not plainly valid (only :func:`long_arrays`'
+    row reader locates its fault). Raised before or after readings were handed over."""
+
+
+def stream_long_arrays(
+    path: Path, spec: FileSpec, x_col: str, *, sequential: bool, dtypes: Mapping[str, str]
+) -> Iterator[LongArray]:
+    """The arrays of :func:`long_arrays`, one reading at a time, each as soon as its last row
+    is read: only one reading's values and one chunk of cells are in memory (a campaign's
+    samples are gigabytes of CSV). For a plain file whose readings' rows are consecutive, as
+    ``campaign export`` writes them; anything else raises :class:`NotStreamableError` and the
+    caller reads the file with :func:`long_arrays`, which reads any valid file and locates
+    any fault."""
+    header = _header(path, spec)
+    if header is None:
+        return
+    try:
+        yield from _by_chunk(path, header, x_col, sequential=sequential, dtypes=dtypes, held=False)
+    except _NotPlainError:
+        raise NotStreamableError(f"{path}: not plainly valid; read row by row") from None
+
+
+def _header(path: Path, spec: FileSpec) -> list[str] | None:
+    """The header of a long-format file, checked exactly with its first row; None if the file
+    is missing or holds no row."""
+    if not path.exists():
+        return None
     rows = raw_csv(path, spec)
     try:
         first = next(rows, None)  # checks the header (and the first row) exactly
     finally:
         rows.close()
-    if first is None:
-        return {}
-    fast = _long_arrays_by_chunk(path, first[1], x_col, sequential=sequential, dtypes=dtypes)
-    if fast is not None:
-        return fast
-    return _long_arrays_by_row(path, spec, x_col, sequential=sequential)
+    return None if first is None else first[1]
 
 
 class _NotPlainError(Exception):
@@ -311,15 +348,19 @@ def _scan(path: Path) -> tuple[bool, bool]:
     return quoted, ascii_only
 
 
-def _long_arrays_by_chunk(
+def _by_chunk(
     path: Path,
     header: list[str],
     x_col: str,
     *,
     sequential: bool,
     dtypes: Mapping[str, str],
-) -> dict[str, LongArray] | None:
-    """The chunked pandas reader: the arrays if the whole file is plainly valid, else None.
+    held: bool,
+) -> Iterator[LongArray]:
+    """The chunked pandas reader; raises :class:`_NotPlainError` unless the whole file is
+    plainly valid. ``held``: every reading is kept to the end of the file and then handed over
+    (its rows may be anywhere); else each is handed over when a row of another reading follows
+    its last, and a reading whose rows resume later raises :class:`NotStreamableError`.
 
     Physical lines are data row + 2 as long as no cell is quoted (a quoted cell may hold a
     line break) and no line is blank (pandas keeps blank lines as empty rows here, which are
@@ -331,8 +372,10 @@ def _long_arrays_by_chunk(
 
     quoted, ascii_only = _scan(path)
     if quoted:
-        return None
+        raise _NotPlainError
     out: dict[str, LongArray] = {}
+    ended: set[str] = set()
+    open_run: list[str] = []  # the reading whose rows the previous chunk ended with
     offset = 0
     try:
         chunks = pd.read_csv(
@@ -353,11 +396,21 @@ def _long_arrays_by_chunk(
         )
         with chunks:
             for chunk in chunks:
-                _take_chunk(path, chunk, offset, x_col, sequential, dtypes, out)
+                names = _take_chunk(path, chunk, offset, x_col, sequential, dtypes, out)
                 offset += len(chunk)
-    except (_NotPlainError, ValueError, UnicodeError, pd.errors.ParserError):
-        return None
-    return out
+                if held:
+                    continue
+                continued = bool(open_run) and bool(names) and names[0] == open_run[0]
+                runs = open_run + names[1:] if continued else open_run + names
+                if ended.intersection(runs) or len(set(runs)) != len(runs):
+                    raise NotStreamableError(f"{path}: the rows of a reading are not consecutive")
+                for rid in runs[:-1]:
+                    ended.add(rid)
+                    yield out.pop(rid)
+                open_run = runs[-1:]
+    except (ValueError, UnicodeError, pd.errors.ParserError):
+        raise _NotPlainError from None
+    yield from out.values()
 
 
 def _runs(ids: pd.Series) -> tuple[list[str], list[int]]:
@@ -397,7 +450,8 @@ def _take_chunk(
     sequential: bool,
     dtypes: Mapping[str, str],
     out: dict[str, LongArray],
-) -> None:
+) -> list[str]:
+    """Take a chunk's rows into ``out``; return the reading id of each run of rows in it."""
     names, starts = _runs(chunk["reading_id"])
     raw_x = chunk[x_col].to_numpy()
     raw_y = chunk["value"].to_numpy()
@@ -426,6 +480,7 @@ def _take_chunk(
             entry.x_parts.append(x[start:stop].copy())
         entry.y_parts.append(_fitted(y[start:stop], dtypes.get(rid, "float64")))
         entry.count += stop - start
+    return names
 
 
 def _full(cells: np.ndarray) -> bool:

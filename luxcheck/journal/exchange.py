@@ -56,12 +56,15 @@ from luxcheck.journal.csv_read import (
     ALLOWED_DTYPES,
     FileSpec,
     LongArray,
+    NotStreamableError,
     Row,
     long_arrays,
     read_rows,
+    stream_long_arrays,
     typed_values,
 )
 from luxcheck.journal.csv_safe import SafeDictWriter
+from luxcheck.journal.reading_writer import ReadingWriter
 from luxcheck.journal.session_records import SessionVoid
 from luxcheck.journal.store import CampaignStore
 from luxcheck.model import (
@@ -187,8 +190,65 @@ LAYOUT: dict[str, FileSpec] = {
 
 # --------------------------------------------------------------------------- import
 @dataclass
+class WaveformFiles:
+    """``waveforms.csv`` as read (one row per waveform) and its samples file, which is read
+    when the readings are written: a campaign's samples are gigabytes of CSV, so they are
+    handed over one waveform at a time (:func:`stream_long_arrays`) where the file allows,
+    else read whole (:func:`long_arrays`)."""
+
+    folder: Path = Path()
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def ids(self) -> list[str]:
+        return [r.text("reading_id") for r in self.rows]
+
+    def held(self) -> list[AnyReading]:
+        """Every waveform reading, the samples file read whole (any valid file)."""
+        samples = _long(self.folder, "waveform_samples", "index", self.rows)
+        out = [self._reading(r, samples) for r in self.rows]
+        _no_orphans(samples, "waveforms.csv")
+        return out
+
+    def streamed(self) -> Iterator[AnyReading]:
+        """The waveform readings in the order of the samples file, each as soon as its samples
+        are read; raises :class:`NotStreamableError` (perhaps after some) where only
+        :meth:`held` can read the file."""
+        by_id = {r.text("reading_id"): r for r in self.rows}
+        spec = LAYOUT["waveform_samples"]
+        for long in stream_long_arrays(
+            self.folder / spec.name, spec, "index", sequential=True, dtypes=_dtypes(self.rows)
+        ):
+            rid = long.first.cells["reading_id"]
+            meta = by_id.pop(rid, None)
+            if meta is None:
+                _no_orphans({rid: long}, "waveforms.csv")
+            else:
+                yield self._reading(meta, {rid: long})
+        for meta in by_id.values():
+            self._reading(meta, {})  # raises: no rows for it
+
+    @staticmethod
+    def _reading(r: Row, samples: dict[str, LongArray]) -> AnyReading:
+        long, counts = _matched_values(r, samples, "waveform_samples.csv")
+        return _build_array_reading(
+            r,
+            long,
+            {"samples": "value"},
+            WaveformReading,
+            **_common(r),
+            samples=counts,
+            sample_rate_hz=r.number("sample_rate_hz"),
+            full_scale=r.opt_number("full_scale"),
+            luminaire=r.text("luminaire"),
+            **_given(unit=r.opt_text("unit"), dark_level=r.opt_number("dark_level")),
+        )
+
+
+@dataclass
 class ImportPlan:
-    """Everything read from a folder, validated, ready to be written in one transaction."""
+    """Everything read from a folder, validated, ready to be written in one transaction; the
+    waveforms' samples are read as they are written (:class:`WaveformFiles`)."""
 
     campaign: Campaign
     schools: list[School]
@@ -209,6 +269,8 @@ class ImportPlan:
     session_voids: list[SessionVoid] = field(default_factory=list)
     #: the stated uncertainties per metric, with the line each was read from
     uncertainties: list[tuple[InstrumentUncertainty, int]] = field(default_factory=list)
+    #: the waveform readings, not in ``readings``: their samples are read when written
+    waveforms: WaveformFiles = field(default_factory=WaveformFiles)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -233,9 +295,11 @@ class ImportPlan:
 
 def _counts(plan: ImportPlan, wanted: Callable[[str], bool]) -> dict[str, int]:
     kinds: dict[str, int] = {}
-    for r in plan.readings:
-        if wanted(r.reading_id):
-            kinds[r.kind] = kinds.get(r.kind, 0) + 1
+    for kind, rid in [(r.kind, r.reading_id) for r in plan.readings] + [
+        ("waveform", rid) for rid in plan.waveforms.ids
+    ]:
+        if wanted(rid):
+            kinds[kind] = kinds.get(kind, 0) + 1
     groups = {
         "schools": [s.school_id for s in plan.schools],
         "classrooms": [c.classroom_id for c in plan.classrooms],
@@ -425,7 +489,10 @@ def read_folder(folder: str | Path) -> ImportPlan:
                 horizontal_distance_m=r.opt_number("horizontal_distance_m"),
             )
         )
-    readings += _array_readings(folder, lines)
+    readings += _spectrum_readings(folder, lines)
+    waveforms = WaveformFiles(
+        folder, list(_located(_file_rows(folder, "waveforms"), "waveforms", lines))
+    )
     for r in _rows(folder, "voids"):
         readings.append(r.build(VoidReading, **_common(r)))
     session_voids = [
@@ -451,6 +518,7 @@ def read_folder(folder: str | Path) -> ImportPlan:
         lines,
         environment=environment,
         session_voids=session_voids,
+        waveforms=waveforms,
     )
     plan.uncertainties = [
         (
@@ -527,16 +595,20 @@ def _build_array_reading(
         raise meta.error(exc.column, exc.message) from None
 
 
+def _dtypes(meta: list[Row]) -> dict[str, str]:
+    """The dtype each metadata row declares for its reading's values."""
+    return {r.text("reading_id"): r.text("dtype") or "float64" for r in meta}
+
+
 def _long(folder: Path, key: str, x_col: str, meta: list[Row]) -> dict[str, LongArray]:
     """A long-format file's arrays per reading, in the dtypes the metadata rows declare."""
-    dtypes = {r.text("reading_id"): r.text("dtype") or "float64" for r in meta}
     spec = LAYOUT[key]
     return long_arrays(
-        folder / spec.name, spec, x_col, sequential=key == "waveform_samples", dtypes=dtypes
+        folder / spec.name, spec, x_col, sequential=key == "waveform_samples", dtypes=_dtypes(meta)
     )
 
 
-def _array_readings(folder: Path, lines: dict[tuple[str, str], list[int]]) -> list[AnyReading]:
+def _spectrum_readings(folder: Path, lines: dict[tuple[str, str], list[int]]) -> list[AnyReading]:
     out: list[AnyReading] = []
     spectra = list(_located(_file_rows(folder, "spectra"), "spectra", lines))
     values = _long(folder, "spectrum_values", "wavelength_nm", spectra)
@@ -556,25 +628,6 @@ def _array_readings(folder: Path, lines: dict[tuple[str, str], list[int]]) -> li
             )
         )
     _no_orphans(values, "spectra.csv")
-    waveforms = list(_located(_file_rows(folder, "waveforms"), "waveforms", lines))
-    samples = _long(folder, "waveform_samples", "index", waveforms)
-    for r in waveforms:
-        long, counts = _matched_values(r, samples, "waveform_samples.csv")
-        out.append(
-            _build_array_reading(
-                r,
-                long,
-                {"samples": "value"},
-                WaveformReading,
-                **_common(r),
-                samples=counts,
-                sample_rate_hz=r.number("sample_rate_hz"),
-                full_scale=r.opt_number("full_scale"),
-                luminaire=r.text("luminaire"),
-                **_given(unit=r.opt_text("unit"), dark_level=r.opt_number("dark_level")),
-            )
-        )
-    _no_orphans(samples, "waveforms.csv")
     return out
 
 
@@ -632,6 +685,23 @@ def import_folder(
                 line=plan.campaign_line,
                 column=f.name,
             )
+    plan.filled = fill
+    _check_links(Path(folder), plan, store)
+    if store.in_transaction:  # a caller's transaction: no rolling back to read again
+        _write(store, Path(folder), plan, streamed=False)
+        return plan
+    try:
+        _write(store, Path(folder), plan, streamed=True)
+    except NotStreamableError:
+        # rolled back: the samples file is not one :func:`stream_long_arrays` hands over (a
+        # reading's rows interleaved with another's, or a fault the row reader must locate)
+        _write(store, Path(folder), plan, streamed=False)
+    return plan
+
+
+def _write(store: CampaignStore, folder: Path, plan: ImportPlan, *, streamed: bool) -> None:
+    """Write the plan in one transaction (see :func:`import_folder`); the waveforms streamed
+    from their samples file or read whole first."""
     known_schools = {s.school_id: s for s in store.schools()}
     known_rooms = {c.classroom_id: c for c in store.classrooms()}
     known_instruments = {i.instrument_id: i for i in store.instruments()}
@@ -647,17 +717,16 @@ def import_folder(
             return False
         return True
 
-    _check_links(Path(folder), plan, store)
     plan.known_ids = (
         set(known_schools) & {s.school_id for s in plan.schools}
         | set(known_rooms) & {c.classroom_id for c in plan.classrooms}
         | set(known_instruments) & {i.instrument_id for i in plan.instruments}
         | set(known_sessions) & {s.session_id for s in plan.sessions}
     )
+    waveforms = plan.waveforms.streamed() if streamed else plan.waveforms.held()
     with store.transaction():
-        for name, value in fill.items():
+        for name, value in plan.filled.items():
             store.fill_campaign_field(name, value)
-        plan.filled = fill
         for s in plan.schools:
             if same_or_new(known_schools, s.school_id, s, "school"):
                 store.add_school(s)
@@ -677,33 +746,15 @@ def import_folder(
         for record in plan.environment:
             if same_or_new(known_env, record.record_id, record, "environment record"):
                 store.add_environment(record)
-        pending = [r for r in plan.readings if not _known_reading(store, r, folder)]
-        plan.known_ids |= {r.reading_id for r in plan.readings} - {r.reading_id for r in pending}
-        inserted = {r.reading_id for r in plan.readings} - {r.reading_id for r in pending}
-        while pending:
-            ready = [
-                r
-                for r in pending
-                if r.supersedes is None
-                or r.supersedes in inserted
-                or store.has_reading(r.supersedes)
-            ]
-            if not ready:
-                r = pending[0]
-                raise InputError(
-                    f"reading {r.reading_id!r} supersedes {r.supersedes!r}, which is neither in "
-                    "the campaign nor in the folder (or the supersedes chain has a cycle)",
-                    source=str(folder),
-                )
-            store.add_readings(ready)
-            inserted.update(r.reading_id for r in ready)
-            ready_ids = {r.reading_id for r in ready}
-            pending = [r for r in pending if r.reading_id not in ready_ids]
+        writer = ReadingWriter(store, folder, plan.known_ids)
+        writer.add(r for r in plan.readings if not isinstance(r, VoidReading))
+        writer.add(waveforms)
+        writer.add(r for r in plan.readings if isinstance(r, VoidReading))
+        writer.finish()
         known_voids = {v.void_id: v for v in store.session_void_records()}
         for void in plan.session_voids:
             if same_or_new(known_voids, void.void_id, void, "session void"):
                 store.add_session_void(void)
-    return plan
 
 
 def _new_statements(store: CampaignStore, plan: ImportPlan) -> list[InstrumentUncertainty]:
@@ -783,30 +834,18 @@ def _check_links(folder: Path, plan: ImportPlan, store: CampaignStore) -> None:
         check(
             "environment.csv", record.record_id, "session_id", "sessions.csv", [record.session_id]
         )
-    for reading in plan.readings:
-        rid = reading.reading_id
+    links = [(r.reading_id, r.session_id, r.instrument_id) for r in plan.readings] + [
+        (r.text("reading_id"), r.text("session_id"), r.opt_text("instrument_id"))
+        for r in plan.waveforms.rows
+    ]
+    for rid, session_id, instrument_id in links:
         file = next((f for f in reading_files if (f, rid) in plan.lines), "")
-        check(file, rid, "session_id", "sessions.csv", [reading.session_id])
-        instrument = [reading.instrument_id] if reading.instrument_id else []
-        check(file, rid, "instrument_id", "instruments.csv", instrument)
+        check(file, rid, "session_id", "sessions.csv", [session_id])
+        check(
+            file, rid, "instrument_id", "instruments.csv", [instrument_id] if instrument_id else []
+        )
     for void in plan.session_voids:
         check("session_voids.csv", void.void_id, "session_id", "sessions.csv", [void.session_id])
-
-
-def _known_reading(store: CampaignStore, reading: AnyReading, folder: Path | str) -> bool:
-    if not store.has_reading(reading.reading_id):
-        return False
-    stored = [
-        r
-        for r in store.readings(include_superseded=True, session_id=reading.session_id)
-        if r.reading_id == reading.reading_id
-    ]
-    if not stored or stored[0] != reading:
-        raise InputError(
-            f"reading {reading.reading_id!r} is already in the campaign with other values",
-            source=str(folder),
-        )
-    return True
 
 
 # --------------------------------------------------------------------------- export

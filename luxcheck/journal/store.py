@@ -278,6 +278,11 @@ class CampaignStore(RecordsMixin, SessionRecords):
         return int(self._db.execute("SELECT max(version) FROM schema_version").fetchone()[0])
 
     # ----------------------------------------------------------------- transactions
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a transaction (of this store object) is open."""
+        return self._depth > 0
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """Run a block as one transaction: all of it is committed, or none of it."""

@@ -29,6 +29,7 @@ from luxcheck.model import (
     Instrument,
     LuminanceReading,
     PowerReading,
+    School,
     SpectrumReading,
     VoidReading,
     WaveformReading,
@@ -332,7 +333,8 @@ def test_import_never_leaves_a_partial_campaign(
             assert snapshot(b) == before
         else:
             after = snapshot(b)
-            assert len(after["readings"]) == len(plan.readings)  # type: ignore[arg-type]
+            added = len(plan.readings) + len(plan.waveforms.ids)
+            assert len(after["readings"]) == added  # type: ignore[arg-type]
 
 
 BIG = "99999999999999999999"  # 20 digits: over SQLite's 64-bit INTEGER
@@ -410,7 +412,8 @@ def test_empty_optional_cells_take_the_models_defaults(
     plan = read_folder(tmp_path / "x")
     assert plan.campaign == store.campaign
     assert plan.instruments == store.instruments()
-    (waveform,) = [r for r in plan.readings if isinstance(r, WaveformReading)]
+    (waveform,) = plan.waveforms.held()
+    assert isinstance(waveform, WaveformReading)
     assert (waveform.unit, waveform.dark_level) == ("relative", 0.0)
 
 
@@ -533,6 +536,119 @@ def test_value_not_fitting_its_dtype_located_at_the_readings_first_row(
     assert code == 2, err
     assert "waveform_samples.csv, line 22, column value: reading 'W2', value #25" in err
     assert "fits dtype uint16" in err
+
+
+def test_samples_are_handed_over_one_waveform_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 21 (import ≤ 500 MB): a waveform is handed over as soon as the chunk holding its
+    last row is read (the next chunk at most, which shows where it ends), so an import never
+    holds a campaign's samples; the same arrays as the reader that holds the whole file. A
+    reading whose rows resume after another's is refused to the whole-file reader."""
+    from luxcheck.journal import csv_read
+
+    monkeypatch.setattr(csv_read, "CHUNK_ROWS", 13)
+    rng = np.random.default_rng(21)
+    sizes = {"W1": 5, "W2": 40, "W3": 13, "W4": 1, "W5": 27}
+    waveforms = {rid: rng.integers(0, 4096, n).astype(np.uint16) for rid, n in sizes.items()}
+    with _campaign_with_waveforms(tmp_path / "a.lux", waveforms) as a:
+        export_folder(a, tmp_path / "x")
+    path = tmp_path / "x" / "waveform_samples.csv"
+    spec = LAYOUT["waveform_samples"]
+    dtypes = dict.fromkeys(waveforms, "uint16")
+    chunks_read = []
+    take = csv_read._take_chunk
+
+    def counting(*args: object) -> list[str]:
+        chunks_read.append(1)
+        return take(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(csv_read, "_take_chunk", counting)
+    streamed = []
+    for long in csv_read.stream_long_arrays(path, spec, "index", sequential=True, dtypes=dtypes):
+        rid = long.first.cells["reading_id"]
+        last_row = sum(n for r, n in sizes.items() if r <= rid) - 1  # 0-based data row
+        assert len(chunks_read) <= last_row // 13 + 2, rid
+        streamed.append((rid, long.y_values()))
+    held = csv_read.long_arrays(path, spec, "index", sequential=True, dtypes=dtypes)
+    assert [rid for rid, _ in streamed] == list(held) == list(waveforms)
+    for rid, values in streamed:
+        np.testing.assert_array_equal(values, held[rid].y_values())
+        np.testing.assert_array_equal(values, waveforms[rid])
+    header, *rows = path.read_text().splitlines()
+    w1 = [r for r in rows if r.startswith("W1,")]
+    rest = [r for r in rows if not r.startswith("W1,")]
+    path.write_text("\n".join([header, *w1[:2], *rest, *w1[2:]]) + "\n")  # W1 resumes at the end
+    with pytest.raises(csv_read.NotStreamableError):
+        list(csv_read.stream_long_arrays(path, spec, "index", sequential=True, dtypes=dtypes))
+    assert set(csv_read.long_arrays(path, spec, "index", sequential=True, dtypes=dtypes)) == set(
+        waveforms
+    )
+
+
+def test_fault_after_streamed_waveforms_leaves_the_campaign_unchanged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 2 (all or nothing) with streamed samples: waveforms written before a fault in a
+    later one's samples are rolled back; the fault is located by the row reader as before."""
+    from luxcheck.journal import csv_read
+
+    monkeypatch.setattr(csv_read, "CHUNK_ROWS", 7)
+    waveforms = {f"W{i}": np.arange(20, dtype=np.uint16) + i for i in range(1, 5)}
+    with _campaign_with_waveforms(tmp_path / "a.lux", waveforms) as a:
+        export_folder(a, tmp_path / "x")
+    samples = tmp_path / "x" / "waveform_samples.csv"
+    samples.write_text(samples.read_text().replace("W4,17,21\n", "W4,17,2l\n"))
+    with CampaignStore.create(tmp_path / "b.lux", Campaign("C1", "x")) as b:
+        b.add_school(School("S01", "s"))
+        before = snapshot(b)
+        with pytest.raises(InputError) as info:
+            import_folder(b, tmp_path / "x")
+        assert snapshot(b) == before
+    assert (info.value.line, info.value.column) == (2 + 3 * 20 + 17, "value")
+    code = main(["campaign", "import", str(tmp_path / "x"), "--into", str(tmp_path / "n.lux")])
+    assert code == 2
+    assert (
+        "waveform_samples.csv, line 79, column value: expected a number" in capsys.readouterr().err
+    )
+    assert not (tmp_path / "n.lux").exists()
+
+
+def test_readings_are_written_after_the_reading_they_supersede(tmp_path: Path) -> None:
+    """A waveform that supersedes one later in the folder, and a void of a waveform, wait for
+    the reading they supersede (the store refuses a dangling supersedes); a caller's open
+    transaction imports too (the samples then read whole)."""
+    from luxcheck.model import MeasurementSession
+    from tests.support.builders import make_classroom
+
+    with CampaignStore.create(tmp_path / "a.lux", Campaign("C1", "x")) as a:
+        a.add_school(School("S01", "s"))
+        a.add_classroom(make_classroom())
+        a.add_session(MeasurementSession("SE1", "R101", "i", T0))
+        a.add_readings(
+            [
+                WaveformReading("W0", "SE1", T0, samples=np.arange(9.0), sample_rate_hz=1e3),
+                WaveformReading(
+                    "W1", "SE1", T0, samples=np.arange(5.0), sample_rate_hz=1e3, supersedes="W0"
+                ),
+                VoidReading("V1", "SE1", T0, supersedes="W1"),
+            ]
+        )
+        export_folder(a, tmp_path / "x")
+        want = snapshot(a)
+    for file in ("waveforms.csv", "waveform_samples.csv"):
+        path = tmp_path / "x" / file
+        header, *rows = path.read_text().splitlines()
+        path.write_text(
+            "\n".join([header, *sorted(rows, key=lambda r: r[:2], reverse=True)]) + "\n"
+        )  # W1 first
+    with CampaignStore.create(tmp_path / "b.lux", Campaign("C1", "x")) as b:
+        import_folder(b, tmp_path / "x")
+        assert snapshot(b) == want
+    with CampaignStore.create(tmp_path / "c.lux", Campaign("C1", "x")) as c:
+        with c.transaction():
+            import_folder(c, tmp_path / "x")
+        assert snapshot(c) == want
 
 
 # --------------------------------------------------------------------------- robustness issue
