@@ -4,13 +4,15 @@ HTML to PDF with WeasyPrint."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
+import gc
 import html
 import io
 import re
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -77,6 +79,30 @@ _SHEETS_KEPT = 16
 #: A figure's SVG overlay as the classroom template writes it (classroom.html.j2).
 _OVERLAY = re.compile(r'<svg class="overlay"[^>]*>.*?</svg>', re.S)
 _SVG_NS = "http://www.w3.org/2000/svg"
+#: A script element (the issued page's signature is one, 22 kB of JSON): nothing WeasyPrint
+#: shows, but its HTML parser reads it character by character.
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
+#: The cyclic garbage collector's thresholds while a report is laid out and written: the
+#: oldest generation collected after 1000 collections of the middle one instead of 10.
+_LAYOUT_GC_THRESHOLD_2 = 1000
+
+
+@contextlib.contextmanager
+def rare_full_collections() -> Iterator[None]:
+    """Full (oldest-generation) garbage collections made rare for the block.
+
+    WeasyPrint makes millions of short-lived objects for a report (boxes, computed styles,
+    text layouts); with CPython's default thresholds a full collection, which walks every
+    object of the process (the engine's fonts, stylesheets and images too), runs every few
+    tens of thousands of net allocations. Measured on the demo's issued classroom reports:
+    about a quarter of a report's CPU (1.08 s a report, 0.79 s with this). The younger
+    generations are collected as before, so a report's cycles are still freed."""
+    before = gc.get_threshold()
+    gc.set_threshold(before[0], before[1], max(before[2], _LAYOUT_GC_THRESHOLD_2))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -256,7 +282,8 @@ class PdfEngine:
             sheets.append(self.stylesheet(path))
             return ""
 
-        return _OVERLAY.sub(link, _LINK.sub(take, html_text)), sheets, overlays
+        text = _SCRIPT.sub("", _LINK.sub(take, html_text))
+        return _OVERLAY.sub(link, text), sheets, overlays
 
     def document(self, html_text: str, html_path: Path) -> Any:
         """``html_text`` (as if saved at ``html_path``) laid out in pages: a WeasyPrint
@@ -268,9 +295,10 @@ class PdfEngine:
         if len(self._sheets) > _SHEETS_KEPT:
             self._start_over()
         text, sheets, overlays = self._print_copy(html_text, html_path)
-        document = weasyprint.HTML(string=text, base_url=str(html_path)).render(
-            font_config=self.font_config, stylesheets=sheets, cache=self.images
-        )
+        with rare_full_collections():
+            document = weasyprint.HTML(string=text, base_url=str(html_path)).render(
+                font_config=self.font_config, stylesheets=sheets, cache=self.images
+            )
         for url in overlays:  # laid out: the boxes hold them now
             self.images.pop(url, None)
         return document
@@ -284,7 +312,8 @@ class PdfEngine:
             for name, data in sorted((attachments or {}).items())
         ]
         buffer = io.BytesIO()
-        document.write_pdf(buffer, attachments=files or None, cache=self.images)
+        with rare_full_collections():
+            document.write_pdf(buffer, attachments=files or None, cache=self.images)
         return buffer.getvalue()
 
     def render(

@@ -18,6 +18,7 @@ from luxcheck.report.pdf import (
     _KeptXObject,
     inline_custom_properties,
     overlay_image,
+    rare_full_collections,
     write_pdf,
 )
 from luxcheck.report.provenance import verify_report
@@ -114,17 +115,22 @@ def test_pdf_engine_renders_what_a_plain_weasyprint_call_renders(
     stylesheets read by WeasyPrint itself, the figures' SVG overlays inline) on the same
     classroom page. The process's shared set-up (stylesheets parsed once, custom properties
     written out, fonts and image objects kept, overlays linked as images) gives the same pages,
-    the same text and the same pixels (poppler's rasterisation of every page)."""
+    the same text and the same pixels (poppler's rasterisation of every page). The page
+    carries a script element as an issued page carries its signature (left out of the copy
+    the engine lays out: nothing shows it)."""
     import weasyprint
 
     out, _campaign = pdf_dir
     page = out / "schools/S01/R101.html"
-    assert page.read_text("utf-8").count('<svg class="overlay"') >= 4  # the figures
+    signature = '<script type="application/json" id="luxcheck-signature">{"cms": "<b>x</b>"}'
+    text = page.read_text("utf-8").replace("</body>", f"{signature}</script></body>")
+    assert text.count('<svg class="overlay"') >= 4  # the figures
+    assert signature in text
     plain = tmp_path / "plain.pdf"
-    weasyprint.HTML(string=page.read_text("utf-8"), base_url=str(page)).write_pdf(plain)
+    weasyprint.HTML(string=text, base_url=str(page)).write_pdf(plain)
     shared = tmp_path / "shared.pdf"
-    write_pdf(page.read_text("utf-8"), page, shared)
-    write_pdf(page.read_text("utf-8"), page, shared)  # the second report of a process
+    write_pdf(text, page, shared)
+    write_pdf(text, page, shared)  # the second report of a process
 
     def pages(pdf: Path) -> str:
         return re.findall(r"Pages:\s+(\d+)", _run("pdfinfo", str(pdf)))[0]
@@ -132,6 +138,22 @@ def test_pdf_engine_renders_what_a_plain_weasyprint_call_renders(
     assert pages(shared) == pages(plain)
     assert _words(shared) == _words(plain)
     assert _pixels(shared, tmp_path / "shared") == _pixels(plain, tmp_path / "plain")
+
+
+def test_full_collections_made_rare_only_while_a_report_is_laid_out() -> None:
+    """Property of the context: the oldest generation's threshold is at least 1000 inside it
+    (the younger ones unchanged), and every threshold is as before after it, also when the
+    block raises."""
+    import gc
+
+    before = gc.get_threshold()
+    with rare_full_collections():
+        inside = gc.get_threshold()
+    assert inside[:2] == before[:2] and inside[2] >= 1000
+    assert gc.get_threshold() == before
+    with pytest.raises(RuntimeError), rare_full_collections():
+        raise RuntimeError("layout failed")
+    assert gc.get_threshold() == before
 
 
 def test_pdf_engine_parses_a_changed_stylesheet_again(tmp_path: Path) -> None:
