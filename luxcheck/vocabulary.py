@@ -438,6 +438,19 @@ _ALL = [
 #: Every metric id, with its unit and names.
 METRICS: dict[str, MetricInfo] = {m.metric_id: m for m in _ALL}
 
+#: The UGR observer positions luxcheck evaluates in a classroom
+#: (:func:`luxcheck.analysis.glare.standard_observers`: GB/T 50034-2024 A.0.2's wall midpoints,
+#: the teacher and the back row), by id, with their English names (the msgids of the reports'
+#: names in each language).
+UGR_OBSERVERS: dict[str, str] = {
+    "back-wall-mid": _n("back wall, middle"),
+    "front-wall-mid": _n("front wall, middle"),
+    "left-wall-mid": _n("left wall, middle"),
+    "right-wall-mid": _n("right wall, middle"),
+    "teacher": _n("teacher, standing"),
+    "rear-row": _n("back row"),
+}
+
 #: Units a pack may write, mapped to the canonical spelling used in METRICS.
 UNIT_ALIASES: dict[str, str] = {"W/m²": "W/m2", "1": "1", "": ""}
 

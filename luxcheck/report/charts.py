@@ -409,7 +409,7 @@ class ReportFigures:
             line = stacked.get(spot, 0)
             stacked[spot] = line + 1
             first = 13 if obs.y_m < _BOARD_WALL_M else -5
-            label = f"{obs.label}: UGR {self.fmt.number(obs.ugr, 1)}"
+            label = f"{self.fmt.observer_name(obs.label)}: UGR {self.fmt.number(obs.ugr, 1)}"
             marks.append(svg.circle(g, obs.x_m, obs.y_m, 4.5, "#1f77b4"))
             marks.append(svg.text(g, obs.x_m, obs.y_m, label, dx=6, dy=first + 11 * line))
         return marks

@@ -11,7 +11,7 @@ from luxcheck.compliance.items import Citation, ItemResult, LimitLine
 from luxcheck.compliance.verdict import Verdict
 from luxcheck.i18n import LANGUAGES, authored, translations
 from luxcheck.messages import Message, stored
-from luxcheck.vocabulary import METRICS
+from luxcheck.vocabulary import METRICS, UGR_OBSERVERS
 
 __all__ = ["LANGUAGES", "Formatter", "as_number", "pass_rate", "translations"]
 
@@ -107,6 +107,12 @@ class Formatter:
         if info is None:
             return metric_id
         return self._(info.name_en)
+
+    def observer_name(self, observer_id: str) -> str:
+        """A UGR observer position's name in the report's language (an id luxcheck does not
+        name is shown as it is)."""
+        name = UGR_OBSERVERS.get(observer_id)
+        return self._(name) if name is not None else observer_id
 
     def metric_value(self, metric_id: str, value: object, unit: str | None = None) -> str:
         """A stored metric value with its unit ('—' if absent)."""

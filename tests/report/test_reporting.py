@@ -486,9 +486,9 @@ def test_ugr_labels_at_the_blackboard_wall_go_below_their_point(tmp_path: Path) 
 
     room = make_classroom("R101", "S01")
     observers = (
-        UgrObserver("front", room.width_m / 2, 0.0, 17.7),
+        UgrObserver("front-wall-mid", room.width_m / 2, 0.0, 17.7),
         UgrObserver("teacher", room.width_m / 2, 0.0, 18.5),
-        UgrObserver("rear", room.width_m / 2, room.length_m - 0.6, 13.7),
+        UgrObserver("rear-row", room.width_m / 2, room.length_m - 0.6, 13.7),
     )
     figures = ReportFigures(tmp_path, "en")
     _name, g = figures._room_background(room)
@@ -499,9 +499,39 @@ def test_ugr_labels_at_the_blackboard_wall_go_below_their_point(tmp_path: Path) 
     }
     circles = [float(y) for y in re.findall(r'<circle cx="[\d.]+" cy="([\d.]+)"', markup)]
     front, _teacher, rear = circles
-    assert ys["front"] > front and ys["teacher"] > front  # below the point
-    assert abs(ys["teacher"] - ys["front"]) >= 11  # a line apart
-    assert ys["rear"] < rear  # above the point
+    assert ys["front wall, middle"] > front and ys["teacher, standing"] > front  # below
+    assert abs(ys["teacher, standing"] - ys["front wall, middle"]) >= 11  # a line apart
+    assert ys["back row"] < rear  # above the point
+
+
+@pytest.mark.parametrize(
+    ("lang", "names"),
+    [
+        ("zh", ["后墙中点", "前墙中点", "左墙中点", "右墙中点", "讲台教师", "后排座位"]),
+        ("en", ["back wall, middle", "front wall, middle", "left wall, middle",
+                "right wall, middle", "teacher, standing", "back row"]),
+    ],
+)  # fmt: skip
+def test_ugr_observers_are_named_in_the_reports_language(
+    tmp_path: Path, lang: str, names: list[str]
+) -> None:
+    """The UGR figure names each observer position luxcheck evaluates (GB/T 50034-2024
+    A.0.2's wall midpoints, the teacher, the back row: glare.standard_observers) in the
+    report's language; the ids ('front-wall-mid') printed on Chinese pages before. An id
+    luxcheck does not name is shown as it is."""
+    from luxcheck.analysis.glare import standard_observers
+    from luxcheck.report.charts import ReportFigures
+    from luxcheck.report.model import UgrObserver
+    from tests.support.builders import make_classroom
+
+    room = make_classroom("R101", "S01")
+    observers = [UgrObserver(o.name, o.x_m, o.y_m, 17.5) for o in standard_observers(room)]
+    observers.append(UgrObserver("corner-7", 1.0, 5.0, 16.0))
+    figures = ReportFigures(tmp_path, lang)
+    _name, g = figures._room_background(room)
+    markup = "".join(m["markup"] for m in figures._ugr_marks(g, observers) if m is not None)
+    labels = re.findall(r"<text [^>]*>([^<]+)</text>", markup)
+    assert labels == [f"{name}: UGR 17.5" for name in names] + ["corner-7: UGR 16.0"]
 
 
 def test_store_figures_and_overlay_position(filled: CampaignStore, tmp_path: Path) -> None:
