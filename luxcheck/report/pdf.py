@@ -4,15 +4,13 @@ HTML to PDF with WeasyPrint."""
 from __future__ import annotations
 
 import base64
-import contextlib
 import functools
-import gc
 import html
 import io
 import re
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -82,27 +80,6 @@ _SVG_NS = "http://www.w3.org/2000/svg"
 #: A script element (the issued page's signature is one, 22 kB of JSON): nothing WeasyPrint
 #: shows, but its HTML parser reads it character by character.
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
-#: The cyclic garbage collector's thresholds while a report is laid out and written: the
-#: oldest generation collected after 1000 collections of the middle one instead of 10.
-_LAYOUT_GC_THRESHOLD_2 = 1000
-
-
-@contextlib.contextmanager
-def rare_full_collections() -> Iterator[None]:
-    """Full (oldest-generation) garbage collections made rare for the block.
-
-    WeasyPrint makes millions of short-lived objects for a report (boxes, computed styles,
-    text layouts); with CPython's default thresholds a full collection, which walks every
-    object of the process (the engine's fonts, stylesheets and images too), runs every few
-    tens of thousands of net allocations. Measured on the demo's issued classroom reports:
-    about a quarter of a report's CPU (1.08 s a report, 0.79 s with this). The younger
-    generations are collected as before, so a report's cycles are still freed."""
-    before = gc.get_threshold()
-    gc.set_threshold(before[0], before[1], max(before[2], _LAYOUT_GC_THRESHOLD_2))
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -185,6 +162,26 @@ class ImageCache(dict[str, Any]):
         self._stamps.clear()
         super().clear()
 
+    def forget_documents_own(self) -> None:
+        """Forget the images no other document shows, before the next is laid out: ``data:``
+        URLs (a report's QR code, its figures' overlays), and every SVG image. WeasyPrint's
+        SVG image keeps the layout context of the document it was first laid out in, and
+        with it every box and computed style of that document: a report's QR code kept here
+        kept its whole report (about 56 000 objects) until the cache started over. Measured
+        on 96 of the demo's issued reports in one process: peak RSS 552 -> 1493 MiB and CPU
+        1.0 -> 1.47 s a report as they piled up (every full garbage collection walked them
+        all); now 117-125 MiB and about 1.0 s throughout. WeasyPrint's entries of raster
+        data (keyed by image) stay: a kept image object reads them when it is written."""
+        from weasyprint.images import SVGImage
+
+        for key in [
+            k
+            for k, v in self.items()
+            if (isinstance(k, str) and k.startswith("data:")) or isinstance(v, SVGImage)
+        ]:
+            del self[key]
+            self._stamps.pop(key, None)
+
 
 def inline_custom_properties(css: str) -> str:
     """``css`` with every ``var(--name)`` replaced by the value its ``:root`` rule declares.
@@ -257,19 +254,16 @@ class PdfEngine:
             self._sheets[key] = sheet
         return sheet
 
-    def _print_copy(self, html_text: str, html_path: Path) -> tuple[str, list[Any], list[str]]:
+    def _print_copy(self, html_text: str, html_path: Path) -> tuple[str, list[Any]]:
         """The copy of ``html_text`` WeasyPrint lays out: without its links to local
-        stylesheets (returned parsed), its figures' overlays linked as images (their URLs
-        returned too: they are this page's own, not kept for the next)."""
+        stylesheets (returned parsed) and its scripts, its figures' overlays linked as images."""
         sheets: list[Any] = []
-        overlays: list[str] = []
         page_uri = html_path.resolve().as_uri()
 
         def link(match: re.Match[str]) -> str:
             url = overlay_image(match.group(0), page_uri)
             if url is None:
                 return match.group(0)
-            overlays.append(url)
             return f'<img class="overlay" src="{url}" alt="">'
 
         def take(match: re.Match[str]) -> str:
@@ -283,7 +277,7 @@ class PdfEngine:
             return ""
 
         text = _SCRIPT.sub("", _LINK.sub(take, html_text))
-        return _OVERLAY.sub(link, text), sheets, overlays
+        return _OVERLAY.sub(link, text), sheets
 
     def document(self, html_text: str, html_path: Path) -> Any:
         """``html_text`` (as if saved at ``html_path``) laid out in pages: a WeasyPrint
@@ -292,16 +286,13 @@ class PdfEngine:
 
         if len(self.images) > _IMAGE_CACHE_ENTRIES:
             self.images.clear()
+        self.images.forget_documents_own()
         if len(self._sheets) > _SHEETS_KEPT:
             self._start_over()
-        text, sheets, overlays = self._print_copy(html_text, html_path)
-        with rare_full_collections():
-            document = weasyprint.HTML(string=text, base_url=str(html_path)).render(
-                font_config=self.font_config, stylesheets=sheets, cache=self.images
-            )
-        for url in overlays:  # laid out: the boxes hold them now
-            self.images.pop(url, None)
-        return document
+        text, sheets = self._print_copy(html_text, html_path)
+        return weasyprint.HTML(string=text, base_url=str(html_path)).render(
+            font_config=self.font_config, stylesheets=sheets, cache=self.images
+        )
 
     def pdf(self, document: Any, attachments: Mapping[str, bytes] | None = None) -> bytes:
         """The PDF of a laid-out ``document``, ``attachments`` (name to content) embedded."""
@@ -312,8 +303,7 @@ class PdfEngine:
             for name, data in sorted((attachments or {}).items())
         ]
         buffer = io.BytesIO()
-        with rare_full_collections():
-            document.write_pdf(buffer, attachments=files or None, cache=self.images)
+        document.write_pdf(buffer, attachments=files or None, cache=self.images)
         return buffer.getvalue()
 
     def render(

@@ -18,7 +18,6 @@ from luxcheck.report.pdf import (
     _KeptXObject,
     inline_custom_properties,
     overlay_image,
-    rare_full_collections,
     write_pdf,
 )
 from luxcheck.report.provenance import verify_report
@@ -140,20 +139,35 @@ def test_pdf_engine_renders_what_a_plain_weasyprint_call_renders(
     assert _pixels(shared, tmp_path / "shared") == _pixels(plain, tmp_path / "plain")
 
 
-def test_full_collections_made_rare_only_while_a_report_is_laid_out() -> None:
-    """Property of the context: the oldest generation's threshold is at least 1000 inside it
-    (the younger ones unchanged), and every threshold is as before after it, also when the
-    block raises."""
+def test_engine_keeps_no_document_after_the_next(pdf_dir: tuple[Path, Path]) -> None:
+    """Property of the engine's image cache: a report's own images (``data:`` URLs such as
+    its QR code, an SVG) are forgotten when the next report is laid out. WeasyPrint's SVG
+    image keeps the layout context of its document, so a kept QR code kept every box of its
+    report: the boxes alive after three reports were three reports' (now one report's)."""
     import gc
 
-    before = gc.get_threshold()
-    with rare_full_collections():
-        inside = gc.get_threshold()
-    assert inside[:2] == before[:2] and inside[2] >= 1000
-    assert gc.get_threshold() == before
-    with pytest.raises(RuntimeError), rare_full_collections():
-        raise RuntimeError("layout failed")
-    assert gc.get_threshold() == before
+    out, _campaign = pdf_dir
+    page = out / "schools/S01/R101.html"
+    engine = PdfEngine()
+
+    def with_code(n: int) -> str:  # a QR code of its own per report, as issued reports have
+        svg = (
+            "<svg xmlns='http://www.w3.org/2000/svg' width='20' height='20'>"
+            f"<rect width='{n + 1}' height='20'/></svg>"
+        )
+        image = f'<img src="data:image/svg+xml;charset=utf-8,{svg}" alt="">'
+        return page.read_text("utf-8").replace("</body>", f"{image}</body>")
+
+    def live_cells() -> int:
+        gc.collect()
+        return sum(type(o).__name__ == "TableCellBox" for o in gc.get_objects())
+
+    engine.pdf(engine.document(with_code(0), page))
+    one = live_cells()
+    assert one > 0  # the last report's (its images stay until the next)
+    for n in (1, 2, 3):
+        engine.pdf(engine.document(with_code(n), page))
+    assert live_cells() <= one
 
 
 def test_pdf_engine_parses_a_changed_stylesheet_again(tmp_path: Path) -> None:
