@@ -222,7 +222,7 @@ class WaveformFiles:
             rid = long.first.cells["reading_id"]
             meta = by_id.pop(rid, None)
             if meta is None:
-                _no_orphans({rid: long}, "waveforms.csv")
+                _no_orphans({rid: long}, "waveforms.csv")  # raises: rows of no waveform
             else:
                 yield self._reading(meta, {rid: long})
         for meta in by_id.values():
@@ -364,7 +364,9 @@ def _located(
 
 
 def read_folder(folder: str | Path) -> ImportPlan:
-    """Read and validate a campaign folder without touching any store."""
+    """Read and validate a campaign folder without touching any store. The waveforms'
+    samples (``waveform_samples.csv``, gigabytes in a campaign) are read and checked when
+    :func:`import_folder` writes them (:class:`WaveformFiles`), every fault located as here."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError("not a folder of campaign CSV files", source=str(folder))
