@@ -66,8 +66,11 @@ class Formatter:
             return "—"
         return ("+" if value >= 0 else "") + self.number(value, decimals)
 
-    def join(self, parts: Iterable[str]) -> str:
-        """Items of a list in one line: 、 between them in Chinese, ", " in English."""
+    def join(self, parts: Iterable[str], *, of_lists: bool = False) -> str:
+        """Items of a list in one line: 、 between them in Chinese, ", " in English; items that
+        are lists themselves (``of_lists``): ； and "; "."""
+        if of_lists:
+            return ("；" if self.lang == "zh" else "; ").join(parts)
         return ("、" if self.lang == "zh" else ", ").join(parts)
 
     def date(self, value: dt.date) -> str:
@@ -150,8 +153,12 @@ class Formatter:
 
     def clause(self, v: Verdict | Citation) -> str:
         """The standard and clause of a verdict or citation in the report's language."""
-        text = authored(self.lang, v.clause_zh, v.clause)
-        return f"{v.standard} {text}".strip()
+        return f"{v.standard} {self.clause_number(v)}".strip()
+
+    def clause_number(self, v: Verdict | Citation) -> str:
+        """The clause of a verdict or citation without its standard, in the report's
+        language: 5.2, 表 2."""
+        return authored(self.lang, v.clause_zh, v.clause)
 
     def obligation(self, obligation: str) -> str:
         """The obligation as the clause words it: 应 / 宜 (shall / should); advisory texts

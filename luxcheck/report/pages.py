@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +19,7 @@ from luxcheck.report import results
 from luxcheck.report.charts import ReportFigures
 from luxcheck.report.document import DocumentView
 from luxcheck.report.files import inside, safe_component
-from luxcheck.report.format import pass_rate
+from luxcheck.report.format import Formatter, pass_rate
 from luxcheck.report.model import (
     CampaignDashboardData,
     ClassroomReportData,
@@ -37,6 +37,39 @@ from luxcheck.report.templates import environment
 
 if TYPE_CHECKING:  # jinja2 is imported where a page is rendered (start-up time of the CLI)
     import jinja2
+
+
+#: The most columns a grid of points prints as the room's plan (a wider one is a list).
+_GRID_COLUMNS_MAX = 12
+
+
+def point_grid(
+    f: Formatter, x_m: Iterable[float], y_m: Iterable[float], value_lx: Iterable[float]
+) -> dict[str, Any] | None:
+    """Points laid out as they lie in the room: a row for each y (the front of the room
+    first, as the plan figure shows it), a column for each x, each cell the illuminance at
+    that point [lx]. None when the points are not one full rectangular grid (a point missing
+    or repeated, two rows or columns that would print alike) or it has more columns than a
+    page holds: the points are then listed one by one."""
+    points = [(float(x), float(y), float(e)) for x, y, e in zip(x_m, y_m, value_lx, strict=True)]
+    xs = sorted({x for x, _y, _e in points})
+    ys = sorted({y for _x, y, _e in points})
+    if not points or len(xs) > _GRID_COLUMNS_MAX or len(xs) * len(ys) != len(points):
+        return None
+    cells = {(x, y): f.number(e, 0) for x, y, e in points}
+    if len(cells) != len(points):  # a point repeated: another missing
+        return None
+    x_labels = [f.number(x, 2) for x in xs]
+    y_labels = [f.number(y, 2) for y in ys]
+    if len(set(x_labels)) != len(xs) or len(set(y_labels)) != len(ys):
+        return None
+    return {
+        "x": x_labels,
+        "rows": [
+            {"y": label, "cells": [cells[x, y] for x in xs]}
+            for y, label in zip(ys, y_labels, strict=True)
+        ],
+    }
 
 
 class ClassroomPages(ReportFigures):
@@ -116,18 +149,20 @@ class ClassroomPages(ReportFigures):
             for s in report.sessions
         ]
         figures = self._classroom_figures(report)
-        desk_points = []
+        desk_grid = desk_points = None
         if report.figures.desk is not None:
             d = report.figures.desk
-            desk_points = [
-                {
-                    "n": str(i + 1),
-                    "x": f.number(float(x), 2),
-                    "y": f.number(float(y), 2),
-                    "e": f.number(float(e), 0),
-                }
-                for i, (x, y, e) in enumerate(zip(d.x_m, d.y_m, d.value_lx, strict=True))
-            ]
+            desk_grid = point_grid(f, d.x_m, d.y_m, d.value_lx)
+            if desk_grid is None:
+                desk_points = [
+                    {
+                        "n": str(i + 1),
+                        "x": f.number(float(x), 2),
+                        "y": f.number(float(y), 2),
+                        "e": f.number(float(e), 0),
+                    }
+                    for i, (x, y, e) in enumerate(zip(d.x_m, d.y_m, d.value_lx, strict=True))
+                ]
         plans = [self._plan_text(room, surface) for surface in ("desk", "board")]
         policy = report.policy
         document = DocumentView(f, _).view(report, f.status(outcome.status), headline)
@@ -153,10 +188,11 @@ class ClassroomPages(ReportFigures):
                 "decision": self._decision(report),
             },
             "annex": {
-                "confidence": results.confidence_rows(f, report.items),
+                "confidence": results.confidence_annex(f, report.items),
                 "packs": [{"id": p.pack_id, "version": p.version} for p in report.packs],
             },
             "figures": figures,
+            "desk_grid": desk_grid,
             "desk_points": desk_points,
             "grid_plans": plans,
             "flicker_facts": self._flicker_facts(report),

@@ -116,15 +116,25 @@ def conclusion_details(fmt: Formatter, items: Sequence[ItemResult]) -> list[str]
     return [sentence.format(items=_names(fmt, chosen)) for chosen, sentence in groups if chosen]
 
 
-def confidence_rows(fmt: Formatter, items: Sequence[ItemResult]) -> list[dict[str, str]]:
-    """The annex of threshold confidence: every clause the results cite, once, with the
-    quantity, the limit, the obligation and whether the value was verified."""
-    rows = []
-    for item in items:
+def confidence_annex(fmt: Formatter, items: Sequence[ItemResult]) -> dict[str, list[Any]]:
+    """Annex A, the confidence of the threshold values the results apply: every limit whose
+    value or clause is still to be confirmed, in full (the results row it limits, its clause,
+    quantity, limit, obligation and confidence); the verified ones by standard, each clause
+    once with the numbers of the results rows it limits (their quantity, limit and obligation
+    stand in those rows)."""
+    open_rows: list[dict[str, str]] = []
+    verified: dict[str, dict[str, list[str]]] = {}
+    for number, item in enumerate(items, start=1):
         for line in item.lines:
             for c in line.citations:
-                rows.append(
+                if c.confidence == "verified":
+                    rows = verified.setdefault(c.standard, {}).setdefault(fmt.clause_number(c), [])
+                    if str(number) not in rows:
+                        rows.append(str(number))
+                    continue
+                open_rows.append(
                     {
+                        "n": str(number),
                         "clause": fmt.clause(c),
                         "metric": fmt.metric_name(item.metric),
                         "limit": fmt.limit(line, item.metric),
@@ -133,7 +143,22 @@ def confidence_rows(fmt: Formatter, items: Sequence[ItemResult]) -> list[dict[st
                         "state": c.confidence,
                     }
                 )
-    return rows
+    return {
+        "open": open_rows,
+        "verified": [
+            {
+                "standard": standard,
+                "clauses": fmt.join(
+                    (
+                        fmt._("{clause} (results {rows})").format(clause=c, rows=fmt.join(rows))
+                        for c, rows in clauses.items()
+                    ),
+                    of_lists=True,
+                ),
+            }
+            for standard, clauses in verified.items()
+        ],
+    }
 
 
 def item_limits(fmt: Formatter, item: ItemResult) -> str:
