@@ -170,6 +170,47 @@ def test_engine_keeps_no_document_after_the_next(pdf_dir: tuple[Path, Path]) -> 
     assert live_cells() <= one
 
 
+def test_process_engine_freezes_what_stays_and_no_report(pdf_dir: tuple[Path, Path]) -> None:
+    """Property of the process's engine (in a fresh interpreter, whose collector this
+    changes): the second report it lays out freezes what the first left in the process
+    (``gc.freeze``), and no report is among it: after three reports, not one table cell is
+    among the frozen objects (listed again by ``gc.unfreeze``). The PDFs equal those of an
+    engine that freezes nothing."""
+    import sys
+
+    out, _campaign = pdf_dir
+    page = out / "schools/S01/R101.html"
+    script = f"""
+import gc, sys
+from pathlib import Path
+from luxcheck.report.pdf import PdfEngine, engine
+page = Path({str(page)!r})
+text = page.read_text("utf-8")
+e = engine()
+pdfs = []
+for _ in range(3):
+    pdfs.append(e.pdf(e.document(text, page)))
+frozen = gc.get_freeze_count()
+e.images.forget_documents_own()  # the last report's own images keep it until the next
+gc.collect()
+def cells():
+    return sum(type(o).__name__ == "TableCellBox" for o in gc.get_objects())
+unfrozen = cells()
+gc.unfreeze()  # the frozen objects, listed again (not collected)
+cells = cells() - unfrozen
+plain = PdfEngine()
+same = all(plain.pdf(plain.document(text, page)) == p for p in pdfs)
+print(frozen, cells, same, len(pdfs[0]) > 0)
+"""
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=True
+    )
+    frozen, cells, same, written = run.stdout.split()
+    assert int(frozen) > 10_000  # the modules and caches of a process that writes PDF
+    assert int(cells) == 0
+    assert (same, written) == ("True", "True")
+
+
 def test_pdf_engine_parses_a_changed_stylesheet_again(tmp_path: Path) -> None:
     """Property of the cache: a stylesheet is parsed once while its file is unchanged, and
     again once it changed (its size here), so an edited report.css is never stale."""
