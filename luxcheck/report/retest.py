@@ -50,11 +50,15 @@ def _session_line(f: Formatter, _: Gettext, s: MeasurementSession) -> dict[str, 
 def classroom_sessions_view(
     f: Formatter, _: Gettext, report: ClassroomReportData, list_items: Callable[[Any], str]
 ) -> dict[str, Any]:
-    """The sources of the results and, for a re-tested classroom, its re-test history."""
+    """The sources of the results and, for a re-tested classroom, its re-test history. Each
+    session names the quantities it supplied; the only one says it supplied every result."""
+    only = len(report.sources) == 1
     sources = [
         {
             **_session_line(f, _, source.session),
-            "results": list_items(f.metric_name(m) for m in source.metric_ids),
+            "results": _("Every result of this report")
+            if only
+            else list_items(f.metric_name(m) for m in source.metric_ids),
         }
         for source in report.sources
     ]

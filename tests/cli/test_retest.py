@@ -112,7 +112,13 @@ def test_retest_is_analysed_and_reported(
     assert "First test and re-test" in text and "512 lx" in text
     desk_first = f"{first['desk_illuminance_mean_lx']:.0f} lx"
     assert re.search(rf"Desk mean illuminance GB 7793-2010 \S+ {desk_first} {A}-V1", text)
-    assert "Where the results come from" in text
+    sources = text.split("Where the results come from")[1].split("For each quantity")[0]
+    first_session, retest_session = re.split(rf"{A}-(?!V1)\S+ ", sources)
+    assert "TM-30 fidelity index Rf" in first_session  # each session names its quantities
+    assert "Desk mean illuminance" in retest_session
+    assert "TM-30 fidelity index Rf" not in retest_session
+    only = _text(out / "schools/S001" / f"{B}.html").split("Where the results come from")[1]
+    assert f"{B}-V1" in only and "Every result of this report" in only  # its only session
     dashboard = _text(out / "index.html")
     assert "first-pass rate" in dashboard and "pass rate after re-test (1 re-tested)" in dashboard
     # the demo's first room failed its blackboard uniformity; the uniform re-test passes it
