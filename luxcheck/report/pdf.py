@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import base64
 import functools
+import gc
 import html
 import io
+import os
 import re
 import urllib.parse
 import urllib.request
+import weakref
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -231,9 +234,28 @@ class PdfEngine:
 
     def __init__(self, *, freeze_when_warm: bool = False) -> None:
         self.images = ImageCache()
+        self.font_config: Any = None  # WeasyPrint's FontConfiguration (_start_over)
         self._start_over()
         self._freeze_when_warm = freeze_when_warm
         self._laid_out = 0
+        self._pid = os.getpid()
+
+    def close(self) -> None:
+        """Let go of the fonts, stylesheets and images, and collect them: WeasyPrint's font
+        configuration then removes its folder of font files (``/tmp/weasyprint-*``, 1.7 MB
+        with the report font) while the modules it needs are still there. Left to the end of
+        the interpreter it was deleted after them, so each process that wrote a PDF left its
+        folder behind ("Exception ignored in FontConfiguration.__del__"). Only in the process
+        that made the engine: a forked worker shares its folder with its parent."""
+        if os.getpid() != self._pid:
+            return
+        fonts = weakref.ref(self.font_config)
+        self.images.clear()
+        self._sheets.clear()
+        self.font_config = None
+        if fonts() is not None:  # in a reference cycle (a frozen one too)
+            gc.unfreeze()
+            gc.collect()
 
     def _start_over(self) -> None:
         """A fresh font configuration and no parsed stylesheet."""
@@ -332,9 +354,7 @@ def _freeze_what_stays() -> None:
     588, 643 ms. Nothing is put off: every report's garbage is still collected as before. An
     object frozen here and later dropped is freed when nothing refers to it; only one that
     then ends in a reference cycle stays (a stylesheet replaced after :data:`_SHEETS_KEPT`
-    folders): once a process, not once a report."""
-    import gc
-
+    folders): once a process, not once a report (and all at exit, :meth:`PdfEngine.close`)."""
     gc.collect()
     gc.freeze()
 
@@ -343,8 +363,14 @@ def _freeze_what_stays() -> None:
 def engine() -> PdfEngine:
     """This process's :class:`PdfEngine` (each worker of the render pool has its own); when
     it lays out its second report, what the first left in the process is frozen
-    (:func:`_freeze_what_stays`)."""
-    return PdfEngine(freeze_when_warm=True)
+    (:func:`_freeze_what_stays`); it is closed when the process exits."""
+    from multiprocessing import util
+
+    made = PdfEngine(freeze_when_warm=True)
+    # at exit, in a report worker too (which ends without the interpreter's exit handlers;
+    # a forked worker starts with no finalizer of its parent's)
+    util.Finalize(made, made.close, exitpriority=0)
+    return made
 
 
 def write_pdf(

@@ -211,6 +211,38 @@ print(frozen, cells, same, len(pdfs[0]) > 0)
     assert (same, written) == ("True", "True")
 
 
+def test_process_engine_leaves_no_font_folder(pdf_dir: tuple[Path, Path], tmp_path: Path) -> None:
+    """Property of the process's engine: when the process exits, WeasyPrint's folder of font
+    files (``weasyprint-*`` in the temporary directory) is gone and nothing was printed.
+    Deleted after the modules it needs at the end of the interpreter, each process that wrote
+    a PDF left its folder behind and printed "Exception ignored in FontConfiguration"."""
+    import os
+    import sys
+
+    out, _campaign = pdf_dir
+    page = out / "schools/S01/R101.html"
+    script = f"""
+import os
+from pathlib import Path
+from luxcheck.report.pdf import engine
+page = Path({str(page)!r})
+for _ in range(2):
+    engine().pdf(engine().document(page.read_text("utf-8"), page))
+print(len(os.listdir(os.environ["TMPDIR"])))
+"""
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+    )
+    assert run.stdout.split() == ["1"]  # the font folder while the engine works
+    assert list(tmp_path.iterdir()) == []
+    assert run.stderr == ""
+
+
 def test_pdf_engine_parses_a_changed_stylesheet_again(tmp_path: Path) -> None:
     """Property of the cache: a stylesheet is parsed once while its file is unchanged, and
     again once it changed (its size here), so an edited report.css is never stale."""
