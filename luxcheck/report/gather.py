@@ -107,13 +107,12 @@ def _assemble(
     return Gathered(reports, unreported)
 
 
-def worker_context(*, recycled: bool = False) -> multiprocessing.context.BaseContext:
+def worker_context() -> multiprocessing.context.BaseContext:
     """How report workers start: forked on Linux, where a child shares the modules, templates
     and fonts this process has loaded (a spawned worker imports matplotlib, Jinja2 and the
-    report modules again: about a second of CPU each), spawned elsewhere and for a pool whose
-    workers are ``recycled`` after a number of tasks (``max_tasks_per_child`` needs it).
+    report modules again: about a second of CPU each), spawned elsewhere.
     ``ProcessPoolExecutor`` forks its workers before it starts a thread of its own."""
-    if sys.platform == "linux" and not recycled:
+    if sys.platform == "linux":
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
 
