@@ -170,14 +170,28 @@ def test_engine_keeps_no_document_after_the_next(pdf_dir: tuple[Path, Path]) -> 
     assert live_cells() <= one
 
 
+def _fresh_interpreter(script: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``script`` run by this Python in a new interpreter (the process-wide state it changes
+    stays there), with ``env`` added to the environment; it must exit 0."""
+    import os
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+        env={**os.environ, **env},
+    )
+
+
 def test_process_engine_freezes_what_stays_and_no_report(pdf_dir: tuple[Path, Path]) -> None:
     """Property of the process's engine (in a fresh interpreter, whose collector this
     changes): the second report it lays out freezes what the first left in the process
     (``gc.freeze``), and no report is among it: after three reports, not one table cell is
     among the frozen objects (listed again by ``gc.unfreeze``). The PDFs equal those of an
     engine that freezes nothing."""
-    import sys
-
     out, _campaign = pdf_dir
     page = out / "schools/S01/R101.html"
     script = f"""
@@ -197,15 +211,12 @@ def cells():
     return sum(type(o).__name__ == "TableCellBox" for o in gc.get_objects())
 unfrozen = cells()
 gc.unfreeze()  # the frozen objects, listed again (not collected)
-cells = cells() - unfrozen
+frozen_cells = cells() - unfrozen
 plain = PdfEngine()
 same = all(plain.pdf(plain.document(text, page)) == p for p in pdfs)
-print(frozen, cells, same, len(pdfs[0]) > 0)
+print(frozen, frozen_cells, same, len(pdfs[0]) > 0)
 """
-    run = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=True
-    )
-    frozen, cells, same, written = run.stdout.split()
+    frozen, cells, same, written = _fresh_interpreter(script).stdout.split()
     assert int(frozen) > 10_000  # the modules and caches of a process that writes PDF
     assert int(cells) == 0
     assert (same, written) == ("True", "True")
@@ -216,9 +227,6 @@ def test_process_engine_leaves_no_font_folder(pdf_dir: tuple[Path, Path], tmp_pa
     files (``weasyprint-*`` in the temporary directory) is gone and nothing was printed.
     Deleted after the modules it needs at the end of the interpreter, each process that wrote
     a PDF left its folder behind and printed "Exception ignored in FontConfiguration"."""
-    import os
-    import sys
-
     out, _campaign = pdf_dir
     page = out / "schools/S01/R101.html"
     script = f"""
@@ -230,17 +238,20 @@ for _ in range(2):
     engine().pdf(engine().document(page.read_text("utf-8"), page))
 print(len(os.listdir(os.environ["TMPDIR"])))
 """
-    run = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-        env={**os.environ, "TMPDIR": str(tmp_path)},
-    )
+    run = _fresh_interpreter(script, TMPDIR=str(tmp_path))
     assert run.stdout.split() == ["1"]  # the font folder while the engine works
     assert list(tmp_path.iterdir()) == []
     assert run.stderr == ""
+
+
+def test_engine_closes_once() -> None:
+    """Property of close: it lets go of the fonts; a second close (the exit's, after an
+    explicit one) does nothing instead of failing."""
+    engine = PdfEngine()
+    engine.close()
+    assert engine.font_config is None
+    engine.close()
+    assert engine.font_config is None
 
 
 def test_pdf_engine_parses_a_changed_stylesheet_again(tmp_path: Path) -> None:

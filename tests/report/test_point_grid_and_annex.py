@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from luxcheck.compliance.engine import evaluate, room_result
 from luxcheck.journal.store import CampaignStore
 from luxcheck.report.format import Formatter
-from luxcheck.report.model import PlanePoints
+from luxcheck.report.model import ClassroomReportData, PlanePoints
 from luxcheck.report.pages import ClassroomPages, point_grid
 from luxcheck.report.results import confidence_annex
 from tests.support.html_tables import table_rows
@@ -90,7 +90,7 @@ def filled(store: CampaignStore) -> CampaignStore:
     return store
 
 
-def _good_report(store: CampaignStore):  # type: ignore[no-untyped-def]
+def _good_report(store: CampaignStore) -> ClassroomReportData:
     verdicts = evaluate(GOOD, "cn-classroom", "ordinary")
     return report_of(store, "R101", verdicts, room_result(verdicts).status)
 

@@ -18,8 +18,9 @@ class _TableRows(html.parser.HTMLParser):
         self._cell: list[str] | None = None
         self._in_body = False
 
-    def _cells(self, tag: str) -> bool:
-        return self.depth > 0 and (tag == "th" if self.headers else self._in_body and tag == "td")
+    def _is_cell(self, tag: str) -> bool:
+        """A body's data cell, or with ``headers`` any header cell of the table."""
+        return (tag == "td" and self._in_body) or (tag == "th" and self.headers and self.depth > 0)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         classes = (dict(attrs).get("class") or "").split()
@@ -29,7 +30,7 @@ class _TableRows(html.parser.HTMLParser):
             self._in_body = True
         elif tag == "tr" and (self._in_body or (self.headers and self.depth)):
             self.rows.append([])
-        elif (tag == "td" and self._in_body) or self._cells(tag):
+        elif self._is_cell(tag):
             self._cell = []
         elif tag == "div" and self._cell is not None:
             self._cell.append(" | ")
