@@ -80,6 +80,10 @@ _SHEETS_KEPT = 16
 #: A figure's SVG overlay as the classroom template writes it (classroom.html.j2).
 _OVERLAY = re.compile(r'<svg class="overlay"[^>]*>.*?</svg>', re.S)
 _SVG_NS = "http://www.w3.org/2000/svg"
+#: A ``data-*`` attribute as the templates write it (for the page's script and tests), and
+#: such a name where CSS can select or show it (``[data-x``, ``attr(data-x)``).
+_DATA_ATTRIBUTE = re.compile(r' (data-[\w-]+)="[^"]*"')
+_DATA_IN_CSS = re.compile(r"(?:\[|attr\(\s*)(data-[\w-]+)")
 #: A script element (the issued page's signature is one, 22 kB of JSON): nothing WeasyPrint
 #: shows, but its HTML parser reads it character by character.
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
@@ -263,6 +267,7 @@ class PdfEngine:
 
         self.font_config = FontConfiguration()
         self._sheets: dict[tuple[Path, tuple[int, int] | None], Any] = {}
+        self._data_names: dict[int, frozenset[str]] = {}  # by id of a kept sheet
 
     def stylesheet(self, path: Path) -> Any:
         """The parsed stylesheet ``path`` (its ``@font-face`` rules in this engine's fonts)."""
@@ -276,11 +281,15 @@ class PdfEngine:
                 string=text, base_url=path.as_uri(), font_config=self.font_config
             )
             self._sheets[key] = sheet
+            self._data_names[id(sheet)] = frozenset(_DATA_IN_CSS.findall(text))
         return sheet
 
     def _print_copy(self, html_text: str, html_path: Path) -> tuple[str, list[Any]]:
         """The copy of ``html_text`` WeasyPrint lays out: without its links to local
-        stylesheets (returned parsed) and its scripts, its figures' overlays linked as images."""
+        stylesheets (returned parsed) and its scripts, its figures' overlays linked as images,
+        and without the ``data-*`` attributes no stylesheet of the page names (those of the
+        results table's cells and rows, for the page's script and the tests: nothing prints
+        them, and each is parsed and kept on its element; 2 % of a report's instructions)."""
         sheets: list[Any] = []
         page_uri = html_path.resolve().as_uri()
 
@@ -301,7 +310,14 @@ class PdfEngine:
             return ""
 
         text = _SCRIPT.sub("", _LINK.sub(take, html_text))
-        return _OVERLAY.sub(link, text), sheets
+        styled = frozenset(_DATA_IN_CSS.findall(text)).union(
+            *(self._data_names.get(id(sheet), ()) for sheet in sheets)
+        )
+
+        def data(match: re.Match[str]) -> str:
+            return match.group(0) if match.group(1) in styled else ""
+
+        return _OVERLAY.sub(link, _DATA_ATTRIBUTE.sub(data, text)), sheets
 
     def document(self, html_text: str, html_path: Path) -> Any:
         """``html_text`` (as if saved at ``html_path``) laid out in pages: a WeasyPrint

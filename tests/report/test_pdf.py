@@ -266,6 +266,36 @@ def test_pdf_engine_parses_a_changed_stylesheet_again(tmp_path: Path) -> None:
     assert engine.stylesheet(sheet) is not first
 
 
+def test_print_copy_keeps_only_the_data_attributes_a_stylesheet_names(tmp_path: Path) -> None:
+    """Property of the print copy: a ``data-*`` attribute that a stylesheet of the page (a
+    linked one, or a ``<style>`` element) selects or shows (``[data-x``, ``attr(data-x)``)
+    stays; the others (the results table's, for the page's script) are left out, with
+    nothing else of the page changed."""
+    (tmp_path / "a.css").write_text(
+        ".mark { bookmark-label: attr(data-label); } th[data-sort] { color: red; }", "utf-8"
+    )
+    page = tmp_path / "p.html"
+    body = (
+        '<p class="mark" data-label="R1" data-cell="value">1 &#34;data-x&#34;</p>'
+        '<table><tr data-requirement="ugr.1"><th data-sort="number">n</th>'
+        '<td data-metric="ugr" data-cell="limit">2</td><td data-style-only="y">3</td></tr></table>'
+    )
+    text = (
+        '<html><head><link rel="stylesheet" href="a.css">'
+        "<style>td[data-style-only] { color: blue; }</style></head>"
+        f"<body>{body}</body></html>"
+    )
+    copy, sheets = PdfEngine()._print_copy(text, page)
+    assert len(sheets) == 1
+    assert sorted(re.findall(r" (data-[\w-]+)=", copy)) == [
+        "data-label",
+        "data-sort",
+        "data-style-only",
+    ]
+    unstyled = r' data-(cell|requirement|metric)="[^"]*"'
+    assert copy == re.sub(unstyled, "", text).replace('<link rel="stylesheet" href="a.css">', "")
+
+
 def test_pdf_image_cache_forgets_a_changed_file(tmp_path: Path) -> None:
     """Property of the cache: an image decoded from a file is reused while the file is
     unchanged and decoded again once it changed; other keys behave as in a dict."""
