@@ -486,6 +486,60 @@ def test_bound_pdf_does_not_depend_on_the_remembered_page_count(
     assert bound._OWN_PAGES_SEEN[("zh", 1)] == 2
 
 
+def test_own_pages_guess_is_the_nearest_size_seen_in_the_language(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Property of the first guess of a volume's own page count: the count found for as many
+    classrooms in the language, else for the nearest number of classrooms (the fewer on a
+    tie), never another language's; 2 (cover, school summary) when none was found."""
+    from luxcheck.report import bound
+
+    monkeypatch.setattr(bound, "_OWN_PAGES_SEEN", {})
+    assert bound._own_pages_guess("zh", 25) == 2
+    bound._OWN_PAGES_SEEN.update({("zh", 20): 3, ("zh", 30): 4, ("en", 25): 9})
+    assert bound._own_pages_guess("zh", 20) == 3
+    assert bound._own_pages_guess("zh", 22) == 3
+    assert bound._own_pages_guess("zh", 25) == 3  # a tie: the fewer classrooms
+    assert bound._own_pages_guess("zh", 28) == 4
+    assert bound._own_pages_guess("zh", 90) == 4
+    assert bound._own_pages_guess("en", 3) == 9
+    assert bound._own_pages_guess("fr", 25) == 2
+
+
+def test_dashboard_pdf_rectification_list_fits_the_page_with_room_for_advice(
+    pdf_dir: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Property of the dashboard's print layout (poppler's word boxes, pdftotext -bbox), for
+    a rectification list whose first row holds long values (a quantity with three limits, a
+    long school name): every word lies inside the page's text area (A4, 14 mm side margins:
+    pdf.page_css), and the advice column starts before four fifths of that width. Laid out
+    automatically, the list's numbers and headers kept the width of their longest line and
+    the advice was squeezed to two characters a line (the demo's 1000-classroom dashboard ran
+    to 256 pages)."""
+    out, _campaign = pdf_dir
+    page = out / "index.html"
+    text = page.read_text("utf-8")
+    head, table = text.split('id="rect-table"', 1)
+    row = re.search(r"<tr data-school=.*?</tr>", table, re.S)
+    assert row is not None
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(0), re.S)
+    long_row = row.group(0).replace(cells[0], "南京市江宁区秣陵街道第一实验学校", 1)
+    long_row = long_row.replace(cells[5], "≥ 3,300 K; ≤ 5,500 K; 4,000–5,000 K", 1)
+    text = head + 'id="rect-table"' + table.replace(row.group(0), long_row, 1)
+    pdf = tmp_path / "index.pdf"
+    write_pdf(text, page, pdf)
+    bbox = _run("pdftotext", "-bbox", str(pdf), "-")
+    assert "5,500" in bbox
+    width = float(re.findall(r'<page width="([\d.]+)"', bbox)[0])
+    margin = 14 / 25.4 * 72
+    left, right = margin, width - margin
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]*)<', bbox)
+    assert all(left - 1 <= float(x0) and float(x1) <= right + 1 for x0, x1, _w in words)
+    advice = [float(x0) for x0, _x1, word in words if word == "建议"]  # the column's header
+    assert advice
+    assert all((x0 - left) / (right - left) < 0.8 for x0 in advice)
+
+
 def test_a_sample_leaves_out_the_dashboard_pdf(pdf_dir: tuple[Path, Path], tmp_path: Path) -> None:
     """Property of render_campaign: with ``dashboard_pdf=False`` (the demo's PDF sample, whose
     dashboard is no campaign's) the classroom and bound PDFs are written, the dashboard only
