@@ -37,6 +37,8 @@ from pathlib import Path
 
 #: The campaign the PDF CPU is projected to (issue 21: every classroom of 1000 as PDF).
 CAMPAIGN = 1000
+#: Rounds of the PDF sample laid out in this process (the median is projected).
+ROUNDS = 3
 #: The demo's progress lines that carry a stage time, and how to name each.
 STAGES = [
     (
@@ -110,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         per_pdf = statistics.median(rounds)
         print(
             f"PDF of the demo's issued classroom reports (the sample's {count} pages, zh and en, "
-            f"laid out and written again in this process, 3 rounds: "
+            f"laid out and written again in this process, {len(rounds)} rounds: "
             f"{', '.join(f'{r * 1000:.1f}' for r in rounds)} ms): median {per_pdf * 1000:6.1f} ms "
             f"CPU each, {pages:4.1f} pages on average -> {per_pdf * CAMPAIGN / cores / 60:5.1f} "
             f"min of CPU-bound time for {CAMPAIGN} on {cores} cores (target <= 5 min: about 0.5 s "
@@ -175,7 +177,7 @@ def _demo_pdf_cpu(out: Path) -> tuple[int, list[float], float] | None:
     """The CPU of a PDF of the demo's own issued classroom reports: its PDF sample's classroom
     pages (both languages) laid out and written again in this process by the reports' PDF
     engine, after one warm-up page (the engine's fonts and stylesheets are set up once a
-    process), three times over; their number, the CPU per PDF of each round (a shared VM's
+    process), :data:`ROUNDS` times over; their number, the CPU per PDF of each round (a shared VM's
     load moves one round by 10-15 %) and the mean page count. The PAdES signature of
     each PDF is not in it (bench_reports.py times it)."""
     pages = sorted(p for p in out.glob("pdf-sample-*/schools/*/*.html") if p.name != "index.html")
@@ -186,7 +188,7 @@ def _demo_pdf_cpu(out: Path) -> tuple[int, list[float], float] | None:
     pdf = engine()
     pdf.pdf(pdf.document(pages[0].read_text("utf-8"), pages[0]))
     rounds, laid_out = [], 0
-    for _round in range(3):
+    for _round in range(ROUNDS):
         t, laid_out = time.process_time(), 0
         for page in pages:
             document = pdf.document(page.read_text("utf-8"), page)

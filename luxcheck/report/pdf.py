@@ -266,23 +266,26 @@ class PdfEngine:
         from weasyprint.text.fonts import FontConfiguration
 
         self.font_config = FontConfiguration()
-        self._sheets: dict[tuple[Path, tuple[int, int] | None], Any] = {}
-        self._data_names: dict[int, frozenset[str]] = {}  # by id of a kept sheet
+        # each parsed sheet with the data-* attribute names its rules select or show
+        self._sheets: dict[tuple[Path, tuple[int, int] | None], tuple[Any, frozenset[str]]] = {}
 
     def stylesheet(self, path: Path) -> Any:
         """The parsed stylesheet ``path`` (its ``@font-face`` rules in this engine's fonts)."""
+        return self._parsed(path)[0]
+
+    def _parsed(self, path: Path) -> tuple[Any, frozenset[str]]:
+        """The parsed stylesheet ``path`` and the ``data-*`` names its rules select or show."""
         import weasyprint
 
         key = (path, _stamp(path))
-        sheet = self._sheets.get(key)
-        if sheet is None:
+        kept = self._sheets.get(key)
+        if kept is None:
             text = inline_custom_properties(path.read_text("utf-8"))
             sheet = weasyprint.CSS(
                 string=text, base_url=path.as_uri(), font_config=self.font_config
             )
-            self._sheets[key] = sheet
-            self._data_names[id(sheet)] = frozenset(_DATA_IN_CSS.findall(text))
-        return sheet
+            kept = self._sheets[key] = sheet, frozenset(_DATA_IN_CSS.findall(text))
+        return kept
 
     def _print_copy(self, html_text: str, html_path: Path) -> tuple[str, list[Any]]:
         """The copy of ``html_text`` WeasyPrint lays out: without its links to local
@@ -291,6 +294,7 @@ class PdfEngine:
         results table's cells and rows, for the page's script and the tests: nothing prints
         them, and each is parsed and kept on its element; 2 % of a report's instructions)."""
         sheets: list[Any] = []
+        styled: set[str] = set()  # the data-* names a stylesheet of the page selects or shows
         page_uri = html_path.resolve().as_uri()
 
         def link(match: re.Match[str]) -> str:
@@ -306,13 +310,13 @@ class PdfEngine:
             path = (html_path.parent / href).resolve()
             if not path.is_file():
                 return match.group(0)  # WeasyPrint reports it as it always did
-            sheets.append(self.stylesheet(path))
+            sheet, names = self._parsed(path)
+            sheets.append(sheet)
+            styled.update(names)
             return ""
 
         text = _SCRIPT.sub("", _LINK.sub(take, html_text))
-        styled = frozenset(_DATA_IN_CSS.findall(text)).union(
-            *(self._data_names.get(id(sheet), ()) for sheet in sheets)
-        )
+        styled.update(_DATA_IN_CSS.findall(text))  # the page's own <style> elements
 
         def data(match: re.Match[str]) -> str:
             return match.group(0) if match.group(1) in styled else ""
