@@ -18,6 +18,7 @@ from luxcheck.report.pdf import (
     _KeptXObject,
     inline_custom_properties,
     overlay_image,
+    print_user_agent_css,
     write_pdf,
 )
 from luxcheck.report.provenance import verify_report
@@ -294,6 +295,49 @@ def test_print_copy_keeps_only_the_data_attributes_a_stylesheet_names(tmp_path: 
     ]
     unstyled = r' data-(cell|requirement|metric)="[^"]*"'
     assert copy == re.sub(unstyled, "", text).replace('<link rel="stylesheet" href="a.css">', "")
+
+
+def test_print_user_agent_css_leaves_out_only_the_every_element_pseudo_rules() -> None:
+    """Property of the print user-agent stylesheet, on the installed WeasyPrint's own: it
+    differs only in the rules that give every element footnote and note pseudo-elements (left
+    out) and in ``::marker`` (for list items only); every other line is WeasyPrint's."""
+    from weasyprint import html as user_agent
+
+    ua = user_agent.UA.splitlines()
+    slim = print_user_agent_css(user_agent.UA).splitlines()
+    dropped = [line for line in ua if line not in slim]
+    assert sorted(line.split(" ", 1)[0] for line in dropped) == [
+        "::footnote-call",
+        "::footnote-marker",
+        "::marker",
+        "::note-call",
+        "::note-callback",
+        "::note-marker",
+    ]
+    assert [line for line in slim if line not in ua] == [
+        next(line for line in dropped if line.startswith("::marker")).replace(
+            "::marker", "li::marker", 1
+        )
+    ]
+
+
+def test_report_stylesheets_make_no_footnote_note_or_other_list_item() -> None:
+    """What :func:`print_user_agent_css` relies on, read from the shipped stylesheets and
+    templates: no element floated to the footnote area or made a note (GCPM ``float:
+    footnote``, ``footnote-display``, ``::footnote-call``, ``element(note``) and no element
+    made a list item other than ``li`` (``display: list-item``), so no pseudo-element of
+    those rules is ever shown."""
+    shipped = Path(__file__).parents[2] / "reports"
+    texts = {
+        path: path.read_text("utf-8")
+        for pattern in ("static/*.css", "templates/*.j2")
+        for path in shipped.glob(pattern)
+    }
+    assert any(path.suffix == ".css" for path in texts)
+    pattern = re.compile(r"footnote|::?note-|element\(note|list-item|::marker")
+    assert {
+        path.name: pattern.findall(text) for path, text in texts.items() if pattern.search(text)
+    } == {}
 
 
 def test_pdf_image_cache_forgets_a_changed_file(tmp_path: Path) -> None:
