@@ -215,9 +215,14 @@ def format_number(value: float | None, *, fixed: bool = False) -> str:
         return f"{sign}{mantissa:04d}0"
     tenths = round(magnitude * 10)
     exponent = 3  # value = tenths × 10^(3 − 4)
-    while tenths > 9999:
-        tenths = round(tenths / 10)
-        exponent += 1
+    if tenths > 9999:  # 4 significant digits, rounded once from the value (rounding the
+        # rounded tenths again moved 10 254 546 to 1026e4 instead of 1025e4)
+        shift = len(str(tenths)) - 4
+        tenths = round(magnitude * 10 / 10**shift)
+        exponent += shift
+        if tenths > 9999:  # the rounding carried into a fifth digit (99 995 -> 10 000)
+            tenths //= 10
+            exponent += 1
     while tenths and tenths % 10 == 0 and exponent < 9:
         tenths //= 10
         exponent += 1
