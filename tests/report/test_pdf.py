@@ -13,11 +13,14 @@ import pytest
 
 from luxcheck.journal.store import CampaignStore
 from luxcheck.report.pdf import (
+    MARGIN_BOXES_FILLED,
     ImageCache,
     PdfEngine,
     _KeptXObject,
+    footer_css,
     inline_custom_properties,
     overlay_image,
+    page_css,
     print_user_agent_css,
     write_pdf,
 )
@@ -297,47 +300,61 @@ def test_print_copy_keeps_only_the_data_attributes_a_stylesheet_names(tmp_path: 
     assert copy == re.sub(unstyled, "", text).replace('<link rel="stylesheet" href="a.css">', "")
 
 
-def test_print_user_agent_css_leaves_out_only_the_every_element_pseudo_rules() -> None:
+def test_print_user_agent_css_leaves_out_only_the_every_element_and_unfilled_area_rules() -> None:
     """Property of the print user-agent stylesheet, on the installed WeasyPrint's own: it
-    differs only in the rules that give every element footnote and note pseudo-elements (left
-    out) and in ``::marker`` (for list items only); every other line is WeasyPrint's."""
+    differs only in the rules that give every element footnote and note pseudo-elements and
+    the rules of the page areas the reports do not fill (left out), and in ``::marker`` (for
+    list items only); every other line is WeasyPrint's, the filled margin boxes' too."""
     from weasyprint import html as user_agent
 
     ua = user_agent.UA.splitlines()
     slim = print_user_agent_css(user_agent.UA).splitlines()
-    dropped = [line for line in ua if line not in slim]
-    assert sorted(line.split(" ", 1)[0] for line in dropped) == [
-        "::footnote-call",
-        "::footnote-marker",
-        "::marker",
-        "::note-call",
-        "::note-callback",
-        "::note-marker",
-    ]
-    assert [line for line in slim if line not in ua] == [
-        next(line for line in dropped if line.startswith("::marker")).replace(
-            "::marker", "li::marker", 1
+    dropped = sorted(line.split()[0] for line in ua if line not in slim)
+    areas = [
+        f"@{side}-{place}"
+        for side, places in (
+            ("top", ("left-corner", "left", "right", "right-corner")),
+            ("bottom", ("left-corner", "left", "right", "right-corner")),
+            ("left", ("top", "middle", "bottom")),
+            ("right", ("top", "middle", "bottom")),
         )
+        for place in places
     ]
+    pseudo = ["::footnote-call", "::footnote-marker", "::marker", "::note-call"]
+    pseudo += ["::note-callback", "::note-marker"]
+    assert dropped == sorted([*pseudo, *areas, "@footnote", "@note-area"])
+    marker = next(line for line in ua if line.startswith("::marker"))
+    assert [line for line in slim if line not in ua] == [marker.replace("::", "li::", 1)]
+    kept = [line.split()[0] for line in slim if line.startswith("  @")]
+    assert kept == [f"@{box}" for box in MARGIN_BOXES_FILLED]
 
 
-def test_report_stylesheets_make_no_footnote_note_or_other_list_item() -> None:
+def test_reports_make_no_footnote_note_other_list_item_or_other_margin_box() -> None:
     """What :func:`print_user_agent_css` relies on, read from the shipped stylesheets and
-    templates: no element floated to the footnote area or made a note (GCPM ``float:
-    footnote``, ``footnote-display``, ``::footnote-call``, ``element(note``) and no element
-    made a list item other than ``li`` (``display: list-item``), so no pseudo-element of
-    those rules is ever shown."""
+    templates and the page rules the engine writes (:func:`page_css`, :func:`footer_css`):
+    no element floated to the footnote area or made a note (GCPM ``float: footnote``,
+    ``footnote-display``, ``::footnote-call``, ``element(note``), no element made a list
+    item other than ``li`` (``display: list-item``), so no pseudo-element of those rules is
+    ever shown; and no margin box filled but :data:`MARGIN_BOXES_FILLED`."""
     shipped = Path(__file__).parents[2] / "reports"
     texts = {
-        path: path.read_text("utf-8")
+        path.name: path.read_text("utf-8")
         for pattern in ("static/*.css", "templates/*.j2")
         for path in shipped.glob(pattern)
     }
-    assert any(path.suffix == ".css" for path in texts)
+    assert any(name.endswith(".css") for name in texts)
+    texts["page_css"] = page_css(lambda text: text)
+    texts["footer_css"] = footer_css("{page} / {pages}", 12)
     pattern = re.compile(r"footnote|::?note-|element\(note|list-item|::marker")
     assert {
-        path.name: pattern.findall(text) for path, text in texts.items() if pattern.search(text)
+        name: pattern.findall(text) for name, text in texts.items() if pattern.search(text)
     } == {}
+    boxes = {
+        box
+        for text in texts.values()
+        for box in re.findall(r"@((?:top|bottom|left|right)-[a-z-]+)", text)
+    }
+    assert boxes == set(MARGIN_BOXES_FILLED)
 
 
 def test_pdf_image_cache_forgets_a_changed_file(tmp_path: Path) -> None:
