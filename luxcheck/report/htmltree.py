@@ -39,7 +39,7 @@ _CLOSE_P = _names(
 _OTHERS = _names(
     "svg math template frameset frame noscript noembed noframes iframe plaintext "
     "xmp pre listing textarea image isindex keygen form button nobr applet marquee "
-    "object caption html head body ruby rb rp rt rtc"
+    "object caption html head body title ruby rb rp rt rtc"
 )
 #: What a table's parts may hold here (a ``tr`` directly in a table: see ``_start``).
 _TABLE_CHILDREN = {
@@ -164,6 +164,8 @@ class _TreeBuilder(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if self.state == "in head" and tag == "head":
+            if self.stack[-1].tag != "head":
+                raise _UnsupportedError  # a title or style left open reads on as its text
             self.stack.pop()
             self.state = "after head"
             return

@@ -152,6 +152,7 @@ def test_a_document_is_read_as_weasyprint_reads_it_or_left_to_it(
         "<div/>x",
         "<h2>a<h3>b</h3></h2>",
         "<p>a &amp b</p>",
+        "<p><title>a<b>c</b></title></p>",  # a title reads its content as text
     ],
 )
 def test_what_the_standard_builds_otherwise_is_left_to_weasyprint(body: str) -> None:
@@ -167,6 +168,7 @@ def test_what_the_standard_builds_otherwise_is_left_to_weasyprint(body: str) -> 
     [
         "<html><head></head><body>x</body></html>",  # no document type: quirks mode
         "<!DOCTYPE html><html><head>x</head><body></body></html>",  # text ends the head
+        "<!DOCTYPE html><html><head><title>t</head><body>b</body></html>",  # the title runs on
         "<!DOCTYPE html><html><head><base href='/'></head><body></body></html>",
         "<!DOCTYPE html><html><head></head><body></body><p>x</p></html>",  # after the body
         "<!DOCTYPE html><html><head></head><body></body></html><!-- c -->",
