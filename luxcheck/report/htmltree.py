@@ -41,8 +41,9 @@ _OTHERS = _names(
     "xmp pre listing textarea image isindex keygen form button nobr applet marquee "
     "object caption html head body title ruby rb rp rt rtc"
 )
-#: What a table's parts may hold here (a ``tr`` directly in a table: see ``_start``).
-_TABLE_CHILDREN = {
+#: Elements that hold only these here (a table's parts: a ``tr`` directly in a table, see
+#: ``_start``; a select's options), and whitespace between them.
+_CHILDREN_ONLY = {
     "table": frozenset(["colgroup", "thead", "tbody", "tfoot", "tr"]),
     "colgroup": frozenset(["col"]),
     "thead": frozenset(["tr"]),
@@ -62,6 +63,16 @@ _FRAME = {
     "before head": ("head", "in head"),
     "after head": ("body", "in body"),
 }
+
+
+#: Table parts (a start tag of one outside a table is ignored by the HTML Standard).
+_TABLE_PARTS = _names("tr td th tbody thead tfoot colgroup col caption")
+_HEADINGS = _names("h1 h2 h3 h4 h5 h6")
+#: The elements that end the "button scope" in which an open ``p`` is looked for.
+_BUTTON_SCOPE = _names("html table td th caption marquee object applet template button")
+#: A character reference without its closing semicolon (the HTML Standard reads some of them
+#: differently in an attribute value than :func:`html.unescape` does).
+_OPEN_REFERENCE = re.compile(r"&#?\w+(?![\w;])")
 
 
 class _UnsupportedError(Exception):
@@ -91,7 +102,7 @@ class _TreeBuilder(HTMLParser):
         raise _UnsupportedError
 
     def handle_comment(self, data: str) -> None:
-        if self.state not in ("in head", "in body") or self.stack[-1].tag in _TABLE_CHILDREN:
+        if self.state not in ("in head", "in body") or self.stack[-1].tag in _CHILDREN_ONLY:
             raise _UnsupportedError  # a comment outside the head and body goes elsewhere
         self.stack[-1].append(Comment(data))
 
@@ -138,7 +149,7 @@ class _TreeBuilder(HTMLParser):
             raise _UnsupportedError
         if tag == "a" and any(e.tag == "a" for e in self.stack):
             raise _UnsupportedError  # the open link is closed (the adoption agency)
-        allowed = _TABLE_CHILDREN.get(parent.tag)
+        allowed = _CHILDREN_ONLY.get(parent.tag)
         if allowed is None and tag in _TABLE_PARTS:
             raise _UnsupportedError  # a table part outside its table is ignored
         if allowed is not None and tag not in allowed:
@@ -199,7 +210,7 @@ class _TreeBuilder(HTMLParser):
         current = self.stack[-1]
         if current.tag == "head" and data.strip(_WHITESPACE):
             raise _UnsupportedError  # text closes the head and opens the body
-        if current.tag in _TABLE_CHILDREN and data.strip(_WHITESPACE):
+        if current.tag in _CHILDREN_ONLY and data.strip(_WHITESPACE):
             raise _UnsupportedError  # text in a table's parts is moved out of the table
         if self.state == "after body":
             if data.strip(_WHITESPACE):
@@ -208,16 +219,6 @@ class _TreeBuilder(HTMLParser):
             if len(self.stack) != 2:
                 raise _UnsupportedError
         _append_text(current, data)
-
-
-#: Table parts (a start tag of one outside a table is ignored by the HTML Standard).
-_TABLE_PARTS = _names("tr td th tbody thead tfoot colgroup col caption")
-_HEADINGS = _names("h1 h2 h3 h4 h5 h6")
-#: The elements that end the "button scope" in which an open ``p`` is looked for.
-_BUTTON_SCOPE = _names("html table td th caption marquee object applet template button")
-#: A character reference without its closing semicolon (the HTML Standard reads some of them
-#: differently in an attribute value than :func:`html.unescape` does).
-_OPEN_REFERENCE = re.compile(r"&#?\w+(?![\w;])")
 
 
 def _append_text(element: Element, data: str) -> None:
